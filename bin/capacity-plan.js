@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Thin launcher: all wiring lives in the compiled CLI.
+import { main } from '../dist/cli.js';
+
+process.exitCode = await main(process.argv);

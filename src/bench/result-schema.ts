@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * The bench result file, `capacity-plan/bench@1`: written by `bench`, read by `plan`.
+ * Readers refuse any other schema string, so the format can evolve without silent misreads.
+ */
+export const BENCH_SCHEMA_ID = 'capacity-plan/bench@1';
+
+const ms = z.number().nonnegative();
+
+export const LatencySchema = z.object({ mean: ms, p50: ms, p90: ms, p99: ms });
+export const StagesSchema = z.object({ decode: ms, preprocess: ms, infer: ms, postprocess: ms });
+
+export const BenchConditionSchema = z.object({
+  id: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  format: z.string(),
+  /** Actual mean encoded size of the images measured, MB (10^6 bytes). */
+  sizeMb: z.number().positive(),
+  targetSizeMb: z.number().positive().nullable().optional(),
+  /** Objects drawn into the image (text lines for the built-in detector). */
+  objects: z.number().int().nonnegative(),
+  /** Objects the model reported (mean over the images of the condition); null for classification. */
+  detected: z.number().nonnegative().nullable(),
+  samples: z.number().int().positive(),
+  tps: z.number().positive(),
+  latencyMs: LatencySchema,
+  p99Reliable: z.boolean().optional(),
+  stagesMs: StagesSchema,
+  rsePct: z.number().nonnegative(),
+  stable: z.boolean(),
+  warnings: z.array(z.string()).default([]),
+});
+
+export const CostModelSchema = z.object({
+  /** per-image ms = interceptMs + msPerMegapixel*MP + msPerMb*sizeMb + msPerObject*objects */
+  interceptMs: z.number(),
+  msPerMegapixel: z.number(),
+  msPerMb: z.number(),
+  msPerObject: z.number(),
+  r2: z.number(),
+  /** Leave-one-out cross-validation: mean absolute relative error of predicted ms, %. */
+  looMeanAbsErrPct: z.number().nonnegative(),
+  looMaxAbsErrPct: z.number().nonnegative().optional(),
+  conditions: z.number().int().positive(),
+  range: z.object({
+    megapixels: z.tuple([z.number(), z.number()]),
+    sizeMb: z.tuple([z.number(), z.number()]),
+    objects: z.tuple([z.number(), z.number()]),
+  }),
+});
+
+export const BenchModelSchema = z.object({
+  name: z.string(),
+  task: z.enum(['classification', 'detection']),
+  source: z.string(),
+  sha256: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  parameterCount: z.number().int().nonnegative(),
+  input: z.record(z.string(), z.unknown()),
+  sessionCreateMs: ms,
+  firstRunMs: ms,
+  costModel: CostModelSchema.nullable(),
+  conditions: z.array(BenchConditionSchema),
+  warnings: z.array(z.string()).default([]),
+});
+
+export const BenchResultSchema = z.object({
+  schema: z.literal(BENCH_SCHEMA_ID),
+  createdAt: z.string(),
+  complete: z.boolean(),
+  host: z.object({
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    os: z.string(),
+    node: z.string(),
+    onnxruntime: z.string(),
+    executionProvider: z.string(),
+    sharp: z.string().optional(),
+  }),
+  unit: z.object({ threads: z.number().int().positive() }),
+  models: z.array(BenchModelSchema),
+  scaling: z.unknown().optional(),
+  warnings: z.array(z.string()).default([]),
+});
+
+export type BenchResult = z.infer<typeof BenchResultSchema>;
+export type BenchModel = z.infer<typeof BenchModelSchema>;
+export type BenchCondition = z.infer<typeof BenchConditionSchema>;
+export type CostModel = z.infer<typeof CostModelSchema>;

@@ -1,0 +1,86 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, UserError } from './errors.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  a gate rule failed
+  2  invalid input or usage (bad file, value, flag)
+  3  internal error (a bug: please report it)`;
+
+const formatOption = (choices: string[], dflt = 'table') =>
+  new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
+
+/** Commander wiring only: flags → a command function. Heavy modules load lazily so `plan` starts fast. */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('capacity-plan')
+    .description('How many inference units does my vision model need, and what will they cost?')
+    .version('0.1.0')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError(false)
+    .exitOverride();
+
+  program
+    .command('plan')
+    .description('recommend Min/MaxInferenceUnits, inference hours and cost for workload files')
+    .argument('<workload...>', 'workload YAML files')
+    .addOption(formatOption(['table', 'json', 'markdown']))
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (files: string[], opts) => {
+      const { planCommand } = await import('./commands/plan.js');
+      setExit(await planCommand(files, opts));
+    });
+
+  program
+    .command('validate')
+    .description('check workload files and print every problem as file:line:col')
+    .argument('<workload...>', 'workload YAML files')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (files: string[]) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      setExit(await validateCommand(files));
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter workload file')
+    .argument('[file]', 'where to write it', 'workload.yaml')
+    .option('--force', 'overwrite an existing file')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (file: string, opts) => {
+      const { initCommand } = await import('./commands/init.js');
+      setExit(await initCommand(file, opts));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. The one place where errors become exit codes. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every other commander complaint is a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.invalidInput;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`capacity-plan: ${err.message}\n`);
+      return EXIT.invalidInput;
+    }
+    const e = err as Error;
+    process.stderr.write(`capacity-plan: internal error: ${e?.message ?? String(err)}\n`);
+    if (process.env.CAPACITY_PLAN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    else process.stderr.write('(set CAPACITY_PLAN_DEBUG=1 for a stack trace, and please report it)\n');
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,15 @@
+import { access } from 'node:fs/promises';
+import { UserError } from '../errors.js';
+import { writeOutputFile } from '../io/files.js';
+import { STARTER_WORKLOAD } from '../workload/starter.js';
+
+export async function initCommand(file: string, opts: { force?: boolean }): Promise<number> {
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !opts.force) throw UserError.at(file, 'already exists; pass --force to overwrite');
+  await writeOutputFile(file, STARTER_WORKLOAD);
+  process.stderr.write(`wrote ${file}; next: capacity-plan plan ${file}\n`);
+  return 0;
+}

@@ -1,0 +1,19 @@
+import { formatProblem, UserError, type Problem } from '../errors.js';
+import { loadWorkload } from '../workload/load.js';
+
+/** Checks every file and prints every problem, one per line; exit 2 if any. */
+export async function validateCommand(files: string[]): Promise<number> {
+  const problems: Problem[] = [];
+  for (const file of files) {
+    try {
+      const w = await loadWorkload(file);
+      for (const warning of w.warnings) process.stderr.write(`${file}: warning [${warning.code}]: ${warning.message}\n`);
+      process.stdout.write(`${file}: ok\n`);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      problems.push(...(err.problems.length ? err.problems : [{ file, message: err.message }]));
+    }
+  }
+  for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
+  return problems.length ? 2 : 0;
+}

@@ -1,0 +1,50 @@
+/** Where in a user's file a problem is. Line and column are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+/** One problem with user input, printable on one line as `file:line:col: message`. */
+export interface Problem extends SourceLocation {
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.line, p.line !== undefined ? p.col : undefined].filter((x) => x !== undefined).join(':');
+  return `${where}: ${p.message}`;
+}
+
+/**
+ * Bad input from the user (file, flag, value). The CLI turns it into one line on stderr
+ * and exit code 2; it never carries a stack trace to the user.
+ */
+export class UserError extends Error {
+  readonly problems: Problem[];
+
+  constructor(problems: Problem[] | string) {
+    const list = typeof problems === 'string' ? [] : problems;
+    const first = list[0];
+    const text =
+      typeof problems === 'string'
+        ? problems
+        : first === undefined
+          ? 'invalid input'
+          : formatProblem(first) + (list.length > 1 ? ` (and ${list.length - 1} more; run 'capacity-plan validate' to list them)` : '');
+    super(text);
+    this.name = 'UserError';
+    this.problems = list;
+  }
+
+  static at(file: string, message: string, line?: number, col?: number): UserError {
+    return new UserError([{ file, message, line, col }]);
+  }
+}
+
+/** A gate verdict that failed: exit 1, not an error. Kept here so the CLI maps every outcome in one place. */
+export const EXIT = {
+  ok: 0,
+  gateFailed: 1,
+  invalidInput: 2,
+  internal: 3,
+} as const;

@@ -1,0 +1,15 @@
+/**
+ * USD to cents. Not a money library: every figure here is a float product of hours and a
+ * price, rounded once for display and JSON; no sums of rounded values are carried forward
+ * (totals are summed from unrounded figures and rounded once).
+ * The epsilon nudge keeps 0.125 -> 0.13 despite binary floating point.
+ */
+export function roundUsd(usd: number): number {
+  return Math.round((usd + Math.sign(usd) * Number.EPSILON * Math.abs(usd)) * 100) / 100;
+}
+
+/** Rounds a non-money figure to a number of decimals for reports. */
+export function roundTo(x: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,215 @@
+import type { Workload } from '../workload/schema.js';
+import type { PriceQuote } from '../workload/prices.js';
+import { scheduledHoursPerMonth, HOURS_PER_MONTH, HOURS_PER_WEEK } from './hours.js';
+import { roundTo, roundUsd } from './money.js';
+import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from './tps.js';
+import { capacityAfterZoneLoss, computeUnits, worstZoneUnits } from './units.js';
+
+export const PLAN_SCHEMA_ID = 'capacity-plan/plan@1';
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface Plan {
+  name: string;
+  file?: string;
+  service: Workload['service'];
+  region: string;
+  task: Workload['model']['task'];
+  pricePerUnitHourUsd: number;
+  priceSource: string;
+  tpsSource: string;
+  calibration: number;
+  classes: Array<Omit<ClassTps, 'msPerImage' | 'tps'> & { msPerImage: number; tps: number }>;
+  tpsPerUnit: number;
+  targetUtilization: number;
+  capacityPerUnitTps: number;
+  baselineTps: number;
+  peakTps: number;
+  minInferenceUnits: number;
+  maxInferenceUnits: number;
+  azFloor: number;
+  azFloorApplied: boolean;
+  autoscale: boolean;
+  hoursPerMonth: number;
+  inferenceHoursPerMonth: { min: number; max: number; expected?: number };
+  monthlyCostUsd: { min: number; max: number; expected?: number };
+  costPer1000ImagesUsd: number | null;
+  zoneOutage: {
+    zones: number;
+    required: boolean;
+    unitsLostWorstCase: number;
+    capacityLeftAtMaxTps: number;
+    servesPeak: boolean;
+    unitsAddedForOutage: { min: number; max: number };
+  };
+  /** Each headline number with the formula and the numbers in it. */
+  derivation: Record<string, string>;
+  warnings: Warning[];
+}
+
+export interface PlanInputs {
+  workload: Workload;
+  tpsSource: TpsSource;
+  price: PriceQuote;
+  file?: string;
+  /** Warnings found while resolving inputs (e.g. an unstable bench file). */
+  warnings?: Warning[];
+}
+
+const r2 = (x: number) => roundTo(x, 2);
+
+/** The static planner: pure, no I/O. */
+export function computePlan({ workload: w, tpsSource, price, file, warnings: given = [] }: PlanInputs): Plan {
+  const warnings: Warning[] = [...given];
+  const classes = w.images.map((img, i) => classTps(tpsSource, img, i));
+  const calibration = w.model.calibration;
+  const tpsPerUnit = mixTpsPerUnit(classes, calibration);
+  const baselineTps = w.traffic.baseline_tps ?? w.traffic.peak_tps;
+  const peakTps = w.traffic.peak_tps;
+  const av = w.availability;
+  const u = computeUnits({
+    tpsPerUnit,
+    targetUtilization: w.scaling.target_utilization,
+    baselineTps,
+    peakTps,
+    production: av.production,
+    zones: av.zones,
+    surviveZoneOutage: av.survive_zone_outage,
+    autoscale: w.scaling.autoscale,
+  });
+  const min = u.minInferenceUnits;
+  const max = u.maxInferenceUnits;
+  const hoursPerMonth = scheduledHoursPerMonth(w.schedule.hours_per_day, w.schedule.days_per_week);
+  const hoursMin = min * hoursPerMonth;
+  const hoursMax = max * hoursPerMonth;
+  const peakH = w.traffic.peak_hours_per_day;
+  const hoursExpected =
+    peakH === undefined ? undefined : ((max * peakH + min * (w.schedule.hours_per_day - peakH)) * w.schedule.days_per_week * HOURS_PER_MONTH) / HOURS_PER_WEEK;
+  const usd = price.pricePerUnitHourUsd;
+  const costPer1000 = baselineTps > 0 ? ((min * usd) / (baselineTps * 3600)) * 1000 : null;
+
+  const lost = worstZoneUnits(max, av.zones);
+  const left = capacityAfterZoneLoss(max, av.zones, tpsPerUnit);
+  const servesPeak = left >= peakTps - 1e-9;
+
+  for (const c of classes) {
+    if (c.outsideMeasuredRange.length > 0) {
+      warnings.push({ code: 'outside-measured-range', message: `images[${c.index}]: ${c.outsideMeasuredRange.join('; ')}: the cost model extrapolates` });
+    }
+  }
+  if (w.service === 'lookout-for-vision') {
+    warnings.push({ code: 'end-of-support', message: 'Amazon Lookout for Vision reached end of support on 2025-10-31; plan a migration' });
+  }
+  if (!av.production) {
+    warnings.push({ code: 'no-zone-redundancy', message: 'production: false plans 1 unit minimum: a single unit has no availability-zone redundancy' });
+  }
+  if (av.survive_zone_outage && av.zones < 2) {
+    warnings.push({ code: 'single-zone', message: 'survive_zone_outage with zones: 1: nothing is left after losing the only zone' });
+  }
+  if (!servesPeak && !av.survive_zone_outage && av.zones >= 2) {
+    warnings.push({
+      code: 'zone-outage-throttles',
+      message: `losing one zone at Max leaves ${r2(left)} TPS for a ${peakTps} TPS peak: requests above it fail with ProvisionedThroughputExceededException (set availability.survive_zone_outage: true to size for it)`,
+    });
+  }
+  if (tpsSource.kind === 'bench' && calibration === 1) {
+    warnings.push({ code: 'uncalibrated', message: 'TPS is from a local bench unit with calibration 1: set model.calibration to real-unit TPS / local-unit TPS once measured' });
+  }
+
+  const fmt = (x: number) => String(r2(x));
+  const mixTerms = classes.map((c) => `${c.share}/${fmt(c.tps)}`).join(' + ');
+  const derivation: Record<string, string> = {
+    tpsPerUnit: `${calibration} / (${mixTerms}) = ${fmt(tpsPerUnit)} TPS`,
+    capacityPerUnitTps: `${fmt(tpsPerUnit)} × ${w.scaling.target_utilization} = ${fmt(u.capTps)} TPS`,
+    minInferenceUnits:
+      `max(floor ${u.floor}, ceil(${baselineTps} / ${fmt(u.capTps)}) = ${u.minForBaseline})` +
+      (u.zoneOutageUnitsAdded.min ? ` + ${u.zoneOutageUnitsAdded.min} for a zone outage` : '') +
+      (!w.scaling.autoscale ? ', fixed fleet: = Max' : '') +
+      ` = ${min}`,
+    maxInferenceUnits:
+      `max(Min, ceil(${peakTps} / ${fmt(u.capTps)}) = ${u.maxForPeak})` + (u.zoneOutageUnitsAdded.max ? ` + ${u.zoneOutageUnitsAdded.max} for a zone outage` : '') + ` = ${max}`,
+    hoursPerMonth: `${w.schedule.hours_per_day} h × ${w.schedule.days_per_week} d × 730 / 168 = ${fmt(hoursPerMonth)} h`,
+    inferenceHoursMin: `${min} × ${fmt(hoursPerMonth)} = ${fmt(hoursMin)} h`,
+    inferenceHoursMax: `${max} × ${fmt(hoursPerMonth)} = ${fmt(hoursMax)} h`,
+    monthlyCostMin: `${fmt(hoursMin)} h × $${usd} = $${roundUsd(hoursMin * usd).toFixed(2)}`,
+    monthlyCostMax: `${fmt(hoursMax)} h × $${usd} = $${roundUsd(hoursMax * usd).toFixed(2)}`,
+    zoneOutage: `(${max} − ceil(${max} / ${av.zones}) = ${max - lost}) × ${fmt(tpsPerUnit)} = ${fmt(left)} TPS ${servesPeak ? '≥' : '<'} peak ${peakTps}`,
+  };
+  if (hoursExpected !== undefined && peakH !== undefined) {
+    derivation.inferenceHoursExpected = `(${max} × ${peakH} h + ${min} × ${w.schedule.hours_per_day - peakH} h) × ${w.schedule.days_per_week} d × 730 / 168 = ${fmt(hoursExpected)} h`;
+    derivation.monthlyCostExpected = `${fmt(hoursExpected)} h × $${usd} = $${roundUsd(hoursExpected * usd).toFixed(2)}`;
+  }
+  if (costPer1000 !== null) derivation.costPer1000Images = `${min} × $${usd} / (${baselineTps} × 3600) × 1000 = $${costPer1000.toFixed(4)}`;
+
+  return {
+    name: w.name,
+    ...(file !== undefined ? { file } : {}),
+    service: w.service,
+    region: w.region,
+    task: w.model.task,
+    pricePerUnitHourUsd: usd,
+    priceSource: price.priceSource,
+    tpsSource: tpsSource.kind === 'constant' ? 'model.tps_per_unit' : `bench file ${tpsSource.file}, model ${tpsSource.model.name}`,
+    calibration,
+    classes: classes.map((c) => ({ ...c, msPerImage: roundTo(c.msPerImage, 3), tps: roundTo(c.tps, 3) })),
+    tpsPerUnit: roundTo(tpsPerUnit, 3),
+    targetUtilization: w.scaling.target_utilization,
+    capacityPerUnitTps: roundTo(u.capTps, 3),
+    baselineTps,
+    peakTps,
+    minInferenceUnits: min,
+    maxInferenceUnits: max,
+    azFloor: u.floor,
+    azFloorApplied: u.azFloorApplied,
+    autoscale: w.scaling.autoscale,
+    hoursPerMonth: r2(hoursPerMonth),
+    inferenceHoursPerMonth: { min: r2(hoursMin), max: r2(hoursMax), ...(hoursExpected !== undefined ? { expected: r2(hoursExpected) } : {}) },
+    monthlyCostUsd: {
+      min: roundUsd(hoursMin * usd),
+      max: roundUsd(hoursMax * usd),
+      ...(hoursExpected !== undefined ? { expected: roundUsd(hoursExpected * usd) } : {}),
+    },
+    costPer1000ImagesUsd: costPer1000 === null ? null : roundTo(costPer1000, 4),
+    zoneOutage: {
+      zones: av.zones,
+      required: av.survive_zone_outage,
+      unitsLostWorstCase: lost,
+      capacityLeftAtMaxTps: roundTo(left, 3),
+      servesPeak,
+      unitsAddedForOutage: u.zoneOutageUnitsAdded,
+    },
+    derivation,
+    warnings,
+  };
+}
+
+export interface PlanTotals {
+  minInferenceUnits: number;
+  maxInferenceUnits: number;
+  inferenceHoursPerMonth: { min: number; max: number; expected?: number };
+  monthlyCostUsd: { min: number; max: number; expected?: number };
+}
+
+/** Totals over several plans. Expected is summed only when every plan has one; otherwise Max stands in. */
+export function totalPlans(plans: Plan[]): PlanTotals {
+  const sum = (f: (p: Plan) => number) => plans.reduce((s, p) => s + f(p), 0);
+  const allExpected = plans.every((p) => p.monthlyCostUsd.expected !== undefined);
+  const exactHours = (p: Plan, k: 'min' | 'max') => (k === 'min' ? p.minInferenceUnits : p.maxInferenceUnits) * p.hoursPerMonth;
+  return {
+    minInferenceUnits: sum((p) => p.minInferenceUnits),
+    maxInferenceUnits: sum((p) => p.maxInferenceUnits),
+    inferenceHoursPerMonth: {
+      min: r2(sum((p) => p.inferenceHoursPerMonth.min)),
+      max: r2(sum((p) => p.inferenceHoursPerMonth.max)),
+      ...(allExpected ? { expected: r2(sum((p) => p.inferenceHoursPerMonth.expected ?? 0)) } : {}),
+    },
+    monthlyCostUsd: {
+      min: roundUsd(sum((p) => exactHours(p, 'min') * p.pricePerUnitHourUsd)),
+      max: roundUsd(sum((p) => exactHours(p, 'max') * p.pricePerUnitHourUsd)),
+      ...(allExpected ? { expected: roundUsd(sum((p) => p.monthlyCostUsd.expected ?? 0)) } : {}),
+    },
+  };
+}

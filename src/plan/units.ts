@@ -1,0 +1,74 @@
+/**
+ * The unit-count rule. Floor: 2 units in production (one per availability zone at least
+ * twice over), 1 otherwise. Min covers baseline, Max covers peak, both at the target
+ * utilization. When a zone outage must be survived, the units left after losing the
+ * worst zone (ceil(N / zones) units) must carry the traffic at full capacity.
+ */
+export interface UnitInputs {
+  tpsPerUnit: number;
+  targetUtilization: number;
+  baselineTps: number;
+  peakTps: number;
+  production: boolean;
+  zones: number;
+  surviveZoneOutage: boolean;
+  autoscale: boolean;
+}
+
+export interface UnitCounts {
+  floor: number;
+  /** Usable TPS per unit at the target utilization. */
+  capTps: number;
+  minForBaseline: number;
+  maxForPeak: number;
+  minInferenceUnits: number;
+  maxInferenceUnits: number;
+  azFloorApplied: boolean;
+  /** Units added on top of the utilization rule so a zone outage is survived. */
+  zoneOutageUnitsAdded: { min: number; max: number };
+}
+
+export function worstZoneUnits(units: number, zones: number): number {
+  return Math.ceil(units / zones);
+}
+
+/** TPS the fleet keeps when the zone holding the most units fails, at full per-unit capacity. */
+export function capacityAfterZoneLoss(units: number, zones: number, tpsPerUnit: number): number {
+  return (units - worstZoneUnits(units, zones)) * tpsPerUnit;
+}
+
+/** Smallest N >= start whose units left after a zone outage serve `tps`. */
+function surviveOutage(start: number, zones: number, tpsPerUnit: number, tps: number): number {
+  if (zones < 2) return start; // one zone: nothing is left after losing it; callers warn.
+  let n = start;
+  // Each added unit raises the units left by at least (zones-1)/zones, so this ends quickly.
+  while (capacityAfterZoneLoss(n, zones, tpsPerUnit) < tps - 1e-9) n++;
+  return n;
+}
+
+/** ceil() that forgives floating-point noise: 30 / (12.5 * 0.8) must be 3, not 4. */
+export function ceilTolerant(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - r) < 1e-9 ? r : Math.ceil(x);
+}
+
+export function computeUnits(i: UnitInputs): UnitCounts {
+  const floor = i.production ? 2 : 1;
+  const capTps = i.tpsPerUnit * i.targetUtilization;
+  const minForBaseline = ceilTolerant(i.baselineTps / capTps);
+  const maxForPeak = ceilTolerant(i.peakTps / capTps);
+  let min = Math.max(floor, minForBaseline);
+  let max = Math.max(min, maxForPeak);
+  const azFloorApplied = floor > minForBaseline;
+  const added = { min: 0, max: 0 };
+  if (i.surviveZoneOutage && i.zones >= 2) {
+    const min2 = surviveOutage(min, i.zones, i.tpsPerUnit, i.baselineTps);
+    const max2 = surviveOutage(Math.max(max, min2), i.zones, i.tpsPerUnit, i.peakTps);
+    added.min = min2 - min;
+    added.max = max2 - max;
+    min = min2;
+    max = max2;
+  }
+  if (!i.autoscale) min = max;
+  return { floor, capTps, minForBaseline, maxForPeak, minInferenceUnits: min, maxInferenceUnits: max, azFloorApplied, zoneOutageUnitsAdded: added };
+}

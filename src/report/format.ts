@@ -1,0 +1,31 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { UserError } from '../errors.js';
+
+/**
+ * One interface for every output format: a formatter is a function from a result to the
+ * text to print. Adding a format is adding one file and one entry in a command's table.
+ */
+export interface RenderOptions {
+  color: ChalkInstance;
+}
+
+export type Formatter<T> = (result: T, opts: RenderOptions) => string;
+
+export function pickFormatter<T, F extends string>(formatters: Record<F, Formatter<T>>, name: string, flag = '--format'): Formatter<T> {
+  if (!Object.hasOwn(formatters, name)) {
+    throw new UserError(`${flag}: unknown format '${name}' (choose ${Object.keys(formatters).join(', ')})`);
+  }
+  return formatters[name as F];
+}
+
+/**
+ * Colour only on a terminal. FORCE_COLOR wins (0 turns it off), then NO_COLOR
+ * (https://no-color.org), then whether stdout is a TTY. Decided here once, not per call site.
+ */
+export function colorFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  let on: boolean;
+  if (env.FORCE_COLOR !== undefined) on = env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  else if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') on = false;
+  else on = stream.isTTY === true;
+  return new Chalk({ level: on ? 1 : 0 });
+}

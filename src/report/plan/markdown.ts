@@ -1,0 +1,38 @@
+import { markdownTable } from 'markdown-table';
+import type { Formatter } from '../format.js';
+import type { PlanReport } from './model.js';
+import { planHeading, planRows } from './rows.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+export const planMarkdown: Formatter<PlanReport> = (r) => {
+  const out: string[] = [];
+  for (const p of r.plans) {
+    out.push(`### ${cell(planHeading(p))}`, '');
+    out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], { align: ['l', 'r', 'l'] }), '');
+    for (const w of p.warnings) out.push(`> ⚠️ **${w.code}**: ${w.message}`, '');
+  }
+  if (r.totals) {
+    const t = r.totals;
+    out.push(
+      '### Total',
+      '',
+      markdownTable(
+        [
+          ['workloads', 'Min units', 'Max units', 'cost/month (Min)', 'cost/month (Max)', 'cost/month (expected)'],
+          [
+            String(r.plans.length),
+            String(t.minInferenceUnits),
+            String(t.maxInferenceUnits),
+            `$${t.monthlyCostUsd.min.toFixed(2)}`,
+            `$${t.monthlyCostUsd.max.toFixed(2)}`,
+            t.monthlyCostUsd.expected !== undefined ? `$${t.monthlyCostUsd.expected.toFixed(2)}` : '—',
+          ],
+        ],
+        { align: ['l', 'r', 'r', 'r', 'r', 'r'] },
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+};

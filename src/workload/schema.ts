@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * The workload file, schema v1: the one source of truth. TypeScript types and the JSON
+ * Schema for editors (schema/workload.schema.json) are both derived from it.
+ * Keys are snake_case because people type them; unknown keys are errors so a typo never
+ * passes silently.
+ */
+
+const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
+const nonNegative = (what: string) => z.number({ error: `${what} must be a number` }).nonnegative({ error: `${what} must be 0 or more` });
+
+export const SERVICES = ['rekognition-custom-labels', 'lookout-for-vision', 'custom'] as const;
+export const TASKS = ['classification', 'detection'] as const;
+export const IMAGE_SOURCES = ['bytes', 's3'] as const;
+
+export const ImageClassSchema = z.strictObject({
+  share: positive('share').max(1, { error: 'share must be at most 1' }).describe('Fraction of requests that are this kind of image; shares sum to 1.'),
+  width: z.number().int({ error: 'width must be a whole number of pixels' }).positive().describe('Image width in pixels.'),
+  height: z.number().int({ error: 'height must be a whole number of pixels' }).positive().describe('Image height in pixels.'),
+  size_mb: positive('size_mb').describe('Encoded image file size in MB (10^6 bytes).'),
+  objects: z.number().int({ error: 'objects must be a whole number' }).nonnegative().default(0).describe('Objects per image (detection).'),
+  source: z.enum(IMAGE_SOURCES).default('bytes').describe('How the image is passed: bytes in the request, or a stored S3 object.'),
+});
+
+export const ModelSchema = z
+  .strictObject({
+    task: z.enum(TASKS).describe('classification (image-level labels) or detection (bounding boxes).'),
+    tps_per_unit: positive('tps_per_unit').optional().describe('Per-unit TPS measured elsewhere, e.g. a load test of one real unit.'),
+    bench: z.string().min(1).optional().describe('A capacity-plan bench result file, relative to this workload file.'),
+    bench_model: z.string().min(1).optional().describe('Which model of the bench file, when it holds several.'),
+    calibration: positive('calibration').default(1).describe('Real-unit TPS / local-unit TPS. Printed with every result.'),
+  })
+  .superRefine((m, ctx) => {
+    const has = (m.tps_per_unit !== undefined ? 1 : 0) + (m.bench !== undefined ? 1 : 0);
+    if (has !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: has === 0 ? 'model needs one of tps_per_unit or bench' : 'model takes tps_per_unit or bench, not both',
+      });
+    }
+    if (m.bench_model !== undefined && m.bench === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['bench_model'], message: 'bench_model needs bench' });
+    }
+  });
+
+export const TrafficSchema = z
+  .strictObject({
+    peak_tps: positive('peak_tps').describe('Highest sustained requests per second to serve.'),
+    baseline_tps: nonNegative('baseline_tps').optional().describe('Traffic most of the time (default: peak_tps).'),
+    peak_hours_per_day: nonNegative('peak_hours_per_day').max(24).optional().describe('Hours a day at peak; enables an expected monthly cost.'),
+  })
+  .superRefine((t, ctx) => {
+    if (t.baseline_tps !== undefined && t.baseline_tps > t.peak_tps) {
+      ctx.addIssue({ code: 'custom', path: ['baseline_tps'], message: `baseline_tps (${t.baseline_tps}) is above peak_tps (${t.peak_tps})` });
+    }
+  });
+
+export const ScheduleSchema = z.strictObject({
+  hours_per_day: positive('hours_per_day').max(24, { error: 'hours_per_day must be at most 24' }).default(24).describe('Hours a day the model runs.'),
+  days_per_week: positive('days_per_week').max(7, { error: 'days_per_week must be at most 7' }).default(7).describe('Days a week the model runs.'),
+});
+
+export const AvailabilitySchema = z.strictObject({
+  production: z.boolean().default(true).describe('true: at least 2 units (availability-zone floor); false: at least 1.'),
+  zones: z.number().int().min(1, { error: 'zones must be at least 1' }).max(6, { error: 'zones must be at most 6' }).default(3).describe('Availability zones the units are spread over.'),
+  survive_zone_outage: z.boolean().default(false).describe('Size so the units left after losing the worst zone carry the traffic.'),
+});
+
+export const ScalingSchema = z.strictObject({
+  target_utilization: positive('target_utilization').max(1, { error: 'target_utilization must be at most 1' }).default(0.8).describe('Fraction of a unit\'s TPS to plan on (0 < u <= 1).'),
+  autoscale: z.boolean().default(true).describe('false: a fixed fleet (Min = Max).'),
+});
+
+export const BudgetSchema = z.strictObject({
+  monthly_usd: positive('monthly_usd').optional().describe('Monthly cost budget in USD (read by gate).'),
+});
+
+export const WorkloadSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Editor hint; ignored.'),
+    version: z.literal(1, { error: 'version must be 1' }),
+    name: z.string().min(1, { error: 'name must not be empty' }).describe('Name shown in reports.'),
+    service: z.enum(SERVICES).default('rekognition-custom-labels'),
+    region: z.string().min(1).default('us-east-1'),
+    price_per_unit_hour: positive('price_per_unit_hour').optional().describe('USD per inference-unit hour; default from the built-in price table.'),
+    model: ModelSchema,
+    images: z.array(ImageClassSchema).min(1, { error: 'images needs at least one image class' }),
+    traffic: TrafficSchema,
+    schedule: ScheduleSchema.default({ hours_per_day: 24, days_per_week: 7 }),
+    availability: AvailabilitySchema.default({ production: true, zones: 3, survive_zone_outage: false }),
+    scaling: ScalingSchema.default({ target_utilization: 0.8, autoscale: true }),
+    budget: BudgetSchema.optional(),
+  })
+  .superRefine((w, ctx) => {
+    const sum = w.images.reduce((s, c) => s + c.share, 0);
+    if (Math.abs(sum - 1) > 1e-6) {
+      ctx.addIssue({ code: 'custom', path: ['images'], message: `image shares sum to ${+sum.toFixed(6)}, not 1` });
+    }
+    if (w.traffic.peak_hours_per_day !== undefined && w.traffic.peak_hours_per_day > w.schedule.hours_per_day) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['traffic', 'peak_hours_per_day'],
+        message: `peak_hours_per_day (${w.traffic.peak_hours_per_day}) exceeds schedule.hours_per_day (${w.schedule.hours_per_day})`,
+      });
+    }
+  });
+
+export type Workload = z.infer<typeof WorkloadSchema>;
+export type WorkloadInput = z.input<typeof WorkloadSchema>;
+export type ImageClass = z.infer<typeof ImageClassSchema>;
+export type Service = (typeof SERVICES)[number];
+export type Task = (typeof TASKS)[number];
+
+/** JSON Schema for editors (yaml-language-server), derived from the zod schema. */
+export function workloadJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(WorkloadSchema, { io: 'input', unrepresentable: 'any' }),
+    $id: 'https://capacity-plan.dev/schema/workload-v1.json',
+    title: 'capacity-plan workload (version 1)',
+  };
+}

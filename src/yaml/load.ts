@@ -1,0 +1,118 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { UserError, type Problem } from '../errors.js';
+
+/** A parsed YAML file that remembers where each value came from, for file:line:col errors. */
+export interface LocatedDocument {
+  file: string;
+  data: unknown;
+  /** Location of the value at `path`, or of its nearest existing parent. */
+  locate(path: ReadonlyArray<PropertyKey>, opts?: { key?: boolean }): { line: number; col: number };
+}
+
+/** Parses YAML; syntax errors and duplicate keys become problems with line and column. */
+export function parseYamlLocated(text: string, file: string): LocatedDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const problems: Problem[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return { file, line: pos.line, col: pos.col, message: firstLine(e.message) };
+  });
+  if (problems.length > 0) throw new UserError(problems);
+
+  const at = (offset: number) => lineCounter.linePos(offset);
+  return {
+    file,
+    data: doc.toJS({ maxAliasCount: 100 }),
+    locate(path, opts) {
+      let node: unknown = doc.contents;
+      let keyNode: unknown;
+      for (const seg of path) {
+        if (isMap(node)) {
+          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+          if (!pair) break;
+          keyNode = pair.key;
+          node = pair.value ?? pair.key;
+        } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
+          keyNode = undefined;
+          node = node.items[seg];
+        } else break;
+      }
+      const target = (opts?.key && keyNode ? keyNode : node) as YamlNode | null | undefined;
+      const offset = target?.range?.[0] ?? 0;
+      return at(offset);
+    },
+  };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+/** `images[0].width`: how a path reads in a message. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? String(seg) : `.${String(seg)}`;
+  return out;
+}
+
+function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+/** Turns zod issues into located, human-worded problems. */
+export function zodProblems(doc: LocatedDocument, error: z.ZodError): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path;
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const loc = doc.locate([...path, key], { key: true });
+        const where = path.length ? ` in ${formatPath(path)}` : '';
+        problems.push({ file: doc.file, ...loc, message: `unknown key '${key}'${where}` });
+      }
+      continue;
+    }
+    const value = valueAt(doc.data, path);
+    const name = formatPath(path);
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && value === undefined) {
+      message = `missing required key '${String(path[path.length - 1])}'`;
+      const loc = doc.locate(path.slice(0, -1));
+      problems.push({ file: doc.file, ...loc, message: path.length > 1 ? `${formatPath(path.slice(0, -1))}: ${message}` : message });
+      continue;
+    }
+    if (issue.code === 'invalid_type' && !/must/.test(message)) message = `expected ${issue.expected}, got ${describe(value)}`;
+    if (issue.code === 'invalid_value' && 'values' in issue) message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+    const loc = doc.locate(path);
+    problems.push({ file: doc.file, ...loc, message: name ? `${name}: ${stripName(message, name)}` : message });
+  }
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+function stripName(message: string, name: string): string {
+  const last = name.split(/[.[]/).pop() ?? '';
+  return message.startsWith(`${last} `) ? message.slice(last.length + 1) : message;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Parses and validates a YAML text against a zod schema; throws one UserError listing every problem. */
+export function loadYamlWithSchema<S extends z.ZodType>(text: string, file: string, schema: S): { value: z.infer<S>; doc: LocatedDocument } {
+  const doc = parseYamlLocated(text, file);
+  if (doc.data === null || doc.data === undefined) throw UserError.at(file, 'file is empty', 1, 1);
+  const result = schema.safeParse(doc.data);
+  if (!result.success) throw new UserError(zodProblems(doc, result.error));
+  return { value: result.data, doc };
+}
