@@ -1,0 +1,47 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+
+/**
+ * The contract between the measurement harness and a model family. One adapter per family
+ * (src/bench/models/<family>.ts). The harness times each stage separately:
+ *   decode (encoded bytes → raw pixels) → preprocess (raw → input tensors) → infer → postprocess.
+ * Adapters never time anything themselves.
+ */
+
+/** Raw interleaved pixels, uint8, row-major, `channels` per pixel in RGB order. */
+export interface DecodedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 3;
+}
+
+export interface Prepared {
+  feeds: Record<string, Tensor>;
+  /** Whatever postprocess needs to map outputs back to the original image (scales, padding). */
+  meta: unknown;
+}
+
+export interface Detection {
+  /** x1, y1, x2, y2 in original-image pixels. */
+  box: [number, number, number, number];
+  score: number;
+  classId: number;
+}
+
+export type ModelOutput =
+  | { kind: 'classification'; top: Array<{ classId: number; score: number }> }
+  | { kind: 'detection'; detections: Detection[] };
+
+export interface ModelAdapter {
+  readonly name: string;
+  readonly task: 'classification' | 'detection';
+  /** `builtin:ocr-det` or the model file path as the user gave it. */
+  readonly source: string;
+  readonly modelPath: string;
+  /** Input spec as recorded in the bench result file (size, layout, normalisation, ...). */
+  readonly inputSpec: Record<string, unknown>;
+  decode(bytes: Buffer): Promise<DecodedImage>;
+  preprocess(image: DecodedImage): Promise<Prepared>;
+  /** Throws a UserError naming expected vs actual shapes when outputs don't fit the declared format. */
+  postprocess(outputs: InferenceSession.OnnxValueMapType, meta: unknown): ModelOutput;
+}
