@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
 import { EXIT, UserError } from './errors.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -17,7 +20,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .name('capacity-plan')
     .description('How many inference units does my vision model need, and what will they cost?')
-    .version('0.1.0')
+    .version(version)
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError(false)
     .exitOverride();
