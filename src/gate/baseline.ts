@@ -29,8 +29,7 @@ export function parseBaseline(text: string, file: string): BaselinePlan[] {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    const { line, col } = jsonErrorAt(text, (err as Error).message);
-    throw UserError.at(file, `baseline is not valid JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, line, col);
+    throw notJson(text, file, (err as Error).message);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw UserError.at(file, 'baseline must be a plan JSON object (capacity-plan plan --format json)', 1, 1);
   const schema = (data as Record<string, unknown>).schema;
@@ -58,12 +57,26 @@ export function parseBaseline(text: string, file: string): BaselinePlan[] {
   return plans;
 }
 
-/** V8 reports JSON errors by character offset; users want line and column. */
-function jsonErrorAt(text: string, message: string): { line?: number; col?: number } {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return {};
-  const offset = Math.min(Number(m[1]), text.length);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, col: offset - before.lastIndexOf('\n') };
+/**
+ * V8 reports some JSON errors by character offset and some only with a snippet; users want
+ * line and column, so fall back to the YAML parser (JSON is YAML) to place the error.
+ */
+function notJson(text: string, file: string, v8Message: string): UserError {
+  let detail = v8Message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '');
+  let line: number | undefined;
+  let col: number | undefined;
+  const m = /position (\d+)/.exec(v8Message);
+  if (m) {
+    const before = text.slice(0, Math.min(Number(m[1]), text.length));
+    line = before.split('\n').length;
+    col = before.length - before.lastIndexOf('\n');
+  } else {
+    try {
+      parseYamlLocated(text, file);
+    } catch (err) {
+      const p = err instanceof UserError ? err.problems[0] : undefined;
+      if (p) ({ line, col, message: detail } = p);
+    }
+  }
+  return UserError.at(file, `baseline is not valid JSON: ${detail}`, line, col);
 }

@@ -127,19 +127,24 @@ interface RuleContext {
 
 export function usd(x: number): string {
   const s = `$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  return x < 0 ? `−${s}` : s;
+  return x < 0 ? `-${s}` : s;
 }
 const signed = (text: string, x: number) => (x > 0 ? `+${text}` : text);
 
 function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {
-  const done = (broken: boolean, actual: number, unit: RuleResult['unit'], message: string): RuleResult => ({
-    ...spec,
-    status: broken ? (spec.level === 'error' ? 'fail' : 'warn') : 'pass',
+  const result = (status: RuleResult['status'], actual: number | null, unit: RuleResult['unit'], message: string): RuleResult => ({
+    id: spec.id,
+    level: spec.level,
+    status,
     actual,
+    limit: spec.limit,
     unit,
     message,
+    from: spec.from,
   });
-  const skip = (unit: RuleResult['unit'], why: string): RuleResult => ({ ...spec, status: 'skip', actual: null, unit, message: `not checked: ${why}` });
+  const done = (broken: boolean, actual: number, unit: RuleResult['unit'], message: string) =>
+    result(broken ? (spec.level === 'error' ? 'fail' : 'warn') : 'pass', actual, unit, message);
+  const skip = (unit: RuleResult['unit'], why: string) => result('skip', null, unit, `not checked: ${why}`);
   const { current, baseline, subject } = ctx;
   const cost = current.monthlyCostUsd;
 
