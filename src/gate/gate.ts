@@ -53,7 +53,7 @@ export function evaluateGate(input: GateInput): GateResult {
     const before = baselineByName.get(plan.name);
     const baseline: Figures | null = before ? figuresOf(before, budget.basis) : null;
     const change: Change | null = !hasBaseline ? null : !baseline ? 'added' : sameFigures(current, baseline) ? 'unchanged' : 'changed';
-    const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, current, baseline, hasBaseline, added: change === 'added' };
+    const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, unitsPrefix: '', current, baseline, hasBaseline, added: change === 'added' };
     const rules = budget.rules.map((r) => evaluateRule(r, ctx));
     return { name: plan.name, file, basis: budget.basis, change, current, baseline, diff: diffOf(current, baseline), rules, status: worst(rules) };
   });
@@ -112,13 +112,15 @@ function totalOf(rows: GateWorkload[], rules: RuleSpec[], hasBaseline: boolean):
   };
   const current = sum(rows.map((r) => r.current)) as KnownFigures; // rows' current costs are always known
   const baseline = hasBaseline ? sum(rows.map((r) => r.baseline)) : null;
-  const ctx: RuleContext = { subject: 'total monthly cost', current, baseline, hasBaseline, added: false };
+  const ctx: RuleContext = { subject: 'total monthly cost', unitsPrefix: 'total ', current, baseline, hasBaseline, added: false };
   const results = rules.map((r) => evaluateRule(r, ctx));
   return { current, baseline, diff: diffOf(current, baseline), rules: results, status: worst(results) };
 }
 
 interface RuleContext {
+  /** How the cost is named in messages: 'monthly cost', 'expected monthly cost', 'total monthly cost'. */
   subject: string;
+  unitsPrefix: string;
   current: KnownFigures;
   baseline: Figures | null;
   hasBaseline: boolean;
@@ -176,12 +178,12 @@ function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {
     case 'max_units': {
       const n = current.maxInferenceUnits;
       const over = n > spec.limit;
-      return done(over, n, 'units', `MaxInferenceUnits ${n} ${over ? 'is over' : 'is within'} the limit of ${spec.limit}`);
+      return done(over, n, 'units', `${ctx.unitsPrefix}MaxInferenceUnits ${n} ${over ? 'is over' : 'is within'} the limit of ${spec.limit}`);
     }
     case 'min_units': {
       const n = current.minInferenceUnits;
       const under = n < spec.limit;
-      return done(under, n, 'units', `MinInferenceUnits ${n} ${under ? 'is under' : 'meets'} the required ${spec.limit}`);
+      return done(under, n, 'units', `${ctx.unitsPrefix}MinInferenceUnits ${n} ${under ? 'is under' : 'meets'} the required ${spec.limit}`);
     }
   }
 }

@@ -48,7 +48,7 @@ export const gateMarkdown: Formatter<GateResult> = (r) => {
     const list = allRules(r).filter((x) => x.rule.status === status);
     if (!list.length) return;
     out.push(`#### ${title}`, '');
-    for (const { owner, rule } of list) out.push(`- ${ICON[status]} **${cell(owner)}** \`${ruleName(rule)}\`${'flag' in rule.from ? '' : ` (${cell(ruleWhere(rule))})`}: ${cell(rule.message)}`);
+    for (const { owner, rule } of list) out.push(`- ${ICON[status]} **${cell(owner)}** \`${ruleName(rule)}\`${'flag' in rule.from ? '' : ` (${cell(ruleWhere(rule))})`}: ${cell(rule.message.replace(/^not checked: /, ''))}`);
     out.push('');
   };
   section('Failed', 'fail');
