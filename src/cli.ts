@@ -57,7 +57,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('gate')
-    .description('check workloads against their budgets and flag limits, against a baseline plan; exit 1 when a rule fails')
+    .description('check workloads against budget rules, before → after a baseline plan; exit 1 when an error-level rule fails')
     .argument('<workload...>', 'workload YAML files')
     .option('--baseline <plan.json>', "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by name")
     .option('--max-monthly-cost <usd>', 'total monthly cost limit in USD')
