@@ -23,8 +23,12 @@ export async function planFiles(files: string[]): Promise<Plan[]> {
 /** planFiles, keeping each loaded workload (its budget and located YAML doc) next to its plan; for `gate`. */
 export async function planLoadedFiles(files: string[]): Promise<Array<{ plan: Plan; loaded: LoadedWorkload }>> {
   const out: Array<{ plan: Plan; loaded: LoadedWorkload }> = [];
-  for (const file of files) {
-    const w = await loadWorkload(file);
+  // Read every file at once so the waits overlap; report the first problem in command-line order.
+  const settled = await Promise.allSettled(files.map((file) => loadWorkload(file)));
+  for (const [i, file] of files.entries()) {
+    const s = settled[i]!;
+    if (s.status === 'rejected') throw s.reason;
+    const w = s.value;
     try {
       out.push({ plan: computePlan({ workload: w.workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings }), loaded: w });
     } catch (err) {
