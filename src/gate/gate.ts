@@ -55,7 +55,9 @@ export function evaluateGate(input: GateInput): GateResult {
     const change: Change | null = !hasBaseline ? null : !baseline ? 'added' : sameFigures(current, baseline) ? 'unchanged' : 'changed';
     const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, unitsPrefix: '', current, baseline, hasBaseline, added: change === 'added' };
     const rules = budget.rules.map((r) => evaluateRule(r, ctx));
-    return { name: plan.name, file, basis: budget.basis, change, current, baseline, diff: diffOf(current, baseline), rules, status: worst(rules) };
+    // An added workload's difference is taken from nothing, so totals of differences add up too.
+    const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
+    return { name: plan.name, file, basis: budget.basis, change, current, baseline, diff, rules, status: worst(rules) };
   });
 
   if (input.baseline) {
@@ -63,7 +65,8 @@ export function evaluateGate(input: GateInput): GateResult {
     for (const p of input.baseline.plans) {
       if (current.has(p.name)) continue;
       // Gone from the pull request: shown with its baseline figures (Max basis: its budget went with it).
-      rows.push({ name: p.name, file: null, basis: 'max', change: 'removed', current: null, baseline: figuresOf(p, 'max'), diff: null, rules: [], status: 'pass' });
+      const baseline = figuresOf(p, 'max');
+      rows.push({ name: p.name, file: null, basis: 'max', change: 'removed', current: null, baseline, diff: diffOf(ZERO, baseline), rules: [], status: 'pass' });
     }
   }
 
@@ -74,6 +77,8 @@ export function evaluateGate(input: GateInput): GateResult {
   const status: Verdict = counts.failed > 0 || (counts.warned > 0 && input.failOn === 'warn') ? 'fail' : counts.warned > 0 ? 'warn' : 'pass';
   return { schema: GATE_SCHEMA_ID, status, failOn: input.failOn, baseline: input.baseline ? { file: input.baseline.file } : null, workloads: rows, total, counts };
 }
+
+const ZERO: Figures = { minInferenceUnits: 0, maxInferenceUnits: 0, monthlyCostUsd: 0 };
 
 function costOn(p: PlanFigures, basis: Basis): number | undefined {
   return p.monthlyCostUsd[basis];

@@ -56,6 +56,7 @@ export interface GateWorkload {
   change: Change | null;
   current: Figures | null;
   baseline: Figures | null;
+  /** current − baseline; an added workload counts from 0, a removed one down to 0. Null without a baseline. */
   diff: Diff | null;
   rules: RuleResult[];
   status: Verdict;

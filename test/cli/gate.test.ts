@@ -211,7 +211,7 @@ describe('gate: baseline diff', () => {
     expect(grows.diff).toEqual({ minInferenceUnits: 0, maxInferenceUnits: 1, monthlyCostUsd: 730, monthlyCostPct: 25 });
     const fresh = result.workloads[2]!;
     expect(fresh.baseline).toBeNull();
-    expect(fresh.diff).toBeNull();
+    expect(fresh.diff).toEqual({ minInferenceUnits: 2, maxInferenceUnits: 2, monthlyCostUsd: 1460, monthlyCostPct: null });
     // A new workload's whole cost is its increase; a percentage of nothing is not checked.
     expect(fresh.rules.map((r) => [r.id, r.status, r.actual])).toEqual([
       ['max_increase_usd', 'fail', 1460],
@@ -220,6 +220,9 @@ describe('gate: baseline diff', () => {
     const dropped = result.workloads[3]!;
     expect(dropped.current).toBeNull();
     expect(dropped.baseline).toEqual({ minInferenceUnits: 3, maxInferenceUnits: 4, monthlyCostUsd: 2920 });
+    expect(dropped.diff).toEqual({ minInferenceUnits: -3, maxInferenceUnits: -4, monthlyCostUsd: -2920, monthlyCostPct: -100 });
+    // The differences add up to the total's.
+    expect(result.workloads.reduce((sum, w) => sum + w.diff!.monthlyCostUsd!, 0)).toBe(result.total.diff!.monthlyCostUsd);
     // Totals: now 2920 + 3650 + 1460 = 8030; before 2920 × 3 = 8760.
     expect(result.total.current).toEqual({ minInferenceUnits: 6, maxInferenceUnits: 11, monthlyCostUsd: 8030 });
     expect(result.total.baseline).toEqual({ minInferenceUnits: 7, maxInferenceUnits: 12, monthlyCostUsd: 8760 });

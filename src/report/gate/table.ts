@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { GateResult, RuleResult } from '../../gate/result.js';
+import type { GateResult, GateTotal, GateWorkload, RuleResult } from '../../gate/result.js';
 import type { Formatter } from '../format.js';
 import { allRules, costCell, diffCell, ruleName, ruleWhere, unitsCell, verdictText, workloadLabel } from './text.js';
 
@@ -13,7 +13,7 @@ export const gateTable: Formatter<GateResult> = (r, { color: c }) => {
     ? ['workload', 'change', 'Min units', 'Max units', 'cost/month before', 'cost/month after', 'difference', 'rules']
     : ['workload', 'Min units', 'Max units', 'cost/month', 'rules'];
   const t = new Table({ head, style: { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [] } });
-  const rowsOf = (name: string, change: string, row: Parameters<typeof diffCell>[0], status: RuleResult['status'] | null) => {
+  const rowsOf = (name: string, change: string, row: GateTotal | GateWorkload, status: RuleResult['status'] | null) => {
     const min = unitsCell('minInferenceUnits', row.baseline, row.current, hasBaseline);
     const max = unitsCell('maxInferenceUnits', row.baseline, row.current, hasBaseline);
     const verdict = status ? paint(status, WORD[status]) : '—';

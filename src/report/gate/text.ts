@@ -1,5 +1,5 @@
 import { usd } from '../../gate/gate.js';
-import type { Figures, GateResult, GateWorkload, RuleResult, Diff } from '../../gate/result.js';
+import type { Change, Diff, Figures, GateResult, GateWorkload, RuleResult } from '../../gate/result.js';
 
 /** Wording and cells every gate view shares, so table, markdown and github say the same thing. */
 
@@ -23,14 +23,12 @@ export function unitsCell(key: 'minInferenceUnits' | 'maxInferenceUnits', before
 
 export const costCell = (f: Figures | null) => (f && f.monthlyCostUsd !== null ? usd(f.monthlyCostUsd) : '—');
 
-export function diffCell(row: { current: Figures | null; baseline: Figures | null; diff: Diff | null }): string {
-  const { current, baseline, diff } = row;
-  const a = current?.monthlyCostUsd ?? null;
-  const b = baseline?.monthlyCostUsd ?? null;
-  if (diff && diff.monthlyCostUsd !== null) return diff.monthlyCostPct === null ? signedUsd(diff.monthlyCostUsd) : `${signedUsd(diff.monthlyCostUsd)} (${signedPct(diff.monthlyCostPct)})`;
-  if (a !== null && baseline === null) return `${signedUsd(a)} (new)`;
-  if (b !== null && current === null) return `${signedUsd(-b)} (removed)`;
-  return '—';
+export function diffCell(row: { change?: Change | null; diff: Diff | null }): string {
+  const d = row.diff;
+  if (!d || d.monthlyCostUsd === null) return '—';
+  if (row.change === 'added') return `${signedUsd(d.monthlyCostUsd)} (new)`;
+  if (row.change === 'removed') return `${signedUsd(d.monthlyCostUsd)} (removed)`;
+  return d.monthlyCostPct === null ? signedUsd(d.monthlyCostUsd) : `${signedUsd(d.monthlyCostUsd)} (${signedPct(d.monthlyCostPct)})`;
 }
 
 export function workloadLabel(w: GateWorkload): string {
