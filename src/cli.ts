@@ -58,6 +58,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await initCommand(file, opts));
     });
 
+  program
+    .command('gate')
+    .description('check workloads against budget rules, before → after a baseline plan; exit 1 when an error-level rule fails')
+    .argument('<workload...>', 'workload YAML files')
+    .option('--baseline <plan.json>', "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by name")
+    .option('--max-monthly-cost <usd>', 'total monthly cost limit in USD')
+    .option('--max-increase-usd <usd>', 'largest allowed rise of the total monthly cost over the baseline, USD')
+    .option('--max-increase-pct <percent>', 'largest allowed rise of the total monthly cost over the baseline, percent')
+    .option('--max-units <n>', 'limit on the total of MaxInferenceUnits')
+    .addOption(new Option('--fail-on <level>', 'lowest rule level that fails the gate').choices(['warn', 'error']).default('error'))
+    .addOption(formatOption(['table', 'json', 'markdown', 'github']))
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (files: string[], opts) => {
+      const { gateCommand } = await import('./commands/gate.js');
+      setExit(await gateCommand(files, opts));
+    });
+
   return program;
 }
 

@@ -5,7 +5,7 @@ import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
 import type { PlanReport } from '../report/plan/model.js';
 import { planTable } from '../report/plan/table.js';
-import { loadWorkload } from '../workload/load.js';
+import { loadWorkload, type LoadedWorkload } from '../workload/load.js';
 import { emit } from './output.js';
 
 export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown };
@@ -17,18 +17,27 @@ export interface PlanOptions {
 
 /** Loads and plans each workload file; shared with `gate` and `demo`. */
 export async function planFiles(files: string[]): Promise<Plan[]> {
-  const plans: Plan[] = [];
-  for (const file of files) {
-    const w = await loadWorkload(file);
+  return (await planLoadedFiles(files)).map((x) => x.plan);
+}
+
+/** planFiles, keeping each loaded workload (its budget and located YAML doc) next to its plan; for `gate`. */
+export async function planLoadedFiles(files: string[]): Promise<Array<{ plan: Plan; loaded: LoadedWorkload }>> {
+  const out: Array<{ plan: Plan; loaded: LoadedWorkload }> = [];
+  // Read every file at once so the waits overlap; report the first problem in command-line order.
+  const settled = await Promise.allSettled(files.map((file) => loadWorkload(file)));
+  for (const [i, file] of files.entries()) {
+    const s = settled[i]!;
+    if (s.status === 'rejected') throw s.reason;
+    const w = s.value;
     try {
-      plans.push(computePlan({ workload: w.workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings }));
+      out.push({ plan: computePlan({ workload: w.workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings }), loaded: w });
     } catch (err) {
       // The planner throws plain errors only for inputs it cannot plan from (e.g. a bench model with nothing to fit).
       if (err instanceof Error && !(err instanceof UserError) && /cost model|no condition/.test(err.message)) throw UserError.at(file, err.message);
       throw err;
     }
   }
-  return plans;
+  return out;
 }
 
 export function planReport(plans: Plan[]): PlanReport {

@@ -72,8 +72,24 @@ export const ScalingSchema = z.strictObject({
   autoscale: z.boolean().default(true).describe('false: a fixed fleet (Min = Max).'),
 });
 
+export const BUDGET_LEVELS = ['warn', 'error'] as const;
+export const BUDGET_BASES = ['max', 'expected', 'min'] as const;
+
+/** A budget rule is a bare limit, or `{limit, level}` to give that one rule its own level. */
+const budgetRule = <T extends z.ZodNumber>(what: string, limit: T) =>
+  z.union([limit, z.strictObject({ limit, level: z.enum(BUDGET_LEVELS).optional().describe('warn or error; default: budget.level.') })], {
+    error: `${what} must be a number or {limit: N, level: warn|error}`,
+  });
+const wholeUnits = (what: string) => z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number of units` });
+
 export const BudgetSchema = z.strictObject({
-  monthly_usd: positive('monthly_usd').optional().describe('Monthly cost budget in USD (read by gate).'),
+  monthly_usd: budgetRule('monthly_usd', positive('monthly_usd')).optional().describe('Monthly cost (on `basis`) must be at most this many USD.'),
+  max_increase_usd: budgetRule('max_increase_usd', nonNegative('max_increase_usd')).optional().describe('Monthly cost may rise by at most this many USD over the gate baseline.'),
+  max_increase_pct: budgetRule('max_increase_pct', nonNegative('max_increase_pct')).optional().describe('Monthly cost may rise by at most this percentage over the gate baseline.'),
+  max_units: budgetRule('max_units', wholeUnits('max_units').positive({ error: 'max_units must be at least 1' })).optional().describe('MaxInferenceUnits must be at most this.'),
+  min_units: budgetRule('min_units', wholeUnits('min_units').positive({ error: 'min_units must be at least 1' })).optional().describe('MinInferenceUnits must be at least this (keeps redundancy from being planned away).'),
+  basis: z.enum(BUDGET_BASES).default('max').describe('Which monthly cost the cost rules compare: max (Max units all month), expected (needs traffic.peak_hours_per_day) or min.'),
+  level: z.enum(BUDGET_LEVELS).default('error').describe('Level of this workload\'s budget rules: error fails the gate, warn only reports.'),
 });
 
 export const WorkloadSchema = z

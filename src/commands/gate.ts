@@ -1,0 +1,103 @@
+import { appendFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { EXIT, UserError } from '../errors.js';
+import { parseBaseline } from '../gate/baseline.js';
+import { evaluateGate } from '../gate/gate.js';
+import type { GateResult, Level } from '../gate/result.js';
+import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
+import { readUserFile } from '../io/files.js';
+import { colorFor, pickFormatter } from '../report/format.js';
+import { gateGithub } from '../report/gate/github.js';
+import { gateJson } from '../report/gate/json.js';
+import { gateMarkdown } from '../report/gate/markdown.js';
+import { gateTable } from '../report/gate/table.js';
+import { emit } from './output.js';
+import { planLoadedFiles } from './plan.js';
+
+export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub };
+
+export interface GateOptions {
+  baseline?: string;
+  maxMonthlyCost?: string;
+  maxIncreaseUsd?: string;
+  maxIncreasePct?: string;
+  maxUnits?: string;
+  failOn: string;
+  format: string;
+  out?: string;
+}
+
+export async function gateCommand(files: string[], opts: GateOptions): Promise<number> {
+  const format = pickFormatter(GATE_FORMATS, opts.format);
+  if (opts.failOn !== 'warn' && opts.failOn !== 'error') throw new UserError(`--fail-on: expected warn or error, got '${opts.failOn}'`);
+  const limits = readFlagLimits(opts);
+  if (!opts.baseline) {
+    for (const name of ['maxIncreaseUsd', 'maxIncreasePct'] as const) {
+      if (limits[name] !== undefined) throw new UserError(`${FLAG_RULES[name].flag} needs --baseline (the plan JSON to compare with)`);
+    }
+  }
+  const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
+  const planned = await planLoadedFiles(files);
+  const result = evaluateGate({
+    workloads: planned.map(({ plan, loaded }) => ({ plan, file: loaded.file, budget: budgetRules(loaded.workload.budget, loaded.doc, loaded.file) })),
+    totalRules: flagRules(limits),
+    baseline,
+    failOn: opts.failOn as Level,
+  });
+
+  const color = colorFor(opts.out ? {} : process.stdout);
+  if (opts.format === 'github') {
+    const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+    const markdown = gateMarkdown(annotated, { color });
+    let text = format(annotated, { color });
+    if (summaryFile) {
+      try {
+        // One append of the whole, already-built summary: never a partial one.
+        await appendFile(summaryFile, markdown + '\n');
+      } catch (err) {
+        throw UserError.at(summaryFile, `cannot append to $GITHUB_STEP_SUMMARY: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+    } else {
+      text += '\n' + markdown;
+    }
+    await emit(text, opts.out);
+  } else {
+    await emit(format(result, { color }), opts.out);
+  }
+  return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
+}
+
+/** Numbers from the flags; each is checked here so a typo is exit 2, not a silent pass. */
+function readFlagLimits(opts: GateOptions): FlagLimits {
+  const limits: FlagLimits = {};
+  for (const name of Object.keys(FLAG_RULES) as Array<keyof typeof FLAG_RULES>) {
+    const raw = opts[name];
+    if (raw === undefined) continue;
+    const flag = FLAG_RULES[name].flag;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) throw new UserError(`${flag}: expected a number, got '${raw}'`);
+    if (name === 'maxUnits' && (!Number.isInteger(n) || n < 1)) throw new UserError(`${flag}: expected a whole number of units, at least 1, got '${raw}'`);
+    if (name === 'maxMonthlyCost' && n <= 0) throw new UserError(`${flag}: expected an amount in USD greater than 0, got '${raw}'`);
+    if (n < 0) throw new UserError(`${flag}: expected 0 or more, got '${raw}'`);
+    limits[name] = n;
+  }
+  return limits;
+}
+
+/** Annotations need paths relative to the repository root, with forward slashes. */
+function forGithub(r: GateResult, root: string): GateResult {
+  const rel = (file: string) => {
+    const abs = resolve(file);
+    const p = relative(resolve(root), abs);
+    return (p.startsWith('..') || isAbsolute(p) ? abs : p).split(sep).join('/');
+  };
+  return {
+    ...r,
+    workloads: r.workloads.map((w) => ({
+      ...w,
+      file: w.file === null ? null : rel(w.file),
+      rules: w.rules.map((rule) => ('flag' in rule.from ? rule : { ...rule, from: { ...rule.from, file: rel(rule.from.file) } })),
+    })),
+  };
+}

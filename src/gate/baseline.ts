@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { PLAN_SCHEMA_ID } from '../plan/plan.js';
+import { parseYamlLocated, zodProblems } from '../yaml/load.js';
+
+/**
+ * A baseline is a plan JSON (`capacity-plan plan --format json`), single-plan or
+ * `{schema, plans, totals}`. Only the figures the gate compares are validated; the rest of
+ * a plan may grow within plan@1 (additive changes) without breaking old baselines.
+ */
+const usd = z.number().nonnegative();
+const units = z.number().int().nonnegative();
+
+export const BaselinePlanSchema = z.looseObject({
+  name: z.string().min(1),
+  file: z.string().optional(),
+  minInferenceUnits: units,
+  maxInferenceUnits: units,
+  monthlyCostUsd: z.looseObject({ min: usd, max: usd, expected: usd.optional() }),
+});
+export type BaselinePlan = z.infer<typeof BaselinePlanSchema>;
+
+const MultiSchema = z.looseObject({ schema: z.literal(PLAN_SCHEMA_ID), plans: z.array(BaselinePlanSchema) });
+const SingleSchema = BaselinePlanSchema.extend({ schema: z.literal(PLAN_SCHEMA_ID) });
+
+/** Parses and validates a baseline's text; refuses other schema versions. Problems carry file:line:col. */
+export function parseBaseline(text: string, file: string): BaselinePlan[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw notJson(text, file, (err as Error).message);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw UserError.at(file, 'baseline must be a plan JSON object (capacity-plan plan --format json)', 1, 1);
+  const schema = (data as Record<string, unknown>).schema;
+  if (schema !== PLAN_SCHEMA_ID) {
+    const what = schema === undefined ? 'has no "schema" key' : `has schema ${JSON.stringify(schema)}`;
+    throw UserError.at(file, `baseline ${what}; this capacity-plan reads ${PLAN_SCHEMA_ID} (make it with 'capacity-plan plan --format json')`);
+  }
+  // Slow path only on failure: re-read the JSON (a YAML subset) with positions to point at the bad value.
+  const refuse = (error: z.ZodError) => new UserError(zodProblems(parseYamlLocated(text, file), error));
+  let plans: BaselinePlan[];
+  if ('plans' in data) {
+    const parsed = MultiSchema.safeParse(data);
+    if (!parsed.success) throw refuse(parsed.error);
+    plans = parsed.data.plans;
+  } else {
+    const parsed = SingleSchema.safeParse(data);
+    if (!parsed.success) throw refuse(parsed.error);
+    plans = [parsed.data];
+  }
+  const seen = new Set<string>();
+  for (const p of plans) {
+    if (seen.has(p.name)) throw UserError.at(file, `baseline has two workloads named '${p.name}'; the gate matches workloads by name`);
+    seen.add(p.name);
+  }
+  return plans;
+}
+
+/**
+ * V8 reports some JSON errors by character offset and some only with a snippet; users want
+ * line and column, so fall back to the YAML parser (JSON is YAML) to place the error.
+ */
+function notJson(text: string, file: string, v8Message: string): UserError {
+  let detail = v8Message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '');
+  let line: number | undefined;
+  let col: number | undefined;
+  const m = /position (\d+)/.exec(v8Message);
+  if (m) {
+    const before = text.slice(0, Math.min(Number(m[1]), text.length));
+    line = before.split('\n').length;
+    col = before.length - before.lastIndexOf('\n');
+  } else {
+    try {
+      parseYamlLocated(text, file);
+    } catch (err) {
+      const p = err instanceof UserError ? err.problems[0] : undefined;
+      if (p) ({ line, col, message: detail } = p);
+    }
+  }
+  return UserError.at(file, `baseline is not valid JSON: ${detail}`, line, col);
+}

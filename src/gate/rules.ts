@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { LocatedDocument } from '../yaml/load.js';
+import type { BudgetSchema } from '../workload/schema.js';
+import type { Basis, Level, RuleId, RuleSpec } from './result.js';
+
+type Budget = z.infer<typeof BudgetSchema>;
+
+/** Budget keys that are rules, in the order reports list them. */
+export const BUDGET_RULE_IDS = ['monthly_usd', 'max_increase_usd', 'max_increase_pct', 'max_units', 'min_units'] as const satisfies readonly RuleId[];
+
+export interface WorkloadBudget {
+  basis: Basis;
+  /** Where `basis` is written (or the budget key, when it is the default), for pointing at it. */
+  basisAt: { line: number; col: number } | null;
+  rules: RuleSpec[];
+}
+
+/** A workload's `budget:` section as rule specs, each pointing at the line of its key. */
+export function budgetRules(budget: Budget | undefined, doc: Pick<LocatedDocument, 'locate'>, file: string): WorkloadBudget {
+  if (!budget) return { basis: 'max', basisAt: null, rules: [] };
+  const rules: RuleSpec[] = [];
+  for (const id of BUDGET_RULE_IDS) {
+    const written = budget[id];
+    if (written === undefined) continue;
+    const { limit, level } = typeof written === 'number' ? { limit: written, level: undefined } : written;
+    const at = doc.locate(['budget', id], { key: true });
+    rules.push({ id, limit, level: level ?? budget.level, from: { file, key: `budget.${id}`, line: at.line, col: at.col } });
+  }
+  return { basis: budget.basis, basisAt: doc.locate(['budget', 'basis'], { key: true }), rules };
+}
+
+/** The flags that set rules on the total, with the rule each one sets. */
+export const FLAG_RULES = {
+  maxMonthlyCost: { id: 'monthly_usd', flag: '--max-monthly-cost' },
+  maxIncreaseUsd: { id: 'max_increase_usd', flag: '--max-increase-usd' },
+  maxIncreasePct: { id: 'max_increase_pct', flag: '--max-increase-pct' },
+  maxUnits: { id: 'max_units', flag: '--max-units' },
+} as const satisfies Record<string, { id: RuleId; flag: string }>;
+
+export type FlagLimits = Partial<Record<keyof typeof FLAG_RULES, number>>;
+
+/** Flag rules apply to the total and are always error level: `--fail-on warn` is how CI tightens warnings. */
+export function flagRules(limits: FlagLimits): RuleSpec[] {
+  const rules: RuleSpec[] = [];
+  for (const [name, { id, flag }] of Object.entries(FLAG_RULES) as Array<[keyof typeof FLAG_RULES, (typeof FLAG_RULES)[keyof typeof FLAG_RULES]]>) {
+    const limit = limits[name];
+    if (limit !== undefined) rules.push({ id, limit, level: 'error' satisfies Level, from: { flag } });
+  }
+  return rules;
+}

@@ -1,0 +1,356 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GateResult, RuleResult } from '../../src/gate/result.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { FIRST_BUDGET_LINE, workloadYaml, writeWorkload, type WorkloadSpec } from '../gate/workloads.js';
+
+// Figures (see test/gate/workloads.ts): cost = $730 × MaxInferenceUnits; Max = ceil(peak_tps / 8).
+// peak 16 → 2 units $1,460; 30 → 4 units $2,920; 40 → 5 units $3,650; 50 → 7 units $5,110.
+
+function setUp(workloads: WorkloadSpec[], baseline?: WorkloadSpec[]): { dir: string; files: string[]; baseArgs: string[] } {
+  const dir = tempDir('gate-test-');
+  const files = workloads.map((w) => writeWorkload(dir, w));
+  let baseArgs: string[] = [];
+  if (baseline) {
+    // The baseline is made the way CI makes it: `plan --format json` over the target branch's files.
+    const baseDir = join(dir, 'base');
+    mkdirSync(baseDir);
+    const baseFiles = baseline.map((w) => join('base', writeWorkload(baseDir, w)));
+    const r = runCli(['plan', ...baseFiles, '--format', 'json', '--out', 'baseline.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    baseArgs = ['--baseline', 'baseline.json'];
+  }
+  return { dir, files, baseArgs };
+}
+
+function gateJson(dir: string, args: string[], env: Record<string, string> = {}): { code: number; result: GateResult; stderr: string } {
+  const r = runCli(['gate', ...args, '--format', 'json'], { cwd: dir, env });
+  expect(r.stderr).toBe('');
+  return { code: r.code, result: JSON.parse(r.stdout) as GateResult, stderr: r.stderr };
+}
+
+const rulesOf = (r: GateResult, name: string): RuleResult[] => r.workloads.find((w) => w.name === name)!.rules;
+const only = (r: GateResult, name: string): RuleResult => {
+  const rules = rulesOf(r, name);
+  expect(rules).toHaveLength(1);
+  return rules[0]!;
+};
+
+describe('gate: each budget rule kind passes, warns and fails', () => {
+  const cases: Array<{ kind: string; base?: number; pass: WorkloadSpec; warn: WorkloadSpec; fail: WorkloadSpec; actual: [number, number, number] }> = [
+    {
+      kind: 'monthly_usd',
+      pass: { name: 'p', peakTps: 30, budget: ['monthly_usd: 3000'] },
+      warn: { name: 'w', peakTps: 40, budget: ['monthly_usd: {limit: 3000, level: warn}'] },
+      fail: { name: 'f', peakTps: 40, budget: ['monthly_usd: 3000'] },
+      actual: [2920, 3650, 3650],
+    },
+    {
+      kind: 'max_units',
+      pass: { name: 'p', peakTps: 30, budget: ['max_units: 4'] }, // equal to the limit passes
+      warn: { name: 'w', peakTps: 40, budget: ['max_units: {limit: 4, level: warn}'] },
+      fail: { name: 'f', peakTps: 40, budget: ['max_units: 4'] },
+      actual: [4, 5, 5],
+    },
+    {
+      kind: 'min_units',
+      pass: { name: 'p', peakTps: 30, budget: ['min_units: 2'] },
+      warn: { name: 'w', peakTps: 30, budget: ['min_units: {limit: 3, level: warn}'] },
+      fail: { name: 'f', peakTps: 30, budget: ['min_units: 3'] },
+      actual: [2, 2, 2],
+    },
+    {
+      kind: 'max_increase_usd',
+      base: 30,
+      pass: { name: 'p', peakTps: 40, budget: ['max_increase_usd: 730'] },
+      warn: { name: 'w', peakTps: 50, budget: ['max_increase_usd: {limit: 1000, level: warn}'] },
+      fail: { name: 'f', peakTps: 50, budget: ['max_increase_usd: 1000'] },
+      actual: [730, 2190, 2190],
+    },
+    {
+      kind: 'max_increase_pct',
+      base: 30,
+      pass: { name: 'p', peakTps: 40, budget: ['max_increase_pct: 25'] },
+      warn: { name: 'w', peakTps: 50, budget: ['max_increase_pct: {limit: 50, level: warn}'] },
+      fail: { name: 'f', peakTps: 50, budget: ['max_increase_pct: 50'] },
+      actual: [25, 75, 75],
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.kind, () => {
+      const specs = [c.pass, c.warn, c.fail];
+      const { dir, files, baseArgs } = setUp(specs, c.base === undefined ? undefined : specs.map((s) => ({ name: s.name, peakTps: c.base! })));
+      const { code, result } = gateJson(dir, [...files, ...baseArgs]);
+      expect(code).toBe(1);
+      expect(result.status).toBe('fail');
+      const got = ['p', 'w', 'f'].map((n) => only(result, n));
+      expect(got.map((r) => r.id)).toEqual([c.kind, c.kind, c.kind]);
+      expect(got.map((r) => r.status)).toEqual(['pass', 'warn', 'fail']);
+      expect(got.map((r) => r.level)).toEqual(['error', 'warn', 'error']);
+      expect(got.map((r) => r.actual)).toEqual(c.actual);
+      expect(result.workloads.map((w) => w.status)).toEqual(['pass', 'warn', 'fail']);
+      expect(result.counts).toEqual({ failed: 1, warned: 1, passed: 1, skipped: 0 });
+      expect(got[2]!.from).toEqual({ file: 'f.yaml', key: `budget.${c.kind}`, line: FIRST_BUDGET_LINE, col: 3 });
+    });
+  }
+
+  it('budget.level: warn sets the level of every rule; a rule of its own overrides it', () => {
+    const { dir, files } = setUp([{ name: 'a', peakTps: 40, budget: ['level: warn', 'monthly_usd: 3000', 'max_units: {limit: 4, level: error}'] }]);
+    const { code, result } = gateJson(dir, files);
+    expect(code).toBe(1);
+    expect(rulesOf(result, 'a').map((r) => [r.id, r.level, r.status])).toEqual([
+      ['monthly_usd', 'warn', 'warn'],
+      ['max_units', 'error', 'fail'],
+    ]);
+  });
+
+  it('basis selects the expected or Min monthly cost', () => {
+    // Expected: (4 units × 6 h + 2 units × 18 h) × 7 d × 730 / 168 = 1825 unit-hours = $1,825.
+    const { dir, files } = setUp([
+      { name: 'max', peakTps: 30, peakHoursPerDay: 6, budget: ['monthly_usd: 2000'] },
+      { name: 'expected', peakTps: 30, peakHoursPerDay: 6, budget: ['monthly_usd: 2000', 'basis: expected'] },
+      { name: 'min', peakTps: 30, budget: ['monthly_usd: 1460', 'basis: min'] },
+    ]);
+    const { code, result } = gateJson(dir, files);
+    expect(code).toBe(1);
+    expect(['max', 'expected', 'min'].map((n) => [only(result, n).actual, only(result, n).status])).toEqual([
+      [2920, 'fail'],
+      [1825, 'pass'],
+      [1460, 'pass'],
+    ]);
+    expect(result.workloads.map((w) => w.basis)).toEqual(['max', 'expected', 'min']);
+    expect(result.total.current.monthlyCostUsd).toBe(2920 + 1825 + 1460);
+  });
+
+  it('increase rules are not checked without a baseline, and do not fail the gate', () => {
+    const { dir, files } = setUp([{ name: 'a', peakTps: 50, budget: ['max_increase_usd: 1', 'max_increase_pct: 1'] }]);
+    const { code, result } = gateJson(dir, files);
+    expect(code).toBe(0);
+    expect(rulesOf(result, 'a').map((r) => [r.status, r.actual, r.message])).toEqual([
+      ['skip', null, 'not checked: no --baseline given'],
+      ['skip', null, 'not checked: no --baseline given'],
+    ]);
+    expect(result.status).toBe('pass');
+  });
+});
+
+describe('gate: flag rules apply to the total', () => {
+  // a: 4 units $2,920 (unchanged); b: 4 → 5 units, $2,920 → $3,650. Total $5,840 → $6,570: +$730, +12.5 %; Max units 8 → 9.
+  const workloads: WorkloadSpec[] = [
+    { name: 'a', peakTps: 30 },
+    { name: 'b', peakTps: 40 },
+  ];
+  const base: WorkloadSpec[] = [
+    { name: 'a', peakTps: 30 },
+    { name: 'b', peakTps: 30 },
+  ];
+  let dir: string;
+  let args: string[];
+  beforeAll(() => {
+    const s = setUp(workloads, base);
+    dir = s.dir;
+    args = [...s.files, ...s.baseArgs];
+  });
+
+  it('every flag at its exact limit passes (exit 0)', () => {
+    const { code, result } = gateJson(dir, [...args, '--max-monthly-cost', '6570', '--max-increase-usd', '730', '--max-increase-pct', '12.5', '--max-units', '9']);
+    expect(code).toBe(0);
+    expect(result.status).toBe('pass');
+    expect(result.total.rules.map((r) => [r.id, r.status, r.actual, r.limit, r.from])).toEqual([
+      ['monthly_usd', 'pass', 6570, 6570, { flag: '--max-monthly-cost' }],
+      ['max_increase_usd', 'pass', 730, 730, { flag: '--max-increase-usd' }],
+      ['max_increase_pct', 'pass', 12.5, 12.5, { flag: '--max-increase-pct' }],
+      ['max_units', 'pass', 9, 9, { flag: '--max-units' }],
+    ]);
+  });
+
+  for (const [flag, limit, id] of [
+    ['--max-monthly-cost', '6569.99', 'monthly_usd'],
+    ['--max-increase-usd', '729', 'max_increase_usd'],
+    ['--max-increase-pct', '12', 'max_increase_pct'],
+    ['--max-units', '8', 'max_units'],
+  ] as const) {
+    it(`${flag} just under the total fails (exit 1)`, () => {
+      const { code, result } = gateJson(dir, [...args, flag, limit]);
+      expect(code).toBe(1);
+      expect(result.total.rules).toHaveLength(1);
+      expect(result.total.rules[0]).toMatchObject({ id, level: 'error', status: 'fail', limit: Number(limit) });
+      expect(result.total.status).toBe('fail');
+    });
+  }
+});
+
+describe('gate: baseline diff', () => {
+  const base: WorkloadSpec[] = [
+    { name: 'same', peakTps: 30 },
+    { name: 'grows', peakTps: 30 },
+    { name: 'dropped', peakTps: 30, baselineTps: 20 },
+  ];
+  const now: WorkloadSpec[] = [
+    { name: 'same', peakTps: 30 },
+    { name: 'grows', peakTps: 40 },
+    { name: 'fresh', peakTps: 16, budget: ['max_increase_usd: 1000', 'max_increase_pct: 10'] },
+  ];
+
+  it('shows changed, unchanged, added and removed workloads and totals before → after', () => {
+    const { dir, files, baseArgs } = setUp(now, base);
+    const { code, result } = gateJson(dir, [...files, ...baseArgs]);
+    expect(code).toBe(1);
+    expect(result.baseline).toEqual({ file: 'baseline.json' });
+    expect(result.workloads.map((w) => [w.name, w.change, w.file])).toEqual([
+      ['same', 'unchanged', 'same.yaml'],
+      ['grows', 'changed', 'grows.yaml'],
+      ['fresh', 'added', 'fresh.yaml'],
+      ['dropped', 'removed', null],
+    ]);
+    const grows = result.workloads[1]!;
+    expect(grows.baseline).toEqual({ minInferenceUnits: 2, maxInferenceUnits: 4, monthlyCostUsd: 2920 });
+    expect(grows.current).toEqual({ minInferenceUnits: 2, maxInferenceUnits: 5, monthlyCostUsd: 3650 });
+    expect(grows.diff).toEqual({ minInferenceUnits: 0, maxInferenceUnits: 1, monthlyCostUsd: 730, monthlyCostPct: 25 });
+    const fresh = result.workloads[2]!;
+    expect(fresh.baseline).toBeNull();
+    expect(fresh.diff).toEqual({ minInferenceUnits: 2, maxInferenceUnits: 2, monthlyCostUsd: 1460, monthlyCostPct: null });
+    // A new workload's whole cost is its increase; a percentage of nothing is not checked.
+    expect(fresh.rules.map((r) => [r.id, r.status, r.actual])).toEqual([
+      ['max_increase_usd', 'fail', 1460],
+      ['max_increase_pct', 'skip', null],
+    ]);
+    const dropped = result.workloads[3]!;
+    expect(dropped.current).toBeNull();
+    expect(dropped.baseline).toEqual({ minInferenceUnits: 3, maxInferenceUnits: 4, monthlyCostUsd: 2920 });
+    expect(dropped.diff).toEqual({ minInferenceUnits: -3, maxInferenceUnits: -4, monthlyCostUsd: -2920, monthlyCostPct: -100 });
+    // The differences add up to the total's.
+    expect(result.workloads.reduce((sum, w) => sum + w.diff!.monthlyCostUsd!, 0)).toBe(result.total.diff!.monthlyCostUsd);
+    // Totals: now 2920 + 3650 + 1460 = 8030; before 2920 × 3 = 8760.
+    expect(result.total.current).toEqual({ minInferenceUnits: 6, maxInferenceUnits: 11, monthlyCostUsd: 8030 });
+    expect(result.total.baseline).toEqual({ minInferenceUnits: 7, maxInferenceUnits: 12, monthlyCostUsd: 8760 });
+    expect(result.total.diff).toEqual({ minInferenceUnits: -1, maxInferenceUnits: -1, monthlyCostUsd: -730, monthlyCostPct: -8.33 });
+  });
+
+  it('reads a single-plan baseline too', () => {
+    const { dir, files, baseArgs } = setUp([{ name: 'grows', peakTps: 40, budget: ['max_increase_pct: 20'] }], [{ name: 'grows', peakTps: 30 }]);
+    const { code, result } = gateJson(dir, [...files, ...baseArgs]);
+    expect(code).toBe(1);
+    expect(result.workloads[0]!.change).toBe('changed');
+    expect(only(result, 'grows')).toMatchObject({ status: 'fail', actual: 25, limit: 20 });
+  });
+
+  it('the table view shows before → after and every rule', () => {
+    const { dir, files, baseArgs } = setUp(now, base);
+    const r = runCli(['gate', ...files, ...baseArgs], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/grows\s+│ changed\s+│ 2\s+│ 4 → 5 \(\+1\)\s+│ \$2,920\.00\s+│ \$3,650\.00\s+│ \+\$730\.00 \(\+25%\)/);
+    expect(r.stdout).toContain('FAIL fresh budget.max_increase_usd (fresh.yaml:17): monthly cost changed by +$1,460.00 (new workload), over the allowed +$1,000.00');
+    expect(r.stdout).toContain('SKIP fresh budget.max_increase_pct (fresh.yaml:18)');
+    expect(r.stdout).toContain('gate failed: 1 rule failed, 1 not checked; total $8,760.00 → $8,030.00/month, -$730.00 (-8.33%)');
+  });
+});
+
+describe('gate: --fail-on and exit codes', () => {
+  it('warnings pass by default (exit 0) and fail with --fail-on warn (exit 1)', () => {
+    const { dir, files } = setUp([
+      { name: 'a', peakTps: 40, budget: ['monthly_usd: {limit: 3000, level: warn}'] },
+      { name: 'b', peakTps: 30, budget: ['monthly_usd: 3000'] },
+    ]);
+    const lax = gateJson(dir, files);
+    expect(lax.code).toBe(0);
+    expect(lax.result.status).toBe('warn');
+    const strict = gateJson(dir, [...files, '--fail-on', 'warn']);
+    expect(strict.code).toBe(1);
+    expect(strict.result.status).toBe('fail');
+    expect(strict.result.failOn).toBe('warn');
+    expect(only(strict.result, 'a').status).toBe('warn');
+  });
+
+  it('exit 0 with no rules at all', () => {
+    const { dir, files } = setUp([{ name: 'a', peakTps: 30 }]);
+    const { code, result } = gateJson(dir, files);
+    expect(code).toBe(0);
+    expect(result.counts).toEqual({ failed: 0, warned: 0, passed: 0, skipped: 0 });
+  });
+
+  const invalid: Array<{ what: string; make: (dir: string) => string[]; stderr: RegExp }> = [
+    {
+      what: 'a baseline with an unknown schema version',
+      make: (dir) => {
+        writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [] }));
+        return ['a.yaml', '--baseline', 'b.json'];
+      },
+      stderr: /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@2"; this capacity-plan reads capacity-plan\/plan@1/,
+    },
+    {
+      what: 'a gate result given as the baseline',
+      make: (dir) => {
+        writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/gate@1' }));
+        return ['a.yaml', '--baseline', 'b.json'];
+      },
+      stderr: /b\.json: baseline has schema "capacity-plan\/gate@1"/,
+    },
+    {
+      what: 'a baseline that is not JSON',
+      make: (dir) => {
+        writeFileSync(join(dir, 'b.json'), '{\n  "schema": "capacity-plan/plan@1",\n  "plans": [,]\n}\n');
+        return ['a.yaml', '--baseline', 'b.json'];
+      },
+      stderr: /^capacity-plan: b\.json:3:13: baseline is not valid JSON/,
+    },
+    {
+      what: 'a baseline with a wrong figure',
+      make: (dir) => {
+        const plan = { name: 'a', minInferenceUnits: 2, maxInferenceUnits: 'four', monthlyCostUsd: { min: 1, max: 2 } };
+        writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [plan] }, null, 2));
+        return ['a.yaml', '--baseline', 'b.json'];
+      },
+      stderr: /^capacity-plan: b\.json:7:28: plans\[0\]\.maxInferenceUnits: expected number, got the string "four"/,
+    },
+    { what: 'a missing baseline file', make: () => ['a.yaml', '--baseline', 'nope.json'], stderr: /nope\.json: baseline file not found/ },
+    { what: 'a missing workload file', make: () => ['nope.yaml'], stderr: /nope\.yaml: workload file not found/ },
+    {
+      what: 'a negative budget',
+      make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['monthly_usd: -5'] })],
+      stderr: new RegExp(`^capacity-plan: n\\.yaml:${FIRST_BUDGET_LINE}:16: budget\\.monthly_usd: must be greater than 0`),
+    },
+    {
+      what: 'an unknown rule level',
+      make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['max_units: {limit: 2, level: info}'] })],
+      stderr: new RegExp(`n\\.yaml:${FIRST_BUDGET_LINE}:14: budget\\.max_units: must be a number or \\{limit: N, level: warn\\|error\\}`),
+    },
+    {
+      what: 'an unknown budget key',
+      make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['max_usd: 5'] })],
+      stderr: new RegExp(`n\\.yaml:${FIRST_BUDGET_LINE}:3: unknown key 'max_usd' in budget`),
+    },
+    {
+      what: 'basis: expected without peak_hours_per_day',
+      make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['monthly_usd: 5000', 'basis: expected'] })],
+      stderr: new RegExp(`n\\.yaml:${FIRST_BUDGET_LINE + 1}:3: budget\\.basis: expected needs traffic\\.peak_hours_per_day`),
+    },
+    {
+      what: 'two workloads with one name',
+      make: (dir) => {
+        writeFileSync(join(dir, 'a2.yaml'), workloadYaml({ name: 'a', peakTps: 40 }));
+        return ['a.yaml', 'a2.yaml'];
+      },
+      stderr: /a2\.yaml: workload name 'a' is also used by a\.yaml/,
+    },
+    { what: 'a non-numeric flag', make: () => ['a.yaml', '--max-monthly-cost', 'lots'], stderr: /--max-monthly-cost: expected a number, got 'lots'/ },
+    { what: 'a fractional --max-units', make: () => ['a.yaml', '--max-units', '2.5'], stderr: /--max-units: expected a whole number of units/ },
+    { what: 'a negative increase', make: () => ['a.yaml', '--baseline', 'a.json', '--max-increase-usd', '-1'], stderr: /--max-increase-usd: expected 0 or more/ },
+    { what: 'an increase flag without --baseline', make: () => ['a.yaml', '--max-increase-pct', '5'], stderr: /--max-increase-pct needs --baseline/ },
+    { what: 'an unknown --fail-on', make: () => ['a.yaml', '--fail-on', 'info'], stderr: /--fail-on/ },
+    { what: 'an unknown --format', make: () => ['a.yaml', '--format', 'html'], stderr: /--format/ },
+  ];
+
+  for (const c of invalid) {
+    it(`exit 2 for ${c.what}`, () => {
+      const { dir } = setUp([{ name: 'a', peakTps: 30, budget: ['monthly_usd: 3000'] }]);
+      const r = runCli(['gate', ...c.make(dir)], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(c.stderr);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // one line, no stack trace
+    });
+  }
+});
