@@ -1,0 +1,87 @@
+import { simulate, throttledPct, type SimParams, type SimTotals } from './simulate.js';
+import { peakTpsOf } from './simulate-series.js';
+import { ceilTolerant } from './units.js';
+
+export interface SearchInput {
+  base: Omit<SimParams, 'minUnits' | 'maxUnits' | 'recordInService' | 'recordBilled'>;
+  /** Lowest Min allowed: the availability-zone floor. */
+  floorUnits: number;
+  /** Highest throttled share of requests allowed, percent. */
+  maxThrottledPct: number;
+}
+
+export interface SearchResult {
+  minUnits: number;
+  maxUnits: number;
+  totals: SimTotals;
+  /** false: no pair keeps throttling within the limit; the pair returned throttles least. */
+  feasible: boolean;
+  simulations: number;
+  /** Highest Max worth trying: ceil(peak / cap); the autoscaler never asks for more. */
+  upperUnits: number;
+}
+
+/**
+ * Cheapest (Min, Max) whose throttled share is within the limit, without trying every pair.
+ * It leans on two monotonic facts (checked by property tests and against brute force):
+ *  - for a fixed Min, a higher Max never throttles more and never costs less, so the best Max
+ *    is the smallest feasible one: a binary search;
+ *  - a higher Min never throttles more, so that smallest feasible Max never grows with Min
+ *    (the previous one bounds the next search), and every minute the model runs bills at least
+ *    Min units, so once Min × running minutes costs more than the best pair, no higher Min can win.
+ */
+export function searchMinMax({ base, floorUnits, maxThrottledPct }: SearchInput): SearchResult {
+  const upper = Math.max(floorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
+  let runMinutes = base.demandTps.length;
+  if (base.schedule) {
+    runMinutes = 0;
+    for (let i = 0; i < base.schedule.length; i++) runMinutes += base.schedule[i]!;
+  }
+  let simulations = 0;
+  const run = (minUnits: number, maxUnits: number) => {
+    simulations++;
+    return simulate({ ...base, minUnits, maxUnits });
+  };
+  const ok = (t: SimTotals) => throttledPct(t) <= maxThrottledPct + 1e-12;
+
+  let best: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
+  let leastThrottled: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
+  let prevMax = upper;
+  for (let min = floorUnits; min <= upper; min++) {
+    if (best && min * runMinutes >= best.totals.unitMinutesBilled) break;
+    let hi = Math.max(min, prevMax);
+    let hiTotals = run(min, hi);
+    if (!ok(hiTotals) && hi < upper) {
+      hi = upper;
+      hiTotals = run(min, hi);
+    }
+    if (!leastThrottled || hiTotals.requestsThrottled < leastThrottled.totals.requestsThrottled) leastThrottled = { minUnits: min, maxUnits: hi, totals: hiTotals };
+    if (!ok(hiTotals)) continue;
+    let lo = min;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const t = run(min, mid);
+      if (ok(t)) {
+        hi = mid;
+        hiTotals = t;
+      } else lo = mid + 1;
+    }
+    prevMax = hi;
+    if (!best || hiTotals.unitMinutesBilled < best.totals.unitMinutesBilled - 1e-9) best = { minUnits: min, maxUnits: hi, totals: hiTotals };
+  }
+  const pick = best ?? leastThrottled!;
+  return { ...pick, feasible: best !== undefined, simulations, upperUnits: upper };
+}
+
+/** Every pair, for tests: the reference the search must match. */
+export function bruteForceMinMax({ base, floorUnits, maxThrottledPct }: SearchInput, upper: number): { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined {
+  let best: { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined;
+  for (let min = floorUnits; min <= upper; min++) {
+    for (let max = min; max <= upper; max++) {
+      const t = simulate({ ...base, minUnits: min, maxUnits: max });
+      if (throttledPct(t) > maxThrottledPct + 1e-12) continue;
+      if (!best || t.unitMinutesBilled < best.unitMinutesBilled - 1e-9) best = { minUnits: min, maxUnits: max, unitMinutesBilled: t.unitMinutesBilled };
+    }
+  }
+  return best;
+}
