@@ -5,7 +5,9 @@ import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
 import type { PlanReport } from '../report/plan/model.js';
 import { planTable } from '../report/plan/table.js';
+import { searchForPlan, withSeriesTraffic, type TimeSearch } from '../plan/simulate-result.js';
 import { loadWorkload } from '../workload/load.js';
+import { loadDemandSeries } from '../workload/trace.js';
 import { emit } from './output.js';
 
 export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown };
@@ -16,12 +18,20 @@ export interface PlanOptions {
 }
 
 /** Loads and plans each workload file; shared with `gate` and `demo`. */
-export async function planFiles(files: string[]): Promise<Plan[]> {
-  const plans: Plan[] = [];
+export async function planFiles(files: string[]): Promise<Array<Plan & { timeSearch?: TimeSearch }>> {
+  const plans: Array<Plan & { timeSearch?: TimeSearch }> = [];
   for (const file of files) {
     const w = await loadWorkload(file);
     try {
-      plans.push(computePlan({ workload: w.workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings }));
+      // With traffic over time, peak/baseline may come from it, and the Min/Max search runs on it.
+      const traffic = await loadDemandSeries(w);
+      const workload = traffic ? withSeriesTraffic(w.workload, traffic.series) : w.workload;
+      const plan = computePlan({ workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings });
+      plans.push(
+        traffic
+          ? { ...plan, timeSearch: searchForPlan(workload, w.tpsSource, w.price, traffic.series, traffic.source, plan.minInferenceUnits, plan.maxInferenceUnits) }
+          : plan,
+      );
     } catch (err) {
       // The planner throws plain errors only for inputs it cannot plan from (e.g. a bench model with nothing to fit).
       if (err instanceof Error && !(err instanceof UserError) && /cost model|no condition/.test(err.message)) throw UserError.at(file, err.message);

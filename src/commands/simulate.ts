@@ -1,14 +1,12 @@
-import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { simulateWorkload } from '../plan/simulate-result.js';
 import { parseStart, parseZoneOutage } from '../plan/simulate-scenario.js';
-import { seriesFromProfile, seriesFromTrace, type DemandSeries } from '../plan/simulate-series.js';
 import { colorFor, pickFormatter } from '../report/format.js';
 import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationTable } from '../report/simulation/table.js';
-import { loadWorkload, type LoadedWorkload } from '../workload/load.js';
-import { readTrace } from '../workload/trace.js';
+import { loadWorkload } from '../workload/load.js';
+import { loadDemandSeries } from '../workload/trace.js';
 import { emit } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown };
@@ -20,28 +18,6 @@ export interface SimulateOptions {
   max?: string;
   zoneOutage?: string;
   unitFailure?: string;
-}
-
-/** The workload's traffic over time, or undefined when it has only peak/baseline numbers. */
-export async function loadDemandSeries(w: LoadedWorkload): Promise<{ series: DemandSeries; source: string } | undefined> {
-  const t = w.workload.traffic;
-  if (t.profile) return { series: seriesFromProfile(t.profile), source: `traffic.profile (${t.profile.length} hourly values)` };
-  if (t.trace) {
-    const path = resolve(dirname(w.file), t.trace);
-    let trace;
-    try {
-      trace = await readTrace(path);
-    } catch (err) {
-      // A missing trace is the workload's problem: point at its traffic.trace line.
-      if (err instanceof UserError && err.problems.length === 0) {
-        const at = w.doc.locate(['traffic', 'trace']);
-        throw UserError.at(w.file, `traffic.trace: ${err.message}`, at.line, at.col);
-      }
-      throw err;
-    }
-    return { series: seriesFromTrace(trace.demandTps, trace.startEpochMs), source: `traffic.trace ${t.trace} (${trace.rows} rows, ${trace.unit})` };
-  }
-  return undefined;
 }
 
 function unitsFlag(text: string | undefined, flag: string): number | undefined {
