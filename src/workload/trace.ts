@@ -9,7 +9,7 @@ import type { LoadedWorkload } from './load.js';
  * datetime) and a rate column (rps / requests_per_second / tps, or rpm / requests_per_minute).
  * Other columns are ignored. Timestamps are ISO 8601 (no zone = UTC) or Unix seconds, strictly
  * increasing, whole minutes apart. Each row's rate holds until the next row; the last row holds
- * for the interval before it (one minute for a single row). At most 366 days.
+ * for the trace's shortest step (one minute for a single row). At most 366 days.
  */
 export interface Trace {
   file: string;
@@ -107,7 +107,10 @@ export function parseTrace(text: string, file: string): Trace {
   if (times.length === 0) throw UserError.at(file, 'trace has a header but no rows', headerLine);
 
   const start = times[0]!;
-  const lastGap = times.length > 1 ? times[times.length - 1]! - times[times.length - 2]! : 60_000;
+  // The last row lasts the trace's finest step (one minute for a single row).
+  let lastGap = Number.POSITIVE_INFINITY;
+  for (let r = 1; r < times.length; r++) lastGap = Math.min(lastGap, times[r]! - times[r - 1]!);
+  if (!Number.isFinite(lastGap)) lastGap = 60_000;
   const minutes = (times[times.length - 1]! - start + lastGap) / 60_000;
   if (minutes > TRACE_MAX_MINUTES) {
     throw UserError.at(file, `trace spans ${(minutes / 1440).toFixed(1)} days: at most 366 days`, lineOf[lineOf.length - 1]);
@@ -136,7 +139,7 @@ export async function loadDemandSeries(w: LoadedWorkload): Promise<{ series: Dem
       trace = await readTrace(path);
     } catch (err) {
       // A missing trace is the workload's problem: point at its traffic.trace line.
-      if (err instanceof UserError && err.problems.length === 0) {
+      if (err instanceof UserError && err.problems.every((p) => p.line === undefined)) {
         const at = w.doc.locate(['traffic', 'trace']);
         throw UserError.at(w.file, `traffic.trace: ${err.message}`, at.line, at.col);
       }
