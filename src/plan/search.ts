@@ -25,7 +25,7 @@ export interface SearchResult {
  * Cheapest (Min, Max) whose throttled share is within the limit, without trying every pair.
  * It leans on two monotonic facts (checked by property tests and against brute force):
  *  - for a fixed Min, a higher Max never throttles more and never costs less, so the best Max
- *    is the smallest feasible one: a binary search;
+ *    is the smallest feasible one: a galloping then binary search;
  *  - a higher Min never throttles more, so that smallest feasible Max never grows with Min
  *    (the previous one bounds the next search), and every minute the model runs bills at least
  *    Min units, so once Min × running minutes costs more than the best pair, no higher Min can win.
@@ -57,7 +57,20 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct }: SearchInput)
     }
     if (!leastThrottled || hiTotals.requestsThrottled < leastThrottled.totals.requestsThrottled) leastThrottled = { minUnits: min, maxUnits: hi, totals: hiTotals };
     if (!ok(hiTotals)) continue;
+    // The smallest feasible Max rarely moves from one Min to the next: gallop down from the
+    // last one (1, 2, 4... below) and binary-search only the step that failed.
     let lo = min;
+    let step = 1;
+    while (hi - step >= lo) {
+      const t = run(min, hi - step);
+      if (!ok(t)) {
+        lo = hi - step + 1;
+        break;
+      }
+      hi -= step;
+      hiTotals = t;
+      step *= 2;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const t = run(min, mid);
