@@ -38,7 +38,13 @@ export function planRows(p: Plan & { timeSearch?: TimeSearch }): Array<[string, 
         pair(ts.searched),
         `${sim(ts.searched)}; lowest cost with throttled <= ${ts.maxThrottledPct}%${ts.searched.feasible ? '' : ' (NOT met: least throttling shown)'}; scale-up ${ts.scaleUpMinutes} min assumed`,
       ],
-      ['Saving from the search', `${usd(ts.monthlySavingUsd)}/month`, 'rule minus search, both simulated minute by minute on the same traffic'],
+      ts.monthlySavingUsd >= 0
+        ? ['Saving/month from the search', usd(ts.monthlySavingUsd), 'rule minus search, both simulated minute by minute on the same traffic']
+        : [
+            'Extra cost/month of the search',
+            usd(-ts.monthlySavingUsd),
+            `the rule's pair throttles ${ts.static.throttledPct}% (limit ${ts.maxThrottledPct}%); the search pays this much more to stay within it`,
+          ],
     );
   }
   return rows;
