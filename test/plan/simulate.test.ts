@@ -118,6 +118,18 @@ describe('simulate: properties', () => {
     );
   });
 
+  it('more capacity never throttles more, with a zone outage and a unit failure too', () => {
+    fc.assert(
+      fc.property(demandArb, timingArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 4 }), fc.nat(239), fc.integer({ min: 1, max: 120 }), fc.nat(239), (d, tm, min, extra, at, dur, failAt) => {
+        const p = { scaleUpMinutes: tm.up, scaleDownMinutes: tm.down, zones: tm.zones, capTps: 8, zoneOutage: { startMinute: at, durationMinutes: dur }, unitFailureMinute: failAt };
+        const a = sim(d, { ...p, minUnits: min, maxUnits: min + extra });
+        const b = sim(d, { ...p, minUnits: min, maxUnits: min + extra + 1 });
+        expect(b.requestsThrottled).toBeLessThanOrEqual(a.requestsThrottled + 1e-6);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('a longer scale-up lag never throttles less', () => {
     fc.assert(
       fc.property(demandArb, timingArb, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }), (d, tm, more, min, extra) => {
