@@ -38,19 +38,28 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values) or traffic.trace (a CSV file)', at.line, at.col);
   }
   const { series, source } = found;
-  const result = simulateWorkload({
-    workload: loaded.workload,
-    tpsSource: loaded.tpsSource,
-    price: loaded.price,
-    series,
-    trafficSource: source,
-    file,
-    warnings: loaded.warnings,
-    ...(minUnits !== undefined ? { minUnits } : {}),
-    ...(maxUnits !== undefined ? { maxUnits } : {}),
-    ...(opts.zoneOutage !== undefined ? { zoneOutage: parseZoneOutage(opts.zoneOutage, series) } : {}),
-    ...(opts.unitFailure !== undefined ? { unitFailureMinute: parseStart(opts.unitFailure, series, '--unit-failure') } : {}),
-  });
+  const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
+  const unitFailureMinute = opts.unitFailure !== undefined ? parseStart(opts.unitFailure, series, '--unit-failure') : undefined;
+  let result;
+  try {
+    result = simulateWorkload({
+      workload: loaded.workload,
+      tpsSource: loaded.tpsSource,
+      price: loaded.price,
+      series,
+      trafficSource: source,
+      file,
+      warnings: loaded.warnings,
+      ...(minUnits !== undefined ? { minUnits } : {}),
+      ...(maxUnits !== undefined ? { maxUnits } : {}),
+      ...(zoneOutage ? { zoneOutage } : {}),
+      ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
+    });
+  } catch (err) {
+    // The planner throws plain errors only for inputs it cannot plan from (e.g. a bench model with nothing to fit).
+    if (err instanceof Error && !(err instanceof UserError) && /cost model|no condition/.test(err.message)) throw UserError.at(file, err.message);
+    throw err;
+  }
   const color = colorFor(opts.out ? {} : process.stdout);
   await emit(format(result, { color }), opts.out);
   return 0;

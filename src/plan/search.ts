@@ -8,6 +8,8 @@ export interface SearchInput {
   floorUnits: number;
   /** Highest throttled share of requests allowed, percent. */
   maxThrottledPct: number;
+  /** scaling.autoscale: false: only fixed fleets (Min = Max) are candidates. */
+  fixedFleet?: boolean;
 }
 
 export interface SearchResult {
@@ -30,7 +32,7 @@ export interface SearchResult {
  *    (the previous one bounds the next search), and every minute the model runs bills at least
  *    Min units, so once Min × running minutes costs more than the best pair, no higher Min can win.
  */
-export function searchMinMax({ base, floorUnits, maxThrottledPct }: SearchInput): SearchResult {
+export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = false }: SearchInput): SearchResult {
   const upper = Math.max(floorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
   let runMinutes = base.demandTps.length;
   if (base.schedule) {
@@ -43,6 +45,16 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct }: SearchInput)
     return simulate({ ...base, minUnits, maxUnits });
   };
   const ok = (t: SimTotals) => throttledPct(t) <= maxThrottledPct + 1e-12;
+
+  if (fixedFleet) {
+    // More units never throttle more: the first feasible fleet is the cheapest.
+    let t: SimTotals | undefined;
+    for (let units = floorUnits; units <= upper; units++) {
+      t = run(units, units);
+      if (ok(t)) return { minUnits: units, maxUnits: units, totals: t, feasible: true, simulations, upperUnits: upper };
+    }
+    return { minUnits: upper, maxUnits: upper, totals: t!, feasible: false, simulations, upperUnits: upper };
+  }
 
   let best: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
   let leastThrottled: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;

@@ -150,7 +150,7 @@ export function simulateWorkload(i: SimulationInputs): SimulationResult {
   }));
 
   const searchBase = { ...setup.base, ...(setup.mask ? { schedule: setup.mask, restartMinutes: RESTART_MINUTES } : {}) };
-  const found = searchMinMax({ base: searchBase, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct });
+  const found = searchMinMax({ base: searchBase, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });
   const staticTotals = simulate({ ...searchBase, minUnits: plan.minInferenceUnits, maxUnits: plan.maxInferenceUnits });
 
   // Busiest hour and day by requests; throttled requests in that hour from the recorded capacity.
@@ -260,7 +260,7 @@ export function searchForPlan(w0: Workload, tpsSource: TpsSource, price: PriceQu
   const w = withSeriesTraffic(w0, series);
   const setup = simulationSetup(w, tpsSource, series);
   const base = { ...setup.base, ...(setup.mask ? { schedule: setup.mask, restartMinutes: RESTART_MINUTES } : {}) };
-  const found = searchMinMax({ base, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct });
+  const found = searchMinMax({ base, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });
   const st = simulate({ ...base, minUnits: staticMin, maxUnits: staticMax });
   const usd = price.pricePerUnitHourUsd;
   const searchedCost = monthFigures(found.totals, series, usd).monthlyCostUsd;

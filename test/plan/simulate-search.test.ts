@@ -41,6 +41,16 @@ describe('searchMinMax', () => {
     expect(loose.totals.unitMinutesBilled).toBeLessThan(strict.totals.unitMinutesBilled);
   });
 
+  it('with autoscale off, searches fixed fleets only: the smallest that meets the limit', () => {
+    // 35 TPS for 30 of 150 minutes: 3 full units serve 30, throttling 5 TPS × 1,800 s = 9,000 of 99,000 (9.1%).
+    const demand = [...Array(60).fill(5), ...Array(30).fill(35), ...Array(60).fill(5)];
+    const r = searchMinMax({ base: base(demand), floorUnits: 2, maxThrottledPct: 10, fixedFleet: true });
+    expect([r.minUnits, r.maxUnits, r.feasible]).toEqual([3, 3, true]);
+    expect(r.totals.unitMinutesBilled).toBe(3 * 150);
+    const strict = searchMinMax({ base: base(demand), floorUnits: 2, maxThrottledPct: 0, fixedFleet: true });
+    expect([strict.minUnits, strict.maxUnits]).toEqual([4, 4]);
+  });
+
   it('says so when no pair meets the limit (a schedule throttles while stopped)', () => {
     const demand = Array(20).fill(5);
     const schedule = Uint8Array.from(Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : 0)));
