@@ -9,6 +9,9 @@ import { performance } from 'node:perf_hooks';
 import { simulate } from '../dist/plan/simulate.js';
 import { searchMinMax } from '../dist/plan/search.js';
 import { parseTrace } from '../dist/workload/trace.js';
+import { simulateWorkload } from '../dist/plan/simulate-result.js';
+import { seriesFromTrace } from '../dist/plan/simulate-series.js';
+import { parseWorkload } from '../dist/workload/load.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const YEAR_MINUTES = 365 * 24 * 60;
@@ -66,6 +69,27 @@ for (let m = 0; m < YEAR_MINUTES; m++) lines.push(`${new Date(start + m * 60_000
 const csv = lines.join('\n');
 const parse = time(() => parseTrace(csv, 'year.csv'), 3);
 rows.push({ case: `parse a year-long one-minute trace (${(csv.length / 1e6).toFixed(1)} MB CSV)`, points: YEAR_MINUTES, ...pick(parse), target: '(none)' });
+
+// The whole simulate command's computation on a parsed year trace: headline run, three strategies,
+// the search and the static pair (no file I/O or formatting).
+const { workload } = parseWorkload(
+  'version: 1\nname: bench\nmodel: {task: classification, tps_per_unit: 10}\nimages: [{share: 1, width: 640, height: 480, size_mb: 0.2}]\ntraffic: {peak_tps: 100}\nschedule: {hours_per_day: 16, days_per_week: 5}\n',
+  'bench.yaml',
+);
+const trace = parse.out;
+const whole = time(
+  () =>
+    simulateWorkload({
+      workload,
+      tpsSource: { kind: 'constant', tpsPerUnit: 10 },
+      price: { pricePerUnitHourUsd: 4, priceSource: 'bench' },
+      series: seriesFromTrace(trace.demandTps, trace.startEpochMs),
+      trafficSource: 'year.csv',
+      zoneOutage: { startMinute: 200_000, durationMinutes: 120 },
+    }),
+  3,
+);
+rows.push({ case: 'simulate command core on the year trace (schedule, 3 strategies, search, outage)', points: YEAR_MINUTES, ...pick(whole), target: '(none)' });
 
 function pick(t) {
   return { medianMs: round(t.medianMs), minMs: round(t.minMs), maxMs: round(t.maxMs), runs: t.runs };

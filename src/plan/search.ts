@@ -1,4 +1,4 @@
-import { simulate, throttledPct, type SimParams, type SimTotals } from './simulate.js';
+import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './simulate.js';
 import { peakTpsOf } from './simulate-series.js';
 import { ceilTolerant } from './units.js';
 
@@ -30,7 +30,8 @@ export interface SearchResult {
  *    is the smallest feasible one: a galloping then binary search;
  *  - a higher Min never throttles more, so that smallest feasible Max never grows with Min
  *    (the previous one bounds the next search), and every minute the model runs bills at least
- *    Min units, so once Min × running minutes costs more than the best pair, no higher Min can win.
+ *    Min units and at least the units serving its traffic, so once that bound for a Min costs
+ *    more than the best pair, no higher Min can win.
  */
 export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = false }: SearchInput): SearchResult {
   const upper = Math.max(floorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
@@ -40,9 +41,10 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
     for (let i = 0; i < base.schedule.length; i++) runMinutes += base.schedule[i]!;
   }
   let simulations = 0;
+  const unitsWanted = base.unitsWanted ?? unitsWantedPerMinute(base.demandTps, base.capTps);
   const run = (minUnits: number, maxUnits: number) => {
     simulations++;
-    return simulate({ ...base, minUnits, maxUnits });
+    return simulate({ ...base, unitsWanted, minUnits, maxUnits });
   };
   const ok = (t: SimTotals) => throttledPct(t) <= maxThrottledPct + 1e-12;
 
@@ -59,8 +61,31 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
   let best: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
   let leastThrottled: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
   let prevMax = upper;
+  // Units needed at full capacity each running minute, for a lower bound on any pair's cost.
+  const needUnits = new Float64Array(base.demandTps.length);
+  let totalRequests = 0;
+  for (let t = 0; t < needUnits.length; t++) {
+    totalRequests += base.demandTps[t]! * 60;
+    needUnits[t] = base.schedule && base.schedule[t] === 0 ? -1 : base.demandTps[t]! / base.tpsPerUnit;
+  }
+  // Throttling may spare at most this many unit-minutes of serving.
+  const slackUnitMinutes = (totalRequests * maxThrottledPct) / 100 / (60 * base.tpsPerUnit);
+  /**
+   * No pair with this Min bills less: each running minute bills at least Min units and at least
+   * the units that serve its traffic, less what the allowed throttling spares.
+   */
+  const costLowerBound = (min: number) => {
+    let sum = 0;
+    for (let t = 0; t < needUnits.length; t++) {
+      const need = needUnits[t]!;
+      if (need >= 0) sum += need > min ? need : min;
+    }
+    return sum - slackUnitMinutes;
+  };
+
   for (let min = floorUnits; min <= upper; min++) {
     if (best && min * runMinutes >= best.totals.unitMinutesBilled) break;
+    if (best && costLowerBound(min) >= best.totals.unitMinutesBilled) break;
     let hi = Math.max(min, prevMax);
     let hiTotals = run(min, hi);
     if (!ok(hiTotals) && hi < upper) {

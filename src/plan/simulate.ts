@@ -37,6 +37,8 @@ export interface SimParams {
   recordInService?: Int32Array;
   /** Filled with the units billed each minute, when given. */
   recordBilled?: Int32Array;
+  /** ceil(demand / cap) per minute, precomputed by callers that simulate the same demand many times. */
+  unitsWanted?: Int32Array;
 }
 
 /** Raw sums over the simulated minutes (not scaled to a month). */
@@ -72,6 +74,7 @@ export function simulate(p: SimParams): SimTotals {
   const failEnd = p.unitFailureMinute !== undefined ? p.unitFailureMinute + up : -1;
   const recIn = p.recordInService;
   const recBilled = p.recordBilled;
+  const wanted = p.unitsWanted ?? null;
 
   let serving = minUnits;
   let starting = 0;
@@ -120,7 +123,7 @@ export function simulate(p: SimParams): SimTotals {
       ring[slot] = 0;
     }
 
-    let desired = ceilTolerant(d / capTps);
+    let desired = wanted !== null ? wanted[t]! : ceilTolerant(d / capTps);
     if (desired < minUnits) desired = minUnits;
     else if (desired > maxUnits) desired = maxUnits;
 
@@ -192,6 +195,13 @@ export function simulate(p: SimParams): SimTotals {
     minutesThrottled,
     peakBilledUnits: peakBilled,
   };
+}
+
+/** ceil(demand / cap) for every minute: what the autoscaler wants before Min/Max clamp it. */
+export function unitsWantedPerMinute(demandTps: Float64Array, capTps: number): Int32Array {
+  const out = new Int32Array(demandTps.length);
+  for (let t = 0; t < demandTps.length; t++) out[t] = ceilTolerant(demandTps[t]! / capTps);
+  return out;
 }
 
 /** Throttled share of requests in percent (0 when there is no traffic). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simulate, throttledPct, type SimParams } from '../../src/plan/simulate.js';
+import { simulate, throttledPct, unitsWantedPerMinute, type SimParams } from '../../src/plan/simulate.js';
 
 /** 10 TPS per unit, autoscaler at full capacity unless a test says otherwise. */
 function sim(demand: number[], p: Partial<SimParams> = {}) {
@@ -149,6 +149,16 @@ describe('simulate: properties', () => {
         expect(t.requestsServed + t.requestsThrottled).toBeCloseTo(t.requestsTotal, 6);
         expect(t.unitMinutesBilled).toBeGreaterThanOrEqual(min * d.length);
         expect(throttledPct(t)).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it('precomputed units wanted give the same result as computing them per minute', () => {
+    fc.assert(
+      fc.property(demandArb, timingArb, fc.integer({ min: 1, max: 4 }), (d, tm, min) => {
+        const p = { scaleUpMinutes: tm.up, scaleDownMinutes: tm.down, minUnits: min, maxUnits: min + 3, capTps: 8 };
+        const unitsWanted = unitsWantedPerMinute(Float64Array.from(d), 8);
+        expect(sim(d, { ...p, unitsWanted })).toEqual(sim(d, p));
       }),
     );
   });
