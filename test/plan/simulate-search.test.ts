@@ -84,4 +84,26 @@ describe('searchMinMax', () => {
       { numRuns: 300 },
     );
   });
+
+  it('matches brute force with a schedule (stopped minutes, restart gaps) and scenarios', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 0, max: 45, noNaN: true }), fc.boolean()), { minLength: 5, maxLength: 150 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.constantFrom(1, 5, 20, 60),
+        fc.nat(149),
+        (rows, up, down, limit, at) => {
+          const d = rows.map((r) => r[0]);
+          const schedule = Uint8Array.from(rows.map((r, i) => (i < 3 || r[1] ? 1 : 0)));
+          const input = { base: { ...base(d, up, down), schedule, restartMinutes: 4, zoneOutage: { startMinute: at, durationMinutes: 30 } }, floorUnits: 1, maxThrottledPct: limit };
+          const r = searchMinMax(input);
+          const brute = bruteForceMinMax(input, r.upperUnits);
+          expect(r.feasible).toBe(brute !== undefined);
+          if (brute) expect(r.totals.unitMinutesBilled).toBeCloseTo(brute.unitMinutesBilled, 9);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
