@@ -3,7 +3,7 @@ import type { Workload } from '../workload/schema.js';
 import { roundTo, roundUsd } from './money.js';
 import { computePlan, type Warning } from './plan.js';
 import { searchMinMax } from './search.js';
-import { simulate, throttledPct, type SimParams, type SimTotals } from './simulate.js';
+import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './simulate.js';
 import { busiestWindow, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, type DemandSeries } from './simulate-series.js';
 import { pickScheduleWindow, RESTART_MINUTES, runStrategies, scheduleMask, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
 import { classTps, mixTpsPerUnit, type TpsSource } from './tps.js';
@@ -96,6 +96,7 @@ export function simulationSetup(w: Workload, tpsSource: TpsSource, series: Deman
     scaleUpMinutes: w.scaling.scale_up_minutes,
     scaleDownMinutes: w.scaling.scale_down_minutes,
     zones: w.availability.zones,
+    unitsWanted: unitsWantedPerMinute(series.demandTps, capTps),
   };
   return { tpsPerUnit, capTps, window, mask, base, floorUnits: w.availability.production ? 2 : 1 };
 }
