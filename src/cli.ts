@@ -38,6 +38,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('simulate')
+    .description('simulate autoscaling minute by minute over the workload\'s traffic profile or trace')
+    .argument('<workload>', 'workload YAML file with traffic.profile or traffic.trace')
+    .option('--min <units>', 'MinInferenceUnits (default: the static plan)')
+    .option('--max <units>', 'MaxInferenceUnits (default: the static plan)')
+    .option('--zone-outage <start/duration>', "lose the worst zone, e.g. 'mon 09:00/2h', 09:00/90m or 540/120 (minutes)")
+    .option('--unit-failure <start>', "one unit fails at START ('wed 14:30', 14:30 or a minute offset) until a replacement serves")
+    .addOption(formatOption(['table', 'json', 'markdown']))
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (file: string, opts) => {
+      const { simulateCommand } = await import('./commands/simulate.js');
+      setExit(await simulateCommand(file, opts));
+    });
+
+  program
     .command('validate')
     .description('check workload files and print every problem as file:line:col')
     .argument('<workload...>', 'workload YAML files')

@@ -46,14 +46,36 @@ export const ModelSchema = z
 
 export const TrafficSchema = z
   .strictObject({
-    peak_tps: positive('peak_tps').describe('Highest sustained requests per second to serve.'),
-    baseline_tps: nonNegative('baseline_tps').optional().describe('Traffic most of the time (default: peak_tps).'),
+    peak_tps: positive('peak_tps').optional().describe('Highest sustained requests per second to serve. May be omitted with profile or trace: then the highest hour of the profile, or the busiest minute of the trace.'),
+    baseline_tps: nonNegative('baseline_tps').optional().describe('Traffic most of the time (default: peak_tps; with a profile or trace, its lowest hour or minute).'),
     peak_hours_per_day: nonNegative('peak_hours_per_day').max(24).optional().describe('Hours a day at peak; enables an expected monthly cost.'),
+    profile: z
+      .array(nonNegative('profile value'))
+      .refine((a) => a.length === 24 || a.length === 168, { error: (i) => `profile needs 24 hourly values (one day) or 168 (one week, Monday 00:00 first), got ${(i.input as unknown[]).length}` })
+      .optional()
+      .describe('Mean TPS in each hour: 24 values (one day, repeated) or 168 (one week, Monday 00:00 first).'),
+    trace: z.string().min(1).optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
   })
   .superRefine((t, ctx) => {
-    if (t.baseline_tps !== undefined && t.baseline_tps > t.peak_tps) {
-      ctx.addIssue({ code: 'custom', path: ['baseline_tps'], message: `baseline_tps (${t.baseline_tps}) is above peak_tps (${t.peak_tps})` });
+    if (t.profile !== undefined && t.trace !== undefined) ctx.addIssue({ code: 'custom', path: ['trace'], message: 'traffic takes profile or trace, not both' });
+    if (t.peak_tps === undefined && t.profile === undefined && t.trace === undefined) ctx.addIssue({ code: 'custom', message: 'traffic needs peak_tps, profile or trace' });
+    if (t.profile !== undefined && t.peak_tps === undefined && Math.max(...t.profile) <= 0) ctx.addIssue({ code: 'custom', path: ['profile'], message: 'profile is all zeros: nothing to plan for' });
+    const peak = t.peak_tps ?? (t.profile ? Math.max(...t.profile) : undefined);
+    if (t.baseline_tps !== undefined && peak !== undefined && t.baseline_tps > peak) {
+      ctx.addIssue({ code: 'custom', path: ['baseline_tps'], message: `baseline_tps (${t.baseline_tps}) is above peak_tps (${peak})` });
     }
+  })
+  // peak_tps stays a number for the static planner: a profile fills it here; a trace is read by
+  // the commands (resolveTraceTraffic), which fill it before planning. `peak_from` says which.
+  .transform((t) => {
+    const peakFrom: 'peak_tps' | 'profile' | 'trace' = t.peak_tps !== undefined ? 'peak_tps' : t.profile ? 'profile' : 'trace';
+    const fromProfile = peakFrom === 'profile' && t.profile !== undefined;
+    return {
+      ...t,
+      peak_tps: t.peak_tps ?? (fromProfile ? Math.max(...t.profile!) : Number.NaN),
+      baseline_tps: t.baseline_tps ?? (fromProfile ? Math.min(...t.profile!) : undefined),
+      peak_from: peakFrom,
+    };
   });
 
 export const ScheduleSchema = z.strictObject({
@@ -70,6 +92,9 @@ export const AvailabilitySchema = z.strictObject({
 export const ScalingSchema = z.strictObject({
   target_utilization: positive('target_utilization').max(1, { error: 'target_utilization must be at most 1' }).default(0.8).describe('Fraction of a unit\'s TPS to plan on (0 < u <= 1).'),
   autoscale: z.boolean().default(true).describe('false: a fixed fleet (Min = Max).'),
+  scale_up_minutes: nonNegative('scale_up_minutes').int({ error: 'scale_up_minutes must be whole minutes' }).default(15).describe('Minutes before an added unit serves (an assumption: the services do not document it).'),
+  scale_down_minutes: nonNegative('scale_down_minutes').int({ error: 'scale_down_minutes must be whole minutes' }).default(15).describe('Minutes a unit must be unneeded before it is removed.'),
+  max_throttled_pct: nonNegative('max_throttled_pct').max(100).default(0.1).describe('Highest share of requests, in percent, the Min/Max search may leave throttled (0.1 = 0.1%).'),
 });
 
 export const BUDGET_LEVELS = ['warn', 'error'] as const;
@@ -105,7 +130,7 @@ export const WorkloadSchema = z
     traffic: TrafficSchema,
     schedule: ScheduleSchema.default({ hours_per_day: 24, days_per_week: 7 }),
     availability: AvailabilitySchema.default({ production: true, zones: 3, survive_zone_outage: false }),
-    scaling: ScalingSchema.default({ target_utilization: 0.8, autoscale: true }),
+    scaling: ScalingSchema.default({ target_utilization: 0.8, autoscale: true, scale_up_minutes: 15, scale_down_minutes: 15, max_throttled_pct: 0.1 }),
     budget: BudgetSchema.optional(),
   })
   .superRefine((w, ctx) => {

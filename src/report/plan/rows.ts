@@ -1,7 +1,8 @@
 import type { Plan } from '../../plan/plan.js';
+import type { TimeSearch } from '../../plan/simulate-result.js';
 
 /** The rows both table and markdown views show: label, value, how it was derived. */
-export function planRows(p: Plan): Array<[string, string, string]> {
+export function planRows(p: Plan & { timeSearch?: TimeSearch }): Array<[string, string, string]> {
   const d = p.derivation;
   const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   const rows: Array<[string, string, string]> = [];
@@ -26,6 +27,26 @@ export function planRows(p: Plan): Array<[string, string, string]> {
     p.zoneOutage.servesPeak ? 'serves peak' : 'THROTTLES',
     `${d.zoneOutage}; ${p.zoneOutage.unitsLostWorstCase} unit(s) lost of ${p.maxInferenceUnits} over ${p.zoneOutage.zones} zones`,
   ]);
+  const ts = p.timeSearch;
+  if (ts) {
+    const pair = (x: { minInferenceUnits: number; maxInferenceUnits: number }) => `${x.minInferenceUnits}/${x.maxInferenceUnits}`;
+    const sim = (x: { monthlyCostUsd: number; throttledPct: number }) => `simulated ${usd(x.monthlyCostUsd)}/month, ${x.throttledPct}% throttled`;
+    rows.push(
+      ['Min/Max, peak/baseline rule', pair(ts.static), `${sim(ts.static)} on ${ts.trafficSource}`],
+      [
+        'Min/Max, cost-optimal search',
+        pair(ts.searched),
+        `${sim(ts.searched)}; lowest cost with throttled <= ${ts.maxThrottledPct}%${ts.searched.feasible ? '' : ' (NOT met: least throttling shown)'}; scale-up ${ts.scaleUpMinutes} min assumed`,
+      ],
+      ts.monthlySavingUsd >= 0
+        ? ['Saving/month from the search', usd(ts.monthlySavingUsd), 'rule minus search, both simulated minute by minute on the same traffic']
+        : [
+            'Extra cost/month of the search',
+            usd(-ts.monthlySavingUsd),
+            `the rule's pair throttles ${ts.static.throttledPct}% (limit ${ts.maxThrottledPct}%); the search pays this much more to stay within it`,
+          ],
+    );
+  }
   return rows;
 }
 

@@ -1,0 +1,137 @@
+import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './simulate.js';
+import { peakTpsOf } from './simulate-series.js';
+import { ceilTolerant } from './units.js';
+
+export interface SearchInput {
+  base: Omit<SimParams, 'minUnits' | 'maxUnits' | 'recordInService' | 'recordBilled'>;
+  /** Lowest Min allowed: the availability-zone floor. */
+  floorUnits: number;
+  /** Highest throttled share of requests allowed, percent. */
+  maxThrottledPct: number;
+  /** scaling.autoscale: false: only fixed fleets (Min = Max) are candidates. */
+  fixedFleet?: boolean;
+}
+
+export interface SearchResult {
+  minUnits: number;
+  maxUnits: number;
+  totals: SimTotals;
+  /** false: no pair keeps throttling within the limit; the pair returned throttles least. */
+  feasible: boolean;
+  simulations: number;
+  /** Highest Max worth trying: ceil(peak / cap); the autoscaler never asks for more. */
+  upperUnits: number;
+}
+
+/**
+ * Cheapest (Min, Max) whose throttled share is within the limit, without trying every pair.
+ * It leans on two monotonic facts (checked by property tests and against brute force):
+ *  - for a fixed Min, a higher Max never throttles more and never costs less, so the best Max
+ *    is the smallest feasible one: a galloping then binary search;
+ *  - a higher Min never throttles more, so that smallest feasible Max never grows with Min
+ *    (the previous one bounds the next search), and every minute the model runs bills at least
+ *    Min units and at least the units serving its traffic, so once that bound for a Min costs
+ *    more than the best pair, no higher Min can win.
+ */
+export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = false }: SearchInput): SearchResult {
+  const upper = Math.max(floorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
+  let runMinutes = base.demandTps.length;
+  if (base.schedule) {
+    runMinutes = 0;
+    for (let i = 0; i < base.schedule.length; i++) runMinutes += base.schedule[i]!;
+  }
+  let simulations = 0;
+  const unitsWanted = base.unitsWanted ?? unitsWantedPerMinute(base.demandTps, base.capTps);
+  const run = (minUnits: number, maxUnits: number) => {
+    simulations++;
+    return simulate({ ...base, unitsWanted, minUnits, maxUnits });
+  };
+  const ok = (t: SimTotals) => throttledPct(t) <= maxThrottledPct + 1e-12;
+
+  if (fixedFleet) {
+    // More units never throttle more: the first feasible fleet is the cheapest.
+    let t: SimTotals | undefined;
+    for (let units = floorUnits; units <= upper; units++) {
+      t = run(units, units);
+      if (ok(t)) return { minUnits: units, maxUnits: units, totals: t, feasible: true, simulations, upperUnits: upper };
+    }
+    return { minUnits: upper, maxUnits: upper, totals: t!, feasible: false, simulations, upperUnits: upper };
+  }
+
+  let best: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
+  let leastThrottled: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
+  let prevMax = upper;
+  // Units needed at full capacity each running minute, for a lower bound on any pair's cost.
+  const needUnits = new Float64Array(base.demandTps.length);
+  let totalRequests = 0;
+  for (let t = 0; t < needUnits.length; t++) {
+    totalRequests += base.demandTps[t]! * 60;
+    needUnits[t] = base.schedule && base.schedule[t] === 0 ? -1 : base.demandTps[t]! / base.tpsPerUnit;
+  }
+  // Throttling may spare at most this many unit-minutes of serving.
+  const slackUnitMinutes = (totalRequests * maxThrottledPct) / 100 / (60 * base.tpsPerUnit);
+  /**
+   * No pair with this Min bills less: each running minute bills at least Min units and at least
+   * the units that serve its traffic, less what the allowed throttling spares.
+   */
+  const costLowerBound = (min: number) => {
+    let sum = 0;
+    for (let t = 0; t < needUnits.length; t++) {
+      const need = needUnits[t]!;
+      if (need >= 0) sum += need > min ? need : min;
+    }
+    return sum - slackUnitMinutes;
+  };
+
+  for (let min = floorUnits; min <= upper; min++) {
+    if (best && min * runMinutes >= best.totals.unitMinutesBilled) break;
+    if (best && costLowerBound(min) >= best.totals.unitMinutesBilled) break;
+    let hi = Math.max(min, prevMax);
+    let hiTotals = run(min, hi);
+    if (!ok(hiTotals) && hi < upper) {
+      hi = upper;
+      hiTotals = run(min, hi);
+    }
+    if (!leastThrottled || hiTotals.requestsThrottled < leastThrottled.totals.requestsThrottled) leastThrottled = { minUnits: min, maxUnits: hi, totals: hiTotals };
+    if (!ok(hiTotals)) continue;
+    // The smallest feasible Max rarely moves from one Min to the next: gallop down from the
+    // last one (1, 2, 4... below) and binary-search only the step that failed.
+    let lo = min;
+    let step = 1;
+    while (hi - step >= lo) {
+      const t = run(min, hi - step);
+      if (!ok(t)) {
+        lo = hi - step + 1;
+        break;
+      }
+      hi -= step;
+      hiTotals = t;
+      step *= 2;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const t = run(min, mid);
+      if (ok(t)) {
+        hi = mid;
+        hiTotals = t;
+      } else lo = mid + 1;
+    }
+    prevMax = hi;
+    if (!best || hiTotals.unitMinutesBilled < best.totals.unitMinutesBilled - 1e-9) best = { minUnits: min, maxUnits: hi, totals: hiTotals };
+  }
+  const pick = best ?? leastThrottled!;
+  return { ...pick, feasible: best !== undefined, simulations, upperUnits: upper };
+}
+
+/** Every pair, for tests: the reference the search must match. */
+export function bruteForceMinMax({ base, floorUnits, maxThrottledPct }: SearchInput, upper: number): { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined {
+  let best: { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined;
+  for (let min = floorUnits; min <= upper; min++) {
+    for (let max = min; max <= upper; max++) {
+      const t = simulate({ ...base, minUnits: min, maxUnits: max });
+      if (throttledPct(t) > maxThrottledPct + 1e-12) continue;
+      if (!best || t.unitMinutesBilled < best.unitMinutesBilled - 1e-9) best = { minUnits: min, maxUnits: max, unitMinutesBilled: t.unitMinutesBilled };
+    }
+  }
+  return best;
+}

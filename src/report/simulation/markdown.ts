@@ -1,0 +1,18 @@
+import { markdownTable } from 'markdown-table';
+import type { SimulationResult } from '../../plan/simulate-result.js';
+import type { Formatter } from '../format.js';
+import { busiestDayChart, PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
+  const out: string[] = [`### ${cell(simulationHeading(r))}`, ''];
+  out.push(markdownTable([['', 'value', 'note'], ...simulationRows(r).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], { align: ['l', 'r', 'l'] }), '');
+  out.push('#### Strategies', '', markdownTable([STRATEGY_HEAD, ...strategyRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] }), '');
+  out.push('#### Min/Max: static rule vs cost-optimal search', '', markdownTable([PAIR_HEAD, ...pairRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r'] }), '');
+  const chart = busiestDayChart(r);
+  if (chart) out.push('```text', chart, '```', '');
+  out.push('#### Assumptions', '', ...r.assumptions.map((a) => `- ${a}`), '');
+  for (const w of r.warnings) out.push(`> ⚠️ **${w.code}**: ${w.message}`, '');
+  return out.join('\n');
+};

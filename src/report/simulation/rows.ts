@@ -1,0 +1,83 @@
+import * as asciichart from 'asciichart';
+import type { SimulationResult } from '../../plan/simulate-result.js';
+
+const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const int = (x: number) => x.toLocaleString('en-US');
+
+export function simulationHeading(r: SimulationResult): string {
+  return `${r.name} — simulated minute by minute from ${r.traffic.source}`;
+}
+
+/** Label, value, note: the headline figures every view shows. */
+export function simulationRows(r: SimulationResult): Array<[string, string, string]> {
+  const rows: Array<[string, string, string]> = [
+    ['MinInferenceUnits', String(r.minInferenceUnits), r.pairSource === 'flags' ? 'from --min/--max' : 'from the static planner (plan)'],
+    ['MaxInferenceUnits', String(r.maxInferenceUnits), `TPS per unit ${r.tpsPerUnit}, autoscaler plans on ${r.capacityPerUnitTps}`],
+    ['Strategy', r.strategy, r.schedule ? `runs ${r.schedule.days} ${r.schedule.from}` : 'always on'],
+    ['Inference hours/month', String(r.inferenceHoursPerMonth), `730-hour month`],
+    ['Monthly cost', usd(r.monthlyCostUsd), `$${r.pricePerUnitHourUsd}/unit-hour`],
+    ['Requests/month', int(r.requests.total), `served ${int(r.requests.served)}`],
+    ['Throttled requests/month', int(r.requests.throttled), `${r.throttledPct}% (ProvisionedThroughputExceededException)`],
+    ['Minutes with throttling/month', int(r.minutesThrottled), ''],
+    ['Busiest hour', r.busiestHour.start, `${int(r.busiestHour.requests)} requests, ${int(r.busiestHour.throttled)} throttled`],
+    ['Scale up / down', `${r.scaleUpMinutes} / ${r.scaleDownMinutes} min`, 'scale-up time is an ASSUMPTION (undocumented by the services)'],
+  ];
+  const z = r.scenarios.zoneOutage;
+  if (z) rows.push(['Zone outage', z.start, `${z.durationMinutes} min from minute ${z.startMinute}`]);
+  const f = r.scenarios.unitFailure;
+  if (f) rows.push(['Unit failure', f.start, `one unit down ${f.downMinutes} min from minute ${f.startMinute}`]);
+  return rows;
+}
+
+export const STRATEGY_HEAD = ['strategy', 'Min', 'Max', 'hours/month', 'cost/month', 'throttled %', 'minutes throttled'];
+
+export function strategyRows(r: SimulationResult): string[][] {
+  return r.strategies.map((s) => [
+    s.title,
+    String(s.minInferenceUnits),
+    String(s.maxInferenceUnits),
+    String(s.inferenceHoursPerMonth),
+    usd(s.monthlyCostUsd),
+    String(s.throttledPct),
+    int(s.minutesThrottled),
+  ]);
+}
+
+export const PAIR_HEAD = ['pair', 'Min', 'Max', 'cost/month', 'throttled %'];
+
+export function pairRows(r: SimulationResult): string[][] {
+  const rec = r.recommended;
+  return [
+    ['static planner (peak/baseline)', String(r.staticPlan.minInferenceUnits), String(r.staticPlan.maxInferenceUnits), usd(r.staticPlan.monthlyCostUsd), String(r.staticPlan.throttledPct)],
+    [
+      `cost-optimal search (throttled <= ${rec.maxThrottledPct}%${rec.feasible ? '' : ', NOT met'})`,
+      String(rec.minInferenceUnits),
+      String(rec.maxInferenceUnits),
+      usd(rec.monthlyCostUsd),
+      String(rec.throttledPct),
+    ],
+  ];
+}
+
+type Symbols = NonNullable<asciichart.PlotConfig['symbols']>;
+const CAPACITY_SYMBOLS: Symbols = ['┼', '┤', '╶', '╴', '┄', '╰', '╭', '╮', '╯', '┆'];
+
+/**
+ * Demand vs serving capacity over the busiest day (asciichart). The two lines are drawn on the
+ * same scale and overlaid character by character, capacity dotted, so they read apart without colour.
+ */
+export function busiestDayChart(r: SimulationResult): string {
+  const d = r.busiestDay;
+  if (d.demandTps.length < 2) return '';
+  const all = [...d.demandTps, ...d.capacityTps];
+  const cfg: asciichart.PlotConfig = { height: 10, min: Math.min(0, ...all), max: Math.max(...all), format: (x) => x.toFixed(1).padStart(8) };
+  const demand = asciichart.plot(d.demandTps, cfg).split('\n');
+  const capacity = asciichart.plot(d.capacityTps, { ...cfg, symbols: CAPACITY_SYMBOLS }).split('\n');
+  const merged = demand.map((line, i) => {
+    const under = capacity[i] ?? '';
+    let out = '';
+    for (let k = 0; k < Math.max(line.length, under.length); k++) out += line[k] !== undefined && line[k] !== ' ' ? line[k] : (under[k] ?? ' ');
+    return out.trimEnd();
+  });
+  return `─ demand TPS, ┄ serving capacity TPS: busiest day from ${d.start}, ${d.bucketMinutes}-minute means\n${merged.join('\n')}`;
+}

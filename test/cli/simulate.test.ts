@@ -1,0 +1,168 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const PROFILE = 'fixtures/workloads/storefront-profile.yaml';
+const TRACE = 'fixtures/workloads/storefront-trace.yaml';
+const DAY = [10, 10, 10, 10, 10, 15, 25, 45, 70, 90, 100, 110, 120, 110, 100, 90, 80, 70, 50, 35, 25, 20, 15, 10];
+
+function workload(dir: string, traffic: string, extra = ''): string {
+  const file = join(dir, 'w.yaml');
+  writeFileSync(
+    file,
+    `version: 1\nname: t\nmodel:\n  task: classification\n  tps_per_unit: 10\nimages:\n  - {share: 1, width: 640, height: 480, size_mb: 0.2}\ntraffic:\n${traffic}\n${extra}`,
+  );
+  return file;
+}
+
+describe('capacity-plan simulate', () => {
+  let json: Record<string, any>;
+  beforeAll(() => {
+    const r = runCli(['simulate', PROFILE, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    json = JSON.parse(r.stdout);
+  });
+
+  it('writes capacity-plan/simulation@1 with the month figures', () => {
+    expect(json.schema).toBe('capacity-plan/simulation@1');
+    // The day profile repeated over 730 h: 30 whole days and the first 10 hours of another.
+    const daySum = DAY.reduce((a, b) => a + b, 0);
+    const first10 = DAY.slice(0, 10).reduce((a, b) => a + b, 0);
+    expect(json.requests.total).toBe((30 * daySum + first10) * 3600);
+    expect(json.requests.served + json.requests.throttled).toBe(json.requests.total);
+    expect(json.minInferenceUnits).toBe(2); // static plan: AZ floor
+    expect(json.maxInferenceUnits).toBe(15); // ceil(120 / (10 × 0.8))
+    expect(json.pairSource).toBe('plan');
+    // Billed hours lie between Min and Max running all month.
+    expect(json.inferenceHoursPerMonth).toBeGreaterThan(2 * 730);
+    expect(json.inferenceHoursPerMonth).toBeLessThan(15 * 730);
+    expect(json.monthlyCostUsd).toBeCloseTo(json.inferenceHoursPerMonth * 4, 1);
+    expect(typeof json.throttledPct).toBe('number');
+    expect(typeof json.minutesThrottled).toBe('number');
+    expect(json.busiestHour.start).toBe('12:00');
+    expect(json.busiestHour.requests).toBe(120 * 3600);
+    expect(json.strategies.map((s: { name: string }) => s.name)).toEqual(['fixed-max', 'autoscale']);
+    const fixed = json.strategies[0];
+    expect(fixed.inferenceHoursPerMonth).toBe(15 * 730);
+    expect(fixed.throttledPct).toBe(0);
+    // Hourly steps up outrun a 15-minute scale-up from the 2-unit floor: the static pair throttles
+    // more than 0.1%, so the search buys a higher Min (and needs only 12 = 120 / 10 units at full capacity).
+    expect(json.throttledPct).toBeGreaterThan(0.1);
+    expect(json.recommended.throttledPct).toBeLessThanOrEqual(0.1);
+    expect(json.recommended.maxInferenceUnits).toBeLessThanOrEqual(12);
+    expect(json.busiestDay.demandTps).toHaveLength(96);
+    expect(json.assumptions.join(' ')).toMatch(/scale_up_minutes = 15: an assumption/);
+  });
+
+  it('--min/--max override the plan; a zone outage throttles more than none', () => {
+    const base = JSON.parse(runCli(['simulate', TRACE, '--min', '3', '--max', '5', '-f', 'json']).stdout);
+    const out = runCli(['simulate', TRACE, '--min', '3', '--max', '5', '--zone-outage', 'wed 11:00/1h', '-f', 'json']);
+    expect(out.code).toBe(0);
+    const outage = JSON.parse(out.stdout);
+    expect([base.minInferenceUnits, base.maxInferenceUnits, base.pairSource]).toEqual([3, 5, 'flags']);
+    expect(outage.scenarios.zoneOutage).toEqual({ start: '2025-03-05T11:00Z', startMinute: 2 * 1440 + 660, durationMinutes: 60 });
+    expect(outage.requests.throttled).toBeGreaterThan(base.requests.throttled);
+    expect(outage.inferenceHoursPerMonth).toBe(base.inferenceHoursPerMonth); // lost units stay billed
+    const fail = JSON.parse(runCli(['simulate', TRACE, '--min', '3', '--max', '5', '--unit-failure', 'wed 11:00', '-f', 'json']).stdout);
+    expect(fail.scenarios.unitFailure.downMinutes).toBe(15);
+    expect(fail.requests.throttled).toBeGreaterThan(base.requests.throttled);
+  });
+
+  it('prints a table with the chart and the assumptions, and markdown with the chart in a code block', () => {
+    const t = runCli(['simulate', PROFILE]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('─ demand TPS, ┄ serving capacity TPS');
+    expect(t.stdout).toContain('scale-up time is an ASSUMPTION');
+    expect(t.stdout).toContain('fixed fleet at Max');
+    const m = runCli(['simulate', PROFILE, '--format', 'markdown']);
+    expect(m.stdout).toContain('```text\n─ demand TPS');
+    expect(m.stdout).toContain('| strategy');
+  });
+
+  it('runs the schedule strategy when the schedule is not 24 × 7', () => {
+    const dir = tempDir();
+    const file = workload(dir, `  profile: [${DAY.join(', ')}]`, 'schedule:\n  hours_per_day: 12\n  days_per_week: 5\n');
+    const r = JSON.parse(runCli(['simulate', file, '-f', 'json']).stdout);
+    expect(r.strategy).toBe('schedule');
+    expect(r.schedule).toEqual({ days: 'Mon,Tue,Wed,Thu,Fri', from: '07:00-19:00', hoursPerDay: 12, restartMinutes: 15 });
+    expect(r.strategies.map((s: { name: string }) => s.name)).toEqual(['fixed-max', 'autoscale', 'schedule']);
+    const sched = r.strategies[2];
+    expect(sched.throttledPct).toBeGreaterThan(0); // nights, weekends and restart gaps
+    expect(sched.inferenceHoursPerMonth).toBeLessThan(r.strategies[1].inferenceHoursPerMonth);
+  });
+
+  it('writes --out atomically', () => {
+    const out = join(tempDir(), 'sim.json');
+    const r = runCli(['simulate', PROFILE, '-f', 'json', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8')).schema).toBe('capacity-plan/simulation@1');
+  });
+
+  it('rejects bad flags with exit 2 and one line', () => {
+    for (const args of [
+      ['--zone-outage', 'lunchtime'],
+      ['--zone-outage', '09:00/forever'],
+      ['--unit-failure', 'xyz 10:00'],
+      ['--min', '5', '--max', '3'],
+      ['--min', 'two'],
+    ]) {
+      const r = runCli(['simulate', PROFILE, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^capacity-plan: --(zone-outage|unit-failure|min)/);
+    }
+  });
+
+  it('needs a profile or trace', () => {
+    const r = runCli(['simulate', 'fixtures/workloads/shelf-audit.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/shelf-audit\.yaml:\d+:\d+: simulate needs traffic over time/);
+  });
+
+  it('reports bad trace rows as trace-file:line, and a missing trace at the workload line', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 't.csv'), 'timestamp,rps\n2025-03-03T00:00:00Z,4\n2025-03-03T00:01:00Z,lots\n');
+    const file = workload(dir, '  trace: t.csv');
+    const r = runCli(['simulate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`capacity-plan: ${join(dir, 't.csv')}:3: rps must be a number 0 or more, got 'lots'\n`);
+    const missing = workload(dir, '  trace: nope.csv');
+    const m = runCli(['plan', missing]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/w\.yaml:9:10: traffic\.trace: .*nope\.csv: trace file not found/);
+  });
+
+  it('rejects a profile of the wrong length at its line', () => {
+    const file = workload(tempDir(), '  profile: [1, 2, 3]');
+    const r = runCli(['validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/w\.yaml:9:\d+: traffic\.profile: needs 24 hourly values .* got 3/);
+  });
+});
+
+describe('capacity-plan plan with traffic over time', () => {
+  it('shows the searched Min/Max next to the peak/baseline pair, with the saving', () => {
+    const t = runCli(['plan', TRACE]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('Min/Max, cost-optimal search');
+    expect(t.stdout).toContain('Saving/month from the search');
+    const j = JSON.parse(runCli(['plan', TRACE, '-f', 'json']).stdout);
+    // peak_tps and baseline_tps come from the trace.
+    expect(j.peakTps).toBeCloseTo(36.59, 2);
+    expect(j.baselineTps).toBe(3);
+    const ts = j.timeSearch;
+    expect(ts.static).toMatchObject({ minInferenceUnits: j.minInferenceUnits, maxInferenceUnits: j.maxInferenceUnits });
+    expect(ts.searched.feasible).toBe(true);
+    expect(ts.searched.throttledPct).toBeLessThanOrEqual(0.1);
+    expect(ts.monthlySavingUsd).toBeCloseTo(ts.static.monthlyCostUsd - ts.searched.monthlyCostUsd, 2);
+  });
+
+  it('leaves a plain peak/baseline workload as it was', () => {
+    const j = JSON.parse(runCli(['plan', 'fixtures/workloads/shelf-audit.yaml', '-f', 'json']).stdout);
+    expect(j.timeSearch).toBeUndefined();
+    expect(j.peakTps).toBe(30);
+  });
+});
