@@ -57,9 +57,16 @@ export function computeUnits(i: UnitInputs): UnitCounts {
   const capTps = i.tpsPerUnit * i.targetUtilization;
   const minForBaseline = ceilTolerant(i.baselineTps / capTps);
   const maxForPeak = ceilTolerant(i.peakTps / capTps);
+  const sized = sizeFleet(i, floor, minForBaseline, maxForPeak);
+  // "Applied" means the floor changed the answer, not merely that it exceeds ceil(baseline / cap):
+  // zone-outage sizing or a fixed fleet may already lift Min past it.
+  const azFloorApplied = sized.min > sizeFleet(i, 0, minForBaseline, maxForPeak).min;
+  return { floor, capTps, minForBaseline, maxForPeak, minInferenceUnits: sized.min, maxInferenceUnits: sized.max, azFloorApplied, zoneOutageUnitsAdded: sized.added };
+}
+
+function sizeFleet(i: UnitInputs, floor: number, minForBaseline: number, maxForPeak: number) {
   let min = Math.max(floor, minForBaseline);
   let max = Math.max(min, maxForPeak);
-  const azFloorApplied = floor > minForBaseline;
   const added = { min: 0, max: 0 };
   if (i.surviveZoneOutage && i.zones >= 2) {
     const min2 = surviveOutage(min, i.zones, i.tpsPerUnit, i.baselineTps);
@@ -70,5 +77,5 @@ export function computeUnits(i: UnitInputs): UnitCounts {
     max = max2;
   }
   if (!i.autoscale) min = max;
-  return { floor, capTps, minForBaseline, maxForPeak, minInferenceUnits: min, maxInferenceUnits: max, azFloorApplied, zoneOutageUnitsAdded: added };
+  return { min, max, added };
 }
