@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { scheduledHoursPerMonth } from '../../src/plan/hours.js';
+import { roundUsd } from '../../src/plan/money.js';
+import { capacityAfterZoneLoss, ceilTolerant, computeUnits, worstZoneUnits } from '../../src/plan/units.js';
+
+const inputs = { tpsPerUnit: 10, targetUtilization: 0.8, baselineTps: 5, peakTps: 30, production: true, zones: 3, surviveZoneOutage: false, autoscale: true };
+
+describe('units', () => {
+  it('ceilTolerant forgives float noise but not real fractions', () => {
+    expect(ceilTolerant(7.000000000000001)).toBe(7);
+    expect(ceilTolerant(3.0000000000000004)).toBe(3);
+    expect(ceilTolerant(3.01)).toBe(4);
+    expect(ceilTolerant(0)).toBe(0);
+  });
+
+  it('the worst zone holds ceil(N / zones) units', () => {
+    // 7 units over 3 zones: 3 + 2 + 2, the worst zone holds 3; 4 are left × 10 TPS = 40.
+    expect(worstZoneUnits(7, 3)).toBe(3);
+    expect(capacityAfterZoneLoss(7, 3, 10)).toBe(40);
+    // 1 unit: losing its zone leaves nothing.
+    expect(capacityAfterZoneLoss(1, 3, 10)).toBe(0);
+  });
+
+  it('survival over one zone is impossible: no units are added (the planner warns instead)', () => {
+    const u = computeUnits({ ...inputs, zones: 1, surviveZoneOutage: true });
+    expect([u.minInferenceUnits, u.maxInferenceUnits]).toEqual([2, 4]);
+    expect(u.zoneOutageUnitsAdded).toEqual({ min: 0, max: 0 });
+  });
+
+  it('the floor counts as applied only when it changes Min', () => {
+    // ceil(5/8) = 1 < 2: applied. With survival, Min 2 already leaves (2-1) × 10 = 10 >= 5, still 2: applied.
+    expect(computeUnits(inputs).azFloorApplied).toBe(true);
+    // Baseline 8: ceil(8/8) = 1 < floor 2, but surviving an outage needs (N - ceil(N/3)) × 10 >= 8,
+    // i.e. N = 2, with or without the floor: the floor changed nothing.
+    const u = computeUnits({ ...inputs, baselineTps: 8, surviveZoneOutage: true });
+    expect(u.minInferenceUnits).toBe(2);
+    expect(u.azFloorApplied).toBe(false);
+  });
+});
+
+describe('hours and money', () => {
+  it('scheduled hours a month use the 730-hour month', () => {
+    expect(scheduledHoursPerMonth(24, 7)).toBe(730);
+    // 10 × 5 × 730 / 168 = 217.2619...
+    expect(scheduledHoursPerMonth(10, 5)).toBeCloseTo(217.2619, 4);
+    // 12 × 7 = 84 h a week = half of 168: 365 h.
+    expect(scheduledHoursPerMonth(12, 7)).toBe(365);
+  });
+
+  it('roundUsd rounds half up to cents', () => {
+    expect(roundUsd(0.125)).toBe(0.13);
+    expect(roundUsd(1738.095238)).toBe(1738.1);
+    expect(roundUsd(1.005)).toBe(1.01);
+  });
+});
