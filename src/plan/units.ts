@@ -57,14 +57,6 @@ export function computeUnits(i: UnitInputs): UnitCounts {
   const capTps = i.tpsPerUnit * i.targetUtilization;
   const minForBaseline = ceilTolerant(i.baselineTps / capTps);
   const maxForPeak = ceilTolerant(i.peakTps / capTps);
-  const sized = sizeFleet(i, floor, minForBaseline, maxForPeak);
-  // "Applied" means the floor changed the answer, not merely that it exceeds ceil(baseline / cap):
-  // zone-outage sizing or a fixed fleet may already lift Min past it.
-  const azFloorApplied = sized.min > sizeFleet(i, 0, minForBaseline, maxForPeak).min;
-  return { floor, capTps, minForBaseline, maxForPeak, minInferenceUnits: sized.min, maxInferenceUnits: sized.max, azFloorApplied, zoneOutageUnitsAdded: sized.added };
-}
-
-function sizeFleet(i: UnitInputs, floor: number, minForBaseline: number, maxForPeak: number) {
   let min = Math.max(floor, minForBaseline);
   let max = Math.max(min, maxForPeak);
   const added = { min: 0, max: 0 };
@@ -77,5 +69,8 @@ function sizeFleet(i: UnitInputs, floor: number, minForBaseline: number, maxForP
     max = max2;
   }
   if (!i.autoscale) min = max;
-  return { min, max, added };
+  // Applied: Min sits at the floor because of it. Not when zone-outage sizing or a fixed fleet
+  // lifted Min past the floor anyway (then the floor changed nothing).
+  const azFloorApplied = floor > minForBaseline && min === floor;
+  return { floor, capTps, minForBaseline, maxForPeak, minInferenceUnits: min, maxInferenceUnits: max, azFloorApplied, zoneOutageUnitsAdded: added };
 }

@@ -85,6 +85,7 @@ describe('planner properties over random valid workloads', () => {
         expect(p.minInferenceUnits).toBeGreaterThanOrEqual(w.availability.production ? 2 : 1);
         expect(p.maxInferenceUnits).toBeGreaterThanOrEqual(p.minInferenceUnits);
         if (!w.scaling.autoscale) expect(p.minInferenceUnits).toBe(p.maxInferenceUnits);
+        if (p.azFloorApplied) expect(p.minInferenceUnits).toBe(p.azFloor);
       }),
       RUNS,
     );

@@ -27,14 +27,17 @@ describe('units', () => {
     expect(u.zoneOutageUnitsAdded).toEqual({ min: 0, max: 0 });
   });
 
-  it('the floor counts as applied only when it changes Min', () => {
-    // ceil(5/8) = 1 < 2: applied. With survival, Min 2 already leaves (2-1) × 10 = 10 >= 5, still 2: applied.
+  it('the floor counts as applied when Min sits at the floor because of it', () => {
+    // ceil(5/8) = 1 < 2: Min = 2 = floor: applied.
     expect(computeUnits(inputs).azFloorApplied).toBe(true);
-    // Baseline 8: ceil(8/8) = 1 < floor 2, but surviving an outage needs (N - ceil(N/3)) × 10 >= 8,
-    // i.e. N = 2, with or without the floor: the floor changed nothing.
-    const u = computeUnits({ ...inputs, baselineTps: 8, surviveZoneOutage: true });
-    expect(u.minInferenceUnits).toBe(2);
-    expect(u.azFloorApplied).toBe(false);
+    // Survival over 3 zones, baseline 7: ceil(7/8) = 1; (N - ceil(N/3)) × 10 >= 7 → N = 2 = floor: still applied.
+    expect(computeUnits({ ...inputs, baselineTps: 7, surviveZoneOutage: true }).azFloorApplied).toBe(true);
+    // Fixed fleet: ceil(5/8) = 1 < 2, but Min = Max = ceil(30/8) = 4: the floor changed nothing.
+    const fixed = computeUnits({ ...inputs, autoscale: false });
+    expect([fixed.minInferenceUnits, fixed.azFloorApplied]).toEqual([4, false]);
+    // 2 zones, survival, baseline 15: ceil(15/8) = 2 = floor, not below it: not applied. Survival: N - ceil(N/2) >= 1.5 → N = 4.
+    const z2 = computeUnits({ ...inputs, baselineTps: 15, zones: 2, surviveZoneOutage: true });
+    expect([z2.minInferenceUnits, z2.azFloorApplied]).toEqual([4, false]);
   });
 });
 
