@@ -56,3 +56,26 @@ describe('hours and money', () => {
     expect(roundUsd(1.005)).toBe(1.01);
   });
 });
+
+describe('zone-outage sizing at scale', () => {
+  it('is exact for huge traffic, without counting up one unit at a time (which would never finish)', () => {
+    // 2 zones, full utilization: 1e12 TPS at 1 TPS a unit needs 1e12 units left after losing half: 2e12 units.
+    const big = { ...inputs, tpsPerUnit: 1, targetUtilization: 1, baselineTps: 1e12, peakTps: 1e12, surviveZoneOutage: true };
+    const u = computeUnits({ ...big, zones: 2 });
+    expect([u.minInferenceUnits, u.maxInferenceUnits]).toEqual([2e12, 2e12]);
+    // 3 zones: need floor(N × 2/3) >= 1e12 → N = 1.5e12.
+    expect(computeUnits({ ...big, zones: 3 }).maxInferenceUnits).toBe(1.5e12);
+  });
+
+  it('the jump never skips past the smallest fleet that survives', () => {
+    // Brute force against counting up, over small fleets.
+    for (let zones = 2; zones <= 6; zones++) {
+      for (let peak = 0.5; peak <= 60; peak += 0.5) {
+        const u = computeUnits({ ...inputs, tpsPerUnit: 3, targetUtilization: 1, baselineTps: 0, peakTps: peak, production: false, zones, surviveZoneOutage: true });
+        let n = 1;
+        while (capacityAfterZoneLoss(n, zones, 3) < peak - 1e-9) n++;
+        expect(u.maxInferenceUnits, `zones ${zones} peak ${peak}`).toBe(Math.max(n, Math.ceil(peak / 3 - 1e-9)));
+      }
+    }
+  });
+});
