@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -190,5 +190,29 @@ describe('exit codes and usage', () => {
     const r = runCli(['plan', SHELF, 'fixtures/bad/bytes-4mb.yaml']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('plan starts light', () => {
+  it('never loads onnxruntime-node or sharp (checked through the CommonJS module cache at exit)', () => {
+    const dir = tempDir();
+    const preload = join(dir, 'preload.cjs');
+    const loaded = join(dir, 'loaded.txt');
+    const probe = (out: string) => {
+      process.on('exit', () => {
+        const pkgs = Object.keys(require.cache)
+          .filter((k) => k.includes('node_modules/'))
+          .map((k) => k.split('node_modules/').pop()!.split('/'))
+          .map(([a, b]) => (a!.startsWith('@') ? `${a}/${b}` : a!));
+        require('node:fs').writeFileSync(out, [...new Set(pkgs)].join(' '));
+      });
+    };
+    writeFileSync(preload, `(${probe.toString()})(${JSON.stringify(loaded)});`);
+    const r = runCli(['plan', PARCEL, '-f', 'json'], { env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(r.code).toBe(0);
+    const pkgs = readFileSync(loaded, 'utf8').split(' ');
+    expect(pkgs).toContain('yaml'); // the probe does see packages that plan imports
+    expect(pkgs).not.toContain('onnxruntime-node');
+    expect(pkgs).not.toContain('sharp');
   });
 });
