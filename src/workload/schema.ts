@@ -53,8 +53,7 @@ export const TrafficSchema = z
     peak_hours_per_day: nonNegative('peak_hours_per_day').max(24).optional().describe('Hours a day at peak; enables an expected monthly cost.'),
   })
   .superRefine((t, ctx) => {
-    // peak_tps <= 0 is already reported; comparing against it would only add noise.
-    if (t.baseline_tps !== undefined && t.peak_tps > 0 && t.baseline_tps > t.peak_tps) {
+    if (t.baseline_tps !== undefined && t.baseline_tps > t.peak_tps) {
       ctx.addIssue({ code: 'custom', path: ['baseline_tps'], message: `baseline_tps (${t.baseline_tps}) is above peak_tps (${t.peak_tps})` });
     }
   });
