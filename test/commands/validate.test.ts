@@ -17,19 +17,24 @@ describe('validate', () => {
       [
         'version: 1', //                1
         'name: many-problems', //       2
-        'model:', //                    3
-        '  task: segmentation', //      4  not a task
-        '  tps_per_unit: -1', //        5  negative
-        'images:', //                   6
-        '  - share: 1', //              7
-        '    width: 1920', //           8
-        '    height: 1080', //          9
-        '    size_mb: 1', //           10
-        '    colour: rgb', //          11  unknown key
-        'traffic:', //                 12
-        '  peak_tps: 30', //           13
-        'scaling:', //                 14
-        '  target_utilization: 2', //  15  above 1
+        'region: mars-north-1', //      3  no built-in price (a service check, run despite the others)
+        'model:', //                    4
+        '  task: segmentation', //      5  not a task
+        '  tps_per_unit: -1', //        6  negative
+        'images:', //                   7
+        '  - share: 0.5', //            8
+        '    width: 1920', //           9
+        '    height: 1080', //         10
+        '    size_mb: 5', //           11  over the 4.0 MB bytes limit (a service check)
+        '  - share: 0.5', //           12
+        '    width: 640', //           13
+        '    height: 480', //          14
+        '    size_mb: 0.2', //         15
+        '    colour: rgb', //          16  unknown key
+        'traffic:', //                 17
+        '  peak_tps: 30', //           18
+        'scaling:', //                 19
+        '  target_utilization: 2', //  20  above 1
         '',
       ].join('\n'),
     );
@@ -37,15 +42,17 @@ describe('validate', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      'w.yaml:4:9: model.task: expected one of "classification", "detection", got "segmentation"',
-      'w.yaml:5:17: model.tps_per_unit: must be greater than 0',
-      "w.yaml:11:5: unknown key 'colour' in images[0]",
-      'w.yaml:15:23: scaling.target_utilization: must be at most 1',
+      'w.yaml:3:9: no built-in price for rekognition-custom-labels in mars-north-1 (built-in: us-east-1, us-east-2, us-west-2, eu-west-1); set price_per_unit_hour',
+      'w.yaml:5:9: model.task: expected one of "classification", "detection", got "segmentation"',
+      'w.yaml:6:17: model.tps_per_unit: must be greater than 0',
+      'w.yaml:11:14: images[0].size_mb: 5 MB passed as bytes must be under 4.0 MB (use source: s3 for larger images)',
+      "w.yaml:16:5: unknown key 'colour' in images[1]",
+      'w.yaml:20:23: scaling.target_utilization: must be at most 1',
     ]);
     // plan stops at the first and points to validate for the rest.
     const p = runCli(['plan', 'w.yaml'], { cwd: dir });
     expect(p.code).toBe(2);
-    expect(p.stderr).toBe("capacity-plan: w.yaml:4:9: model.task: expected one of \"classification\", \"detection\", got \"segmentation\" (and 3 more; run 'capacity-plan validate' to list them)\n");
+    expect(p.stderr).toBe("capacity-plan: w.yaml:3:9: no built-in price for rekognition-custom-labels in mars-north-1 (built-in: us-east-1, us-east-2, us-west-2, eu-west-1); set price_per_unit_hour (and 5 more; run 'capacity-plan validate' to list them)\n");
   });
 
   it('checks every file even after a bad one; good ones still say ok', () => {
