@@ -61,7 +61,8 @@ const withTraffic = (w: Workload, factor: number): Workload => ({
   traffic: { ...w.traffic, peak_tps: w.traffic.peak_tps * factor, baseline_tps: (w.traffic.baseline_tps ?? w.traffic.peak_tps) * factor },
 });
 
-const RUNS = { numRuns: 300 };
+// FC_RUNS=5000 for a deeper search; 300 keeps the default suite quick.
+const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 300) };
 
 describe('planner properties over random valid workloads', () => {
   it('never throws, and every figure is finite', () => {
