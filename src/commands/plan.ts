@@ -60,7 +60,8 @@ export function planReport(plans: Plan[]): PlanReport {
 export async function planCommand(files: string[], opts: PlanOptions): Promise<number> {
   const format = pickFormatter(PLAN_FORMATS, opts.format);
   const plans = await planFiles(files);
-  const color = colorFor(opts.out ? {} : process.stdout);
+  // A file never gets colour codes, whatever FORCE_COLOR says: it is read by tools, not a terminal.
+  const color = opts.out ? colorFor({ isTTY: false }, {}) : colorFor(process.stdout);
   await emit(format(planReport(plans), { color }), opts.out);
   return 0;
 }

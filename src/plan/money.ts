@@ -1,7 +1,7 @@
 /**
  * USD to cents. Not a money library: every figure here is a float product of hours and a
- * price, rounded once for display and JSON; no sums of rounded values are carried forward
- * (totals are summed from unrounded figures and rounded once).
+ * price, rounded once for display and JSON. Totals add the rounded per-workload figures,
+ * so a total always equals the sum of the rows shown above it.
  * The epsilon nudge keeps 0.125 -> 0.13 despite binary floating point.
  */
 export function roundUsd(usd: number): number {

@@ -193,11 +193,13 @@ export interface PlanTotals {
   monthlyCostUsd: { min: number; max: number; expected?: number };
 }
 
-/** Totals over several plans. Expected is summed only when every plan has one; otherwise Max stands in. */
+/**
+ * Totals over several plans: the sum of the figures each plan shows (cents), like an invoice,
+ * so the total row always equals the rows above it. Expected is summed only when every plan has one.
+ */
 export function totalPlans(plans: Plan[]): PlanTotals {
   const sum = (f: (p: Plan) => number) => plans.reduce((s, p) => s + f(p), 0);
   const allExpected = plans.every((p) => p.monthlyCostUsd.expected !== undefined);
-  const exactHours = (p: Plan, k: 'min' | 'max') => (k === 'min' ? p.minInferenceUnits : p.maxInferenceUnits) * p.hoursPerMonth;
   return {
     minInferenceUnits: sum((p) => p.minInferenceUnits),
     maxInferenceUnits: sum((p) => p.maxInferenceUnits),
@@ -207,8 +209,9 @@ export function totalPlans(plans: Plan[]): PlanTotals {
       ...(allExpected ? { expected: r2(sum((p) => p.inferenceHoursPerMonth.expected ?? 0)) } : {}),
     },
     monthlyCostUsd: {
-      min: roundUsd(sum((p) => exactHours(p, 'min') * p.pricePerUnitHourUsd)),
-      max: roundUsd(sum((p) => exactHours(p, 'max') * p.pricePerUnitHourUsd)),
+      // The old sum used the rounded hoursPerMonth (217.26 for 10 h × 5 d) and drifted cents away from the rows.
+      min: roundUsd(sum((p) => p.monthlyCostUsd.min)),
+      max: roundUsd(sum((p) => p.monthlyCostUsd.max)),
       ...(allExpected ? { expected: roundUsd(sum((p) => p.monthlyCostUsd.expected ?? 0)) } : {}),
     },
   };

@@ -40,8 +40,11 @@ export function capacityAfterZoneLoss(units: number, zones: number, tpsPerUnit: 
 /** Smallest N >= start whose units left after a zone outage serve `tps`. */
 function surviveOutage(start: number, zones: number, tpsPerUnit: number, tps: number): number {
   if (zones < 2) return start; // one zone: nothing is left after losing it; callers warn.
-  let n = start;
-  // Each added unit raises the units left by at least (zones-1)/zones, so this ends quickly.
+  // Units left = N - ceil(N/zones) = floor(N(zones-1)/zones). Any N up to (L-2)·zones/(zones-1), with
+  // L = ceil(tps / tpsPerUnit), leaves at most L-2 units: too few. Jump there, then step: a few steps
+  // at most, where counting up from `start` took peak/tpsPerUnit steps (a hang for huge traffic).
+  const unitsLeftNeeded = ceilTolerant(tps / tpsPerUnit);
+  let n = Math.max(start, Math.floor(((unitsLeftNeeded - 2) * zones) / (zones - 1)));
   while (capacityAfterZoneLoss(n, zones, tpsPerUnit) < tps - 1e-9) n++;
   return n;
 }
@@ -59,7 +62,6 @@ export function computeUnits(i: UnitInputs): UnitCounts {
   const maxForPeak = ceilTolerant(i.peakTps / capTps);
   let min = Math.max(floor, minForBaseline);
   let max = Math.max(min, maxForPeak);
-  const azFloorApplied = floor > minForBaseline;
   const added = { min: 0, max: 0 };
   if (i.surviveZoneOutage && i.zones >= 2) {
     const min2 = surviveOutage(min, i.zones, i.tpsPerUnit, i.baselineTps);
@@ -70,5 +72,8 @@ export function computeUnits(i: UnitInputs): UnitCounts {
     max = max2;
   }
   if (!i.autoscale) min = max;
+  // Applied: Min sits at the floor because of it. Not when zone-outage sizing or a fixed fleet
+  // lifted Min past the floor anyway (then the floor changed nothing).
+  const azFloorApplied = floor > minForBaseline && min === floor;
   return { floor, capTps, minForBaseline, maxForPeak, minInferenceUnits: min, maxInferenceUnits: max, azFloorApplied, zoneOutageUnitsAdded: added };
 }

@@ -2,12 +2,16 @@ import { dirname, resolve } from 'node:path';
 import { UserError, type Problem } from '../errors.js';
 import { readUserFile } from '../io/files.js';
 import { readBenchResult } from '../bench/read-result.js';
-import type { TpsSource } from '../plan/tps.js';
+import { predictMs, type TpsSource } from '../plan/tps.js';
 import type { Warning } from '../plan/plan.js';
-import { loadYamlWithSchema, type LocatedDocument } from '../yaml/load.js';
+import { parseYamlLocated, zodProblems, type LocatedDocument } from '../yaml/load.js';
 import { checkImageLimits } from './limits.js';
 import { knownRegions, lookUpPrice, type PriceQuote } from './prices.js';
-import { WorkloadSchema, type Workload } from './schema.js';
+import { ImageClassSchema, WorkloadSchema, type Workload } from './schema.js';
+
+// The two top-level keys the limit and price checks need, read on their own (defaults as in the schema).
+const SERVICE = WorkloadSchema.shape.service;
+const REGION = WorkloadSchema.shape.region;
 
 export interface LoadedWorkload {
   file: string;
@@ -18,28 +22,44 @@ export interface LoadedWorkload {
   warnings: Warning[];
 }
 
-/** Parses and validates one workload file; every problem carries file:line:col. */
+/**
+ * Parses and validates one workload file; every problem carries file:line:col. Service limits
+ * and the price look-up run even when other keys are wrong, on whatever parts parse, so that
+ * `validate` lists every problem in one go.
+ */
 export function parseWorkload(text: string, file: string): { workload: Workload; doc: LocatedDocument } {
-  const { value: workload, doc } = loadYamlWithSchema(text, file, WorkloadSchema);
-  const problems: Problem[] = [];
-  workload.images.forEach((img, i) => {
-    for (const v of checkImageLimits(workload.service, img)) {
-      problems.push({ file, ...doc.locate(['images', i, v.key]), message: `images[${i}].${v.key}: ${v.message}` });
-    }
-  });
-  if (workload.price_per_unit_hour === undefined && !lookUpPrice(workload.service, workload.region)) {
-    const regions = knownRegions(workload.service);
-    problems.push({
-      file,
-      ...doc.locate(['region']),
-      message:
-        `no built-in price for ${workload.service} in ${workload.region}` +
-        (regions.length ? ` (built-in: ${regions.join(', ')})` : '') +
-        '; set price_per_unit_hour',
+  const doc = parseYamlLocated(text, file);
+  if (doc.data === null || doc.data === undefined) throw UserError.at(file, 'file is empty', 1, 1);
+  const parsed = WorkloadSchema.safeParse(doc.data);
+  const problems: Problem[] = parsed.success ? [] : zodProblems(doc, parsed.error);
+  const raw = (typeof doc.data === 'object' && !Array.isArray(doc.data) ? doc.data : {}) as Record<string, unknown>;
+  const service = SERVICE.safeParse(raw.service);
+  const images = Array.isArray(raw.images) ? raw.images : [];
+  if (service.success) {
+    images.forEach((item, i) => {
+      const img = ImageClassSchema.safeParse(item);
+      if (!img.success) return;
+      for (const v of checkImageLimits(service.data, img.data)) {
+        problems.push({ file, ...doc.locate(['images', i, v.key]), message: `images[${i}].${v.key}: ${v.message}` });
+      }
     });
+    const region = REGION.safeParse(raw.region);
+    if (region.success && raw.price_per_unit_hour === undefined && !lookUpPrice(service.data, region.data)) {
+      const regions = knownRegions(service.data);
+      problems.push({
+        file,
+        ...doc.locate(['region']),
+        message:
+          `no built-in price for ${service.data} in ${region.data}` +
+          (regions.length ? ` (built-in: ${regions.join(', ')})` : '') +
+          '; set price_per_unit_hour',
+      });
+    }
   }
-  if (problems.length) throw new UserError(problems);
-  return { workload, doc };
+  if (problems.length || !parsed.success) {
+    throw new UserError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0)));
+  }
+  return { workload: parsed.data, doc };
 }
 
 /** Reads a workload file and everything it points at (a bench file), ready for the planner. */
@@ -92,6 +112,18 @@ export async function loadWorkload(file: string): Promise<LoadedWorkload> {
     if (!model.costModel && model.conditions.length === 0) {
       throw UserError.at(file, `model.bench: model '${model.name}' in ${m.bench} has no measurements`, at.line, at.col);
     }
+    // Fail here, at the image class's line, rather than inside the planner without a location.
+    workload.images.forEach((img, i) => {
+      const loc = doc.locate(['images', i]);
+      if (!model.costModel) {
+        const exact = model.conditions.some((c) => c.width === img.width && c.height === img.height && c.objects === img.objects);
+        if (!exact) {
+          throw UserError.at(file, `images[${i}]: bench model '${model.name}' has no cost model and no measured condition at ${img.width}x${img.height} with ${img.objects} objects`, loc.line, loc.col);
+        }
+      } else if (!(predictMs(model.costModel, (img.width * img.height) / 1e6, img.size_mb, img.objects) > 0)) {
+        throw UserError.at(file, `images[${i}]: the cost model of '${model.name}' predicts no positive time for this image class; cannot plan from it`, loc.line, loc.col);
+      }
+    });
     if (!bench.complete) warnings.push({ code: 'bench-incomplete', message: `${m.bench} is incomplete (the bench run was interrupted)` });
     const unstable = model.conditions.filter((c) => !c.stable).length;
     if (unstable) warnings.push({ code: 'bench-unstable', message: `${unstable} of ${model.conditions.length} conditions of '${model.name}' in ${m.bench} did not reach the target precision` });

@@ -36,6 +36,8 @@ export const ModelSchema = z
     if (has !== 1) {
       ctx.addIssue({
         code: 'custom',
+        // Both: point at the second of the two, where the user added the conflict.
+        ...(has === 2 ? { path: ['bench'] } : {}),
         message: has === 0 ? 'model needs one of tps_per_unit or bench' : 'model takes tps_per_unit or bench, not both',
       });
     }

@@ -95,9 +95,10 @@ export function zodProblems(doc: LocatedDocument, error: z.ZodError): Problem[] 
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
 }
 
+/** `peak_tps: peak_tps must be ...` reads twice; drop the repeated name, but only before "must" so other sentences stay whole. */
 function stripName(message: string, name: string): string {
   const last = name.split(/[.[]/).pop() ?? '';
-  return message.startsWith(`${last} `) ? message.slice(last.length + 1) : message;
+  return message.startsWith(`${last} must `) ? message.slice(last.length + 1) : message;
 }
 
 function describe(v: unknown): string {

@@ -1,0 +1,218 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const SHELF = 'fixtures/workloads/shelf-audit.yaml';
+const PARCEL = 'fixtures/workloads/parcel-labels.yaml';
+const QUALITY = 'fixtures/workloads/quality-inspection.yaml';
+const ANSI = /\x1b\[/;
+
+function planJson(args: string[]) {
+  const r = runCli(['plan', ...args, '--format', 'json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('plan: formats', () => {
+  it('table by default, with the formula behind each number', () => {
+    const r = runCli(['plan', SHELF]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/MinInferenceUnits\s+│ 2 /);
+    expect(r.stdout).toMatch(/MaxInferenceUnits\s+│ 5 /);
+    expect(r.stdout).toContain('max(floor 2, ceil(5 / 8) = 1) = 2 (AZ floor applied)');
+    expect(r.stdout).toContain('max(Min, ceil(30 / 8) = 4) + 1 for a zone outage = 5');
+    expect(r.stdout).toContain('$7,300.00');
+    expect(r.stdout).not.toMatch(ANSI);
+  });
+
+  it('json: capacity-plan/plan@1 with the figures worked out by hand in docs/planner.md', () => {
+    const p = planJson([SHELF]);
+    expect(p).toMatchObject({
+      schema: 'capacity-plan/plan@1',
+      name: 'shelf-audit',
+      service: 'rekognition-custom-labels',
+      region: 'us-east-1',
+      pricePerUnitHourUsd: 4,
+      tpsPerUnit: 10,
+      minInferenceUnits: 2,
+      maxInferenceUnits: 5,
+      azFloorApplied: true,
+      hoursPerMonth: 730,
+      inferenceHoursPerMonth: { min: 1460, max: 3650, expected: 1825 },
+      monthlyCostUsd: { min: 5840, max: 14600, expected: 7300 },
+      costPer1000ImagesUsd: 0.4444,
+      zoneOutage: { zones: 3, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 30, servesPeak: true },
+      warnings: [],
+    });
+  });
+
+  it('json from a bench file: several image classes with different TPS', () => {
+    // ocr-det example cost model ms = 60 + 20·MP + 10·MB + 2·objects:
+    //   1920×1080 (2.0736 MP), 1.0 MB, 10 obj → 60 + 41.472 + 10 + 20 = 131.472 ms
+    //   3840×2160 (8.2944 MP), 3.5 MB, 40 obj → 60 + 165.888 + 35 + 80 = 340.888 ms
+    // per request 0.75 × 131.472 + 0.25 × 340.888 = 183.826 ms → 5.4399 TPS × calibration 0.8 = 4.352 TPS.
+    // cap = 4.352 × 0.75 = 3.264. Min: ceil(6 / 3.264) = 2; outage over 3 zones: 2 leaves 1 × 4.352 < 6, 3 leaves 2 → 8.70 → Min 3.
+    // Max: ceil(24 / 3.264 = 7.35) = 8 leaves 8 − 3 = 5 × 4.352 = 21.76 < 24; 9 leaves 6 → 26.112 → Max 9.
+    // Hours: 20 h × 6 d × 730/168 = 521.4286 h. Min 3 → 1564.29 h → $6257.14 (at $4, eu-west-1);
+    // Max 9 → 4692.86 h → $18771.43; expected (9 × 6 + 3 × 14) × 6 × 730/168 = 2502.86 h → $10011.43.
+    const p = planJson([PARCEL]);
+    expect(p.classes.map((c: { tps: number }) => c.tps)).toEqual([7.606, 2.934]);
+    expect(p.tpsPerUnit).toBe(4.352);
+    expect([p.minInferenceUnits, p.maxInferenceUnits]).toEqual([3, 9]);
+    expect(p.zoneOutage).toMatchObject({ unitsLostWorstCase: 3, capacityLeftAtMaxTps: 26.112, servesPeak: true, unitsAddedForOutage: { min: 1, max: 1 } });
+    expect(p.inferenceHoursPerMonth).toEqual({ min: 1564.29, max: 4692.86, expected: 2502.86 });
+    expect(p.monthlyCostUsd).toEqual({ min: 6257.14, max: 18771.43, expected: 10011.43 });
+    expect(p.tpsSource).toBe('bench file ../bench/example.json, model ocr-det');
+  });
+
+  it('json: a 10 h × 5 d fixed fleet', () => {
+    // 12 TPS × 0.8 = 9.6; ceil(15 / 9.6 = 1.5625) = 2 = Min = Max (fixed). 10 × 5 × 730/168 = 217.26 h;
+    // 2 units → 434.52 h → × $4 = $1738.10. 2 units over 2 zones: losing one leaves 12 TPS < 15: warned.
+    const p = planJson([QUALITY]);
+    expect([p.minInferenceUnits, p.maxInferenceUnits, p.autoscale]).toEqual([2, 2, false]);
+    expect(p.hoursPerMonth).toBe(217.26);
+    expect(p.inferenceHoursPerMonth).toEqual({ min: 434.52, max: 434.52 });
+    expect(p.monthlyCostUsd).toEqual({ min: 1738.1, max: 1738.1 });
+    expect(p.warnings.map((w: { code: string }) => w.code)).toEqual(['zone-outage-throttles']);
+  });
+
+  it('markdown: a heading and a table per workload', () => {
+    const r = runCli(['plan', SHELF, '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('### shelf-audit — rekognition-custom-labels')).toBe(true);
+    expect(r.stdout).toMatch(/\| MinInferenceUnits +\| +\*\*2\*\* \|/);
+    expect(r.stdout).toContain('| Monthly cost (expected)');
+  });
+
+  it('several files: every plan and their totals in each format', () => {
+    const j = planJson([SHELF, PARCEL, QUALITY]);
+    expect(j.schema).toBe('capacity-plan/plan@1');
+    expect(j.plans.map((p: { name: string }) => p.name)).toEqual(['shelf-audit', 'parcel-labels', 'quality-inspection']);
+    // 2 + 3 + 2 = 7 and 5 + 9 + 2 = 16 units; $5840 + $6257.14 + $1738.10 = $13835.24, $14600 + $18771.43 + $1738.10 = $35109.53.
+    // quality-inspection has no peak_hours_per_day, so there is no expected total.
+    expect(j.totals).toEqual({
+      minInferenceUnits: 7,
+      maxInferenceUnits: 16,
+      inferenceHoursPerMonth: { min: 3458.81, max: 8777.38 },
+      monthlyCostUsd: { min: 13835.24, max: 35109.53 },
+    });
+    const t = runCli(['plan', SHELF, PARCEL, QUALITY]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('3 workloads');
+    expect(t.stdout).toContain('$35109.53');
+    const m = runCli(['plan', SHELF, PARCEL, QUALITY, '-f', 'markdown']);
+    expect(m.stdout).toContain('### Total');
+    expect(m.stdout.match(/^### /gm)).toHaveLength(4);
+  });
+
+  it('an expected total when every workload has peak hours', () => {
+    // 7300 + 10011.43 = 17311.43
+    expect(planJson([SHELF, PARCEL]).totals.monthlyCostUsd.expected).toBe(17311.43);
+  });
+});
+
+describe('plan --out', () => {
+  it.each(['table', 'json', 'markdown'])('%s: the file holds exactly what stdout would, and nothing else is left behind', (format) => {
+    const dir = tempDir();
+    const out = join(dir, `plan.${format}`);
+    const toStdout = runCli(['plan', SHELF, PARCEL, '--format', format]);
+    const toFile = runCli(['plan', SHELF, PARCEL, '--format', format, '--out', out]);
+    expect(toFile.code).toBe(0);
+    expect(toFile.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(toStdout.stdout);
+    expect(readdirSync(dir)).toEqual([`plan.${format}`]); // no temp file left by the atomic write
+  });
+
+  it('never writes colour codes into a file, even with FORCE_COLOR', () => {
+    const dir = tempDir();
+    const out = join(dir, 'plan.txt');
+    expect(runCli(['plan', SHELF, '--out', out], { env: { FORCE_COLOR: '1', NO_COLOR: undefined } }).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).not.toMatch(ANSI);
+  });
+
+  it('overwrites an existing file in place', () => {
+    const dir = tempDir();
+    const out = join(dir, 'plan.json');
+    runCli(['plan', PARCEL, '-f', 'json', '-o', out]);
+    runCli(['plan', SHELF, '-f', 'json', '-o', out]);
+    expect(JSON.parse(readFileSync(out, 'utf8')).name).toBe('shelf-audit');
+  });
+
+  it('an unwritable path is exit 2 with one line', () => {
+    const r = runCli(['plan', SHELF, '--out', '/nonexistent-dir/plan.txt']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('capacity-plan: /nonexistent-dir/plan.txt: cannot write: ENOENT\n');
+  });
+});
+
+describe('plan: colour', () => {
+  const table = (env: Record<string, string | undefined>) => runCli(['plan', SHELF], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } }).stdout;
+
+  it('none when stdout is not a terminal', () => expect(table({})).not.toMatch(ANSI));
+  it('FORCE_COLOR=1 turns it on', () => expect(table({ FORCE_COLOR: '1' })).toMatch(ANSI));
+  it('FORCE_COLOR=0 keeps it off', () => expect(table({ FORCE_COLOR: '0' })).not.toMatch(ANSI));
+  it('NO_COLOR keeps it off', () => expect(table({ NO_COLOR: '1' })).not.toMatch(ANSI));
+  it('FORCE_COLOR wins over NO_COLOR', () => expect(table({ FORCE_COLOR: '1', NO_COLOR: '1' })).toMatch(ANSI));
+  it('json and markdown never carry colour', () => {
+    for (const f of ['json', 'markdown']) expect(runCli(['plan', SHELF, '-f', f], { env: { FORCE_COLOR: '1', NO_COLOR: undefined } }).stdout).not.toMatch(ANSI);
+  });
+});
+
+describe('exit codes and usage', () => {
+  it('help documents the exit codes, for the program and for plan', () => {
+    for (const args of [['--help'], ['plan', '--help']]) {
+      const r = runCli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/0 +success[\s\S]*1 +a gate rule failed[\s\S]*2 +invalid input or usage[\s\S]*3 +internal error/);
+    }
+  });
+
+  it('--version is exit 0', () => {
+    expect(runCli(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+  });
+
+  it.each([
+    ['an unknown format', ['plan', SHELF, '--format', 'xml'], /argument 'xml' is invalid/],
+    ['no workload file', ['plan'], /missing required argument/],
+    ['an unknown option', ['plan', SHELF, '--bogus'], /unknown option '--bogus'/],
+  ])('%s is a usage error: exit 2, one line', (_what, args, message) => {
+    const r = runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('one bad file among good ones fails the whole plan with exit 2 and prints no partial report', () => {
+    const r = runCli(['plan', SHELF, 'fixtures/bad/bytes-4mb.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('plan starts light', () => {
+  it('never loads onnxruntime-node or sharp (checked through the CommonJS module cache at exit)', () => {
+    const dir = tempDir();
+    const preload = join(dir, 'preload.cjs');
+    const loaded = join(dir, 'loaded.txt');
+    const probe = (out: string) => {
+      process.on('exit', () => {
+        const pkgs = Object.keys(require.cache)
+          .filter((k) => k.includes('node_modules/'))
+          .map((k) => k.split('node_modules/').pop()!.split('/'))
+          .map(([a, b]) => (a!.startsWith('@') ? `${a}/${b}` : a!));
+        require('node:fs').writeFileSync(out, [...new Set(pkgs)].join(' '));
+      });
+    };
+    writeFileSync(preload, `(${probe.toString()})(${JSON.stringify(loaded)});`);
+    const r = runCli(['plan', PARCEL, '-f', 'json'], { env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(r.code).toBe(0);
+    const pkgs = readFileSync(loaded, 'utf8').split(' ');
+    expect(pkgs).toContain('yaml'); // the probe does see packages that plan imports
+    expect(pkgs).not.toContain('onnxruntime-node');
+    expect(pkgs).not.toContain('sharp');
+  });
+});

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
+
+describe('docs/planner.md', () => {
+  it("the worked example's JSON excerpt matches what plan prints for shelf-audit", () => {
+    const doc = readFileSync('docs/planner.md', 'utf8');
+    const block = /```json\n([\s\S]*?)\n```/.exec(doc);
+    expect(block).not.toBeNull();
+    const excerpt = JSON.parse(block![1]!);
+    const r = runCli(['plan', 'fixtures/workloads/shelf-audit.yaml', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject(excerpt);
+  });
+});
