@@ -53,7 +53,7 @@ export const TrafficSchema = z
     peak_hours_per_day: nonNegative('peak_hours_per_day').max(24).optional().describe('Hours a day at peak; enables an expected monthly cost.'),
     profile: z
       .array(nonNegative('profile value'))
-      .refine((a) => a.length === 24 || a.length === 168, { error: (i) => `profile needs 24 hourly values (one day) or 168 (one week, Monday 00:00 first), got ${(i.input as unknown[]).length}` })
+      .refine((a) => a.length === 24 || a.length === 168, { error: (i) => `needs 24 hourly values (one day) or 168 (one week, Monday 00:00 first), got ${(i.input as unknown[]).length}` })
       .optional()
       .describe('Mean TPS in each hour: 24 values (one day, repeated) or 168 (one week, Monday 00:00 first).'),
     trace: z.string().min(1).optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
