@@ -44,6 +44,8 @@ export const CostModelSchema = z.object({
   looMeanAbsErrPct: z.number().nonnegative(),
   looMaxAbsErrPct: z.number().nonnegative().optional(),
   conditions: z.number().int().positive(),
+  /** Factors the measured conditions could not identify (constant or collinear); their coefficient is 0. */
+  dropped: z.array(z.string()).optional(),
   range: z.object({
     megapixels: z.tuple([z.number(), z.number()]),
     sizeMb: z.tuple([z.number(), z.number()]),
