@@ -52,7 +52,7 @@ export const SuiteSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.measure.max_time_s < s.measure.min_time_s) {
-      ctx.addIssue({ code: 'custom', path: ['measure', 'max_time_s'], message: `max_time_s (${s.measure.max_time_s}) is below min_time_s (${s.measure.min_time_s})` });
+      ctx.addIssue({ code: 'custom', path: ['measure', 'max_time_s'], message: `must be at least min_time_s (${s.measure.min_time_s}), got ${s.measure.max_time_s}` });
     }
     const c = s.conditions;
     if (c.images_dir !== undefined && (c.resolutions || c.sizes_mb || c.objects)) {

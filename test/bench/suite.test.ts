@@ -59,6 +59,6 @@ conditions: { images_dir: photos }
   it('refuses an absurd resolution, a bad version, and max below min time', () => {
     expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  resolutions: ["100000x100000"]\n')).toMatch(/megapixels/);
     expect(problem('version: 2\nmodels: [ocr-det]\n')).toMatch(/^suite\.yaml:1:10: version: expected one of 1, got 2$/);
-    expect(problem('version: 1\nmodels: [ocr-det]\nmeasure: { min_time_s: 3, max_time_s: 1 }\n')).toMatch(/max_time_s \(1\) is below min_time_s \(3\)/);
+    expect(problem('version: 1\nmodels: [ocr-det]\nmeasure: { min_time_s: 3, max_time_s: 1 }\n')).toMatch(/^suite\.yaml:3:39: measure\.max_time_s: must be at least min_time_s \(3\), got 1$/);
   });
 });
