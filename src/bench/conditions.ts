@@ -3,6 +3,12 @@
  * lists. Pure: specs only; images are made (or read) by run.ts.
  */
 
+import { resolve } from 'node:path';
+
+/** The packaged suites: `bench` with no suite measures default.yaml, `--quick` quick.yaml. */
+export const DEFAULT_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'benchmarks', 'default.yaml');
+export const QUICK_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'benchmarks', 'quick.yaml');
+
 export interface ConditionSpec {
   id: string;
   width: number;
@@ -25,19 +31,6 @@ export interface ConditionLists {
   sizesMb: (r: Resolution) => number[];
   objects: number[];
 }
-
-export const DEFAULT_RESOLUTIONS: Resolution[] = [
-  { width: 640, height: 480 },
-  { width: 1280, height: 720 },
-  { width: 1920, height: 1080 },
-  { width: 3840, height: 2160 },
-];
-export const DEFAULT_OBJECTS = [0, 1, 5, 20, 50];
-export const QUICK_RESOLUTIONS: Resolution[] = [
-  { width: 640, height: 480 },
-  { width: 1920, height: 1080 },
-];
-export const QUICK_OBJECTS = [0, 5, 20];
 
 export function conditionId(width: number, height: number, sizeMb: number, objects: number): string {
   return `${width}x${height}-${sizeMb}mb-${objects}obj`;

@@ -35,8 +35,12 @@ export const MeasureSchema = z.strictObject({
 
 export const ConditionsSchema = z.strictObject({
   resolutions: z.array(ResolutionSchema).min(1).optional().describe('Synthetic image sizes, "WIDTHxHEIGHT".'),
-  sizes_mb: z.array(positive('sizes_mb')).min(1).optional().describe('Target encoded file sizes, MB.'),
+  sizes_mb: z
+    .union([z.array(positive('sizes_mb')).min(1), z.record(z.string().regex(/^\d+x\d+$/, { error: 'keys must be resolutions like "1920x1080"' }), z.array(positive('sizes_mb')).min(1))])
+    .optional()
+    .describe('Target encoded file sizes, MB: one list for every resolution, or a list per resolution ("1920x1080": [0.3, 1]).'),
   objects: z.array(z.number().int({ error: 'objects must be a whole number' }).nonnegative({ error: 'objects must be 0 or more' })).min(1).optional().describe('Objects (text lines) drawn per image; classification uses 0 only.'),
+  design: z.enum(['full', 'star']).default('full').describe('full: every resolution × size × objects. star: per resolution, every size at the middle object count and every object count at the middle size (fewer conditions, still fits the cost model).'),
   images_dir: z.string().min(1).optional().describe('Measure your own images instead (every image in this folder, relative to the suite file).'),
 });
 
@@ -47,7 +51,7 @@ export const SuiteSchema = z
     version: z.literal(1, { error: 'version must be 1' }),
     unit: z.strictObject({ threads: positiveInt('threads').default(1) }).default({ threads: 1 }),
     models: z.array(SuiteModelSchema).min(1, { error: 'models needs at least one model' }),
-    conditions: ConditionsSchema.default({}),
+    conditions: ConditionsSchema.default({ design: 'full' }),
     measure: MeasureSchema.default({ min_samples: 10, min_time_s: 0.5, max_time_s: 2, target_rse_pct: 2 }),
   })
   .superRefine((s, ctx) => {
@@ -55,6 +59,15 @@ export const SuiteSchema = z
       ctx.addIssue({ code: 'custom', path: ['measure', 'max_time_s'], message: `must be at least min_time_s (${s.measure.min_time_s}), got ${s.measure.max_time_s}` });
     }
     const c = s.conditions;
+    if (c.sizes_mb && !Array.isArray(c.sizes_mb)) {
+      const listed = new Set((c.resolutions ?? []).map((r) => `${r.width}x${r.height}`));
+      for (const key of Object.keys(c.sizes_mb)) {
+        if (!listed.has(key)) ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb', key], message: `${key} is not in conditions.resolutions` });
+      }
+      for (const r of listed) {
+        if (!(r in c.sizes_mb)) ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb'], message: `no sizes for resolution ${r}` });
+      }
+    }
     if (c.images_dir !== undefined && (c.resolutions || c.sizes_mb || c.objects)) {
       ctx.addIssue({ code: 'custom', path: ['conditions', 'images_dir'], message: 'images_dir replaces resolutions, sizes_mb and objects; give one or the other' });
     }
