@@ -77,3 +77,19 @@ export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
 export type ModelInput = ModelSpec['input'];
 export type ModelOutputSpec = ModelSpec['output'];
+
+/**
+ * A model in a suite's `models:` list: a built-in name or a ModelSpec. Not a z.union: when both
+ * branches fail zod 4 reports only "Invalid input" at the list item; this picks the branch by the
+ * value's type and passes that branch's own issues (with their paths) through, so a typo in
+ * `output.format` is reported at that key's line.
+ */
+export const ModelRefSchema = z
+  .union([z.string(), z.record(z.string(), z.unknown())], { error: 'a model is a built-in name (e.g. ocr-det) or a model spec (name, task, path, input, output)' })
+  .transform((value, ctx): string | ModelSpec => {
+    const r = typeof value === 'string' ? z.string().min(1, { error: 'model name must not be empty' }).safeParse(value) : ModelSpecSchema.safeParse(value);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+export type ModelRef = z.output<typeof ModelRefSchema>;
