@@ -28,70 +28,120 @@ export interface DbBox {
 
 // Scratch buffers reused across calls (the map size rarely changes within a condition); the
 // labelling is synchronous, so one set per process is safe.
-let stateBuf = new Uint8Array(0);
-let stackBuf = new Int32Array(0);
+let cap = 0;
+let runStart = new Int32Array(0);
+let runEnd = new Int32Array(0);
+let runRow = new Int32Array(0);
+let parent = new Int32Array(0);
+let minX = new Int32Array(0);
+let maxX = new Int32Array(0);
+let minY = new Int32Array(0);
+let maxY = new Int32Array(0);
+
+function ensure(runs: number): void {
+  if (runs <= cap) return;
+  cap = runs;
+  runStart = new Int32Array(cap);
+  runEnd = new Int32Array(cap);
+  runRow = new Int32Array(cap);
+  parent = new Int32Array(cap);
+  minX = new Int32Array(cap);
+  maxX = new Int32Array(cap);
+  minY = new Int32Array(cap);
+  maxY = new Int32Array(cap);
+}
+
+function find(r: number): number {
+  while (parent[r] !== r) {
+    parent[r] = parent[parent[r]!]!; // path halving
+    r = parent[r]!;
+  }
+  return r;
+}
 
 /**
- * Connected-component labelling by iterative flood fill on a Uint8Array, written here because the
- * npm options (opencv.js ~10 MB wasm, or image libraries that label into objects per pixel) cost
- * more than the 40 lines; this one allocates nothing per pixel.
+ * 8-connected components of (prob > threshold), labelled run by run: one pass over the map that
+ * only compares, then a union-find over horizontal runs (the earliest run is a region's root, so
+ * regions come out in raster order, as a flood fill would find them). Written here because the npm
+ * options (opencv.js, ~10 MB of wasm, or image libraries that label into one object per pixel)
+ * cost more than these 60 lines; nothing is allocated per pixel or per run.
  */
 export function dbBoxes(prob: Float32Array, mapWidth: number, mapHeight: number, opts: DbOptions = DB_DEFAULTS): DbBox[] {
-  const n = mapWidth * mapHeight;
-  if (stateBuf.length < n) {
-    stateBuf = new Uint8Array(n);
-    stackBuf = new Int32Array(n);
-  }
-  const state = stateBuf; // 1 = foreground not yet visited, 0 = background or visited
-  const stack = stackBuf;
-  const t = opts.binaryThreshold;
-  for (let i = 0; i < n; i++) state[i] = prob[i]! > t ? 1 : 0;
-
-  const out: DbBox[] = [];
-  let candidates = 0;
   const W = mapWidth;
   const H = mapHeight;
-  for (let start = 0; start < n && candidates < opts.maxCandidates; start++) {
-    if (state[start] !== 1) continue;
-    candidates++;
-    state[start] = 0;
-    let top = 0;
-    stack[top++] = start;
-    let minX = W, minY = H, maxX = -1, maxY = -1;
-    while (top > 0) {
-      const p = stack[--top]!;
-      const y = (p / W) | 0;
-      const x = p - y * W;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-      const y0 = y > 0 ? y - 1 : y, y1 = y < H - 1 ? y + 1 : y;
-      const x0 = x > 0 ? x - 1 : x, x1 = x < W - 1 ? x + 1 : x;
-      for (let yy = y0; yy <= y1; yy++) {
-        for (let xx = x0, q = yy * W + x0; xx <= x1; xx++, q++) {
-          if (state[q] === 1) {
-            state[q] = 0;
-            stack[top++] = q;
-          }
+  ensure(((W + 1) >> 1) * H + 1);
+  const t = opts.binaryThreshold;
+  let runs = 0;
+  let prevFirst = 0; // runs of the previous row: [prevFirst, prevEnd)
+  let prevEnd = 0;
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    const rowFirst = runs;
+    let j = prevFirst;
+    let x = 0;
+    while (x < W) {
+      if (!(prob[row + x]! > t)) {
+        x++;
+        continue;
+      }
+      const start = x;
+      while (x < W && prob[row + x]! > t) x++;
+      const end = x - 1;
+      const r = runs++;
+      runStart[r] = start;
+      runEnd[r] = end;
+      runRow[r] = y;
+      parent[r] = r;
+      // Previous-row runs touching [start-1, end+1] (8-connectivity) join this run's region.
+      while (j < prevEnd && runEnd[j]! < start - 1) j++;
+      for (let k = j; k < prevEnd && runStart[k]! <= end + 1; k++) {
+        const a = find(k);
+        const b = find(r);
+        if (a !== b) {
+          if (a < b) parent[b] = a;
+          else parent[a] = b;
         }
       }
     }
-    const w = maxX - minX;
-    const h = maxY - minY;
+    prevFirst = rowFirst;
+    prevEnd = runs;
+  }
+
+  // Bounding box per region, kept at its root run.
+  for (let r = 0; r < runs; r++) {
+    const root = find(r);
+    if (root === r) {
+      minX[r] = runStart[r]!;
+      maxX[r] = runEnd[r]!;
+      minY[r] = maxY[r] = runRow[r]!;
+      continue;
+    }
+    if (runStart[r]! < minX[root]!) minX[root] = runStart[r]!;
+    if (runEnd[r]! > maxX[root]!) maxX[root] = runEnd[r]!;
+    if (runRow[r]! > maxY[root]!) maxY[root] = runRow[r]!;
+  }
+
+  const out: DbBox[] = [];
+  let candidates = 0;
+  for (let r = 0; r < runs && candidates < opts.maxCandidates; r++) {
+    if (parent[r] !== r) continue;
+    candidates++;
+    const x1 = minX[r]!, x2 = maxX[r]!, y1 = minY[r]!, y2 = maxY[r]!;
+    const w = x2 - x1;
+    const h = y2 - y1;
     if (Math.min(w, h) < opts.minSize) continue;
     // score_mode "fast": mean probability inside the box.
     let sum = 0;
-    for (let yy = minY; yy <= maxY; yy++) {
+    for (let yy = y1; yy <= y2; yy++) {
       const row = yy * W;
-      for (let xx = minX; xx <= maxX; xx++) sum += prob[row + xx]!;
+      for (let xx = x1; xx <= x2; xx++) sum += prob[row + xx]!;
     }
     const score = sum / ((w + 1) * (h + 1));
     if (score < opts.boxThreshold) continue;
     // Unclip: pyclipper offsets the polygon by area × ratio / perimeter.
     const d = (w * h * opts.unclipRatio) / (2 * (w + h));
     if (Math.min(w, h) + 2 * d < opts.minSize + 2) continue;
-    out.push({ box: [minX - d, minY - d, maxX + d, maxY + d], score });
+    out.push({ box: [x1 - d, y1 - d, x2 + d, y2 + d], score });
   }
   return out;
 }
