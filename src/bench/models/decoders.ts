@@ -58,7 +58,7 @@ export function shapeProblem(spec: ModelOutputSpec, ctx: DecodeContext, shapes: 
   const is = (d: Dim, v: number) => d === null || d === v;
   const atLeast = (d: Dim, v: number) => d === null || d >= v;
   const main = shapes[0] ?? [];
-  const bad = (got: string, why = '') => `output format ${spec.format} expects ${EXPECTED_SHAPE[spec.format]}${why}, got ${got}`;
+  const bad = (got: string, qualifier = '', hint = '') => `output format ${spec.format} expects ${EXPECTED_SHAPE[spec.format]}${qualifier}, got ${got}${hint}`;
   switch (spec.format) {
     case 'logits': {
       const ok = (main.length === 2 && is(main[0]!, 1) && atLeast(main[1]!, 1)) || (main.length === 1 && atLeast(main[0]!, 1));
@@ -72,7 +72,7 @@ export function shapeProblem(spec: ModelOutputSpec, ctx: DecodeContext, shapes: 
       if (main.length !== 3 || !is(main[0]!, 1) || !atLeast(main[2]!, 6)) return bad(fmt(main));
       const [, n, k] = main;
       if (C !== undefined && !is(k!, 5 + C)) return bad(fmt(main), ` with C=${C}`);
-      if (C === undefined && n !== null && k !== null && k! > n!) return bad(fmt(main), ' (more values per box than boxes: transposed? try yolov8)');
+      if (C === undefined && n !== null && k !== null && k! > n!) return bad(fmt(main), '', ' (more values per box than boxes: transposed? try yolov8)');
       if (spec.format === 'yolox') {
         const anchors = yoloxAnchorCount(ctx.inputWidth, ctx.inputHeight, spec.strides);
         if (!is(n!, anchors)) return bad(fmt(main), ` with N=${anchors} for ${ctx.inputWidth}x${ctx.inputHeight} and strides ${spec.strides.join(',')}`);
@@ -83,7 +83,7 @@ export function shapeProblem(spec: ModelOutputSpec, ctx: DecodeContext, shapes: 
       if (main.length !== 3 || !is(main[0]!, 1) || !atLeast(main[1]!, 5)) return bad(fmt(main));
       const [, k, n] = main;
       if (C !== undefined && !is(k!, 4 + C)) return bad(fmt(main), ` with C=${C}`);
-      if (C === undefined && n !== null && k !== null && k! > n!) return bad(fmt(main), ' (more values per box than boxes: not transposed? try yolov5)');
+      if (C === undefined && n !== null && k !== null && k! > n!) return bad(fmt(main), '', ' (more values per box than boxes: not transposed? try yolov5)');
       return null;
     }
     case 'ssd': {
@@ -93,7 +93,7 @@ export function shapeProblem(spec: ModelOutputSpec, ctx: DecodeContext, shapes: 
       const got = `boxes ${fmt(boxes)} and scores ${fmt(scores)}`;
       if (boxes.length !== 3 || !is(boxes[0]!, 1) || !is(boxes[2]!, 4)) return bad(got);
       if (scores.length !== 3 || !is(scores[0]!, 1) || !atLeast(scores[2]!, 1)) return bad(got);
-      if (boxes[1] !== null && scores[1] !== null && boxes[1] !== scores[1]) return bad(got, ' (same N)');
+      if (boxes[1] !== null && scores[1] !== null && boxes[1] !== scores[1]) return bad(got, '', ' (N differs)');
       if (C !== undefined && !is(scores[2]!, C)) return bad(got, ` with C=${C}`);
       return null;
     }

@@ -187,8 +187,22 @@ describe('refusals', () => {
     const values = new Array<number>(300 * 85).fill(0);
     const message = await refusal(open(s, [{ name: 'output0', dims: [1, 300, 85], values }]));
     expect(message).toContain('wrong.onnx');
-    expect(message).toContain('output format yolov8 expects [1, 4+C, N]');
-    expect(message).toContain('got [1, 300, 85]');
+    expect(message).toContain('wrong.onnx: output format yolov8 expects [1, 4+C, N], got [1, 300, 85] (more values per box than boxes');
+  });
+
+  test('a yolov8-shaped output declared as yolov5', async () => {
+    const s = spec('v5-wrong', { width: 32, height: 32 }, { format: 'yolov5' });
+    const message = await refusal(open(s, [{ name: 'output0', dims: [1, 85, 300], values: new Array<number>(300 * 85).fill(0) }]));
+    expect(message).toContain('v5-wrong.onnx: output format yolov5 expects [1, N, 5+C], got [1, 85, 300] (more values per box than boxes: transposed? try yolov8)');
+  });
+
+  test('ssd boxes and scores with different N', async () => {
+    const s = spec('ssd-n', { width: 32, height: 32 }, { format: 'ssd' });
+    const message = await refusal(open(s, [
+      { name: 'boxes', dims: [1, 3, 4], values: new Array<number>(12).fill(0) },
+      { name: 'scores', dims: [1, 2, 5], values: new Array<number>(10).fill(0) },
+    ]));
+    expect(message).toContain('output format ssd expects boxes [1, N, 4] and scores [1, N, C], got boxes [1, 3, 4] and scores [1, 2, 5] (N differs)');
   });
 
   test('every real output is checked too (models with symbolic output shapes)', async () => {
