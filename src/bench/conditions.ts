@@ -18,6 +18,8 @@ export interface ConditionSpec {
   objects: number;
   /** A user's image file (images_dir); undefined for synthetic images. */
   imagePath?: string;
+  /** The user's image format (from its header). */
+  format?: string;
 }
 
 export interface Resolution {

@@ -17,7 +17,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
   const write = (text: string) => stream.write(`\r\x1b[2K${text}`);
   return {
     condition(l, index, total) {
-      label = `[${index}/${total}] ${l}`;
+      label = total > 0 ? `[${index}/${total}] ${l}` : l;
       write(label);
     },
     sample(n, elapsedS) {

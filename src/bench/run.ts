@@ -124,45 +124,72 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
     const done = new Set(prev?.conditions.map((c) => c.id) ?? []);
     return { adapter: a, prev, specs, missing: specs.filter((s) => !done.has(s.id)) };
   });
+
+  // Open every session and run each model once before measuring anything: a bad model file, an
+  // output that does not fit its declared format or an undecodable image fails the run here,
+  // before a (partial) result file is written.
+  const prepared: Array<{ model: BenchModel; session: InferenceSession | null }> = [];
+  try {
+    for (const { adapter, prev, missing } of todo) {
+      const file = await deps.describeModelFile(adapter.modelPath);
+      if (prev && prev.sha256 !== file.sha256) {
+        throw new UserError(`--resume: model '${adapter.name}' has changed since the partial result (sha256 differs); start a fresh run`);
+      }
+      const model: BenchModel = {
+        name: adapter.name,
+        task: adapter.task,
+        source: adapter.source,
+        sha256: file.sha256,
+        sizeBytes: file.sizeBytes,
+        parameterCount: file.parameterCount,
+        input: adapter.inputSpec,
+        sessionCreateMs: prev?.sessionCreateMs ?? 0,
+        firstRunMs: prev?.firstRunMs ?? 0,
+        costModel: null,
+        conditions: [...(prev?.conditions ?? [])],
+        warnings: [...(prev?.warnings ?? [])],
+      };
+      if (missing.length === 0) {
+        prepared.push({ model, session: null });
+        continue;
+      }
+      progress?.condition(`${adapter.name}: creating session`, 0, 0);
+      const t0 = performance.now();
+      const session = await deps.createSession(adapter, threads);
+      const sessionCreateMs = performance.now() - t0;
+      prepared.push({ model, session });
+      let firstRun: number | undefined;
+      for (const spec of missing) {
+        progress?.condition(`${adapter.name} ${spec.id}: preparing images`, 0, 0);
+        const images = await deps.imagesFor(spec);
+        if (images.skipped) continue;
+        // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
+        const t1 = performance.now();
+        await runSample(adapter, session, images.bytes[0]!);
+        firstRun = performance.now() - t1;
+        break;
+      }
+      if (!prev) {
+        model.sessionCreateMs = sessionCreateMs;
+        model.firstRunMs = firstRun ?? 0;
+      }
+    }
+  } catch (err) {
+    await Promise.all(prepared.map((p) => p.session?.release()));
+    throw err;
+  }
+
   const total = todo.reduce((s, t) => s + t.missing.length, 0);
   let index = 0;
   let interrupted = false;
 
-  for (const { adapter, prev, specs, missing } of todo) {
-    if (signal?.aborted) {
-      interrupted = true;
-      if (prev) result.models.push(prev);
-      continue;
-    }
-    const file = await deps.describeModelFile(adapter.modelPath);
-    if (prev && prev.sha256 !== file.sha256) {
-      throw new UserError(`--resume: model '${adapter.name}' has changed since the partial result (sha256 differs); start a fresh run`);
-    }
-    const model: BenchModel = {
-      name: adapter.name,
-      task: adapter.task,
-      source: adapter.source,
-      sha256: file.sha256,
-      sizeBytes: file.sizeBytes,
-      parameterCount: file.parameterCount,
-      input: adapter.inputSpec,
-      sessionCreateMs: prev?.sessionCreateMs ?? 0,
-      firstRunMs: prev?.firstRunMs ?? 0,
-      costModel: null,
-      conditions: [...(prev?.conditions ?? [])],
-      warnings: [...(prev?.warnings ?? [])],
-    };
+  for (const [i, { adapter, specs, missing }] of todo.entries()) {
+    const { model, session } = prepared[i]!;
     result.models.push(model);
-    if (missing.length === 0) {
+    if (!session) {
       model.costModel = costModelFor(model.conditions);
       continue;
     }
-
-    progress?.condition(`${adapter.name}: creating session`, index, total);
-    const t0 = performance.now();
-    const session = await deps.createSession(adapter, threads);
-    const sessionCreateMs = performance.now() - t0;
-    let firstRunDone = false;
     try {
       for (const spec of missing) {
         if (signal?.aborted) {
@@ -176,16 +203,6 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
           model.warnings.push(`${spec.id} skipped: ${images.skipped}`);
           progress?.note(`${adapter.name} ${spec.id} skipped: ${images.skipped}`);
           continue;
-        }
-        if (!firstRunDone) {
-          // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
-          const t1 = performance.now();
-          await runSample(adapter, session, images.bytes[0]!);
-          if (!prev) {
-            model.sessionCreateMs = sessionCreateMs;
-            model.firstRunMs = performance.now() - t1;
-          }
-          firstRunDone = true;
         }
         progress?.condition(`${adapter.name} ${spec.id}`, index, total);
         const m = await measureCondition(adapter, session, images.bytes, settings, { signal, onSample: (n, s) => progress?.sample(n, s) });
@@ -201,9 +218,10 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
       }
     } finally {
       await session.release();
+      prepared[i]!.session = null;
     }
     // Keep the suite's order, whatever order resume measured them in.
-    const order = new Map(specs.map((s, i) => [s.id, i]));
+    const order = new Map(specs.map((s, j) => [s.id, j]));
     model.conditions.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
     model.costModel = costModelFor(model.conditions);
     if (!model.costModel && model.conditions.length > 0 && !interrupted) {

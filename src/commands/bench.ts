@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { writeOutputFile } from '../io/files.js';
 import { DEFAULT_SUITE_FILE, QUICK_SUITE_FILE, plannedConditions, type ConditionLists, type ConditionSpec } from '../bench/conditions.js';
 import { benchDeps, imageDirConditions } from '../bench/deps.js';
+import { defaultSizesMb } from '../bench/images/index.js';
 import { createProgress } from '../bench/progress.js';
 import { readBenchResult } from '../bench/read-result.js';
 import type { BenchResult } from '../bench/result-schema.js';
@@ -48,11 +49,11 @@ async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite): Promis
   const own = suite.suite.conditions;
   const base = fallback.suite.conditions;
   const resolutions = own.resolutions ?? base.resolutions ?? [];
+  // No sizes: the image generator's defaults for each resolution (scaled by pixel count for others).
   const sizes = own.sizes_mb ?? (own.resolutions ? undefined : base.sizes_mb);
-  if (!sizes) throw UserError.at(suite.file, 'conditions.sizes_mb is needed when conditions.resolutions is given');
   const lists: ConditionLists = {
     resolutions,
-    sizesMb: (r) => (Array.isArray(sizes) ? sizes : (sizes[`${r.width}x${r.height}`] ?? [])),
+    sizesMb: (r) => (!sizes ? defaultSizesMb(r.width, r.height) : Array.isArray(sizes) ? sizes : (sizes[`${r.width}x${r.height}`] ?? [])),
     objects: own.objects ?? base.objects ?? [0],
   };
   const design = own.resolutions || own.sizes_mb || own.objects ? own.design : base.design;
@@ -77,9 +78,11 @@ export async function runBenchCommand(suiteFile: string | undefined, opts: Bench
   const m = opts.quick ? fallback.suite.measure : suite.suite.measure;
   const settings = { minSamples: m.min_samples, minTimeS: m.min_time_s, maxTimeS: m.max_time_s, targetRsePct: m.target_rse_pct };
   const conditions = await conditionsFrom(suite, fallback);
+  const suiteRefs = suite.suite.models.map((r) => (typeof r === 'string' ? r : { ...r, path: resolve(suite.baseDir, r.path) }));
+  // --model picks a suite model by name, or names a built-in.
   const refs: unknown[] = opts.model?.length
-    ? opts.model.map((r) => (/[\\/]|\.onnx$/i.test(r) ? resolve(r) : r))
-    : suite.suite.models.map((r) => (typeof r === 'string' ? r : { ...r, path: resolve(suite.baseDir, r.path) }));
+    ? opts.model.map((name) => suiteRefs.find((r) => typeof r !== 'string' && r.name === name) ?? name)
+    : suiteRefs;
   const models: ModelPlan[] = refs.map((ref) => ({ ref, conditions }));
 
   const controller = new AbortController();
