@@ -1,6 +1,7 @@
 /**
  * float32 → IEEE 754 binary16 bits, round to nearest, ties to even. Node 20 has no Float16Array;
  * onnxruntime-node takes a Uint16Array holding these bits for a 'float16' tensor.
+ * The value is first rounded to float32, as it would be in a float32 tensor converted to half.
  */
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -40,10 +41,4 @@ export function float16BitsToFloat32(bits: number): number {
   if (exp === 0) return sign * mant * 2 ** -24;
   if (exp === 0x1f) return mant === 0 ? sign * Infinity : NaN;
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
-
-/** Converts a whole float32 buffer into float16 bits, in place into `out` when given. */
-export function toFloat16Array(src: Float32Array, out = new Uint16Array(src.length)): Uint16Array {
-  for (let i = 0; i < src.length; i++) out[i] = float32ToFloat16Bits(src[i]!);
-  return out;
 }

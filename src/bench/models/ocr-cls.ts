@@ -36,6 +36,7 @@ export function createOcrCls(): ModelAdapter {
         resized,
         { order: BGR_ORDER, scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
         { width: CLS_W, height: CLS_H, layout: 'NCHW', offsetX: 0, offsetY: 0, padRaw: 0 },
+        new Float32Array(3 * CLS_W * CLS_H),
       );
       return { feeds: { x: new Tensor('float32', data, [1, 3, CLS_H, CLS_W]) }, meta: null };
     },

@@ -67,6 +67,7 @@ export function createOcrDet(): ModelAdapter {
         resized,
         { order: BGR_ORDER, scale: 1 / 255, mean: DET_MEAN, std: DET_STD },
         { width: size.width, height: size.height, layout: 'NCHW', offsetX: 0, offsetY: 0 },
+        new Float32Array(3 * size.width * size.height),
       );
       const meta: DetMeta = {
         inputWidth: size.width,

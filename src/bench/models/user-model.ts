@@ -2,7 +2,6 @@ import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
 import { decodeOutputs, shapeProblem, type BoxMapping, type DecodeContext } from './decoders.js';
-import { toFloat16Array } from './float16.js';
 import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER } from './image.js';
 import type { ModelSpec } from './spec.js';
 import type { DecodedImage, ModelAdapter, ModelOutput, Prepared } from './types.js';
@@ -37,12 +36,13 @@ export function createUserModel(spec: ModelSpec, modelPath: string, file: string
     async preprocess(image: DecodedImage): Promise<Prepared> {
       const place = placeImage(image.width, image.height, input);
       const resized = await resizeRgb(image, place.width, place.height);
-      const data = fillTensor(
-        resized,
-        { order: input.color === 'RGB' ? RGB_ORDER : BGR_ORDER, scale: input.scale, mean: input.mean, std: input.std },
-        { width: input.width, height: input.height, layout: input.layout, offsetX: place.offsetX, offsetY: place.offsetY, padPixel: input.pad_value },
-      );
-      const tensor = input.dtype === 'float16' ? new Tensor('float16', toFloat16Array(data), dims) : new Tensor('float32', data, dims);
+      const norm = { order: input.color === 'RGB' ? RGB_ORDER : BGR_ORDER, scale: input.scale, mean: input.mean, std: input.std };
+      const at = { width: input.width, height: input.height, layout: input.layout, offsetX: place.offsetX, offsetY: place.offsetY, padPixel: input.pad_value };
+      const size = 3 * input.width * input.height;
+      const tensor =
+        input.dtype === 'float16'
+          ? new Tensor('float16', fillTensor(resized, norm, at, new Uint16Array(size)), dims)
+          : new Tensor('float32', fillTensor(resized, norm, at, new Float32Array(size)), dims);
       return { feeds: { [inputName]: tensor }, meta: place };
     },
     postprocess(outputs: InferenceSession.OnnxValueMapType, meta: unknown): ModelOutput {

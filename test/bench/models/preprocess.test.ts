@@ -110,3 +110,15 @@ test('an undecodable image is a UserError naming it', async () => {
   expect(err).toBeInstanceOf(UserError);
   expect((err as Error).message).toMatch(/^photos\/broken\.jpg: cannot decode image/);
 });
+
+test.each([
+  ['greyscale', (img: sharp.Sharp) => img.greyscale().png()],
+  ['RGBA', (img: sharp.Sharp) => img.ensureAlpha(0.5).png()],
+  ['CMYK JPEG', (img: sharp.Sharp) => img.toColourspace('cmyk').jpeg()],
+])('a %s image decodes to 3-channel RGB', async (_, encode) => {
+  const bytes = await encode(sharp({ create: { width: 5, height: 3, channels: 3, background: { r: 90, g: 60, b: 30 } } })).toBuffer();
+  const adapter = await resolveModel('ocr-det');
+  const image = await adapter.decode(bytes);
+  expect(image).toMatchObject({ width: 5, height: 3, channels: 3 });
+  expect(image.data.length).toBe(5 * 3 * 3);
+});
