@@ -10,8 +10,18 @@ declare module 'opentype.js' {
     toPathData(decimalPlaces?: number): string;
     getBoundingBox(): BoundingBox;
   }
+  export type PathCommand =
+    | { type: 'M' | 'L'; x: number; y: number }
+    | { type: 'Q'; x1: number; y1: number; x: number; y: number }
+    | { type: 'C'; x1: number; y1: number; x2: number; y2: number; x: number; y: number }
+    | { type: 'Z' };
   export interface Glyph {
     advanceWidth?: number;
+    path: { commands: PathCommand[] };
+    xMin?: number;
+    xMax?: number;
+    yMin?: number;
+    yMax?: number;
     getPath(x: number, y: number, fontSize: number): Path;
   }
   export interface Font {
