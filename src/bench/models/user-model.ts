@@ -51,7 +51,7 @@ export function createUserModel(spec: ModelSpec, modelPath: string, file: string
     onSession(session: InferenceSession): void {
       const inputs = session.inputMetadata;
       const meta = input.name === undefined ? inputs[0] : inputs.find((m) => m.name === input.name);
-      if (meta === undefined) throw UserError.at(file, `the model has no input ${input.name ?? ''} (inputs: ${session.inputNames.join(', ')})`.replace('  ', ' '));
+      if (meta === undefined) throw UserError.at(file, `the model has no input ${input.name ?? '(none at all)'} (inputs: ${session.inputNames.join(', ') || 'none'})`);
       inputName = meta.name;
       if (meta.isTensor) {
         if (meta.type !== input.dtype) throw UserError.at(file, `input ${meta.name} is ${meta.type}, but the spec says dtype ${input.dtype}`);

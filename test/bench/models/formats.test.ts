@@ -234,6 +234,12 @@ describe('refusals', () => {
     expect(message).toContain('input images is [1, 3, 32, 32], but the spec declares [1, 3, 64, 64]');
   });
 
+  test('a declared input name the model does not have', async () => {
+    const s = spec('named', { width: 8, height: 8, name: 'pixels' }, { format: 'logits' }, 'classification');
+    const message = await refusal(open(s, [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
+    expect(message).toContain('named.onnx: the model has no input pixels (inputs: images)');
+  });
+
   test('a declared dtype that differs from the model input', async () => {
     const s = spec('dtype', { width: 8, height: 8, dtype: 'float16' }, { format: 'logits' }, 'classification');
     writeModel(dir, 'dtype.onnx', constantOutputsModel({ shape: [1, 3, 8, 8], type: 'float32' }, [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
