@@ -20,7 +20,8 @@ const BUILTIN_FOR_TASK: Record<string, string> = { detection: 'ocr-det', classif
  * bench_model set, tps_per_unit removed; everything else (images, traffic, calibration, budget) kept.
  */
 export function demoWorkloadText(text: string, source: string, benchFile: string): string {
-  const doc = parseDocument(text);
+  // The editor schema hint points at a path relative to the fixture; it would be wrong in the copy.
+  const doc = parseDocument(text.replace(/^# yaml-language-server:.*\n/m, ''));
   const task = String(doc.getIn(['model', 'task']) ?? '');
   const builtin = BUILTIN_FOR_TASK[task];
   if (!builtin) throw UserError.at(source, `model.task '${task}' has no built-in model for the demo`);
