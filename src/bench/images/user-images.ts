@@ -31,8 +31,10 @@ export async function loadImagesDir(dir: string): Promise<UserImage[]> {
     throw UserError.at(dir, 'images_dir not found');
   }
   if (!info.isDirectory()) throw UserError.at(dir, 'images_dir is not a directory');
-  const names = (await readdir(dir))
-    .filter((n) => !n.startsWith('.') && (IMAGE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()))
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()))
     .sort();
   if (names.length === 0) throw UserError.at(dir, `images_dir has no images (${IMAGE_EXTENSIONS.join(', ')})`);
 
