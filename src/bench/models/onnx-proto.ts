@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs';
 import { UserError } from '../../errors.js';
 import { readUserFileBytes } from '../../io/files.js';
+import { displayPath } from './paths.js';
 
 /**
  * The part of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto, field numbers unchanged) that we read
@@ -121,8 +122,11 @@ export interface ModelFileInfo {
 }
 
 /** Reads a model file: its hash, size and parameter count. Refuses files that are not ONNX models. */
-export async function describeModelFile(path: string): Promise<ModelFileInfo> {
-  const bytes = await readUserFileBytes(path, 'model file');
+export async function describeModelFile(modelPath: string): Promise<ModelFileInfo> {
+  const path = displayPath(modelPath);
+  const bytes = await readUserFileBytes(modelPath, 'model file').catch((err: unknown) => {
+    throw err instanceof UserError ? UserError.at(path, err.problems[0]?.message ?? err.message) : err;
+  });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let model: DecodedModel;
   try {

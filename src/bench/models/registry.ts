@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
 import { createOcrCls } from './ocr-cls.js';
+import { displayPath } from './paths.js';
 import { createOcrDet } from './ocr-det.js';
 import { ModelSpecSchema, type ModelSpec } from './spec.js';
 import type { ModelAdapter } from './types.js';
@@ -21,11 +22,6 @@ export function isBuiltinModel(name: string): name is BuiltinModelName {
   return Object.hasOwn(BUILTIN_MODELS, name);
 }
 
-/** A path for messages: relative to the working directory when inside it. */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
 
 /**
  * A built-in name, or a user model spec from a suite file (its `path` relative to `baseDir`, the
@@ -44,7 +40,7 @@ export async function resolveModel(ref: string | ModelSpec, baseDir = process.cw
   }
   const spec = parsed.data;
   const modelPath = resolve(baseDir, spec.path);
-  const file = shown(modelPath);
+  const file = displayPath(modelPath);
   let info;
   try {
     info = await stat(modelPath);
@@ -60,7 +56,7 @@ export async function resolveModel(ref: string | ModelSpec, baseDir = process.cw
  * optimisation. A missing, truncated or non-ONNX file is a one-line UserError naming it.
  */
 export async function createSession(adapter: ModelAdapter, threads: number): Promise<InferenceSession> {
-  const file = shown(adapter.modelPath);
+  const file = displayPath(adapter.modelPath);
   try {
     await stat(adapter.modelPath);
   } catch {

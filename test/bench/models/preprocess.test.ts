@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../src/bench/models/float16.js';
 import { createSession, resolveModel } from '../../../src/bench/models/registry.js';
@@ -112,9 +112,9 @@ test('an undecodable image is a UserError naming it', async () => {
 });
 
 test.each([
-  ['greyscale', (img: sharp.Sharp) => img.greyscale().png()],
-  ['RGBA', (img: sharp.Sharp) => img.ensureAlpha(0.5).png()],
-  ['CMYK JPEG', (img: sharp.Sharp) => img.toColourspace('cmyk').jpeg()],
+  ['greyscale', (img: Sharp) => img.greyscale().png()],
+  ['RGBA', (img: Sharp) => img.ensureAlpha(0.5).png()],
+  ['CMYK JPEG', (img: Sharp) => img.toColourspace('cmyk').jpeg()],
 ])('a %s image decodes to 3-channel RGB', async (_, encode) => {
   const bytes = await encode(sharp({ create: { width: 5, height: 3, channels: 3, background: { r: 90, g: 60, b: 30 } } })).toBuffer();
   const adapter = await resolveModel('ocr-det');
