@@ -12,7 +12,7 @@ import { MAX_INPUT_PIXELS } from './guard.js';
  */
 
 /** Bump when the pixels or bytes this module produces change; part of the cache key. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export const synthSpecSchema = z
   .object({
