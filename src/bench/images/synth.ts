@@ -129,6 +129,28 @@ function grid(width: number, height: number, objects: number, aspect: number) {
   return { margin, cols: best.cols, rows: best.rows, cellW: innerW / best.cols, cellH: innerH / best.rows };
 }
 
+const TEXT_CELL_ASPECT = 8;
+const SHAPE_CELL_ASPECT = 1.3;
+/** Below this many pixels a text line or shape is no longer a fair object for a detector. */
+const MIN_OBJECT_PX = 8;
+
+/** Font size follows the cell (line pitch about 2.4x the size keeps lines apart), capped so one line is not a banner. */
+function textSizePx(g: ReturnType<typeof grid>, height: number): number {
+  return Math.min(g.cellH * 0.42, height / 14, g.cellW / 9);
+}
+
+/** Why `objects` don't fit legibly at this size, or null when they do. */
+function crowding(spec: SynthSpec): string | null {
+  if (spec.objects === 0) return null;
+  if (spec.kind === 'text') {
+    const px = textSizePx(grid(spec.width, spec.height, spec.objects, TEXT_CELL_ASPECT), spec.height);
+    return px < MIN_OBJECT_PX ? `${spec.objects} text lines don't fit legibly in ${spec.width}x${spec.height} (font would be ${px.toFixed(1)} px, minimum ${MIN_OBJECT_PX})` : null;
+  }
+  const g = grid(spec.width, spec.height, spec.objects, SHAPE_CELL_ASPECT);
+  const px = Math.min(g.cellW, g.cellH) * 0.45;
+  return px < MIN_OBJECT_PX ? `${spec.objects} shapes don't fit in ${spec.width}x${spec.height} (each would be under ${MIN_OBJECT_PX} px)` : null;
+}
+
 const WORD_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789';
 
 function word(rng: Rng): string {
@@ -147,9 +169,8 @@ function darkColour(rng: Rng): string {
 
 function textOverlay(spec: SynthSpec, rng: Rng): Overlay {
   const { width, height, objects } = spec;
-  const g = grid(width, height, objects, 8);
-  // Font size follows the cell, capped so a single line is not a banner.
-  const sizePx = Math.max(8, Math.min(g.cellH * 0.42, height / 14, g.cellW / 9));
+  const g = grid(width, height, objects, TEXT_CELL_ASPECT);
+  const sizePx = textSizePx(g, height);
   const paths: string[] = [];
   const boxes: Box[] = [];
   for (let i = 0; i < objects; i++) {
@@ -179,7 +200,7 @@ function textOverlay(spec: SynthSpec, rng: Rng): Overlay {
 
 function shapesOverlay(spec: SynthSpec, rng: Rng): Overlay {
   const { width, height, objects } = spec;
-  const g = grid(width, height, objects, 1.3);
+  const g = grid(width, height, objects, SHAPE_CELL_ASPECT);
   const parts: string[] = [];
   const boxes: Box[] = [];
   for (let i = 0; i < objects; i++) {
@@ -421,6 +442,8 @@ export function parseSynthSpec(input: SynthSpec): SynthSpec {
 
 export async function synthesizeImage(input: SynthSpec): Promise<SynthOutcome> {
   const spec = parseSynthSpec(input);
+  const crowded = crowding(spec);
+  if (crowded !== null) return { skipped: true, reason: crowded };
   const rng = new Rng(specSeed(spec));
   const { canvas, boxes } = await makeCanvas(spec, rng);
   const common = { format: 'jpeg' as const, width: spec.width, height: spec.height, targetSizeMb: spec.targetSizeMb, objects: spec.objects, boxes };

@@ -63,6 +63,15 @@ describe('synthesizeImage: file size', () => {
     expect((tiny as { reason: string }).reason).toMatch(/0.01 MB is out of reach at 3840x2160: this generator makes at least/);
   });
 
+  it('more objects than fit legibly are skipped with a reason', async () => {
+    const out = await synthesizeImage({ width: 640, height: 480, targetSizeMb: null, objects: 400, kind: 'text', variant: 0 });
+    expect(out).toEqual({ skipped: true, reason: expect.stringMatching(/^400 text lines don't fit legibly in 640x480 \(font would be \d+\.\d px, minimum 8\)$/) });
+    const shapes = await synthesizeImage({ width: 64, height: 64, targetSizeMb: null, objects: 100, kind: 'shapes', variant: 0 });
+    expect(shapes).toMatchObject({ skipped: true });
+    // 50 lines at the smallest default resolution still fit.
+    expect(await synthesizeImage({ width: 640, height: 480, targetSizeMb: null, objects: 50, kind: 'text', variant: 0 })).not.toHaveProperty('skipped');
+  });
+
   it('no target: a typical quality, the actual size reported', async () => {
     const img = await made({ width: 640, height: 480, targetSizeMb: null, objects: 2, kind: 'shapes', variant: 0 });
     expect(img.quality).toBe(85);
