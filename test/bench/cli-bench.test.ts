@@ -36,9 +36,9 @@ async function pngClaiming(width: number, height: number): Promise<Buffer> {
 }
 
 describe('capacity-plan bench (built CLI, real models)', () => {
-  it('bench --quick --model ocr-cls writes a valid bench@1 file that plan can read', async () => {
+  it('bench --quick --model ocr-cls --scaling writes a valid bench@1 file that plan can read', async () => {
     const dir = tempDir();
-    const r = runCli(['bench', '--quick', '--model', 'ocr-cls', '--out', 'b.json'], { cwd: dir });
+    const r = runCli(['bench', '--quick', '--model', 'ocr-cls', '--scaling', '--out', 'b.json'], { cwd: dir });
     expect(r.stderr).toMatch(/result written to b\.json/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ocr-cls \(classification/);
@@ -49,6 +49,12 @@ describe('capacity-plan bench (built CLI, real models)', () => {
     expect(result.models.map((m) => m.name)).toEqual(['ocr-cls']);
     expect(result.models[0]!.conditions.length).toBeGreaterThanOrEqual(4);
     expect(result.models[0]!.costModel).not.toBeNull();
+    // --scaling: 1 unit, then 2 units side by side; efficiency = TPS(2) / (2 × TPS(1)).
+    const sc = result.scaling![0]!;
+    expect(sc.runs.map((x) => x.units)).toEqual([1, 2]);
+    expect(sc.runs[1]!.tpsPerUnit).toHaveLength(2);
+    expect(sc.efficiency).toBeCloseTo(sc.runs[1]!.tps / (2 * sc.runs[0]!.tps), 9);
+    expect(r.stdout).toMatch(/scaling ocr-cls .* efficiency \d+%/);
 
     writeFileSync(
       join(dir, 'w.yaml'),
@@ -103,6 +109,19 @@ traffic: { peak_tps: 20 }
     // What was measured before Ctrl-C is kept, not measured again.
     expect(full.models[0]!.conditions.slice(0, done.length)).toEqual(done);
     expect(JSON.parse(r.stdout)).toEqual(full);
+  });
+
+  it('demo: bench --quick on both built-ins, then plans every example workload from that result', () => {
+    const dir = tempDir();
+    const r = runCli(['demo', '--dir', 'demo'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ocr-det \(detection/);
+    expect(r.stdout).toMatch(/ocr-cls \(classification/);
+    expect(r.stdout).toMatch(/MinInferenceUnits/);
+    expect(r.stdout).toMatch(/shelf-audit/);
+    expect(readFileSync(join(dir, 'demo', 'shelf-audit.yaml'), 'utf8')).toMatch(/bench: bench\.json\n\s+bench_model: ocr-det/);
+    const again = runCli(['plan', 'demo/shelf-audit.yaml', '--format', 'json'], { cwd: dir });
+    expect(again.code).toBe(0);
   });
 
   describe('bad input: exit 2, one line, no file written', () => {
