@@ -64,6 +64,10 @@ export function configureSharpForUnit(threads: number): void {
 function buildCondition(spec: ConditionSpec, images: ConditionImages, m: NonNullable<Awaited<ReturnType<typeof measureCondition>>>): BenchCondition {
   const warnings = [...m.warnings];
   if (images.bytes.length === 1 && spec.imagePath === undefined) warnings.push('only one distinct image: samples did not rotate');
+  // Synthetic images have a known answer: say so when the detector's count is off (its post-processing cost follows what it finds).
+  if (m.detected !== null && spec.imagePath === undefined && Math.abs(m.detected - spec.objects) > 0.5) {
+    warnings.push(`detected ${m.detected.toFixed(1)} objects on average, ${spec.objects} drawn`);
+  }
   return {
     id: spec.id,
     width: images.width,
