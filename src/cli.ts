@@ -59,7 +59,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('bench')
     .description('measure the TPS of one inference unit on real ONNX models and images (writes a bench result file)')
     .argument('[suite]', 'bench suite YAML (default: both built-in models over the default conditions)')
-    .option('-m, --model <name|path...>', 'built-in model name (ocr-det, ocr-cls) or model file; replaces the suite\'s models')
+    .option('-m, --model <name|path...>', 'a built-in (ocr-det, ocr-cls), or a model of the suite by name or .onnx path; replaces the suite\'s list')
     .option('--quick', 'a small subset of conditions with a short time budget (about 20 s)')
     .option('-t, --threads <n>', 'intra-op threads of the unit (default: the suite\'s, else 1)')
     .option('-o, --out <file>', 'result file, written atomically', 'bench-result.json')

@@ -79,9 +79,10 @@ export async function runBenchCommand(suiteFile: string | undefined, opts: Bench
   const settings = { minSamples: m.min_samples, minTimeS: m.min_time_s, maxTimeS: m.max_time_s, targetRsePct: m.target_rse_pct };
   const conditions = await conditionsFrom(suite, fallback);
   const suiteRefs = suite.suite.models.map((r) => (typeof r === 'string' ? r : { ...r, path: resolve(suite.baseDir, r.path) }));
-  // --model picks a suite model by name, or names a built-in.
+  // --model picks a suite model by name or by its file's path, or names a built-in. A bare .onnx
+  // path is not enough to run a model (input size, normalisation, output format): those come from a suite.
   const refs: unknown[] = opts.model?.length
-    ? opts.model.map((name) => suiteRefs.find((r) => typeof r !== 'string' && r.name === name) ?? name)
+    ? opts.model.map((name) => suiteRefs.find((r) => typeof r !== 'string' && (r.name === name || r.path === resolve(name))) ?? name)
     : suiteRefs;
   const models: ModelPlan[] = refs.map((ref) => ({ ref, conditions }));
 
