@@ -111,6 +111,38 @@ traffic: { peak_tps: 20 }
     expect(JSON.parse(r.stdout)).toEqual(full);
   });
 
+  it('a suite with your own model (declared in the suite) over your own images_dir', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'photos'));
+    await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3a6' } }).jpeg().toFile(join(dir, 'photos', 'a.jpg'));
+    await sharp({ create: { width: 1024, height: 256, channels: 3, background: '#a63' } }).png().toFile(join(dir, 'photos', 'b.png'));
+    writeFileSync(
+      join(dir, 'mine.yaml'),
+      `version: 1
+models:
+  - name: my-direction
+    task: classification
+    path: ${CLS_ONNX}
+    input: { width: 192, height: 48, color: BGR, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }
+    output: { format: logits, top_k: 2 }
+conditions: { images_dir: photos }
+measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
+`,
+    );
+    const r = runCli(['bench', 'mine.yaml', '--out', 'mine.json', '--format', 'markdown'], { cwd: dir });
+    expect(r.stderr).toMatch(/result written/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^### my-direction \(classification/m);
+    const result = await readBenchResult(join(dir, 'mine.json'));
+    const m = result.models[0]!;
+    expect(m.source).toBe(CLS_ONNX);
+    expect(m.conditions.map((c) => [c.id, c.width, c.height, c.format, c.targetSizeMb])).toEqual([
+      ['a.jpg', 800, 600, 'jpeg', null],
+      ['b.png', 1024, 256, 'png', null],
+    ]);
+    expect(m.conditions[0]!.sizeMb).toBeCloseTo(readFileSync(join(dir, 'photos', 'a.jpg')).length / 1e6, 9);
+  });
+
   it('demo: bench --quick on both built-ins, then plans every example workload from that result', () => {
     const dir = tempDir();
     const r = runCli(['demo', '--dir', 'demo'], { cwd: dir });
