@@ -55,6 +55,17 @@ describe('ocr-det finds exactly the drawn text lines', () => {
     });
   }
 
+  it('still exact where the size target needs extra grain (texture raised)', async () => {
+    for (const [w, h, mb, lines] of [
+      [640, 480, 0.2, 5],
+      [3840, 2160, 4, 20],
+    ] as const) {
+      const image = await text(w, h, lines, mb);
+      expect(image.note, `${w}x${h} at ${mb} MB should need extra texture`).toMatch(/texture amplitude/);
+      expect((await detect(image)).length, `${w}x${h} at ${mb} MB`).toBe(lines);
+    }
+  });
+
   it('50 lines at 1920x1080 (the densest default condition)', async () => {
     const image = await text(1920, 1080, 50, 0.5);
     expect((await detect(image)).length).toBe(50);

@@ -109,10 +109,10 @@ export function specSeed(spec: SynthSpec): number {
 // ---------- layout ----------
 
 type Box = [number, number, number, number];
+/** The objects as one SVG (dark fills on transparent; null with no objects) and their boxes. */
 interface Overlay {
   svg: string | null;
   boxes: Box[];
-  /** Dark fill used for objects, so the texture can stay light. */
 }
 
 /** Grid with `objects` cells whose width:height is closest to `aspect`, inside a margin. */
@@ -427,6 +427,7 @@ async function searchSize(canvas: Canvas, targetBytes: number): Promise<Trial> {
   return best!;
 }
 
+/** MB for messages: 3 decimals under 0.1 MB, else 2. */
 function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(bytes < 1e5 ? 3 : 2);
 }
