@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESOLUTIONS, DEFAULT_SIZES_MB } from '../../../src/bench/images/defaults.js';
@@ -121,3 +122,32 @@ describe('synthesizeImage: objects', () => {
 });
 
 const RECORDED_SMALL = { sha256: 'bba566a08aaf0e90547b70c73e1802f3e4effbba8d76dec63cd5be40ebad0069', quality: 94, bytes: 20390 };
+
+describe('synthesizeImage: any spec', () => {
+  it('either skips with a reason or draws exactly `objects` separate boxes inside the image', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          width: fc.integer({ min: 32, max: 700 }),
+          height: fc.integer({ min: 32, max: 500 }),
+          objects: fc.integer({ min: 0, max: 60 }),
+          kind: fc.constantFrom('text' as const, 'shapes' as const),
+          variant: fc.integer({ min: 0, max: 5 }),
+        }),
+        async (s) => {
+          const out = await synthesizeImage({ ...s, targetSizeMb: null });
+          if ('skipped' in out) {
+            expect(out.reason).toMatch(/don't fit/);
+            return;
+          }
+          expect(out.boxes).toHaveLength(s.objects);
+          for (const [i, b] of out.boxes.entries()) {
+            expect(b[0] >= 0 && b[1] >= 0 && b[2] <= s.width && b[3] <= s.height && b[2] > b[0] && b[3] > b[1]).toBe(true);
+            for (const o of out.boxes.slice(i + 1)) expect(o[0] >= b[2] || o[2] <= b[0] || o[1] >= b[3] || o[3] <= b[1]).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 20261124 },
+    );
+  });
+});
