@@ -62,4 +62,4 @@ printTable(
   rows.map((x) => [x.round, x.bareTps.toFixed(1), x.engineTps.toFixed(1), x.engineWallTps.toFixed(1), x.ratio.toFixed(3), x.wallRatio.toFixed(3)]),
 );
 console.log(`\n${modelName}, ${threads} thread: engine/bare = ${ratio.toFixed(3)} over all rounds, median round ${medianRatio.toFixed(3)} (by samples/wall time: ${wallRatio.toFixed(3)}); target ≥ 0.97 → ${ratio >= 0.97 ? 'PASS' : 'FAIL'}`);
-writeResult('harness-overhead', { model: modelName, threads, secondsPerRun: seconds, rounds: rows, ratio, medianRatio, wallRatio, target: 0.97, pass: ratio >= 0.97 });
+writeResult(`harness-overhead-${modelName}`, { model: modelName, threads, secondsPerRun: seconds, rounds: rows, ratio, medianRatio, wallRatio, target: 0.97, pass: ratio >= 0.97 });
