@@ -54,6 +54,7 @@ function predict(beta: readonly number[], factors: readonly Factor[], p: CostPoi
 
 export interface FittedCostModel extends CostModel {
   dropped: string[];
+  clamped: string[];
 }
 
 /**
@@ -66,7 +67,20 @@ export function fitCostModel(points: readonly CostPoint[]): FittedCostModel | nu
   const { kept, dropped } = identifiableFactors(points);
   const k = kept.length + 1;
   if (points.length < k + 1) return null;
-  const beta = solve(points, kept);
+  // A bigger, heavier or busier image never takes less time: a negative slope is measurement noise,
+  // and extrapolating it could predict absurdly small times. Fix the most negative one at 0 and refit
+  // until none is left (a small active-set non-negative least squares).
+  const clamped: Factor[] = [];
+  let beta = solve(points, kept);
+  for (;;) {
+    let worst = -1;
+    kept.forEach((_, i) => {
+      if (beta[i + 1]! < 0 && (worst < 0 || beta[i + 1]! < beta[worst + 1]!)) worst = i;
+    });
+    if (worst < 0) break;
+    clamped.push(...kept.splice(worst, 1));
+    beta = solve(points, kept);
+  }
   const ys = points.map((p) => p.ms);
   const yMean = ys.reduce((a, b) => a + b, 0) / ys.length;
   const ssTot = ys.reduce((s, y) => s + (y - yMean) ** 2, 0);
@@ -91,5 +105,6 @@ export function fitCostModel(points: readonly CostPoint[]): FittedCostModel | nu
     conditions: points.length,
     range: { megapixels: span('megapixels'), sizeMb: span('sizeMb'), objects: span('objects') },
     dropped,
+    clamped,
   };
 }

@@ -46,6 +46,8 @@ export const CostModelSchema = z.object({
   conditions: z.number().int().positive(),
   /** Factors the measured conditions could not identify (constant or collinear); their coefficient is 0. */
   dropped: z.array(z.string()).optional(),
+  /** Factors whose fitted slope came out negative (noise: time never falls as images grow); fixed at 0. */
+  clamped: z.array(z.string()).optional(),
   range: z.object({
     megapixels: z.tuple([z.number(), z.number()]),
     sizeMb: z.tuple([z.number(), z.number()]),

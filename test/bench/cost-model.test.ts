@@ -21,6 +21,7 @@ describe('cost model', () => {
     expect(cm.range.megapixels).toEqual([0.3, 8.3]);
     expect(cm.range.objects).toEqual([0, 20]);
     expect(cm.dropped).toEqual([]);
+    expect(cm.clamped).toEqual([]);
   });
 
   it('fits noisy data with R² below 1 but close, and a small LOO error', () => {
@@ -50,6 +51,23 @@ describe('cost model', () => {
     const cm = fitCostModel(pts)!;
     expect(cm.dropped).toEqual(['sizeMb']);
     expect(cm.msPerMegapixel).toBeCloseTo(2, 8);
+  });
+
+  it('fixes a slope that noise made negative at 0 instead of extrapolating it', () => {
+    // sizeMb has no real effect; the noise makes its least-squares slope negative.
+    const pts: CostPoint[] = [
+      { megapixels: 0.3, sizeMb: 0.1, objects: 0, ms: 10.4 },
+      { megapixels: 0.3, sizeMb: 0.3, objects: 5, ms: 12.1 },
+      { megapixels: 2, sizeMb: 0.5, objects: 0, ms: 30.6 },
+      { megapixels: 2, sizeMb: 1.5, objects: 5, ms: 31.0 },
+      { megapixels: 8, sizeMb: 2, objects: 0, ms: 100.5 },
+      { megapixels: 8, sizeMb: 4, objects: 5, ms: 99.0 },
+    ];
+    const cm = fitCostModel(pts)!;
+    expect(cm.clamped).toEqual(['sizeMb']);
+    expect(cm.msPerMb).toBe(0);
+    expect(cm.msPerMegapixel).toBeGreaterThan(10);
+    expect(cm.msPerObject).toBeGreaterThanOrEqual(0);
   });
 
   it('returns null when there are not more conditions than coefficients', () => {

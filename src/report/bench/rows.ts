@@ -35,7 +35,8 @@ export function costModelLine(m: BenchModel): string {
   const terms = [`${f(cm.interceptMs, 2)}`, `${f(cm.msPerMegapixel, 2)}×MP`, `${f(cm.msPerMb, 2)}×MB`, `${f(cm.msPerObject, 3)}×objects`];
   return (
     `cost model: ms = ${terms.join(' + ')}; R² ${cm.r2.toFixed(3)}, leave-one-out error ${f(cm.looMeanAbsErrPct, 1)}% mean / ${f(cm.looMaxAbsErrPct ?? 0, 1)}% max over ${cm.conditions} conditions` +
-    (cm.dropped?.length ? ` (${cm.dropped.join(', ')} not identifiable here: fixed at 0)` : '')
+    (cm.dropped?.length ? ` (${cm.dropped.join(', ')} not identifiable here: fixed at 0)` : '') +
+    (cm.clamped?.length ? ` (${cm.clamped.join(', ')} fitted a negative slope, i.e. noise: fixed at 0)` : '')
   );
 }
 
