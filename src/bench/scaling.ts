@@ -46,10 +46,11 @@ async function runUnits(units: number, ref: unknown, threads: number, images: Bu
  * side (worker threads, one session each) on the same condition: efficiency = TPS(2) / (2 × TPS(1)).
  * On a 2-core machine with 1 thread per unit, 1.0 means the two units did not slow each other.
  */
-export async function runScaling(result: BenchResult, refs: unknown[], deps: BenchDeps, opts: { threads: number; progress?: Progress; durationS?: number }): Promise<Scaling[]> {
+export async function runScaling(result: BenchResult, refs: unknown[], deps: BenchDeps, opts: { threads: number; progress?: Progress; durationS?: number; signal?: AbortSignal }): Promise<Scaling[]> {
   const durationS = opts.durationS ?? SCALING_RUN_S;
   const out: Scaling[] = [];
   for (const [i, model] of result.models.entries()) {
+    if (opts.signal?.aborted) break;
     // A synthetic condition near the middle of the measured range (median TPS).
     const candidates = model.conditions.filter((c) => c.targetSizeMb !== null && c.targetSizeMb !== undefined).sort((a, b) => a.tps - b.tps);
     const c = candidates[Math.floor(candidates.length / 2)];
@@ -59,6 +60,7 @@ export async function runScaling(result: BenchResult, refs: unknown[], deps: Ben
     opts.progress?.condition(`scaling ${model.name} ${c.id}: 1 unit`, i + 1, result.models.length);
     const one = await runUnits(1, refs[i], opts.threads, images.bytes, durationS);
     opts.progress?.condition(`scaling ${model.name} ${c.id}: 2 units`, i + 1, result.models.length);
+    if (opts.signal?.aborted) break;
     const two = await runUnits(2, refs[i], opts.threads, images.bytes, durationS);
     out.push({ model: model.name, condition: c.id, durationS, runs: [one, two], efficiency: two.tps / (2 * one.tps) });
   }

@@ -106,10 +106,10 @@ export async function runBenchCommand(suiteFile: string | undefined, opts: Bench
       checkpoint: (partial) => writeOutputFile(out, JSON.stringify(partial, null, 2) + '\n'),
     });
     if (opts.scaling && result.complete && !controller.signal.aborted) {
-      result.scaling = await runScaling(result, refs, benchDeps, { threads, progress });
+      result.scaling = await runScaling(result, refs, benchDeps, { threads, progress, signal: controller.signal });
     }
     await writeOutputFile(out, JSON.stringify(result, null, 2) + '\n');
-    return { result, out, interrupted: !result.complete };
+    return { result, out, interrupted: !result.complete || controller.signal.aborted };
   } finally {
     process.off('SIGINT', onSigint);
   }
