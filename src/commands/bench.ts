@@ -119,6 +119,7 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   const format = pickFormatter(BENCH_FORMATS, opts.format);
   const run = await runBenchCommand(suiteFile, opts);
   process.stdout.write(format(run.result, { color: colorFor(process.stdout) }));
-  process.stderr.write(`${run.interrupted ? 'partial result (complete: false)' : 'result'} written to ${run.out}${run.interrupted ? `; finish it with --resume ${run.out}` : ''}\n`);
+  const partial = !run.result.complete;
+  process.stderr.write(`${partial ? 'partial result (complete: false)' : 'result'} written to ${run.out}${partial ? `; finish it with --resume ${run.out}` : ''}\n`);
   return run.interrupted ? EXIT_INTERRUPTED : 0;
 }
