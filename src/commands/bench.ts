@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeOutputFile } from '../io/files.js';
 import { DEFAULT_SUITE_FILE, QUICK_SUITE_FILE, plannedConditions, type ConditionLists, type ConditionSpec } from '../bench/conditions.js';
-import { benchDeps, imageDirConditions } from '../bench/deps.js';
+import { benchDeps, imageDirConditions, type ModelRef } from '../bench/deps.js';
 import { defaultSizesMb } from '../bench/images/index.js';
 import { createProgress } from '../bench/progress.js';
 import { readBenchResult } from '../bench/read-result.js';
@@ -78,11 +78,12 @@ export async function runBenchCommand(suiteFile: string | undefined, opts: Bench
   const m = opts.quick ? fallback.suite.measure : suite.suite.measure;
   const settings = { minSamples: m.min_samples, minTimeS: m.min_time_s, maxTimeS: m.max_time_s, targetRsePct: m.target_rse_pct };
   const conditions = await conditionsFrom(suite, fallback);
-  const suiteRefs = suite.suite.models.map((r) => (typeof r === 'string' ? r : { ...r, path: resolve(suite.baseDir, r.path) }));
+  const suiteRefs: ModelRef[] = suite.suite.models.map((model) => ({ model, baseDir: suite.baseDir }));
   // --model picks a suite model by name or by its file's path, or names a built-in. A bare .onnx
   // path is not enough to run a model (input size, normalisation, output format): those come from a suite.
-  const refs: unknown[] = opts.model?.length
-    ? opts.model.map((name) => suiteRefs.find((r) => typeof r !== 'string' && (r.name === name || r.path === resolve(name))) ?? name)
+  const isNamed = (r: ModelRef, name: string) => typeof r.model !== 'string' && (r.model.name === name || resolve(r.baseDir, r.model.path) === resolve(name));
+  const refs: ModelRef[] = opts.model?.length
+    ? opts.model.map((name) => suiteRefs.find((r) => isNamed(r, name)) ?? { model: name, baseDir: process.cwd() })
     : suiteRefs;
   const models: ModelPlan[] = refs.map((ref) => ({ ref, conditions }));
 

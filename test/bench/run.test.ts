@@ -7,7 +7,7 @@ import { runBench, type ModelPlan } from '../../src/bench/run.js';
 // Real ocr-cls on real generated images, with a tiny time budget: this tests orchestration, not speed.
 const settings = { minSamples: 3, minTimeS: 0.05, maxTimeS: 0.3, targetRsePct: 50 };
 const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1280, height: 720 }], sizesMb: () => [0.05, 0.1], objects: [0, 5] };
-const plan: ModelPlan = { ref: 'ocr-cls', conditions: (task) => plannedConditions(task, lists, 'full') };
+const plan: ModelPlan = { ref: { model: 'ocr-cls', baseDir: process.cwd() }, conditions: (task) => plannedConditions(task, lists, 'full') };
 
 describe('runBench (real model, real images)', () => {
   it('measures every condition, checkpoints after each, and fits a cost model', async () => {
