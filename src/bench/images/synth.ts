@@ -12,7 +12,7 @@ import { MAX_INPUT_PIXELS } from './guard.js';
  */
 
 /** Bump when the pixels or bytes this module produces change; part of the cache key. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export const synthSpecSchema = z
   .object({
@@ -56,6 +56,8 @@ const QUALITY_DEFAULT = 85;
 /** Noise amplitude (grey levels, peak) of the default paper texture, and the most we allow. */
 const TEXTURE_DEFAULT = 6;
 const TEXTURE_MAX = 56;
+/** Measured: JPEG size grows about as (texture + 1)^0.35 at fixed quality (3840x2160, quality 97). */
+const TEXTURE_EXPONENT = 0.35;
 const MAX_ENCODES = 16;
 
 // ---------- deterministic randomness ----------
@@ -261,8 +263,13 @@ interface Canvas {
   colField: Float32Array;
   /** Per channel noise in [-127, 127]: luminance grain plus a little colour grain. */
   noise: Int8Array;
-  /** Object layer, RGBA (unpremultiplied), or null with no objects. */
-  overlay: Buffer | null;
+  /** Object layer, only where it covers something: RGBA unpremultiplied. */
+  ink: Ink;
+}
+
+interface Ink {
+  pixel: Uint32Array;
+  rgba: Uint8Array;
 }
 
 function makeNoise(pixels: number, seed: number): Int8Array {
@@ -282,32 +289,51 @@ function makeNoise(pixels: number, seed: number): Int8Array {
   return noise;
 }
 
-function compose(c: Canvas, textureAmplitude: number): Buffer {
-  const { width, height, base, rowField, colField, noise, overlay } = c;
-  const out = new Uint8ClampedArray(width * height * 3);
+function compose(c: Canvas, textureAmplitude: number, out = new Uint8ClampedArray(c.width * c.height * 3)): Buffer {
+  const { width, height, base, rowField, colField, noise, ink } = c;
   const k = textureAmplitude / 127;
-  for (let y = 0, i = 0, o = 0; y < height; y++) {
+  for (let y = 0, i = 0; y < height; y++) {
     const ry = rowField[y]!;
-    for (let x = 0; x < width; x++, i += 3, o += 4) {
+    for (let x = 0; x < width; x++, i += 3) {
       const f = ry + colField[x]!;
-      let r = base[0] + f + k * noise[i]!;
-      let g = base[1] + f + k * noise[i + 1]!;
-      let b = base[2] + f + k * noise[i + 2]!;
-      if (overlay !== null) {
-        const a = overlay[o + 3]!;
-        if (a !== 0) {
-          const t = a / 255;
-          r += (overlay[o]! - r) * t;
-          g += (overlay[o + 1]! - g) * t;
-          b += (overlay[o + 2]! - b) * t;
-        }
-      }
-      out[i] = r;
-      out[i + 1] = g;
-      out[i + 2] = b;
+      out[i] = base[0] + f + k * noise[i]!;
+      out[i + 1] = base[1] + f + k * noise[i + 1]!;
+      out[i + 2] = base[2] + f + k * noise[i + 2]!;
     }
   }
+  // Objects cover a small part of the frame: blend only their pixels, recomputing the background value.
+  for (let n = 0; n < ink.pixel.length; n++) {
+    const p = ink.pixel[n]!;
+    const i = p * 3;
+    const f = rowField[Math.floor(p / width)]! + colField[p % width]!;
+    const t = ink.rgba[n * 4 + 3]! / 255;
+    const r = base[0] + f + k * noise[i]!;
+    const g = base[1] + f + k * noise[i + 1]!;
+    const b = base[2] + f + k * noise[i + 2]!;
+    out[i] = r + (ink.rgba[n * 4]! - r) * t;
+    out[i + 1] = g + (ink.rgba[n * 4 + 1]! - g) * t;
+    out[i + 2] = b + (ink.rgba[n * 4 + 2]! - b) * t;
+  }
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** The overlay's covered pixels only (alpha > 0): indices and their RGBA. */
+function inkOf(overlay: Buffer | null): Ink {
+  if (overlay === null) return { pixel: new Uint32Array(0), rgba: new Uint8Array(0) };
+  let count = 0;
+  for (let o = 3; o < overlay.length; o += 4) if (overlay[o] !== 0) count++;
+  const pixel = new Uint32Array(count);
+  const rgba = new Uint8Array(count * 4);
+  for (let o = 3, p = 0, n = 0; o < overlay.length; o += 4, p++) {
+    if (overlay[o] === 0) continue;
+    pixel[n] = p;
+    rgba[n * 4] = overlay[o - 3]!;
+    rgba[n * 4 + 1] = overlay[o - 2]!;
+    rgba[n * 4 + 2] = overlay[o - 1]!;
+    rgba[n * 4 + 3] = overlay[o]!;
+    n++;
+  }
+  return { pixel, rgba };
 }
 
 async function encodeJpeg(raw: Buffer, width: number, height: number, quality: number): Promise<Buffer> {
@@ -334,7 +360,7 @@ async function makeCanvas(spec: SynthSpec, rng: Rng): Promise<{ canvas: Canvas; 
     rowField: valueNoise1d(height, step, 5, rng),
     colField: valueNoise1d(width, step, 5, rng),
     noise: makeNoise(width * height, rng.u32()),
-    overlay,
+    ink: inkOf(overlay),
   };
   return { canvas, boxes: layout.boxes };
 }
@@ -367,9 +393,11 @@ function interpolate(x1: number, bytes1: number, x2: number, bytes2: number, tar
  */
 async function searchSize(canvas: Canvas, targetBytes: number): Promise<Trial> {
   let encodes = 0;
-  let raw: { texture: number; pixels: Buffer } | undefined; // one raw frame at a time keeps 4K memory bounded
+  // One raw frame, reused: each trial's encode finishes before the next compose, and it keeps 4K memory bounded.
+  const frame = new Uint8ClampedArray(canvas.width * canvas.height * 3);
+  let raw: { texture: number; pixels: Buffer } | undefined;
   const trial = async (quality: number, texture: number): Promise<Trial> => {
-    if (raw?.texture !== texture) raw = { texture, pixels: compose(canvas, texture) };
+    if (raw?.texture !== texture) raw = { texture, pixels: compose(canvas, texture, frame) };
     encodes++;
     return { quality, texture, bytes: await encodeJpeg(raw.pixels, canvas.width, canvas.height, quality) };
   };
@@ -403,26 +431,41 @@ async function searchSize(canvas: Canvas, targetBytes: number): Promise<Trial> {
   }
 
   // 2. Texture at a fixed quality: more grain above the top quality, less below the bottom one,
-  // or more grain at the quality just under the target when one quality step overshoots.
+  // or more grain at the quality just under the target when one quality step overshoots. Size
+  // follows a power law in (texture + 1) closely, so guesses work on log(size) vs log(texture + 1):
+  // extrapolated from the trials so far (or the measured exponent), interpolated once bracketed.
   const quality = below !== undefined ? below.quality : QUALITY_MIN;
-  let lo: Trial | undefined = below;
-  let hi: Trial | undefined = below === undefined ? above : undefined;
-  if (lo === undefined) {
-    lo = await trial(quality, 0);
-    if (consider(lo) || lo.bytes.length > targetBytes) return best!; // smaller is out of reach
-  } else {
-    hi = await trial(quality, TEXTURE_MAX);
-    if (consider(hi) || hi.bytes.length < targetBytes) return best!; // bigger is out of reach
-  }
-  for (let i = 0; i < 8 && hi !== undefined; i++) {
-    const guess = interpolate(lo.texture, lo.bytes.length, hi.texture, hi.bytes.length, targetBytes);
-    // Keep guesses off the bracket ends so the bracket always shrinks.
-    const span = hi.texture - lo.texture;
-    const texture = Math.round(Math.min(hi.texture - span * 0.1, Math.max(lo.texture + span * 0.1, guess)) * 100) / 100;
+  const anchor = below ?? above!; // the default texture at `quality`
+  const lt = (texture: number) => Math.log(texture + 1);
+  const fromLt = (l: number) => Math.round(Math.min(TEXTURE_MAX, Math.max(0, Math.exp(l) - 1)) * 100) / 100;
+  let lo: Trial | undefined = below; // known too small
+  let hi: Trial | undefined = below === undefined ? above : undefined; // known too big
+  let last = anchor;
+  let texture = fromLt(lt(anchor.texture) + Math.log(targetBytes / anchor.bytes.length) / TEXTURE_EXPONENT);
+  for (let i = 0; i < 8; i++) {
     const t = await trial(quality, texture);
     if (consider(t)) break;
-    if (t.bytes.length < targetBytes) lo = t;
-    else hi = t;
+    if (t.bytes.length < targetBytes) {
+      lo = t;
+      if (texture >= TEXTURE_MAX) break; // bigger is out of reach
+    } else {
+      hi = t;
+      if (texture <= 0) break; // smaller is out of reach
+    }
+    let guess: number;
+    if (lo !== undefined && hi !== undefined) {
+      const [a, b] = [lt(lo.texture), lt(hi.texture)];
+      // Keep guesses off the bracket ends so the bracket always shrinks.
+      guess = Math.min(b - (b - a) * 0.1, Math.max(a + (b - a) * 0.1, interpolate(a, lo.bytes.length, b, hi.bytes.length, targetBytes)));
+    } else {
+      const slope = (Math.log(t.bytes.length) - Math.log(last.bytes.length)) / (lt(t.texture) - lt(last.texture));
+      const exponent = Number.isFinite(slope) && slope > 0.05 ? slope : TEXTURE_EXPONENT;
+      guess = lt(t.texture) + Math.log(targetBytes / t.bytes.length) / exponent;
+    }
+    last = t;
+    const next = fromLt(guess);
+    if (next === texture) break;
+    texture = next;
   }
   return best!;
 }
