@@ -66,7 +66,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
     .option('--scaling', 'also run 1 and 2 units side by side and report scaling efficiency')
     .addOption(formatOption(['table', 'json', 'markdown']))
-    .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.' + EXIT_CODES_HELP)
+    .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.\n' + EXIT_CODES_HELP)
     .action(async (suite: string | undefined, opts, cmd: Command) => {
       const { benchCommand } = await import('./commands/bench.js');
       // --out's default applies only when --resume does not name the file to complete.
