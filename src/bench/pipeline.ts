@@ -11,6 +11,8 @@ export interface SampleTiming {
   totalMs: number;
   /** Detections reported; null for classification. */
   detected: number | null;
+  /** The input tensors' shapes, e.g. "1x3x544x960": a change means onnxruntime re-plans its buffers. */
+  inputShape: string;
 }
 
 /**
@@ -36,6 +38,9 @@ export async function runSample(adapter: ModelAdapter, session: InferenceSession
       postprocessMs: t4 - t3,
       totalMs: t4 - t0,
       detected: output.kind === 'detection' ? output.detections.length : null,
+      inputShape: Object.values(prepared.feeds)
+        .map((t) => t.dims.join('x'))
+        .join(','),
     },
     output,
   };

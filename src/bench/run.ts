@@ -132,7 +132,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
   // Open every session and run each model once before measuring anything: a bad model file, an
   // output that does not fit its declared format or an undecodable image fails the run here,
   // before a (partial) result file is written.
-  const prepared: Array<{ model: BenchModel; session: InferenceSession | null }> = [];
+  const prepared: Array<{ model: BenchModel; session: InferenceSession | null; inputShape?: string }> = [];
   try {
     for (const { adapter, prev, missing } of todo) {
       const file = await deps.describeModelFile(adapter.modelPath);
@@ -169,8 +169,9 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
         if (images.skipped) continue;
         // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
         const t1 = performance.now();
-        await runSample(adapter, session, images.bytes[0]!);
+        const { timing } = await runSample(adapter, session, images.bytes[0]!);
         firstRun = performance.now() - t1;
+        prepared.at(-1)!.inputShape = timing.inputShape;
         break;
       }
       if (!prev) {
@@ -189,6 +190,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
 
   for (const [i, { adapter, specs, missing }] of todo.entries()) {
     const { model, session } = prepared[i]!;
+    let lastShape = prepared[i]!.inputShape;
     result.models.push(model);
     if (!session) {
       model.costModel = costModelFor(model.conditions);
@@ -209,11 +211,12 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
           continue;
         }
         progress?.condition(`${adapter.name} ${spec.id}`, index, total);
-        const m = await measureCondition(adapter, session, images.bytes, settings, { signal, onSample: (n, s) => progress?.sample(n, s) });
+        const m = await measureCondition(adapter, session, images.bytes, settings, { signal, previousInputShape: lastShape, onSample: (n, s) => progress?.sample(n, s) });
         if (m === null) {
           interrupted = true;
           break;
         }
+        lastShape = m.inputShape;
         const condition = buildCondition(spec, images, m);
         model.conditions.push(condition);
         if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
