@@ -174,7 +174,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
         prepared.at(-1)!.inputShape = timing.inputShape;
         break;
       }
-      if (!prev) {
+      if (!prev || prev.conditions.length === 0) {
         model.sessionCreateMs = sessionCreateMs;
         model.firstRunMs = firstRun ?? 0;
       }
