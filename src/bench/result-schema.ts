@@ -44,6 +44,10 @@ export const CostModelSchema = z.object({
   looMeanAbsErrPct: z.number().nonnegative(),
   looMaxAbsErrPct: z.number().nonnegative().optional(),
   conditions: z.number().int().positive(),
+  /** Factors the measured conditions could not identify (constant or collinear); their coefficient is 0. */
+  dropped: z.array(z.string()).optional(),
+  /** Factors whose fitted slope came out negative (noise: time never falls as images grow); fixed at 0. */
+  clamped: z.array(z.string()).optional(),
   range: z.object({
     megapixels: z.tuple([z.number(), z.number()]),
     sizeMb: z.tuple([z.number(), z.number()]),
@@ -66,6 +70,15 @@ export const BenchModelSchema = z.object({
   warnings: z.array(z.string()).default([]),
 });
 
+/** `bench --scaling`: 1 and 2 units side by side on one condition; efficiency = TPS(2) / (2 × TPS(1)). */
+export const ScalingSchema = z.object({
+  model: z.string(),
+  condition: z.string(),
+  durationS: z.number().positive(),
+  runs: z.array(z.object({ units: z.number().int().positive(), tps: z.number().nonnegative(), tpsPerUnit: z.array(z.number().nonnegative()) })),
+  efficiency: z.number().nonnegative(),
+});
+
 export const BenchResultSchema = z.object({
   schema: z.literal(BENCH_SCHEMA_ID),
   createdAt: z.string(),
@@ -81,7 +94,7 @@ export const BenchResultSchema = z.object({
   }),
   unit: z.object({ threads: z.number().int().positive() }),
   models: z.array(BenchModelSchema),
-  scaling: z.unknown().optional(),
+  scaling: z.array(ScalingSchema).optional(),
   warnings: z.array(z.string()).default([]),
 });
 
@@ -89,3 +102,4 @@ export type BenchResult = z.infer<typeof BenchResultSchema>;
 export type BenchModel = z.infer<typeof BenchModelSchema>;
 export type BenchCondition = z.infer<typeof BenchConditionSchema>;
 export type CostModel = z.infer<typeof CostModelSchema>;
+export type Scaling = z.infer<typeof ScalingSchema>;

@@ -40,8 +40,15 @@ export interface ModelAdapter {
   readonly modelPath: string;
   /** Input spec as recorded in the bench result file (size, layout, normalisation, ...). */
   readonly inputSpec: Record<string, unknown>;
-  decode(bytes: Buffer): Promise<DecodedImage>;
+  /** `name` (a file name or condition id) is used in the UserError for an undecodable or oversized image. */
+  decode(bytes: Buffer, name?: string): Promise<DecodedImage>;
   preprocess(image: DecodedImage): Promise<Prepared>;
   /** Throws a UserError naming expected vs actual shapes when outputs don't fit the declared format. */
   postprocess(outputs: InferenceSession.OnnxValueMapType, meta: unknown): ModelOutput;
+  /**
+   * Called by `createSession` with the new session: checks the model's input/output metadata against
+   * the declared spec (UserError on mismatch) and learns input/output names. Create sessions only
+   * through `createSession` so this always runs before preprocess/postprocess.
+   */
+  onSession?(session: InferenceSession): void;
 }

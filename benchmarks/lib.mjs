@@ -1,0 +1,68 @@
+// Shared by the benchmark scripts: run the built CLI, print a table, write JSON under benchmarks/results/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const BIN = join(ROOT, 'bin', 'capacity-plan.js');
+export const RESULTS = join(ROOT, 'benchmarks', 'results');
+
+export function requireBuild() {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+    console.error('benchmarks run against dist/: run `npm run build` first');
+    process.exit(2);
+  }
+}
+
+export function tempDir(prefix = 'capacity-plan-bench-') {
+  return mkdtempSync(join(os.tmpdir(), prefix));
+}
+
+/**
+ * Runs the built CLI; wall time from here, peak RSS from GNU time (-f %M, kB) when /usr/bin/time
+ * exists (the child's own high-water mark, including onnxruntime's and libvips' native memory).
+ */
+export function runCli(args, { cwd = ROOT, env = {} } = {}) {
+  const haveTime = existsSync('/usr/bin/time');
+  const rssFile = join(tempDir('capacity-plan-rss-'), 'rss');
+  const cmd = haveTime ? '/usr/bin/time' : process.execPath;
+  const argv = haveTime ? ['-f', '%M', '-o', rssFile, process.execPath, BIN, ...args] : [BIN, ...args];
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const wallS = (performance.now() - t0) / 1000;
+  let maxRssMb = null;
+  if (haveTime) {
+    try {
+      maxRssMb = Number(spawnSync('cat', [rssFile], { encoding: 'utf8' }).stdout.trim().split('\n').pop()) / 1024;
+    } catch {}
+  }
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    throw new Error(`capacity-plan ${args.join(' ')} exited ${r.status}`);
+  }
+  return { wallS, maxRssMb, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function loadAverage() {
+  return os.loadavg().map((x) => +x.toFixed(2));
+}
+
+/** Prints rows as an aligned text table. */
+export function printTable(head, rows) {
+  const all = [head, ...rows].map((r) => r.map(String));
+  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => c.padEnd(w[i])).join('  ');
+  console.log(line(all[0]));
+  console.log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const r of all.slice(1)) console.log(line(r));
+}
+
+export function writeResult(name, data) {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ benchmark: name, when: new Date().toISOString(), host: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverage: loadAverage() }, ...data }, null, 2) + '\n');
+  console.log(`\nwritten ${file}`);
+  void dirname;
+}

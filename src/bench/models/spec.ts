@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * A user's own ONNX model, declared in a bench suite file: how to feed it (input) and how to read
+ * its answer (output). Strict objects: a typo in a key is an error, never a silent default.
+ */
+
+const positiveInt = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number` }).positive({ error: `${what} must be greater than 0` });
+const fraction = (what: string) =>
+  z.number({ error: `${what} must be a number` }).min(0, { error: `${what} must be between 0 and 1` }).max(1, { error: `${what} must be between 0 and 1` });
+const triple = (what: string) =>
+  z.tuple([z.number(), z.number(), z.number()], { error: `${what} must be a list of 3 numbers` });
+
+export const OUTPUT_FORMATS = ['logits', 'yolov5', 'yolov8', 'yolox', 'ssd', 'db'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const ModelInputSchema = z.strictObject({
+  width: positiveInt('input.width').describe('Model input width, pixels.'),
+  height: positiveInt('input.height').describe('Model input height, pixels.'),
+  layout: z.enum(['NCHW', 'NHWC']).default('NCHW').describe('Tensor layout.'),
+  color: z.enum(['RGB', 'BGR']).default('RGB').describe('Channel order the model was trained on.'),
+  scale: z.number().positive().default(1 / 255).describe('Pixel value (0..255) is multiplied by this first, e.g. 0.00392156862745098 (1/255) or 1.'),
+  mean: triple('input.mean').default([0, 0, 0]).describe('Subtracted after scaling, per channel in the model\'s colour order.'),
+  std: triple('input.std')
+    .default([1, 1, 1])
+    .refine((s) => s.every((v) => v > 0), { error: 'input.std values must be greater than 0' })
+    .describe('Divided after subtracting the mean, per channel.'),
+  resize: z.enum(['stretch', 'letterbox']).default('stretch').describe('stretch to the input size, or keep the aspect ratio and pad (letterbox).'),
+  pad_value: z.number().min(0).max(255).default(114).describe('Letterbox padding, as a 0..255 pixel value (before scaling).'),
+  dtype: z.enum(['float32', 'float16']).default('float32').describe('Input tensor element type.'),
+  name: z.string().min(1).optional().describe('Input name (default: the model\'s first input).'),
+});
+
+export const ModelOutputSchema = z
+  .strictObject({
+    format: z.enum(OUTPUT_FORMATS, { error: `output.format must be one of ${OUTPUT_FORMATS.join(', ')}` }).describe('How to read the output tensor(s).'),
+    score_threshold: fraction('output.score_threshold').default(0.25).describe('Detections below this score are dropped (db: the box score threshold).'),
+    iou_threshold: fraction('output.iou_threshold').default(0.45).describe('Per-class NMS: a box overlapping a better one of its class by more than this IoU is dropped.'),
+    top_k: positiveInt('output.top_k').default(5).describe('logits: how many classes to report.'),
+    max_detections: positiveInt('output.max_detections').default(300).describe('Detection formats: keep at most this many boxes after NMS.'),
+    num_classes: positiveInt('output.num_classes').optional().describe('Number of classes; when given, output shapes are checked exactly.'),
+    softmax: z.boolean().default(true).describe('logits: apply softmax (false if the model already outputs probabilities).'),
+    strides: z.array(positiveInt('output.strides')).min(1).default([8, 16, 32]).describe('yolox: the feature-map strides, in output order.'),
+    boxes: z.string().min(1).optional().describe('ssd: name of the boxes output [1, N, 4] (default: the first output).'),
+    scores: z.string().min(1).optional().describe('ssd: name of the scores output [1, N, C] (default: the second output).'),
+    box_order: z.enum(['xyxy', 'yxyx']).default('xyxy').describe('ssd: coordinate order of each box.'),
+    boxes_normalized: z.boolean().default(true).describe('ssd: box coordinates are fractions of the input size (true) or input pixels (false).'),
+    background_class: z.number().int().nonnegative().optional().describe('ssd: a class index that means "no object" (e.g. 0), never reported.'),
+    binary_threshold: fraction('output.binary_threshold').default(0.3).describe('db: probability above which a pixel belongs to an object.'),
+    unclip_ratio: z.number().positive().default(1.5).describe('db: how much each region is expanded (DB unclip ratio).'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.format === 'ssd' && o.boxes !== undefined && o.boxes === o.scores) {
+      ctx.addIssue({ code: 'custom', path: ['scores'], message: 'output.boxes and output.scores must name different outputs' });
+    }
+  });
+
+export const ModelSpecSchema = z.strictObject({
+  name: z.string().min(1, { error: 'model name must not be empty' }).describe('Name used in results and reports.'),
+  task: z.enum(['classification', 'detection']).describe('classification or detection.'),
+  path: z.string().min(1).describe('The .onnx file, relative to the suite file.'),
+  input: ModelInputSchema,
+  output: ModelOutputSchema,
+}).superRefine((m, ctx) => {
+  const classification = m.output.format === 'logits';
+  if (classification !== (m.task === 'classification')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['output', 'format'],
+      message: classification ? `output format logits is for task classification, not ${m.task}` : `output format ${m.output.format} is for task detection, not ${m.task}`,
+    });
+  }
+});
+
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
+export type ModelInput = ModelSpec['input'];
+export type ModelOutputSpec = ModelSpec['output'];
+
+/**
+ * A model in a suite's `models:` list: a built-in name or a ModelSpec. Not a z.union: when both
+ * branches fail zod 4 reports only "Invalid input" at the list item; this picks the branch by the
+ * value's type and passes that branch's own issues (with their paths) through, so a typo in
+ * `output.format` is reported at that key's line.
+ */
+export const ModelRefSchema = z
+  .union([z.string(), z.record(z.string(), z.unknown())], { error: 'a model is a built-in name (e.g. ocr-det) or a model spec (name, task, path, input, output)' })
+  .transform((value, ctx): string | ModelSpec => {
+    const r = typeof value === 'string' ? z.string().min(1, { error: 'model name must not be empty' }).safeParse(value) : ModelSpecSchema.safeParse(value);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+export type ModelRef = z.output<typeof ModelRefSchema>;

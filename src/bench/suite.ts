@@ -1,0 +1,97 @@
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { readUserFile } from '../io/files.js';
+import { loadYamlWithSchema } from '../yaml/load.js';
+import { ModelSpecSchema } from './models/spec.js';
+
+/**
+ * A bench suite file (YAML): which models, under which conditions, measured how precisely.
+ * Unknown keys are errors, like workload files, so a typo never silently measures the default.
+ */
+
+const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
+const positiveInt = (what: string) => z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number` }).positive({ error: `${what} must be greater than 0` });
+
+/** Pixel counts above this are refused as resolutions (the same sanity limit applies to image headers). */
+export const MAX_SUITE_PIXELS = 100_000_000;
+
+export const ResolutionSchema = z
+  .string({ error: 'resolution must be a string like "1920x1080"' })
+  .regex(/^\d+x\d+$/, { error: 'resolution must look like "1920x1080"' })
+  .transform((s, ctx) => {
+    const [w, h] = s.split('x').map(Number) as [number, number];
+    if (w <= 0 || h <= 0) ctx.addIssue({ code: 'custom', message: `resolution ${s}: width and height must be greater than 0` });
+    else if (w * h > MAX_SUITE_PIXELS) ctx.addIssue({ code: 'custom', message: `resolution ${s}: more than ${MAX_SUITE_PIXELS / 1e6} megapixels` });
+    return { width: w, height: h };
+  });
+
+export const MeasureSchema = z.strictObject({
+  min_samples: positiveInt('min_samples').default(10).describe('Never stop a condition with fewer samples.'),
+  min_time_s: positive('min_time_s').default(0.5).describe('Never stop a condition sooner, seconds.'),
+  max_time_s: positive('max_time_s').default(2).describe('Stop a condition at this time even if not precise enough (marked stable: false), seconds.'),
+  target_rse_pct: positive('target_rse_pct').default(2).describe('Stop when the relative standard error of the mean per-image time is at most this, %.'),
+});
+
+export const ConditionsSchema = z.strictObject({
+  resolutions: z.array(ResolutionSchema).min(1).optional().describe('Synthetic image sizes, "WIDTHxHEIGHT".'),
+  sizes_mb: z
+    .union([z.array(positive('sizes_mb')).min(1), z.record(z.string().regex(/^\d+x\d+$/, { error: 'keys must be resolutions like "1920x1080"' }), z.array(positive('sizes_mb')).min(1))])
+    .optional()
+    .describe('Target encoded file sizes, MB: one list for every resolution, or a list per resolution ("1920x1080": [0.3, 1]).'),
+  objects: z.array(z.number().int({ error: 'objects must be a whole number' }).nonnegative({ error: 'objects must be 0 or more' })).min(1).optional().describe('Objects (text lines) drawn per image; classification uses 0 only.'),
+  design: z.enum(['full', 'star']).default('full').describe('full: every resolution × size × objects. star: per resolution, every size at the middle object count and every object count at the middle size (fewer conditions, still fits the cost model).'),
+  images_dir: z.string().min(1).optional().describe('Measure your own images instead (every image in this folder, relative to the suite file).'),
+});
+
+export const SuiteModelSchema = z.union([z.string().min(1), ModelSpecSchema]);
+
+export const SuiteSchema = z
+  .strictObject({
+    version: z.literal(1, { error: 'version must be 1' }),
+    unit: z.strictObject({ threads: positiveInt('threads').default(1) }).default({ threads: 1 }),
+    models: z.array(SuiteModelSchema).min(1, { error: 'models needs at least one model' }),
+    conditions: ConditionsSchema.default({ design: 'full' }),
+    measure: MeasureSchema.default({ min_samples: 10, min_time_s: 0.5, max_time_s: 2, target_rse_pct: 2 }),
+  })
+  .superRefine((s, ctx) => {
+    if (s.measure.max_time_s < s.measure.min_time_s) {
+      ctx.addIssue({ code: 'custom', path: ['measure', 'max_time_s'], message: `must be at least min_time_s (${s.measure.min_time_s}), got ${s.measure.max_time_s}` });
+    }
+    const c = s.conditions;
+    if (c.sizes_mb && !Array.isArray(c.sizes_mb)) {
+      const listed = new Set((c.resolutions ?? []).map((r) => `${r.width}x${r.height}`));
+      for (const key of Object.keys(c.sizes_mb)) {
+        if (!listed.has(key)) ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb', key], message: `${key} is not in conditions.resolutions` });
+      }
+      for (const r of listed) {
+        if (!(r in c.sizes_mb)) ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb'], message: `no sizes for resolution ${r}` });
+      }
+    }
+    if (c.images_dir !== undefined && (c.resolutions || c.sizes_mb || c.objects)) {
+      ctx.addIssue({ code: 'custom', path: ['conditions', 'images_dir'], message: 'images_dir replaces resolutions, sizes_mb and objects; give one or the other' });
+    }
+  });
+
+export type Suite = z.infer<typeof SuiteSchema>;
+export type SuiteModel = z.infer<typeof SuiteModelSchema>;
+
+export interface LoadedSuite {
+  file: string;
+  suite: Suite;
+  /** images_dir resolved against the suite file's folder. */
+  imagesDir?: string;
+  baseDir: string;
+}
+
+export function parseSuite(text: string, file: string): LoadedSuite {
+  const { value: suite } = loadYamlWithSchema(text, file, SuiteSchema);
+  const baseDir = dirname(resolve(file));
+  return { file, suite, baseDir, imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined };
+}
+
+export async function loadSuite(file: string): Promise<LoadedSuite> {
+  const text = await readUserFile(file, 'bench suite file');
+  if (text.trim() === '') throw UserError.at(file, 'file is empty', 1, 1);
+  return parseSuite(text, file);
+}

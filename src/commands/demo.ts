@@ -1,0 +1,67 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { UserError } from '../errors.js';
+import { readUserFile, writeOutputFile } from '../io/files.js';
+import { colorFor } from '../report/format.js';
+import { benchTable } from '../report/bench/table.js';
+import { planTable } from '../report/plan/table.js';
+import { EXIT_INTERRUPTED, runBenchCommand } from './bench.js';
+import { planFiles, planReport } from './plan.js';
+
+/** The example workloads shipped with the package. */
+export const FIXTURE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'workloads');
+
+/** Which built-in model stands in for a workload's model, by task. */
+const BUILTIN_FOR_TASK: Record<string, string> = { detection: 'ocr-det', classification: 'ocr-cls' };
+
+/**
+ * A copy of an example workload that takes its TPS from the fresh bench result: model.bench and
+ * bench_model set, tps_per_unit removed; everything else (images, traffic, calibration, budget) kept.
+ */
+export function demoWorkloadText(text: string, source: string, benchFile: string): string {
+  // The editor schema hint points at a path relative to the fixture; it would be wrong in the copy.
+  const doc = parseDocument(text.replace(/^# yaml-language-server:.*\n/m, ''));
+  const task = String(doc.getIn(['model', 'task']) ?? '');
+  const builtin = BUILTIN_FOR_TASK[task];
+  if (!builtin) throw UserError.at(source, `model.task '${task}' has no built-in model for the demo`);
+  doc.deleteIn(['model', 'tps_per_unit']);
+  doc.setIn(['model', 'bench'], benchFile);
+  doc.setIn(['model', 'bench_model'], builtin);
+  doc.commentBefore = ` Written by 'capacity-plan demo' from ${source}:\n model.bench points at the bench result measured just now (built-in ${builtin}).`;
+  return doc.toString();
+}
+
+export interface DemoOptions {
+  dir: string;
+}
+
+/** `bench --quick` on both built-ins, then `plan` on every example workload pointed at that result. */
+export async function demoCommand(opts: DemoOptions): Promise<number> {
+  const dir = resolve(opts.dir);
+  await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw UserError.at(opts.dir, `cannot create the demo folder: ${err.code ?? String(err)}`);
+  });
+  const benchFile = 'bench.json';
+  const color = colorFor(process.stdout);
+  const run = await runBenchCommand(undefined, { quick: true, out: join(dir, benchFile), format: 'table' });
+  process.stdout.write(benchTable(run.result, { color }));
+  if (run.interrupted) {
+    process.stderr.write(`interrupted: partial bench result in ${run.out}; no plan\n`);
+    return EXIT_INTERRUPTED;
+  }
+
+  const names = (await readdir(FIXTURE_WORKLOADS_DIR)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const files: string[] = [];
+  for (const name of names) {
+    const source = join(FIXTURE_WORKLOADS_DIR, name);
+    const text = await readUserFile(source, 'workload file');
+    const out = join(dir, basename(name));
+    await writeOutputFile(out, demoWorkloadText(text, `fixtures/workloads/${name}`, benchFile));
+    files.push(out);
+  }
+  process.stdout.write('\n');
+  process.stdout.write(planTable(planReport(await planFiles(files)), { color }));
+  process.stderr.write(`bench result and demo workloads in ${opts.dir}/ (re-plan with: capacity-plan plan ${opts.dir}/*.yaml)\n`);
+  return 0;
+}

@@ -1,0 +1,19 @@
+import { markdownTable } from 'markdown-table';
+import type { BenchResult } from '../../bench/result-schema.js';
+import type { Formatter } from '../format.js';
+import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, P99_FOOTNOTE, scalingLine } from './rows.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+export const benchMarkdown: Formatter<BenchResult> = (r) => {
+  const out: string[] = [`_${cell(hostLine(r))}_`, ''];
+  for (const m of r.models) {
+    out.push(`### ${cell(modelHeading(m))}`, '');
+    out.push(markdownTable([CONDITION_HEAD, ...m.conditions.map((c) => conditionRow(c).map(cell))], { align: ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)] }), '');
+    out.push(cell(costModelLine(m)), '');
+    for (const w of m.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
+  }
+  for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');
+  if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false))) out.push(cell(P99_FOOTNOTE), '');
+  return out.join('\n');
+};

@@ -1,0 +1,54 @@
+import type { BenchCondition, BenchModel, BenchResult, Scaling } from '../../bench/result-schema.js';
+
+/** The rows every bench format shows, computed once so table and markdown never disagree. */
+export const CONDITION_HEAD = ['condition', 'MB', 'objects', 'found', 'samples', 'TPS', 'p50 ms', 'p90 ms', 'p99 ms', 'decode', 'pre', 'infer', 'post', 'RSE %', 'stable'];
+
+const f = (v: number, d = 1) => v.toFixed(d);
+
+export function conditionRow(c: BenchCondition): string[] {
+  return [
+    c.id,
+    f(c.sizeMb, 2),
+    String(c.objects),
+    c.detected === null ? '—' : f(c.detected, 1),
+    String(c.samples),
+    f(c.tps, 2),
+    f(c.latencyMs.p50),
+    f(c.latencyMs.p90),
+    f(c.latencyMs.p99) + (c.p99Reliable === false ? '*' : ''),
+    f(c.stagesMs.decode),
+    f(c.stagesMs.preprocess),
+    f(c.stagesMs.infer),
+    f(c.stagesMs.postprocess),
+    f(c.rsePct, 2),
+    c.stable ? 'yes' : 'NO',
+  ];
+}
+
+export function modelHeading(m: BenchModel): string {
+  return `${m.name} (${m.task}, ${m.source}, ${(m.parameterCount / 1e6).toFixed(2)} M params): session ${f(m.sessionCreateMs, 0)} ms, first run ${f(m.firstRunMs, 0)} ms`;
+}
+
+export function costModelLine(m: BenchModel): string {
+  const cm = m.costModel;
+  if (!cm) return 'cost model: not fitted (too few conditions)';
+  const terms = [`${f(cm.interceptMs, 2)}`, `${f(cm.msPerMegapixel, 2)}×MP`, `${f(cm.msPerMb, 2)}×MB`, `${f(cm.msPerObject, 3)}×objects`];
+  return (
+    `cost model: ms = ${terms.join(' + ')}; R² ${cm.r2.toFixed(3)}, leave-one-out error ${f(cm.looMeanAbsErrPct, 1)}% mean / ${f(cm.looMaxAbsErrPct ?? 0, 1)}% max over ${cm.conditions} conditions` +
+    (cm.dropped?.length ? ` (${cm.dropped.join(', ')} not identifiable here: fixed at 0)` : '') +
+    (cm.clamped?.length ? ` (${cm.clamped.join(', ')} fitted a negative slope, i.e. noise: fixed at 0)` : '')
+  );
+}
+
+export function hostLine(r: BenchResult): string {
+  const h = r.host;
+  return `${h.cpuModel}, ${h.cores} cores, ${h.os}, Node ${h.node}, onnxruntime ${h.onnxruntime} (${h.executionProvider}); unit = 1 session × ${r.unit.threads} thread(s)${r.complete ? '' : '; INCOMPLETE (interrupted)'}`;
+}
+
+export function scalingLine(s: Scaling): string {
+  const one = s.runs.find((r) => r.units === 1);
+  const two = s.runs.find((r) => r.units === 2);
+  return `scaling ${s.model} ${s.condition}: 1 unit ${f(one?.tps ?? 0, 2)} TPS, 2 units ${f(two?.tps ?? 0, 2)} TPS → efficiency ${(s.efficiency * 100).toFixed(0)}% (1.00 = units add linearly)`;
+}
+
+export const P99_FOOTNOTE = '* p99 from fewer than 100 samples: the slowest sample, not a tail estimate';

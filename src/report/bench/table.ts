@@ -1,0 +1,27 @@
+import Table from 'cli-table3';
+import type { BenchResult } from '../../bench/result-schema.js';
+import type { Formatter } from '../format.js';
+import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, P99_FOOTNOTE, scalingLine } from './rows.js';
+
+export const benchTable: Formatter<BenchResult> = (r, { color: c }) => {
+  const out: string[] = [c.dim(hostLine(r)), ''];
+  let footnote = false;
+  for (const m of r.models) {
+    out.push(c.bold(modelHeading(m)));
+    const t = new Table({ head: CONDITION_HEAD, style: { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [] } });
+    for (const cond of m.conditions) {
+      const row = conditionRow(cond);
+      if (cond.p99Reliable === false) footnote = true;
+      t.push(cond.stable ? row : row.map((x) => c.yellow(x)));
+    }
+    out.push(t.toString(), costModelLine(m));
+    for (const w of m.warnings) out.push(c.yellow(`warning: ${w}`));
+    const unstable = m.conditions.filter((x) => !x.stable);
+    for (const u of unstable) out.push(c.yellow(`warning: ${u.id}: ${u.warnings.find((w) => w.startsWith('unstable')) ?? 'unstable'}`));
+    out.push('');
+  }
+  for (const s of r.scaling ?? []) out.push(scalingLine(s));
+  for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
+  if (footnote) out.push(c.dim(P99_FOOTNOTE));
+  return out.join('\n') + '\n';
+};

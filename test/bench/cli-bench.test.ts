@@ -1,0 +1,222 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { readBenchResult } from '../../src/bench/read-result.js';
+import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
+
+const CLS_ONNX = join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+
+/** A small ocr-cls suite: 2 resolutions × 2 sizes, short budget. */
+function clsSuite(dir: string, measure = 'min_samples: 3\n  min_time_s: 0.3\n  max_time_s: 0.6'): string {
+  const file = join(dir, 'suite.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+models: [ocr-cls]
+conditions:
+  resolutions: ["640x480", "1280x720"]
+  sizes_mb: [0.05, 0.1]
+measure:
+  ${measure}
+`,
+  );
+  return file;
+}
+
+/** A real 8×8 PNG whose header is patched to claim width × height pixels (CRC fixed up). */
+async function pngClaiming(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer());
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+describe('capacity-plan bench (built CLI, real models)', () => {
+  it('bench --quick --model ocr-cls --scaling writes a valid bench@1 file that plan can read', async () => {
+    const dir = tempDir();
+    const r = runCli(['bench', '--quick', '--model', 'ocr-cls', '--scaling', '--out', 'b.json'], { cwd: dir });
+    // stderr is not a terminal here: no progress lines, only where the result went.
+    expect(r.stderr).toBe('result written to b.json\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ocr-cls \(classification/);
+    expect(r.stdout).toMatch(/cost model: ms = /);
+    const result = await readBenchResult(join(dir, 'b.json'));
+    expect(result.complete).toBe(true);
+    expect(result.unit.threads).toBe(1);
+    expect(result.models.map((m) => m.name)).toEqual(['ocr-cls']);
+    expect(result.models[0]!.conditions.length).toBeGreaterThanOrEqual(4);
+    expect(result.models[0]!.costModel).not.toBeNull();
+    // --scaling: 1 unit, then 2 units side by side; efficiency = TPS(2) / (2 × TPS(1)).
+    const sc = result.scaling![0]!;
+    expect(sc.runs.map((x) => x.units)).toEqual([1, 2]);
+    expect(sc.runs[1]!.tpsPerUnit).toHaveLength(2);
+    expect(sc.efficiency).toBeCloseTo(sc.runs[1]!.tps / (2 * sc.runs[0]!.tps), 9);
+    expect(r.stdout).toMatch(/scaling ocr-cls .* efficiency \d+%/);
+
+    writeFileSync(
+      join(dir, 'w.yaml'),
+      `version: 1
+name: cls-from-bench
+service: rekognition-custom-labels
+region: us-east-1
+model: { task: classification, bench: b.json }
+images:
+  - { share: 1, width: 1280, height: 720, size_mb: 0.1 }
+traffic: { peak_tps: 20 }
+`,
+    );
+    const p = runCli(['plan', 'w.yaml', '--format', 'json'], { cwd: dir });
+    expect(p.stderr).toBe('');
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.stdout).schema).toBe('capacity-plan/plan@1');
+  });
+
+  it('Ctrl-C after the first condition keeps a valid partial file (exit 130); --resume completes it', async () => {
+    const dir = tempDir();
+    const suite = clsSuite(dir, 'min_samples: 3\n  min_time_s: 0.8\n  max_time_s: 1');
+    const out = join(dir, 'partial.json');
+    const child = spawn(process.execPath, [BIN, 'bench', suite, '--out', out], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(out)) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 25);
+      child.on('exit', (c) => {
+        clearInterval(poll);
+        resolve(c);
+      });
+    });
+    expect(stderr).toMatch(/partial result \(complete: false\) written/);
+    expect(code).toBe(130);
+    const partial = await readBenchResult(out);
+    expect(partial.complete).toBe(false);
+    const done = partial.models[0]!.conditions;
+    expect(done.length).toBeGreaterThanOrEqual(1);
+    expect(done.length).toBeLessThan(4);
+
+    const r = runCli(['bench', suite, '--resume', out, '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const full = await readBenchResult(out);
+    expect(full.complete).toBe(true);
+    expect(full.models[0]!.conditions).toHaveLength(4);
+    // What was measured before Ctrl-C is kept, not measured again.
+    expect(full.models[0]!.conditions.slice(0, done.length)).toEqual(done);
+    expect(JSON.parse(r.stdout)).toEqual(full);
+  });
+
+  it('a suite with your own model (declared in the suite) over your own images_dir', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'photos'));
+    await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3a6' } }).jpeg().toFile(join(dir, 'photos', 'a.jpg'));
+    await sharp({ create: { width: 1024, height: 256, channels: 3, background: '#a63' } }).png().toFile(join(dir, 'photos', 'b.png'));
+    writeFileSync(
+      join(dir, 'mine.yaml'),
+      `version: 1
+models:
+  - name: my-direction
+    task: classification
+    path: ${CLS_ONNX}
+    input: { width: 192, height: 48, color: BGR, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }
+    output: { format: logits, top_k: 2 }
+conditions: { images_dir: photos }
+measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
+`,
+    );
+    const r = runCli(['bench', 'mine.yaml', '--out', 'mine.json', '--format', 'markdown'], { cwd: dir });
+    expect(r.stderr).toMatch(/result written/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^### my-direction \(classification/m);
+    const result = await readBenchResult(join(dir, 'mine.json'));
+    const m = result.models[0]!;
+    expect(m.source).toBe(CLS_ONNX);
+    expect(m.conditions.map((c) => [c.id, c.width, c.height, c.format, c.targetSizeMb])).toEqual([
+      ['a.jpg', 800, 600, 'jpeg', null],
+      ['b.png', 1024, 256, 'png', null],
+    ]);
+    expect(m.conditions[0]!.sizeMb).toBeCloseTo(readFileSync(join(dir, 'photos', 'a.jpg')).length / 1e6, 9);
+  });
+
+  it('demo: bench --quick on both built-ins, then plans every example workload from that result', () => {
+    const dir = tempDir();
+    const r = runCli(['demo', '--dir', 'demo'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ocr-det \(detection/);
+    expect(r.stdout).toMatch(/ocr-cls \(classification/);
+    expect(r.stdout).toMatch(/MinInferenceUnits/);
+    expect(r.stdout).toMatch(/shelf-audit/);
+    expect(readFileSync(join(dir, 'demo', 'shelf-audit.yaml'), 'utf8')).toMatch(/bench: bench\.json\n\s+bench_model: ocr-det/);
+    const again = runCli(['plan', 'demo/shelf-audit.yaml', '--format', 'json'], { cwd: dir });
+    expect(again.code).toBe(0);
+  });
+
+  describe('bad input: exit 2, one line, no file written', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'imgs'));
+    const bad = (args: string[], pattern: RegExp) => {
+      const out = join(dir, `out-${Math.random().toString(36).slice(2)}.json`);
+      const r = runCli([...args, '--out', out], { cwd: dir });
+      expect(r.stderr).toMatch(pattern);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    };
+    const userModel = (path: string, format = 'logits', task = 'classification') => {
+      const file = join(dir, `suite-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(
+        file,
+        `version: 1
+models:
+  - name: mine
+    task: ${task}
+    path: ${path}
+    input: { width: 192, height: 48 }
+    output: { format: ${format} }
+conditions: { resolutions: ["640x480"], sizes_mb: [0.05] }
+`,
+      );
+      return file;
+    };
+
+    it('missing suite file', () => bad(['bench', 'nope.yaml'], /^capacity-plan: nope\.yaml: bench suite file not found$/m));
+    it('unknown built-in model', () => bad(['bench', '--model', 'resnet9000'], /unknown built-in model 'resnet9000'/));
+    it('unknown suite key, with line:col', () => {
+      writeFileSync(join(dir, 'typo.yaml'), 'version: 1\nmodels: [ocr-cls]\nmesure: {}\n');
+      bad(['bench', 'typo.yaml'], /typo\.yaml:3:1: unknown key 'mesure'/);
+    });
+    it('zero size', () => {
+      writeFileSync(join(dir, 'zero.yaml'), 'version: 1\nmodels: [ocr-cls]\nconditions:\n  resolutions: ["640x480"]\n  sizes_mb: [0]\n');
+      bad(['bench', 'zero.yaml'], /zero\.yaml:5:14: conditions\.sizes_mb\[0\]: .*greater than 0/);
+    });
+    it('missing model file', () => bad(['bench', userModel('missing.onnx')], /missing\.onnx.*not found/));
+    it('non-ONNX model', () => {
+      writeFileSync(join(dir, 'text.onnx'), 'this is not a model\n');
+      bad(['bench', userModel('text.onnx')], /text\.onnx/);
+    });
+    it('truncated model', () => {
+      writeFileSync(join(dir, 'half.onnx'), readFileSync(CLS_ONNX).subarray(0, 200_000));
+      bad(['bench', userModel('half.onnx')], /half\.onnx/);
+    });
+    it('output format mismatch', () => bad(['bench', userModel(CLS_ONNX, 'yolov8', 'detection')], /output format yolov8 expects \[1, 4\+C, N\], got \[\?, 2\]/));
+    it('undecodable image, named', () => {
+      mkdirSync(join(dir, 'broken'));
+      writeFileSync(join(dir, 'broken', 'cat.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+      writeFileSync(join(dir, 'broken.yaml'), 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: broken }\n');
+      bad(['bench', 'broken.yaml'], /cat\.jpg/);
+    });
+    it('image header claiming too many pixels is refused before decoding', async () => {
+      mkdirSync(join(dir, 'huge'));
+      writeFileSync(join(dir, 'huge', 'huge.png'), await pngClaiming(30000, 30000));
+      writeFileSync(join(dir, 'huge.yaml'), 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: huge }\n');
+      bad(['bench', 'huge.yaml'], /huge\.png: header claims 30000x30000 \(900 MP\).*refused before decoding/);
+    });
+    it('bad --threads', () => bad(['bench', '--threads', '0'], /--threads/));
+  });
+});

@@ -1,0 +1,281 @@
+import { writeFileSync } from 'node:fs';
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import sharp from 'sharp';
+import { afterAll, describe, expect, test } from 'vitest';
+import { UserError } from '../../../src/errors.js';
+import { createSession, resolveModel } from '../../../src/bench/models/registry.js';
+import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
+import type { Detection, ModelAdapter, ModelOutput } from '../../../src/bench/models/types.js';
+import { tempDir } from '../../helpers/cli.js';
+import { constantOutputsModel, writeModel, type ConstOutput, type Dim } from '../../helpers/onnx-graphs.js';
+
+/**
+ * Every user-model output format, through real onnxruntime sessions on small graphs this test
+ * builds, whose outputs are fixed tensors: so decoded boxes, classes and scores are exactly known.
+ */
+
+const dir = tempDir('capacity-plan-models-');
+const sessions: InferenceSession[] = [];
+afterAll(async () => {
+  for (const s of sessions) await s.release();
+});
+
+async function solidImage(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 200 } } }).png().toBuffer();
+}
+
+function spec(name: string, input: Partial<ModelSpecInput['input']> & { width: number; height: number }, output: ModelSpecInput['output'], task: 'classification' | 'detection' = 'detection') {
+  return ModelSpecSchema.parse({ name, task, path: `${name}.onnx`, input, output });
+}
+
+async function open(s: ReturnType<typeof spec>, outputs: ConstOutput[], outputShapes?: Dim[][], inputShape?: Dim[]): Promise<{ adapter: ModelAdapter; session: InferenceSession }> {
+  const shape = inputShape ?? (s.input.layout === 'NCHW' ? [1, 3, s.input.height, s.input.width] : [1, s.input.height, s.input.width, 3]);
+  writeModel(dir, s.path, constantOutputsModel({ shape, type: s.input.dtype }, outputs, outputShapes));
+  const adapter = await resolveModel(s, dir);
+  const session = await createSession(adapter, 1);
+  sessions.push(session);
+  return { adapter, session };
+}
+
+async function run(adapter: ModelAdapter, session: InferenceSession, width: number, height: number): Promise<ModelOutput> {
+  const image = await adapter.decode(await solidImage(width, height), 'solid.png');
+  const prepared = await adapter.preprocess(image);
+  const outputs = await session.run(prepared.feeds);
+  return adapter.postprocess(outputs, prepared.meta);
+}
+
+function detections(out: ModelOutput): Detection[] {
+  if (out.kind !== 'detection') throw new Error('expected detections');
+  return out.detections;
+}
+
+function expectBox(actual: Detection['box'], expected: number[]): void {
+  actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+}
+
+describe('logits', () => {
+  test('softmax then top-k, best first', async () => {
+    const s = spec('cls', { width: 32, height: 32 }, { format: 'logits', top_k: 2 }, 'classification');
+    const { adapter, session } = await open(s, [{ name: 'logits', dims: [1, 4], values: [1, 3, 2, 0] }]);
+    const out = await run(adapter, session, 50, 40);
+    if (out.kind !== 'classification') throw new Error('expected classification');
+    const z = Math.exp(1) + Math.exp(3) + Math.exp(2) + Math.exp(0);
+    expect(out.top.map((t) => t.classId)).toEqual([1, 2]);
+    expect(out.top[0]!.score).toBeCloseTo(Math.exp(3) / z, 6);
+    expect(out.top[1]!.score).toBeCloseTo(Math.exp(2) / z, 6);
+  });
+});
+
+// Rows cx, cy, w, h, objectness, class0, class1 in input pixels.
+const V5_ROWS = [
+  [20, 30, 10, 10, 0.9, 0.9, 0.1], // A: class 0, 0.81
+  [21, 30, 10, 10, 0.8, 0.9, 0.1], // B: class 0, 0.72, overlaps A → suppressed
+  [21, 30, 10, 10, 0.9, 0.1, 0.8], // C: class 1, 0.72, overlaps A but another class → kept
+  [50, 50, 10, 10, 0.1, 0.9, 0.9], // D: objectness below the threshold → dropped
+];
+
+describe('yolov5', () => {
+  test('objectness × class score, per-class NMS, stretch mapped back', async () => {
+    const s = spec('v5', { width: 64, height: 64, resize: 'stretch' }, { format: 'yolov5', num_classes: 2, score_threshold: 0.25, iou_threshold: 0.45 });
+    const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 4, 7], values: V5_ROWS.flat() }]);
+    const dets = detections(await run(adapter, session, 128, 64)); // x scale 0.5, y scale 1
+    expect(dets.map((d) => d.classId)).toEqual([0, 1]);
+    expect(dets[0]!.score).toBeCloseTo(0.81, 5);
+    expect(dets[1]!.score).toBeCloseTo(0.72, 5);
+    expectBox(dets[0]!.box, [30, 25, 50, 35]);
+    expectBox(dets[1]!.box, [32, 25, 52, 35]);
+  });
+});
+
+describe('yolov8', () => {
+  test('transposed [1, 4+C, N], no objectness, letterbox mapped back', async () => {
+    // Columns: A class 0 0.9; B class 0 0.8 (suppressed by A); C class 1 0.7 (kept); D below threshold.
+    const cols = [
+      [20, 30, 10, 10, 0.9, 0.1],
+      [21, 30, 10, 10, 0.8, 0.1],
+      [21, 30, 10, 10, 0.1, 0.7],
+      [50, 50, 10, 10, 0.1, 0.1],
+    ];
+    const values = [0, 1, 2, 3, 4, 5].flatMap((k) => cols.map((c) => c[k]!));
+    const s = spec('v8', { width: 64, height: 64, resize: 'letterbox' }, { format: 'yolov8', num_classes: 2, score_threshold: 0.25 });
+    const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 6, 4], values }]);
+    // 128x64 → 64x32 letterboxed at y offset 16: x_orig = x / 0.5, y_orig = (y − 16) / 0.5.
+    const dets = detections(await run(adapter, session, 128, 64));
+    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([[0, 0.9], [1, 0.7]]);
+    expectBox(dets[0]!.box, [30, 18, 50, 38]);
+    expectBox(dets[1]!.box, [32, 18, 52, 38]);
+  });
+});
+
+describe('yolox', () => {
+  test('grid and stride decoding over strides 8, 16, 32', async () => {
+    const strides = [8, 16, 32];
+    const n = 64 + 16 + 4; // 64x64 input: 8x8 + 4x4 + 2x2 anchors
+    const rows = Array.from({ length: n }, () => [0, 0, 0, 0, 0, 0]);
+    rows[9] = [0, 0, 0, 0, 0.8, 0.5]; // stride 8, gx 1, gy 1: centre 8,8, size 8 → [4, 4, 12, 12], 0.4
+    rows[64 + 1 * 4 + 2] = [0.5, 0.5, Math.log(2), 0, 0.9, 0.9]; // stride 16, gx 2, gy 1: centre 40,24, 32x16 → [24, 16, 56, 32], 0.81
+    const s = spec('yx', { width: 64, height: 64 }, { format: 'yolox', strides, num_classes: 1, score_threshold: 0.3 });
+    const { adapter, session } = await open(s, [{ name: 'output', dims: [1, n, 6], values: rows.flat() }]);
+    const dets = detections(await run(adapter, session, 64, 64));
+    expect(dets.map((d) => Number(d.score.toFixed(5)))).toEqual([0.81, 0.4]);
+    expectBox(dets[0]!.box, [24, 16, 56, 32]);
+    expectBox(dets[1]!.box, [4, 4, 12, 12]);
+  });
+});
+
+describe('ssd', () => {
+  test('named boxes and scores outputs, normalised xyxy, background class skipped', async () => {
+    const boxes = [0.1, 0.1, 0.5, 0.5, 0.12, 0.1, 0.5, 0.5, 0.6, 0.6, 0.9, 0.9];
+    const scores = [
+      0.1, 0.8, 0.1, // class 1, 0.8
+      0.05, 0.7, 0.25, // class 1, 0.7: overlaps the first → suppressed
+      0.9, 0.05, 0.05, // background: best other class 0.05 → dropped
+    ];
+    const s = spec('ssd', { width: 100, height: 100 }, { format: 'ssd', boxes: 'boxes', scores: 'scores', background_class: 0, score_threshold: 0.5 });
+    // Outputs in the opposite order to the defaults: the names must be honoured.
+    const { adapter, session } = await open(s, [
+      { name: 'scores', dims: [1, 3, 3], values: scores },
+      { name: 'boxes', dims: [1, 3, 4], values: boxes },
+    ]);
+    const dets = detections(await run(adapter, session, 200, 100));
+    expect(dets).toHaveLength(1);
+    expect(dets[0]!.classId).toBe(1);
+    expect(dets[0]!.score).toBeCloseTo(0.8, 6);
+    expectBox(dets[0]!.box, [20, 10, 100, 50]);
+  });
+});
+
+describe('db', () => {
+  test('probability map → scored, unclipped boxes; weak and tiny regions dropped', async () => {
+    const W = 32, H = 32;
+    const map = new Array<number>(W * H).fill(0);
+    const fill = (x1: number, y1: number, x2: number, y2: number, p: number) => {
+      for (let y = y1; y <= y2; y++) for (let x = x1; x <= x2; x++) map[y * W + x] = p;
+    };
+    fill(4, 4, 14, 8, 0.9); // region 10x4 (pixel-centre extent)
+    fill(16, 20, 28, 26, 0.8); // region 12x6
+    fill(2, 20, 10, 26, 0.5); // above the 0.3 binary threshold, box score 0.5 < 0.6 → dropped
+    fill(28, 2, 29, 3, 0.95); // 1x1 extent → below min_size → dropped
+    const s = spec('db', { width: W, height: H }, { format: 'db', score_threshold: 0.6 });
+    const { adapter, session } = await open(s, [{ name: 'maps', dims: [1, 1, H, W], values: map }]);
+    const dets = detections(await run(adapter, session, 64, 64)); // ×2 back to the original
+    expect(dets).toHaveLength(2);
+    const d1 = (10 * 4 * 1.5) / (2 * (10 + 4));
+    const d2 = (12 * 6 * 1.5) / (2 * (12 + 6));
+    expect(dets[0]!.score).toBeCloseTo(0.9, 5);
+    expectBox(dets[0]!.box, [(4 - d1) * 2, (4 - d1) * 2, (14 + d1) * 2, (8 + d1) * 2]);
+    expect(dets[1]!.score).toBeCloseTo(0.8, 5);
+    expectBox(dets[1]!.box, [(16 - d2) * 2, (20 - d2) * 2, (28 + d2) * 2, (26 + d2) * 2]);
+  });
+});
+
+describe('refusals', () => {
+  async function refusal(p: Promise<unknown>): Promise<string> {
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UserError);
+    const message = (err as UserError).message;
+    expect(message).not.toContain('\n');
+    expect(message).not.toMatch(/\bat .*\.(js|ts):\d+/);
+    return message;
+  }
+
+  test('an output that does not fit the declared format, from the model metadata', async () => {
+    const s = spec('wrong', { width: 32, height: 32 }, { format: 'yolov8' });
+    const values = new Array<number>(300 * 85).fill(0);
+    const message = await refusal(open(s, [{ name: 'output0', dims: [1, 300, 85], values }]));
+    expect(message).toContain('wrong.onnx');
+    expect(message).toContain('wrong.onnx: output format yolov8 expects [1, 4+C, N], got [1, 300, 85] (more values per box than boxes');
+  });
+
+  test('a yolov8-shaped output declared as yolov5', async () => {
+    const s = spec('v5-wrong', { width: 32, height: 32 }, { format: 'yolov5' });
+    const message = await refusal(open(s, [{ name: 'output0', dims: [1, 85, 300], values: new Array<number>(300 * 85).fill(0) }]));
+    expect(message).toContain('v5-wrong.onnx: output format yolov5 expects [1, N, 5+C], got [1, 85, 300] (more values per box than boxes: transposed? try yolov8)');
+  });
+
+  test('ssd boxes and scores with different N', async () => {
+    const s = spec('ssd-n', { width: 32, height: 32 }, { format: 'ssd' });
+    const message = await refusal(open(s, [
+      { name: 'boxes', dims: [1, 3, 4], values: new Array<number>(12).fill(0) },
+      { name: 'scores', dims: [1, 2, 5], values: new Array<number>(10).fill(0) },
+    ]));
+    expect(message).toContain('output format ssd expects boxes [1, N, 4] and scores [1, N, C], got boxes [1, 3, 4] and scores [1, 2, 5] (N differs)');
+  });
+
+  test('every real output is checked too (models with symbolic output shapes)', async () => {
+    const s = spec('late', { width: 32, height: 32 }, { format: 'yolov5', num_classes: 80 });
+    const { adapter, session } = await open(s, [{ name: 'out', dims: [1, 3, 85], values: new Array<number>(255).fill(0) }]);
+    const prepared = await adapter.preprocess(await adapter.decode(await solidImage(32, 32)));
+    const outputs = await session.run(prepared.feeds);
+    expect(detections(adapter.postprocess(outputs, prepared.meta))).toEqual([]);
+    const wrong = { out: new Tensor('float32', new Float32Array(21), [1, 3, 7]) };
+    const message = await refusal(Promise.resolve().then(() => adapter.postprocess(wrong, prepared.meta)));
+    expect(message).toContain('output format yolov5 expects [1, N, 5+C] with C=80, got [1, 3, 7]');
+  });
+
+  test('yolox with an anchor count that does not match the input size and strides', async () => {
+    const s = spec('yx-bad', { width: 64, height: 64 }, { format: 'yolox', num_classes: 1 });
+    const message = await refusal(open(s, [{ name: 'out', dims: [1, 80, 6], values: new Array<number>(480).fill(0) }]));
+    expect(message).toContain('expects [1, N, 5+C] with N=84 for 64x64 and strides 8,16,32, got [1, 80, 6]');
+  });
+
+  test('ssd needs two outputs', async () => {
+    const s = spec('ssd-one', { width: 32, height: 32 }, { format: 'ssd' });
+    const message = await refusal(open(s, [{ name: 'boxes', dims: [1, 3, 4], values: new Array<number>(12).fill(0) }]));
+    expect(message).toContain('output format ssd expects two outputs');
+  });
+
+  test("a declared input size that differs from the model's static input", async () => {
+    const s = spec('size', { width: 64, height: 64 }, { format: 'logits' }, 'classification');
+    const message = await refusal(open(s, [{ name: 'logits', dims: [1, 2], values: [0, 1] }], undefined, [1, 3, 32, 32]));
+    expect(message).toContain('input images is [1, 3, 32, 32], but the spec declares [1, 3, 64, 64]');
+  });
+
+  test('a declared input name the model does not have', async () => {
+    const s = spec('named', { width: 8, height: 8, name: 'pixels' }, { format: 'logits' }, 'classification');
+    const message = await refusal(open(s, [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
+    expect(message).toContain('named.onnx: the model has no input pixels (inputs: images)');
+  });
+
+  test('a declared dtype that differs from the model input', async () => {
+    const s = spec('dtype', { width: 8, height: 8, dtype: 'float16' }, { format: 'logits' }, 'classification');
+    writeModel(dir, 'dtype.onnx', constantOutputsModel({ shape: [1, 3, 8, 8], type: 'float32' }, [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
+    const message = await refusal(resolveModel(s, dir).then((a) => createSession(a, 1)));
+    expect(message).toContain('input images is float32, but the spec says dtype float16');
+  });
+
+  test('a truncated model file', async () => {
+    const bytes = constantOutputsModel({ shape: [1, 3, 8, 8] }, [{ name: 'logits', dims: [1, 100], values: new Array<number>(100).fill(1) }]);
+    writeModel(dir, 'cut.onnx', bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const s = spec('cut', { width: 8, height: 8 }, { format: 'logits' }, 'classification');
+    const message = await refusal(resolveModel(s, dir).then((a) => createSession(a, 1)));
+    expect(message).toMatch(/cut\.onnx: not a valid ONNX model/);
+  });
+
+  test('a file that is not ONNX at all', async () => {
+    writeFileSync(`${dir}/notes.onnx`, 'this is a text file, not a model\n');
+    const s = spec('notes', { width: 8, height: 8 }, { format: 'logits' }, 'classification');
+    const message = await refusal(resolveModel(s, dir).then((a) => createSession(a, 1)));
+    expect(message).toMatch(/notes\.onnx: not a valid ONNX model/);
+  });
+
+  test('a missing model file', async () => {
+    const s = spec('absent', { width: 8, height: 8 }, { format: 'logits' }, 'classification');
+    const message = await refusal(resolveModel(s, dir));
+    expect(message).toMatch(/absent\.onnx: model file not found/);
+  });
+
+  test('an unknown built-in lists the built-ins', async () => {
+    const message = await refusal(resolveModel('ocr-rec'));
+    expect(message).toBe("unknown built-in model 'ocr-rec'; built-in models: ocr-det, ocr-cls");
+  });
+
+  test('a format that does not fit the task is a schema error', () => {
+    const r = ModelSpecSchema.safeParse({ name: 'x', task: 'classification', path: 'x.onnx', input: { width: 8, height: 8 }, output: { format: 'yolov8' } });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toBe('output format yolov8 is for task detection, not classification');
+  });
+});

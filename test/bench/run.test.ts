@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { plannedConditions } from '../../src/bench/conditions.js';
+import { benchDeps } from '../../src/bench/deps.js';
+import { BenchResultSchema, type BenchResult } from '../../src/bench/result-schema.js';
+import { runBench, type ModelPlan } from '../../src/bench/run.js';
+
+// Real ocr-cls on real generated images, with a tiny time budget: this tests orchestration, not speed.
+const settings = { minSamples: 3, minTimeS: 0.05, maxTimeS: 0.3, targetRsePct: 50 };
+const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1280, height: 720 }], sizesMb: () => [0.05, 0.1], objects: [0, 5] };
+const plan: ModelPlan = { ref: { model: 'ocr-cls', baseDir: process.cwd() }, conditions: (task) => plannedConditions(task, lists, 'full') };
+
+describe('runBench (real model, real images)', () => {
+  it('measures every condition, checkpoints after each, and fits a cost model', async () => {
+    const checkpoints: number[] = [];
+    const r = await runBench({ models: [plan], threads: 1, settings, deps: benchDeps, checkpoint: async (p) => void checkpoints.push(p.models[0]!.conditions.length) });
+    expect(BenchResultSchema.parse(r)).toBeTruthy();
+    expect(r.complete).toBe(true);
+    const m = r.models[0]!;
+    expect(m.task).toBe('classification');
+    // Classification ignores objects: 0 only, so 2 resolutions × 2 sizes.
+    expect(m.conditions.map((c) => c.id)).toEqual(['640x480-0.05mb-0obj', '640x480-0.1mb-0obj', '1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']);
+    expect(checkpoints).toEqual([1, 2, 3, 4]);
+    for (const c of m.conditions) {
+      expect(c.samples).toBeGreaterThanOrEqual(3);
+      expect(c.tps).toBeCloseTo(1000 / c.latencyMs.mean, 9);
+      expect(c.detected).toBeNull();
+      const stages = c.stagesMs.decode + c.stagesMs.preprocess + c.stagesMs.infer + c.stagesMs.postprocess;
+      expect(stages).toBeLessThanOrEqual(c.latencyMs.mean * 1.001);
+      expect(c.p99Reliable).toBe(c.samples >= 100);
+    }
+    expect(m.sessionCreateMs).toBeGreaterThan(0);
+    expect(m.firstRunMs).toBeGreaterThan(0);
+    expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.costModel?.dropped).toContain('objects');
+  });
+
+  it('stops when aborted and keeps only whole conditions; resume measures only the missing ones', async () => {
+    const controller = new AbortController();
+    let partial: BenchResult | undefined;
+    const first = await runBench({
+      models: [plan],
+      threads: 1,
+      settings,
+      deps: benchDeps,
+      signal: controller.signal,
+      checkpoint: async (p) => {
+        partial = structuredClone(p);
+        controller.abort(); // Ctrl-C right after the first condition
+      },
+    });
+    expect(first.complete).toBe(false);
+    expect(first.models[0]!.conditions).toHaveLength(1);
+    expect(partial!.complete).toBe(false);
+
+    const measured: string[] = [];
+    const resumed = await runBench({ models: [plan], threads: 1, settings, deps: benchDeps, previous: first, checkpoint: async (p) => void measured.push(p.models[0]!.conditions.at(-1)!.id) });
+    expect(resumed.complete).toBe(true);
+    expect(measured).toEqual(['640x480-0.1mb-0obj', '1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']);
+    // The condition measured before the interruption is kept exactly as it was.
+    expect(resumed.models[0]!.conditions[0]).toEqual(first.models[0]!.conditions[0]);
+    expect(resumed.models[0]!.conditions).toHaveLength(4);
+  });
+
+  it('refuses to resume with a different thread count', async () => {
+    const prev = { schema: 'capacity-plan/bench@1', createdAt: '', complete: false, host: { cpuModel: 'x', cores: 1, os: '', node: '', onnxruntime: '', executionProvider: 'cpu' }, unit: { threads: 2 }, models: [], warnings: [] } as BenchResult;
+    await expect(runBench({ models: [plan], threads: 1, settings, deps: benchDeps, previous: prev })).rejects.toThrow(/--threads 2/);
+  });
+});
