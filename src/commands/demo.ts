@@ -1,5 +1,5 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { readUserFile, writeOutputFile } from '../io/files.js';
@@ -19,7 +19,7 @@ const BUILTIN_FOR_TASK: Record<string, string> = { detection: 'ocr-det', classif
  * A copy of an example workload that takes its TPS from the fresh bench result: model.bench and
  * bench_model set, tps_per_unit removed; everything else (images, traffic, calibration, budget) kept.
  */
-export function demoWorkloadText(text: string, source: string, benchFile: string): string {
+export function demoWorkloadText(text: string, source: string, benchFile: string, rebasePath: (path: string) => string = (p) => p): string {
   // The editor schema hint points at a path relative to the fixture; it would be wrong in the copy.
   const doc = parseDocument(text.replace(/^# yaml-language-server:.*\n/m, ''));
   const task = String(doc.getIn(['model', 'task']) ?? '');
@@ -28,6 +28,9 @@ export function demoWorkloadText(text: string, source: string, benchFile: string
   doc.deleteIn(['model', 'tps_per_unit']);
   doc.setIn(['model', 'bench'], benchFile);
   doc.setIn(['model', 'bench_model'], builtin);
+  // Paths in a workload are relative to it: a trace next to the fixture must still be found from the copy.
+  const trace = doc.getIn(['traffic', 'trace']);
+  if (typeof trace === 'string') doc.setIn(['traffic', 'trace'], rebasePath(trace));
   doc.commentBefore = ` Written by 'capacity-plan demo' from ${source}:\n model.bench points at the bench result measured just now (built-in ${builtin}).`;
   return doc.toString();
 }
@@ -57,7 +60,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     const source = join(FIXTURE_WORKLOADS_DIR, name);
     const text = await readUserFile(source, 'workload file');
     const out = join(dir, basename(name));
-    await writeOutputFile(out, demoWorkloadText(text, `fixtures/workloads/${name}`, benchFile));
+    const rebase = (p: string) => relative(dir, resolve(FIXTURE_WORKLOADS_DIR, p));
+    await writeOutputFile(out, demoWorkloadText(text, `fixtures/workloads/${name}`, benchFile, rebase));
     files.push(out);
   }
   process.stdout.write('\n');
