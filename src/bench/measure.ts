@@ -33,6 +33,24 @@ export const MIN_WARMUP_SAMPLES = 2;
 /** ... and this many when the input shape changed since the session's previous run. */
 export const SHAPE_CHANGE_WARMUP_SAMPLES = 6;
 
+/** Most warm-up samples after a shape change, however unsettled the times still look. */
+export const MAX_WARMUP_SAMPLES = 24;
+
+/**
+ * Steady once the mean of the last 3 warm-up samples is within 5% of the mean of the 3 before:
+ * a fixed count left the first condition after a resolution change 10% slower in some runs
+ * (repeatability benchmark), because the transient's length varies from run to run.
+ */
+export function warmedUp(samplesMs: readonly number[]): boolean {
+  const n = samplesMs.length;
+  if (n >= MAX_WARMUP_SAMPLES) return true;
+  if (n < 6) return false;
+  const avg = (a: readonly number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+  const last = avg(samplesMs.slice(n - 3));
+  const before = avg(samplesMs.slice(n - 6, n - 3));
+  return last <= before * 1.05;
+}
+
 /**
  * Closed loop, one sample at a time, rotating over `images` (distinct encoded images of one
  * condition, so no single decoded buffer stays hot in a cache). Warm-up first, one pass over the
@@ -49,8 +67,12 @@ export async function measureCondition(
 ): Promise<ConditionMeasurement | null> {
   if (images.length === 0) throw new Error('measureCondition needs at least one image');
   const first = await runSample(adapter, session, images[0]!);
-  const warmup = Math.max(MIN_WARMUP_SAMPLES, images.length, first.timing.inputShape !== hooks.previousInputShape ? SHAPE_CHANGE_WARMUP_SAMPLES : 0);
-  for (let i = 1; i < warmup; i++) await runSample(adapter, session, images[i % images.length]!);
+  const shapeChanged = first.timing.inputShape !== hooks.previousInputShape;
+  const warmup = Math.max(MIN_WARMUP_SAMPLES, images.length, shapeChanged ? SHAPE_CHANGE_WARMUP_SAMPLES : 0);
+  const warmupMs: number[] = [first.timing.totalMs];
+  for (let i = 1; i < warmup || (shapeChanged && !warmedUp(warmupMs)); i++) {
+    warmupMs.push((await runSample(adapter, session, images[i % images.length]!)).timing.totalMs);
+  }
   const timings: SampleTiming[] = [];
   const totals: number[] = [];
   const start = performance.now();
