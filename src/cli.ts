@@ -99,16 +99,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-m, --model <name|path...>', 'a built-in (ocr-det, ocr-cls), or a model of the suite by name or .onnx path; replaces the suite\'s list')
     .option('--quick', 'a small subset of conditions with a short time budget (about 20 s)')
     .option('-t, --threads <n>', 'intra-op threads of the unit (default: the suite\'s, else 1)')
-    .option('-o, --out <file>', 'result file, written atomically', 'bench-result.json')
+    .option('-o, --out <file>', 'result file, written atomically (default: bench-result.json, or the --resume file)')
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
     .option('--scaling', 'also run 1 and 2 units side by side and report scaling efficiency')
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.\n' + EXIT_CODES_HELP)
-    .action(async (suite: string | undefined, opts, cmd: Command) => {
+    .action(async (suite: string | undefined, opts) => {
       const { benchCommand } = await import('./commands/bench.js');
-      // --out's default applies only when --resume does not name the file to complete.
-      const out = cmd.getOptionValueSource('out') === 'default' && opts.resume ? undefined : opts.out;
-      setExit(await benchCommand(suite, { ...opts, out }));
+      setExit(await benchCommand(suite, opts));
     });
 
   program

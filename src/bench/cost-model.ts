@@ -1,5 +1,6 @@
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import type { CostModel } from './result-schema.js';
+import { mean } from './stats.js';
 
 /** One measured condition as the cost model sees it. */
 export interface CostPoint {
@@ -82,7 +83,7 @@ export function fitCostModel(points: readonly CostPoint[]): FittedCostModel | nu
     beta = solve(points, kept);
   }
   const ys = points.map((p) => p.ms);
-  const yMean = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const yMean = mean(ys);
   const ssTot = ys.reduce((s, y) => s + (y - yMean) ** 2, 0);
   const ssRes = points.reduce((s, p) => s + (p.ms - predict(beta, kept, p)) ** 2, 0);
   const r2 = ssTot === 0 ? (ssRes < 1e-12 ? 1 : 0) : 1 - ssRes / ssTot;
@@ -100,7 +101,7 @@ export function fitCostModel(points: readonly CostPoint[]): FittedCostModel | nu
     interceptMs: beta[0]!,
     ...coef,
     r2,
-    looMeanAbsErrPct: looErrPct.reduce((a, b) => a + b, 0) / looErrPct.length,
+    looMeanAbsErrPct: mean(looErrPct),
     looMaxAbsErrPct: Math.max(...looErrPct),
     conditions: points.length,
     range: { megapixels: span('megapixels'), sizeMb: span('sizeMb'), objects: span('objects') },

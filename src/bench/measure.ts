@@ -12,7 +12,6 @@ export interface ConditionMeasurement {
   /** Mean detections per image; null for classification. */
   detected: number | null;
   stable: boolean;
-  rsePct: number;
   elapsedS: number;
   warnings: string[];
   /** Input shape of this condition's last run, for the next condition's warm-up. */
@@ -45,9 +44,8 @@ export function warmedUp(samplesMs: readonly number[]): boolean {
   const n = samplesMs.length;
   if (n >= MAX_WARMUP_SAMPLES) return true;
   if (n < 6) return false;
-  const avg = (a: readonly number[]) => a.reduce((s, x) => s + x, 0) / a.length;
-  const last = avg(samplesMs.slice(n - 3));
-  const before = avg(samplesMs.slice(n - 6, n - 3));
+  const last = mean(samplesMs.slice(n - 3));
+  const before = mean(samplesMs.slice(n - 6, n - 3));
   return last <= before * 1.05;
 }
 
@@ -103,7 +101,6 @@ export async function measureCondition(
     },
     detected: detectedCounts.length ? mean(detectedCounts) : null,
     stable: decision.stable,
-    rsePct: decision.rsePct,
     elapsedS,
     warnings,
     inputShape: timings.at(-1)!.inputShape,

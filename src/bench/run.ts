@@ -82,7 +82,7 @@ function buildCondition(spec: ConditionSpec, images: ConditionImages, m: NonNull
     latencyMs: { mean: m.stats.mean, p50: m.stats.p50, p90: m.stats.p90, p99: m.stats.p99 },
     p99Reliable: m.stats.p99Reliable,
     stagesMs: m.stagesMs,
-    rsePct: m.rsePct,
+    rsePct: m.stats.rsePct,
     stable: m.stable,
     warnings,
   };

@@ -97,7 +97,7 @@ export function computeStatistics(samples: readonly number[]): Statistics {
   const sorted = sortSamples(samples);
   const m = mean(samples);
   const sd = standardDeviation(samples);
-  const sem = n === 0 ? 0 : sd / Math.sqrt(n);
+  const sem = sd / Math.sqrt(n);
   const moe = n < 2 ? Number.POSITIVE_INFINITY : tCritical95(n - 1) * sem;
   return {
     n,

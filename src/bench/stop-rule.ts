@@ -10,7 +10,7 @@ export interface MeasureSettings {
 
 export type StopDecision =
   | { stop: false }
-  | { stop: true; stable: boolean; rsePct: number; reason: string };
+  | { stop: true; stable: boolean; reason: string };
 
 /**
  * The stop rule: never before `minSamples` samples and `minTimeS` seconds; then stop as soon
@@ -19,15 +19,15 @@ export type StopDecision =
  */
 export function shouldStop(samplesMs: readonly number[], elapsedS: number, s: MeasureSettings): StopDecision {
   const n = samplesMs.length;
+  // Two samples at least, even past max_time_s: one sample has no spread, and its RSE would be
+  // Infinity, which JSON cannot carry.
+  if (n < 2) return { stop: false };
+  const rse = rsePct(samplesMs);
   const enough = n >= s.minSamples && elapsedS >= s.minTimeS;
-  if (n >= 2 && enough) {
-    const rse = rsePct(samplesMs);
-    if (rse <= s.targetRsePct) return { stop: true, stable: true, rsePct: rse, reason: `RSE ${rse.toFixed(2)}% ≤ ${s.targetRsePct}%` };
-  }
-  if (elapsedS >= s.maxTimeS && n >= 1) {
-    const rse = n >= 2 ? rsePct(samplesMs) : Number.POSITIVE_INFINITY;
+  if (enough && rse <= s.targetRsePct) return { stop: true, stable: true, reason: `RSE ${rse.toFixed(2)}% ≤ ${s.targetRsePct}%` };
+  if (elapsedS >= s.maxTimeS) {
     const why = n < s.minSamples ? `only ${n} of ${s.minSamples} samples` : `RSE ${rse.toFixed(2)}% > target ${s.targetRsePct}%`;
-    return { stop: true, stable: false, rsePct: rse, reason: `stopped at max_time_s ${s.maxTimeS}s: ${why}` };
+    return { stop: true, stable: false, reason: `stopped at max_time_s ${s.maxTimeS}s: ${why}` };
   }
   return { stop: false };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { readUserFile } from '../io/files.js';
 import { loadYamlWithSchema } from '../yaml/load.js';
-import { ModelSpecSchema } from './models/spec.js';
+import { ModelRefSchema } from './models/spec.js';
 
 /**
  * A bench suite file (YAML): which models, under which conditions, measured how precisely.
@@ -44,15 +44,16 @@ export const ConditionsSchema = z.strictObject({
   images_dir: z.string().min(1).optional().describe('Measure your own images instead (every image in this folder, relative to the suite file).'),
 });
 
-export const SuiteModelSchema = z.union([z.string().min(1), ModelSpecSchema]);
+/** A built-in name or a model spec; errors inside a spec point at their own key. */
+export const SuiteModelSchema = ModelRefSchema;
 
 export const SuiteSchema = z
   .strictObject({
     version: z.literal(1, { error: 'version must be 1' }),
-    unit: z.strictObject({ threads: positiveInt('threads').default(1) }).default({ threads: 1 }),
+    unit: z.strictObject({ threads: positiveInt('threads').default(1) }).prefault({}),
     models: z.array(SuiteModelSchema).min(1, { error: 'models needs at least one model' }),
-    conditions: ConditionsSchema.default({ design: 'full' }),
-    measure: MeasureSchema.default({ min_samples: 10, min_time_s: 0.5, max_time_s: 2, target_rse_pct: 2 }),
+    conditions: ConditionsSchema.prefault({}),
+    measure: MeasureSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     if (s.measure.max_time_s < s.measure.min_time_s) {

@@ -11,7 +11,7 @@ import { runBench, type ModelPlan } from '../bench/run.js';
 import { runScaling } from '../bench/scaling.js';
 import { loadSuite, type LoadedSuite } from '../bench/suite.js';
 import { colorFor, pickFormatter } from '../report/format.js';
-import { benchJson } from '../report/bench/json.js';
+import { benchJson, benchResultJson } from '../report/bench/json.js';
 import { benchMarkdown } from '../report/bench/markdown.js';
 import { benchTable } from '../report/bench/table.js';
 
@@ -104,12 +104,12 @@ export async function runBenchCommand(suiteFile: string | undefined, opts: Bench
       previous,
       signal: controller.signal,
       progress,
-      checkpoint: (partial) => writeOutputFile(out, JSON.stringify(partial, null, 2) + '\n'),
+      checkpoint: (partial) => writeOutputFile(out, benchResultJson(partial)),
     });
     if (opts.scaling && result.complete && !controller.signal.aborted) {
       result.scaling = await runScaling(result, refs, benchDeps, { threads, progress, signal: controller.signal });
     }
-    await writeOutputFile(out, JSON.stringify(result, null, 2) + '\n');
+    await writeOutputFile(out, benchResultJson(result));
     return { result, out, interrupted: !result.complete || controller.signal.aborted };
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rsePct } from '../../src/bench/stats.js';
 import { shouldStop, type MeasureSettings } from '../../src/bench/stop-rule.js';
 
 const s: MeasureSettings = { minSamples: 5, minTimeS: 1, maxTimeS: 3, targetRsePct: 2 };
@@ -14,7 +15,12 @@ describe('stop rule', () => {
   it('stops stable once RSE is within target after the minimums', () => {
     const d = shouldStop(steady, 1.2, s);
     expect(d).toMatchObject({ stop: true, stable: true });
-    if (d.stop) expect(d.rsePct).toBeLessThan(2);
+    if (d.stop) expect(rsePct(steady)).toBeLessThan(2);
+  });
+
+  it('takes a second sample even past max_time_s: one sample has no spread', () => {
+    expect(shouldStop([500], 10, s).stop).toBe(false);
+    expect(shouldStop([500, 510], 10, s)).toMatchObject({ stop: true, stable: false });
   });
 
   it('keeps going while noisy, then stops unstable at max_time_s', () => {

@@ -50,6 +50,11 @@ conditions: { images_dir: photos }
     expect(problem('version: 1\nmodels: [ocr-det]\nmeasure:\n  min_sample: 3\n')).toBe("suite.yaml:4:3: unknown key 'min_sample' in measure");
   });
 
+  it('points a mistake inside a user model spec at its own key', () => {
+    const text = 'version: 1\nmodels:\n  - name: m\n    task: detection\n    path: m.onnx\n    input: { width: 64, height: 64 }\n    output: { format: yolov9 }\n';
+    expect(problem(text)).toMatch(/^suite\.yaml:7:23: models\[0\]\.output\.format: /);
+  });
+
   it('refuses zero and negative sizes with their location', () => {
     expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  sizes_mb: [1, 0]\n')).toMatch(/^suite\.yaml:4:17: conditions\.sizes_mb\[1\]: .*greater than 0/);
     expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  resolutions: ["0x480"]\n')).toMatch(/^suite\.yaml:4:17: .*greater than 0/);

@@ -1,7 +1,7 @@
 import { markdownTable } from 'markdown-table';
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
-import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, P99_FOOTNOTE, scalingLine } from './rows.js';
+import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, scalingLine } from './rows.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -11,9 +11,10 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
     out.push(`### ${cell(modelHeading(m))}`, '');
     out.push(markdownTable([CONDITION_HEAD, ...m.conditions.map((c) => conditionRow(c).map(cell))], { align: ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)] }), '');
     out.push(cell(costModelLine(m)), '');
-    for (const w of m.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
+    for (const w of modelWarnings(m)) out.push(`> ⚠️ ${cell(w)}`, '');
   }
   for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');
+  for (const w of r.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
   if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false))) out.push(cell(P99_FOOTNOTE), '');
   return out.join('\n');
 };

@@ -52,3 +52,9 @@ export function scalingLine(s: Scaling): string {
 }
 
 export const P99_FOOTNOTE = '* p99 from fewer than 100 samples: the slowest sample, not a tail estimate';
+
+/** Model warnings, then one line per condition that missed its precision target. */
+export function modelWarnings(m: BenchModel): string[] {
+  const unstable = m.conditions.filter((x) => !x.stable).map((u) => `${u.id}: ${u.warnings.find((w) => w.startsWith('unstable')) ?? 'unstable'}`);
+  return [...m.warnings, ...unstable];
+}

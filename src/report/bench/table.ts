@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
-import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, P99_FOOTNOTE, scalingLine } from './rows.js';
+import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, scalingLine } from './rows.js';
 
 export const benchTable: Formatter<BenchResult> = (r, { color: c }) => {
   const out: string[] = [c.dim(hostLine(r)), ''];
@@ -15,9 +15,7 @@ export const benchTable: Formatter<BenchResult> = (r, { color: c }) => {
       t.push(cond.stable ? row : row.map((x) => c.yellow(x)));
     }
     out.push(t.toString(), costModelLine(m));
-    for (const w of m.warnings) out.push(c.yellow(`warning: ${w}`));
-    const unstable = m.conditions.filter((x) => !x.stable);
-    for (const u of unstable) out.push(c.yellow(`warning: ${u.id}: ${u.warnings.find((w) => w.startsWith('unstable')) ?? 'unstable'}`));
+    for (const w of modelWarnings(m)) out.push(c.yellow(`warning: ${w}`));
     out.push('');
   }
   for (const s of r.scaling ?? []) out.push(scalingLine(s));
