@@ -1,8 +1,9 @@
 // Shared by the benchmark scripts: run the built CLI, print a table, write JSON under benchmarks/results/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { performance } from 'node:perf_hooks';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -26,17 +27,20 @@ export function tempDir(prefix = 'capacity-plan-bench-') {
  */
 export function runCli(args, { cwd = ROOT, env = {} } = {}) {
   const haveTime = existsSync('/usr/bin/time');
-  const rssFile = join(tempDir('capacity-plan-rss-'), 'rss');
+  const rssDir = tempDir('capacity-plan-rss-');
+  const rssFile = join(rssDir, 'rss');
   const cmd = haveTime ? '/usr/bin/time' : process.execPath;
   const argv = haveTime ? ['-f', '%M', '-o', rssFile, process.execPath, BIN, ...args] : [BIN, ...args];
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallS = (performance.now() - t0) / 1000;
   let maxRssMb = null;
-  if (haveTime) {
-    try {
-      maxRssMb = Number(spawnSync('cat', [rssFile], { encoding: 'utf8' }).stdout.trim().split('\n').pop()) / 1024;
-    } catch {}
+  try {
+    if (haveTime) maxRssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+  } catch {
+    // GNU time wrote nothing (e.g. the child was killed): no memory figure for this run.
+  } finally {
+    rmSync(rssDir, { recursive: true, force: true });
   }
   if (r.status !== 0) {
     console.error(r.stderr);
@@ -62,7 +66,6 @@ export function printTable(head, rows) {
 export function writeResult(name, data) {
   mkdirSync(RESULTS, { recursive: true });
   const file = join(RESULTS, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ benchmark: name, when: new Date().toISOString(), host: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverage: loadAverage() }, ...data }, null, 2) + '\n');
+  writeFileAtomic.sync(file, JSON.stringify({ benchmark: name, when: new Date().toISOString(), host: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverage: loadAverage() }, ...data }, null, 2) + '\n');
   console.log(`\nwritten ${file}`);
-  void dirname;
 }

@@ -11,6 +11,8 @@ Exit codes:
   2  invalid input or usage (bad file, value, flag)
   3  internal error (a bug: please report it)`;
 
+const outOption = () => new Option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
+
 const formatOption = (choices: string[], dflt = 'table') =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
@@ -30,8 +32,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('recommend Min/MaxInferenceUnits, inference hours and cost for workload files')
     .argument('<workload...>', 'workload YAML files')
     .addOption(formatOption(['table', 'json', 'markdown']))
-    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addOption(outOption())
     .action(async (files: string[], opts) => {
       const { planCommand } = await import('./commands/plan.js');
       setExit(await planCommand(files, opts));
@@ -46,8 +47,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--zone-outage <start/duration>', "lose the worst zone, e.g. 'mon 09:00/2h', 09:00/90m or 540/120 (minutes)")
     .option('--unit-failure <start>', "one unit fails at START ('wed 14:30', 14:30 or a minute offset) until a replacement serves")
     .addOption(formatOption(['table', 'json', 'markdown']))
-    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addOption(outOption())
     .action(async (file: string, opts) => {
       const { simulateCommand } = await import('./commands/simulate.js');
       setExit(await simulateCommand(file, opts));
@@ -57,7 +57,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('validate')
     .description('check workload files and print every problem as file:line:col')
     .argument('<workload...>', 'workload YAML files')
-    .addHelpText('after', EXIT_CODES_HELP)
     .action(async (files: string[]) => {
       const { validateCommand } = await import('./commands/validate.js');
       setExit(await validateCommand(files));
@@ -68,7 +67,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write a commented starter workload file')
     .argument('[file]', 'where to write it', 'workload.yaml')
     .option('--force', 'overwrite an existing file')
-    .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, opts) => {
       const { initCommand } = await import('./commands/init.js');
       setExit(await initCommand(file, opts));
@@ -85,8 +83,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-units <n>', 'limit on the total of MaxInferenceUnits')
     .addOption(new Option('--fail-on <level>', 'lowest rule level that fails the gate').choices(['warn', 'error']).default('error'))
     .addOption(formatOption(['table', 'json', 'markdown', 'github']))
-    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addOption(outOption())
     .action(async (files: string[], opts) => {
       const { gateCommand } = await import('./commands/gate.js');
       setExit(await gateCommand(files, opts));
@@ -103,7 +100,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
     .option('--scaling', 'also run 1 and 2 units side by side and report scaling efficiency')
     .addOption(formatOption(['table', 'json', 'markdown']))
-    .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.\n' + EXIT_CODES_HELP)
+    .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.')
     .action(async (suite: string | undefined, opts) => {
       const { benchCommand } = await import('./commands/bench.js');
       setExit(await benchCommand(suite, opts));
@@ -113,12 +110,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('demo')
     .description('bench --quick on both built-in models, then plan the example workloads with that fresh result')
     .option('--dir <dir>', 'where to write the bench result and the demo workloads', 'capacity-plan-demo')
-    .addHelpText('after', EXIT_CODES_HELP)
     .action(async (opts) => {
       const { demoCommand } = await import('./commands/demo.js');
       setExit(await demoCommand(opts));
     });
 
+  for (const command of program.commands) command.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }
 

@@ -6,12 +6,12 @@ import { evaluateGate } from '../gate/gate.js';
 import type { GateResult, Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
 import { readUserFile } from '../io/files.js';
-import { colorFor, pickFormatter } from '../report/format.js';
+import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
 import { gateMarkdown } from '../report/gate/markdown.js';
 import { gateTable } from '../report/gate/table.js';
-import { emit } from './output.js';
+import { colorForOutput, emit } from './output.js';
 import { planLoadedFiles } from './plan.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub };
@@ -22,14 +22,14 @@ export interface GateOptions {
   maxIncreaseUsd?: string;
   maxIncreasePct?: string;
   maxUnits?: string;
-  failOn: string;
+  /** commander restricts it to these choices. */
+  failOn: Level;
   format: string;
   out?: string;
 }
 
 export async function gateCommand(files: string[], opts: GateOptions): Promise<number> {
   const format = pickFormatter(GATE_FORMATS, opts.format);
-  if (opts.failOn !== 'warn' && opts.failOn !== 'error') throw new UserError(`--fail-on: expected warn or error, got '${opts.failOn}'`);
   const limits = readFlagLimits(opts);
   if (!opts.baseline) {
     for (const name of ['maxIncreaseUsd', 'maxIncreasePct'] as const) {
@@ -42,10 +42,10 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     workloads: planned.map(({ plan, loaded }) => ({ plan, file: loaded.file, budget: budgetRules(loaded.workload.budget, loaded.doc, loaded.file) })),
     totalRules: flagRules(limits),
     baseline,
-    failOn: opts.failOn as Level,
+    failOn: opts.failOn,
   });
 
-  const color = colorFor(opts.out ? {} : process.stdout);
+  const color = colorForOutput(opts.out);
   if (opts.format === 'github') {
     const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;

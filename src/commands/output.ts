@@ -1,7 +1,14 @@
+import type { ChalkInstance } from 'chalk';
 import { writeOutputFile } from '../io/files.js';
+import { colorFor } from '../report/format.js';
 
 /** Sends a rendered report to --out (atomically) or stdout. */
 export async function emit(text: string, out: string | undefined): Promise<void> {
   if (out) await writeOutputFile(out, text);
   else process.stdout.write(text);
+}
+
+/** Colour for a report: never in a file (even with FORCE_COLOR), else as the terminal allows. */
+export function colorForOutput(out: string | undefined): ChalkInstance {
+  return out ? colorFor({ isTTY: false }, {}) : colorFor(process.stdout);
 }

@@ -1,14 +1,12 @@
-import { UserError } from '../errors.js';
 import { computePlan, totalPlans, type Plan } from '../plan/plan.js';
-import { colorFor, pickFormatter } from '../report/format.js';
+import { pickFormatter } from '../report/format.js';
 import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
 import type { PlanReport } from '../report/plan/model.js';
 import { planTable } from '../report/plan/table.js';
-import { searchForPlan, withSeriesTraffic, type TimeSearch } from '../plan/simulate-result.js';
+import type { TimeSearch } from '../plan/simulate-result.js';
 import { loadWorkload, type LoadedWorkload } from '../workload/load.js';
-import { loadDemandSeries } from '../workload/trace.js';
-import { emit } from './output.js';
+import { colorForOutput, emit } from './output.js';
 
 export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown };
 
@@ -33,22 +31,19 @@ export async function planLoadedFiles(files: string[]): Promise<Array<{ plan: Pl
     const s = settled[i]!;
     if (s.status === 'rejected') throw s.reason;
     const w = s.value;
-    try {
-      // With traffic over time, peak/baseline may come from it, and the Min/Max search runs on it.
-      const traffic = await loadDemandSeries(w);
-      const workload = traffic ? withSeriesTraffic(w.workload, traffic.series) : w.workload;
-      const plan = computePlan({ workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings });
-      out.push({
-        plan: traffic
-          ? { ...plan, timeSearch: searchForPlan(workload, w.tpsSource, w.price, traffic.series, traffic.source, plan.minInferenceUnits, plan.maxInferenceUnits) }
-          : plan,
-        loaded: { ...w, workload },
-      });
-    } catch (err) {
-      // The planner throws plain errors only for inputs it cannot plan from (e.g. a bench model with nothing to fit).
-      if (err instanceof Error && !(err instanceof UserError) && /cost model|no condition/.test(err.message)) throw UserError.at(file, err.message);
-      throw err;
+    const { traffic } = w.workload;
+    if (!traffic.profile && !traffic.trace) {
+      out.push({ plan: computePlan({ workload: w.workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings }), loaded: w });
+      continue;
     }
+    // With traffic over time, peak/baseline may come from it, and the Min/Max search runs on it.
+    // Loaded only here, so a plain workload's start-up never pays for the simulator.
+    const [{ loadDemandSeries }, { searchForPlan, withSeriesTraffic }] = await Promise.all([import('../workload/trace.js'), import('../plan/simulate-result.js')]);
+    const series = (await loadDemandSeries(w))!;
+    const workload = withSeriesTraffic(w.workload, series.series);
+    const plan = computePlan({ workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings });
+    const timeSearch = searchForPlan(workload, w.tpsSource, w.price, series.series, series.source, plan.minInferenceUnits, plan.maxInferenceUnits);
+    out.push({ plan: { ...plan, timeSearch }, loaded: { ...w, workload } });
   }
   return out;
 }
@@ -61,7 +56,7 @@ export async function planCommand(files: string[], opts: PlanOptions): Promise<n
   const format = pickFormatter(PLAN_FORMATS, opts.format);
   const plans = await planFiles(files);
   // A file never gets colour codes, whatever FORCE_COLOR says: it is read by tools, not a terminal.
-  const color = opts.out ? colorFor({ isTTY: false }, {}) : colorFor(process.stdout);
+  const color = colorForOutput(opts.out);
   await emit(format(planReport(plans), { color }), opts.out);
   return 0;
 }

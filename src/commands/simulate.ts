@@ -1,13 +1,13 @@
 import { UserError } from '../errors.js';
 import { simulateWorkload } from '../plan/simulate-result.js';
 import { parseStart, parseZoneOutage } from '../plan/simulate-scenario.js';
-import { colorFor, pickFormatter } from '../report/format.js';
+import { pickFormatter } from '../report/format.js';
 import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/load.js';
 import { loadDemandSeries } from '../workload/trace.js';
-import { emit } from './output.js';
+import { colorForOutput, emit } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown };
 
@@ -40,27 +40,20 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
   const { series, source } = found;
   const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
   const unitFailureMinute = opts.unitFailure !== undefined ? parseStart(opts.unitFailure, series, '--unit-failure') : undefined;
-  let result;
-  try {
-    result = simulateWorkload({
-      workload: loaded.workload,
-      tpsSource: loaded.tpsSource,
-      price: loaded.price,
-      series,
-      trafficSource: source,
-      file,
-      warnings: loaded.warnings,
-      ...(minUnits !== undefined ? { minUnits } : {}),
-      ...(maxUnits !== undefined ? { maxUnits } : {}),
-      ...(zoneOutage ? { zoneOutage } : {}),
-      ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
-    });
-  } catch (err) {
-    // The planner throws plain errors only for inputs it cannot plan from (e.g. a bench model with nothing to fit).
-    if (err instanceof Error && !(err instanceof UserError) && /cost model|no condition/.test(err.message)) throw UserError.at(file, err.message);
-    throw err;
-  }
-  const color = colorFor(opts.out ? {} : process.stdout);
+  const result = simulateWorkload({
+    workload: loaded.workload,
+    tpsSource: loaded.tpsSource,
+    price: loaded.price,
+    series,
+    trafficSource: source,
+    file,
+    warnings: loaded.warnings,
+    ...(minUnits !== undefined ? { minUnits } : {}),
+    ...(maxUnits !== undefined ? { maxUnits } : {}),
+    ...(zoneOutage ? { zoneOutage } : {}),
+    ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
+  });
+  const color = colorForOutput(opts.out);
   await emit(format(result, { color }), opts.out);
   return 0;
 }

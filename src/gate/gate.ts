@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan.js';
-import { roundTo, roundUsd } from '../plan/money.js';
+import { formatUsd, roundTo, roundUsd } from '../plan/money.js';
 import type { BaselinePlan } from './baseline.js';
 import type { WorkloadBudget } from './rules.js';
 import {
@@ -132,13 +132,7 @@ interface RuleContext {
   added: boolean;
 }
 
-// One formatter, made once: toLocaleString builds a new one per call, which shows up over 100 workloads.
-const DOLLARS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-export function usd(x: number): string {
-  const s = `$${DOLLARS.format(Math.abs(x))}`;
-  return x < 0 ? `-${s}` : s;
-}
+const usd = formatUsd;
 const signed = (text: string, x: number) => (x > 0 ? `+${text}` : text);
 
 function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {

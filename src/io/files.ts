@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { UserError } from '../errors.js';
 
@@ -9,17 +9,14 @@ export async function readUserFile(path: string, what = 'file'): Promise<string>
 }
 
 export async function readUserFileBytes(path: string, what = 'file'): Promise<Buffer> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    throw UserError.at(path, `${what} not found`);
-  }
-  if (info.isDirectory()) throw UserError.at(path, `is a directory, expected a ${what}`);
+  // One read, errors mapped from its code: no stat first, so nothing can change in between.
   try {
     return await readFile(path);
   } catch (err) {
-    throw UserError.at(path, `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw UserError.at(path, `${what} not found`);
+    if (code === 'EISDIR') throw UserError.at(path, `is a directory, expected a ${what}`);
+    throw UserError.at(path, `cannot read ${what}: ${code ?? String(err)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Workload } from '../workload/schema.js';
 import type { PriceQuote } from '../workload/prices.js';
-import { scheduledHoursPerMonth, HOURS_PER_MONTH, HOURS_PER_WEEK } from './hours.js';
+import { scheduledHoursPerMonth } from './hours.js';
 import { roundTo, roundUsd } from './money.js';
 import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from './tps.js';
 import { capacityAfterZoneLoss, computeUnits, worstZoneUnits } from './units.js';
@@ -22,7 +22,7 @@ export interface Plan {
   priceSource: string;
   tpsSource: string;
   calibration: number;
-  classes: Array<Omit<ClassTps, 'msPerImage' | 'tps'> & { msPerImage: number; tps: number }>;
+  classes: ClassTps[];
   tpsPerUnit: number;
   targetUtilization: number;
   capacityPerUnitTps: number;
@@ -87,9 +87,11 @@ export function computePlan({ workload: w, tpsSource, price, file, warnings: giv
   const hoursMax = max * hoursPerMonth;
   const peakH = w.traffic.peak_hours_per_day;
   const hoursExpected =
-    peakH === undefined ? undefined : ((max * peakH + min * (w.schedule.hours_per_day - peakH)) * w.schedule.days_per_week * HOURS_PER_MONTH) / HOURS_PER_WEEK;
-  const usd = price.pricePerUnitHourUsd;
-  const costPer1000 = baselineTps > 0 ? ((min * usd) / (baselineTps * 3600)) * 1000 : null;
+    peakH === undefined ? undefined : scheduledHoursPerMonth(max * peakH + min * (w.schedule.hours_per_day - peakH), w.schedule.days_per_week);
+  const usdPerUnitHour = price.pricePerUnitHourUsd;
+  const costMinUsd = roundUsd(hoursMin * usdPerUnitHour);
+  const costMaxUsd = roundUsd(hoursMax * usdPerUnitHour);
+  const costPer1000 = baselineTps > 0 ? ((min * usdPerUnitHour) / (baselineTps * 3600)) * 1000 : null;
 
   const lost = worstZoneUnits(max, av.zones);
   const left = capacityAfterZoneLoss(max, av.zones, tpsPerUnit);
@@ -134,15 +136,15 @@ export function computePlan({ workload: w, tpsSource, price, file, warnings: giv
     hoursPerMonth: `${w.schedule.hours_per_day} h × ${w.schedule.days_per_week} d × 730 / 168 = ${fmt(hoursPerMonth)} h`,
     inferenceHoursMin: `${min} × ${fmt(hoursPerMonth)} = ${fmt(hoursMin)} h`,
     inferenceHoursMax: `${max} × ${fmt(hoursPerMonth)} = ${fmt(hoursMax)} h`,
-    monthlyCostMin: `${fmt(hoursMin)} h × $${usd} = $${roundUsd(hoursMin * usd).toFixed(2)}`,
-    monthlyCostMax: `${fmt(hoursMax)} h × $${usd} = $${roundUsd(hoursMax * usd).toFixed(2)}`,
+    monthlyCostMin: `${fmt(hoursMin)} h × $${usdPerUnitHour} = $${costMinUsd.toFixed(2)}`,
+    monthlyCostMax: `${fmt(hoursMax)} h × $${usdPerUnitHour} = $${costMaxUsd.toFixed(2)}`,
     zoneOutage: `(${max} − ceil(${max} / ${av.zones}) = ${max - lost}) × ${fmt(tpsPerUnit)} = ${fmt(left)} TPS ${servesPeak ? '≥' : '<'} peak ${peakTps}`,
   };
   if (hoursExpected !== undefined && peakH !== undefined) {
     derivation.inferenceHoursExpected = `(${max} × ${peakH} h + ${min} × ${w.schedule.hours_per_day - peakH} h) × ${w.schedule.days_per_week} d × 730 / 168 = ${fmt(hoursExpected)} h`;
-    derivation.monthlyCostExpected = `${fmt(hoursExpected)} h × $${usd} = $${roundUsd(hoursExpected * usd).toFixed(2)}`;
+    derivation.monthlyCostExpected = `${fmt(hoursExpected)} h × $${usdPerUnitHour} = $${roundUsd(hoursExpected * usdPerUnitHour).toFixed(2)}`;
   }
-  if (costPer1000 !== null) derivation.costPer1000Images = `${min} × $${usd} / (${baselineTps} × 3600) × 1000 = $${costPer1000.toFixed(4)}`;
+  if (costPer1000 !== null) derivation.costPer1000Images = `${min} × $${usdPerUnitHour} / (${baselineTps} × 3600) × 1000 = $${costPer1000.toFixed(4)}`;
 
   return {
     name: w.name,
@@ -150,7 +152,7 @@ export function computePlan({ workload: w, tpsSource, price, file, warnings: giv
     service: w.service,
     region: w.region,
     task: w.model.task,
-    pricePerUnitHourUsd: usd,
+    pricePerUnitHourUsd: usdPerUnitHour,
     priceSource: price.priceSource,
     tpsSource: tpsSource.kind === 'constant' ? 'model.tps_per_unit' : `bench file ${tpsSource.file}, model ${tpsSource.model.name}`,
     calibration,
@@ -168,9 +170,9 @@ export function computePlan({ workload: w, tpsSource, price, file, warnings: giv
     hoursPerMonth: r2(hoursPerMonth),
     inferenceHoursPerMonth: { min: r2(hoursMin), max: r2(hoursMax), ...(hoursExpected !== undefined ? { expected: r2(hoursExpected) } : {}) },
     monthlyCostUsd: {
-      min: roundUsd(hoursMin * usd),
-      max: roundUsd(hoursMax * usd),
-      ...(hoursExpected !== undefined ? { expected: roundUsd(hoursExpected * usd) } : {}),
+      min: costMinUsd,
+      max: costMaxUsd,
+      ...(hoursExpected !== undefined ? { expected: roundUsd(hoursExpected * usdPerUnitHour) } : {}),
     },
     costPer1000ImagesUsd: costPer1000 === null ? null : roundTo(costPer1000, 4),
     zoneOutage: {

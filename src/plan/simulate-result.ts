@@ -4,7 +4,7 @@ import { roundTo, roundUsd } from './money.js';
 import { computePlan, type Warning } from './plan.js';
 import { searchMinMax } from './search.js';
 import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './simulate.js';
-import { busiestWindow, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, type DemandSeries } from './simulate-series.js';
+import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS, type DemandSeries } from './simulate-series.js';
 import { pickScheduleWindow, RESTART_MINUTES, runStrategies, scheduleMask, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
 import { classTps, mixTpsPerUnit, type TpsSource } from './tps.js';
 
@@ -113,11 +113,8 @@ function monthFigures(t: SimTotals, series: DemandSeries, usdPerHour: number): M
   };
 }
 
-const WEEKDAY_LIST = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-
 function describeWindow(w: ScheduleWindow) {
-  return { days: w.days.map((d) => WEEKDAY_LIST[d]).join(','), from: `${hhmm(w.startMinuteOfDay)}-${hhmm(w.startMinuteOfDay + w.minutesPerDay)}`, hoursPerDay: w.minutesPerDay / 60, restartMinutes: RESTART_MINUTES };
+  return { days: w.days.map((d) => WEEKDAYS[d]).join(','), from: `${hhmm(w.startMinuteOfDay)}-${hhmm(w.startMinuteOfDay + w.minutesPerDay)}`, hoursPerDay: w.minutesPerDay / 60, restartMinutes: RESTART_MINUTES };
 }
 
 /** The simulate command's whole result: pure, from a validated workload and a demand series. */
@@ -185,7 +182,8 @@ export function simulateWorkload(i: SimulationInputs): SimulationResult {
       ? `the trace (${roundTo(n / 60, 2)} h) is scaled to a 730-hour month (× ${roundTo(i.series.monthScale, 4)})`
       : `the ${i.series.kind === 'profile-day' ? '24-hour' : '168-hour'} profile is repeated to fill a 730-hour month; each hour's mean holds for its 60 minutes`,
   ];
-  if (setup.window) assumptions.push(`schedule: runs ${describeWindow(setup.window).days} ${describeWindow(setup.window).from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`);
+  const schedule = setup.window ? describeWindow(setup.window) : null;
+  if (schedule) assumptions.push(`schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`);
   if (i.zoneOutage) assumptions.push('zone outage: the worst zone holds ceil(units / zones) of the serving units; they stay billed, are not replaced elsewhere, and return when it ends');
   if (i.unitFailureMinute !== undefined) assumptions.push(`unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`);
   if (!found.feasible) {
@@ -217,7 +215,7 @@ export function simulateWorkload(i: SimulationInputs): SimulationResult {
     minInferenceUnits: minUnits,
     maxInferenceUnits: maxUnits,
     strategy,
-    schedule: setup.window ? describeWindow(setup.window) : null,
+    schedule,
     ...headFigures,
     busiestHour: { start: label(hour.startMinute), startMinute: hour.startMinute, requests: Math.round(hour.requests), throttled: Math.round(hourThrottled) },
     scenarios: {

@@ -47,7 +47,8 @@ export function minuteOfDay(series: DemandSeries, m: number): number {
   return (series.weekOffsetMinutes + m) % MINUTES_PER_DAY;
 }
 
-const hhmm = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
+/** `09:05` for a minute of the day. */
+export const hhmm = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
 
 /** How a report names minute `m`: `09:00` (day profile), `Mon 09:00` (week profile), ISO time (trace). */
 export function minuteLabel(series: DemandSeries, m: number): string {

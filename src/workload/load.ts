@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { UserError, type Problem } from '../errors.js';
 import { readUserFile } from '../io/files.js';
 import { readBenchResult } from '../bench/read-result.js';
-import { predictMs, type TpsSource } from '../plan/tps.js';
+import { classTps, type TpsSource } from '../plan/tps.js';
 import type { Warning } from '../plan/plan.js';
 import { parseYamlLocated, zodProblems, type LocatedDocument } from '../yaml/load.js';
 import { checkImageLimits } from './limits.js';
@@ -112,25 +112,22 @@ export async function loadWorkload(file: string): Promise<LoadedWorkload> {
     if (!model.costModel && model.conditions.length === 0) {
       throw UserError.at(file, `model.bench: model '${model.name}' in ${m.bench} has no measurements`, at.line, at.col);
     }
-    // Fail here, at the image class's line, rather than inside the planner without a location.
-    workload.images.forEach((img, i) => {
-      const loc = doc.locate(['images', i]);
-      if (!model.costModel) {
-        const exact = model.conditions.some((c) => c.width === img.width && c.height === img.height && c.objects === img.objects);
-        if (!exact) {
-          throw UserError.at(file, `images[${i}]: bench model '${model.name}' has no cost model and no measured condition at ${img.width}x${img.height} with ${img.objects} objects`, loc.line, loc.col);
-        }
-      } else if (!(predictMs(model.costModel, (img.width * img.height) / 1e6, img.size_mb, img.objects) > 0)) {
-        throw UserError.at(file, `images[${i}]: the cost model of '${model.name}' predicts no positive time for this image class; cannot plan from it`, loc.line, loc.col);
+    tpsSource = { kind: 'bench', file: m.bench!, model };
+    // The planner's own per-class check, run here so a class it cannot price fails at its line.
+    for (const [i, img] of workload.images.entries()) {
+      try {
+        classTps(tpsSource, img, i);
+      } catch (err) {
+        const loc = doc.locate(['images', i]);
+        throw UserError.at(file, `images[${i}]: ${(err as Error).message}`, loc.line, loc.col);
       }
-    });
+    }
     if (!bench.complete) warnings.push({ code: 'bench-incomplete', message: `${m.bench} is incomplete (the bench run was interrupted)` });
     const unstable = model.conditions.filter((c) => !c.stable).length;
     if (unstable) warnings.push({ code: 'bench-unstable', message: `${unstable} of ${model.conditions.length} conditions of '${model.name}' in ${m.bench} did not reach the target precision` });
     if (model.costModel && model.costModel.r2 < 0.9) {
       warnings.push({ code: 'cost-model-weak', message: `cost model of '${model.name}' explains only R² = ${model.costModel.r2.toFixed(3)} of the variation` });
     }
-    tpsSource = { kind: 'bench', file: m.bench!, model };
   }
   return { file, workload, doc, tpsSource, price, warnings };
 }

@@ -1,10 +1,10 @@
+import { formatUsd as usd } from '../../plan/money.js';
 import type { Plan } from '../../plan/plan.js';
 import type { TimeSearch } from '../../plan/simulate-result.js';
 
 /** The rows both table and markdown views show: label, value, how it was derived. */
 export function planRows(p: Plan & { timeSearch?: TimeSearch }): Array<[string, string, string]> {
   const d = p.derivation;
-  const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   const rows: Array<[string, string, string]> = [];
   p.classes.forEach((c) => {
     rows.push([`images[${c.index}] TPS`, `${c.tps}`, `${c.width}x${c.height}, ${c.sizeMb} MB, ${c.objects} obj, share ${c.share}: ${c.derivation}`]);

@@ -1,7 +1,7 @@
 import * as asciichart from 'asciichart';
+import { formatUsd as usd } from '../../plan/money.js';
 import type { SimulationResult } from '../../plan/simulate-result.js';
 
-const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const int = (x: number) => x.toLocaleString('en-US');
 
 export function simulationHeading(r: SimulationResult): string {
