@@ -102,7 +102,7 @@ describe('plan: formats', () => {
     const t = runCli(['plan', SHELF, PARCEL, QUALITY]);
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('3 workloads');
-    expect(t.stdout).toContain('$35109.53');
+    expect(t.stdout).toContain('$35,109.53');
     const m = runCli(['plan', SHELF, PARCEL, QUALITY, '-f', 'markdown']);
     expect(m.stdout).toContain('### Total');
     expect(m.stdout.match(/^### /gm)).toHaveLength(4);

@@ -1,3 +1,4 @@
+import { formatUsd } from '../../plan/money.js';
 import Table from 'cli-table3';
 import type { Formatter } from '../format.js';
 import type { PlanReport } from './model.js';
@@ -24,9 +25,9 @@ export const planTable: Formatter<PlanReport> = (r, { color: c }) => {
       t.minInferenceUnits,
       t.maxInferenceUnits,
       t.inferenceHoursPerMonth.max,
-      `$${t.monthlyCostUsd.min.toFixed(2)}`,
-      `$${t.monthlyCostUsd.max.toFixed(2)}`,
-      t.monthlyCostUsd.expected !== undefined ? `$${t.monthlyCostUsd.expected.toFixed(2)}` : '—',
+      formatUsd(t.monthlyCostUsd.min),
+      formatUsd(t.monthlyCostUsd.max),
+      t.monthlyCostUsd.expected !== undefined ? formatUsd(t.monthlyCostUsd.expected) : '—',
     ]);
     out.push(tt.toString());
   }
