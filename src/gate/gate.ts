@@ -53,10 +53,10 @@ export function evaluateGate(input: GateInput): GateResult {
     const before = baselineByName.get(plan.name);
     const baseline: Figures | null = before ? figuresOf(before, budget.basis) : null;
     const change: Change | null = !hasBaseline ? null : !baseline ? 'added' : sameFigures(current, baseline) ? 'unchanged' : 'changed';
-    const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, unitsPrefix: '', current, baseline, hasBaseline, added: change === 'added' };
-    const rules = budget.rules.map((r) => evaluateRule(r, ctx));
     // An added workload's difference is taken from nothing, so totals of differences add up too.
     const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
+    const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, unitsPrefix: '', current, baseline, diff, hasBaseline, added: change === 'added' };
+    const rules = budget.rules.map((r) => evaluateRule(r, ctx));
     return { name: plan.name, file, basis: budget.basis, change, current, baseline, diff, rules, status: worst(rules) };
   });
 
@@ -117,9 +117,10 @@ function totalOf(rows: GateWorkload[], rules: RuleSpec[], hasBaseline: boolean):
   };
   const current = sum(rows.map((r) => r.current)) as KnownFigures; // rows' current costs are always known
   const baseline = hasBaseline ? sum(rows.map((r) => r.baseline)) : null;
-  const ctx: RuleContext = { subject: 'total monthly cost', unitsPrefix: 'total ', current, baseline, hasBaseline, added: false };
+  const diff = diffOf(current, baseline);
+  const ctx: RuleContext = { subject: 'total monthly cost', unitsPrefix: 'total ', current, baseline, diff, hasBaseline, added: false };
   const results = rules.map((r) => evaluateRule(r, ctx));
-  return { current, baseline, diff: diffOf(current, baseline), rules: results, status: worst(results) };
+  return { current, baseline, diff, rules: results, status: worst(results) };
 }
 
 interface RuleContext {
@@ -128,6 +129,8 @@ interface RuleContext {
   unitsPrefix: string;
   current: KnownFigures;
   baseline: Figures | null;
+  /** current − baseline (an added workload's from zero); the increase rules read it. */
+  diff: Diff | null;
   hasBaseline: boolean;
   added: boolean;
 }
@@ -161,8 +164,8 @@ function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {
       if (!ctx.hasBaseline) return skip('usd', 'no --baseline given');
       // A workload new since the baseline costs its whole amount more than before.
       const before = ctx.added ? 0 : baseline?.monthlyCostUsd ?? null;
-      if (before === null) return skip('usd', 'the baseline has no cost on this basis');
-      const rise = roundUsd(cost - before);
+      const rise = ctx.diff?.monthlyCostUsd ?? null;
+      if (before === null || rise === null) return skip('usd', 'the baseline has no cost on this basis');
       const over = rise > spec.limit;
       const was = ctx.added ? 'new workload' : `${usd(before)} → ${usd(cost)}`;
       return done(over, rise, 'usd', `${subject} changed by ${signed(usd(rise), rise)} (${was}), ${over ? 'over' : 'within'} the allowed +${usd(spec.limit)}`);
@@ -172,8 +175,8 @@ function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {
       if (ctx.added) return skip('pct', 'new workload, no baseline cost to compare with');
       const before = baseline?.monthlyCostUsd ?? null;
       if (before === null) return skip('pct', 'the baseline has no cost on this basis');
-      if (before === 0) return skip('pct', 'the baseline cost is $0.00');
-      const pct = roundTo(((cost - before) / before) * 100, 2);
+      const pct = ctx.diff?.monthlyCostPct ?? null;
+      if (pct === null) return skip('pct', 'the baseline cost is $0.00');
       const over = pct > spec.limit;
       return done(over, pct, 'pct', `${subject} changed by ${signed(`${pct}%`, pct)} (${usd(before)} → ${usd(cost)}), ${over ? 'over' : 'within'} the allowed +${spec.limit}%`);
     }
