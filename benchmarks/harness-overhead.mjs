@@ -7,7 +7,7 @@ import { printTable, requireBuild, writeResult } from './lib.mjs';
 requireBuild();
 const { createSession, resolveModel } = await import('../dist/bench/models/index.js');
 const { cachedSynthesizeImage } = await import('../dist/bench/images/index.js');
-const { measureCondition } = await import('../dist/bench/measure.js');
+const { measureBlock } = await import('../dist/bench/measure.js');
 const { configureSharpForUnit } = await import('../dist/bench/run.js');
 
 const modelName = process.argv[2] ?? 'ocr-cls';
@@ -41,8 +41,9 @@ const inferOnly = {
   postprocess: () => ({ kind: 'classification', top: [] }),
 };
 async function engine() {
-  const m = await measureCondition(inferOnly, session, [img.bytes], { minSamples: 10, minTimeS: seconds, maxTimeS: seconds, targetRsePct: 0.000001 });
-  return { tps: 1000 / m.stats.mean, wallTps: m.samples / m.elapsedS };
+  const block = await measureBlock(inferOnly, session, [{ id: 'infer-only', images: [img.bytes] }], { minSamples: 10, minTimeS: seconds, maxTimeS: seconds, targetRsePct: 0.000001 });
+  const m = block.conditions[0];
+  return { tps: 1000 / m.stats.mean, wallTps: block.samples / block.wallS };
 }
 
 const rows = [];

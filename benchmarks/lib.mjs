@@ -25,12 +25,12 @@ export function tempDir(prefix = 'capacity-plan-bench-') {
  * Runs the built CLI; wall time from here, peak RSS from GNU time (-f %M, kB) when /usr/bin/time
  * exists (the child's own high-water mark, including onnxruntime's and libvips' native memory).
  */
-export function runCli(args, { cwd = ROOT, env = {} } = {}) {
+export function runCli(args, { cwd = ROOT, env = {}, bin = BIN } = {}) {
   const haveTime = existsSync('/usr/bin/time');
   const rssDir = tempDir('capacity-plan-rss-');
   const rssFile = join(rssDir, 'rss');
   const cmd = haveTime ? '/usr/bin/time' : process.execPath;
-  const argv = haveTime ? ['-f', '%M', '-o', rssFile, process.execPath, BIN, ...args] : [BIN, ...args];
+  const argv = haveTime ? ['-f', '%M', '-o', rssFile, process.execPath, bin, ...args] : [bin, ...args];
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallS = (performance.now() - t0) / 1000;

@@ -68,3 +68,21 @@ export function plannedConditions(task: 'classification' | 'detection', lists: C
   }
   return out;
 }
+
+/** Most conditions measured interleaved in one block: an interrupted run loses at most one block. */
+export const MAX_BLOCK_CONDITIONS = 8;
+
+/**
+ * The order of measurement: conditions of one resolution (so one model input shape) in blocks
+ * that measure.ts interleaves, in first-appearance order, at most `max` conditions per block.
+ */
+export function measurementBlocks(specs: readonly ConditionSpec[], max = MAX_BLOCK_CONDITIONS): ConditionSpec[][] {
+  const byResolution = new Map<string, ConditionSpec[]>();
+  for (const s of specs) {
+    const key = `${s.width}x${s.height}`;
+    byResolution.set(key, [...(byResolution.get(key) ?? []), s]);
+  }
+  const blocks: ConditionSpec[][] = [];
+  for (const group of byResolution.values()) for (let i = 0; i < group.length; i += max) blocks.push(group.slice(i, i + max));
+  return blocks;
+}

@@ -3,7 +3,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { ModelAdapter } from './models/types.js';
 import { runSample, type SampleTiming } from './pipeline.js';
 import { computeStatistics, mean, MIN_SAMPLES_FOR_P99, type Statistics } from './stats.js';
-import { shouldStop, type MeasureSettings } from './stop-rule.js';
+import { shouldStop, type MeasureSettings, type StopDecision } from './stop-rule.js';
 
 export interface ConditionMeasurement {
   samples: number;
@@ -12,22 +12,37 @@ export interface ConditionMeasurement {
   /** Mean detections per image; null for classification. */
   detected: number | null;
   stable: boolean;
-  elapsedS: number;
+  /** Time spent in this condition's own samples, s (its share of the block). */
+  measuredS: number;
   warnings: string[];
-  /** Input shape of this condition's last run, for the next condition's warm-up. */
+}
+
+/** One condition of a block: its distinct encoded images, rotated over. */
+export interface BlockCondition {
+  id: string;
+  images: readonly Buffer[];
+}
+
+export interface BlockMeasurement {
+  /** In the block's order; null for a condition not finished when the run was aborted. */
+  conditions: Array<ConditionMeasurement | null>;
+  /** Input shape of the block's last run, for the next block's warm-up. */
   inputShape: string;
+  /** Measured samples of the whole block and its wall time after warm-up, s (what the harness costs between samples shows here). */
+  samples: number;
+  wallS: number;
 }
 
 export interface MeasureHooks {
-  /** Called after each sample (for progress lines). */
+  /** Called after each sample (for progress lines): samples so far in the block, block wall seconds. */
   onSample?: (n: number, elapsedS: number) => void;
-  /** When aborted, the condition is abandoned (returns null): a half-measured condition is not a result. */
+  /** When aborted, unfinished conditions are abandoned (null): a half-measured condition is not a result. */
   signal?: AbortSignal;
   /** Input shape of the session's previous run (see SampleTiming.inputShape), to size the warm-up. */
   previousInputShape?: string;
 }
 
-/** Unmeasured samples before each condition: one pass over its images, and at least this many. */
+/** Unmeasured samples before each block, at least. */
 export const MIN_WARMUP_SAMPLES = 2;
 /** ... and this many when the input shape changed since the session's previous run. */
 export const SHAPE_CHANGE_WARMUP_SAMPLES = 6;
@@ -49,60 +64,95 @@ export function warmedUp(samplesMs: readonly number[]): boolean {
   return last <= before * 1.05;
 }
 
+interface ConditionState {
+  images: readonly Buffer[];
+  timings: SampleTiming[];
+  totals: number[];
+  measuredS: number;
+  decision: StopDecision;
+}
+
 /**
- * Closed loop, one sample at a time, rotating over `images` (distinct encoded images of one
- * condition, so no single decoded buffer stays hot in a cache). Warm-up first, one pass over the
- * images, longer after a change of input shape: then the next few runs are slower (onnxruntime
- * re-plans its buffers; measured on ocr-det: 166-191 ms for 4 runs, then ~147 ms steady at
- * 1920x1080), a cost a serving unit pays once, not per request.
+ * Measures a block of conditions that share one model input shape (one resolution), interleaved:
+ * one sample of each unfinished condition per round, closed loop, each condition rotating over
+ * its own distinct images. Interleaving is the point: this machine's speed drifts by 5-25% over
+ * tens of seconds (a bare `session.run` loop on one tensor drifts as much; an integer loop does
+ * not, see docs/bench.md), so conditions measured one after another differed by the drift, not by
+ * their images, and the cost model fitted that drift as an effect of objects or file size.
+ * Interleaved, every condition of a block sees the same machine.
+ *
+ * The stop rule runs per condition on its own samples and its own measured time, so the suite's
+ * `min_time_s`/`max_time_s` keep meaning "per condition"; a stopped condition leaves the rotation.
+ *
+ * Warm-up first, longer after a change of input shape: then the next few runs are slower
+ * (onnxruntime re-plans its buffers; measured on ocr-det: 166-191 ms for 4 runs, then ~147 ms
+ * steady at 1920x1080), a cost a serving unit pays once, not per request.
  */
-export async function measureCondition(
+export async function measureBlock(
   adapter: ModelAdapter,
   session: InferenceSession,
-  images: readonly Buffer[],
+  block: readonly BlockCondition[],
   settings: MeasureSettings,
   hooks: MeasureHooks = {},
-): Promise<ConditionMeasurement | null> {
-  if (images.length === 0) throw new Error('measureCondition needs at least one image');
-  const first = await runSample(adapter, session, images[0]!);
+): Promise<BlockMeasurement> {
+  if (block.length === 0 || block.some((c) => c.images.length === 0)) throw new Error('measureBlock needs conditions with at least one image each');
+  const everyImage = block.flatMap((c) => c.images);
+  const first = await runSample(adapter, session, everyImage[0]!);
   const shapeChanged = first.timing.inputShape !== hooks.previousInputShape;
-  const warmup = Math.max(MIN_WARMUP_SAMPLES, images.length, shapeChanged ? SHAPE_CHANGE_WARMUP_SAMPLES : 0);
   const warmupMs: number[] = [first.timing.totalMs];
+  const warmup = Math.max(MIN_WARMUP_SAMPLES, shapeChanged ? SHAPE_CHANGE_WARMUP_SAMPLES : 0);
   for (let i = 1; i < warmup || (shapeChanged && !warmedUp(warmupMs)); i++) {
-    warmupMs.push((await runSample(adapter, session, images[i % images.length]!)).timing.totalMs);
+    warmupMs.push((await runSample(adapter, session, everyImage[i % everyImage.length]!)).timing.totalMs);
   }
-  const timings: SampleTiming[] = [];
-  const totals: number[] = [];
+
+  const states: ConditionState[] = block.map((c) => ({ images: c.images, timings: [], totals: [], measuredS: 0, decision: { stop: false } }));
   const start = performance.now();
-  let decision: ReturnType<typeof shouldStop> = { stop: false };
-  for (let i = 0; !decision.stop; i++) {
-    if (hooks.signal?.aborted) return null;
-    const { timing } = await runSample(adapter, session, images[i % images.length]!);
-    timings.push(timing);
-    totals.push(timing.totalMs);
-    const elapsedS = (performance.now() - start) / 1000;
-    hooks.onSample?.(totals.length, elapsedS);
-    decision = shouldStop(totals, elapsedS, settings);
+  let samples = 0;
+  let lastShape = first.timing.inputShape;
+  let aborted = false;
+  while (!aborted && states.some((s) => !s.decision.stop)) {
+    for (const s of states) {
+      if (s.decision.stop) continue;
+      if (hooks.signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      const { timing } = await runSample(adapter, session, s.images[s.totals.length % s.images.length]!);
+      s.timings.push(timing);
+      s.totals.push(timing.totalMs);
+      s.measuredS += timing.totalMs / 1000;
+      s.decision = shouldStop(s.totals, s.measuredS, settings);
+      lastShape = timing.inputShape;
+      samples++;
+      hooks.onSample?.(samples, (performance.now() - start) / 1000);
+    }
   }
-  const elapsedS = (performance.now() - start) / 1000;
-  const stats = computeStatistics(totals);
+  return {
+    conditions: states.map((s) => (s.decision.stop ? summarise(s, s.decision) : null)),
+    inputShape: lastShape,
+    samples,
+    wallS: (performance.now() - start) / 1000,
+  };
+}
+
+function summarise(s: ConditionState, decision: Extract<StopDecision, { stop: true }>): ConditionMeasurement {
+  const stats = computeStatistics(s.totals);
   const warnings: string[] = [];
   if (!decision.stable) warnings.push(`unstable: ${decision.reason}`);
   if (!stats.p99Reliable) warnings.push(`p99 from ${stats.n} samples (< ${MIN_SAMPLES_FOR_P99}) is the run's slowest sample, not a tail estimate`);
-  const detectedCounts = timings.map((t) => t.detected).filter((d): d is number => d !== null);
+  const detectedCounts = s.timings.map((t) => t.detected).filter((d): d is number => d !== null);
   return {
-    samples: totals.length,
+    samples: s.totals.length,
     stats,
     stagesMs: {
-      decode: mean(timings.map((t) => t.decodeMs)),
-      preprocess: mean(timings.map((t) => t.preprocessMs)),
-      infer: mean(timings.map((t) => t.inferMs)),
-      postprocess: mean(timings.map((t) => t.postprocessMs)),
+      decode: mean(s.timings.map((t) => t.decodeMs)),
+      preprocess: mean(s.timings.map((t) => t.preprocessMs)),
+      infer: mean(s.timings.map((t) => t.inferMs)),
+      postprocess: mean(s.timings.map((t) => t.postprocessMs)),
     },
     detected: detectedCounts.length ? mean(detectedCounts) : null,
     stable: decision.stable,
-    elapsedS,
+    measuredS: s.measuredS,
     warnings,
-    inputShape: timings.at(-1)!.inputShape,
   };
 }

@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { UserError } from '../errors.js';
-import type { ConditionSpec } from './conditions.js';
+import { measurementBlocks, type ConditionSpec } from './conditions.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';
-import { measureCondition } from './measure.js';
+import { measureBlock, type ConditionMeasurement } from './measure.js';
 import type { ModelAdapter } from './models/types.js';
 import { runSample } from './pipeline.js';
 import type { Progress } from './progress.js';
@@ -61,7 +61,7 @@ export function configureSharpForUnit(threads: number): void {
   sharp.cache(false);
 }
 
-function buildCondition(spec: ConditionSpec, images: ConditionImages, m: NonNullable<Awaited<ReturnType<typeof measureCondition>>>): BenchCondition {
+function buildCondition(spec: ConditionSpec, images: ConditionImages, m: ConditionMeasurement): BenchCondition {
   const warnings = [...m.warnings];
   if (images.bytes.length === 1 && spec.imagePath === undefined) warnings.push('only one distinct image: samples did not rotate');
   // Synthetic images have a known answer: say so when the detector's count is off (its post-processing cost follows what it finds).
@@ -133,6 +133,8 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
   // output that does not fit its declared format or an undecodable image fails the run here,
   // before a (partial) result file is written.
   const prepared: Array<{ model: BenchModel; session: InferenceSession | null; inputShape?: string }> = [];
+  // The images of each model's first condition, loaded for its first run and kept for its measurement.
+  const loaded = new Map<ConditionSpec, ConditionImages>();
   try {
     for (const { adapter, prev, missing } of todo) {
       const file = await deps.describeModelFile(adapter.modelPath);
@@ -166,6 +168,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
       for (const spec of missing) {
         progress?.condition(`${adapter.name} ${spec.id}: preparing images`, 0, 0);
         const images = await deps.imagesFor(spec);
+        loaded.set(spec, images);
         if (images.skipped) continue;
         // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
         const t1 = performance.now();
@@ -197,30 +200,47 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
       continue;
     }
     try {
-      for (const spec of missing) {
+      for (const block of measurementBlocks(missing)) {
         if (signal?.aborted) {
           interrupted = true;
           break;
         }
-        index++;
-        progress?.condition(`${adapter.name} ${spec.id}: preparing images`, index, total);
-        const images = await deps.imagesFor(spec);
-        if (images.skipped) {
-          model.warnings.push(`${spec.id} skipped: ${images.skipped}`);
-          progress?.note(`${adapter.name} ${spec.id} skipped: ${images.skipped}`);
-          continue;
+        const ready: Array<{ spec: ConditionSpec; images: ConditionImages }> = [];
+        for (const spec of block) {
+          progress?.condition(`${adapter.name} ${spec.id}: preparing images`, index + ready.length + 1, total);
+          const images = loaded.get(spec) ?? (await deps.imagesFor(spec));
+          loaded.delete(spec);
+          if (images.skipped) {
+            model.warnings.push(`${spec.id} skipped: ${images.skipped}`);
+            progress?.note(`${adapter.name} ${spec.id} skipped: ${images.skipped}`);
+            continue;
+          }
+          ready.push({ spec, images });
         }
-        progress?.condition(`${adapter.name} ${spec.id}`, index, total);
-        const m = await measureCondition(adapter, session, images.bytes, settings, { signal, previousInputShape: lastShape, onSample: (n, s) => progress?.sample(n, s) });
-        if (m === null) {
+        index += block.length;
+        if (ready.length === 0) continue;
+        const label = ready.length === 1 ? ready[0]!.spec.id : `${ready[0]!.spec.width}x${ready[0]!.spec.height}, ${ready.length} conditions interleaved`;
+        progress?.condition(`${adapter.name} ${label}`, index, total);
+        const measured = await measureBlock(
+          adapter,
+          session,
+          ready.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
+          settings,
+          { signal, previousInputShape: lastShape, onSample: (n, s) => progress?.sample(n, s) },
+        );
+        lastShape = measured.inputShape;
+        for (const [j, m] of measured.conditions.entries()) {
+          if (m === null) continue;
+          const { spec, images } = ready[j]!;
+          const condition = buildCondition(spec, images, m);
+          model.conditions.push(condition);
+          if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
+        }
+        model.costModel = costModelFor(model.conditions);
+        if (measured.conditions.includes(null)) {
           interrupted = true;
           break;
         }
-        lastShape = m.inputShape;
-        const condition = buildCondition(spec, images, m);
-        model.conditions.push(condition);
-        if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
-        model.costModel = costModelFor(model.conditions);
         await opts.checkpoint?.(result);
       }
     } finally {

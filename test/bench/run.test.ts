@@ -10,7 +10,7 @@ const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1280, height
 const plan: ModelPlan = { ref: { model: 'ocr-cls', baseDir: process.cwd() }, conditions: (task) => plannedConditions(task, lists, 'full') };
 
 describe('runBench (real model, real images)', () => {
-  it('measures every condition, checkpoints after each, and fits a cost model', async () => {
+  it('measures every condition, checkpoints after each resolution block, and fits a cost model', async () => {
     const checkpoints: number[] = [];
     const r = await runBench({ models: [plan], threads: 1, settings, deps: benchDeps, checkpoint: async (p) => void checkpoints.push(p.models[0]!.conditions.length) });
     expect(BenchResultSchema.parse(r)).toBeTruthy();
@@ -19,7 +19,8 @@ describe('runBench (real model, real images)', () => {
     expect(m.task).toBe('classification');
     // Classification ignores objects: 0 only, so 2 resolutions × 2 sizes.
     expect(m.conditions.map((c) => c.id)).toEqual(['640x480-0.05mb-0obj', '640x480-0.1mb-0obj', '1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']);
-    expect(checkpoints).toEqual([1, 2, 3, 4]);
+    // One block per resolution, its conditions interleaved: a checkpoint after each block.
+    expect(checkpoints).toEqual([2, 4]);
     for (const c of m.conditions) {
       expect(c.samples).toBeGreaterThanOrEqual(3);
       expect(c.tps).toBeCloseTo(1000 / c.latencyMs.mean, 9);
@@ -45,19 +46,19 @@ describe('runBench (real model, real images)', () => {
       signal: controller.signal,
       checkpoint: async (p) => {
         partial = structuredClone(p);
-        controller.abort(); // Ctrl-C right after the first condition
+        controller.abort(); // Ctrl-C right after the first block (640x480)
       },
     });
     expect(first.complete).toBe(false);
-    expect(first.models[0]!.conditions).toHaveLength(1);
+    expect(first.models[0]!.conditions.map((c) => c.id)).toEqual(['640x480-0.05mb-0obj', '640x480-0.1mb-0obj']);
     expect(partial!.complete).toBe(false);
 
-    const measured: string[] = [];
-    const resumed = await runBench({ models: [plan], threads: 1, settings, deps: benchDeps, previous: first, checkpoint: async (p) => void measured.push(p.models[0]!.conditions.at(-1)!.id) });
+    const measured: string[][] = [];
+    const resumed = await runBench({ models: [plan], threads: 1, settings, deps: benchDeps, previous: first, checkpoint: async (p) => void measured.push(p.models[0]!.conditions.slice(2).map((c) => c.id)) });
     expect(resumed.complete).toBe(true);
-    expect(measured).toEqual(['640x480-0.1mb-0obj', '1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']);
-    // The condition measured before the interruption is kept exactly as it was.
-    expect(resumed.models[0]!.conditions[0]).toEqual(first.models[0]!.conditions[0]);
+    expect(measured).toEqual([['1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']]);
+    // The conditions measured before the interruption are kept exactly as they were.
+    expect(resumed.models[0]!.conditions.slice(0, 2)).toEqual(first.models[0]!.conditions);
     expect(resumed.models[0]!.conditions).toHaveLength(4);
   });
 

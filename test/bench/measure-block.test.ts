@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { measurementBlocks, plannedConditions } from '../../src/bench/conditions.js';
+import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
+import { measureBlock } from '../../src/bench/measure.js';
+import { createSession, resolveModel } from '../../src/bench/models/index.js';
+import type { ModelAdapter } from '../../src/bench/models/types.js';
+
+describe('measurement blocks', () => {
+  const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1920, height: 1080 }], sizesMb: () => [0.1, 0.2, 0.5], objects: [0, 5, 20] };
+
+  it('groups conditions by resolution, in the suite order', () => {
+    const specs = plannedConditions('detection', lists, 'star');
+    const blocks = measurementBlocks(specs);
+    expect(blocks.map((b) => b.map((s) => s.id))).toEqual([
+      ['640x480-0.1mb-5obj', '640x480-0.2mb-5obj', '640x480-0.5mb-5obj', '640x480-0.2mb-0obj', '640x480-0.2mb-20obj'],
+      ['1920x1080-0.1mb-5obj', '1920x1080-0.2mb-5obj', '1920x1080-0.5mb-5obj', '1920x1080-0.2mb-0obj', '1920x1080-0.2mb-20obj'],
+    ]);
+  });
+
+  it('splits a large resolution group into blocks of at most the cap, and joins scattered ones', () => {
+    const specs = plannedConditions('detection', lists, 'full'); // 9 per resolution
+    expect(measurementBlocks(specs, 4).map((b) => b.length)).toEqual([4, 4, 1, 4, 4, 1]);
+    const scattered = [specs[0]!, specs[9]!, specs[1]!];
+    expect(measurementBlocks(scattered).map((b) => b.map((s) => s.width))).toEqual([[640, 640], [1920]]);
+  });
+});
+
+// Real ocr-cls on real generated images; the adapter is wrapped only to record which image each run decoded.
+async function recordingCls(): Promise<{ adapter: ModelAdapter; decoded: Buffer[] }> {
+  const real = await resolveModel('ocr-cls');
+  const decoded: Buffer[] = [];
+  return { adapter: { ...real, decode: (bytes, name) => (decoded.push(bytes), real.decode(bytes, name)) }, decoded };
+}
+
+async function images(sizeMb: number, variants: number): Promise<Buffer[]> {
+  const made = await Promise.all(Array.from({ length: variants }, (_, variant) => cachedSynthesizeImage({ width: 640, height: 480, targetSizeMb: sizeMb, objects: 0, kind: 'text', variant })));
+  return made.map((m) => (m as SynthImage).bytes);
+}
+
+describe('measureBlock (real model, real images)', () => {
+  it('interleaves the conditions of a block, each rotating over its own images, and stops each on its own samples', async () => {
+    const { adapter, decoded } = await recordingCls();
+    const session = await createSession(adapter, 1);
+    try {
+      const a = await images(0.05, 2);
+      const b = await images(0.2, 3);
+      const settings = { minSamples: 6, minTimeS: 0, maxTimeS: 60, targetRsePct: 100 };
+      const m = await measureBlock(adapter, session, [{ id: 'a', images: a }, { id: 'b', images: b }], settings, { previousInputShape: '1x3x48x192' });
+      const measured = decoded.slice(decoded.length - 12);
+      const label = (buf: Buffer) => (a.includes(buf) ? `a${a.indexOf(buf)}` : `b${b.indexOf(buf)}`);
+      expect(measured.map(label)).toEqual(['a0', 'b0', 'a1', 'b1', 'a0', 'b2', 'a1', 'b0', 'a0', 'b1', 'a1', 'b2']);
+      expect(m.conditions.map((c) => c?.samples)).toEqual([6, 6]);
+      expect(m.samples).toBe(12);
+      for (const c of m.conditions) {
+        expect(c!.stable).toBe(true);
+        expect(c!.measuredS).toBeCloseTo((c!.stats.mean * c!.samples) / 1000, 9);
+      }
+      expect(m.wallS).toBeGreaterThanOrEqual(m.conditions.reduce((s, c) => s + c!.measuredS, 0));
+      expect(m.inputShape).toBe('1x3x48x192');
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('abandons the unfinished conditions when aborted and keeps the finished ones', async () => {
+    const { adapter } = await recordingCls();
+    const session = await createSession(adapter, 1);
+    try {
+      const controller = new AbortController();
+      // Each condition stops at its 3rd sample. Samples run a,b,a,b,a: after the 5th, 'a' is done
+      // and 'b' has 2: Ctrl-C there keeps 'a' and abandons 'b'.
+      const settings = { minSamples: 3, minTimeS: 0, maxTimeS: 600, targetRsePct: 100 };
+      const m = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }, { id: 'b', images: await images(0.2, 2) }], settings, {
+        signal: controller.signal,
+        onSample: (count) => {
+          if (count === 5) controller.abort();
+        },
+      });
+      expect(m.samples).toBe(5);
+      expect(m.conditions[0]?.samples).toBe(3);
+      expect(m.conditions[1]).toBeNull();
+    } finally {
+      await session.release();
+    }
+  });
+});
