@@ -1,8 +1,14 @@
-// Writes schema/workload.schema.json from the zod schema (the one source of truth), atomically.
-import { writeFileSync, renameSync } from 'node:fs';
+// Writes schema/*.schema.json from the zod schemas (the one source of truth), atomically.
+import { renameSync, writeFileSync } from 'node:fs';
+import { suiteJsonSchema } from '../dist/bench/suite.js';
 import { workloadJsonSchema } from '../dist/workload/schema.js';
 
-const path = new URL('../schema/workload.schema.json', import.meta.url);
-const tmp = new URL('../schema/.workload.schema.json.tmp', import.meta.url);
-writeFileSync(tmp, JSON.stringify(workloadJsonSchema(), null, 2) + '\n');
-renameSync(tmp, path);
+for (const [name, schema] of [
+  ['workload', workloadJsonSchema()],
+  ['bench-suite', suiteJsonSchema()],
+]) {
+  const path = new URL(`../schema/${name}.schema.json`, import.meta.url);
+  const tmp = new URL(`../schema/.${name}.schema.json.tmp`, import.meta.url);
+  writeFileSync(tmp, JSON.stringify(schema, null, 2) + '\n');
+  renameSync(tmp, path);
+}

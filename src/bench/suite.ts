@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { readUserFile } from '../io/files.js';
 import { loadYamlWithSchema } from '../yaml/load.js';
-import { ModelRefSchema } from './models/spec.js';
+import { ModelRefSchema, ModelSpecSchema } from './models/spec.js';
 
 /**
  * A bench suite file (YAML): which models, under which conditions, measured how precisely.
@@ -95,4 +95,19 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
   const text = await readUserFile(file, 'bench suite file');
   if (text.trim() === '') throw UserError.at(file, 'file is empty', 1, 1);
   return parseSuite(text, file);
+}
+
+/** JSON Schema for editors (yaml-language-server), derived from the zod schema like the workload's. */
+export function suiteJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(SuiteSchema, { io: 'input', unrepresentable: 'any' });
+  const models = schema.properties?.['models'] as { items: unknown };
+  // ModelRefSchema takes any object and checks it in a transform (so errors point at their own
+  // key), which JSON Schema cannot see: editors get the model spec's own schema instead.
+  const { $schema: _, ...spec } = z.toJSONSchema(ModelSpecSchema, { io: 'input', unrepresentable: 'any' });
+  models.items = { anyOf: [{ type: 'string', minLength: 1, description: 'A built-in model: ocr-det or ocr-cls.' }, spec] };
+  return {
+    ...schema,
+    $id: 'https://capacity-plan.dev/schema/bench-suite-v1.json',
+    title: 'capacity-plan bench suite (version 1)',
+  };
 }
