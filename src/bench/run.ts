@@ -47,7 +47,7 @@ export interface RunOptions {
   previous?: BenchResult;
   signal?: AbortSignal;
   progress?: Progress;
-  /** Called with the result so far after every condition, so an interrupted run loses at most one condition. */
+  /** Called with the result so far after every block (see measurementBlocks), so a crash loses at most one block. */
   checkpoint?: (partial: BenchResult) => Promise<void>;
 }
 
@@ -75,7 +75,9 @@ function buildCondition(spec: ConditionSpec, images: ConditionImages, m: Conditi
     format: images.format,
     sizeMb: images.sizeMb,
     targetSizeMb: spec.targetSizeMb,
-    objects: spec.objects,
+    // Nothing is drawn on a user's own image: its objects are what the detector found, so the
+    // cost model still sees how object count drives post-processing.
+    objects: spec.imagePath !== undefined && m.detected !== null ? Math.round(m.detected) : spec.objects,
     detected: m.detected,
     samples: m.samples,
     tps: 1000 / m.stats.mean,

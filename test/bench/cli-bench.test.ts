@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
 
@@ -142,6 +143,23 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
       ['b.png', 1024, 256, 'png', null],
     ]);
     expect(m.conditions[0]!.sizeMb).toBeCloseTo(readFileSync(join(dir, 'photos', 'a.jpg')).length / 1e6, 9);
+  });
+
+  it('images_dir with a detector: an image\'s objects are the text lines the detector found there', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'photos'));
+    for (const [name, lines] of [['none.jpg', 0], ['five.jpg', 5]] as const) {
+      const img = await cachedSynthesizeImage({ width: 960, height: 544, targetSizeMb: null, objects: lines, kind: 'text', variant: 0 });
+      writeFileSync(join(dir, 'photos', name), (img as SynthImage).bytes);
+    }
+    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodels: [ocr-det]\nconditions: { images_dir: photos }\nmeasure: { min_samples: 2, min_time_s: 0.05, max_time_s: 0.3 }\n');
+    const r = runCli(['bench', 's.yaml', '--out', 'r.json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const m = (await readBenchResult(join(dir, 'r.json'))).models[0]!;
+    expect(m.conditions.map((c) => [c.id, c.objects, c.detected])).toEqual([
+      ['five.jpg', 5, 5],
+      ['none.jpg', 0, 0],
+    ]);
   });
 
   it('demo: bench --quick on both built-ins, then plans every example workload from that result', () => {
