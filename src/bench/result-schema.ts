@@ -55,6 +55,18 @@ export const CostModelSchema = z.object({
   }),
 });
 
+/** The model's first condition measured again after its last (see recheck.ts): drift of the machine during the run. */
+export const RecheckSchema = z.object({
+  conditionId: z.string(),
+  tps: z.number().positive(),
+  samples: z.number().int().positive(),
+  rsePct: z.number().nonnegative(),
+  /** TPS again vs the first measurement, %. */
+  changePct: z.number(),
+  /** More than RECHECK_Z combined standard errors apart: the machine changed, not the sample. */
+  significant: z.boolean(),
+});
+
 export const BenchModelSchema = z.object({
   name: z.string(),
   task: z.enum(['classification', 'detection']),
@@ -67,6 +79,8 @@ export const BenchModelSchema = z.object({
   firstRunMs: ms,
   costModel: CostModelSchema.nullable(),
   conditions: z.array(BenchConditionSchema),
+  /** Absent for runs that measured one block or were interrupted. */
+  recheck: RecheckSchema.optional(),
   warnings: z.array(z.string()).default([]),
 });
 
@@ -103,3 +117,4 @@ export type BenchModel = z.infer<typeof BenchModelSchema>;
 export type BenchCondition = z.infer<typeof BenchConditionSchema>;
 export type CostModel = z.infer<typeof CostModelSchema>;
 export type Scaling = z.infer<typeof ScalingSchema>;
+export type Recheck = z.infer<typeof RecheckSchema>;

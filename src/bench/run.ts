@@ -6,6 +6,7 @@ import { measurementBlocks, type ConditionSpec } from './conditions.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';
 import { measureBlock, type ConditionMeasurement } from './measure.js';
+import { recheckOf } from './recheck.js';
 import type { ModelAdapter } from './models/types.js';
 import { runSample } from './pipeline.js';
 import type { Progress } from './progress.js';
@@ -201,8 +202,10 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
       model.costModel = costModelFor(model.conditions);
       continue;
     }
+    const blocks = measurementBlocks(missing);
+    let measuredBlocks = 0;
     try {
-      for (const block of measurementBlocks(missing)) {
+      for (const block of blocks) {
         if (signal?.aborted) {
           interrupted = true;
           break;
@@ -243,7 +246,26 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
           interrupted = true;
           break;
         }
+        measuredBlocks++;
         await opts.checkpoint?.(result);
+      }
+      // Drift check: the first condition once more, now that the others are done (see recheck.ts).
+      const firstId = blocks[0]?.[0]?.id;
+      const before = model.conditions.find((c) => c.id === firstId);
+      if (!interrupted && !signal?.aborted && measuredBlocks >= 2 && before) {
+        const spec = blocks[0]![0]!;
+        progress?.condition(`${adapter.name} ${spec.id}: measuring again (drift check)`, index, total);
+        const images = await deps.imagesFor(spec);
+        const again = await measureBlock(adapter, session, [{ id: spec.id, images: images.bytes }], settings, { signal, previousInputShape: lastShape, onSample: (n, s) => progress?.sample(n, s) });
+        if (again.conditions[0]) {
+          const { recheck, warning } = recheckOf(before, again.conditions[0]);
+          model.recheck = recheck;
+          if (warning) {
+            model.warnings.push(warning);
+            progress?.note(`warning: ${adapter.name}: ${warning}`);
+          }
+          await opts.checkpoint?.(result);
+        }
       }
     } finally {
       await session.release();

@@ -19,8 +19,8 @@ describe('runBench (real model, real images)', () => {
     expect(m.task).toBe('classification');
     // Classification ignores objects: 0 only, so 2 resolutions × 2 sizes.
     expect(m.conditions.map((c) => c.id)).toEqual(['640x480-0.05mb-0obj', '640x480-0.1mb-0obj', '1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']);
-    // One block per resolution, its conditions interleaved: a checkpoint after each block.
-    expect(checkpoints).toEqual([2, 4]);
+    // One block per resolution, its conditions interleaved: a checkpoint after each block, and one after the drift check.
+    expect(checkpoints).toEqual([2, 4, 4]);
     for (const c of m.conditions) {
       expect(c.samples).toBeGreaterThanOrEqual(3);
       expect(c.tps).toBeCloseTo(1000 / c.latencyMs.mean, 9);
@@ -33,6 +33,10 @@ describe('runBench (real model, real images)', () => {
     expect(m.firstRunMs).toBeGreaterThan(0);
     expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.costModel?.dropped).toContain('objects');
+    // Two blocks: the first condition is measured once more at the end, as a drift check.
+    expect(m.recheck).toMatchObject({ conditionId: '640x480-0.05mb-0obj', significant: expect.any(Boolean) });
+    expect(m.recheck!.samples).toBeGreaterThanOrEqual(3);
+    expect(m.recheck!.changePct).toBeCloseTo(100 * (m.recheck!.tps / m.conditions[0]!.tps - 1), 9);
   });
 
   it('stops when aborted and keeps only whole conditions; resume measures only the missing ones', async () => {

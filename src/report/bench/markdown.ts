@@ -1,7 +1,7 @@
 import { markdownTable } from 'markdown-table';
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
-import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, scalingLine } from './rows.js';
+import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine } from './rows.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -11,6 +11,8 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
     out.push(`### ${cell(modelHeading(m))}`, '');
     out.push(markdownTable([CONDITION_HEAD, ...m.conditions.map((c) => conditionRow(c).map(cell))], { align: ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)] }), '');
     out.push(cell(costModelLine(m)), '');
+    const recheck = recheckLine(m);
+    if (recheck) out.push(cell(recheck), '');
     for (const w of modelWarnings(m)) out.push(`> ⚠️ ${cell(w)}`, '');
   }
   for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');

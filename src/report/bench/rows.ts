@@ -40,6 +40,14 @@ export function costModelLine(m: BenchModel): string {
   );
 }
 
+/** The drift check, when the run made one: the first condition again at the end. */
+export function recheckLine(m: BenchModel): string | null {
+  const r = m.recheck;
+  if (!r) return null;
+  const sign = r.changePct > 0 ? '+' : '';
+  return `drift check: ${r.conditionId} measured again at the end: ${f(r.tps, 2)} TPS, ${sign}${f(r.changePct)}% (${r.significant ? 'the machine drifted' : 'within noise'})`;
+}
+
 export function hostLine(r: BenchResult): string {
   const h = r.host;
   return `${h.cpuModel}, ${h.cores} cores, ${h.os}, Node ${h.node}, onnxruntime ${h.onnxruntime} (${h.executionProvider}); unit = 1 session × ${r.unit.threads} thread(s)${r.complete ? '' : '; INCOMPLETE (interrupted)'}`;

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
-import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, scalingLine } from './rows.js';
+import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine } from './rows.js';
 
 export const benchTable: Formatter<BenchResult> = (r, { color: c }) => {
   const out: string[] = [c.dim(hostLine(r)), ''];
@@ -15,6 +15,8 @@ export const benchTable: Formatter<BenchResult> = (r, { color: c }) => {
       t.push(cond.stable ? row : row.map((x) => c.yellow(x)));
     }
     out.push(t.toString(), costModelLine(m));
+    const recheck = recheckLine(m);
+    if (recheck) out.push(recheck);
     for (const w of modelWarnings(m)) out.push(c.yellow(`warning: ${w}`));
     out.push('');
   }
