@@ -1,5 +1,6 @@
 import type { PriceQuote } from '../workload/prices.js';
 import type { Workload } from '../workload/schema.js';
+import { resolveWorkloadTraffic, type ResolvedWorkload } from '../workload/traffic.js';
 import { roundTo, roundUsd } from './money.js';
 import { computePlan, type Warning } from './plan.js';
 import { searchMinMax } from './search.js';
@@ -62,6 +63,7 @@ export interface SimulationResult extends MonthFigures {
 }
 
 export interface SimulationInputs {
+  /** Peak and baseline are resolved against `series` here (a no-op when the caller already did). */
   workload: Workload;
   tpsSource: TpsSource;
   price: PriceQuote;
@@ -73,13 +75,6 @@ export interface SimulationInputs {
   zoneOutage?: { startMinute: number; durationMinutes: number };
   unitFailureMinute?: number;
   warnings?: Warning[];
-}
-
-/** Fills peak_tps and baseline_tps from the series when the workload left them to a trace. */
-export function withSeriesTraffic(w: Workload, series: DemandSeries): Workload {
-  if (w.traffic.peak_from !== 'trace') return w;
-  const peak = peakTpsOf(series.demandTps);
-  return { ...w, traffic: { ...w.traffic, peak_tps: peak, baseline_tps: w.traffic.baseline_tps ?? lowestTpsOf(series.demandTps) } };
 }
 
 /** What every simulation of one workload shares: per-unit TPS, cap, timing, schedule. */
@@ -119,7 +114,7 @@ function describeWindow(w: ScheduleWindow) {
 
 /** The simulate command's whole result: pure, from a validated workload and a demand series. */
 export function simulateWorkload(i: SimulationInputs): SimulationResult {
-  const w = withSeriesTraffic(i.workload, i.series);
+  const w = resolveWorkloadTraffic(i.workload, i.series);
   const usd = i.price.pricePerUnitHourUsd;
   const warnings: Warning[] = [...(i.warnings ?? [])];
   const setup = simulationSetup(w, i.tpsSource, i.series);
@@ -255,8 +250,7 @@ export interface TimeSearch {
   monthlySavingUsd: number;
 }
 
-export function searchForPlan(w0: Workload, tpsSource: TpsSource, price: PriceQuote, series: DemandSeries, trafficSource: string, staticMin: number, staticMax: number): TimeSearch {
-  const w = withSeriesTraffic(w0, series);
+export function searchForPlan(w: ResolvedWorkload, tpsSource: TpsSource, price: PriceQuote, series: DemandSeries, trafficSource: string, staticMin: number, staticMax: number): TimeSearch {
   const setup = simulationSetup(w, tpsSource, series);
   const base = { ...setup.base, ...(setup.mask ? { schedule: setup.mask, restartMinutes: RESTART_MINUTES } : {}) };
   const found = searchMinMax({ base, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });

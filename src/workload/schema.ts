@@ -66,18 +66,6 @@ export const TrafficSchema = z
     if (t.baseline_tps !== undefined && peak !== undefined && t.baseline_tps > peak) {
       ctx.addIssue({ code: 'custom', path: ['baseline_tps'], message: `baseline_tps (${t.baseline_tps}) is above peak_tps (${peak})` });
     }
-  })
-  // peak_tps stays a number for the static planner: a profile fills it here; a trace is read by
-  // the commands (resolveTraceTraffic), which fill it before planning. `peak_from` says which.
-  .transform((t) => {
-    const peakFrom: 'peak_tps' | 'profile' | 'trace' = t.peak_tps !== undefined ? 'peak_tps' : t.profile ? 'profile' : 'trace';
-    const fromProfile = peakFrom === 'profile' && t.profile !== undefined;
-    return {
-      ...t,
-      peak_tps: t.peak_tps ?? (fromProfile ? Math.max(...t.profile!) : Number.NaN),
-      baseline_tps: t.baseline_tps ?? (fromProfile ? Math.min(...t.profile!) : undefined),
-      peak_from: peakFrom,
-    };
   });
 
 export const ScheduleSchema = z.strictObject({
