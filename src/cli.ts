@@ -17,7 +17,7 @@ const formatOption = (choices: string[], dflt = 'table') =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
 /** Commander wiring only: flags → a command function. Heavy modules load lazily so `plan` starts fast. */
-export function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
   program
     .name('capacity-plan')

@@ -15,13 +15,13 @@ export type Level = Budget['level'];
 /** Which monthly cost a workload's cost rules compare. */
 export type Basis = Budget['basis'];
 /** `skip`: the rule could not be checked (e.g. an increase rule with no baseline figure); never fails the gate. */
-export type RuleStatus = 'pass' | 'warn' | 'fail' | 'skip';
+type RuleStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Verdict = 'pass' | 'warn' | 'fail';
 /** How a workload compares with the baseline; null when there is no baseline. */
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged';
 
 /** Where a rule was written: a budget key in a workload file, or a command-line flag (applies to the total). */
-export type RuleSource = { file: string; key: string; line: number; col: number } | { flag: string };
+type RuleSource = { file: string; key: string; line: number; col: number } | { flag: string };
 
 export interface RuleSpec {
   id: RuleId;

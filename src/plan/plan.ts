@@ -51,7 +51,7 @@ export interface Plan {
   warnings: Warning[];
 }
 
-export interface PlanInputs {
+interface PlanInputs {
   /** Peak and baseline decided by resolveTraffic. */
   workload: ResolvedWorkload;
   tpsSource: TpsSource;

@@ -10,10 +10,10 @@ import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type
 import { comparePairs, type PairFigures } from './time-search.js';
 import type { TpsSource } from './tps.js';
 
-export const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
+const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
 const CHART_BUCKET_MINUTES = 15;
 
-export interface StrategyResult extends MonthFigures {
+interface StrategyResult extends MonthFigures {
   name: StrategyName;
   title: string;
   minInferenceUnits: number;
@@ -48,7 +48,7 @@ export interface SimulationResult extends MonthFigures {
   warnings: Warning[];
 }
 
-export interface SimulationInputs {
+interface SimulationInputs {
   /** Peak and baseline are resolved against `series` here (a no-op when the caller already did). */
   workload: Workload;
   tpsSource: TpsSource;

@@ -68,7 +68,7 @@ export function scheduleMask(series: DemandSeries, w: ScheduleWindow): Uint8Arra
   return mask;
 }
 
-export interface StrategyRun {
+interface StrategyRun {
   name: StrategyName;
   minUnits: number;
   maxUnits: number;

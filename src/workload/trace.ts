@@ -8,7 +8,7 @@ import { readUserFile } from '../io/files.js';
  * increasing, whole minutes apart. Each row's rate holds until the next row; the last row holds
  * for the trace's shortest step (one minute for a single row). At most 366 days.
  */
-export interface Trace {
+interface Trace {
   file: string;
   /** Mean requests per second in each minute from the first timestamp. */
   demandTps: Float64Array;
@@ -17,7 +17,7 @@ export interface Trace {
   unit: 'rps' | 'rpm';
 }
 
-export const TRACE_MAX_MINUTES = 366 * 24 * 60;
+const TRACE_MAX_MINUTES = 366 * 24 * 60;
 const TIME_COLUMNS = ['timestamp', 'time', 'ts', 'datetime'];
 const RPS_COLUMNS = ['rps', 'requests_per_second', 'tps'];
 const RPM_COLUMNS = ['rpm', 'requests_per_minute'];

@@ -6,11 +6,11 @@ import type { Workload } from './schema.js';
 import { readTrace } from './trace.js';
 
 /** Traffic with peak and baseline decided: what the planner and the simulator read. */
-export type ResolvedTraffic = Workload['traffic'] & { peak_tps: number; baseline_tps: number };
+type ResolvedTraffic = Workload['traffic'] & { peak_tps: number; baseline_tps: number };
 export type ResolvedWorkload = Omit<Workload, 'traffic'> & { traffic: ResolvedTraffic };
 
 /** Traffic minute by minute, from traffic.profile or traffic.trace, and how a report names it. */
-export interface TrafficOverTime {
+interface TrafficOverTime {
   series: DemandSeries;
   source: string;
 }

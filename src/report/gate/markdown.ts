@@ -5,7 +5,7 @@ import { gateRows } from './rows.js';
 import { allRules, ruleName, ruleWhere, verdictText } from './text.js';
 
 /** Hidden marker a CI job can search for to update its earlier comment instead of adding one. */
-export const GATE_COMMENT_MARKER = '<!-- capacity-plan-gate -->';
+const GATE_COMMENT_MARKER = '<!-- capacity-plan-gate -->';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 const ICON: Record<Verdict | RuleResult['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖' };

@@ -1,12 +1,12 @@
 import type { GateResult, GateTotal, GateWorkload, Verdict } from '../../gate/result.js';
 import { costCell, diffCell, unitsCell, workloadLabel } from './text.js';
 
-export interface GateColumn {
+interface GateColumn {
   head: string;
   align: 'l' | 'r' | 'c';
 }
 
-export interface GateRow {
+interface GateRow {
   total: boolean;
   /** Text of every column but the last (rules); the first is the workload, or 'total'. */
   cells: string[];
