@@ -17,7 +17,7 @@ const formatOption = (choices: string[], dflt = 'table') =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
 /** Commander wiring only: flags → a command function. Heavy modules load lazily so `plan` starts fast. */
-export function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
   program
     .name('capacity-plan')
@@ -25,6 +25,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .version(version)
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError(false)
+    // Usage errors read like every other error: one line after 'capacity-plan: ', not commander's
+    // 'error: ' with a '(Did you mean …?)' line under it. Exit codes stay with main() (exitOverride).
+    // Set before the subcommands are added: they copy this configuration when created.
+    .configureOutput({ outputError: (str, write) => write(`capacity-plan: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) })
     .exitOverride();
 
   program

@@ -1,5 +1,5 @@
 /** Where in a user's file a problem is. Line and column are 1-based. */
-export interface SourceLocation {
+interface SourceLocation {
   file: string;
   line?: number;
   col?: number;

@@ -4,8 +4,9 @@ import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
 import type { PlanReport } from '../report/plan/model.js';
 import { planTable } from '../report/plan/table.js';
-import type { TimeSearch } from '../plan/simulate-result.js';
-import { loadWorkload, type LoadedWorkload } from '../workload/load.js';
+import type { TimeSearch } from '../plan/time-search.js';
+import { loadWorkload } from '../workload/load.js';
+import { resolveTraffic, type LoadedResolvedWorkload } from '../workload/traffic.js';
 import { colorForOutput, emit } from './output.js';
 
 export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown };
@@ -23,27 +24,24 @@ export async function planFiles(files: string[]): Promise<PlanWithSearch[]> {
 }
 
 /** planFiles, keeping each loaded workload (its budget and located YAML doc) next to its plan; for `gate`. */
-export async function planLoadedFiles(files: string[]): Promise<Array<{ plan: PlanWithSearch; loaded: LoadedWorkload }>> {
-  const out: Array<{ plan: PlanWithSearch; loaded: LoadedWorkload }> = [];
+export async function planLoadedFiles(files: string[]): Promise<Array<{ plan: PlanWithSearch; loaded: LoadedResolvedWorkload }>> {
+  const out: Array<{ plan: PlanWithSearch; loaded: LoadedResolvedWorkload }> = [];
   // Read every file at once so the waits overlap; report the first problem in command-line order.
-  const settled = await Promise.allSettled(files.map((file) => loadWorkload(file)));
+  const settled = await Promise.allSettled(files.map(async (file) => resolveTraffic(await loadWorkload(file))));
   for (const [i, file] of files.entries()) {
     const s = settled[i]!;
     if (s.status === 'rejected') throw s.reason;
     const w = s.value;
-    const { traffic } = w.workload;
-    if (!traffic.profile && !traffic.trace) {
-      out.push({ plan: computePlan({ workload: w.workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings }), loaded: w });
+    const plan = computePlan({ workload: w.workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings });
+    if (!w.overTime) {
+      out.push({ plan, loaded: w });
       continue;
     }
-    // With traffic over time, peak/baseline may come from it, and the Min/Max search runs on it.
-    // Loaded only here, so a plain workload's start-up never pays for the simulator.
-    const [{ loadDemandSeries }, { searchForPlan, withSeriesTraffic }] = await Promise.all([import('../workload/trace.js'), import('../plan/simulate-result.js')]);
-    const series = (await loadDemandSeries(w))!;
-    const workload = withSeriesTraffic(w.workload, series.series);
-    const plan = computePlan({ workload, tpsSource: w.tpsSource, price: w.price, file, warnings: w.warnings });
-    const timeSearch = searchForPlan(workload, w.tpsSource, w.price, series.series, series.source, plan.minInferenceUnits, plan.maxInferenceUnits);
-    out.push({ plan: { ...plan, timeSearch }, loaded: { ...w, workload } });
+    // With traffic over time the Min/Max search runs on it. Loaded only here, so a plain
+    // workload's start-up never pays for the simulator.
+    const { searchForPlan } = await import('../plan/time-search.js');
+    const timeSearch = searchForPlan(w.workload, w.tpsSource, w.price, w.overTime.series, w.overTime.source, plan.minInferenceUnits, plan.maxInferenceUnits);
+    out.push({ plan: { ...plan, timeSearch }, loaded: w });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/load.js';
-import { loadDemandSeries } from '../workload/trace.js';
+import { resolveTraffic } from '../workload/traffic.js';
 import { colorForOutput, emit } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown };
@@ -31,13 +31,12 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
   const minUnits = unitsFlag(opts.min, '--min');
   const maxUnits = unitsFlag(opts.max, '--max');
   if (minUnits !== undefined && maxUnits !== undefined && minUnits > maxUnits) throw new UserError(`--min ${minUnits} is above --max ${maxUnits}`);
-  const loaded = await loadWorkload(file);
-  const found = await loadDemandSeries(loaded);
-  if (!found) {
+  const loaded = await resolveTraffic(await loadWorkload(file));
+  if (!loaded.overTime) {
     const at = loaded.doc.locate(['traffic']);
     throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values) or traffic.trace (a CSV file)', at.line, at.col);
   }
-  const { series, source } = found;
+  const { series, source } = loaded.overTime;
   const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
   const unitFailureMinute = opts.unitFailure !== undefined ? parseStart(opts.unitFailure, series, '--unit-failure') : undefined;
   const result = simulateWorkload({

@@ -1,12 +1,14 @@
 import { formatProblem, UserError, type Problem } from '../errors.js';
 import { loadWorkload } from '../workload/load.js';
+import { resolveTraffic } from '../workload/traffic.js';
 
 /** Checks every file and prints every problem, one per line; exit 2 if any. */
 export async function validateCommand(files: string[]): Promise<number> {
   const problems: Problem[] = [];
   for (const file of files) {
     try {
-      const w = await loadWorkload(file);
+      // Traffic too: a trace file is read and checked as plan would.
+      const w = await resolveTraffic(await loadWorkload(file));
       for (const warning of w.warnings) process.stderr.write(`${file}: warning [${warning.code}]: ${warning.message}\n`);
       process.stdout.write(`${file}: ok\n`);
     } catch (err) {

@@ -11,7 +11,7 @@ import { parseYamlLocated, zodProblems } from '../yaml/load.js';
 const usd = z.number().nonnegative();
 const units = z.number().int().nonnegative();
 
-export const BaselinePlanSchema = z.looseObject({
+const BaselinePlanSchema = z.looseObject({
   name: z.string().min(1),
   file: z.string().optional(),
   minInferenceUnits: units,

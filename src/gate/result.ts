@@ -3,20 +3,25 @@
  * is rendered from this one result; the JSON view is this object as it stands.
  */
 
+import type { z } from 'zod';
+import type { BudgetSchema } from '../workload/schema.js';
+
 export const GATE_SCHEMA_ID = 'capacity-plan/gate@1';
 
-export type RuleId = 'monthly_usd' | 'max_increase_usd' | 'max_increase_pct' | 'max_units' | 'min_units';
-export type Level = 'warn' | 'error';
+type Budget = z.infer<typeof BudgetSchema>;
+/** The budget keys that are rules (every key but basis and level), from the workload schema. */
+export type RuleId = Exclude<keyof Budget, 'basis' | 'level'>;
+export type Level = Budget['level'];
 /** Which monthly cost a workload's cost rules compare. */
-export type Basis = 'max' | 'expected' | 'min';
+export type Basis = Budget['basis'];
 /** `skip`: the rule could not be checked (e.g. an increase rule with no baseline figure); never fails the gate. */
-export type RuleStatus = 'pass' | 'warn' | 'fail' | 'skip';
+type RuleStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Verdict = 'pass' | 'warn' | 'fail';
 /** How a workload compares with the baseline; null when there is no baseline. */
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged';
 
 /** Where a rule was written: a budget key in a workload file, or a command-line flag (applies to the total). */
-export type RuleSource = { file: string; key: string; line: number; col: number } | { flag: string };
+type RuleSource = { file: string; key: string; line: number; col: number } | { flag: string };
 
 export interface RuleSpec {
   id: RuleId;

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import type { LocatedDocument } from '../yaml/load.js';
-import type { BudgetSchema } from '../workload/schema.js';
+import { BudgetSchema } from '../workload/schema.js';
 import type { Basis, Level, RuleId, RuleSpec } from './result.js';
 
 type Budget = z.infer<typeof BudgetSchema>;
 
-/** Budget keys that are rules, in the order reports list them. */
-export const BUDGET_RULE_IDS = ['monthly_usd', 'max_increase_usd', 'max_increase_pct', 'max_units', 'min_units'] as const satisfies readonly RuleId[];
+/** Budget keys that are rules, in the schema's order (the order reports list them). */
+const BUDGET_RULE_IDS = Object.keys(BudgetSchema.shape).filter((k): k is RuleId => k !== 'basis' && k !== 'level');
 
 export interface WorkloadBudget {
   basis: Basis;

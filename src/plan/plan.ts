@@ -1,4 +1,5 @@
 import type { Workload } from '../workload/schema.js';
+import type { ResolvedWorkload } from '../workload/traffic.js';
 import type { PriceQuote } from '../workload/prices.js';
 import { scheduledHoursPerMonth } from './hours.js';
 import { roundTo, roundUsd } from './money.js';
@@ -50,8 +51,9 @@ export interface Plan {
   warnings: Warning[];
 }
 
-export interface PlanInputs {
-  workload: Workload;
+interface PlanInputs {
+  /** Peak and baseline decided by resolveTraffic. */
+  workload: ResolvedWorkload;
   tpsSource: TpsSource;
   price: PriceQuote;
   file?: string;
@@ -67,7 +69,7 @@ export function computePlan({ workload: w, tpsSource, price, file, warnings: giv
   const classes = w.images.map((img, i) => classTps(tpsSource, img, i));
   const calibration = w.model.calibration;
   const tpsPerUnit = mixTpsPerUnit(classes, calibration);
-  const baselineTps = w.traffic.baseline_tps ?? w.traffic.peak_tps;
+  const baselineTps = w.traffic.baseline_tps;
   const peakTps = w.traffic.peak_tps;
   const av = w.availability;
   const u = computeUnits({

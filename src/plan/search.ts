@@ -2,7 +2,7 @@ import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimT
 import { peakTpsOf } from './simulate-series.js';
 import { ceilTolerant } from './units.js';
 
-export interface SearchInput {
+interface SearchInput {
   base: Omit<SimParams, 'minUnits' | 'maxUnits' | 'recordInService' | 'recordBilled'>;
   /** Lowest Min allowed: the availability-zone floor. */
   floorUnits: number;
@@ -12,7 +12,7 @@ export interface SearchInput {
   fixedFleet?: boolean;
 }
 
-export interface SearchResult {
+interface SearchResult {
   minUnits: number;
   maxUnits: number;
   totals: SimTotals;

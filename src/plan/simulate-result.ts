@@ -1,36 +1,23 @@
 import type { PriceQuote } from '../workload/prices.js';
 import type { Workload } from '../workload/schema.js';
-import { roundTo, roundUsd } from './money.js';
+import { resolveWorkloadTraffic } from '../workload/traffic.js';
+import { roundTo } from './money.js';
 import { computePlan, type Warning } from './plan.js';
-import { searchMinMax } from './search.js';
-import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './simulate.js';
+import type { SimParams } from './simulate.js';
+import { monthFigures, simulationSetup, type MonthFigures } from './simulate-setup.js';
 import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS, type DemandSeries } from './simulate-series.js';
-import { pickScheduleWindow, RESTART_MINUTES, runStrategies, scheduleMask, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
-import { classTps, mixTpsPerUnit, type TpsSource } from './tps.js';
+import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
+import { comparePairs, type PairFigures } from './time-search.js';
+import type { TpsSource } from './tps.js';
 
-export const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
+const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
 const CHART_BUCKET_MINUTES = 15;
 
-export interface MonthFigures {
-  inferenceHoursPerMonth: number;
-  monthlyCostUsd: number;
-  requests: { total: number; served: number; throttled: number };
-  throttledPct: number;
-  minutesThrottled: number;
-}
-
-export interface StrategyResult extends MonthFigures {
+interface StrategyResult extends MonthFigures {
   name: StrategyName;
   title: string;
   minInferenceUnits: number;
   maxInferenceUnits: number;
-}
-
-export interface PairFigures {
-  minInferenceUnits: number;
-  maxInferenceUnits: number;
-  monthlyCostUsd: number;
-  throttledPct: number;
 }
 
 export interface SimulationResult extends MonthFigures {
@@ -61,7 +48,8 @@ export interface SimulationResult extends MonthFigures {
   warnings: Warning[];
 }
 
-export interface SimulationInputs {
+interface SimulationInputs {
+  /** Peak and baseline are resolved against `series` here (a no-op when the caller already did). */
   workload: Workload;
   tpsSource: TpsSource;
   price: PriceQuote;
@@ -75,51 +63,13 @@ export interface SimulationInputs {
   warnings?: Warning[];
 }
 
-/** Fills peak_tps and baseline_tps from the series when the workload left them to a trace. */
-export function withSeriesTraffic(w: Workload, series: DemandSeries): Workload {
-  if (w.traffic.peak_from !== 'trace') return w;
-  const peak = peakTpsOf(series.demandTps);
-  return { ...w, traffic: { ...w.traffic, peak_tps: peak, baseline_tps: w.traffic.baseline_tps ?? lowestTpsOf(series.demandTps) } };
-}
-
-/** What every simulation of one workload shares: per-unit TPS, cap, timing, schedule. */
-export function simulationSetup(w: Workload, tpsSource: TpsSource, series: DemandSeries) {
-  const classes = w.images.map((img, i) => classTps(tpsSource, img, i));
-  const tpsPerUnit = mixTpsPerUnit(classes, w.model.calibration);
-  const capTps = tpsPerUnit * w.scaling.target_utilization;
-  const window = pickScheduleWindow(series, w.schedule.hours_per_day, w.schedule.days_per_week);
-  const mask = window ? scheduleMask(series, window) : null;
-  const base = {
-    demandTps: series.demandTps,
-    tpsPerUnit,
-    capTps,
-    scaleUpMinutes: w.scaling.scale_up_minutes,
-    scaleDownMinutes: w.scaling.scale_down_minutes,
-    zones: w.availability.zones,
-    unitsWanted: unitsWantedPerMinute(series.demandTps, capTps),
-  };
-  return { tpsPerUnit, capTps, window, mask, base, floorUnits: w.availability.production ? 2 : 1 };
-}
-
-function monthFigures(t: SimTotals, series: DemandSeries, usdPerHour: number): MonthFigures {
-  const k = series.monthScale;
-  const hours = (t.unitMinutesBilled / 60) * k;
-  return {
-    inferenceHoursPerMonth: roundTo(hours, 2),
-    monthlyCostUsd: roundUsd(hours * usdPerHour),
-    requests: { total: Math.round(t.requestsTotal * k), served: Math.round(t.requestsServed * k), throttled: Math.round(t.requestsThrottled * k) },
-    throttledPct: roundTo(throttledPct(t), 4),
-    minutesThrottled: Math.round(t.minutesThrottled * k),
-  };
-}
-
 function describeWindow(w: ScheduleWindow) {
   return { days: w.days.map((d) => WEEKDAYS[d]).join(','), from: `${hhmm(w.startMinuteOfDay)}-${hhmm(w.startMinuteOfDay + w.minutesPerDay)}`, hoursPerDay: w.minutesPerDay / 60, restartMinutes: RESTART_MINUTES };
 }
 
 /** The simulate command's whole result: pure, from a validated workload and a demand series. */
 export function simulateWorkload(i: SimulationInputs): SimulationResult {
-  const w = withSeriesTraffic(i.workload, i.series);
+  const w = resolveWorkloadTraffic(i.workload, i.series);
   const usd = i.price.pricePerUnitHourUsd;
   const warnings: Warning[] = [...(i.warnings ?? [])];
   const setup = simulationSetup(w, i.tpsSource, i.series);
@@ -134,12 +84,14 @@ export function simulateWorkload(i: SimulationInputs): SimulationResult {
     ...(i.unitFailureMinute !== undefined ? { unitFailureMinute: i.unitFailureMinute } : {}),
   };
   const base = { ...setup.base, ...scenarios, minUnits, maxUnits };
-  const strategy: StrategyName = setup.mask ? 'schedule' : 'autoscale';
+  const strategy = headlineStrategy(setup.mask);
 
   const n = i.series.demandTps.length;
+  // The headline is the run of the workload's own strategy: recorded there, not simulated twice.
   const inService = new Int32Array(n);
-  const headline = simulate({ ...base, recordInService: inService, ...(setup.mask ? { schedule: setup.mask, restartMinutes: RESTART_MINUTES } : {}) });
-  const strategies = runStrategies(base, setup.mask).map((r) => ({
+  const runs = runStrategies(base, setup.mask, inService);
+  const headline = runs.find((r) => r.name === strategy)!.totals;
+  const strategies = runs.map((r) => ({
     name: r.name,
     title: STRATEGY_TITLES[r.name],
     minInferenceUnits: r.minUnits,
@@ -147,9 +99,7 @@ export function simulateWorkload(i: SimulationInputs): SimulationResult {
     ...monthFigures(r.totals, i.series, usd),
   }));
 
-  const searchBase = { ...setup.base, ...(setup.mask ? { schedule: setup.mask, restartMinutes: RESTART_MINUTES } : {}) };
-  const found = searchMinMax({ base: searchBase, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });
-  const staticTotals = simulate({ ...searchBase, minUnits: plan.minInferenceUnits, maxUnits: plan.maxInferenceUnits });
+  const pairs = comparePairs(w, setup, i.series, usd, plan.minInferenceUnits, plan.maxInferenceUnits);
 
   // Busiest hour and day by requests; throttled requests in that hour from the recorded capacity.
   const hour = busiestWindow(i.series, 60);
@@ -186,7 +136,7 @@ export function simulateWorkload(i: SimulationInputs): SimulationResult {
   if (schedule) assumptions.push(`schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`);
   if (i.zoneOutage) assumptions.push('zone outage: the worst zone holds ceil(units / zones) of the serving units; they stay billed, are not replaced elsewhere, and return when it ends');
   if (i.unitFailureMinute !== undefined) assumptions.push(`unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`);
-  if (!found.feasible) {
+  if (!pairs.feasible) {
     warnings.push({ code: 'no-pair-within-limit', message: `no Min/Max keeps throttling at or below ${w.scaling.max_throttled_pct}%: the recommended pair is the one that throttles least` });
   }
   const headFigures = monthFigures(headline, i.series, usd);
@@ -223,53 +173,10 @@ export function simulateWorkload(i: SimulationInputs): SimulationResult {
       ...(i.unitFailureMinute !== undefined ? { unitFailure: { start: label(i.unitFailureMinute), startMinute: i.unitFailureMinute, downMinutes: w.scaling.scale_up_minutes } } : {}),
     },
     strategies,
-    recommended: {
-      minInferenceUnits: found.minUnits,
-      maxInferenceUnits: found.maxUnits,
-      monthlyCostUsd: monthFigures(found.totals, i.series, usd).monthlyCostUsd,
-      throttledPct: roundTo(throttledPct(found.totals), 4),
-      feasible: found.feasible,
-      maxThrottledPct: w.scaling.max_throttled_pct,
-      simulations: found.simulations,
-    },
-    staticPlan: {
-      minInferenceUnits: plan.minInferenceUnits,
-      maxInferenceUnits: plan.maxInferenceUnits,
-      monthlyCostUsd: monthFigures(staticTotals, i.series, usd).monthlyCostUsd,
-      throttledPct: roundTo(throttledPct(staticTotals), 4),
-    },
+    recommended: { ...pairs.searched, feasible: pairs.feasible, maxThrottledPct: w.scaling.max_throttled_pct, simulations: pairs.simulations },
+    staticPlan: pairs.static,
     busiestDay: { start: label(day.startMinute), bucketMinutes: CHART_BUCKET_MINUTES, demandTps, capacityTps },
     assumptions,
     warnings,
-  };
-}
-
-/** What `plan` adds for a workload with a profile or trace: the searched pair next to the static one. */
-export interface TimeSearch {
-  trafficSource: string;
-  maxThrottledPct: number;
-  scaleUpMinutes: number;
-  searched: PairFigures & { feasible: boolean };
-  static: PairFigures;
-  /** Static minus searched, both simulated on the same traffic; positive = the search saves. */
-  monthlySavingUsd: number;
-}
-
-export function searchForPlan(w0: Workload, tpsSource: TpsSource, price: PriceQuote, series: DemandSeries, trafficSource: string, staticMin: number, staticMax: number): TimeSearch {
-  const w = withSeriesTraffic(w0, series);
-  const setup = simulationSetup(w, tpsSource, series);
-  const base = { ...setup.base, ...(setup.mask ? { schedule: setup.mask, restartMinutes: RESTART_MINUTES } : {}) };
-  const found = searchMinMax({ base, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });
-  const st = simulate({ ...base, minUnits: staticMin, maxUnits: staticMax });
-  const usd = price.pricePerUnitHourUsd;
-  const searchedCost = monthFigures(found.totals, series, usd).monthlyCostUsd;
-  const staticCost = monthFigures(st, series, usd).monthlyCostUsd;
-  return {
-    trafficSource,
-    maxThrottledPct: w.scaling.max_throttled_pct,
-    scaleUpMinutes: w.scaling.scale_up_minutes,
-    searched: { minInferenceUnits: found.minUnits, maxInferenceUnits: found.maxUnits, monthlyCostUsd: searchedCost, throttledPct: roundTo(throttledPct(found.totals), 4), feasible: found.feasible },
-    static: { minInferenceUnits: staticMin, maxInferenceUnits: staticMax, monthlyCostUsd: staticCost, throttledPct: roundTo(throttledPct(st), 4) },
-    monthlySavingUsd: roundUsd(staticCost - searchedCost),
   };
 }

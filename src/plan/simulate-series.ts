@@ -57,7 +57,7 @@ export function minuteLabel(series: DemandSeries, m: number): string {
   return `${WEEKDAYS[weekdayOf(series, m)]} ${hhmm(minuteOfDay(series, m))}`;
 }
 
-export interface Busiest {
+interface Busiest {
   startMinute: number;
   requests: number;
 }

@@ -68,19 +68,26 @@ export function scheduleMask(series: DemandSeries, w: ScheduleWindow): Uint8Arra
   return mask;
 }
 
-export interface StrategyRun {
+interface StrategyRun {
   name: StrategyName;
   minUnits: number;
   maxUnits: number;
   totals: SimTotals;
 }
 
-/** The same traffic and scenarios under each strategy. The schedule strategy is left out when the schedule is 24 × 7. */
-export function runStrategies(base: Omit<SimParams, 'schedule' | 'restartMinutes' | 'recordInService' | 'recordBilled'>, mask: Uint8Array | null): StrategyRun[] {
+/** The strategy a simulation's headline figures are for: the workload's schedule decides. */
+export const headlineStrategy = (mask: Uint8Array | null): StrategyName => (mask ? 'schedule' : 'autoscale');
+
+/**
+ * The same traffic and scenarios under each strategy. The schedule strategy is left out when the
+ * schedule is 24 × 7. recordInService, when given, is filled by the headline strategy's run.
+ */
+export function runStrategies(base: Omit<SimParams, 'schedule' | 'restartMinutes' | 'recordInService' | 'recordBilled'>, mask: Uint8Array | null, recordInService?: Int32Array): StrategyRun[] {
+  const record = (name: StrategyName) => (recordInService && name === headlineStrategy(mask) ? { recordInService } : {});
   const runs: StrategyRun[] = [
     { name: 'fixed-max', minUnits: base.maxUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, minUnits: base.maxUnits }) },
-    { name: 'autoscale', minUnits: base.minUnits, maxUnits: base.maxUnits, totals: simulate(base) },
+    { name: 'autoscale', minUnits: base.minUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, ...record('autoscale') }) },
   ];
-  if (mask) runs.push({ name: 'schedule', minUnits: base.minUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, schedule: mask, restartMinutes: RESTART_MINUTES }) });
+  if (mask) runs.push({ name: 'schedule', minUnits: base.minUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, schedule: mask, restartMinutes: RESTART_MINUTES, ...record('schedule') }) });
   return runs;
 }

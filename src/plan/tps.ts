@@ -24,7 +24,7 @@ export interface ClassTps {
 }
 
 /** Predicted per-image milliseconds from a fitted cost model. */
-export function predictMs(cm: CostModel, megapixels: number, sizeMb: number, objects: number): number {
+function predictMs(cm: CostModel, megapixels: number, sizeMb: number, objects: number): number {
   return cm.interceptMs + cm.msPerMegapixel * megapixels + cm.msPerMb * sizeMb + cm.msPerObject * objects;
 }
 

@@ -4,7 +4,7 @@
  * utilization. When a zone outage must be survived, the units left after losing the
  * worst zone (ceil(N / zones) units) must carry the traffic at full capacity.
  */
-export interface UnitInputs {
+interface UnitInputs {
   tpsPerUnit: number;
   targetUtilization: number;
   baselineTps: number;
@@ -15,7 +15,7 @@ export interface UnitInputs {
   autoscale: boolean;
 }
 
-export interface UnitCounts {
+interface UnitCounts {
   floor: number;
   /** Usable TPS per unit at the target utilization. */
   capTps: number;

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
  * One interface for every output format: a formatter is a function from a result to the
  * text to print. Adding a format is adding one file and one entry in a command's table.
  */
-export interface RenderOptions {
+interface RenderOptions {
   color: ChalkInstance;
 }
 

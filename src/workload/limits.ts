@@ -5,7 +5,7 @@ import type { ImageClass, Service } from './schema.js';
  * developer guide, "Guidelines and quotas" (DetectCustomLabels): image bytes under 4 MB,
  * S3 objects up to 15 MB, each side 64-4096 px, aspect ratio at most 20:1.
  */
-export interface ImageLimits {
+interface ImageLimits {
   maxBytesMb: number; // exclusive: bytes must be under this
   maxS3Mb: number; // inclusive
   minSidePx: number;
@@ -14,7 +14,7 @@ export interface ImageLimits {
   source: string;
 }
 
-export const IMAGE_LIMITS: Record<Service, ImageLimits | null> = {
+const IMAGE_LIMITS: Record<Service, ImageLimits | null> = {
   'rekognition-custom-labels': {
     maxBytesMb: 4.0,
     maxS3Mb: 15,
@@ -36,7 +36,7 @@ export const IMAGE_LIMITS: Record<Service, ImageLimits | null> = {
   custom: null,
 };
 
-export interface LimitViolation {
+interface LimitViolation {
   /** The key of the image class that breaks the limit, for pointing at its line. */
   key: 'size_mb' | 'width' | 'height' | 'source';
   message: string;

@@ -5,7 +5,7 @@ import type { Service } from './schema.js';
  * regions whose published price we have checked. Anything else must set
  * price_per_unit_hour in the workload, which always wins.
  */
-export const PRICE_TABLE = {
+const PRICE_TABLE = {
   source: 'AWS pricing pages for Amazon Rekognition Custom Labels and Amazon Lookout for Vision',
   // Published figure as last known to the authors; this workplace has no network to
   // re-check live pages, so every report prints the source and this date.

@@ -10,9 +10,9 @@ import { z } from 'zod';
 const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
 const nonNegative = (what: string) => z.number({ error: `${what} must be a number` }).nonnegative({ error: `${what} must be 0 or more` });
 
-export const SERVICES = ['rekognition-custom-labels', 'lookout-for-vision', 'custom'] as const;
-export const TASKS = ['classification', 'detection'] as const;
-export const IMAGE_SOURCES = ['bytes', 's3'] as const;
+const SERVICES = ['rekognition-custom-labels', 'lookout-for-vision', 'custom'] as const;
+const TASKS = ['classification', 'detection'] as const;
+const IMAGE_SOURCES = ['bytes', 's3'] as const;
 
 export const ImageClassSchema = z.strictObject({
   share: positive('share').max(1, { error: 'share must be at most 1' }).describe('Fraction of requests that are this kind of image; shares sum to 1.'),
@@ -23,7 +23,7 @@ export const ImageClassSchema = z.strictObject({
   source: z.enum(IMAGE_SOURCES).default('bytes').describe('How the image is passed: bytes in the request, or a stored S3 object.'),
 });
 
-export const ModelSchema = z
+const ModelSchema = z
   .strictObject({
     task: z.enum(TASKS).describe('classification (image-level labels) or detection (bounding boxes).'),
     tps_per_unit: positive('tps_per_unit').optional().describe('Per-unit TPS measured elsewhere, e.g. a load test of one real unit.'),
@@ -46,7 +46,7 @@ export const ModelSchema = z
     }
   });
 
-export const TrafficSchema = z
+const TrafficSchema = z
   .strictObject({
     peak_tps: positive('peak_tps').optional().describe('Highest sustained requests per second to serve. May be omitted with profile or trace: then the highest hour of the profile, or the busiest minute of the trace.'),
     baseline_tps: nonNegative('baseline_tps').optional().describe('Traffic most of the time (default: peak_tps; with a profile or trace, its lowest hour or minute).'),
@@ -66,32 +66,20 @@ export const TrafficSchema = z
     if (t.baseline_tps !== undefined && peak !== undefined && t.baseline_tps > peak) {
       ctx.addIssue({ code: 'custom', path: ['baseline_tps'], message: `baseline_tps (${t.baseline_tps}) is above peak_tps (${peak})` });
     }
-  })
-  // peak_tps stays a number for the static planner: a profile fills it here; a trace is read by
-  // the commands (resolveTraceTraffic), which fill it before planning. `peak_from` says which.
-  .transform((t) => {
-    const peakFrom: 'peak_tps' | 'profile' | 'trace' = t.peak_tps !== undefined ? 'peak_tps' : t.profile ? 'profile' : 'trace';
-    const fromProfile = peakFrom === 'profile' && t.profile !== undefined;
-    return {
-      ...t,
-      peak_tps: t.peak_tps ?? (fromProfile ? Math.max(...t.profile!) : Number.NaN),
-      baseline_tps: t.baseline_tps ?? (fromProfile ? Math.min(...t.profile!) : undefined),
-      peak_from: peakFrom,
-    };
   });
 
-export const ScheduleSchema = z.strictObject({
+const ScheduleSchema = z.strictObject({
   hours_per_day: positive('hours_per_day').max(24, { error: 'hours_per_day must be at most 24' }).default(24).describe('Hours a day the model runs.'),
   days_per_week: positive('days_per_week').max(7, { error: 'days_per_week must be at most 7' }).default(7).describe('Days a week the model runs.'),
 });
 
-export const AvailabilitySchema = z.strictObject({
+const AvailabilitySchema = z.strictObject({
   production: z.boolean().default(true).describe('true: at least 2 units (availability-zone floor); false: at least 1.'),
   zones: z.number().int().min(1, { error: 'zones must be at least 1' }).max(6, { error: 'zones must be at most 6' }).default(3).describe('Availability zones the units are spread over.'),
   survive_zone_outage: z.boolean().default(false).describe('Size so the units left after losing the worst zone carry the traffic.'),
 });
 
-export const ScalingSchema = z.strictObject({
+const ScalingSchema = z.strictObject({
   target_utilization: positive('target_utilization').max(1, { error: 'target_utilization must be at most 1' }).default(0.8).describe('Fraction of a unit\'s TPS to plan on (0 < u <= 1).'),
   autoscale: z.boolean().default(true).describe('false: a fixed fleet (Min = Max).'),
   scale_up_minutes: nonNegative('scale_up_minutes').int({ error: 'scale_up_minutes must be whole minutes' }).default(15).describe('Minutes before an added unit serves (an assumption: the services do not document it).'),
@@ -99,8 +87,8 @@ export const ScalingSchema = z.strictObject({
   max_throttled_pct: nonNegative('max_throttled_pct').max(100).default(0.1).describe('Highest share of requests, in percent, the Min/Max search may leave throttled (0.1 = 0.1%).'),
 });
 
-export const BUDGET_LEVELS = ['warn', 'error'] as const;
-export const BUDGET_BASES = ['max', 'expected', 'min'] as const;
+const BUDGET_LEVELS = ['warn', 'error'] as const;
+const BUDGET_BASES = ['max', 'expected', 'min'] as const;
 
 /** A budget rule is a bare limit, or `{limit, level}` to give that one rule its own level. */
 const budgetRule = <T extends z.ZodNumber>(what: string, limit: T) =>
@@ -153,7 +141,6 @@ export type Workload = z.infer<typeof WorkloadSchema>;
 export type WorkloadInput = z.input<typeof WorkloadSchema>;
 export type ImageClass = z.infer<typeof ImageClassSchema>;
 export type Service = (typeof SERVICES)[number];
-export type Task = (typeof TASKS)[number];
 
 /** JSON Schema for editors (yaml-language-server), derived from the zod schema. */
 export function workloadJsonSchema(): Record<string, unknown> {

@@ -1,8 +1,5 @@
-import { dirname, resolve } from 'node:path';
 import { UserError, type Problem } from '../errors.js';
 import { readUserFile } from '../io/files.js';
-import { seriesFromProfile, seriesFromTrace, type DemandSeries } from '../plan/simulate-series.js';
-import type { LoadedWorkload } from './load.js';
 
 /**
  * A traffic trace: CSV with a header naming a timestamp column (timestamp, time, ts or
@@ -11,7 +8,7 @@ import type { LoadedWorkload } from './load.js';
  * increasing, whole minutes apart. Each row's rate holds until the next row; the last row holds
  * for the trace's shortest step (one minute for a single row). At most 366 days.
  */
-export interface Trace {
+interface Trace {
   file: string;
   /** Mean requests per second in each minute from the first timestamp. */
   demandTps: Float64Array;
@@ -20,7 +17,7 @@ export interface Trace {
   unit: 'rps' | 'rpm';
 }
 
-export const TRACE_MAX_MINUTES = 366 * 24 * 60;
+const TRACE_MAX_MINUTES = 366 * 24 * 60;
 const TIME_COLUMNS = ['timestamp', 'time', 'ts', 'datetime'];
 const RPS_COLUMNS = ['rps', 'requests_per_second', 'tps'];
 const RPM_COLUMNS = ['rpm', 'requests_per_minute'];
@@ -126,26 +123,4 @@ export function parseTrace(text: string, file: string): Trace {
 
 export async function readTrace(path: string): Promise<Trace> {
   return parseTrace(await readUserFile(path, 'trace file'), path);
-}
-
-/** The workload's traffic over time, or undefined when it has only peak/baseline numbers. */
-export async function loadDemandSeries(w: LoadedWorkload): Promise<{ series: DemandSeries; source: string } | undefined> {
-  const t = w.workload.traffic;
-  if (t.profile) return { series: seriesFromProfile(t.profile), source: `traffic.profile (${t.profile.length} hourly values)` };
-  if (t.trace) {
-    const path = resolve(dirname(w.file), t.trace);
-    let trace;
-    try {
-      trace = await readTrace(path);
-    } catch (err) {
-      // A missing trace is the workload's problem: point at its traffic.trace line.
-      if (err instanceof UserError && err.problems.every((p) => p.line === undefined)) {
-        const at = w.doc.locate(['traffic', 'trace']);
-        throw UserError.at(w.file, `traffic.trace: ${err.message}`, at.line, at.col);
-      }
-      throw err;
-    }
-    return { series: seriesFromTrace(trace.demandTps, trace.startEpochMs), source: `traffic.trace ${t.trace} (${trace.rows} rows, ${trace.unit})` };
-  }
-  return undefined;
 }

@@ -50,7 +50,7 @@ function firstLine(s: string): string {
 }
 
 /** `images[0].width`: how a path reads in a message. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? String(seg) : `.${String(seg)}`;
   return out;

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computePlan, type Plan } from '../../src/plan/plan.js';
 import { checkImageLimits } from '../../src/workload/limits.js';
-import { WorkloadSchema, type Workload, type WorkloadInput } from '../../src/workload/schema.js';
+import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
+import { resolveWorkloadTraffic, type ResolvedWorkload } from '../../src/workload/traffic.js';
 
 // Random VALID workloads: every generated object passes the schema and the service limits
 // (checked below), so the planner must handle all of them.
@@ -46,19 +47,19 @@ const workloadInput: fc.Arbitrary<WorkloadInput> = fc
     };
   });
 
-function parse(input: WorkloadInput): Workload {
-  const w = WorkloadSchema.parse(input);
+function parse(input: WorkloadInput): ResolvedWorkload {
+  const w = resolveWorkloadTraffic(WorkloadSchema.parse(input));
   for (const img of w.images) expect(checkImageLimits(w.service, img)).toEqual([]);
   return w;
 }
 
-function run(w: Workload, priceUsd = 4): Plan {
+function run(w: ResolvedWorkload, priceUsd = 4): Plan {
   return computePlan({ workload: w, tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: priceUsd, priceSource: 'test' } });
 }
 
-const withTraffic = (w: Workload, factor: number): Workload => ({
+const withTraffic = (w: ResolvedWorkload, factor: number): ResolvedWorkload => ({
   ...w,
-  traffic: { ...w.traffic, peak_tps: w.traffic.peak_tps * factor, baseline_tps: (w.traffic.baseline_tps ?? w.traffic.peak_tps) * factor },
+  traffic: { ...w.traffic, peak_tps: w.traffic.peak_tps * factor, baseline_tps: w.traffic.baseline_tps * factor },
 });
 
 // FC_RUNS=5000 for a deeper search; 300 keeps the default suite quick.
@@ -123,7 +124,7 @@ describe('planner properties over random valid workloads', () => {
     fc.assert(
       fc.property(workloadInput, fc.double({ min: 1, max: 10, noNaN: true }), (input, factor) => {
         const w = parse(input);
-        const higher = { ...w, traffic: { ...w.traffic, baseline_tps: w.traffic.baseline_tps ?? w.traffic.peak_tps, peak_tps: w.traffic.peak_tps * factor } };
+        const higher = { ...w, traffic: { ...w.traffic, peak_tps: w.traffic.peak_tps * factor } };
         const a = run(w);
         const b = run(higher);
         expect(b.minInferenceUnits).toBeGreaterThanOrEqual(a.minInferenceUnits);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate, throttledPct, unitsWantedPerMinute, type SimParams } from '../../src/plan/simulate.js';
+import { headlineStrategy, RESTART_MINUTES, runStrategies } from '../../src/plan/strategies.js';
 
 /** 10 TPS per unit, autoscaler at full capacity unless a test says otherwise. */
 function sim(demand: number[], p: Partial<SimParams> = {}) {
@@ -162,4 +163,24 @@ describe('simulate: properties', () => {
       }),
     );
   });
+});
+
+describe('runStrategies: the headline strategy run is recorded, not simulated twice', () => {
+  const demand = Float64Array.from({ length: 3 * 1440 }, (_, m) => 5 + 20 * Math.max(0, Math.sin((Math.PI * (m % 1440)) / 1440)));
+  const base = { demandTps: demand, tpsPerUnit: 10, capTps: 8, minUnits: 1, maxUnits: 4, scaleUpMinutes: 15, scaleDownMinutes: 15, zones: 3 };
+  const mask = Uint8Array.from({ length: demand.length }, (_, m) => (m % 1440 >= 480 && m % 1440 < 1080 ? 1 : 0));
+
+  for (const [label, m] of [['always on: autoscale', null], ['on a schedule: schedule', mask]] as const) {
+    it(label, () => {
+      const recorded = new Int32Array(demand.length);
+      const runs = runStrategies(base, m, recorded);
+      const name = headlineStrategy(m);
+      expect(name).toBe(label.split(': ')[1]);
+      const alone = new Int32Array(demand.length);
+      const totals = simulate({ ...base, recordInService: alone, ...(m ? { schedule: m, restartMinutes: RESTART_MINUTES } : {}) });
+      expect(runs.find((r) => r.name === name)!.totals).toEqual(totals);
+      expect(recorded).toEqual(alone);
+      expect(Math.max(...alone)).toBeGreaterThan(1);
+    });
+  }
 });

@@ -1,10 +1,11 @@
 import { markdownTable } from 'markdown-table';
 import type { GateResult, RuleResult, Verdict } from '../../gate/result.js';
 import type { Formatter } from '../format.js';
-import { allRules, costCell, diffCell, ruleName, ruleWhere, unitsCell, verdictText, workloadLabel } from './text.js';
+import { gateRows } from './rows.js';
+import { allRules, ruleName, ruleWhere, verdictText } from './text.js';
 
 /** Hidden marker a CI job can search for to update its earlier comment instead of adding one. */
-export const GATE_COMMENT_MARKER = '<!-- capacity-plan-gate -->';
+const GATE_COMMENT_MARKER = '<!-- capacity-plan-gate -->';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 const ICON: Record<Verdict | RuleResult['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖' };
@@ -19,30 +20,15 @@ export const gateMarkdown: Formatter<GateResult> = (r) => {
   const colon = v.indexOf(':');
   const out: string[] = [`${ICON[r.status]} **capacity-plan gate ${v.slice(0, colon)}**${v.slice(colon)}`, ''];
 
-  const hasBaseline = r.baseline !== null;
-  const head = hasBaseline
-    ? ['Workload', 'Change', 'Min units', 'Max units', 'Cost/month before', 'Cost/month after', 'Difference', 'Rules']
-    : ['Workload', 'Min units', 'Max units', 'Cost/month', 'Rules'];
-  const rows: string[][] = [head];
-  for (const w of r.workloads) {
-    const name = cell(workloadLabel(w));
-    const min = unitsCell('minInferenceUnits', w.baseline, w.current, hasBaseline);
-    const max = unitsCell('maxInferenceUnits', w.baseline, w.current, hasBaseline);
-    const verdict = w.rules.length ? ICON[w.status] : '—';
-    rows.push(hasBaseline ? [name, w.change ?? '', min, max, costCell(w.baseline), costCell(w.current), diffCell(w), verdict] : [name, min, max, costCell(w.current), verdict]);
-  }
-  const t = r.total;
-  const tMin = unitsCell('minInferenceUnits', t.baseline, t.current, hasBaseline);
-  const tMax = unitsCell('maxInferenceUnits', t.baseline, t.current, hasBaseline);
-  const tVerdict = t.rules.length ? ICON[t.status] : '—';
-  const b = (s: string) => `**${s}**`;
-  rows.push(
-    hasBaseline
-      ? [b('Total'), '', b(tMin), b(tMax), b(costCell(t.baseline)), b(costCell(t.current)), b(diffCell(t)), tVerdict]
-      : [b('Total'), b(tMin), b(tMax), b(costCell(t.current)), tVerdict],
-  );
-  out.push(markdownTable(rows, { align: hasBaseline ? ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'c'] : ['l', 'r', 'r', 'r', 'c'] }), '');
-  if (hasBaseline) out.push(`Baseline: \`${cell(r.baseline!.file)}\`. Workloads are matched by \`name\`; costs are Max-units cost unless a workload's \`budget.basis\` says otherwise.`, '');
+  const { columns, rows } = gateRows(r);
+  const b = (s: string) => (s === '' ? s : `**${s}**`);
+  const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+  const body = rows.map((row) => {
+    const cells = row.total ? ['Total', ...row.cells.slice(1)].map(b) : row.cells.map(cell);
+    return [...cells, row.status ? ICON[row.status] : '—'];
+  });
+  out.push(markdownTable([columns.map((col) => capital(col.head)), ...body], { align: columns.map((col) => col.align) }), '');
+  if (r.baseline) out.push(`Baseline: \`${cell(r.baseline.file)}\`. Workloads are matched by \`name\`; costs are Max-units cost unless a workload's \`budget.basis\` says otherwise.`, '');
 
   const section = (title: string, status: RuleResult['status']) => {
     const list = allRules(r).filter((x) => x.rule.status === status);

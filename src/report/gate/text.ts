@@ -3,11 +3,9 @@ import type { Change, Diff, Figures, GateResult, GateWorkload, RuleResult } from
 
 /** Wording and cells every gate view shares, so table, markdown and github say the same thing. */
 
-export { usd };
-
 const plus = (x: number, text: string) => (x > 0 ? `+${text}` : text);
-export const signedUsd = (x: number) => plus(x, usd(x));
-export const signedPct = (x: number) => plus(x, `${x}%`);
+const signedUsd = (x: number) => plus(x, usd(x));
+const signedPct = (x: number) => plus(x, `${x}%`);
 
 /** `before → after (+diff)` for a units column; a lone figure without a baseline. */
 export function unitsCell(key: 'minInferenceUnits' | 'maxInferenceUnits', before: Figures | null, after: Figures | null, hasBaseline: boolean): string {

@@ -1,0 +1,50 @@
+import type { Workload } from '../workload/schema.js';
+import { roundTo, roundUsd } from './money.js';
+import { throttledPct, unitsWantedPerMinute, type SimTotals } from './simulate.js';
+import type { DemandSeries } from './simulate-series.js';
+import { pickScheduleWindow, RESTART_MINUTES, scheduleMask } from './strategies.js';
+import { classTps, mixTpsPerUnit, type TpsSource } from './tps.js';
+
+/** What every simulation of one workload shares: per-unit TPS, cap, timing, schedule. */
+export function simulationSetup(w: Workload, tpsSource: TpsSource, series: DemandSeries) {
+  const classes = w.images.map((img, i) => classTps(tpsSource, img, i));
+  const tpsPerUnit = mixTpsPerUnit(classes, w.model.calibration);
+  const capTps = tpsPerUnit * w.scaling.target_utilization;
+  const window = pickScheduleWindow(series, w.schedule.hours_per_day, w.schedule.days_per_week);
+  const mask = window ? scheduleMask(series, window) : null;
+  const base = {
+    demandTps: series.demandTps,
+    tpsPerUnit,
+    capTps,
+    scaleUpMinutes: w.scaling.scale_up_minutes,
+    scaleDownMinutes: w.scaling.scale_down_minutes,
+    zones: w.availability.zones,
+    unitsWanted: unitsWantedPerMinute(series.demandTps, capTps),
+  };
+  /** base on the workload's schedule: what the Min/Max search and the pair comparison run on. */
+  const scheduledBase = { ...base, ...(mask ? { schedule: mask, restartMinutes: RESTART_MINUTES } : {}) };
+  return { tpsPerUnit, capTps, window, mask, base, scheduledBase, floorUnits: w.availability.production ? 2 : 1 };
+}
+
+export type SimulationSetup = ReturnType<typeof simulationSetup>;
+
+export interface MonthFigures {
+  inferenceHoursPerMonth: number;
+  monthlyCostUsd: number;
+  requests: { total: number; served: number; throttled: number };
+  throttledPct: number;
+  minutesThrottled: number;
+}
+
+/** Raw sums over the series, scaled to a 730-hour month and priced. */
+export function monthFigures(t: SimTotals, series: DemandSeries, usdPerHour: number): MonthFigures {
+  const k = series.monthScale;
+  const hours = (t.unitMinutesBilled / 60) * k;
+  return {
+    inferenceHoursPerMonth: roundTo(hours, 2),
+    monthlyCostUsd: roundUsd(hours * usdPerHour),
+    requests: { total: Math.round(t.requestsTotal * k), served: Math.round(t.requestsServed * k), throttled: Math.round(t.requestsThrottled * k) },
+    throttledPct: roundTo(throttledPct(t), 4),
+    minutesThrottled: Math.round(t.minutesThrottled * k),
+  };
+}

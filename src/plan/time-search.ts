@@ -1,0 +1,65 @@
+import type { PriceQuote } from '../workload/prices.js';
+import type { Workload } from '../workload/schema.js';
+import type { ResolvedWorkload } from '../workload/traffic.js';
+import { roundTo, roundUsd } from './money.js';
+import { searchMinMax } from './search.js';
+import { simulate, throttledPct, type SimTotals } from './simulate.js';
+import { monthFigures, simulationSetup, type SimulationSetup } from './simulate-setup.js';
+import type { DemandSeries } from './simulate-series.js';
+import type { TpsSource } from './tps.js';
+
+export interface PairFigures {
+  minInferenceUnits: number;
+  maxInferenceUnits: number;
+  monthlyCostUsd: number;
+  throttledPct: number;
+}
+
+/** The cost-optimal pair from the search and the static planner's pair, simulated on the same traffic (no scenarios). */
+export interface PairComparison {
+  searched: PairFigures;
+  /** false: no pair keeps throttling within max_throttled_pct; `searched` throttles least. */
+  feasible: boolean;
+  simulations: number;
+  static: PairFigures;
+}
+
+function pairFigures(minUnits: number, maxUnits: number, t: SimTotals, series: DemandSeries, usdPerHour: number): PairFigures {
+  return { minInferenceUnits: minUnits, maxInferenceUnits: maxUnits, monthlyCostUsd: monthFigures(t, series, usdPerHour).monthlyCostUsd, throttledPct: roundTo(throttledPct(t), 4) };
+}
+
+/** Searches the cheapest Min/Max and simulates the static pair next to it: for both `simulate` and `plan`. */
+export function comparePairs(w: Workload, setup: SimulationSetup, series: DemandSeries, usdPerHour: number, staticMin: number, staticMax: number): PairComparison {
+  const base = setup.scheduledBase;
+  const found = searchMinMax({ base, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });
+  const staticTotals = simulate({ ...base, minUnits: staticMin, maxUnits: staticMax });
+  return {
+    searched: pairFigures(found.minUnits, found.maxUnits, found.totals, series, usdPerHour),
+    feasible: found.feasible,
+    simulations: found.simulations,
+    static: pairFigures(staticMin, staticMax, staticTotals, series, usdPerHour),
+  };
+}
+
+/** What `plan` adds for a workload with a profile or trace: the searched pair next to the static one. */
+export interface TimeSearch {
+  trafficSource: string;
+  maxThrottledPct: number;
+  scaleUpMinutes: number;
+  searched: PairFigures & { feasible: boolean };
+  static: PairFigures;
+  /** Static minus searched, both simulated on the same traffic; positive = the search saves. */
+  monthlySavingUsd: number;
+}
+
+export function searchForPlan(w: ResolvedWorkload, tpsSource: TpsSource, price: PriceQuote, series: DemandSeries, trafficSource: string, staticMin: number, staticMax: number): TimeSearch {
+  const c = comparePairs(w, simulationSetup(w, tpsSource, series), series, price.pricePerUnitHourUsd, staticMin, staticMax);
+  return {
+    trafficSource,
+    maxThrottledPct: w.scaling.max_throttled_pct,
+    scaleUpMinutes: w.scaling.scale_up_minutes,
+    searched: { ...c.searched, feasible: c.feasible },
+    static: c.static,
+    monthlySavingUsd: roundUsd(c.static.monthlyCostUsd - c.searched.monthlyCostUsd),
+  };
+}
