@@ -125,6 +125,10 @@ export async function loadWorkload(file: string): Promise<LoadedWorkload> {
     if (!bench.complete) warnings.push({ code: 'bench-incomplete', message: `${m.bench} is incomplete (the bench run was interrupted)` });
     const unstable = model.conditions.filter((c) => !c.stable).length;
     if (unstable) warnings.push({ code: 'bench-unstable', message: `${unstable} of ${model.conditions.length} conditions of '${model.name}' in ${m.bench} did not reach the target precision` });
+    if (model.recheck?.significant) {
+      const moved = `${model.recheck.changePct > 0 ? '+' : ''}${model.recheck.changePct.toFixed(1)}%`;
+      warnings.push({ code: 'bench-drift', message: `the machine that measured '${model.name}' in ${m.bench} drifted ${moved} during the run (drift check): its TPS figures are at least that uncertain` });
+    }
     if (model.costModel && model.costModel.r2 < 0.9) {
       warnings.push({ code: 'cost-model-weak', message: `cost model of '${model.name}' explains only R² = ${model.costModel.r2.toFixed(3)} of the variation` });
     }
