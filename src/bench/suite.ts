@@ -75,7 +75,6 @@ export const SuiteSchema = z
   });
 
 export type Suite = z.infer<typeof SuiteSchema>;
-export type SuiteModel = z.infer<typeof SuiteModelSchema>;
 
 export interface LoadedSuite {
   file: string;

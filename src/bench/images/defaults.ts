@@ -20,9 +20,6 @@ export const DEFAULT_RESOLUTIONS: ReadonlyArray<{ width: number; height: number 
   { width: 3840, height: 2160 },
 ];
 
-/** Default object counts for detection models (text lines drawn per image). */
-export const DEFAULT_OBJECTS: readonly number[] = [0, 1, 5, 20, 50];
-
 /** Sizes for a resolution: the default list when it is a default resolution, else scaled by pixel count from 1920x1080's. */
 export function defaultSizesMb(width: number, height: number): number[] {
   const known = DEFAULT_SIZES_MB[`${width}x${height}`];

@@ -10,7 +10,7 @@ import type { DecodedImage } from './types.js';
  */
 
 /** Headers claiming more pixels than this are refused before decoding (3a's guard; one limit for the whole engine). */
-export const MAX_DECODE_PIXELS = MAX_INPUT_PIXELS;
+const MAX_DECODE_PIXELS = MAX_INPUT_PIXELS;
 
 /** Encoded bytes → raw interleaved RGB uint8. An undecodable image is a UserError naming it. */
 export async function decodeToRgb(bytes: Buffer, name = 'image'): Promise<DecodedImage> {

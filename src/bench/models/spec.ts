@@ -75,7 +75,6 @@ export const ModelSpecSchema = z.strictObject({
 
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
-export type ModelInput = ModelSpec['input'];
 export type ModelOutputSpec = ModelSpec['output'];
 
 /**
