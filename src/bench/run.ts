@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { measurementBlocks, type ConditionSpec } from './conditions.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';
-import { measureBlock, type ConditionMeasurement } from './measure.js';
+import { FIRST_BLOCK_WARMUP_S, measureBlock, type ConditionMeasurement } from './measure.js';
 import { recheckOf } from './recheck.js';
 import type { ModelAdapter } from './models/types.js';
 import { runSample } from './pipeline.js';
@@ -231,7 +231,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
           session,
           ready.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
           settings,
-          { signal, previousInputShape: lastShape, onSample: (n, s) => progress?.sample(n, s) },
+          { signal, previousInputShape: lastShape, warmupMinS: measuredBlocks === 0 ? FIRST_BLOCK_WARMUP_S : 0, onSample: (n, s) => progress?.sample(n, s) },
         );
         lastShape = measured.inputShape;
         for (const [j, m] of measured.conditions.entries()) {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { measurementBlocks, plannedConditions } from '../../src/bench/conditions.js';
 import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
@@ -57,6 +58,25 @@ describe('measureBlock (real model, real images)', () => {
       }
       expect(m.wallS).toBeGreaterThanOrEqual(m.conditions.reduce((s, c) => s + c!.measuredS, 0));
       expect(m.inputShape).toBe('1x3x48x192');
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('warms up for at least warmupMinS before the first measured sample', async () => {
+    const real = await resolveModel('ocr-cls');
+    const decodedAtMs: number[] = [];
+    const adapter: ModelAdapter = { ...real, decode: (bytes, name) => (decodedAtMs.push(performance.now()), real.decode(bytes, name)) };
+    const session = await createSession(adapter, 1);
+    try {
+      const settings = { minSamples: 4, minTimeS: 0, maxTimeS: 60, targetRsePct: 100 };
+      const m = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, { previousInputShape: '1x3x48x192', warmupMinS: 0.3 });
+      const firstMeasured = decodedAtMs[decodedAtMs.length - m.samples]!;
+      expect(firstMeasured - decodedAtMs[0]!).toBeGreaterThanOrEqual(300);
+      // Without it, the same shape gets the 2-sample minimum only.
+      decodedAtMs.length = 0;
+      const quick = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, { previousInputShape: '1x3x48x192' });
+      expect(decodedAtMs.length - quick.samples).toBe(2);
     } finally {
       await session.release();
     }
