@@ -53,11 +53,11 @@ export const SHAPE_CHANGE_WARMUP_SAMPLES = 6;
  * Warm-up time for a session's first block: in a fresh process the JavaScript side of the
  * pipeline (decode glue, tensor fill, post-processing) runs slower until V8 has optimised it.
  * Measured on ocr-cls at 640x480 (5 ms samples): the first 20 samples averaged 6.8-6.9 ms, the
- * next 20 5.5-6.0, then 5.2-5.4 steady, i.e. ~0.3 s; with a 2-sample warm-up the first
+ * next 20 5.5-6.0, then 5.2-5.4 steady, i.e. ~0.25 s; with a 2-sample warm-up the first
  * condition read 10-15% slow (the drift check caught it). Slow samples (ocr-det) reach this
  * time within the shape-change warm-up anyway.
  */
-export const FIRST_BLOCK_WARMUP_S = 0.5;
+export const FIRST_BLOCK_WARMUP_S = 0.3;
 
 /** Most warm-up samples after a shape change, however unsettled the times still look. */
 export const MAX_WARMUP_SAMPLES = 24;
