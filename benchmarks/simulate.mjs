@@ -12,6 +12,7 @@ import { parseTrace } from '../dist/workload/trace.js';
 import { simulateWorkload } from '../dist/plan/simulate-result.js';
 import { seriesFromTrace } from '../dist/plan/simulate-series.js';
 import { parseWorkload } from '../dist/workload/load.js';
+import { resolveWorkloadTraffic } from '../dist/workload/traffic.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const YEAR_MINUTES = 365 * 24 * 60;
@@ -77,13 +78,14 @@ const { workload } = parseWorkload(
   'bench.yaml',
 );
 const trace = parse.out;
+const yearSeries = seriesFromTrace(trace.demandTps, trace.startEpochMs);
 const whole = time(
   () =>
     simulateWorkload({
-      workload,
+      workload: resolveWorkloadTraffic(workload, yearSeries),
       tpsSource: { kind: 'constant', tpsPerUnit: 10 },
       price: { pricePerUnitHourUsd: 4, priceSource: 'bench' },
-      series: seriesFromTrace(trace.demandTps, trace.startEpochMs),
+      series: yearSeries,
       trafficSource: 'year.csv',
       zoneOutage: { startMinute: 200_000, durationMinutes: 120 },
     }),

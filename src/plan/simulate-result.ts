@@ -1,6 +1,5 @@
 import type { PriceQuote } from '../workload/prices.js';
-import type { Workload } from '../workload/schema.js';
-import { resolveWorkloadTraffic } from '../workload/traffic.js';
+import type { ResolvedWorkload } from '../workload/traffic.js';
 import { roundTo } from './money.js';
 import { computePlan, type Warning } from './plan.js';
 import type { SimParams } from './simulate.js';
@@ -49,8 +48,8 @@ export interface SimulationResult extends MonthFigures {
 }
 
 interface SimulationInputs {
-  /** Peak and baseline are resolved against `series` here (a no-op when the caller already did). */
-  workload: Workload;
+  /** Peak and baseline decided by resolveTraffic. */
+  workload: ResolvedWorkload;
   tpsSource: TpsSource;
   price: PriceQuote;
   series: DemandSeries;
@@ -69,7 +68,7 @@ function describeWindow(w: ScheduleWindow) {
 
 /** The simulate command's whole result: pure, from a validated workload and a demand series. */
 export function simulateWorkload(i: SimulationInputs): SimulationResult {
-  const w = resolveWorkloadTraffic(i.workload, i.series);
+  const w = i.workload;
   const usd = i.price.pricePerUnitHourUsd;
   const warnings: Warning[] = [...(i.warnings ?? [])];
   const setup = simulationSetup(w, i.tpsSource, i.series);

@@ -32,7 +32,7 @@ const WITHOUT_BASELINE: GateColumn[] = [
   { head: 'rules', align: 'c' },
 ];
 
-/** The workloads table table and markdown both show: columns, one row per workload, then the total. */
+/** The workloads table that the table and markdown views both show: columns, one row per workload, then the total. */
 export function gateRows(r: GateResult): { columns: GateColumn[]; rows: GateRow[] } {
   const hasBaseline = r.baseline !== null;
   const row = (name: string, change: string, x: GateWorkload | GateTotal, total: boolean): GateRow => {
