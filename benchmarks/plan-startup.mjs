@@ -15,7 +15,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : 20;
-const workload = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? 'fixtures/workloads/shelf-audit.yaml';
+const workload = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? 'examples/workloads/shelf-audit.yaml';
 const TARGET_MS = 500;
 
 const cases = [

@@ -1,4 +1,5 @@
-// Writes schema/*.schema.json from the zod schemas (the one source of truth), atomically.
+// `npm run schema`: writes schema/*.schema.json from the zod schemas (the one source of truth), atomically.
+// Not part of the build, so `npm test` checks the committed files instead of rewriting them.
 import { renameSync, writeFileSync } from 'node:fs';
 import { suiteJsonSchema } from '../dist/bench/suite.js';
 import { workloadJsonSchema } from '../dist/workload/schema.js';

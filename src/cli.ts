@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT, UserError } from './errors.js';
+import { EXIT, UserError } from './core/errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 

@@ -8,7 +8,7 @@ describe('docs/planner.md', () => {
     const block = /```json\n([\s\S]*?)\n```/.exec(doc);
     expect(block).not.toBeNull();
     const excerpt = JSON.parse(block![1]!);
-    const r = runCli(['plan', 'fixtures/workloads/shelf-audit.yaml', '--format', 'json']);
+    const r = runCli(['plan', 'examples/workloads/shelf-audit.yaml', '--format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject(excerpt);
   });

@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { readBenchResult } from '../src/bench/read-result.js';
 import { runCli } from './helpers/cli.js';
 
-const workloads = readdirSync('fixtures/workloads').filter((f) => f.endsWith('.yaml'));
+const workloads = readdirSync('examples/workloads').filter((f) => f.endsWith('.yaml'));
 
 describe('example fixtures', () => {
   it('there are example workloads, one of them planned from a bench file', () => {
     expect(workloads.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(workloads)('fixtures/workloads/%s validates and plans with exit 0 in every format', (name) => {
-    const file = `fixtures/workloads/${name}`;
+  it.each(workloads)('examples/workloads/%s validates and plans with exit 0 in every format', (name) => {
+    const file = `examples/workloads/${name}`;
     expect(runCli(['validate', file])).toMatchObject({ code: 0, stderr: '' });
     for (const format of ['table', 'json', 'markdown']) {
       const r = runCli(['plan', file, '--format', format]);
@@ -21,7 +21,7 @@ describe('example fixtures', () => {
   });
 
   it('the example bench file reads as capacity-plan/bench@1 with ocr-det and ocr-cls, labelled as an example', async () => {
-    const bench = await readBenchResult('fixtures/bench/example.json');
+    const bench = await readBenchResult('examples/bench/example.json');
     expect(bench.models.map((m) => [m.name, m.task])).toEqual([
       ['ocr-det', 'detection'],
       ['ocr-cls', 'classification'],

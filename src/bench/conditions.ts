@@ -6,8 +6,8 @@
 import { resolve } from 'node:path';
 
 /** The packaged suites: `bench` with no suite measures default.yaml, `--quick` quick.yaml. */
-export const DEFAULT_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'benchmarks', 'default.yaml');
-export const QUICK_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'benchmarks', 'quick.yaml');
+export const DEFAULT_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'examples', 'suites', 'default.yaml');
+export const QUICK_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'examples', 'suites', 'quick.yaml');
 
 export interface ConditionSpec {
   id: string;

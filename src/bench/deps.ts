@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import type { ConditionSpec } from './conditions.js';
 import { cachedSynthesizeImage, loadImagesDir, type SynthImage } from './images/index.js';
 import { createSession, describeModelFile, resolveModel, type ModelSpec } from './models/index.js';

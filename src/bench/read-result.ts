@@ -1,5 +1,5 @@
-import { UserError } from '../errors.js';
-import { readUserFile } from '../io/files.js';
+import { UserError } from '../core/errors.js';
+import { readUserFile } from '../core/files.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from './result-schema.js';
 
 /** Reads a bench result file; refuses unknown schema versions rather than misreading them. */

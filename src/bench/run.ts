@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import sharp from 'sharp';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { measurementBlocks, type ConditionSpec } from './conditions.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';

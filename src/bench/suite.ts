@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import { readUserFile } from '../io/files.js';
-import { loadYamlWithSchema } from '../yaml/load.js';
+import { UserError } from '../core/errors.js';
+import { readUserFile } from '../core/files.js';
+import { loadYamlWithSchema } from '../core/yaml.js';
 import { ModelRefSchema, ModelSpecSchema } from './models/spec.js';
 
 /**

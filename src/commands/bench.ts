@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
-import { writeOutputFile } from '../io/files.js';
+import { UserError } from '../core/errors.js';
+import { writeOutputFile } from '../core/files.js';
 import { DEFAULT_SUITE_FILE, QUICK_SUITE_FILE, plannedConditions, type ConditionLists, type ConditionSpec } from '../bench/conditions.js';
 import { benchDeps, imageDirConditions, type ModelRef } from '../bench/deps.js';
 import { defaultSizesMb } from '../bench/images/index.js';

@@ -1,8 +1,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { UserError } from '../errors.js';
-import { readUserFile, writeOutputFile } from '../io/files.js';
+import { UserError } from '../core/errors.js';
+import { readUserFile, writeOutputFile } from '../core/files.js';
 import { colorFor } from '../report/format.js';
 import { benchTable } from '../report/bench/table.js';
 import { planTable } from '../report/plan/table.js';
@@ -10,7 +10,7 @@ import { EXIT_INTERRUPTED, runBenchCommand } from './bench.js';
 import { planFiles, planReport } from './plan.js';
 
 /** The example workloads shipped with the package. */
-export const FIXTURE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'workloads');
+export const EXAMPLE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'examples', 'workloads');
 
 /** Which built-in model stands in for a workload's model, by task. */
 const BUILTIN_FOR_TASK: Record<string, string> = { detection: 'ocr-det', classification: 'ocr-cls' };
@@ -54,14 +54,14 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     return EXIT_INTERRUPTED;
   }
 
-  const names = (await readdir(FIXTURE_WORKLOADS_DIR)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const names = (await readdir(EXAMPLE_WORKLOADS_DIR)).filter((n) => /\.ya?ml$/.test(n)).sort();
   const files: string[] = [];
   for (const name of names) {
-    const source = join(FIXTURE_WORKLOADS_DIR, name);
+    const source = join(EXAMPLE_WORKLOADS_DIR, name);
     const text = await readUserFile(source, 'workload file');
     const out = join(dir, basename(name));
-    const rebase = (p: string) => relative(dir, resolve(FIXTURE_WORKLOADS_DIR, p));
-    await writeOutputFile(out, demoWorkloadText(text, `fixtures/workloads/${name}`, benchFile, rebase));
+    const rebase = (p: string) => relative(dir, resolve(EXAMPLE_WORKLOADS_DIR, p));
+    await writeOutputFile(out, demoWorkloadText(text, `examples/workloads/${name}`, benchFile, rebase));
     files.push(out);
   }
   process.stdout.write('\n');

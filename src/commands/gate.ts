@@ -1,11 +1,11 @@
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, UserError } from '../core/errors.js';
 import { parseBaseline } from '../gate/baseline.js';
 import { evaluateGate } from '../gate/gate.js';
 import type { GateResult, Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
-import { readUserFile } from '../io/files.js';
+import { readUserFile } from '../core/files.js';
 import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
-import { UserError } from '../errors.js';
-import { writeOutputFile } from '../io/files.js';
+import { UserError } from '../core/errors.js';
+import { writeOutputFile } from '../core/files.js';
 import { STARTER_WORKLOAD } from '../workload/starter.js';
 
 export async function initCommand(file: string, opts: { force?: boolean }): Promise<number> {

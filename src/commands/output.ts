@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { writeOutputFile } from '../io/files.js';
+import { writeOutputFile } from '../core/files.js';
 import { colorFor } from '../report/format.js';
 
 /** Sends a rendered report to --out (atomically) or stdout. */

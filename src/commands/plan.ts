@@ -4,7 +4,7 @@ import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
 import type { PlanReport } from '../report/plan/model.js';
 import { planTable } from '../report/plan/table.js';
-import type { TimeSearch } from '../plan/time-search.js';
+import type { TimeSearch } from '../simulate/time-search.js';
 import { loadWorkload } from '../workload/load.js';
 import { resolveTraffic, type LoadedResolvedWorkload } from '../workload/traffic.js';
 import { colorForOutput, emit } from './output.js';
@@ -39,7 +39,7 @@ export async function planLoadedFiles(files: string[]): Promise<Array<{ plan: Pl
     }
     // With traffic over time the Min/Max search runs on it. Loaded only here, so a plain
     // workload's start-up never pays for the simulator.
-    const { searchForPlan } = await import('../plan/time-search.js');
+    const { searchForPlan } = await import('../simulate/time-search.js');
     const timeSearch = searchForPlan(w.workload, w.tpsSource, w.price, w.overTime.series, w.overTime.source, plan.minInferenceUnits, plan.maxInferenceUnits);
     out.push({ plan: { ...plan, timeSearch }, loaded: w });
   }

@@ -1,6 +1,6 @@
-import { UserError } from '../errors.js';
-import { simulateWorkload } from '../plan/simulate-result.js';
-import { parseStart, parseZoneOutage } from '../plan/simulate-scenario.js';
+import { UserError } from '../core/errors.js';
+import { simulateWorkload } from '../simulate/result.js';
+import { parseStart, parseZoneOutage } from '../simulate/scenario.js';
 import { pickFormatter } from '../report/format.js';
 import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';

@@ -1,4 +1,4 @@
-import { formatProblem, UserError, type Problem } from '../errors.js';
+import { formatProblem, UserError, type Problem } from '../core/errors.js';
 import { loadWorkload } from '../workload/load.js';
 import { resolveTraffic } from '../workload/traffic.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { PLAN_SCHEMA_ID } from '../plan/plan.js';
-import { parseYamlLocated, zodProblems } from '../yaml/load.js';
+import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 
 /**
  * A baseline is a plan JSON (`capacity-plan plan --format json`), single-plan or

@@ -1,6 +1,6 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import type { Plan } from '../plan/plan.js';
-import { formatUsd, roundTo, roundUsd } from '../plan/money.js';
+import { formatUsd, roundTo, roundUsd } from '../core/money.js';
 import type { BaselinePlan } from './baseline.js';
 import type { WorkloadBudget } from './rules.js';
 import {

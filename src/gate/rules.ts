@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LocatedDocument } from '../yaml/load.js';
+import type { LocatedDocument } from '../core/yaml.js';
 import { BudgetSchema } from '../workload/schema.js';
 import type { Basis, Level, RuleId, RuleSpec } from './result.js';
 

@@ -1,9 +1,9 @@
 import type { Workload } from '../workload/schema.js';
 import type { ResolvedWorkload } from '../workload/traffic.js';
 import type { PriceQuote } from '../workload/prices.js';
-import { scheduledHoursPerMonth } from './hours.js';
-import { roundTo, roundUsd } from './money.js';
-import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from './tps.js';
+import { scheduledHoursPerMonth } from '../core/hours.js';
+import { roundTo, roundUsd } from '../core/money.js';
+import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from '../workload/tps.js';
 import { capacityAfterZoneLoss, computeUnits, worstZoneUnits } from './units.js';
 
 export const PLAN_SCHEMA_ID = 'capacity-plan/plan@1';

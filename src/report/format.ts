@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 /**
  * One interface for every output format: a formatter is a function from a result to the

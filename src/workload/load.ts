@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
-import { UserError, type Problem } from '../errors.js';
-import { readUserFile } from '../io/files.js';
+import { UserError, type Problem } from '../core/errors.js';
+import { readUserFile } from '../core/files.js';
 import { readBenchResult } from '../bench/read-result.js';
-import { classTps, type TpsSource } from '../plan/tps.js';
+import { classTps, type TpsSource } from './tps.js';
 import type { Warning } from '../plan/plan.js';
-import { parseYamlLocated, zodProblems, type LocatedDocument } from '../yaml/load.js';
+import { parseYamlLocated, zodProblems, type LocatedDocument } from '../core/yaml.js';
 import { checkImageLimits } from './limits.js';
 import { knownRegions, lookUpPrice, type PriceQuote } from './prices.js';
 import { ImageClassSchema, WorkloadSchema, type Workload } from './schema.js';

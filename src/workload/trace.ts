@@ -1,5 +1,5 @@
-import { UserError, type Problem } from '../errors.js';
-import { readUserFile } from '../io/files.js';
+import { UserError, type Problem } from '../core/errors.js';
+import { readUserFile } from '../core/files.js';
 
 /**
  * A traffic trace: CSV with a header naming a timestamp column (timestamp, time, ts or

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { UserError } from '../errors.js';
-import { lowestTpsOf, peakTpsOf, seriesFromProfile, seriesFromTrace, type DemandSeries } from '../plan/simulate-series.js';
+import { UserError } from '../core/errors.js';
+import { lowestTpsOf, peakTpsOf, seriesFromProfile, seriesFromTrace, type DemandSeries } from './series.js';
 import type { LoadedWorkload } from './load.js';
 import type { Workload } from './schema.js';
 import { readTrace } from './trace.js';

@@ -8,14 +8,14 @@ const committed = JSON.parse(readFileSync('schema/bench-suite.schema.json', 'utf
 const docsSuite = /```yaml\n(version: 1\nmodels:[\s\S]*?)```/.exec(readFileSync('docs/models.md', 'utf8'))![1]!;
 
 describe('schema/bench-suite.schema.json', () => {
-  it('is what the zod schema derives (run npm run build to refresh it)', () => {
+  it('is what the zod schema derives (run npm run schema to refresh it)', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(suiteJsonSchema())));
   });
 
   const validate = new Ajv2020({ strict: false, allErrors: true }).compile(committed);
 
   it('accepts the packaged suites and the user-model suite in docs/models.md', () => {
-    for (const text of [readFileSync('benchmarks/default.yaml', 'utf8'), readFileSync('benchmarks/quick.yaml', 'utf8'), docsSuite]) {
+    for (const text of [readFileSync('examples/suites/default.yaml', 'utf8'), readFileSync('examples/suites/quick.yaml', 'utf8'), docsSuite]) {
       const ok = validate(parse(text));
       expect(validate.errors ?? [], 'JSON Schema errors').toEqual([]);
       expect(ok).toBe(true);

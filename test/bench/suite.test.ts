@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { parseSuite } from '../../src/bench/suite.js';
 
 function problem(text: string): string {

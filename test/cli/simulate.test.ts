@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-const PROFILE = 'fixtures/workloads/storefront-profile.yaml';
-const TRACE = 'fixtures/workloads/storefront-trace.yaml';
+const PROFILE = 'examples/workloads/storefront-profile.yaml';
+const TRACE = 'examples/workloads/storefront-trace.yaml';
 const DAY = [10, 10, 10, 10, 10, 15, 25, 45, 70, 90, 100, 110, 120, 110, 100, 90, 80, 70, 50, 35, 25, 20, 15, 10];
 
 function workload(dir: string, traffic: string, extra = ''): string {
@@ -117,7 +117,7 @@ describe('capacity-plan simulate', () => {
   });
 
   it('needs a profile or trace', () => {
-    const r = runCli(['simulate', 'fixtures/workloads/shelf-audit.yaml']);
+    const r = runCli(['simulate', 'examples/workloads/shelf-audit.yaml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/shelf-audit\.yaml:\d+:\d+: simulate needs traffic over time/);
   });
@@ -161,7 +161,7 @@ describe('capacity-plan plan with traffic over time', () => {
   });
 
   it('leaves a plain peak/baseline workload as it was', () => {
-    const j = JSON.parse(runCli(['plan', 'fixtures/workloads/shelf-audit.yaml', '-f', 'json']).stdout);
+    const j = JSON.parse(runCli(['plan', 'examples/workloads/shelf-audit.yaml', '-f', 'json']).stdout);
     expect(j.timeSearch).toBeUndefined();
     expect(j.peakTps).toBe(30);
   });

@@ -10,7 +10,7 @@ const expected = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'c
 
 describe('one traffic resolver: plan, simulate and gate give the figures they gave before', () => {
   for (const fixture of ['storefront-trace', 'storefront-profile']) {
-    const file = `fixtures/workloads/${fixture}.yaml`;
+    const file = `examples/workloads/${fixture}.yaml`;
     it(`${fixture}: plan`, () => {
       const r = runCli(['plan', file, '-f', 'json']);
       expect(r.code).toBe(0);
@@ -37,9 +37,9 @@ describe('validate reads the trace, as plan does', () => {
   };
 
   it('a good trace: ok', () => {
-    const r = runCli(['validate', 'fixtures/workloads/storefront-trace.yaml']);
+    const r = runCli(['validate', 'examples/workloads/storefront-trace.yaml']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('fixtures/workloads/storefront-trace.yaml: ok\n');
+    expect(r.stdout).toBe('examples/workloads/storefront-trace.yaml: ok\n');
   });
 
   it('bad trace rows: every one as trace-file:line, exit 2', () => {
@@ -56,9 +56,9 @@ describe('validate reads the trace, as plan does', () => {
 
   it('a missing trace: at the workload line of traffic.trace; the other files are still checked', () => {
     const dir = tempDir();
-    const r = runCli(['validate', workload(dir, 'nope.csv'), 'fixtures/workloads/shelf-audit.yaml'], { cwd: ROOT });
+    const r = runCli(['validate', workload(dir, 'nope.csv'), 'examples/workloads/shelf-audit.yaml'], { cwd: ROOT });
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('fixtures/workloads/shelf-audit.yaml: ok\n');
+    expect(r.stdout).toBe('examples/workloads/shelf-audit.yaml: ok\n');
     expect(r.stderr).toBe(`${join(dir, 'w.yaml')}:9:10: traffic.trace: ${join(dir, 'nope.csv')}: trace file not found\n`);
   });
 

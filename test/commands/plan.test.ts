@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-const SHELF = 'fixtures/workloads/shelf-audit.yaml';
-const PARCEL = 'fixtures/workloads/parcel-labels.yaml';
-const QUALITY = 'fixtures/workloads/quality-inspection.yaml';
+const SHELF = 'examples/workloads/shelf-audit.yaml';
+const PARCEL = 'examples/workloads/parcel-labels.yaml';
+const QUALITY = 'examples/workloads/quality-inspection.yaml';
 const ANSI = /\x1b\[/;
 
 function planJson(args: string[]) {
@@ -190,7 +190,7 @@ describe('exit codes and usage', () => {
   });
 
   it('one bad file among good ones fails the whole plan with exit 2 and prints no partial report', () => {
-    const r = runCli(['plan', SHELF, 'fixtures/bad/bytes-4mb.yaml']);
+    const r = runCli(['plan', SHELF, 'test/fixtures/bad/bytes-4mb.yaml']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
   });

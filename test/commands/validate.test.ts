@@ -5,9 +5,9 @@ import { runCli, tempDir } from '../helpers/cli.js';
 
 describe('validate', () => {
   it('good files: ok on stdout, exit 0', () => {
-    const r = runCli(['validate', 'fixtures/workloads/shelf-audit.yaml', 'fixtures/workloads/parcel-labels.yaml']);
+    const r = runCli(['validate', 'examples/workloads/shelf-audit.yaml', 'examples/workloads/parcel-labels.yaml']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('fixtures/workloads/shelf-audit.yaml: ok\nfixtures/workloads/parcel-labels.yaml: ok\n');
+    expect(r.stdout).toBe('examples/workloads/shelf-audit.yaml: ok\nexamples/workloads/parcel-labels.yaml: ok\n');
   });
 
   it('lists every problem of a file, each with file:line:col, in line order', () => {
@@ -56,12 +56,12 @@ describe('validate', () => {
   });
 
   it('checks every file even after a bad one; good ones still say ok', () => {
-    const r = runCli(['validate', 'fixtures/bad/zero-zones.yaml', 'fixtures/workloads/shelf-audit.yaml', 'fixtures/bad/side-too-small.yaml']);
+    const r = runCli(['validate', 'test/fixtures/bad/zero-zones.yaml', 'examples/workloads/shelf-audit.yaml', 'test/fixtures/bad/side-too-small.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('fixtures/workloads/shelf-audit.yaml: ok\n');
+    expect(r.stdout).toBe('examples/workloads/shelf-audit.yaml: ok\n');
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      'fixtures/bad/zero-zones.yaml:15:10: availability.zones: must be at least 1',
-      'fixtures/bad/side-too-small.yaml:8:12: images[0].width: width 63 px is outside the 64-4096 px the service accepts',
+      'test/fixtures/bad/zero-zones.yaml:15:10: availability.zones: must be at least 1',
+      'test/fixtures/bad/side-too-small.yaml:8:12: images[0].width: width 63 px is outside the 64-4096 px the service accepts',
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('validate', () => {
     writeFileSync(
       join(dir, 'l.yaml'),
       'version: 1\nname: l\nservice: lookout-for-vision\nmodel:\n  task: classification\n  bench: ' +
-        join(process.cwd(), 'fixtures/bench/example.json') +
+        join(process.cwd(), 'examples/bench/example.json') +
         '\n  bench_model: ocr-cls\nimages:\n  - {share: 1, width: 1280, height: 1024, size_mb: 0.6}\ntraffic:\n  peak_tps: 5\n',
     );
     const r = runCli(['validate', 'l.yaml'], { cwd: dir });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/core/errors.js';
 import { parseBaseline } from '../../src/gate/baseline.js';
 import { evaluateGate, type GateInput, type PlanFigures } from '../../src/gate/gate.js';
 import type { RuleSpec } from '../../src/gate/result.js';

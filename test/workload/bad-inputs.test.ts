@@ -6,7 +6,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
 /**
  * Every bad input must exit 2 with exactly one line on stderr, `capacity-plan: FILE:LINE:COL: message`,
  * no stack trace and nothing on stdout. Line and column are asserted exactly (counted by hand in
- * the fixture files under fixtures/bad/).
+ * the fixture files under test/fixtures/bad/).
  */
 const CASES: Array<[file: string, line: number, col: number, message: string]> = [
   // YAML syntax
@@ -48,7 +48,7 @@ const CASES: Array<[file: string, line: number, col: number, message: string]> =
   ['missing-bench-file.yaml', 5, 10, 'bench/does-not-exist.json: bench result file not found'],
   ['bench-wrong-schema.yaml', 5, 10, 'unsupported bench file schema "capacity-plan/bench@2"; this version reads capacity-plan/bench@1'],
   ['bench-not-json.yaml', 5, 10, 'bench/not-json.json: not valid JSON'],
-  ['bench-model-not-in-file.yaml', 6, 16, "model.bench_model: 'ocr-rec' is not in ../bench/example.json (it has: ocr-det, ocr-cls)"],
+  ['bench-model-not-in-file.yaml', 6, 16, "model.bench_model: 'ocr-rec' is not in ../../../examples/bench/example.json (it has: ocr-det, ocr-cls)"],
   ['bench-task-mismatch.yaml', 4, 9, "model.task is classification but bench model 'ocr-det' is detection"],
   // service limits
   ['bytes-4mb.yaml', 10, 14, 'images[0].size_mb: 4 MB passed as bytes must be under 4.0 MB'],
@@ -73,7 +73,7 @@ describe('bad workload files: exit 2, one located line, no stack trace', () => {
   });
 
   it.each(CASES)('%s → line %i col %i', (name, line, col, message) => {
-    const file = `fixtures/bad/${name}`;
+    const file = `test/fixtures/bad/${name}`;
     const r = runCli(['plan', file]);
     expectOneLine(r);
     const m = /^capacity-plan: (.+?):(\d+):(\d+): (.*)$/.exec(r.stderr.trimEnd());
@@ -84,11 +84,11 @@ describe('bad workload files: exit 2, one located line, no stack trace', () => {
   });
 
   it('validate lists the same problem for each of them, located the same way', () => {
-    const r = runCli(['validate', ...CASES.map(([name]) => `fixtures/bad/${name}`)]);
+    const r = runCli(['validate', ...CASES.map(([name]) => `test/fixtures/bad/${name}`)]);
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
     for (const [name, line, col, message] of CASES) {
-      const where = `fixtures/bad/${name}:${line}:${col}: `;
+      const where = `test/fixtures/bad/${name}:${line}:${col}: `;
       expect(lines.some((l) => l.startsWith(where) && l.includes(message.replace(/ \(and \d+ more.*$/, ''))), where).toBe(true);
     }
     expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -97,15 +97,15 @@ describe('bad workload files: exit 2, one located line, no stack trace', () => {
 
 describe('bad file arguments (no line to point at): exit 2, one line naming the file', () => {
   it('a directory instead of a file', () => {
-    const r = runCli(['plan', 'fixtures/bad/a-directory.yaml']);
+    const r = runCli(['plan', 'test/fixtures/bad/a-directory.yaml']);
     expectOneLine(r);
-    expect(r.stderr).toBe('capacity-plan: fixtures/bad/a-directory.yaml: is a directory, expected a workload file\n');
+    expect(r.stderr).toBe('capacity-plan: test/fixtures/bad/a-directory.yaml: is a directory, expected a workload file\n');
   });
 
   it('a file that does not exist', () => {
-    const r = runCli(['plan', 'fixtures/bad/no-such-file.yaml']);
+    const r = runCli(['plan', 'test/fixtures/bad/no-such-file.yaml']);
     expectOneLine(r);
-    expect(r.stderr).toBe('capacity-plan: fixtures/bad/no-such-file.yaml: workload file not found\n');
+    expect(r.stderr).toBe('capacity-plan: test/fixtures/bad/no-such-file.yaml: workload file not found\n');
   });
 
   it('a bench path that is a directory', () => {

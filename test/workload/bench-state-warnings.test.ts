@@ -5,15 +5,15 @@ import type { BenchResult } from '../../src/bench/result-schema.js';
 import { loadWorkload } from '../../src/workload/load.js';
 import { tempDir } from '../helpers/cli.js';
 
-// parcel-labels plans from fixtures/bench/example.json; here, a copy of that file in a state a real run can leave.
+// parcel-labels plans from examples/bench/example.json; here, a copy of that file in a state a real run can leave.
 async function warningsWith(edit: (b: BenchResult) => void): Promise<Array<{ code: string; message: string }>> {
   const dir = tempDir();
   mkdirSync(join(dir, 'bench'));
   mkdirSync(join(dir, 'workloads'));
-  const bench = JSON.parse(readFileSync('fixtures/bench/example.json', 'utf8')) as BenchResult;
+  const bench = JSON.parse(readFileSync('examples/bench/example.json', 'utf8')) as BenchResult;
   edit(bench);
   writeFileSync(join(dir, 'bench', 'example.json'), JSON.stringify(bench));
-  copyFileSync('fixtures/workloads/parcel-labels.yaml', join(dir, 'workloads', 'parcel-labels.yaml'));
+  copyFileSync('examples/workloads/parcel-labels.yaml', join(dir, 'workloads', 'parcel-labels.yaml'));
   return (await loadWorkload(join(dir, 'workloads', 'parcel-labels.yaml'))).warnings;
 }
 

@@ -8,7 +8,7 @@ import { STARTER_WORKLOAD } from '../../src/workload/starter.js';
 const committed = JSON.parse(readFileSync('schema/workload.schema.json', 'utf8'));
 
 describe('schema/workload.schema.json', () => {
-  it('is what the zod schema derives (run npm run build to refresh it)', () => {
+  it('is what the zod schema derives (run npm run schema to refresh it)', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(workloadJsonSchema())));
   });
 
@@ -16,7 +16,7 @@ describe('schema/workload.schema.json', () => {
   const validate = ajv.compile(committed);
 
   it('accepts the starter workload and every example workload', () => {
-    const texts = [STARTER_WORKLOAD, ...['shelf-audit', 'parcel-labels', 'quality-inspection'].map((n) => readFileSync(`fixtures/workloads/${n}.yaml`, 'utf8'))];
+    const texts = [STARTER_WORKLOAD, ...['shelf-audit', 'parcel-labels', 'quality-inspection'].map((n) => readFileSync(`examples/workloads/${n}.yaml`, 'utf8'))];
     for (const text of texts) {
       const ok = validate(parse(text));
       expect(validate.errors ?? [], 'JSON Schema errors').toEqual([]);
@@ -26,7 +26,7 @@ describe('schema/workload.schema.json', () => {
 
   it('rejects what the zod schema rejects structurally: unknown keys, wrong types, version 2', () => {
     for (const name of ['unknown-key-top', 'unknown-key-nested', 'unknown-key-image', 'wrong-type-string', 'wrong-type-bool', 'version-2', 'zero-tps-per-unit']) {
-      expect(validate(parse(readFileSync(`fixtures/bad/${name}.yaml`, 'utf8'))), name).toBe(false);
+      expect(validate(parse(readFileSync(`test/fixtures/bad/${name}.yaml`, 'utf8'))), name).toBe(false);
     }
   });
 });

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { writeOutputFile } from '../../io/files.js';
+import { writeOutputFile } from '../../core/files.js';
 import { fontId } from './font.js';
 import { GENERATOR_VERSION, parseSynthSpec, synthesizeImage, type SynthOutcome, type SynthSpec } from './synth.js';
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../core/errors.js';
 import { textAdvancePx, textPath } from './font.js';
 import { MAX_INPUT_PIXELS } from './guard.js';
 

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { UserError } from '../../errors.js';
-import { readUserFileBytes } from '../../io/files.js';
+import { UserError } from '../../core/errors.js';
+import { readUserFileBytes } from '../../core/files.js';
 import { firstLine, MAX_INPUT_PIXELS, readHeader, sharpFor } from './guard.js';
 
 export { MAX_INPUT_PIXELS, sharpFor };

@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../core/errors.js';
 import { dbBoxes, DB_DEFAULTS } from './db.js';
 import { float16BitsToFloat32 } from './float16.js';
 import { emptyCandidates, nmsPerClass, type Candidates } from './nms.js';

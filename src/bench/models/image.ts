@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../core/errors.js';
 import { MAX_INPUT_PIXELS, sharpFor } from '../images/guard.js';
 import { float32ToFloat16Bits } from './float16.js';
 import type { DecodedImage } from './types.js';

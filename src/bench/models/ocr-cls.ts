@@ -1,6 +1,6 @@
 import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../core/errors.js';
 import { ocrModelsAsset } from './builtin-assets.js';
 import { floatData, topK } from './decoders.js';
 import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb } from './image.js';

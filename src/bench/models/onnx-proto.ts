@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs';
-import { UserError } from '../../errors.js';
-import { readUserFileBytes } from '../../io/files.js';
+import { UserError } from '../../core/errors.js';
+import { readUserFileBytes } from '../../core/files.js';
 import { displayPath } from './paths.js';
 
 /**

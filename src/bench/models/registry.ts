@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../core/errors.js';
 import { createOcrCls } from './ocr-cls.js';
 import { displayPath } from './paths.js';
 import { createOcrDet } from './ocr-det.js';

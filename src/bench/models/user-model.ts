@@ -1,6 +1,6 @@
 import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../core/errors.js';
 import { decodeOutputs, shapeProblem, type BoxMapping, type DecodeContext } from './decoders.js';
 import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER } from './image.js';
 import type { ModelSpec } from './spec.js';

@@ -1,4 +1,4 @@
-import { formatUsd as usd } from '../../plan/money.js';
+import { formatUsd as usd } from '../../core/money.js';
 import type { Change, Diff, Figures, GateResult, GateWorkload, RuleResult } from '../../gate/result.js';
 
 /** Wording and cells every gate view shares, so table, markdown and github say the same thing. */

@@ -1,4 +1,4 @@
-import { formatUsd } from '../../plan/money.js';
+import { formatUsd } from '../../core/money.js';
 import { markdownTable } from 'markdown-table';
 import type { Formatter } from '../format.js';
 import type { PlanReport } from './model.js';

@@ -1,5 +1,5 @@
 import type { Plan, PlanTotals } from '../../plan/plan.js';
-import type { TimeSearch } from '../../plan/time-search.js';
+import type { TimeSearch } from '../../simulate/time-search.js';
 
 /** What every plan view renders: one or more plans and, for several, their totals. */
 export interface PlanReport {

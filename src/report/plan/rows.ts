@@ -1,6 +1,6 @@
-import { formatUsd as usd } from '../../plan/money.js';
+import { formatUsd as usd } from '../../core/money.js';
 import type { Plan } from '../../plan/plan.js';
-import type { TimeSearch } from '../../plan/time-search.js';
+import type { TimeSearch } from '../../simulate/time-search.js';
 
 /** The rows both table and markdown views show: label, value, how it was derived. */
 export function planRows(p: Plan & { timeSearch?: TimeSearch }): Array<[string, string, string]> {

@@ -1,4 +1,4 @@
-import { formatUsd } from '../../plan/money.js';
+import { formatUsd } from '../../core/money.js';
 import Table from 'cli-table3';
 import type { Formatter } from '../format.js';
 import type { PlanReport } from './model.js';

@@ -1,4 +1,4 @@
-import type { SimulationResult } from '../../plan/simulate-result.js';
+import type { SimulationResult } from '../../simulate/result.js';
 import type { Formatter } from '../format.js';
 
 /** The one JSON root every other view is rendered from; `schema` names its version. */

@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table';
-import type { SimulationResult } from '../../plan/simulate-result.js';
+import type { SimulationResult } from '../../simulate/result.js';
 import type { Formatter } from '../format.js';
 import { busiestDayChart, PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';
 

@@ -1,6 +1,6 @@
 import * as asciichart from 'asciichart';
-import { formatUsd as usd } from '../../plan/money.js';
-import type { SimulationResult } from '../../plan/simulate-result.js';
+import { formatUsd as usd } from '../../core/money.js';
+import type { SimulationResult } from '../../simulate/result.js';
 
 const int = (x: number) => x.toLocaleString('en-US');
 

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESOLUTIONS, DEFAULT_SIZES_MB } from '../../../src/bench/images/defaults.js';
 import { SIZE_TOLERANCE, synthesizeImage, type SynthImage, type SynthSpec } from '../../../src/bench/images/synth.js';
-import { UserError } from '../../../src/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

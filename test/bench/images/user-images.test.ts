@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { synthesizeImage } from '../../../src/bench/images/synth.js';
 import { MAX_INPUT_PIXELS, loadImagesDir, sharpFor } from '../../../src/bench/images/user-images.js';
-import { UserError } from '../../../src/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/cli.js';
 
 function crc32(buf: Buffer): number {

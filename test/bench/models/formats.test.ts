@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, describe, expect, test } from 'vitest';
-import { UserError } from '../../../src/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 import { createSession, resolveModel } from '../../../src/bench/models/registry.js';
 import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
 import type { Detection, ModelAdapter, ModelOutput } from '../../../src/bench/models/types.js';

@@ -4,7 +4,7 @@ import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../src/bench/m
 import { createSession, resolveModel } from '../../../src/bench/models/registry.js';
 import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
 import { placeImage } from '../../../src/bench/models/user-model.js';
-import { UserError } from '../../../src/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/cli.js';
 import { castToFloat32Model, writeModel } from '../../helpers/onnx-graphs.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { UserError } from '../../../src/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 import { ModelRefSchema, ModelSpecSchema } from '../../../src/bench/models/spec.js';
-import { loadYamlWithSchema } from '../../../src/yaml/load.js';
+import { loadYamlWithSchema } from '../../../src/core/yaml.js';
 
 /** Model specs as a suite file declares them: defaults, and located errors for mistakes. */
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
-import { parseDuration, parseStart, parseZoneOutage } from '../../src/plan/simulate-scenario.js';
-import { busiestWindow, MINUTES_PER_MONTH, minuteLabel, seriesFromProfile, seriesFromTrace } from '../../src/plan/simulate-series.js';
-import { pickScheduleWindow, scheduleMask } from '../../src/plan/strategies.js';
+import { UserError } from '../../src/core/errors.js';
+import { parseDuration, parseStart, parseZoneOutage } from '../../src/simulate/scenario.js';
+import { busiestWindow, MINUTES_PER_MONTH, minuteLabel, seriesFromProfile, seriesFromTrace } from '../../src/workload/series.js';
+import { pickScheduleWindow, scheduleMask } from '../../src/simulate/strategies.js';
 
 const day = [2, 2, 2, 2, 2, 3, 5, 9, 14, 18, 20, 22, 24, 22, 20, 18, 16, 14, 10, 7, 5, 4, 3, 2];
 

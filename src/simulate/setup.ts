@@ -1,9 +1,9 @@
 import type { Workload } from '../workload/schema.js';
-import { roundTo, roundUsd } from './money.js';
-import { throttledPct, unitsWantedPerMinute, type SimTotals } from './simulate.js';
-import type { DemandSeries } from './simulate-series.js';
+import { roundTo, roundUsd } from '../core/money.js';
+import { throttledPct, unitsWantedPerMinute, type SimTotals } from './engine.js';
+import type { DemandSeries } from '../workload/series.js';
 import { pickScheduleWindow, RESTART_MINUTES, scheduleMask } from './strategies.js';
-import { classTps, mixTpsPerUnit, type TpsSource } from './tps.js';
+import { classTps, mixTpsPerUnit, type TpsSource } from '../workload/tps.js';
 
 /** What every simulation of one workload shares: per-unit TPS, cap, timing, schedule. */
 export function simulationSetup(w: Workload, tpsSource: TpsSource, series: DemandSeries) {

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { UserError, type Problem } from '../errors.js';
+import { UserError, type Problem } from './errors.js';
 
 /** A parsed YAML file that remembers where each value came from, for file:line:col errors. */
 export interface LocatedDocument {

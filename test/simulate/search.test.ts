@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bruteForceMinMax, searchMinMax } from '../../src/plan/search.js';
-import { simulate, throttledPct } from '../../src/plan/simulate.js';
+import { bruteForceMinMax, searchMinMax } from '../../src/simulate/search.js';
+import { simulate, throttledPct } from '../../src/simulate/engine.js';
 
 const base = (demand: number[], up = 3, down = 5) => ({
   demandTps: Float64Array.from(demand),

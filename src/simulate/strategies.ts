@@ -1,5 +1,5 @@
-import { simulate, type SimParams, type SimTotals } from './simulate.js';
-import { MINUTES_PER_DAY, minuteOfDay, weekdayOf, type DemandSeries } from './simulate-series.js';
+import { simulate, type SimParams, type SimTotals } from './engine.js';
+import { MINUTES_PER_DAY, minuteOfDay, weekdayOf, type DemandSeries } from '../workload/series.js';
 
 /**
  * Minutes from a start until the model serves again. Custom Labels models take 10-20 minutes

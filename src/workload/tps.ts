@@ -1,5 +1,5 @@
 import type { BenchModel, CostModel } from '../bench/result-schema.js';
-import type { ImageClass } from '../workload/schema.js';
+import type { ImageClass } from './schema.js';
 
 /** Where per-class TPS comes from: one measured figure, or a bench file's fitted cost model. */
 export type TpsSource =

@@ -1,5 +1,5 @@
-import { UserError } from '../errors.js';
-import { MINUTES_PER_DAY, MINUTES_PER_WEEK, WEEKDAYS, type DemandSeries } from './simulate-series.js';
+import { UserError } from '../core/errors.js';
+import { MINUTES_PER_DAY, MINUTES_PER_WEEK, WEEKDAYS, type DemandSeries } from '../workload/series.js';
 
 /**
  * When a scenario starts and how long it lasts, as the user types it.

@@ -1,4 +1,4 @@
-import { HOURS_PER_MONTH } from './hours.js';
+import { HOURS_PER_MONTH } from '../core/hours.js';
 
 /** Minutes in a 730-hour billing month. */
 export const MINUTES_PER_MONTH = HOURS_PER_MONTH * 60;

@@ -1,4 +1,4 @@
-import { ceilTolerant } from './units.js';
+import { ceilTolerant } from '../plan/units.js';
 
 /**
  * The autoscaling simulator: pure, one pass over a per-minute demand series, no allocation

@@ -1,6 +1,6 @@
-import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './simulate.js';
-import { peakTpsOf } from './simulate-series.js';
-import { ceilTolerant } from './units.js';
+import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './engine.js';
+import { peakTpsOf } from '../workload/series.js';
+import { ceilTolerant } from '../plan/units.js';
 
 interface SearchInput {
   base: Omit<SimParams, 'minUnits' | 'maxUnits' | 'recordInService' | 'recordBilled'>;

@@ -1,12 +1,12 @@
 import type { PriceQuote } from '../workload/prices.js';
 import type { Workload } from '../workload/schema.js';
 import type { ResolvedWorkload } from '../workload/traffic.js';
-import { roundTo, roundUsd } from './money.js';
+import { roundTo, roundUsd } from '../core/money.js';
 import { searchMinMax } from './search.js';
-import { simulate, throttledPct, type SimTotals } from './simulate.js';
-import { monthFigures, simulationSetup, type SimulationSetup } from './simulate-setup.js';
-import type { DemandSeries } from './simulate-series.js';
-import type { TpsSource } from './tps.js';
+import { simulate, throttledPct, type SimTotals } from './engine.js';
+import { monthFigures, simulationSetup, type SimulationSetup } from './setup.js';
+import type { DemandSeries } from '../workload/series.js';
+import type { TpsSource } from '../workload/tps.js';
 
 export interface PairFigures {
   minInferenceUnits: number;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simulate, throttledPct, unitsWantedPerMinute, type SimParams } from '../../src/plan/simulate.js';
-import { headlineStrategy, RESTART_MINUTES, runStrategies } from '../../src/plan/strategies.js';
+import { simulate, throttledPct, unitsWantedPerMinute, type SimParams } from '../../src/simulate/engine.js';
+import { headlineStrategy, RESTART_MINUTES, runStrategies } from '../../src/simulate/strategies.js';
 
 /** 10 TPS per unit, autoscaler at full capacity unless a test says otherwise. */
 function sim(demand: number[], p: Partial<SimParams> = {}) {

@@ -1,13 +1,13 @@
 import type { PriceQuote } from '../workload/prices.js';
 import type { ResolvedWorkload } from '../workload/traffic.js';
-import { roundTo } from './money.js';
-import { computePlan, type Warning } from './plan.js';
-import type { SimParams } from './simulate.js';
-import { monthFigures, simulationSetup, type MonthFigures } from './simulate-setup.js';
-import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS, type DemandSeries } from './simulate-series.js';
+import { roundTo } from '../core/money.js';
+import { computePlan, type Warning } from '../plan/plan.js';
+import type { SimParams } from './engine.js';
+import { monthFigures, simulationSetup, type MonthFigures } from './setup.js';
+import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS, type DemandSeries } from '../workload/series.js';
 import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
 import { comparePairs, type PairFigures } from './time-search.js';
-import type { TpsSource } from './tps.js';
+import type { TpsSource } from '../workload/tps.js';
 
 const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
 const CHART_BUCKET_MINUTES = 15;

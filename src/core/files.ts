@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 
 /** Reads a user-named text file, turning missing files and directories into one-line user errors. */
 export async function readUserFile(path: string, what = 'file'): Promise<string> {
