@@ -6,13 +6,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { simulate } from '../dist/plan/simulate.js';
-import { searchMinMax } from '../dist/plan/search.js';
+import { simulate } from '../dist/simulate/engine.js';
+import { searchMinMax } from '../dist/simulate/search.js';
 import { parseTrace } from '../dist/workload/trace.js';
-import { simulateWorkload } from '../dist/plan/simulate-result.js';
-import { seriesFromTrace } from '../dist/plan/simulate-series.js';
-import { parseWorkload } from '../dist/workload/load.js';
-import { resolveWorkloadTraffic } from '../dist/workload/traffic.js';
+import { simulateWorkload } from '../dist/simulate/result.js';
+import { seriesFromTrace } from '../dist/workload/series.js';
+import { parseWorkload } from '../dist/workload/parse.js';
+import { resolveWorkload } from '../dist/workload/resolve.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const YEAR_MINUTES = 365 * 24 * 60;
@@ -81,14 +81,11 @@ const trace = parse.out;
 const yearSeries = seriesFromTrace(trace.demandTps, trace.startEpochMs);
 const whole = time(
   () =>
-    simulateWorkload({
-      workload: resolveWorkloadTraffic(workload, yearSeries),
-      tpsSource: { kind: 'constant', tpsPerUnit: 10 },
-      price: { pricePerUnitHourUsd: 4, priceSource: 'bench' },
-      series: yearSeries,
-      trafficSource: 'year.csv',
-      zoneOutage: { startMinute: 200_000, durationMinutes: 120 },
-    }),
+    simulateWorkload(
+      resolveWorkload(workload, { tpsSource: { kind: 'constant', tpsPerUnit: 10 }, price: { pricePerUnitHourUsd: 4, priceSource: 'bench' }, overTime: { series: yearSeries, source: 'year.csv' } }),
+      { series: yearSeries, source: 'year.csv' },
+      { zoneOutage: { startMinute: 200_000, durationMinutes: 120 } },
+    ),
   3,
 );
 rows.push({ case: 'simulate command core on the year trace (schedule, 3 strategies, search, outage)', points: YEAR_MINUTES, ...pick(whole), target: '(none)' });

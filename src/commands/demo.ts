@@ -7,7 +7,8 @@ import { colorFor } from '../report/format.js';
 import { benchTable } from '../report/bench/table.js';
 import { planTable } from '../report/plan/table.js';
 import { EXIT_INTERRUPTED, runBenchCommand } from './bench.js';
-import { planFiles, planReport } from './plan.js';
+import { planWorkloads } from '../simulate/plan-search.js';
+import { loadWorkloads } from '../workload/resolve.js';
 
 /** The example workloads shipped with the package. */
 export const EXAMPLE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'examples', 'workloads');
@@ -65,7 +66,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     files.push(out);
   }
   process.stdout.write('\n');
-  process.stdout.write(planTable(planReport(await planFiles(files)), { color }));
+  process.stdout.write(planTable(await planWorkloads(await loadWorkloads(files)), { color }));
   process.stderr.write(`bench result and demo workloads in ${opts.dir}/ (re-plan with: capacity-plan plan ${opts.dir}/*.yaml)\n`);
   return 0;
 }

@@ -11,8 +11,9 @@ import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
 import { gateMarkdown } from '../report/gate/markdown.js';
 import { gateTable } from '../report/gate/table.js';
+import { computePlan } from '../plan/plan.js';
+import { loadWorkloads } from '../workload/resolve.js';
 import { colorForOutput, emit } from './output.js';
-import { planLoadedFiles } from './plan.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub };
 
@@ -37,9 +38,10 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     }
   }
   const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
-  const planned = await planLoadedFiles(files);
+  // The gate reads Min, Max and cost: the static plan is all it needs (no Min/Max search).
+  const loaded = await loadWorkloads(files);
   const result = evaluateGate({
-    workloads: planned.map(({ plan, loaded }) => ({ plan, file: loaded.file, budget: budgetRules(loaded.workload.budget, loaded.doc, loaded.file) })),
+    workloads: loaded.map((w) => ({ plan: computePlan(w), file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
     totalRules: flagRules(limits),
     baseline,
     failOn: opts.failOn,

@@ -5,8 +5,7 @@ import { pickFormatter } from '../report/format.js';
 import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationTable } from '../report/simulation/table.js';
-import { loadWorkload } from '../workload/load.js';
-import { resolveTraffic } from '../workload/traffic.js';
+import { loadWorkload } from '../workload/resolve.js';
 import { colorForOutput, emit } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown };
@@ -31,22 +30,15 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
   const minUnits = unitsFlag(opts.min, '--min');
   const maxUnits = unitsFlag(opts.max, '--max');
   if (minUnits !== undefined && maxUnits !== undefined && minUnits > maxUnits) throw new UserError(`--min ${minUnits} is above --max ${maxUnits}`);
-  const loaded = await resolveTraffic(await loadWorkload(file));
+  const loaded = await loadWorkload(file);
   if (!loaded.overTime) {
     const at = loaded.doc.locate(['traffic']);
     throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values) or traffic.trace (a CSV file)', at.line, at.col);
   }
-  const { series, source } = loaded.overTime;
+  const { series } = loaded.overTime;
   const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
   const unitFailureMinute = opts.unitFailure !== undefined ? parseStart(opts.unitFailure, series, '--unit-failure') : undefined;
-  const result = simulateWorkload({
-    workload: loaded.workload,
-    tpsSource: loaded.tpsSource,
-    price: loaded.price,
-    series,
-    trafficSource: source,
-    file,
-    warnings: loaded.warnings,
+  const result = simulateWorkload(loaded, loaded.overTime, {
     ...(minUnits !== undefined ? { minUnits } : {}),
     ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(zoneOutage ? { zoneOutage } : {}),

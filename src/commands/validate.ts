@@ -1,14 +1,13 @@
 import { formatProblem, UserError, type Problem } from '../core/errors.js';
-import { loadWorkload } from '../workload/load.js';
-import { resolveTraffic } from '../workload/traffic.js';
+import { loadWorkload } from '../workload/resolve.js';
 
 /** Checks every file and prints every problem, one per line; exit 2 if any. */
 export async function validateCommand(files: string[]): Promise<number> {
   const problems: Problem[] = [];
   for (const file of files) {
     try {
-      // Traffic too: a trace file is read and checked as plan would.
-      const w = await resolveTraffic(await loadWorkload(file));
+      // Resolved exactly as plan does: the bench file and the trace are read and checked too.
+      const w = await loadWorkload(file);
       for (const warning of w.warnings) process.stderr.write(`${file}: warning [${warning.code}]: ${warning.message}\n`);
       process.stdout.write(`${file}: ok\n`);
     } catch (err) {

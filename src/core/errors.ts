@@ -41,6 +41,12 @@ export class UserError extends Error {
   }
 }
 
+/** Something worth telling the user that does not stop the command (an unstable bench file, no zone redundancy). */
+export interface Warning {
+  code: string;
+  message: string;
+}
+
 /** A gate verdict that failed: exit 1, not an error. Kept here so the CLI maps every outcome in one place. */
 export const EXIT = {
   ok: 0,

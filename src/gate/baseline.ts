@@ -4,10 +4,13 @@ import { PLAN_SCHEMA_ID } from '../plan/plan.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 
 /**
- * A baseline is a plan JSON (`capacity-plan plan --format json`), single-plan or
- * `{schema, plans, totals}`. Only the figures the gate compares are validated; the rest of
- * a plan may grow within plan@1 (additive changes) without breaking old baselines.
+ * A baseline is a plan JSON (`capacity-plan plan --format json`): plan@2 is always
+ * `{schema, plans, totals}`; plan@1, from earlier versions, was a single plan object for one
+ * file and `{schema, plans, totals}` for several. Only the figures the gate compares are
+ * validated; the rest of a plan may grow (additive changes) without breaking old baselines.
  */
+const PLAN_V1 = 'capacity-plan/plan@1';
+const READABLE = [PLAN_SCHEMA_ID, PLAN_V1] as const;
 const usd = z.number().nonnegative();
 const units = z.number().int().nonnegative();
 
@@ -20,8 +23,8 @@ const BaselinePlanSchema = z.looseObject({
 });
 export type BaselinePlan = z.infer<typeof BaselinePlanSchema>;
 
-const MultiSchema = z.looseObject({ schema: z.literal(PLAN_SCHEMA_ID), plans: z.array(BaselinePlanSchema) });
-const SingleSchema = BaselinePlanSchema.extend({ schema: z.literal(PLAN_SCHEMA_ID) });
+const MultiSchema = z.looseObject({ schema: z.enum(READABLE), plans: z.array(BaselinePlanSchema) });
+const SingleV1Schema = BaselinePlanSchema.extend({ schema: z.literal(PLAN_V1) });
 
 /** Parses and validates a baseline's text; refuses other schema versions. Problems carry file:line:col. */
 export function parseBaseline(text: string, file: string): BaselinePlan[] {
@@ -33,19 +36,19 @@ export function parseBaseline(text: string, file: string): BaselinePlan[] {
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw UserError.at(file, 'baseline must be a plan JSON object (capacity-plan plan --format json)', 1, 1);
   const schema = (data as Record<string, unknown>).schema;
-  if (schema !== PLAN_SCHEMA_ID) {
+  if (!(READABLE as readonly unknown[]).includes(schema)) {
     const what = schema === undefined ? 'has no "schema" key' : `has schema ${JSON.stringify(schema)}`;
-    throw UserError.at(file, `baseline ${what}; this capacity-plan reads ${PLAN_SCHEMA_ID} (make it with 'capacity-plan plan --format json')`);
+    throw UserError.at(file, `baseline ${what}; this capacity-plan reads ${READABLE.join(' and ')} (make it with 'capacity-plan plan --format json')`);
   }
   // Slow path only on failure: re-read the JSON (a YAML subset) with positions to point at the bad value.
   const refuse = (error: z.ZodError) => new UserError(zodProblems(parseYamlLocated(text, file), error));
   let plans: BaselinePlan[];
-  if ('plans' in data) {
+  if ('plans' in data || schema === PLAN_SCHEMA_ID) {
     const parsed = MultiSchema.safeParse(data);
     if (!parsed.success) throw refuse(parsed.error);
     plans = parsed.data.plans;
   } else {
-    const parsed = SingleSchema.safeParse(data);
+    const parsed = SingleV1Schema.safeParse(data);
     if (!parsed.success) throw refuse(parsed.error);
     plans = [parsed.data];
   }

@@ -1,17 +1,12 @@
-import type { Workload } from '../workload/schema.js';
-import type { ResolvedWorkload } from '../workload/traffic.js';
-import type { PriceQuote } from '../workload/prices.js';
+import type { Warning } from '../core/errors.js';
 import { scheduledHoursPerMonth } from '../core/hours.js';
 import { roundTo, roundUsd } from '../core/money.js';
-import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from '../workload/tps.js';
+import type { ResolvedWorkload } from '../workload/resolve.js';
+import type { Workload } from '../workload/schema.js';
+import type { ClassTps } from '../workload/tps.js';
 import { capacityAfterZoneLoss, computeUnits, worstZoneUnits } from './units.js';
 
-export const PLAN_SCHEMA_ID = 'capacity-plan/plan@1';
-
-export interface Warning {
-  code: string;
-  message: string;
-}
+export const PLAN_SCHEMA_ID = 'capacity-plan/plan@2';
 
 export interface Plan {
   name: string;
@@ -47,28 +42,34 @@ export interface Plan {
     unitsAddedForOutage: { min: number; max: number };
   };
   /** Each headline number with the formula and the numbers in it. */
-  derivation: Record<string, string>;
+  derivation: PlanDerivation;
   warnings: Warning[];
 }
 
-interface PlanInputs {
-  /** Peak and baseline decided by resolveTraffic. */
-  workload: ResolvedWorkload;
-  tpsSource: TpsSource;
-  price: PriceQuote;
-  file?: string;
-  /** Warnings found while resolving inputs (e.g. an unstable bench file). */
-  warnings?: Warning[];
+/** The formula behind each headline number, with the numbers in it. */
+export interface PlanDerivation {
+  tpsPerUnit: string;
+  capacityPerUnitTps: string;
+  minInferenceUnits: string;
+  maxInferenceUnits: string;
+  hoursPerMonth: string;
+  inferenceHoursMin: string;
+  inferenceHoursMax: string;
+  inferenceHoursExpected?: string;
+  monthlyCostMin: string;
+  monthlyCostMax: string;
+  monthlyCostExpected?: string;
+  costPer1000Images?: string;
+  zoneOutage: string;
 }
 
 const r2 = (x: number) => roundTo(x, 2);
 
-/** The static planner: pure, no I/O. */
-export function computePlan({ workload: w, tpsSource, price, file, warnings: given = [] }: PlanInputs): Plan {
-  const warnings: Warning[] = [...given];
-  const classes = w.images.map((img, i) => classTps(tpsSource, img, i));
+/** The static planner: pure, no I/O, on a workload whose inputs are already resolved. */
+export function computePlan(r: ResolvedWorkload): Plan {
+  const { workload: w, tpsSource, price, file, classes, tpsPerUnit } = r;
+  const warnings: Warning[] = [...r.warnings];
   const calibration = w.model.calibration;
-  const tpsPerUnit = mixTpsPerUnit(classes, calibration);
   const baselineTps = w.traffic.baseline_tps;
   const peakTps = w.traffic.peak_tps;
   const av = w.availability;
@@ -125,7 +126,7 @@ export function computePlan({ workload: w, tpsSource, price, file, warnings: giv
 
   const fmt = (x: number) => String(r2(x));
   const mixTerms = classes.map((c) => `${c.share}/${fmt(c.tps)}`).join(' + ');
-  const derivation: Record<string, string> = {
+  const derivation: PlanDerivation = {
     tpsPerUnit: `${calibration} / (${mixTerms}) = ${fmt(tpsPerUnit)} TPS`,
     capacityPerUnitTps: `${fmt(tpsPerUnit)} × ${w.scaling.target_utilization} = ${fmt(u.capTps)} TPS`,
     minInferenceUnits:
@@ -213,7 +214,7 @@ export function totalPlans(plans: Plan[]): PlanTotals {
       ...(allExpected ? { expected: r2(sum((p) => p.inferenceHoursPerMonth.expected ?? 0)) } : {}),
     },
     monthlyCostUsd: {
-      // The old sum used the rounded hoursPerMonth (217.26 for 10 h × 5 d) and drifted cents away from the rows.
+      // Sums of the rounded rows, never re-derived from rounded hours, so the total is the rows' sum to the cent.
       min: roundUsd(sum((p) => p.monthlyCostUsd.min)),
       max: roundUsd(sum((p) => p.monthlyCostUsd.max)),
       ...(allExpected ? { expected: roundUsd(sum((p) => p.monthlyCostUsd.expected ?? 0)) } : {}),

@@ -1,13 +1,13 @@
-import type { PriceQuote } from '../workload/prices.js';
-import type { ResolvedWorkload } from '../workload/traffic.js';
+import type { Warning } from '../core/errors.js';
 import { roundTo } from '../core/money.js';
-import { computePlan, type Warning } from '../plan/plan.js';
+import { computePlan } from '../plan/plan.js';
+import type { ResolvedWorkload } from '../workload/resolve.js';
+import type { TrafficOverTime } from '../workload/traffic.js';
 import type { SimParams } from './engine.js';
 import { monthFigures, simulationSetup, type MonthFigures } from './setup.js';
 import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS, type DemandSeries } from '../workload/series.js';
 import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
 import { comparePairs, type PairFigures } from './time-search.js';
-import type { TpsSource } from '../workload/tps.js';
 
 const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
 const CHART_BUCKET_MINUTES = 15;
@@ -47,19 +47,12 @@ export interface SimulationResult extends MonthFigures {
   warnings: Warning[];
 }
 
-interface SimulationInputs {
-  /** Peak and baseline decided by resolveTraffic. */
-  workload: ResolvedWorkload;
-  tpsSource: TpsSource;
-  price: PriceQuote;
-  series: DemandSeries;
-  trafficSource: string;
-  file?: string;
+/** What to simulate besides the workload: a Min/Max pair other than the plan's, and scenarios. */
+export interface SimulationOptions {
   minUnits?: number;
   maxUnits?: number;
   zoneOutage?: { startMinute: number; durationMinutes: number };
   unitFailureMinute?: number;
-  warnings?: Warning[];
 }
 
 function describeWindow(w: ScheduleWindow) {
@@ -67,12 +60,13 @@ function describeWindow(w: ScheduleWindow) {
 }
 
 /** The simulate command's whole result: pure, from a validated workload and a demand series. */
-export function simulateWorkload(i: SimulationInputs): SimulationResult {
-  const w = i.workload;
-  const usd = i.price.pricePerUnitHourUsd;
-  const warnings: Warning[] = [...(i.warnings ?? [])];
-  const setup = simulationSetup(w, i.tpsSource, i.series);
-  const plan = computePlan({ workload: w, tpsSource: i.tpsSource, price: i.price });
+export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime, opts: SimulationOptions = {}): SimulationResult {
+  const w = r.workload;
+  const i = { ...opts, series: overTime.series, trafficSource: overTime.source, file: r.file };
+  const usd = r.price.pricePerUnitHourUsd;
+  const warnings: Warning[] = [...r.warnings];
+  const setup = simulationSetup(r, i.series);
+  const plan = computePlan(r);
 
   const pairSource = i.minUnits !== undefined || i.maxUnits !== undefined ? 'flags' : 'plan';
   const minUnits = i.minUnits ?? Math.min(plan.minInferenceUnits, i.maxUnits ?? Number.POSITIVE_INFINITY);

@@ -1,14 +1,13 @@
-import type { Workload } from '../workload/schema.js';
 import { roundTo, roundUsd } from '../core/money.js';
-import { throttledPct, unitsWantedPerMinute, type SimTotals } from './engine.js';
+import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { DemandSeries } from '../workload/series.js';
+import { throttledPct, unitsWantedPerMinute, type SimTotals } from './engine.js';
 import { pickScheduleWindow, RESTART_MINUTES, scheduleMask } from './strategies.js';
-import { classTps, mixTpsPerUnit, type TpsSource } from '../workload/tps.js';
 
 /** What every simulation of one workload shares: per-unit TPS, cap, timing, schedule. */
-export function simulationSetup(w: Workload, tpsSource: TpsSource, series: DemandSeries) {
-  const classes = w.images.map((img, i) => classTps(tpsSource, img, i));
-  const tpsPerUnit = mixTpsPerUnit(classes, w.model.calibration);
+export function simulationSetup(r: ResolvedWorkload, series: DemandSeries) {
+  const w = r.workload;
+  const tpsPerUnit = r.tpsPerUnit;
   const capTps = tpsPerUnit * w.scaling.target_utilization;
   const window = pickScheduleWindow(series, w.schedule.hours_per_day, w.schedule.days_per_week);
   const mask = window ? scheduleMask(series, window) : null;

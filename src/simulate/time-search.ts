@@ -1,12 +1,11 @@
-import type { PriceQuote } from '../workload/prices.js';
+import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { Workload } from '../workload/schema.js';
-import type { ResolvedWorkload } from '../workload/traffic.js';
+import type { TrafficOverTime } from '../workload/traffic.js';
 import { roundTo, roundUsd } from '../core/money.js';
 import { searchMinMax } from './search.js';
 import { simulate, throttledPct, type SimTotals } from './engine.js';
 import { monthFigures, simulationSetup, type SimulationSetup } from './setup.js';
 import type { DemandSeries } from '../workload/series.js';
-import type { TpsSource } from '../workload/tps.js';
 
 export interface PairFigures {
   minInferenceUnits: number;
@@ -52,10 +51,13 @@ export interface TimeSearch {
   monthlySavingUsd: number;
 }
 
-export function searchForPlan(w: ResolvedWorkload, tpsSource: TpsSource, price: PriceQuote, series: DemandSeries, trafficSource: string, staticMin: number, staticMax: number): TimeSearch {
-  const c = comparePairs(w, simulationSetup(w, tpsSource, series), series, price.pricePerUnitHourUsd, staticMin, staticMax);
+/** The search for a workload with traffic over time, next to the static planner's pair. */
+export function searchForPlan(r: ResolvedWorkload, overTime: TrafficOverTime, staticMin: number, staticMax: number): TimeSearch {
+  const w = r.workload;
+  const { series } = overTime;
+  const c = comparePairs(w, simulationSetup(r, series), series, r.price.pricePerUnitHourUsd, staticMin, staticMax);
   return {
-    trafficSource,
+    trafficSource: overTime.source,
     maxThrottledPct: w.scaling.max_throttled_pct,
     scaleUpMinutes: w.scaling.scale_up_minutes,
     searched: { ...c.searched, feasible: c.feasible },

@@ -73,7 +73,7 @@ traffic: { peak_tps: 20 }
     const p = runCli(['plan', 'w.yaml', '--format', 'json'], { cwd: dir });
     expect(p.stderr).toBe('');
     expect(p.code).toBe(0);
-    expect(JSON.parse(p.stdout).schema).toBe('capacity-plan/plan@1');
+    expect(JSON.parse(p.stdout).schema).toBe('capacity-plan/plan@2');
   });
 
   it('Ctrl-C after the first condition keeps a valid partial file (exit 130); --resume completes it', async () => {

@@ -275,10 +275,10 @@ describe('gate: --fail-on and exit codes', () => {
     {
       what: 'a baseline with an unknown schema version',
       make: (dir) => {
-        writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [] }));
+        writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/plan@3', plans: [] }));
         return ['a.yaml', '--baseline', 'b.json'];
       },
-      stderr: /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@2"; this capacity-plan reads capacity-plan\/plan@1/,
+      stderr: /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@3"; this capacity-plan reads capacity-plan\/plan@2 and capacity-plan\/plan@1/,
     },
     {
       what: 'a gate result given as the baseline',

@@ -149,7 +149,7 @@ describe('capacity-plan plan with traffic over time', () => {
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('Min/Max, cost-optimal search');
     expect(t.stdout).toContain('Saving/month from the search');
-    const j = JSON.parse(runCli(['plan', TRACE, '-f', 'json']).stdout);
+    const j = JSON.parse(runCli(['plan', TRACE, '-f', 'json']).stdout).plans[0];
     // peak_tps and baseline_tps come from the trace.
     expect(j.peakTps).toBeCloseTo(36.59, 2);
     expect(j.baselineTps).toBe(3);
@@ -161,7 +161,7 @@ describe('capacity-plan plan with traffic over time', () => {
   });
 
   it('leaves a plain peak/baseline workload as it was', () => {
-    const j = JSON.parse(runCli(['plan', 'examples/workloads/shelf-audit.yaml', '-f', 'json']).stdout);
+    const j = JSON.parse(runCli(['plan', 'examples/workloads/shelf-audit.yaml', '-f', 'json']).stdout).plans[0];
     expect(j.timeSearch).toBeUndefined();
     expect(j.peakTps).toBe(30);
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 // Peak and baseline TPS are decided in one place (src/workload/traffic.ts) for every command.
-// The expected JSON was captured from plan, simulate and gate before that resolver existed.
+// The expected JSON was captured from plan, simulate and gate before that resolver existed (plan JSON since in its plan@2 root).
 
 const expected = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'cli', 'expected', `${name}.json`), 'utf8'));
 

@@ -15,7 +15,7 @@ describe('init', () => {
     const p = runCli(['plan', 'workload.yaml', '-f', 'json'], { cwd: dir });
     expect(p.code).toBe(0);
     // Starter: 5 TPS × 0.8 = 4; Min = max(2, ceil(4/4) = 1) = 2; Max = ceil(20/4) = 5.
-    expect(JSON.parse(p.stdout)).toMatchObject({ name: 'my-model', minInferenceUnits: 2, maxInferenceUnits: 5 });
+    expect(JSON.parse(p.stdout).plans[0]).toMatchObject({ name: 'my-model', minInferenceUnits: 2, maxInferenceUnits: 5 });
   });
 
   it('writes to a given name', () => {

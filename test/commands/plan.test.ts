@@ -15,6 +15,15 @@ function planJson(args: string[]) {
   return JSON.parse(r.stdout);
 }
 
+/** The one plan of a single-file run: the root is `{schema, plans, totals}` for one file too. */
+function onePlan(file: string) {
+  const j = planJson([file]);
+  expect(j.schema).toBe('capacity-plan/plan@2');
+  expect(j.plans).toHaveLength(1);
+  expect(j.totals.maxInferenceUnits).toBe(j.plans[0].maxInferenceUnits);
+  return j.plans[0];
+}
+
 describe('plan: formats', () => {
   it('table by default, with the formula behind each number', () => {
     const r = runCli(['plan', SHELF]);
@@ -28,10 +37,9 @@ describe('plan: formats', () => {
     expect(r.stdout).not.toMatch(ANSI);
   });
 
-  it('json: capacity-plan/plan@1 with the figures worked out by hand in docs/planner.md', () => {
-    const p = planJson([SHELF]);
+  it('json: capacity-plan/plan@2 with the figures worked out by hand in docs/planner.md', () => {
+    const p = onePlan(SHELF);
     expect(p).toMatchObject({
-      schema: 'capacity-plan/plan@1',
       name: 'shelf-audit',
       service: 'rekognition-custom-labels',
       region: 'us-east-1',
@@ -58,7 +66,7 @@ describe('plan: formats', () => {
     // Max: ceil(24 / 3.264 = 7.35) = 8 leaves 8 − 3 = 5 × 4.352 = 21.76 < 24; 9 leaves 6 → 26.112 → Max 9.
     // Hours: 20 h × 6 d × 730/168 = 521.4286 h. Min 3 → 1564.29 h → $6257.14 (at $4, eu-west-1);
     // Max 9 → 4692.86 h → $18771.43; expected (9 × 6 + 3 × 14) × 6 × 730/168 = 2502.86 h → $10011.43.
-    const p = planJson([PARCEL]);
+    const p = onePlan(PARCEL);
     expect(p.classes.map((c: { tps: number }) => c.tps)).toEqual([7.606, 2.934]);
     expect(p.tpsPerUnit).toBe(4.352);
     expect([p.minInferenceUnits, p.maxInferenceUnits]).toEqual([3, 9]);
@@ -71,7 +79,7 @@ describe('plan: formats', () => {
   it('json: a 10 h × 5 d fixed fleet', () => {
     // 12 TPS × 0.8 = 9.6; ceil(15 / 9.6 = 1.5625) = 2 = Min = Max (fixed). 10 × 5 × 730/168 = 217.26 h;
     // 2 units → 434.52 h → × $4 = $1738.10. 2 units over 2 zones: losing one leaves 12 TPS < 15: warned.
-    const p = planJson([QUALITY]);
+    const p = onePlan(QUALITY);
     expect([p.minInferenceUnits, p.maxInferenceUnits, p.autoscale]).toEqual([2, 2, false]);
     expect(p.hoursPerMonth).toBe(217.26);
     expect(p.inferenceHoursPerMonth).toEqual({ min: 434.52, max: 434.52 });
@@ -89,7 +97,7 @@ describe('plan: formats', () => {
 
   it('several files: every plan and their totals in each format', () => {
     const j = planJson([SHELF, PARCEL, QUALITY]);
-    expect(j.schema).toBe('capacity-plan/plan@1');
+    expect(j.schema).toBe('capacity-plan/plan@2');
     expect(j.plans.map((p: { name: string }) => p.name)).toEqual(['shelf-audit', 'parcel-labels', 'quality-inspection']);
     // 2 + 3 + 2 = 7 and 5 + 9 + 2 = 16 units; $5840 + $6257.14 + $1738.10 = $13835.24, $14600 + $18771.43 + $1738.10 = $35109.53.
     // quality-inspection has no peak_hours_per_day, so there is no expected total.
@@ -138,7 +146,7 @@ describe('plan --out', () => {
     const out = join(dir, 'plan.json');
     runCli(['plan', PARCEL, '-f', 'json', '-o', out]);
     runCli(['plan', SHELF, '-f', 'json', '-o', out]);
-    expect(JSON.parse(readFileSync(out, 'utf8')).name).toBe('shelf-audit');
+    expect(JSON.parse(readFileSync(out, 'utf8')).plans[0].name).toBe('shelf-audit');
   });
 
   it('an unwritable path is exit 2 with one line', () => {

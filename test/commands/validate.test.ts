@@ -79,7 +79,7 @@ describe('validate', () => {
     // The loader's warnings (bench file state) are printed; planner warnings appear in `plan`.
     const p = runCli(['plan', 'l.yaml', '-f', 'json'], { cwd: dir });
     expect(p.code).toBe(0);
-    const codes = JSON.parse(p.stdout).warnings.map((w: { code: string }) => w.code);
+    const codes = JSON.parse(p.stdout).plans[0].warnings.map((w: { code: string }) => w.code);
     expect(codes).toEqual(expect.arrayContaining(['end-of-support', 'uncalibrated']));
   });
 });

@@ -78,7 +78,9 @@ describe('budgetRules', () => {
 
 describe('parseBaseline', () => {
   const p = { name: 'a', minInferenceUnits: 2, maxInferenceUnits: 4, monthlyCostUsd: { min: 1460, max: 2920 }, derivation: {} };
-  it('reads single-plan and multi-plan files', () => {
+  it('reads plan@2 files, and plan@1 single-plan and multi-plan files', () => {
+    expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [p], totals: {} }), 'b.json').map((x) => x.name)).toEqual(['a']);
+    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', ...p }), 'b.json')).toThrow(/plans/);
     expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', ...p }), 'b.json').map((x) => x.name)).toEqual(['a']);
     expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, { ...p, name: 'b' }], totals: {} }), 'b.json').map((x) => x.name)).toEqual(['a', 'b']);
   });

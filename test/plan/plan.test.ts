@@ -4,7 +4,7 @@ import { readBenchResult } from '../../src/bench/read-result.js';
 import { computePlan, totalPlans } from '../../src/plan/plan.js';
 import type { TpsSource } from '../../src/workload/tps.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
-import { resolveWorkloadTraffic } from '../../src/workload/traffic.js';
+import { resolveWorkload } from '../../src/workload/resolve.js';
 import { ROOT } from '../helpers/cli.js';
 
 // Every expected figure below is worked out by hand in the comment next to it; the planner
@@ -24,9 +24,9 @@ function base(over: Partial<WorkloadInput> = {}): WorkloadInput {
 }
 
 function plan(over: Partial<WorkloadInput> = {}, tpsSource?: TpsSource) {
-  const workload = resolveWorkloadTraffic(WorkloadSchema.parse(base(over)));
+  const workload = WorkloadSchema.parse(base(over));
   const source: TpsSource = tpsSource ?? { kind: 'constant', tpsPerUnit: workload.model.tps_per_unit! };
-  return computePlan({ workload, tpsSource: source, price: PRICE });
+  return computePlan(resolveWorkload(workload, { tpsSource: source, price: PRICE }));
 }
 
 const codes = (p: { warnings: Array<{ code: string }> }) => p.warnings.map((w) => w.code);
@@ -162,8 +162,7 @@ describe('computePlan: hours and money', () => {
 
   it('uses the given price', () => {
     // 2 × 730 h × $1.25 = $1825.
-    const workload = resolveWorkloadTraffic(WorkloadSchema.parse(base()));
-    const p = computePlan({ workload, tpsSource: { kind: 'constant', tpsPerUnit: 10 }, price: { pricePerUnitHourUsd: 1.25, priceSource: 'x' } });
+    const p = computePlan(resolveWorkload(WorkloadSchema.parse(base()), { tpsSource: { kind: 'constant', tpsPerUnit: 10 }, price: { pricePerUnitHourUsd: 1.25, priceSource: 'x' } }));
     expect(p.monthlyCostUsd.min).toBe(1825);
   });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { computePlan, type Plan } from '../../src/plan/plan.js';
 import { checkImageLimits } from '../../src/workload/limits.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
-import { resolveWorkloadTraffic, type ResolvedWorkload } from '../../src/workload/traffic.js';
+import { resolveWorkload } from '../../src/workload/resolve.js';
+import { decideTraffic, type WorkloadWithTraffic } from '../../src/workload/traffic.js';
 
 // Random VALID workloads: every generated object passes the schema and the service limits
 // (checked below), so the planner must handle all of them.
@@ -47,17 +48,17 @@ const workloadInput: fc.Arbitrary<WorkloadInput> = fc
     };
   });
 
-function parse(input: WorkloadInput): ResolvedWorkload {
-  const w = resolveWorkloadTraffic(WorkloadSchema.parse(input));
+function parse(input: WorkloadInput): WorkloadWithTraffic {
+  const w = decideTraffic(WorkloadSchema.parse(input));
   for (const img of w.images) expect(checkImageLimits(w.service, img)).toEqual([]);
   return w;
 }
 
-function run(w: ResolvedWorkload, priceUsd = 4): Plan {
-  return computePlan({ workload: w, tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: priceUsd, priceSource: 'test' } });
+function run(w: WorkloadWithTraffic, priceUsd = 4): Plan {
+  return computePlan(resolveWorkload(w, { tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: priceUsd, priceSource: 'test' } }));
 }
 
-const withTraffic = (w: ResolvedWorkload, factor: number): ResolvedWorkload => ({
+const withTraffic = (w: WorkloadWithTraffic, factor: number): WorkloadWithTraffic => ({
   ...w,
   traffic: { ...w.traffic, peak_tps: w.traffic.peak_tps * factor, baseline_tps: w.traffic.baseline_tps * factor },
 });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/result-schema.js';
-import { loadWorkload } from '../../src/workload/load.js';
+import { loadWorkload } from '../../src/workload/resolve.js';
 import { tempDir } from '../helpers/cli.js';
 
 // parcel-labels plans from examples/bench/example.json; here, a copy of that file in a state a real run can leave.

@@ -1,10 +1,6 @@
 import { PLAN_SCHEMA_ID } from '../../plan/plan.js';
 import type { Formatter } from '../format.js';
-import type { PlanReport } from './model.js';
+import type { PlanReport } from '../../simulate/plan-search.js';
 
-/** One file: one plan object. Several: `{schema, plans, totals}`. Both carry the schema id. */
-export const planJson: Formatter<PlanReport> = (r) => {
-  const body =
-    r.plans.length === 1 ? { schema: PLAN_SCHEMA_ID, ...r.plans[0] } : { schema: PLAN_SCHEMA_ID, plans: r.plans, totals: r.totals };
-  return JSON.stringify(body, null, 2) + '\n';
-};
+/** One shape for one file or many: `{schema, plans, totals}`, so `jq '.plans[]'` always works. */
+export const planJson: Formatter<PlanReport> = (r) => JSON.stringify({ schema: PLAN_SCHEMA_ID, plans: r.plans, totals: r.totals }, null, 2) + '\n';

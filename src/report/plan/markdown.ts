@@ -1,7 +1,7 @@
 import { formatUsd } from '../../core/money.js';
 import { markdownTable } from 'markdown-table';
 import type { Formatter } from '../format.js';
-import type { PlanReport } from './model.js';
+import type { PlanReport } from '../../simulate/plan-search.js';
 import { planHeading, planRows } from './rows.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -10,10 +10,11 @@ export const planMarkdown: Formatter<PlanReport> = (r) => {
   const out: string[] = [];
   for (const p of r.plans) {
     out.push(`### ${cell(planHeading(p))}`, '');
-    out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], { align: ['l', 'r', 'l'] }), '');
+    out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], { align: ['l', 'r', 'l'] }), '');
     for (const w of p.warnings) out.push(`> ⚠️ **${w.code}**: ${w.message}`, '');
   }
-  if (r.totals) {
+  // One workload is its own total: the totals table is for several.
+  if (r.plans.length > 1) {
     const t = r.totals;
     out.push(
       '### Total',

@@ -2,31 +2,40 @@ import { formatUsd as usd } from '../../core/money.js';
 import type { Plan } from '../../plan/plan.js';
 import type { TimeSearch } from '../../simulate/time-search.js';
 
-/** The rows both table and markdown views show: label, value, how it was derived. */
-export function planRows(p: Plan & { timeSearch?: TimeSearch }): Array<[string, string, string]> {
+/** One row of a plan view: label, value, how it was derived; `emphasis` says how a view may stress the value. */
+export interface PlanRow {
+  label: string;
+  value: string;
+  how: string;
+  emphasis?: 'answer' | 'alarm';
+}
+
+/** The rows both table and markdown views show. */
+export function planRows(p: Plan & { timeSearch?: TimeSearch }): PlanRow[] {
   const d = p.derivation;
-  const rows: Array<[string, string, string]> = [];
+  const rows: Array<[string, string, string] | PlanRow> = [];
   p.classes.forEach((c) => {
     rows.push([`images[${c.index}] TPS`, `${c.tps}`, `${c.width}x${c.height}, ${c.sizeMb} MB, ${c.objects} obj, share ${c.share}: ${c.derivation}`]);
   });
   rows.push(
     ['TPS per unit', `${p.tpsPerUnit}`, `${d.tpsPerUnit} (calibration ${p.calibration}; ${p.tpsSource})`],
-    ['Usable TPS per unit', `${p.capacityPerUnitTps}`, d.capacityPerUnitTps!],
-    ['MinInferenceUnits', `${p.minInferenceUnits}`, d.minInferenceUnits! + (p.azFloorApplied ? ' (AZ floor applied)' : '')],
-    ['MaxInferenceUnits', `${p.maxInferenceUnits}`, d.maxInferenceUnits!],
-    ['Hours per month', `${p.hoursPerMonth}`, d.hoursPerMonth!],
-    ['Inference hours/month (Min)', `${p.inferenceHoursPerMonth.min}`, d.inferenceHoursMin!],
-    ['Inference hours/month (Max)', `${p.inferenceHoursPerMonth.max}`, d.inferenceHoursMax!],
+    ['Usable TPS per unit', `${p.capacityPerUnitTps}`, d.capacityPerUnitTps],
+    { label: 'MinInferenceUnits', value: `${p.minInferenceUnits}`, how: d.minInferenceUnits + (p.azFloorApplied ? ' (AZ floor applied)' : ''), emphasis: 'answer' },
+    { label: 'MaxInferenceUnits', value: `${p.maxInferenceUnits}`, how: d.maxInferenceUnits, emphasis: 'answer' },
+    ['Hours per month', `${p.hoursPerMonth}`, d.hoursPerMonth],
+    ['Inference hours/month (Min)', `${p.inferenceHoursPerMonth.min}`, d.inferenceHoursMin],
+    ['Inference hours/month (Max)', `${p.inferenceHoursPerMonth.max}`, d.inferenceHoursMax],
   );
-  if (p.inferenceHoursPerMonth.expected !== undefined) rows.push(['Inference hours/month (expected)', `${p.inferenceHoursPerMonth.expected}`, d.inferenceHoursExpected!]);
-  rows.push(['Monthly cost (Min)', usd(p.monthlyCostUsd.min), d.monthlyCostMin!], ['Monthly cost (Max)', usd(p.monthlyCostUsd.max), d.monthlyCostMax!]);
-  if (p.monthlyCostUsd.expected !== undefined) rows.push(['Monthly cost (expected)', usd(p.monthlyCostUsd.expected), d.monthlyCostExpected!]);
-  if (p.costPer1000ImagesUsd !== null) rows.push(['Cost per 1000 images (baseline)', `$${p.costPer1000ImagesUsd.toFixed(4)}`, d.costPer1000Images!]);
-  rows.push([
-    'Zone outage at Max',
-    p.zoneOutage.servesPeak ? 'serves peak' : 'THROTTLES',
-    `${d.zoneOutage}; ${p.zoneOutage.unitsLostWorstCase} unit(s) lost of ${p.maxInferenceUnits} over ${p.zoneOutage.zones} zones`,
-  ]);
+  if (p.inferenceHoursPerMonth.expected !== undefined && d.inferenceHoursExpected !== undefined) rows.push(['Inference hours/month (expected)', `${p.inferenceHoursPerMonth.expected}`, d.inferenceHoursExpected]);
+  rows.push(['Monthly cost (Min)', usd(p.monthlyCostUsd.min), d.monthlyCostMin], ['Monthly cost (Max)', usd(p.monthlyCostUsd.max), d.monthlyCostMax]);
+  if (p.monthlyCostUsd.expected !== undefined && d.monthlyCostExpected !== undefined) rows.push(['Monthly cost (expected)', usd(p.monthlyCostUsd.expected), d.monthlyCostExpected]);
+  if (p.costPer1000ImagesUsd !== null && d.costPer1000Images !== undefined) rows.push(['Cost per 1000 images (baseline)', `$${p.costPer1000ImagesUsd.toFixed(4)}`, d.costPer1000Images]);
+  rows.push({
+    label: 'Zone outage at Max',
+    value: p.zoneOutage.servesPeak ? 'serves peak' : 'THROTTLES',
+    how: `${d.zoneOutage}; ${p.zoneOutage.unitsLostWorstCase} unit(s) lost of ${p.maxInferenceUnits} over ${p.zoneOutage.zones} zones`,
+    ...(p.zoneOutage.servesPeak ? {} : { emphasis: 'alarm' as const }),
+  });
   const ts = p.timeSearch;
   if (ts) {
     const pair = (x: { minInferenceUnits: number; maxInferenceUnits: number }) => `${x.minInferenceUnits}/${x.maxInferenceUnits}`;
@@ -47,7 +56,7 @@ export function planRows(p: Plan & { timeSearch?: TimeSearch }): Array<[string, 
           ],
     );
   }
-  return rows;
+  return rows.map((r) => (Array.isArray(r) ? { label: r[0], value: r[1], how: r[2] } : r));
 }
 
 export function planHeading(p: Plan): string {

@@ -1,7 +1,7 @@
 import { formatUsd } from '../../core/money.js';
 import Table from 'cli-table3';
 import type { Formatter } from '../format.js';
-import type { PlanReport } from './model.js';
+import type { PlanReport } from '../../simulate/plan-search.js';
 import { planHeading, planRows } from './rows.js';
 
 export const planTable: Formatter<PlanReport> = (r, { color: c }) => {
@@ -9,15 +9,16 @@ export const planTable: Formatter<PlanReport> = (r, { color: c }) => {
   for (const p of r.plans) {
     out.push(c.bold(planHeading(p)) + (p.file ? c.dim(`  [${p.file}]`) : ''));
     const t = new Table({ head: ['', 'value', 'how'], style: { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [] }, wordWrap: true, colWidths: [34, 16, 80] });
-    for (const [label, value, how] of planRows(p)) {
-      const v = label === 'MinInferenceUnits' || label === 'MaxInferenceUnits' ? c.bold(value) : value === 'THROTTLES' ? c.red(value) : value;
+    for (const { label, value, how, emphasis } of planRows(p)) {
+      const v = emphasis === 'answer' ? c.bold(value) : emphasis === 'alarm' ? c.red(value) : value;
       t.push([label, v, c.dim(how)]);
     }
     out.push(t.toString());
     for (const w of p.warnings) out.push(c.yellow(`warning [${w.code}]: ${w.message}`));
     out.push('');
   }
-  if (r.totals) {
+  // One workload is its own total: the totals table is for several.
+  if (r.plans.length > 1) {
     const t = r.totals;
     const tt = new Table({ head: ['total', 'Min units', 'Max units', 'hours/month (Max)', 'cost/month (Min)', 'cost/month (Max)', 'cost/month (expected)'], style: { head: c.level > 0 ? ['cyan'] : [] } });
     tt.push([

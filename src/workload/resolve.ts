@@ -1,0 +1,102 @@
+import { dirname, resolve } from 'node:path';
+import { UserError, type Warning } from '../core/errors.js';
+import { readUserFile } from '../core/files.js';
+import type { LocatedDocument } from '../core/yaml.js';
+import { bindBench } from './bench-binding.js';
+import { parseWorkload } from './parse.js';
+import { lookUpPrice, type PriceQuote } from './prices.js';
+import type { Workload } from './schema.js';
+import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from './tps.js';
+import { decideTraffic, readTrafficOverTime, type TrafficOverTime, type WorkloadWithTraffic } from './traffic.js';
+
+/**
+ * A workload with every input decided, once, for plan, simulate, gate and validate: traffic
+ * peak and baseline, the price, where TPS comes from, each image class's TPS and the mix's
+ * TPS per unit (with calibration). Everything downstream is pure arithmetic on this.
+ */
+export interface ResolvedWorkload {
+  workload: WorkloadWithTraffic;
+  tpsSource: TpsSource;
+  price: PriceQuote;
+  classes: ClassTps[];
+  /** calibration / Σ(share_i / tps_i): one unit's TPS for the mix. */
+  tpsPerUnit: number;
+  /** Present when the traffic is a profile or a trace. */
+  overTime?: TrafficOverTime;
+  warnings: Warning[];
+  file?: string;
+}
+
+/** A resolved workload read from a file: it keeps its located YAML so later checks can point at lines. */
+export interface LoadedWorkload extends ResolvedWorkload {
+  file: string;
+  doc: LocatedDocument;
+}
+
+interface ResolveInputs {
+  tpsSource: TpsSource;
+  /** Default: price_per_unit_hour, else the built-in table. */
+  price?: PriceQuote;
+  overTime?: TrafficOverTime;
+  warnings?: Warning[];
+  file?: string;
+}
+
+/** The price a workload pays per unit-hour: its own price_per_unit_hour, else the built-in table. */
+export function priceOf(w: Workload): PriceQuote {
+  if (w.price_per_unit_hour !== undefined) return { pricePerUnitHourUsd: w.price_per_unit_hour, priceSource: 'price_per_unit_hour in the workload' };
+  const quote = lookUpPrice(w.service, w.region);
+  // parseWorkload refuses a region without a price; reaching here without one is a bug.
+  if (!quote) throw new Error(`no price for ${w.service} in ${w.region}`);
+  return quote;
+}
+
+/** Pure: decides traffic and per-class TPS for a validated workload. */
+export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload {
+  const classes = w.images.map((img, index) => classTps(i.tpsSource, img, index));
+  return {
+    workload: decideTraffic(w, i.overTime?.series),
+    tpsSource: i.tpsSource,
+    price: i.price ?? priceOf(w),
+    classes,
+    tpsPerUnit: mixTpsPerUnit(classes, w.model.calibration),
+    ...(i.overTime ? { overTime: i.overTime } : {}),
+    warnings: [...(i.warnings ?? [])],
+    ...(i.file !== undefined ? { file: i.file } : {}),
+  };
+}
+
+/** Reads a workload file and everything it points at (bench file, trace), and resolves it. */
+export async function loadWorkload(file: string): Promise<LoadedWorkload> {
+  const { workload, doc } = parseWorkload(await readUserFile(file, 'workload file'), file);
+  const m = workload.model;
+  let tpsSource: TpsSource;
+  let warnings: Warning[] = [];
+  if (m.tps_per_unit !== undefined) {
+    tpsSource = { kind: 'constant', tpsPerUnit: m.tps_per_unit };
+  } else {
+    const binding = await bindBench(workload, resolve(dirname(file), m.bench!), file, doc);
+    tpsSource = { kind: 'bench', file: m.bench!, model: binding.model };
+    warnings = binding.warnings;
+    // A class the cost model cannot price fails at its own line, before anything else runs.
+    for (const [i, img] of workload.images.entries()) {
+      try {
+        classTps(tpsSource, img, i);
+      } catch (err) {
+        const loc = doc.locate(['images', i]);
+        throw UserError.at(file, `images[${i}]: ${(err as Error).message}`, loc.line, loc.col);
+      }
+    }
+  }
+  const overTime = await readTrafficOverTime(workload, file, doc);
+  return { ...resolveWorkload(workload, { tpsSource, warnings, file, ...(overTime ? { overTime } : {}) }), file, doc };
+}
+
+/** loadWorkload for several files; reads overlap, and the first problem in command-line order is the one reported. */
+export async function loadWorkloads(files: string[]): Promise<LoadedWorkload[]> {
+  const settled = await Promise.allSettled(files.map((f) => loadWorkload(f)));
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
+}
