@@ -7,8 +7,8 @@ import type { Service } from './schema.js';
  */
 const PRICE_TABLE = {
   source: 'AWS pricing pages for Amazon Rekognition Custom Labels and Amazon Lookout for Vision',
-  // Published figure as last known to the authors; this workplace has no network to
-  // re-check live pages, so every report prints the source and this date.
+  // A static table goes stale: every report prints its source and this date, and
+  // price_per_unit_hour overrides it.
   checkedOn: '2024-12',
   entries: {
     'rekognition-custom-labels': {

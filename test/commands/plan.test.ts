@@ -227,3 +227,29 @@ describe('plan starts light', () => {
     expect(pkgs).not.toContain('sharp');
   });
 });
+
+const TRACE = 'examples/workloads/storefront-trace.yaml';
+
+describe('capacity-plan plan with traffic over time', () => {
+  it('shows the searched Min/Max next to the peak/baseline pair, with the saving', () => {
+    const t = runCli(['plan', TRACE]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('Min/Max, cost-optimal search');
+    expect(t.stdout).toContain('Saving/month from the search');
+    const j = JSON.parse(runCli(['plan', TRACE, '-f', 'json']).stdout).plans[0];
+    // peak_tps and baseline_tps come from the trace.
+    expect(j.peakTps).toBeCloseTo(36.59, 2);
+    expect(j.baselineTps).toBe(3);
+    const ts = j.timeSearch;
+    expect(ts.static).toMatchObject({ minInferenceUnits: j.minInferenceUnits, maxInferenceUnits: j.maxInferenceUnits });
+    expect(ts.searched.feasible).toBe(true);
+    expect(ts.searched.throttledPct).toBeLessThanOrEqual(0.1);
+    expect(ts.monthlySavingUsd).toBeCloseTo(ts.static.monthlyCostUsd - ts.searched.monthlyCostUsd, 2);
+  });
+
+  it('leaves a plain peak/baseline workload as it was', () => {
+    const j = JSON.parse(runCli(['plan', SHELF, '-f', 'json']).stdout).plans[0];
+    expect(j.timeSearch).toBeUndefined();
+    expect(j.peakTps).toBe(30);
+  });
+});

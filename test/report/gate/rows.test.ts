@@ -1,11 +1,11 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, type PlanFigures } from '../../src/gate/gate.js';
-import { BudgetSchema } from '../../src/workload/schema.js';
-import { budgetRules } from '../../src/gate/rules.js';
-import { gateMarkdown } from '../../src/report/gate/markdown.js';
-import { gateRows } from '../../src/report/gate/rows.js';
-import { gateTable } from '../../src/report/gate/table.js';
+import { evaluateGate, type PlanFigures } from '../../../src/gate/gate.js';
+import { BudgetSchema } from '../../../src/workload/schema.js';
+import { budgetRules } from '../../../src/gate/rules.js';
+import { gateMarkdown } from '../../../src/report/gate/markdown.js';
+import { gateRows } from '../../../src/report/gate/rows.js';
+import { gateTable } from '../../../src/report/gate/table.js';
 
 const plan = (name: string, max: number, min = 2): PlanFigures => ({ name, minInferenceUnits: min, maxInferenceUnits: max, monthlyCostUsd: { min: min * 730, max: max * 730 } });
 const noColor = { color: new Chalk({ level: 0 }) };

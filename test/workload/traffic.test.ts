@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
-// Peak and baseline TPS are decided in one place (src/workload/traffic.ts) for every command.
-// The expected JSON was captured from plan, simulate and gate before that resolver existed (plan JSON since in its plan@2 root).
+// Peak and baseline TPS are decided in one place (src/workload/traffic.ts) for every command;
+// these golden files hold the figures each command must keep giving for the example workloads.
 
-const expected = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'cli', 'expected', `${name}.json`), 'utf8'));
+const expected = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'expected', `${name}.json`), 'utf8'));
 
 describe('one traffic resolver: plan, simulate and gate give the figures they gave before', () => {
   for (const fixture of ['storefront-trace', 'storefront-profile']) {
