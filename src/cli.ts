@@ -23,6 +23,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .name('capacity-plan')
     .description('How many inference units does my vision model need, and what will they cost?')
     .version(version)
+    // Root options only before the command name, so `cloudwatch-query --version V` reaches the command.
+    .enablePositionalOptions()
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError(false)
     // Usage errors read like every other error: one line after 'capacity-plan: ', not commander's
@@ -50,6 +52,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--max <units>', 'MaxInferenceUnits (default: the static plan)')
     .option('--zone-outage <start/duration>', "lose the worst zone, e.g. 'mon 09:00/2h', 09:00/90m or 540/120 (minutes)")
     .option('--unit-failure <start>', "one unit fails at START ('wed 14:30', 14:30 or a minute offset) until a replacement serves")
+    .option('--backtest', 'replay traffic.cloudwatch with the recorded Min/Max and compare units and throttling with what CloudWatch recorded')
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addOption(outOption())
     .action(async (file: string, opts) => {
@@ -64,6 +67,21 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action(async (files: string[]) => {
       const { validateCommand } = await import('./commands/validate.js');
       setExit(await validateCommand(files));
+    });
+
+  program
+    .command('cloudwatch-query')
+    .description("print the CloudWatch query and the 'aws cloudwatch get-metric-data' command that record a model's traffic for traffic.cloudwatch")
+    .requiredOption('--project <name>', 'Rekognition Custom Labels project name (dimension ProjectName)')
+    .requiredOption('--version <name>', 'model version name (dimension VersionName)')
+    .option('--days <n>', 'how many days back (1-455; the period follows CloudWatch retention: 60 s up to 15 days, 300 s up to 63, else 3600 s)', '14')
+    .option('--region <region>', 'AWS region of the model (default: the AWS CLI profile\'s)')
+    .option('--end <time>', 'end of the window, ISO 8601 (default: now, rounded down to the period)')
+    .addOption(formatOption(['table', 'json']))
+    .option('-o, --out <file>', 'write the query JSON to this file (atomically); the printed command reads it')
+    .action(async (opts) => {
+      const { cloudwatchQueryCommand } = await import('./commands/cloudwatch-query.js');
+      setExit(await cloudwatchQueryCommand(opts));
     });
 
   program

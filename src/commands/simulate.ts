@@ -1,5 +1,9 @@
 import { UserError } from '../core/errors.js';
+import { backtest } from '../simulate/backtest.js';
 import { simulateWorkload } from '../simulate/result.js';
+import { backtestJson } from '../report/backtest/json.js';
+import { backtestMarkdown } from '../report/backtest/markdown.js';
+import { backtestTable } from '../report/backtest/table.js';
 import { parseStart, parseZoneOutage } from '../simulate/scenario.js';
 import { pickFormatter } from '../report/format.js';
 import { simulationJson } from '../report/simulation/json.js';
@@ -9,6 +13,7 @@ import { loadWorkload } from '../workload/resolve.js';
 import { colorForOutput, emit } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown };
+const BACKTEST_FORMATS = { table: backtestTable, json: backtestJson, markdown: backtestMarkdown };
 
 export interface SimulateOptions {
   format: string;
@@ -17,6 +22,7 @@ export interface SimulateOptions {
   max?: string;
   zoneOutage?: string;
   unitFailure?: string;
+  backtest?: boolean;
 }
 
 function unitsFlag(text: string | undefined, flag: string): number | undefined {
@@ -26,6 +32,7 @@ function unitsFlag(text: string | undefined, flag: string): number | undefined {
 }
 
 export async function simulateCommand(file: string, opts: SimulateOptions): Promise<number> {
+  if (opts.backtest) return backtestCommand(file, opts);
   const format = pickFormatter(SIMULATION_FORMATS, opts.format);
   const minUnits = unitsFlag(opts.min, '--min');
   const maxUnits = unitsFlag(opts.max, '--max');
@@ -33,7 +40,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
   const loaded = await loadWorkload(file);
   if (!loaded.overTime) {
     const at = loaded.doc.locate(['traffic']);
-    throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values) or traffic.trace (a CSV file)', at.line, at.col);
+    throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values), traffic.trace (a CSV file) or traffic.cloudwatch', at.line, at.col);
   }
   const { series } = loaded.overTime;
   const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
@@ -46,5 +53,34 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
   });
   const color = colorForOutput(opts.out);
   await emit(format(result, { color }), opts.out);
+  return 0;
+}
+
+/** `simulate --backtest`: replays a CloudWatch history with its recorded Min/Max and compares. */
+async function backtestCommand(file: string, opts: SimulateOptions): Promise<number> {
+  const format = pickFormatter(BACKTEST_FORMATS, opts.format);
+  if (opts.zoneOutage !== undefined || opts.unitFailure !== undefined) throw new UserError('--backtest replays what happened: it takes no --zone-outage or --unit-failure');
+  const minFlag = unitsFlag(opts.min, '--min');
+  const maxFlag = unitsFlag(opts.max, '--max');
+  const loaded = await loadWorkload(file);
+  const recorded = loaded.overTime?.recorded;
+  if (!loaded.overTime || !recorded) {
+    const at = loaded.doc.locate(['traffic']);
+    throw UserError.at(file, '--backtest needs traffic.cloudwatch: a recorded history to compare with', at.line, at.col);
+  }
+  const { inServiceUnits } = recorded;
+  if (!inServiceUnits) {
+    const at = loaded.doc.locate(['traffic', 'cloudwatch']);
+    throw UserError.at(file, 'traffic.cloudwatch: --backtest needs InServiceInferenceUnits in the history (Id \'inservice\'); make the file with capacity-plan cloudwatch-query', at.line, at.col);
+  }
+  const minUnits = minFlag ?? recorded.minUnits ?? undefined;
+  const maxUnits = maxFlag ?? recorded.maxUnits ?? minUnits;
+  if (minUnits === undefined || maxUnits === undefined) {
+    throw new UserError('--backtest: the history has no MinInferenceUnits/MaxInferenceUnits; give the pair the model ran with as --min and --max');
+  }
+  if (minUnits > maxUnits) throw new UserError(`--backtest: Min ${minUnits} is above Max ${maxUnits}`);
+  const source = minFlag !== undefined || maxFlag !== undefined ? 'flags' : 'recorded';
+  const result = backtest(loaded, loaded.overTime, { ...recorded, inServiceUnits }, { minUnits, maxUnits, source });
+  await emit(format(result, { color: colorForOutput(opts.out) }), opts.out);
   return 0;
 }

@@ -57,10 +57,16 @@ const TrafficSchema = z
       .optional()
       .describe('Mean TPS in each hour: 24 values (one day, repeated) or 168 (one week, Monday 00:00 first).'),
     trace: z.string().min(1).optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
+    cloudwatch: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("A model's request history: the JSON that `aws cloudwatch get-metric-data` writes for the query from `capacity-plan cloudwatch-query`, relative to this workload file. Demand = (SuccessfulRequestCount + ThrottledCount) / period."),
   })
   .superRefine((t, ctx) => {
-    if (t.profile !== undefined && t.trace !== undefined) ctx.addIssue({ code: 'custom', path: ['trace'], message: 'traffic takes profile or trace, not both' });
-    if (t.peak_tps === undefined && t.profile === undefined && t.trace === undefined) ctx.addIssue({ code: 'custom', message: 'traffic needs peak_tps, profile or trace' });
+    const overTime = (['profile', 'trace', 'cloudwatch'] as const).filter((k) => t[k] !== undefined);
+    if (overTime.length > 1) ctx.addIssue({ code: 'custom', path: [overTime[1]!], message: `traffic takes one of profile, trace and cloudwatch, not ${overTime.join(' and ')}` });
+    if (t.peak_tps === undefined && overTime.length === 0) ctx.addIssue({ code: 'custom', message: 'traffic needs peak_tps, profile, trace or cloudwatch' });
     if (t.profile !== undefined && t.peak_tps === undefined && Math.max(...t.profile) <= 0) ctx.addIssue({ code: 'custom', path: ['profile'], message: 'profile is all zeros: nothing to plan for' });
     const peak = t.peak_tps ?? (t.profile ? Math.max(...t.profile) : undefined);
     if (t.baseline_tps !== undefined && peak !== undefined && t.baseline_tps > peak) {

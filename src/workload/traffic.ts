@@ -3,16 +3,23 @@ import { UserError } from '../core/errors.js';
 import type { LocatedDocument } from '../core/yaml.js';
 import type { Workload } from './schema.js';
 import { lowestTpsOf, peakTpsOf, seriesFromProfile, seriesFromTrace, type DemandSeries } from './series.js';
+import { readUserFile } from '../core/files.js';
+import { parseCloudWatch, type CloudWatchHistory } from './cloudwatch.js';
 import { readTrace } from './trace.js';
 
 /** Traffic with peak and baseline decided: what the planner and the simulator read. */
 type DecidedTraffic = Workload['traffic'] & { peak_tps: number; baseline_tps: number };
 export type WorkloadWithTraffic = Omit<Workload, 'traffic'> & { traffic: DecidedTraffic };
 
-/** Traffic minute by minute, from traffic.profile or traffic.trace, and how a report names it. */
+/** What a CloudWatch history recorded besides demand: what a backtest compares the simulator with. */
+export type RecordedHistory = Pick<CloudWatchHistory, 'throttledPerMinute' | 'inServiceUnits' | 'minUnits' | 'maxUnits' | 'pairChanged' | 'periodSeconds'>;
+
+/** Traffic minute by minute, from traffic.profile, trace or cloudwatch, and how a report names it. */
 export interface TrafficOverTime {
   series: DemandSeries;
   source: string;
+  /** Present for a CloudWatch history. */
+  recorded?: RecordedHistory;
 }
 
 /**
@@ -29,22 +36,37 @@ export function decideTraffic(w: Workload, series?: DemandSeries): WorkloadWithT
   return { ...w, traffic: { ...t, peak_tps: peak, baseline_tps: baseline } };
 }
 
-/** Reads what the traffic points at (a trace file, relative to the workload) into a minute series. */
+/** Reads what the traffic points at (a trace or CloudWatch file, relative to the workload) into a minute series. */
 export async function readTrafficOverTime(w: Workload, file: string, doc: LocatedDocument): Promise<TrafficOverTime | undefined> {
   const t = w.traffic;
   if (t.profile) return { series: seriesFromProfile(t.profile), source: `traffic.profile (${t.profile.length} hourly values)` };
+  // A file that cannot be read at all is the workload's problem: point at the key that names it.
+  const atKey = async <T>(key: 'trace' | 'cloudwatch', read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (err) {
+      if (err instanceof UserError && err.problems.every((p) => p.line === undefined)) {
+        const at = doc.locate(['traffic', key]);
+        throw UserError.at(file, `traffic.${key}: ${err.message}`, at.line, at.col);
+      }
+      throw err;
+    }
+  };
+  if (t.cloudwatch) {
+    const path = resolve(dirname(file), t.cloudwatch);
+    const h = await atKey('cloudwatch', async () => parseCloudWatch(await readUserFile(path, 'CloudWatch history file'), path));
+    const hours = h.demandTps.length / 60;
+    const span = hours < 48 ? `${+hours.toFixed(2)} h` : `${(hours / 24).toFixed(1)} days`;
+    const gaps = h.emptyPeriods ? `, ${h.emptyPeriods} without requests` : '';
+    const { throttledPerMinute, inServiceUnits, minUnits, maxUnits, pairChanged, periodSeconds } = h;
+    return {
+      series: seriesFromTrace(h.demandTps, h.startEpochMs),
+      source: `traffic.cloudwatch ${t.cloudwatch} (${h.periods} periods of ${h.periodSeconds} s over ${span}${gaps}; ${h.pages} page${h.pages === 1 ? '' : 's'})`,
+      recorded: { throttledPerMinute, inServiceUnits, minUnits, maxUnits, pairChanged, periodSeconds },
+    };
+  }
   if (!t.trace) return undefined;
   const path = resolve(dirname(file), t.trace);
-  let trace;
-  try {
-    trace = await readTrace(path);
-  } catch (err) {
-    // A missing trace is the workload's problem: point at its traffic.trace line.
-    if (err instanceof UserError && err.problems.every((p) => p.line === undefined)) {
-      const at = doc.locate(['traffic', 'trace']);
-      throw UserError.at(file, `traffic.trace: ${err.message}`, at.line, at.col);
-    }
-    throw err;
-  }
+  const trace = await atKey('trace', () => readTrace(path));
   return { series: seriesFromTrace(trace.demandTps, trace.startEpochMs), source: `traffic.trace ${t.trace} (${trace.rows} rows, ${trace.unit})` };
 }

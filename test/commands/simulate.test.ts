@@ -142,3 +142,39 @@ describe('capacity-plan simulate', () => {
     expect(r.stdout + r.stderr).toMatch(/w\.yaml:9:\d+: traffic\.profile: needs 24 hourly values .* got 3/);
   });
 });
+
+describe('capacity-plan simulate --backtest', () => {
+  const FILE = 'test/fixtures/cloudwatch/backtest.yaml';
+  it('replays a CloudWatch history with its recorded Min/Max and prints recorded beside simulated', () => {
+    const r = runCli(['simulate', FILE, '--backtest']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Min/Max 2/3 (recorded)');
+    expect(r.stdout).toMatch(/Throttled requests\s+│ 900\s+│ 600\s+│ -300/);
+    const j = JSON.parse(runCli(['simulate', FILE, '--backtest', '-f', 'json']).stdout);
+    expect(j.schema).toBe('capacity-plan/backtest@1');
+    expect(j.error.throttledRequests).toBe(-300);
+    expect(runCli(['simulate', FILE, '--backtest', '-f', 'markdown']).stdout).toContain('| Unit-hours in service');
+  });
+
+  it('--min/--max replace the recorded pair', () => {
+    const j = JSON.parse(runCli(['simulate', FILE, '--backtest', '--min', '2', '--max', '2', '-f', 'json']).stdout);
+    expect([j.pairSource, j.simulated.throttledRequests]).toEqual(['flags', 1800]);
+  });
+
+  it('needs a CloudWatch history, and takes no scenarios', () => {
+    const noHistory = runCli(['simulate', TRACE, '--backtest']);
+    expect(noHistory.code).toBe(2);
+    expect(noHistory.stderr).toMatch(/^capacity-plan: examples\/workloads\/storefront-trace\.yaml:\d+:\d+: --backtest needs traffic\.cloudwatch/);
+    const scenario = runCli(['simulate', FILE, '--backtest', '--zone-outage', '09:00/1h']);
+    expect(scenario.code).toBe(2);
+    expect(scenario.stderr).toMatch(/takes no --zone-outage/);
+  });
+
+  it('a CloudWatch history is traffic for plan and simulate too', () => {
+    const p = JSON.parse(runCli(['plan', FILE, '-f', 'json']).stdout).plans[0];
+    // Busiest minute 40 TPS, quietest 0: at 10 TPS per unit and utilization 1, Max 4.
+    expect([p.peakTps, p.baselineTps, p.maxInferenceUnits]).toEqual([40, 0, 4]);
+    expect(p.timeSearch.trafficSource).toMatch(/^traffic\.cloudwatch \.\/backtest\.json \(6 periods of 60 s over 0\.1 h, 1 without requests; 1 page\)$/);
+  });
+});
