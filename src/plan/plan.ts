@@ -43,6 +43,8 @@ export interface Plan {
   };
   /** Each headline number with the formula and the numbers in it. */
   derivation: PlanDerivation;
+  /** The AWS CLI command that starts model.project_version_arn with this Min/Max. */
+  startCommand?: string;
   warnings: Warning[];
 }
 
@@ -187,8 +189,18 @@ export function computePlan(r: ResolvedWorkload): Plan {
       unitsAddedForOutage: u.zoneOutageUnitsAdded,
     },
     derivation,
+    ...(w.model.project_version_arn !== undefined ? { startCommand: startCommand(w.model.project_version_arn, min, max) } : {}),
     warnings,
   };
+}
+
+/** Starting a model is how its unit count changes; Max only when it differs (equal means no autoscaling). */
+function startCommand(arn: string, min: number, max: number): string {
+  const region = arn.split(':')[3];
+  return (
+    `aws rekognition start-project-version --region ${region} --project-version-arn ${arn} --min-inference-units ${min}` +
+    (max > min ? ` --max-inference-units ${max}` : '')
+  );
 }
 
 export interface PlanTotals {

@@ -23,6 +23,9 @@ export const ImageClassSchema = z.strictObject({
   source: z.enum(IMAGE_SOURCES).default('bytes').describe('How the image is passed: bytes in the request, or a stored S3 object.'),
 });
 
+/** A Rekognition Custom Labels model version ARN, as DescribeProjectVersions returns it. */
+const PROJECT_VERSION_ARN = /^arn:aws[a-z-]*:rekognition:[a-z]{2}(-[a-z]+)+-\d:\d{12}:project\/[a-zA-Z0-9_.-]{1,255}\/version\/[a-zA-Z0-9_.-]{1,255}\/\d+$/;
+
 const ModelSchema = z
   .strictObject({
     task: z.enum(TASKS).describe('classification (image-level labels) or detection (bounding boxes).'),
@@ -30,6 +33,11 @@ const ModelSchema = z
     bench: z.string().min(1).optional().describe('A capacity-plan bench result file, relative to this workload file.'),
     bench_model: z.string().min(1).optional().describe('Which model of the bench file, when it holds several.'),
     calibration: positive('calibration').default(1).describe('Real-unit TPS / local-unit TPS. Printed with every result.'),
+    project_version_arn: z
+      .string()
+      .regex(PROJECT_VERSION_ARN, { error: 'project_version_arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/NAME/NUMBER' })
+      .optional()
+      .describe('The Rekognition Custom Labels model version this workload runs: plan then prints the start-project-version command for its Min/Max.'),
   })
   .superRefine((m, ctx) => {
     const has = (m.tps_per_unit !== undefined ? 1 : 0) + (m.bench !== undefined ? 1 : 0);

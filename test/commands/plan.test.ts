@@ -253,3 +253,28 @@ describe('capacity-plan plan with traffic over time', () => {
     expect(j.peakTps).toBe(30);
   });
 });
+
+describe('plan: the command that starts the model', () => {
+  const ARN = 'arn:aws:rekognition:eu-west-1:123456789012:project/shelf/version/shelf.2026-11-01/1700000000000';
+  const withArn = (arn: string) => {
+    const dir = tempDir();
+    const file = join(dir, 'w.yaml');
+    writeFileSync(file, readFileSync(SHELF, 'utf8').replace(/^model:\n/m, `model:\n  project_version_arn: ${arn}\n`));
+    return file;
+  };
+
+  it('prints aws rekognition start-project-version with the planned Min/Max and the ARN\'s region', () => {
+    const file = withArn(ARN);
+    const p = JSON.parse(runCli(['plan', file, '-f', 'json']).stdout).plans[0];
+    expect(p.startCommand).toBe(`aws rekognition start-project-version --region eu-west-1 --project-version-arn ${ARN} --min-inference-units 2 --max-inference-units 5`);
+    expect(runCli(['plan', file]).stdout).toContain(`start it with: ${p.startCommand}`);
+    expect(runCli(['plan', file, '-f', 'markdown']).stdout).toContain('```sh\n' + p.startCommand + '\n```');
+    expect(JSON.parse(runCli(['plan', SHELF, '-f', 'json']).stdout).plans[0].startCommand).toBeUndefined();
+  });
+
+  it('refuses something that is not a model version ARN, at its line', () => {
+    const r = runCli(['plan', withArn('arn:aws:s3:::bucket; rm -rf /')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/w\.yaml:\d+:\d+: model\.project_version_arn: project_version_arn: expected arn:aws:rekognition/);
+  });
+});

@@ -11,6 +11,7 @@ export const planMarkdown: Formatter<PlanReport> = (r) => {
   for (const p of r.plans) {
     out.push(`### ${cell(planHeading(p))}`, '');
     out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], { align: ['l', 'r', 'l'] }), '');
+    if (p.startCommand) out.push('Start it with:', '', '```sh', p.startCommand, '```', '');
     for (const w of p.warnings) out.push(`> ⚠️ **${w.code}**: ${w.message}`, '');
   }
   // One workload is its own total: the totals table is for several.

@@ -14,6 +14,7 @@ export const planTable: Formatter<PlanReport> = (r, { color: c }) => {
       t.push([label, v, c.dim(how)]);
     }
     out.push(t.toString());
+    if (p.startCommand) out.push(`start it with: ${p.startCommand}`);
     for (const w of p.warnings) out.push(c.yellow(`warning [${w.code}]: ${w.message}`));
     out.push('');
   }
