@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Plans must not depend on a price cache that 'capacity-plan prices' left on this machine.
+    env: { CAPACITY_PLAN_PRICE_CACHE: join(tmpdir(), 'capacity-plan-tests-no-price-cache', 'prices.json') },
   },
 });

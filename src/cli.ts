@@ -85,6 +85,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('prices')
+    .description('fetch the inference-hour price of every region from the AWS Price List API into a dated cache that plan prefers over the built-in table')
+    .option('-o, --out <file>', 'where to write the cache (default: $CAPACITY_PLAN_PRICE_CACHE, else ~/.cache/capacity-plan/prices.json)')
+    .option('--api-region <region>', 'region of the Price List API endpoint', 'us-east-1')
+    .option('--endpoint-url <url>', 'another endpoint for the Price List API (a proxy or a test server)')
+    .addOption(formatOption(['table', 'json']))
+    .action(async (opts) => {
+      const { pricesCommand } = await import('./commands/prices.js');
+      setExit(await pricesCommand(opts));
+    });
+
+  program
     .command('init')
     .description('write a commented starter workload file')
     .argument('[file]', 'where to write it', 'workload.yaml')

@@ -1,6 +1,7 @@
 import { UserError, type Problem } from '../core/errors.js';
 import { parseYamlLocated, zodProblems, type LocatedDocument } from '../core/yaml.js';
 import { checkImageLimits } from './limits.js';
+import { lookUpCachedPrice, type PriceCache } from './price-list.js';
 import { knownRegions, lookUpPrice } from './prices.js';
 import { ImageClassSchema, WorkloadSchema, type Workload } from './schema.js';
 
@@ -13,7 +14,7 @@ const REGION = WorkloadSchema.shape.region;
  * and the price look-up run even when other keys are wrong, on whatever parts parse, so that
  * `validate` lists every problem in one go.
  */
-export function parseWorkload(text: string, file: string): { workload: Workload; doc: LocatedDocument } {
+export function parseWorkload(text: string, file: string, priceCache: PriceCache | null = null): { workload: Workload; doc: LocatedDocument } {
   const doc = parseYamlLocated(text, file);
   if (doc.data === null || doc.data === undefined) throw UserError.at(file, 'file is empty', 1, 1);
   const parsed = WorkloadSchema.safeParse(doc.data);
@@ -30,7 +31,8 @@ export function parseWorkload(text: string, file: string): { workload: Workload;
       }
     });
     const region = REGION.safeParse(raw.region);
-    if (region.success && raw.price_per_unit_hour === undefined && !lookUpPrice(service.data, region.data)) {
+    const priced = (r: string) => lookUpPrice(service.data, r) ?? (priceCache ? lookUpCachedPrice(priceCache, service.data, r) : undefined);
+    if (region.success && raw.price_per_unit_hour === undefined && !priced(region.data)) {
       const regions = knownRegions(service.data);
       problems.push({
         file,

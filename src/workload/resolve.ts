@@ -4,6 +4,7 @@ import { readUserFile } from '../core/files.js';
 import type { LocatedDocument } from '../core/yaml.js';
 import { bindBench } from './bench-binding.js';
 import { parseWorkload } from './parse.js';
+import { lookUpCachedPrice, readPriceCache, type PriceCache } from './price-list.js';
 import { lookUpPrice, type PriceQuote } from './prices.js';
 import type { Workload } from './schema.js';
 import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from './tps.js';
@@ -42,10 +43,13 @@ interface ResolveInputs {
   file?: string;
 }
 
-/** The price a workload pays per unit-hour: its own price_per_unit_hour, else the built-in table. */
-export function priceOf(w: Workload): PriceQuote {
+/**
+ * The price a workload pays per unit-hour: its own price_per_unit_hour, else the cache that
+ * `capacity-plan prices` fetched, else the built-in table (every report names which).
+ */
+export function priceOf(w: Workload, cache: PriceCache | null = null): PriceQuote {
   if (w.price_per_unit_hour !== undefined) return { pricePerUnitHourUsd: w.price_per_unit_hour, priceSource: 'price_per_unit_hour in the workload' };
-  const quote = lookUpPrice(w.service, w.region);
+  const quote = (cache ? lookUpCachedPrice(cache, w.service, w.region) : undefined) ?? lookUpPrice(w.service, w.region);
   // parseWorkload refuses a region without a price; reaching here without one is a bug.
   if (!quote) throw new Error(`no price for ${w.service} in ${w.region}`);
   return quote;
@@ -67,8 +71,9 @@ export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload
 }
 
 /** Reads a workload file and everything it points at (bench file, trace), and resolves it. */
-export async function loadWorkload(file: string): Promise<LoadedWorkload> {
-  const { workload, doc } = parseWorkload(await readUserFile(file, 'workload file'), file);
+export async function loadWorkload(file: string, priceCache?: PriceCache | null): Promise<LoadedWorkload> {
+  const cache = priceCache === undefined ? await readPriceCache() : priceCache;
+  const { workload, doc } = parseWorkload(await readUserFile(file, 'workload file'), file, cache);
   const m = workload.model;
   let tpsSource: TpsSource;
   let warnings: Warning[] = [];
@@ -89,12 +94,13 @@ export async function loadWorkload(file: string): Promise<LoadedWorkload> {
     }
   }
   const overTime = await readTrafficOverTime(workload, file, doc);
-  return { ...resolveWorkload(workload, { tpsSource, warnings, file, ...(overTime ? { overTime } : {}) }), file, doc };
+  return { ...resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}) }), file, doc };
 }
 
 /** loadWorkload for several files; reads overlap, and the first problem in command-line order is the one reported. */
 export async function loadWorkloads(files: string[]): Promise<LoadedWorkload[]> {
-  const settled = await Promise.allSettled(files.map((f) => loadWorkload(f)));
+  const cache = await readPriceCache();
+  const settled = await Promise.allSettled(files.map((f) => loadWorkload(f, cache)));
   return settled.map((s) => {
     if (s.status === 'rejected') throw s.reason;
     return s.value;

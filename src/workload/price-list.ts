@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import type { PriceQuote } from './prices.js';
+import type { Service } from './schema.js';
+
+/**
+ * Inference-hour prices from the AWS Price List API (GetProducts, service code AmazonRekognition),
+ * kept in a dated cache file that `plan` prefers over the built-in table.
+ *
+ * A product counts as a Custom Labels inference hour when its on-demand price is per hour and its
+ * usage type, description, group or operation names Custom Labels but not training. Each matching
+ * SKU is kept in the cache so the choice can be checked; a region whose matches disagree on the
+ * price gets no entry (plan then falls back, and `prices` says why).
+ */
+export const PRICE_CACHE_SCHEMA_ID = 'capacity-plan/prices@1';
+
+const PriceCacheSchema = z.strictObject({
+  schema: z.literal(PRICE_CACHE_SCHEMA_ID),
+  fetchedAt: z.iso.datetime(),
+  source: z.string(),
+  entries: z.record(z.string(), z.record(z.string(), z.number().positive().finite())),
+  skus: z.array(z.strictObject({ sku: z.string(), service: z.string(), region: z.string(), usd: z.number(), unit: z.string(), usageType: z.string(), description: z.string() })),
+  ambiguous: z.array(z.strictObject({ service: z.string(), region: z.string(), usd: z.array(z.number()) })),
+});
+export type PriceCache = z.infer<typeof PriceCacheSchema>;
+
+// The parts of a Price List product document this reads; everything else may vary.
+const ProductSchema = z.looseObject({
+  product: z.looseObject({ sku: z.string().optional(), attributes: z.record(z.string(), z.string()).default({}) }),
+  terms: z.looseObject({
+    OnDemand: z
+      .record(z.string(), z.looseObject({ priceDimensions: z.record(z.string(), z.looseObject({ unit: z.string().default(''), description: z.string().default(''), pricePerUnit: z.record(z.string(), z.string()) })) }))
+      .default({}),
+  }),
+});
+
+const HOURLY = /^(hrs?|hours?)$/i;
+
+/** Pure: the Price List items (each a JSON string, as GetProducts returns them) → a dated cache. */
+export function priceCacheFrom(priceList: string[], fetchedAt: Date): PriceCache {
+  const skus: PriceCache['skus'] = [];
+  for (const item of priceList) {
+    let doc;
+    try {
+      doc = ProductSchema.safeParse(JSON.parse(item));
+    } catch {
+      continue;
+    }
+    if (!doc.success) continue;
+    const a = doc.data.product.attributes;
+    const region = a.regionCode;
+    if (!region) continue;
+    for (const term of Object.values(doc.data.terms.OnDemand)) {
+      for (const dim of Object.values(term.priceDimensions)) {
+        const text = [a.usagetype, a.group, a.groupDescription, a.operation, dim.description].filter(Boolean).join(' ');
+        if (!HOURLY.test(dim.unit) || !/custom ?labels/i.test(text) || /train/i.test(text)) continue;
+        const usd = Number(dim.pricePerUnit.USD);
+        if (!(usd > 0) || !Number.isFinite(usd)) continue;
+        skus.push({ sku: doc.data.product.sku ?? '', service: 'rekognition-custom-labels', region, usd, unit: dim.unit, usageType: a.usagetype ?? '', description: dim.description });
+      }
+    }
+  }
+  const byRegion = new Map<string, Set<number>>();
+  for (const s of skus) byRegion.set(s.region, (byRegion.get(s.region) ?? new Set()).add(s.usd));
+  const entries: Record<string, number> = {};
+  const ambiguous: PriceCache['ambiguous'] = [];
+  for (const [region, prices] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    if (prices.size === 1) entries[region] = [...prices][0]!;
+    else ambiguous.push({ service: 'rekognition-custom-labels', region, usd: [...prices].sort((x, y) => x - y) });
+  }
+  return {
+    schema: PRICE_CACHE_SCHEMA_ID,
+    fetchedAt: fetchedAt.toISOString(),
+    source: 'AWS Price List API (GetProducts, AmazonRekognition, on-demand Custom Labels inference hours)',
+    entries: { 'rekognition-custom-labels': entries },
+    skus,
+    ambiguous,
+  };
+}
+
+/** Reads a cache file's text; a damaged or foreign file is one line naming it. */
+export function parsePriceCache(text: string, file: string): PriceCache {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw UserError.at(file, "price cache is not valid JSON: run 'capacity-plan prices' again, or delete it to use the built-in table");
+  }
+  const parsed = PriceCacheSchema.safeParse(data);
+  if (!parsed.success) {
+    const schema = (data as { schema?: unknown } | null)?.schema;
+    throw UserError.at(file, `price cache is not a ${PRICE_CACHE_SCHEMA_ID} file${schema !== undefined && schema !== PRICE_CACHE_SCHEMA_ID ? ` (it says ${JSON.stringify(schema).slice(0, 60)})` : ''}: run 'capacity-plan prices' again, or delete it to use the built-in table`);
+  }
+  return parsed.data;
+}
+
+export function lookUpCachedPrice(cache: PriceCache, service: Service, region: string): PriceQuote | undefined {
+  const usd = cache.entries[service]?.[region];
+  if (usd === undefined) return undefined;
+  return { pricePerUnitHourUsd: usd, priceSource: `AWS Price List API, fetched ${cache.fetchedAt.slice(0, 10)} (capacity-plan prices)` };
+}
+
+/** Where `capacity-plan prices` writes and `plan` reads: $CAPACITY_PLAN_PRICE_CACHE, else the user's cache folder. */
+export function priceCachePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CAPACITY_PLAN_PRICE_CACHE) return env.CAPACITY_PLAN_PRICE_CACHE;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'capacity-plan', 'prices.json');
+}
+
+// A cache is a few kilobytes per region; anything far larger is not one.
+const MAX_CACHE_BYTES = 4 * 1024 * 1024;
+
+/** The cache if there is one; null when there is none (the built-in table applies). */
+export async function readPriceCache(path = priceCachePath()): Promise<PriceCache | null> {
+  let text: Buffer;
+  try {
+    text = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw UserError.at(path, `cannot read the price cache: ${code ?? String(err)}`);
+  }
+  if (text.length > MAX_CACHE_BYTES) throw UserError.at(path, `price cache is ${text.length} bytes, more than a price cache can be; delete it to use the built-in table`);
+  return parsePriceCache(text.toString('utf8'), path);
+}
