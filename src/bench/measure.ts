@@ -31,6 +31,8 @@ export interface BlockMeasurement {
   /** Measured samples of the whole block and its wall time after warm-up, s (what the harness costs between samples shows here). */
   samples: number;
   wallS: number;
+  /** From the start of the first warm-up sample to the start of the first measured one, ms (performance.now()). */
+  warmupMs: number;
 }
 
 export interface MeasureHooks {
@@ -111,11 +113,14 @@ export async function measureBlock(
   const everyImage = block.flatMap((c) => c.images);
   const first = await runSample(adapter, session, everyImage[0]!);
   const shapeChanged = first.timing.inputShape !== hooks.previousInputShape;
-  const warmupMs: number[] = [first.timing.totalMs];
+  const warmupSamplesMs: number[] = [first.timing.totalMs];
   const warmup = Math.max(MIN_WARMUP_SAMPLES, shapeChanged ? SHAPE_CHANGE_WARMUP_SAMPLES : 0);
-  const warmupUntil = performance.now() - first.timing.totalMs + (hooks.warmupMinS ?? 0) * 1000;
-  for (let i = 1; i < warmup || (shapeChanged && !warmedUp(warmupMs)) || performance.now() < warmupUntil; i++) {
-    warmupMs.push((await runSample(adapter, session, everyImage[i % everyImage.length]!)).timing.totalMs);
+  // Elapsed warm-up is (now − start) on performance.now(), the same subtraction as the reported
+  // warmupMs, so the reported warm-up is never short of warmupMinS, not even by a rounding.
+  const warmupStartMs = first.timing.startMs;
+  const minWarmupMs = (hooks.warmupMinS ?? 0) * 1000;
+  for (let i = 1; i < warmup || (shapeChanged && !warmedUp(warmupSamplesMs)) || performance.now() - warmupStartMs < minWarmupMs; i++) {
+    warmupSamplesMs.push((await runSample(adapter, session, everyImage[i % everyImage.length]!)).timing.totalMs);
   }
 
   const states: ConditionState[] = block.map((c) => ({ images: c.images, timings: [], totals: [], measuredS: 0, decision: { stop: false } }));
@@ -123,6 +128,7 @@ export async function measureBlock(
   let samples = 0;
   let lastShape = first.timing.inputShape;
   let aborted = false;
+  let firstMeasuredMs: number | undefined;
   while (!aborted && states.some((s) => !s.decision.stop)) {
     for (const s of states) {
       if (s.decision.stop) continue;
@@ -131,6 +137,7 @@ export async function measureBlock(
         break;
       }
       const { timing } = await runSample(adapter, session, s.images[s.totals.length % s.images.length]!);
+      firstMeasuredMs ??= timing.startMs;
       s.timings.push(timing);
       s.totals.push(timing.totalMs);
       s.measuredS += timing.totalMs / 1000;
@@ -145,6 +152,7 @@ export async function measureBlock(
     inputShape: lastShape,
     samples,
     wallS: (performance.now() - start) / 1000,
+    warmupMs: (firstMeasuredMs ?? start) - warmupStartMs,
   };
 }
 

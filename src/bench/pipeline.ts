@@ -4,6 +4,8 @@ import type { ModelAdapter, ModelOutput } from './models/types.js';
 
 /** One sample's stage times, ms, and what the model found. */
 export interface SampleTiming {
+  /** performance.now() when the sample started, ms: where a sample sits on the harness's one clock. */
+  startMs: number;
   decodeMs: number;
   preprocessMs: number;
   inferMs: number;
@@ -32,6 +34,7 @@ export async function runSample(adapter: ModelAdapter, session: InferenceSession
   const t4 = performance.now();
   return {
     timing: {
+      startMs: t0,
       decodeMs: t1 - t0,
       preprocessMs: t2 - t1,
       inferMs: t3 - t2,
