@@ -84,11 +84,11 @@ export function constantOutputsModel(input: { name?: string; shape: Dim[]; type?
  * input → Cast(float32) → Flatten → output [1, all values]: shows exactly what the model received
  * (float16 or float32 input), in the input's memory order, and reads as a `logits` output.
  */
-export function castToFloat32Model(shape: number[], type: ElemType): Uint8Array {
-  const count = shape.reduce((a, b) => a * b, 1);
+export function castToFloat32Model(shape: Dim[], type: ElemType): Uint8Array {
+  const fixed = shape.every((d): d is number => typeof d === 'number');
   return encodeModel({
     inputs: [{ name: 'images', shape, type }],
-    outputs: [{ name: 'seen', shape: [1, count] }],
+    outputs: [{ name: 'seen', shape: [1, fixed ? shape.reduce((a, b) => a * b, 1) : 'values'] }],
     nodes: [
       { opType: 'Cast', input: ['images'], output: ['as_float'], attribute: [{ name: 'to', type: 2 /* INT */, i: ONNX_DTYPE.float32 }] },
       { opType: 'Flatten', input: ['as_float'], output: ['seen'], attribute: [{ name: 'axis', type: 2, i: 1 }] },

@@ -51,9 +51,9 @@ export function yoloxAnchorCount(inputWidth: number, inputHeight: number, stride
 /**
  * Why a set of output shapes does not fit the declared format, or null when it fits. Symbolic
  * dimensions (null) are accepted; called on the model's metadata at session creation and on
- * every real output.
+ * every real output. An input size of null (a tensor sized by each image) is checked per image.
  */
-export function shapeProblem(spec: ModelOutputSpec, ctx: DecodeContext, shapes: readonly (readonly Dim[])[]): string | null {
+export function shapeProblem(spec: ModelOutputSpec, ctx: { inputWidth: number | null; inputHeight: number | null }, shapes: readonly (readonly Dim[])[]): string | null {
   const C = spec.num_classes;
   const is = (d: Dim, v: number) => d === null || d === v;
   const atLeast = (d: Dim, v: number) => d === null || d >= v;
@@ -73,7 +73,7 @@ export function shapeProblem(spec: ModelOutputSpec, ctx: DecodeContext, shapes: 
       const [, n, k] = main;
       if (C !== undefined && !is(k!, 5 + C)) return bad(fmt(main), ` with C=${C}`);
       if (C === undefined && n !== null && k !== null && k! > n!) return bad(fmt(main), '', ' (more values per box than boxes: transposed? try yolov8)');
-      if (spec.format === 'yolox') {
+      if (spec.format === 'yolox' && ctx.inputWidth !== null && ctx.inputHeight !== null) {
         const anchors = yoloxAnchorCount(ctx.inputWidth, ctx.inputHeight, spec.strides);
         if (!is(n!, anchors)) return bad(fmt(main), ` with N=${anchors} for ${ctx.inputWidth}x${ctx.inputHeight} and strides ${spec.strides.join(',')}`);
       }

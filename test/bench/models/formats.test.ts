@@ -29,7 +29,7 @@ function spec(name: string, input: Partial<ModelSpecInput['input']> & { width: n
 }
 
 async function open(s: ReturnType<typeof spec>, outputs: ConstOutput[], outputShapes?: Dim[][], inputShape?: Dim[]): Promise<{ adapter: ModelAdapter; session: InferenceSession }> {
-  const shape = inputShape ?? (s.input.layout === 'NCHW' ? [1, 3, s.input.height, s.input.width] : [1, s.input.height, s.input.width, 3]);
+  const shape = inputShape ?? (s.input.layout === 'NCHW' ? [1, 3, s.input.height!, s.input.width!] : [1, s.input.height!, s.input.width!, 3]);
   writeModel(dir, s.path, constantOutputsModel({ shape, type: s.input.dtype }, outputs, outputShapes));
   const adapter = await resolveModel(s, dir);
   const session = await createSession(adapter, 1);
@@ -232,6 +232,12 @@ describe('refusals', () => {
     const s = spec('size', { width: 64, height: 64 }, { format: 'logits' }, 'classification');
     const message = await refusal(open(s, [{ name: 'logits', dims: [1, 2], values: [0, 1] }], undefined, [1, 3, 32, 32]));
     expect(message).toContain('input images is [1, 3, 32, 32], but the spec declares [1, 3, 64, 64]');
+  });
+
+  test('a tensor sized by each image declared for a model with a static input size', async () => {
+    const s = ModelSpecSchema.parse({ name: 'fixed', task: 'detection', path: 'fixed.onnx', input: { resize: { longest_side_max: 960 } }, output: { format: 'db' } });
+    const message = await refusal(open(s, [{ name: 'maps', dims: [1, 1, 8, 8], values: new Array<number>(64).fill(0) }], undefined, [1, 3, 640, 640]));
+    expect(message).toContain('fixed.onnx: input images is [1, 3, 640, 640], but the spec declares [1, 3, ?, ?] (NCHW, height and width following each image)');
   });
 
   test('a declared input name the model does not have', async () => {

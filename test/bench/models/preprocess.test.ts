@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../src/bench/models/float16.js';
 import { createSession, resolveModel } from '../../../src/bench/models/registry.js';
 import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
-import { placeImage } from '../../../src/bench/models/user-model.js';
+import { placeImage } from '../../../src/bench/models/resize.js';
 import { UserError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/cli.js';
 import { castToFloat32Model, writeModel } from '../../helpers/onnx-graphs.js';
@@ -17,9 +17,10 @@ import { castToFloat32Model, writeModel } from '../../helpers/onnx-graphs.js';
 const dir = tempDir('capacity-plan-pre-');
 const PIXEL = { r: 10, g: 128, b: 255 };
 
-async function seen(input: Partial<ModelSpecInput['input']> & { width: number; height: number }, image: { width: number; height: number; png?: Buffer }): Promise<{ data: Float32Array; dims: readonly number[] }> {
+async function seen(input: ModelSpecInput['input'], image: { width: number; height: number; png?: Buffer }): Promise<{ data: Float32Array; dims: readonly number[] }> {
   const spec = ModelSpecSchema.parse({ name: 'echo', task: 'classification', path: 'echo.onnx', input, output: { format: 'logits' } });
-  const shape = spec.input.layout === 'NCHW' ? [1, 3, spec.input.height, spec.input.width] : [1, spec.input.height, spec.input.width, 3];
+  const [h, w] = [spec.input.height ?? 'height', spec.input.width ?? 'width'];
+  const shape = spec.input.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3];
   writeModel(dir, 'echo.onnx', castToFloat32Model(shape, spec.input.dtype));
   const adapter = await resolveModel(spec, dir);
   const session = await createSession(adapter, 1);
@@ -90,6 +91,23 @@ describe('the input tensor a model receives', () => {
     const { data } = await seen({ width: 4, height: 4, resize: 'letterbox', pad_value: 114, scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 8, height: 4 });
     const red = Array.from(data.subarray(0, 16)); // channel R, 4 rows of 4
     expect(red).toEqual([114, 114, 114, 114, 10, 10, 10, 10, 10, 10, 10, 10, 114, 114, 114, 114]);
+  });
+
+  test('pad-right: aspect kept at the input height, the rest of the width 0 in the tensor', async () => {
+    // 8x4 into 6x2: 4x2 at the left; columns 4-5 are 0 after normalisation, not a normalised pixel.
+    const { data } = await seen({ width: 6, height: 2, resize: 'pad-right', scale: 1, mean: [100, 100, 100], std: [2, 2, 2] }, { width: 8, height: 4 });
+    const red = Array.from(data.subarray(0, 12)); // channel R, 2 rows of 6
+    const r = (PIXEL.r - 100) / 2;
+    expect(red).toEqual([r, r, r, r, 0, 0, r, r, r, r, 0, 0]);
+  });
+
+  test('longest_side_max: a tensor sized by each image, for a model with symbolic height and width', async () => {
+    const rule = { resize: { longest_side_max: 64, multiple_of: 32 }, scale: 1 } as const;
+    // 100x40 × 0.64 = 64x25.6 → 64x25 → 64x32; 20x20 is not scaled up: one multiple, 32x32.
+    expect((await seen(rule, { width: 100, height: 40 })).dims).toEqual([1, 3 * 32 * 64]);
+    const small = await seen(rule, { width: 20, height: 20 });
+    expect(small.dims).toEqual([1, 3 * 32 * 32]);
+    expect(small.data[0]).toBe(PIXEL.r);
   });
 
   test('stretch fills the whole input', async () => {

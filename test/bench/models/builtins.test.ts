@@ -1,11 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { InferenceSession } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizeImage, type SynthImage } from '../../../src/bench/images/synth.js';
-import { clsResizedWidth } from '../../../src/bench/models/ocr-cls.js';
-import { detInputSize } from '../../../src/bench/models/ocr-det.js';
 import { BUILTIN_MODEL_NAMES, createSession, resolveModel } from '../../../src/bench/models/registry.js';
 import { describeModelFile } from '../../../src/bench/models/onnx-proto.js';
-import type { ModelAdapter } from '../../../src/bench/models/types.js';
+import { modelInputSize } from '../../../src/bench/models/resize.js';
+import type { DecodedImage, ModelAdapter } from '../../../src/bench/models/types.js';
 
 /** The built-in models with their real weights, on real generated images. */
 
@@ -22,6 +22,17 @@ function iou(a: readonly number[], b: readonly number[]): number {
   return (w * h) / (area(a) + area(b) - w * h);
 }
 
+/** Raw RGB noise from a fixed linear congruential sequence: the same pixels on every machine. */
+function noise(width: number, height: number, seed: number): DecodedImage {
+  const data = Buffer.alloc(width * height * 3);
+  let s = seed >>> 0;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s >>> 24;
+  }
+  return { data, width, height, channels: 3 };
+}
+
 test('two built-ins', () => {
   expect(BUILTIN_MODEL_NAMES).toEqual(['ocr-det', 'ocr-cls']);
 });
@@ -34,8 +45,9 @@ describe('ocr-det input size (PaddleOCR DetResizeForTest, limit_type max, 960)',
     [100, 20, 96, 32],
     [48, 80, 64, 64], // 1.5 and 2.5 round half to even, as Python's round()
     [10, 10, 32, 32],
-  ])('%ix%i → %ix%i', (w, h, ew, eh) => {
-    expect(detInputSize(w, h)).toEqual({ width: ew, height: eh });
+  ])('%ix%i → %ix%i', async (w, h, ew, eh) => {
+    const det = await resolveModel('ocr-det');
+    expect(modelInputSize(det.resolved.spec.input, w, h)).toEqual({ width: ew, height: eh });
   });
 });
 
@@ -43,8 +55,44 @@ test.each([
   [640, 480, 64],
   [1920, 1080, 86],
   [1000, 10, 192],
-])('ocr-cls resizes %ix%i to width %i at height 48', (w, h, ew) => {
-  expect(clsResizedWidth(w, h)).toBe(ew);
+])('ocr-cls resizes %ix%i to width %i at height 48, in a 192x48 tensor', async (w, h, ew) => {
+  const cls = await resolveModel('ocr-cls');
+  const prepared = await cls.preprocess(noise(w, h, 1));
+  expect(prepared.meta).toMatchObject({ width: ew, height: 48, tensorWidth: 192, tensorHeight: 48, offsetX: 0, offsetY: 0 });
+  expect(modelInputSize(cls.resolved.spec.input, w, h)).toEqual({ width: 192, height: 48 });
+});
+
+/**
+ * The tensors the built-ins are fed, pinned: sha256 of the float32 data, recorded from the
+ * hand-written ocr-det and ocr-cls adapters these specs replaced (PaddleOCR's own pre-processing),
+ * for images that exercise padding, clipping, down- and up-scaling and the half-to-even rounding.
+ */
+describe('built-in input tensors are exactly PaddleOCR\'s', () => {
+  let sessions: InferenceSession[] = [];
+  afterAll(async () => {
+    for (const s of sessions) await s.release();
+    sessions = [];
+  });
+  test.each([
+    ['ocr-cls', 640, 480, [1, 3, 48, 192], '78ab561a7e8118b6758d58c9896cd0a65d4dcd21447dc70f75e5b8770e64e753'],
+    ['ocr-cls', 1000, 10, [1, 3, 48, 192], 'c283fd06a7cdb4b7e57a6013008b09f739cc91ae6b1e09cc9fa7ddc5a3b51719'],
+    ['ocr-cls', 30, 200, [1, 3, 48, 192], 'f82457bc652702c63e1613a5eb832f336e1b0515a87cd8bbc5928d65e0e72935'],
+    ['ocr-det', 640, 480, [1, 3, 480, 640], '381fd319965656a7229c1baf8589f5bb34a6ec71cc135829ddb30c4315ec815d'],
+    ['ocr-det', 1920, 1080, [1, 3, 544, 960], 'e21ab6d7d2cc39c97b0642c088c4160aea72877ad9a89c0a07ebe84d3dbf16cc'],
+    ['ocr-det', 1000, 10, [1, 3, 32, 960], '9bb1932a47898a7d78f5cd0763537c0599e74e9a3d8212a63d6afb2aec233b8a'],
+    ['ocr-det', 48, 80, [1, 3, 64, 64], 'eff65069ffb42f3c680959eebd40933f94c236feccf1ccdf4c93eafd32cc11ab'],
+  ] as const)('%s %ix%i → %j', async (name, w, h, dims, sha256) => {
+    const adapter = await resolveModel(name);
+    sessions.push(await createSession(adapter, 1)); // the session names the feed, as in a run
+    const prepared = await adapter.preprocess(noise(w, h, w * 7919 + h));
+    expect(Object.keys(prepared.feeds)).toEqual(['x']);
+    const tensor = prepared.feeds.x!;
+    expect(tensor.type).toBe('float32');
+    expect(tensor.dims).toEqual(dims);
+    const data = tensor.data as Float32Array;
+    expect(createHash('sha256').update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest('hex')).toBe(sha256);
+    expect(modelInputSize(adapter.resolved.spec.input, w, h)).toEqual({ width: dims[3], height: dims[2] });
+  });
 });
 
 describe('with sessions', () => {

@@ -1,44 +1,49 @@
 import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../core/errors.js';
-import { decodeOutputs, shapeProblem, type BoxMapping, type DecodeContext } from './decoders.js';
-import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER } from './image.js';
+import { decodeOutputs, shapeProblem, type DecodeContext } from './decoders.js';
+import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER, type Placement } from './image.js';
+import { placeImage, type ImagePlacement } from './resize.js';
 import type { ModelSpec } from './spec.js';
 import type { DecodedImage, ModelAdapter, ModelOutput, Prepared } from './types.js';
 
-/** A user's ONNX model, fed and read as its suite spec declares (see docs/models.md). */
-
-/** Where the image lands in the model input: stretched over all of it, or letterboxed (aspect kept, centred, padded). */
-export function placeImage(srcWidth: number, srcHeight: number, input: ModelSpec['input']): BoxMapping & { width: number; height: number } {
-  if (input.resize === 'stretch') {
-    return { width: input.width, height: input.height, scaleX: input.width / srcWidth, scaleY: input.height / srcHeight, offsetX: 0, offsetY: 0, srcWidth, srcHeight };
-  }
-  const r = Math.min(input.width / srcWidth, input.height / srcHeight);
-  const width = Math.max(1, Math.min(input.width, Math.round(srcWidth * r)));
-  const height = Math.max(1, Math.min(input.height, Math.round(srcHeight * r)));
-  const offsetX = Math.floor((input.width - width) / 2);
-  const offsetY = Math.floor((input.height - height) / 2);
-  return { width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX, offsetY, srcWidth, srcHeight };
+/**
+ * A model ready to open: its checked spec (`path` absolute), where it came from and how to name
+ * its file in messages. Plain data, so it can be handed to a worker thread and opened there.
+ */
+export interface ResolvedModel {
+  spec: ModelSpec;
+  /** `builtin:ocr-det`, or the model path as the suite gave it. */
+  source: string;
+  /** The model file for messages: relative to the working directory when inside it. */
+  file: string;
 }
 
-export function createUserModel(spec: ModelSpec, modelPath: string, file: string): ModelAdapter {
+/** The one adapter: every model, built-in or the user's, is fed and read as its spec declares (see docs/models.md). */
+export function createAdapter(model: ResolvedModel): ModelAdapter {
+  const { spec, file } = model;
   const { input, output } = spec;
   let inputName = input.name ?? 'input';
-  const ctx: DecodeContext = { file, inputWidth: input.width, inputHeight: input.height, outputNames: [] };
-  const dims = input.layout === 'NCHW' ? [1, 3, input.height, input.width] : [1, input.height, input.width, 3];
+  let outputNames: readonly string[] = [];
+  const tensorDims = (width: number, height: number) => (input.layout === 'NCHW' ? [1, 3, height, width] : [1, height, width, 3]);
+  const norm = { order: input.color === 'RGB' ? RGB_ORDER : BGR_ORDER, scale: input.scale, mean: input.mean, std: input.std };
+  // pad-right pads with 0 in the tensor itself (PaddleOCR's zero padding after normalisation); letterbox with a pixel value.
+  const pad = input.resize === 'pad-right' ? { padRaw: 0 } : { padPixel: input.pad_value };
   return {
     name: spec.name,
     task: spec.task,
-    source: spec.path,
-    modelPath,
+    source: model.source,
+    modelPath: spec.path,
+    resolved: model,
     inputSpec: { ...input, output: output.format },
     decode: (bytes: Buffer, name?: string) => decodeToRgb(bytes, name),
     async preprocess(image: DecodedImage): Promise<Prepared> {
       const place = placeImage(image.width, image.height, input);
       const resized = await resizeRgb(image, place.width, place.height);
-      const norm = { order: input.color === 'RGB' ? RGB_ORDER : BGR_ORDER, scale: input.scale, mean: input.mean, std: input.std };
-      const at = { width: input.width, height: input.height, layout: input.layout, offsetX: place.offsetX, offsetY: place.offsetY, padPixel: input.pad_value };
-      const size = 3 * input.width * input.height;
+      const { tensorWidth: width, tensorHeight: height } = place;
+      const at: Placement = { width, height, layout: input.layout, offsetX: place.offsetX, offsetY: place.offsetY, ...pad };
+      const size = 3 * width * height;
+      const dims = tensorDims(width, height);
       const tensor =
         input.dtype === 'float16'
           ? new Tensor('float16', fillTensor(resized, norm, at, new Uint16Array(size)), dims)
@@ -46,23 +51,33 @@ export function createUserModel(spec: ModelSpec, modelPath: string, file: string
       return { feeds: { [inputName]: tensor }, meta: place };
     },
     postprocess(outputs: InferenceSession.OnnxValueMapType, meta: unknown): ModelOutput {
-      return decodeOutputs(outputs, output, ctx, meta as BoxMapping);
+      const place = meta as ImagePlacement;
+      const ctx: DecodeContext = { file, inputWidth: place.tensorWidth, inputHeight: place.tensorHeight, outputNames };
+      return decodeOutputs(outputs, output, ctx, place);
     },
     onSession(session: InferenceSession): void {
       const inputs = session.inputMetadata;
       const meta = input.name === undefined ? inputs[0] : inputs.find((m) => m.name === input.name);
       if (meta === undefined) throw UserError.at(file, `the model has no input ${input.name ?? '(none at all)'} (inputs: ${session.inputNames.join(', ') || 'none'})`);
       inputName = meta.name;
+      // A fixed-size rule declares the tensor's height and width; with longest_side_max they follow
+      // each image (null here), so the model must leave them symbolic.
+      const h = input.height ?? null;
+      const w = input.width ?? null;
+      const expected = input.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3];
       if (meta.isTensor) {
         if (meta.type !== input.dtype) throw UserError.at(file, `input ${meta.name} is ${meta.type}, but the spec says dtype ${input.dtype}`);
         const shape = meta.shape;
-        const fits = shape.length === 4 && shape.every((d, i) => typeof d !== 'number' || d === dims[i] || (i === 0 && d === 1));
+        const fits = shape.length === 4 && shape.every((d, i) => typeof d !== 'number' || d === expected[i] || (i === 0 && d === 1));
         if (!fits) {
-          const declared = `[${dims.join(', ')}] (${input.layout}, ${input.width}x${input.height})`;
+          const declared =
+            w !== null && h !== null
+              ? `[${expected.join(', ')}] (${input.layout}, ${w}x${h})`
+              : `[${expected.map((d) => d ?? '?').join(', ')}] (${input.layout}, height and width following each image)`;
           throw UserError.at(file, `input ${meta.name} is [${shape.join(', ')}], but the spec declares ${declared}`);
         }
       }
-      ctx.outputNames = session.outputNames;
+      outputNames = session.outputNames;
       for (const name of [output.boxes, output.scores]) {
         if (output.format === 'ssd' && name !== undefined && !session.outputNames.includes(name)) {
           throw UserError.at(file, `output format ssd: the model has no output ${name} (outputs: ${session.outputNames.join(', ')})`);
@@ -75,7 +90,7 @@ export function createUserModel(spec: ModelSpec, modelPath: string, file: string
         return m?.isTensor ? m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null)) : [];
       });
       if (shapes.some((s) => s.length === 0)) return; // unknown rank: checked on the first real output
-      const problem = shapeProblem(output, ctx, shapes);
+      const problem = shapeProblem(output, { inputWidth: w, inputHeight: h }, shapes);
       if (problem !== null) throw UserError.at(file, problem);
     },
   };

@@ -1,0 +1,86 @@
+import type { BoxMapping } from './decoders.js';
+import type { ModelInputSpec } from './spec.js';
+
+/**
+ * How an image of srcWidth×srcHeight becomes the model's input tensor, one rule per `input.resize`
+ * (sizes and placement only; image.ts moves the pixels). Resizing itself is bilinear everywhere.
+ *
+ * - `stretch`: resized to input.width × input.height, aspect not kept.
+ * - `letterbox`: aspect kept, scaled to fit inside input.width × input.height and centred; the rest
+ *   of the tensor is `pad_value` (a 0..255 pixel, normalised like one), as the YOLO exporters expect.
+ * - `pad-right`: aspect kept at input.height, width ceil(input.height × aspect) but at most
+ *   input.width, placed at the left; the rest of the width is 0 in the tensor (after
+ *   normalisation), as PaddleOCR's text classifier and recogniser expect (ClsResizeImg).
+ * - `{ longest_side_max, multiple_of }`: the tensor follows the image. Scaled down (never up) so
+ *   its longest side is at most longest_side_max, sides truncated to whole pixels, then each side
+ *   rounded to the nearest multiple_of (half to even, at least one multiple) and the image
+ *   stretched to that: PaddleOCR's DetResizeForTest with limit_type "max", for dynamic-shape
+ *   detectors whose feature maps need sides divisible by their largest stride.
+ */
+
+/** Where the resized image lands in the tensor, and how to map model-input pixels back to the image. */
+export interface ImagePlacement extends BoxMapping {
+  /** The input tensor's spatial size. */
+  tensorWidth: number;
+  tensorHeight: number;
+  /** The resized image's size; it sits at (offsetX, offsetY) and the rest of the tensor is padding. */
+  width: number;
+  height: number;
+}
+
+/** Python's round(): half to even, as PaddleOCR's `round(resize_h / 32) * 32`. */
+export function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  const diff = v - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+function stretched(srcWidth: number, srcHeight: number, width: number, height: number): ImagePlacement {
+  return { tensorWidth: width, tensorHeight: height, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX: 0, offsetY: 0, srcWidth, srcHeight };
+}
+
+/** A fixed-size rule's declared size (the schema makes both present for every fixed rule). */
+function declaredSize(input: ModelInputSpec): { width: number; height: number } {
+  if (input.width === undefined || input.height === undefined) throw new Error(`resize ${String(input.resize)} needs input.width and input.height`);
+  return { width: input.width, height: input.height };
+}
+
+export function placeImage(srcWidth: number, srcHeight: number, input: ModelInputSpec): ImagePlacement {
+  const rule = input.resize;
+  if (typeof rule !== 'string') {
+    const longest = Math.max(srcWidth, srcHeight);
+    const ratio = longest > rule.longest_side_max ? rule.longest_side_max / longest : 1;
+    const m = rule.multiple_of;
+    const side = (v: number) => Math.max(roundHalfEven(Math.trunc(v * ratio) / m) * m, m);
+    return stretched(srcWidth, srcHeight, side(srcWidth), side(srcHeight));
+  }
+  const size = declaredSize(input);
+  switch (rule) {
+    case 'stretch':
+      return stretched(srcWidth, srcHeight, size.width, size.height);
+    case 'letterbox': {
+      const r = Math.min(size.width / srcWidth, size.height / srcHeight);
+      const width = Math.max(1, Math.min(size.width, Math.round(srcWidth * r)));
+      const height = Math.max(1, Math.min(size.height, Math.round(srcHeight * r)));
+      const offsetX = Math.floor((size.width - width) / 2);
+      const offsetY = Math.floor((size.height - height) / 2);
+      return { tensorWidth: size.width, tensorHeight: size.height, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX, offsetY, srcWidth, srcHeight };
+    }
+    case 'pad-right': {
+      const width = Math.min(size.width, Math.max(1, Math.ceil(size.height * (srcWidth / srcHeight))));
+      const height = size.height;
+      return { tensorWidth: size.width, tensorHeight: height, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX: 0, offsetY: 0, srcWidth, srcHeight };
+    }
+  }
+}
+
+/**
+ * The model-input tensor's spatial size for an image of srcWidth×srcHeight under a model's input
+ * spec: the declared size for the fixed rules, the image-dependent size for longest_side_max.
+ */
+export function modelInputSize(input: ModelInputSpec, srcWidth: number, srcHeight: number): { width: number; height: number } {
+  const place = placeImage(srcWidth, srcHeight, input);
+  return { width: place.tensorWidth, height: place.tensorHeight };
+}
