@@ -8,7 +8,7 @@ import { requireBuild } from './lib.mjs';
 requireBuild();
 const { createSession, resolveModel } = await import('../dist/bench/models/index.js');
 const { cachedSynthesizeImage } = await import('../dist/bench/images/index.js');
-const { configureSharpForUnit } = await import('../dist/bench/run.js');
+const { configureSharpForUnit } = await import('../dist/bench/unit.js');
 const { SHAPE_CHANGE_WARMUP_SAMPLES } = await import('../dist/bench/measure.js');
 
 const [modelName = 'ocr-det', size = '1920x1080', secondsArg = '4'] = process.argv.slice(2);

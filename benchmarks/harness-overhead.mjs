@@ -8,7 +8,7 @@ requireBuild();
 const { createSession, resolveModel } = await import('../dist/bench/models/index.js');
 const { cachedSynthesizeImage } = await import('../dist/bench/images/index.js');
 const { measureBlock } = await import('../dist/bench/measure.js');
-const { configureSharpForUnit } = await import('../dist/bench/run.js');
+const { configureSharpForUnit } = await import('../dist/bench/unit.js');
 
 const modelName = process.argv[2] ?? 'ocr-cls';
 const rounds = Number(process.argv[3] ?? 10);

@@ -1,11 +1,12 @@
 /**
  * Which conditions a bench run measures: the default sweep, the quick subset, or a suite's
- * lists. Pure: specs only; images are made (or read) by run.ts.
+ * lists. Pure: specs only; images are made (or read) by condition-images.ts.
  */
 
 import { resolve } from 'node:path';
+import type { UserImage } from './images/user-images.js';
 
-/** The packaged suites: `bench` with no suite measures default.yaml, `--quick` quick.yaml. */
+/** The packaged suites: a run without a suite measures default.yaml, a quick one quick.yaml. */
 export const DEFAULT_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'examples', 'suites', 'default.yaml');
 export const QUICK_SUITE_FILE = resolve(import.meta.dirname, '..', '..', 'examples', 'suites', 'quick.yaml');
 
@@ -16,10 +17,8 @@ export interface ConditionSpec {
   /** Target encoded size, MB; null for a user's own image (its size is what it is). */
   targetSizeMb: number | null;
   objects: number;
-  /** A user's image file (images_dir); undefined for synthetic images. */
-  imagePath?: string;
-  /** The user's image format (from its header). */
-  format?: string;
+  /** A user's own image (images_dir), read and checked once; undefined for synthetic images. */
+  userImage?: UserImage;
 }
 
 export interface Resolution {

@@ -1,72 +1,254 @@
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
-import sharp from 'sharp';
-import { UserError } from '../core/errors.js';
+import { imagesFor, type ConditionImages } from './condition-images.js';
 import { measurementBlocks, type ConditionSpec } from './conditions.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';
 import { FIRST_BLOCK_WARMUP_S, measureBlock, type ConditionMeasurement } from './measure.js';
-import { recheckOf } from './recheck.js';
-import type { ModelAdapter } from './models/types.js';
+import { createSession } from './models/index.js';
 import { runSample } from './pipeline.js';
 import type { Progress } from './progress.js';
-import { BENCH_SCHEMA_ID, type BenchCondition, type BenchModel, type BenchResult } from './result-schema.js';
+import { recheckOf } from './recheck.js';
+import { mergeResume, type ModelTodo } from './resume.js';
+import type { BenchCondition, BenchModel, BenchResult } from './result-schema.js';
+import { runScaling } from './scaling.js';
+import type { BenchSetup } from './setup.js';
 import type { MeasureSettings } from './stop-rule.js';
+import { configureSharpForUnit } from './unit.js';
 
-/** The encoded images of one condition, ready to measure. */
-export interface ConditionImages {
-  bytes: Buffer[];
-  width: number;
-  height: number;
-  format: string;
-  /** Mean actual encoded size, MB. */
-  sizeMb: number;
-  /** Set when the condition cannot be produced (e.g. an impossible size target): skipped with this note. */
-  skipped?: string;
-}
+/**
+ * A bench run, in phases: merge in what a partial result already measured (resume.ts), open every
+ * session and run each model once, measure the missing conditions block by block, check for drift,
+ * and (if asked) measure scaling. Only the merge knows about resuming; the phases see what is left.
+ */
 
-/** What the orchestrator needs from the model and image parts (injected so a run is easy to reason about). */
-export interface BenchDeps {
-  resolveModel(ref: unknown): Promise<ModelAdapter>;
-  createSession(adapter: ModelAdapter, threads: number): Promise<InferenceSession>;
-  describeModelFile(path: string): Promise<{ sha256: string; sizeBytes: number; parameterCount: number }>;
-  imagesFor(spec: ConditionSpec): Promise<ConditionImages>;
-}
-
-export interface ModelPlan {
-  ref: unknown;
-  /** Conditions to measure for this model, by task (known only once the model is resolved). */
-  conditions(task: 'classification' | 'detection'): ConditionSpec[];
-}
-
-export interface RunOptions {
-  models: ModelPlan[];
-  threads: number;
-  settings: MeasureSettings;
-  deps: BenchDeps;
-  /** A partial result to complete (--resume): its measured conditions are kept, not re-measured. */
+export interface RunOptions extends BenchSetup {
+  /** A partial result to complete: its measured conditions are kept, not re-measured (see resumeConflict). */
   previous?: BenchResult;
+  /** Once everything is measured, also run 1 and 2 units side by side (see scaling.ts). */
+  scaling?: boolean;
   signal?: AbortSignal;
   progress?: Progress;
   /** Called with the result so far after every block (see measurementBlocks), so a crash loses at most one block. */
   checkpoint?: (partial: BenchResult) => Promise<void>;
 }
 
+/** The measuring phases' shared state: settings, the abort signal, progress over the whole run. */
+interface RunContext {
+  settings: MeasureSettings;
+  signal?: AbortSignal;
+  progress?: Progress;
+  /** Conditions passed so far, of `total` (progress lines). */
+  counter: { index: number; total: number };
+  checkpoint: () => Promise<void>;
+}
+
+/** A model's open session, with what its first run learnt. */
+interface OpenSession {
+  session: InferenceSession;
+  /** Input shape of the first run, for the first block's warm-up. */
+  inputShape?: string;
+  /** Images loaded for the first run (and any skipped before it), kept for measuring. */
+  preloaded: Map<ConditionSpec, ConditionImages>;
+}
+
+export function costModelFor(conditions: readonly BenchCondition[]): BenchModel['costModel'] {
+  return fitCostModel(conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })));
+}
+
+/** Runs every (model, condition) pair not already in `previous`; returns the result, complete or not. */
+export async function runBench(opts: RunOptions): Promise<BenchResult> {
+  const { signal, progress } = opts;
+  configureSharpForUnit(opts.threads);
+  const { result, todo, untouched } = mergeResume(opts.previous, opts.models, opts.threads, describeHost());
+  // A model is listed once it has something: from the start with what was measured before, else
+  // when measuring reaches it. Models this run was not asked about stay listed as they were.
+  const listed = new Set(todo.filter((t) => t.model.conditions.length > 0).map((t) => t.model));
+  const snapshot = () => {
+    result.models = [...todo.filter((t) => listed.has(t.model)).map((t) => t.model), ...untouched];
+    return result;
+  };
+
+  const sessions = await openSessions(todo, opts.threads, progress);
+  const ctx: RunContext = {
+    settings: opts.settings,
+    signal,
+    progress,
+    counter: { index: 0, total: todo.reduce((s, t) => s + t.missing.length, 0) },
+    checkpoint: async () => opts.checkpoint?.(snapshot()),
+  };
+  let interrupted = false;
+  try {
+    for (const [i, t] of todo.entries()) {
+      listed.add(t.model);
+      const open = sessions[i];
+      if (!open) {
+        t.model.costModel = costModelFor(t.model.conditions);
+        continue;
+      }
+      try {
+        const measured = await measureModel(t, open, ctx);
+        interrupted ||= !measured.complete;
+        if (!interrupted && !signal?.aborted && measured.blocks >= 2) await driftCheck(t, open.session, measured.lastShape, ctx);
+      } finally {
+        sessions[i] = null;
+        await open.session.release();
+      }
+      finishModel(t, interrupted);
+    }
+  } finally {
+    await Promise.all(sessions.map((s) => s?.session.release()));
+  }
+  snapshot();
+  progress?.done();
+  result.complete = !interrupted && !signal?.aborted;
+  if (opts.scaling && result.complete) {
+    result.scaling = await runScaling(result, new Map(todo.map((t) => [t.model.name, t.plan.adapter.resolved])), { threads: opts.threads, progress, signal });
+  }
+  return result;
+}
+
 /**
- * One unit = one ORT session with `threads` intra-op threads and sharp limited to the same,
- * fed one image at a time. sharp's operation cache is off so a repeated image is really decoded
- * again, as a serving unit decodes every request.
+ * Phase 1: open every session that has something to measure and run each model once, before
+ * measuring anything: a bad model file, an output that does not fit its declared format or an
+ * undecodable image fails the run here, before a (partial) result file is written.
  */
-export function configureSharpForUnit(threads: number): void {
-  sharp.concurrency(threads);
-  sharp.cache(false);
+async function openSessions(todo: readonly ModelTodo[], threads: number, progress?: Progress): Promise<Array<OpenSession | null>> {
+  const sessions: Array<OpenSession | null> = [];
+  try {
+    for (const { plan, model, missing, fresh } of todo) {
+      if (missing.length === 0) {
+        sessions.push(null);
+        continue;
+      }
+      const { adapter } = plan;
+      progress?.condition(`${adapter.name}: creating session`, 0, 0);
+      const t0 = performance.now();
+      const open: OpenSession = { session: await createSession(adapter, threads), preloaded: new Map() };
+      const sessionCreateMs = performance.now() - t0;
+      sessions.push(open);
+      let firstRunMs: number | undefined;
+      for (const spec of missing) {
+        progress?.condition(`${adapter.name} ${spec.id}: preparing images`, 0, 0);
+        const images = await imagesFor(spec);
+        open.preloaded.set(spec, images);
+        if (images.skipped) continue;
+        // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
+        const t1 = performance.now();
+        const { timing } = await runSample(adapter, open.session, images.bytes[0]!);
+        firstRunMs = performance.now() - t1;
+        open.inputShape = timing.inputShape;
+        break;
+      }
+      if (fresh) {
+        model.sessionCreateMs = sessionCreateMs;
+        model.firstRunMs = firstRunMs ?? 0;
+      }
+    }
+  } catch (err) {
+    await Promise.all(sessions.map((s) => s?.session.release()));
+    throw err;
+  }
+  return sessions;
+}
+
+/**
+ * Phase 2: a model's missing conditions, block by block (one resolution per block, interleaved;
+ * see measureBlock), with a checkpoint after each. `complete` is false when the run was aborted.
+ */
+async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): Promise<{ complete: boolean; blocks: number; lastShape?: string }> {
+  const { adapter } = t.plan;
+  const { model } = t;
+  const { progress, signal, counter } = ctx;
+  let lastShape = open.inputShape;
+  let blocks = 0;
+  for (const block of measurementBlocks(t.missing)) {
+    if (signal?.aborted) return { complete: false, blocks, lastShape };
+    const ready: Array<{ spec: ConditionSpec; images: ConditionImages }> = [];
+    for (const spec of block) {
+      progress?.condition(`${adapter.name} ${spec.id}: preparing images`, counter.index + ready.length + 1, counter.total);
+      const images = open.preloaded.get(spec) ?? (await imagesFor(spec));
+      open.preloaded.delete(spec);
+      if (images.skipped) {
+        model.warnings.push(`${spec.id} skipped: ${images.skipped}`);
+        progress?.note(`${adapter.name} ${spec.id} skipped: ${images.skipped}`);
+        continue;
+      }
+      ready.push({ spec, images });
+    }
+    counter.index += block.length;
+    if (ready.length === 0) continue;
+    const label = ready.length === 1 ? ready[0]!.spec.id : `${ready[0]!.spec.width}x${ready[0]!.spec.height}, ${ready.length} conditions interleaved`;
+    progress?.condition(`${adapter.name} ${label}`, counter.index, counter.total);
+    const measured = await measureBlock(
+      adapter,
+      open.session,
+      ready.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
+      ctx.settings,
+      { signal, previousInputShape: lastShape, warmupMinS: blocks === 0 ? FIRST_BLOCK_WARMUP_S : 0, onSample: (n, s) => progress?.sample(n, s) },
+    );
+    lastShape = measured.inputShape;
+    for (const [j, m] of measured.conditions.entries()) {
+      if (m === null) continue;
+      const { spec, images } = ready[j]!;
+      const condition = buildCondition(spec, images, m);
+      model.conditions.push(condition);
+      if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
+    }
+    model.costModel = costModelFor(model.conditions);
+    if (measured.conditions.includes(null)) return { complete: false, blocks, lastShape };
+    blocks++;
+    await ctx.checkpoint();
+  }
+  return { complete: true, blocks, lastShape };
+}
+
+/**
+ * Phase 3: the model's first condition once more, now that the others are done: the change says
+ * how much the machine's speed moved during the run (see recheck.ts).
+ */
+async function driftCheck(t: ModelTodo, session: InferenceSession, lastShape: string | undefined, ctx: RunContext): Promise<void> {
+  const { adapter } = t.plan;
+  const { model } = t;
+  const spec = measurementBlocks(t.missing)[0]?.[0];
+  const before = model.conditions.find((c) => c.id === spec?.id);
+  if (!spec || !before) return;
+  ctx.progress?.condition(`${adapter.name} ${spec.id}: measuring again (drift check)`, ctx.counter.index, ctx.counter.total);
+  const images = await imagesFor(spec);
+  // Half the time budget: a drift check, not a second measurement; its own RSE enters the verdict.
+  const settings = { ...ctx.settings, maxTimeS: Math.max(ctx.settings.minTimeS, ctx.settings.maxTimeS / 2) };
+  const again = await measureBlock(adapter, session, [{ id: spec.id, images: images.bytes }], settings, {
+    signal: ctx.signal,
+    previousInputShape: lastShape,
+    onSample: (n, s) => ctx.progress?.sample(n, s),
+  });
+  if (!again.conditions[0]) return;
+  const { recheck, warning } = recheckOf(before, again.conditions[0]);
+  model.recheck = recheck;
+  if (warning) {
+    model.warnings.push(warning);
+    ctx.progress?.note(`warning: ${adapter.name}: ${warning}`);
+  }
+  await ctx.checkpoint();
+}
+
+/** The model's conditions back in the plan's order (whatever order resume measured them in), and its cost model. */
+function finishModel(t: ModelTodo, interrupted: boolean): void {
+  const { model } = t;
+  const order = new Map(t.plan.conditions.map((s, j) => [s.id, j]));
+  model.conditions.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
+  model.costModel = costModelFor(model.conditions);
+  if (!model.costModel && model.conditions.length > 0 && !interrupted) {
+    model.warnings.push(`too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`);
+  }
 }
 
 function buildCondition(spec: ConditionSpec, images: ConditionImages, m: ConditionMeasurement): BenchCondition {
   const warnings = [...m.warnings];
-  if (images.bytes.length === 1 && spec.imagePath === undefined) warnings.push('only one distinct image: samples did not rotate');
+  const own = spec.userImage !== undefined;
+  if (images.bytes.length === 1 && !own) warnings.push('only one distinct image: samples did not rotate');
   // Synthetic images have a known answer: say so when the detector's count is off (its post-processing cost follows what it finds).
-  if (m.detected !== null && spec.imagePath === undefined && Math.abs(m.detected - spec.objects) > 0.5) {
+  if (m.detected !== null && !own && Math.abs(m.detected - spec.objects) > 0.5) {
     warnings.push(`detected ${m.detected.toFixed(1)} objects on average, ${spec.objects} drawn`);
   }
   return {
@@ -78,7 +260,7 @@ function buildCondition(spec: ConditionSpec, images: ConditionImages, m: Conditi
     targetSizeMb: spec.targetSizeMb,
     // Nothing is drawn on a user's own image: its objects are what the detector found, so the
     // cost model still sees how object count drives post-processing.
-    objects: spec.imagePath !== undefined && m.detected !== null ? Math.round(m.detected) : spec.objects,
+    objects: own && m.detected !== null ? Math.round(m.detected) : spec.objects,
     detected: m.detected,
     samples: m.samples,
     tps: 1000 / m.stats.mean,
@@ -89,201 +271,4 @@ function buildCondition(spec: ConditionSpec, images: ConditionImages, m: Conditi
     stable: m.stable,
     warnings,
   };
-}
-
-export function costModelFor(conditions: readonly BenchCondition[]): BenchModel['costModel'] {
-  return fitCostModel(conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })));
-}
-
-/** Runs every (model, condition) pair not already in `previous`; returns the result, complete or not. */
-export async function runBench(opts: RunOptions): Promise<BenchResult> {
-  const { deps, settings, threads, progress, signal } = opts;
-  if (opts.previous && opts.previous.unit.threads !== threads) {
-    throw new UserError(`--resume: the partial result was measured with ${opts.previous.unit.threads} thread(s), not ${threads}; use --threads ${opts.previous.unit.threads}`);
-  }
-  configureSharpForUnit(threads);
-  const host = describeHost();
-  const warnings = [...(opts.previous?.warnings ?? [])];
-  if (opts.previous && opts.previous.host.cpuModel !== host.cpuModel) {
-    warnings.push(`resumed on a different CPU (${host.cpuModel}) than the partial result (${opts.previous.host.cpuModel})`);
-  }
-  const result: BenchResult = {
-    schema: BENCH_SCHEMA_ID,
-    createdAt: opts.previous?.createdAt ?? new Date().toISOString(),
-    complete: false,
-    host,
-    unit: { threads },
-    models: [],
-    warnings,
-  };
-
-  // Resolve every model first: a bad model fails the run before any time is spent measuring.
-  const adapters: ModelAdapter[] = [];
-  for (const plan of opts.models) adapters.push(await deps.resolveModel(plan.ref));
-  const names = new Set<string>();
-  for (const a of adapters) {
-    if (names.has(a.name)) throw new UserError(`model '${a.name}' is listed twice`);
-    names.add(a.name);
-  }
-  const todo = adapters.map((a, i) => {
-    const prev = opts.previous?.models.find((m) => m.name === a.name);
-    const specs = opts.models[i]!.conditions(a.task);
-    const done = new Set(prev?.conditions.map((c) => c.id) ?? []);
-    return { adapter: a, prev, specs, missing: specs.filter((s) => !done.has(s.id)) };
-  });
-
-  // Open every session and run each model once before measuring anything: a bad model file, an
-  // output that does not fit its declared format or an undecodable image fails the run here,
-  // before a (partial) result file is written.
-  const prepared: Array<{ model: BenchModel; session: InferenceSession | null; inputShape?: string }> = [];
-  // The images of each model's first condition, loaded for its first run and kept for its measurement.
-  const loaded = new Map<ConditionSpec, ConditionImages>();
-  try {
-    for (const { adapter, prev, missing } of todo) {
-      const file = await deps.describeModelFile(adapter.modelPath);
-      if (prev && prev.sha256 !== file.sha256) {
-        throw new UserError(`--resume: model '${adapter.name}' has changed since the partial result (sha256 differs); start a fresh run`);
-      }
-      const model: BenchModel = {
-        name: adapter.name,
-        task: adapter.task,
-        source: adapter.source,
-        sha256: file.sha256,
-        sizeBytes: file.sizeBytes,
-        parameterCount: file.parameterCount,
-        input: adapter.inputSpec,
-        sessionCreateMs: prev?.sessionCreateMs ?? 0,
-        firstRunMs: prev?.firstRunMs ?? 0,
-        costModel: null,
-        conditions: [...(prev?.conditions ?? [])],
-        warnings: [...(prev?.warnings ?? [])],
-      };
-      if (missing.length === 0) {
-        prepared.push({ model, session: null });
-        continue;
-      }
-      progress?.condition(`${adapter.name}: creating session`, 0, 0);
-      const t0 = performance.now();
-      const session = await deps.createSession(adapter, threads);
-      const sessionCreateMs = performance.now() - t0;
-      prepared.push({ model, session });
-      let firstRun: number | undefined;
-      for (const spec of missing) {
-        progress?.condition(`${adapter.name} ${spec.id}: preparing images`, 0, 0);
-        const images = await deps.imagesFor(spec);
-        loaded.set(spec, images);
-        if (images.skipped) continue;
-        // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
-        const t1 = performance.now();
-        const { timing } = await runSample(adapter, session, images.bytes[0]!);
-        firstRun = performance.now() - t1;
-        prepared.at(-1)!.inputShape = timing.inputShape;
-        break;
-      }
-      if (!prev || prev.conditions.length === 0) {
-        model.sessionCreateMs = sessionCreateMs;
-        model.firstRunMs = firstRun ?? 0;
-      }
-    }
-  } catch (err) {
-    await Promise.all(prepared.map((p) => p.session?.release()));
-    throw err;
-  }
-
-  const total = todo.reduce((s, t) => s + t.missing.length, 0);
-  let index = 0;
-  let interrupted = false;
-
-  for (const [i, { adapter, specs, missing }] of todo.entries()) {
-    const { model, session } = prepared[i]!;
-    let lastShape = prepared[i]!.inputShape;
-    result.models.push(model);
-    if (!session) {
-      model.costModel = costModelFor(model.conditions);
-      continue;
-    }
-    const blocks = measurementBlocks(missing);
-    let measuredBlocks = 0;
-    try {
-      for (const block of blocks) {
-        if (signal?.aborted) {
-          interrupted = true;
-          break;
-        }
-        const ready: Array<{ spec: ConditionSpec; images: ConditionImages }> = [];
-        for (const spec of block) {
-          progress?.condition(`${adapter.name} ${spec.id}: preparing images`, index + ready.length + 1, total);
-          const images = loaded.get(spec) ?? (await deps.imagesFor(spec));
-          loaded.delete(spec);
-          if (images.skipped) {
-            model.warnings.push(`${spec.id} skipped: ${images.skipped}`);
-            progress?.note(`${adapter.name} ${spec.id} skipped: ${images.skipped}`);
-            continue;
-          }
-          ready.push({ spec, images });
-        }
-        index += block.length;
-        if (ready.length === 0) continue;
-        const label = ready.length === 1 ? ready[0]!.spec.id : `${ready[0]!.spec.width}x${ready[0]!.spec.height}, ${ready.length} conditions interleaved`;
-        progress?.condition(`${adapter.name} ${label}`, index, total);
-        const measured = await measureBlock(
-          adapter,
-          session,
-          ready.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
-          settings,
-          { signal, previousInputShape: lastShape, warmupMinS: measuredBlocks === 0 ? FIRST_BLOCK_WARMUP_S : 0, onSample: (n, s) => progress?.sample(n, s) },
-        );
-        lastShape = measured.inputShape;
-        for (const [j, m] of measured.conditions.entries()) {
-          if (m === null) continue;
-          const { spec, images } = ready[j]!;
-          const condition = buildCondition(spec, images, m);
-          model.conditions.push(condition);
-          if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
-        }
-        model.costModel = costModelFor(model.conditions);
-        if (measured.conditions.includes(null)) {
-          interrupted = true;
-          break;
-        }
-        measuredBlocks++;
-        await opts.checkpoint?.(result);
-      }
-      // Drift check: the first condition once more, now that the others are done (see recheck.ts).
-      const firstId = blocks[0]?.[0]?.id;
-      const before = model.conditions.find((c) => c.id === firstId);
-      if (!interrupted && !signal?.aborted && measuredBlocks >= 2 && before) {
-        const spec = blocks[0]![0]!;
-        progress?.condition(`${adapter.name} ${spec.id}: measuring again (drift check)`, index, total);
-        const images = await deps.imagesFor(spec);
-        // Half the time budget: a drift check, not a second measurement; its own RSE enters the verdict.
-        const recheckSettings = { ...settings, maxTimeS: Math.max(settings.minTimeS, settings.maxTimeS / 2) };
-        const again = await measureBlock(adapter, session, [{ id: spec.id, images: images.bytes }], recheckSettings, { signal, previousInputShape: lastShape, onSample: (n, s) => progress?.sample(n, s) });
-        if (again.conditions[0]) {
-          const { recheck, warning } = recheckOf(before, again.conditions[0]);
-          model.recheck = recheck;
-          if (warning) {
-            model.warnings.push(warning);
-            progress?.note(`warning: ${adapter.name}: ${warning}`);
-          }
-          await opts.checkpoint?.(result);
-        }
-      }
-    } finally {
-      await session.release();
-      prepared[i]!.session = null;
-    }
-    // Keep the suite's order, whatever order resume measured them in.
-    const order = new Map(specs.map((s, j) => [s.id, j]));
-    model.conditions.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
-    model.costModel = costModelFor(model.conditions);
-    if (!model.costModel && model.conditions.length > 0 && !interrupted) {
-      model.warnings.push(`too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`);
-    }
-  }
-  // Models of the partial result that this run was not asked about are kept as they were.
-  for (const m of opts.previous?.models ?? []) if (!names.has(m.name)) result.models.push(m);
-  progress?.done();
-  result.complete = !interrupted && !signal?.aborted;
-  return result;
 }

@@ -1,20 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { benchDeps } from './deps.js';
+import { createAdapter, type ResolvedModel } from './models/adapter.js';
+import { createSession } from './models/index.js';
 import { runSample } from './pipeline.js';
-import { configureSharpForUnit } from './run.js';
+import { configureSharpForUnit } from './unit.js';
 
 /** One unit in its own thread: its own session, closed loop over the condition's images, for a fixed time once told to go. */
 export interface ScalingWorkerInput {
-  ref: unknown;
+  model: ResolvedModel;
   threads: number;
   images: Uint8Array[];
 }
 
 const input = workerData as ScalingWorkerInput;
 configureSharpForUnit(input.threads);
-const adapter = await benchDeps.resolveModel(input.ref);
-const session = await benchDeps.createSession(adapter, input.threads);
+const adapter = createAdapter(input.model);
+const session = await createSession(adapter, input.threads);
 const images = input.images.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 await runSample(adapter, session, images[0]!); // first run: not counted
 parentPort!.postMessage({ type: 'ready' });

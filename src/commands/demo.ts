@@ -6,9 +6,13 @@ import { readUserFile, writeOutputFile } from '../core/files.js';
 import { colorFor } from '../report/format.js';
 import { benchTable } from '../report/bench/table.js';
 import { planTable } from '../report/plan/table.js';
-import { EXIT_INTERRUPTED, runBenchCommand } from './bench.js';
+import { createProgress } from '../bench/progress.js';
+import { runBench } from '../bench/run.js';
+import { setUpBench } from '../bench/setup.js';
+import { benchResultJson } from '../report/bench/json.js';
 import { planWorkloads } from '../simulate/plan-search.js';
 import { loadWorkloads } from '../workload/resolve.js';
+import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
 
 /** The example workloads shipped with the package. */
 export const EXAMPLE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'examples', 'workloads');
@@ -48,10 +52,17 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   });
   const benchFile = 'bench.json';
   const color = colorFor(process.stdout);
-  const run = await runBenchCommand(undefined, { quick: true, out: join(dir, benchFile), format: 'table' });
-  process.stdout.write(benchTable(run.result, { color }));
-  if (run.interrupted) {
-    process.stderr.write(`interrupted: partial bench result in ${run.out}; no plan\n`);
+  const benchOut = join(dir, benchFile);
+  const setup = await setUpBench({ quick: true });
+  const progress = createProgress();
+  const { result, aborted } = await interruptible(progress, async (signal) => ({
+    result: await runBench({ ...setup, signal, progress, checkpoint: (partial) => writeOutputFile(benchOut, benchResultJson(partial)) }),
+    aborted: signal.aborted,
+  }));
+  await writeOutputFile(benchOut, benchResultJson(result));
+  process.stdout.write(benchTable(result, { color }));
+  if (!result.complete || aborted) {
+    process.stderr.write(`interrupted: partial bench result in ${benchOut}; no plan\n`);
     return EXIT_INTERRUPTED;
   }
 

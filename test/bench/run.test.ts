@@ -1,18 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { plannedConditions } from '../../src/bench/conditions.js';
-import { benchDeps } from '../../src/bench/deps.js';
+import { describeModelFile, resolveModel } from '../../src/bench/models/index.js';
 import { BenchResultSchema, type BenchResult } from '../../src/bench/result-schema.js';
-import { runBench, type ModelPlan } from '../../src/bench/run.js';
+import { runBench } from '../../src/bench/run.js';
+import type { ModelPlan } from '../../src/bench/setup.js';
 
 // Real ocr-cls on real generated images, with a tiny time budget: this tests orchestration, not speed.
 const settings = { minSamples: 3, minTimeS: 0.05, maxTimeS: 0.3, targetRsePct: 50 };
 const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1280, height: 720 }], sizesMb: () => [0.05, 0.1], objects: [0, 5] };
-const plan: ModelPlan = { ref: { model: 'ocr-cls', baseDir: process.cwd() }, conditions: (task) => plannedConditions(task, lists, 'full') };
+let plan: ModelPlan;
+beforeAll(async () => {
+  const adapter = await resolveModel('ocr-cls');
+  plan = { adapter, file: await describeModelFile(adapter.modelPath), conditions: plannedConditions(adapter.task, lists, 'full') };
+});
 
 describe('runBench (real model, real images)', () => {
   it('measures every condition, checkpoints after each resolution block, and fits a cost model', async () => {
     const checkpoints: number[] = [];
-    const r = await runBench({ models: [plan], threads: 1, settings, deps: benchDeps, checkpoint: async (p) => void checkpoints.push(p.models[0]!.conditions.length) });
+    const r = await runBench({ models: [plan], threads: 1, settings, checkpoint: async (p) => void checkpoints.push(p.models[0]!.conditions.length) });
     expect(BenchResultSchema.parse(r)).toBeTruthy();
     expect(r.complete).toBe(true);
     const m = r.models[0]!;
@@ -46,7 +51,6 @@ describe('runBench (real model, real images)', () => {
       models: [plan],
       threads: 1,
       settings,
-      deps: benchDeps,
       signal: controller.signal,
       checkpoint: async (p) => {
         partial = structuredClone(p);
@@ -58,16 +62,27 @@ describe('runBench (real model, real images)', () => {
     expect(partial!.complete).toBe(false);
 
     const measured: string[][] = [];
-    const resumed = await runBench({ models: [plan], threads: 1, settings, deps: benchDeps, previous: first, checkpoint: async (p) => void measured.push(p.models[0]!.conditions.slice(2).map((c) => c.id)) });
+    const listed: string[][] = [];
+    // A model of the partial result this run is not asked about is in every checkpoint, as it was.
+    const previous = { ...first, models: [...first.models, { ...first.models[0]!, name: 'other' }] };
+    const resumed = await runBench({
+      models: [plan],
+      threads: 1,
+      settings,
+      previous,
+      checkpoint: async (p) => {
+        measured.push(p.models[0]!.conditions.slice(2).map((c) => c.id));
+        listed.push(p.models.map((m) => m.name));
+      },
+    });
     expect(resumed.complete).toBe(true);
     expect(measured).toEqual([['1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']]);
+    expect(listed).toEqual([['ocr-cls', 'other']]);
+    expect(resumed.models.map((m) => m.name)).toEqual(['ocr-cls', 'other']);
+    expect(resumed.models[1]).toEqual(previous.models[1]);
     // The conditions measured before the interruption are kept exactly as they were.
     expect(resumed.models[0]!.conditions.slice(0, 2)).toEqual(first.models[0]!.conditions);
     expect(resumed.models[0]!.conditions).toHaveLength(4);
   });
 
-  it('refuses to resume with a different thread count', async () => {
-    const prev = { schema: 'capacity-plan/bench@1', createdAt: '', complete: false, host: { cpuModel: 'x', cores: 1, os: '', node: '', onnxruntime: '', executionProvider: 'cpu' }, unit: { threads: 2 }, models: [], warnings: [] } as BenchResult;
-    await expect(runBench({ models: [plan], threads: 1, settings, deps: benchDeps, previous: prev })).rejects.toThrow(/--threads 2/);
-  });
 });

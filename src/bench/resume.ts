@@ -1,0 +1,88 @@
+import type { ConditionSpec } from './conditions.js';
+import type { HostInfo } from './host.js';
+import { BENCH_SCHEMA_ID, type BenchModel, type BenchResult } from './result-schema.js';
+import type { ModelPlan } from './setup.js';
+
+/**
+ * Completing a partial result, in one place: what it already measured is merged into the new run
+ * here, and the measuring phases see only what is left to do. A fresh run is the same merge with
+ * nothing before it.
+ */
+
+/** Why a partial result cannot be completed by this run. */
+export type ResumeConflict =
+  /** It was measured with another thread count: its figures are for another unit. */
+  | { kind: 'threads'; resultThreads: number; runThreads: number }
+  /** A model's file changed since (sha256): its figures are for another model. */
+  | { kind: 'model-changed'; model: string };
+
+export function resumeConflict(previous: BenchResult, run: { threads: number; models: readonly ModelPlan[] }): ResumeConflict | null {
+  if (previous.unit.threads !== run.threads) return { kind: 'threads', resultThreads: previous.unit.threads, runThreads: run.threads };
+  for (const { adapter, file } of run.models) {
+    const before = previous.models.find((m) => m.name === adapter.name);
+    if (before && before.sha256 !== file.sha256) return { kind: 'model-changed', model: adapter.name };
+  }
+  return null;
+}
+
+/** One model of the run: its result entry (holding whatever was measured before) and what is left to measure. */
+export interface ModelTodo {
+  plan: ModelPlan;
+  model: BenchModel;
+  /** The plan's conditions not in the partial result, in the plan's order. */
+  missing: ConditionSpec[];
+  /** Nothing of it was measured before: its session and first-run times are this run's to record. */
+  fresh: boolean;
+}
+
+export interface MergedRun {
+  /** The result to fill: host, unit, creation time and warnings set; models listed by the run. */
+  result: BenchResult;
+  todo: ModelTodo[];
+  /** Models of the partial result this run was not asked about: kept as they were. */
+  untouched: BenchModel[];
+}
+
+/** Merges a partial result (if any) into a new run. The caller has checked resumeConflict. */
+export function mergeResume(previous: BenchResult | undefined, models: readonly ModelPlan[], threads: number, host: HostInfo): MergedRun {
+  const conflict = previous ? resumeConflict(previous, { threads, models }) : null;
+  if (conflict) throw new Error(`mergeResume called with a conflicting partial result (${conflict.kind})`);
+  const warnings = [...(previous?.warnings ?? [])];
+  if (previous && previous.host.cpuModel !== host.cpuModel) {
+    warnings.push(`resumed on a different CPU (${host.cpuModel}) than the partial result (${previous.host.cpuModel})`);
+  }
+  const todo = models.map((plan): ModelTodo => {
+    const { adapter, file } = plan;
+    const before = previous?.models.find((m) => m.name === adapter.name);
+    const done = new Set(before?.conditions.map((c) => c.id) ?? []);
+    const model: BenchModel = {
+      name: adapter.name,
+      task: adapter.task,
+      source: adapter.source,
+      sha256: file.sha256,
+      sizeBytes: file.sizeBytes,
+      parameterCount: file.parameterCount,
+      input: adapter.inputSpec,
+      sessionCreateMs: before?.sessionCreateMs ?? 0,
+      firstRunMs: before?.firstRunMs ?? 0,
+      costModel: null,
+      conditions: [...(before?.conditions ?? [])],
+      warnings: [...(before?.warnings ?? [])],
+    };
+    return { plan, model, missing: plan.conditions.filter((s) => !done.has(s.id)), fresh: !before || before.conditions.length === 0 };
+  });
+  const asked = new Set(models.map((p) => p.adapter.name));
+  return {
+    result: {
+      schema: BENCH_SCHEMA_ID,
+      createdAt: previous?.createdAt ?? new Date().toISOString(),
+      complete: false,
+      host,
+      unit: { threads },
+      models: [],
+      warnings,
+    },
+    todo,
+    untouched: (previous?.models ?? []).filter((m) => !asked.has(m.name)),
+  };
+}

@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { UserError } from '../core/errors.js';
+import { imageDirConditions } from './condition-images.js';
+import { DEFAULT_SUITE_FILE, plannedConditions, QUICK_SUITE_FILE, type ConditionLists, type ConditionSpec } from './conditions.js';
+import { defaultSizesMb } from './images/index.js';
+import { describeModelFile, resolveModel, type ModelSpec } from './models/index.js';
+import type { ModelFileInfo } from './models/onnx-proto.js';
+import type { ModelAdapter } from './models/types.js';
+import type { MeasureSettings } from './stop-rule.js';
+import { loadSuite, type LoadedSuite } from './suite.js';
+
+/**
+ * What a bench run is asked for, made concrete: the suite (or the packaged default/quick suite)
+ * merged with the packaged lists, the models picked and resolved, their conditions, the thread
+ * count and the time budget. Everything that can be wrong with the inputs fails here, before
+ * anything is measured.
+ */
+
+export interface BenchRequest {
+  /** A suite file; undefined: the packaged default suite (quick.yaml with `quick`). */
+  suiteFile?: string;
+  /** A small subset of conditions with a short time budget, for a fast look. */
+  quick?: boolean;
+  /** Models to run instead of the suite's list: a suite model's name or file path, or a built-in name. */
+  models?: readonly string[];
+  /** Threads asked for explicitly; otherwise the suite's, else the resumed result's, else 1. */
+  threads?: number;
+  /** The thread count of a partial result this run completes. */
+  resumedThreads?: number;
+}
+
+/** One model of a run: its adapter, its file's identity, and the conditions it is measured under. */
+export interface ModelPlan {
+  adapter: ModelAdapter;
+  file: ModelFileInfo;
+  conditions: ConditionSpec[];
+}
+
+export interface BenchSetup {
+  models: ModelPlan[];
+  threads: number;
+  settings: MeasureSettings;
+}
+
+/** A model as a suite names it: a built-in's name or a spec whose `path` is relative to `baseDir`. */
+interface ModelRef {
+  model: string | ModelSpec;
+  baseDir: string;
+}
+
+/** Conditions for a model's task: the suite's lists, with anything missing taken from the packaged default (or quick) suite. */
+async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite): Promise<(task: 'classification' | 'detection') => ConditionSpec[]> {
+  if (suite.imagesDir) {
+    const specs = await imageDirConditions(suite.imagesDir);
+    return () => specs;
+  }
+  const own = suite.suite.conditions;
+  const base = fallback.suite.conditions;
+  const resolutions = own.resolutions ?? base.resolutions ?? [];
+  // No sizes: the image generator's defaults for each resolution (scaled by pixel count for others).
+  const sizes = own.sizes_mb ?? (own.resolutions ? undefined : base.sizes_mb);
+  const lists: ConditionLists = {
+    resolutions,
+    sizesMb: (r) => (!sizes ? defaultSizesMb(r.width, r.height) : Array.isArray(sizes) ? sizes : (sizes[`${r.width}x${r.height}`] ?? [])),
+    objects: own.objects ?? base.objects ?? [0],
+  };
+  const design = own.resolutions || own.sizes_mb || own.objects ? own.design : base.design;
+  return (task) => plannedConditions(task, lists, design);
+}
+
+/**
+ * The models to run: the suite's list, or the named ones. A name picks a suite model by its name
+ * or by its file's path, else names a built-in. A bare .onnx path is not enough to run a model
+ * (input size, normalisation, output format): those come from a suite.
+ */
+export function pickModels(suite: LoadedSuite, names: readonly string[] | undefined, cwd = process.cwd()): ModelRef[] {
+  const suiteRefs: ModelRef[] = suite.suite.models.map((model) => ({ model, baseDir: suite.baseDir }));
+  if (!names?.length) return suiteRefs;
+  const isNamed = (r: ModelRef, name: string) => typeof r.model !== 'string' && (r.model.name === name || resolve(r.baseDir, r.model.path) === resolve(cwd, name));
+  return names.map((name) => suiteRefs.find((r) => isNamed(r, name)) ?? { model: name, baseDir: cwd });
+}
+
+export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
+  const fallback = await loadSuite(req.quick ? QUICK_SUITE_FILE : DEFAULT_SUITE_FILE);
+  const suite = req.suiteFile ? await loadSuite(req.suiteFile) : fallback;
+  const threads = req.threads ?? (req.suiteFile ? suite.suite.unit.threads : undefined) ?? req.resumedThreads ?? 1;
+  // quick keeps its short time budget even with a suite: it is for a fast look, not a result to plan from.
+  const m = req.quick ? fallback.suite.measure : suite.suite.measure;
+  const settings: MeasureSettings = { minSamples: m.min_samples, minTimeS: m.min_time_s, maxTimeS: m.max_time_s, targetRsePct: m.target_rse_pct };
+  const conditions = await conditionsFrom(suite, fallback);
+
+  // Every model is resolved and its file read before anything is measured: a bad one fails the run now.
+  const adapters: ModelAdapter[] = [];
+  for (const ref of pickModels(suite, req.models)) adapters.push(await resolveModel(ref.model, ref.baseDir));
+  const names = new Set<string>();
+  for (const a of adapters) {
+    if (names.has(a.name)) throw new UserError(`model '${a.name}' is listed twice`);
+    names.add(a.name);
+  }
+  const models: ModelPlan[] = [];
+  for (const adapter of adapters) models.push({ adapter, file: await describeModelFile(adapter.modelPath), conditions: conditions(adapter.task) });
+  return { models, threads, settings };
+}

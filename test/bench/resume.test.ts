@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { ConditionSpec } from '../../src/bench/conditions.js';
+import type { HostInfo } from '../../src/bench/host.js';
+import { resolveModel } from '../../src/bench/models/index.js';
+import { mergeResume, resumeConflict } from '../../src/bench/resume.js';
+import type { BenchCondition, BenchModel, BenchResult } from '../../src/bench/result-schema.js';
+import type { ModelPlan } from '../../src/bench/setup.js';
+
+/** Resume as one merge: what a partial result measured is kept, and only the rest is left to do. */
+
+const host: HostInfo = { cpuModel: 'cpu A', cores: 2, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu', sharp: '0.35' };
+const spec = (id: string): ConditionSpec => ({ id, width: 640, height: 480, targetSizeMb: 0.1, objects: 0 });
+const measured = (id: string): BenchCondition => ({
+  id, width: 640, height: 480, format: 'jpeg', sizeMb: 0.1, targetSizeMb: 0.1, objects: 0, detected: null, samples: 10, tps: 100,
+  latencyMs: { mean: 10, p50: 10, p90: 11, p99: 12 }, p99Reliable: false, stagesMs: { decode: 1, preprocess: 1, infer: 7, postprocess: 1 }, rsePct: 1, stable: true, warnings: [],
+});
+const file = { sha256: 'a'.repeat(64), sizeBytes: 1000, parameterCount: 10 };
+
+let plan: ModelPlan;
+beforeAll(async () => {
+  plan = { adapter: await resolveModel('ocr-cls'), file, conditions: ['c1', 'c2', 'c3'].map(spec) };
+});
+
+function partial(models: Array<Partial<BenchModel> & { name: string }>, threads = 1): BenchResult {
+  return {
+    schema: 'capacity-plan/bench@1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    complete: false,
+    host: { ...host, cpuModel: 'cpu B' },
+    unit: { threads },
+    warnings: ['an earlier warning'],
+    models: models.map((m) => ({
+      task: 'classification', source: 'builtin:ocr-cls', sha256: file.sha256, sizeBytes: 1000, parameterCount: 10, input: {},
+      sessionCreateMs: 20, firstRunMs: 5, costModel: null, conditions: [], warnings: [], ...m,
+    })),
+  };
+}
+
+describe('resumeConflict', () => {
+  test('another thread count', () => {
+    expect(resumeConflict(partial([], 2), { threads: 1, models: [plan] })).toEqual({ kind: 'threads', resultThreads: 2, runThreads: 1 });
+  });
+  test('a model file that changed since', () => {
+    expect(resumeConflict(partial([{ name: 'ocr-cls', sha256: 'b'.repeat(64) }]), { threads: 1, models: [plan] })).toEqual({ kind: 'model-changed', model: 'ocr-cls' });
+  });
+  test('none: same threads, same files, other models are no concern', () => {
+    expect(resumeConflict(partial([{ name: 'ocr-cls' }, { name: 'other', sha256: 'c'.repeat(64) }]), { threads: 1, models: [plan] })).toBeNull();
+  });
+});
+
+describe('mergeResume', () => {
+  test('a fresh run: everything to do, times to record', () => {
+    const { result, todo, untouched } = mergeResume(undefined, [plan], 1, host);
+    expect(result).toMatchObject({ schema: 'capacity-plan/bench@1', complete: false, host, unit: { threads: 1 }, models: [], warnings: [] });
+    expect(todo).toHaveLength(1);
+    expect(todo[0]!.missing.map((s) => s.id)).toEqual(['c1', 'c2', 'c3']);
+    expect(todo[0]!.fresh).toBe(true);
+    expect(todo[0]!.model).toMatchObject({ name: 'ocr-cls', task: 'classification', source: 'builtin:ocr-cls', sha256: file.sha256, sessionCreateMs: 0, conditions: [] });
+    expect(untouched).toEqual([]);
+  });
+
+  test('a partial result: its conditions kept, only the others missing, its models not asked about kept aside', () => {
+    const previous = partial([{ name: 'ocr-cls', conditions: [measured('c2')], warnings: ['kept'] }, { name: 'other' }]);
+    const { result, todo, untouched } = mergeResume(previous, [plan], 1, host);
+    expect(result.createdAt).toBe(previous.createdAt);
+    expect(result.warnings).toEqual(['an earlier warning', 'resumed on a different CPU (cpu A) than the partial result (cpu B)']);
+    expect(todo[0]!.missing.map((s) => s.id)).toEqual(['c1', 'c3']);
+    expect(todo[0]!.fresh).toBe(false);
+    expect(todo[0]!.model).toMatchObject({ sessionCreateMs: 20, firstRunMs: 5, conditions: [measured('c2')], warnings: ['kept'] });
+    expect(untouched.map((m) => m.name)).toEqual(['other']);
+    // The merge copies: measuring into the new entry leaves the partial result as it was.
+    todo[0]!.model.conditions.push(measured('c1'));
+    expect(previous.models[0]!.conditions).toHaveLength(1);
+  });
+
+  test('refuses a conflicting partial result (the caller checks resumeConflict first)', () => {
+    expect(() => mergeResume(partial([], 2), [plan], 1, host)).toThrow(/threads/);
+  });
+});
