@@ -27,7 +27,10 @@ describe('runBench (real model, real images)', () => {
     // One block per resolution, its conditions interleaved: a checkpoint after each block, and one after the drift check.
     expect(checkpoints).toEqual([2, 4, 4]);
     for (const c of m.conditions) {
-      expect(c.samples).toBeGreaterThanOrEqual(3);
+      // The stop rule: min_samples (3), unless max_time_s (0.3 s) ran out first, which a loaded
+      // machine can make happen after 2 samples; then the condition is marked unstable.
+      expect(c.samples).toBeGreaterThanOrEqual(2);
+      if (c.samples < 3) expect(c.stable).toBe(false);
       expect(c.tps).toBeCloseTo(1000 / c.latencyMs.mean, 9);
       expect(c.detected).toBeNull();
       const stages = c.stagesMs.decode + c.stagesMs.preprocess + c.stagesMs.infer + c.stagesMs.postprocess;
@@ -40,7 +43,7 @@ describe('runBench (real model, real images)', () => {
     expect(m.costModel?.dropped).toContain('objects');
     // Two blocks: the first condition is measured once more at the end, as a drift check.
     expect(m.recheck).toMatchObject({ conditionId: '640x480-0.05mb-0obj', significant: expect.any(Boolean) });
-    expect(m.recheck!.samples).toBeGreaterThanOrEqual(3);
+    expect(m.recheck!.samples).toBeGreaterThanOrEqual(2);
     expect(m.recheck!.changePct).toBeCloseTo(100 * (m.recheck!.tps / m.conditions[0]!.tps - 1), 9);
   });
 

@@ -11,7 +11,7 @@ export const MAX_INPUT_PIXELS = 100_000_000;
 /**
  * A sharp instance for untrusted encoded bytes: refuses more than MAX_INPUT_PIXELS (sharp checks
  * the header before allocating) and fails on corrupt or truncated data instead of returning grey.
- * Adapters' decode() and the image loader both use it, so they agree on what is decodable.
+ * The adapter's decode() and the image loader both use it, so they agree on what is decodable.
  */
 export function sharpFor(bytes: Buffer): Sharp {
   return sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', sequentialRead: true });

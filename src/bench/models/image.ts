@@ -5,14 +5,15 @@ import { float32ToFloat16Bits } from './float16.js';
 import type { DecodedImage } from './types.js';
 
 /**
- * Pixel work shared by every adapter: decode encoded bytes to raw RGB, resize raw pixels with sharp,
+ * The adapter's pixel work: decode encoded bytes to raw RGB, resize raw pixels with sharp,
  * and fill an input tensor in one pass over the pixels (typed arrays only; this runs per sample).
  */
 
-/** Headers claiming more pixels than this are refused before decoding (3a's guard; one limit for the whole engine). */
-const MAX_DECODE_PIXELS = MAX_INPUT_PIXELS;
-
-/** Encoded bytes → raw interleaved RGB uint8. An undecodable image is a UserError naming it. */
+/**
+ * Encoded bytes → raw interleaved RGB uint8. An undecodable image is a UserError naming it; one
+ * whose header claims more than MAX_INPUT_PIXELS is refused before decoding (sharpFor), the same
+ * limit the image loader and the generator use.
+ */
 export async function decodeToRgb(bytes: Buffer, name = 'image'): Promise<DecodedImage> {
   try {
     const { data, info } = await sharpFor(bytes)
@@ -24,7 +25,7 @@ export async function decodeToRgb(bytes: Buffer, name = 'image'): Promise<Decode
     return { data, width: info.width, height: info.height, channels: 3 };
   } catch (err) {
     const message = (err as Error).message;
-    if (/pixel limit/i.test(message)) throw UserError.at(name, `image has more than ${MAX_DECODE_PIXELS / 1e6} megapixels; refused before decoding`);
+    if (/pixel limit/i.test(message)) throw UserError.at(name, `image has more than ${MAX_INPUT_PIXELS / 1e6} megapixels; refused before decoding`);
     throw UserError.at(name, `cannot decode image: ${message.split('\n')[0]}`);
   }
 }

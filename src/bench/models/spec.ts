@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * A user's own ONNX model, declared in a bench suite file: how to feed it (input) and how to read
- * its answer (output). Strict objects: a typo in a key is an error, never a silent default.
+ * A model spec: how to feed an ONNX model (input) and how to read its answer (output). Users
+ * declare theirs in a bench suite file; the built-ins are declared the same way (builtins.ts).
+ * Strict objects: a typo in a key is an error, never a silent default.
  */
 
 const positiveInt = (what: string) =>

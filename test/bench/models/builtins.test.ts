@@ -3,9 +3,8 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizeImage, type SynthImage } from '../../../src/bench/images/synth.js';
 import { BUILTIN_MODEL_NAMES, createSession, resolveModel } from '../../../src/bench/models/registry.js';
-import { describeModelFile } from '../../../src/bench/models/onnx-proto.js';
 import { modelInputSize } from '../../../src/bench/models/resize.js';
-import type { DecodedImage, ModelAdapter } from '../../../src/bench/models/types.js';
+import type { DecodedImage, Detection, ModelAdapter } from '../../../src/bench/models/types.js';
 
 /** The built-in models with their real weights, on real generated images. */
 
@@ -149,12 +148,70 @@ describe('with sessions', () => {
   });
 });
 
-test('describeModelFile: hash, size and parameter count of the built-ins', async () => {
-  const det = await describeModelFile((await resolveModel('ocr-det')).modelPath);
-  expect(det.sizeBytes).toBe(4745517);
-  expect(det.sha256).toMatch(/^[0-9a-f]{64}$/);
-  // paddle2onnx keeps weights in Constant nodes: ~1.17 M parameters in a 4.7 MB float32 file.
-  expect(det.parameterCount).toBe(1171841);
-  const cls = await describeModelFile((await resolveModel('ocr-cls')).modelPath);
-  expect(cls.parameterCount).toBe(133664);
+// The built-in detector must find exactly the text lines the generator drew: the harness reports
+// `objects` drawn next to `detected`, and the cost model's objects factor relies on them agreeing.
+
+let lineDetector: ModelAdapter;
+let lineSession: InferenceSession;
+
+beforeAll(async () => {
+  lineDetector = await resolveModel('ocr-det');
+  lineSession = await createSession(lineDetector, 1);
+});
+afterAll(async () => {
+  await lineSession?.release();
+});
+
+async function detect(image: SynthImage): Promise<Detection[]> {
+  const decoded = await lineDetector.decode(image.bytes);
+  const prepared = await lineDetector.preprocess(decoded);
+  const outputs = await lineSession.run(prepared.feeds);
+  const out = lineDetector.postprocess(outputs, prepared.meta);
+  if (out.kind !== 'detection') throw new Error(`expected detections, got ${out.kind}`);
+  return out.detections;
+}
+
+/** Intersection over the smaller box: a detection covers one drawn line. */
+function overlap(a: readonly number[], b: readonly number[]): number {
+  const w = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
+  const h = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
+  if (w <= 0 || h <= 0) return 0;
+  const area = (r: readonly number[]) => (r[2]! - r[0]!) * (r[3]! - r[1]!);
+  return (w * h) / Math.min(area(a), area(b));
+}
+
+async function text(width: number, height: number, objects: number, targetSizeMb: number | null, variant = 0): Promise<SynthImage> {
+  const out = await synthesizeImage({ width, height, targetSizeMb, objects, kind: 'text', variant });
+  if ('skipped' in out) throw new Error(out.reason);
+  return out;
+}
+
+describe('ocr-det finds exactly the drawn text lines', () => {
+  for (const lines of [0, 1, 5, 20]) {
+    test(`${lines} lines at 1280x720`, async () => {
+      for (const variant of [0, 1]) {
+        const image = await text(1280, 720, lines, 0.2, variant);
+        const found = await detect(image);
+        expect(found.length, `variant ${variant}`).toBe(lines);
+        // Each drawn line is matched by a detection lying over it.
+        for (const box of image.boxes) expect(Math.max(...found.map((d) => overlap(d.box, box)))).toBeGreaterThan(0.7);
+      }
+    });
+  }
+
+  test('still exact where the size target needs extra grain (texture raised)', async () => {
+    for (const [w, h, mb, lines] of [
+      [640, 480, 0.2, 5],
+      [3840, 2160, 4, 20],
+    ] as const) {
+      const image = await text(w, h, lines, mb);
+      expect(image.note, `${w}x${h} at ${mb} MB should need extra texture`).toMatch(/texture amplitude/);
+      expect((await detect(image)).length, `${w}x${h} at ${mb} MB`).toBe(lines);
+    }
+  });
+
+  test('50 lines at 1920x1080 (the densest default condition)', async () => {
+    const image = await text(1920, 1080, 50, 0.5);
+    expect((await detect(image)).length).toBe(50);
+  });
 });

@@ -3,15 +3,17 @@ import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, describe, expect, test } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
+import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../src/bench/models/float16.js';
 import { createSession, resolveModel } from '../../../src/bench/models/registry.js';
 import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
 import type { Detection, ModelAdapter, ModelOutput } from '../../../src/bench/models/types.js';
 import { tempDir } from '../../helpers/cli.js';
-import { constantOutputsModel, writeModel, type ConstOutput, type Dim } from '../../helpers/onnx-graphs.js';
+import { castToFloat32Model, constantOutputsModel, writeModel, type ConstOutput, type Dim } from '../../helpers/onnx-graphs.js';
 
 /**
- * Every user-model output format, through real onnxruntime sessions on small graphs this test
- * builds, whose outputs are fixed tensors: so decoded boxes, classes and scores are exactly known.
+ * The spec-driven adapter through real onnxruntime sessions on small graphs this test builds.
+ * First every output format, on graphs whose outputs are fixed tensors, so decoded boxes, classes
+ * and scores are exactly known; then the refusals; then what the model receives as input.
  */
 
 const dir = tempDir('capacity-plan-models-');
@@ -283,5 +285,77 @@ describe('refusals', () => {
     const r = ModelSpecSchema.safeParse({ name: 'x', task: 'classification', path: 'x.onnx', input: { width: 8, height: 8 }, output: { format: 'yolov8' } });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.message).toBe('output format yolov8 is for task detection, not classification');
+  });
+});
+
+/**
+ * What a user model actually receives: each test runs a real onnxruntime session on a graph that
+ * casts its input to float32 and returns it, so layout, colour order, normalisation, letterbox
+ * padding and float16 encoding are read back from the model's side.
+ */
+
+const echoDir = tempDir('capacity-plan-pre-');
+const PIXEL = { r: 10, g: 128, b: 255 };
+
+async function seen(input: ModelSpecInput['input'], image: { width: number; height: number; png?: Buffer }): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  const spec = ModelSpecSchema.parse({ name: 'echo', task: 'classification', path: 'echo.onnx', input, output: { format: 'logits' } });
+  const [h, w] = [spec.input.height ?? 'height', spec.input.width ?? 'width'];
+  const shape = spec.input.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3];
+  writeModel(echoDir, 'echo.onnx', castToFloat32Model(shape, spec.input.dtype));
+  const adapter = await resolveModel(spec, echoDir);
+  const session = await createSession(adapter, 1);
+  try {
+    const png = image.png ?? (await sharp({ create: { width: image.width, height: image.height, channels: 3, background: PIXEL } }).png().toBuffer());
+    const prepared = await adapter.preprocess(await adapter.decode(png));
+    const out = (await session.run(prepared.feeds)).seen!;
+    return { data: out.data as Float32Array, dims: out.dims };
+  } finally {
+    await session.release();
+  }
+}
+
+describe('the input tensor a model receives', () => {
+  test('float16 input: onnxruntime gets the correctly rounded halves', async () => {
+    const { data, dims } = await seen({ width: 4, height: 4, dtype: 'float16', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, { width: 4, height: 4 });
+    expect(dims).toEqual([1, 48]);
+    const half = (v: number) => float16BitsToFloat32(float32ToFloat16Bits(Math.fround(v)));
+    const expected = [PIXEL.r, PIXEL.g, PIXEL.b].map((p) => half((p / 255 - 0.5) / 0.25));
+    for (let c = 0; c < 3; c++) for (let i = 0; i < 16; i++) expect(data[c * 16 + i]).toBe(expected[c]);
+    expect(expected[0]).not.toBe(Math.fround((PIXEL.r / 255 - 0.5) / 0.25)); // the halves really are rounded
+  });
+
+  test('NHWC and BGR: channels interleaved, in the model colour order', async () => {
+    const { data, dims } = await seen({ width: 4, height: 4, layout: 'NHWC', color: 'BGR', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 4, height: 4 });
+    expect(dims).toEqual([1, 48]);
+    expect(Array.from(data.subarray(0, 6))).toEqual([255, 128, 10, 255, 128, 10]);
+  });
+
+  test('letterbox: aspect kept, centred, padded with pad_value', async () => {
+    // 8x4 into 4x4: scaled to 4x2 at rows 1-2; rows 0 and 3 are padding.
+    const { data } = await seen({ width: 4, height: 4, resize: 'letterbox', pad_value: 114, scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 8, height: 4 });
+    const red = Array.from(data.subarray(0, 16)); // channel R, 4 rows of 4
+    expect(red).toEqual([114, 114, 114, 114, 10, 10, 10, 10, 10, 10, 10, 10, 114, 114, 114, 114]);
+  });
+
+  test('pad-right: aspect kept at the input height, the rest of the width 0 in the tensor', async () => {
+    // 8x4 into 6x2: 4x2 at the left; columns 4-5 are 0 after normalisation, not a normalised pixel.
+    const { data } = await seen({ width: 6, height: 2, resize: 'pad-right', scale: 1, mean: [100, 100, 100], std: [2, 2, 2] }, { width: 8, height: 4 });
+    const red = Array.from(data.subarray(0, 12)); // channel R, 2 rows of 6
+    const r = (PIXEL.r - 100) / 2;
+    expect(red).toEqual([r, r, r, r, 0, 0, r, r, r, r, 0, 0]);
+  });
+
+  test('longest_side_max: a tensor sized by each image, for a model with symbolic height and width', async () => {
+    const rule = { resize: { longest_side_max: 64, multiple_of: 32 }, scale: 1 } as const;
+    // 100x40 × 0.64 = 64x25.6 → 64x25 → 64x32; 20x20 is not scaled up: one multiple, 32x32.
+    expect((await seen(rule, { width: 100, height: 40 })).dims).toEqual([1, 3 * 32 * 64]);
+    const small = await seen(rule, { width: 20, height: 20 });
+    expect(small.dims).toEqual([1, 3 * 32 * 32]);
+    expect(small.data[0]).toBe(PIXEL.r);
+  });
+
+  test('stretch fills the whole input', async () => {
+    const { data } = await seen({ width: 4, height: 4, resize: 'stretch', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 8, height: 4 });
+    expect(Array.from(data.subarray(32, 48))).toEqual(new Array(16).fill(255));
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
 
 const CLS_ONNX = join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
 
@@ -73,7 +74,9 @@ traffic: { peak_tps: 20 }
     const p = runCli(['plan', 'w.yaml', '--format', 'json'], { cwd: dir });
     expect(p.stderr).toBe('');
     expect(p.code).toBe(0);
-    expect(JSON.parse(p.stdout).schema).toBe('capacity-plan/plan@2');
+    const planned = JSON.parse(p.stdout);
+    expect(planned.schema).toBe('capacity-plan/plan@2');
+    expect(JSON.stringify(planned)).toContain('bench file b.json, model ocr-cls');
   });
 
   it('Ctrl-C after the first condition keeps a valid partial file (exit 130); --resume completes it', async () => {
@@ -162,19 +165,6 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
     ]);
   });
 
-  it('demo: bench --quick on both built-ins, then plans every example workload from that result', () => {
-    const dir = tempDir();
-    const r = runCli(['demo', '--dir', 'demo'], { cwd: dir });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/ocr-det \(detection/);
-    expect(r.stdout).toMatch(/ocr-cls \(classification/);
-    expect(r.stdout).toMatch(/MinInferenceUnits/);
-    expect(r.stdout).toMatch(/shelf-audit/);
-    expect(readFileSync(join(dir, 'demo', 'shelf-audit.yaml'), 'utf8')).toMatch(/bench: bench\.json\n\s+bench_model: ocr-det/);
-    const again = runCli(['plan', 'demo/shelf-audit.yaml', '--format', 'json'], { cwd: dir });
-    expect(again.code).toBe(0);
-  });
-
   describe('bad input: exit 2, one line, no file written', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'imgs'));
@@ -236,5 +226,79 @@ conditions: { resolutions: ["640x480"], sizes_mb: [0.05] }
       bad(['bench', 'huge.yaml'], /huge\.png: header claims 30000x30000 \(900 MP\).*refused before decoding/);
     });
     it('bad --threads', () => bad(['bench', '--threads', '0'], /--threads/));
+    it('--resume of a result measured with another thread count says which --threads to use', () => {
+      const partial = { schema: 'capacity-plan/bench@1', createdAt: '2026-01-01T00:00:00Z', complete: false, host: { cpuModel: 'x', cores: 2, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu' }, unit: { threads: 2 }, models: [], warnings: [] };
+      writeFileSync(join(dir, 'two-threads.json'), JSON.stringify(partial));
+      bad(['bench', '--quick', '--model', 'ocr-cls', '--resume', 'two-threads.json', '--threads', '1'], /^capacity-plan: --resume: the partial result was measured with 2 thread\(s\), not 1; use --threads 2$/m);
+    });
+  });
+});
+
+/** A user's own model declared in a suite, through the real CLI (built by `npm test`). */
+
+const toyDir = tempDir('capacity-plan-cli-model-');
+// Two boxes in input pixels: class 0 at (100, 100), class 1 at (300, 300), 50x50 each.
+const cols = [
+  [100, 100, 50, 50, 0.9, 0.1],
+  [300, 300, 50, 50, 0.1, 0.8],
+];
+writeModel(toyDir, 'toy.onnx', constantOutputsModel({ shape: [1, 3, 640, 640] }, [{ name: 'output0', dims: [1, 6, 2], values: [0, 1, 2, 3, 4, 5].flatMap((k) => cols.map((c) => c[k]!)) }]));
+writeModel(toyDir, 'wrong.onnx', constantOutputsModel({ shape: [1, 3, 640, 640] }, [{ name: 'output0', dims: [1, 30, 8], values: new Array<number>(240).fill(0) }]));
+
+function toySuite(file: string, model: string): string {
+  const path = join(toyDir, file);
+  writeFileSync(
+    path,
+    `version: 1
+models:
+  - name: toy
+    task: detection
+    path: ${model}
+    input: { width: 640, height: 640, resize: letterbox }
+    output: { format: yolov8, num_classes: 2 }
+conditions:
+  resolutions: ["320x240"]
+  sizes_mb: [0.02]
+  objects: [0]
+measure: { min_samples: 3, min_time_s: 0.05, max_time_s: 0.3 }
+`,
+  );
+  return path;
+}
+
+describe('bench with a user model (a small graph with known outputs)', () => {
+  it('measures it and records what it is', () => {
+    const out = join(toyDir, 'result.json');
+    const r = runCli(['bench', toySuite('ok.yaml', 'toy.onnx'), '--out', out, '--format', 'json'], { cwd: toyDir });
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    const model = result.models[0];
+    expect(model).toMatchObject({ name: 'toy', task: 'detection', parameterCount: 12 });
+    expect(model.source).toMatch(/toy\.onnx$/);
+    expect(model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(model.input).toMatchObject({ width: 640, height: 640, resize: 'letterbox', output: 'yolov8' });
+    expect(model.conditions[0].detected).toBe(2);
+  });
+
+  it('refuses a model whose output does not fit its declared format, naming the file', () => {
+    const r = runCli(['bench', toySuite('wrong.yaml', 'wrong.onnx'), '--out', join(toyDir, 'never.json')], { cwd: toyDir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('capacity-plan: wrong.onnx: output format yolov8 expects [1, 4+C, N] with C=2, got [1, 30, 8]');
+  });
+
+  it('refuses a truncated model file', () => {
+    const bytes = readFileSync(join(toyDir, 'toy.onnx'));
+    writeFileSync(join(toyDir, 'cut.onnx'), bytes.subarray(0, bytes.length - 20));
+    const r = runCli(['bench', toySuite('cut.yaml', 'cut.onnx'), '--out', join(toyDir, 'never.json')], { cwd: toyDir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^capacity-plan: cut\.onnx: not a valid ONNX model/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an unknown built-in lists the built-ins', () => {
+    const r = runCli(['bench', '--model', 'ocr-rec', '--quick', '--out', join(toyDir, 'never.json')], { cwd: toyDir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown built-in model 'ocr-rec'; built-in models: ocr-det, ocr-cls");
   });
 });

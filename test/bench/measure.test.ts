@@ -1,30 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { measurementBlocks, plannedConditions } from '../../src/bench/conditions.js';
 import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
-import { measureBlock } from '../../src/bench/measure.js';
+import { MAX_WARMUP_SAMPLES, measureBlock, warmedUp } from '../../src/bench/measure.js';
 import { createSession, resolveModel } from '../../src/bench/models/index.js';
 import type { ModelAdapter } from '../../src/bench/models/types.js';
-
-describe('measurement blocks', () => {
-  const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1920, height: 1080 }], sizesMb: () => [0.1, 0.2, 0.5], objects: [0, 5, 20] };
-
-  it('groups conditions by resolution, in the suite order', () => {
-    const specs = plannedConditions('detection', lists, 'star');
-    const blocks = measurementBlocks(specs);
-    expect(blocks.map((b) => b.map((s) => s.id))).toEqual([
-      ['640x480-0.1mb-5obj', '640x480-0.2mb-5obj', '640x480-0.5mb-5obj', '640x480-0.2mb-0obj', '640x480-0.2mb-20obj'],
-      ['1920x1080-0.1mb-5obj', '1920x1080-0.2mb-5obj', '1920x1080-0.5mb-5obj', '1920x1080-0.2mb-0obj', '1920x1080-0.2mb-20obj'],
-    ]);
-  });
-
-  it('splits a large resolution group into blocks of at most the cap, and joins scattered ones', () => {
-    const specs = plannedConditions('detection', lists, 'full'); // 9 per resolution
-    expect(measurementBlocks(specs, 4).map((b) => b.length)).toEqual([4, 4, 1, 4, 4, 1]);
-    const scattered = [specs[0]!, specs[9]!, specs[1]!];
-    expect(measurementBlocks(scattered).map((b) => b.map((s) => s.width))).toEqual([[640, 640], [1920]]);
-  });
-});
 
 // Real ocr-cls on real generated images; the adapter is wrapped only to record which image each run decoded.
 async function recordingCls(): Promise<{ adapter: ModelAdapter; decoded: Buffer[] }> {
@@ -107,5 +86,23 @@ describe('measureBlock (real model, real images)', () => {
     } finally {
       await session.release();
     }
+  });
+});
+
+describe('warm-up after an input-shape change', () => {
+  it('needs at least 6 samples', () => {
+    expect(warmedUp([100, 100, 100, 100, 100])).toBe(false);
+    expect(warmedUp([100, 100, 100, 100, 100, 100])).toBe(true);
+  });
+  it('goes on while the last 3 are more than 5% slower than the 3 before', () => {
+    // 190,180,170 then 160,150,150: last mean 153.3 <= 180 × 1.05: steady (getting faster is fine)
+    expect(warmedUp([190, 180, 170, 160, 150, 150])).toBe(true);
+    // 140,140,140 then 150,160,170: 160 > 147: still settling
+    expect(warmedUp([140, 140, 140, 150, 160, 170])).toBe(false);
+  });
+  it('stops at the cap however unsettled', () => {
+    const rising = Array.from({ length: MAX_WARMUP_SAMPLES }, (_, i) => 100 * 1.1 ** i);
+    expect(warmedUp(rising.slice(0, MAX_WARMUP_SAMPLES - 1))).toBe(false);
+    expect(warmedUp(rising)).toBe(true);
   });
 });
