@@ -5,20 +5,14 @@ import { decodeOutputs, shapeProblem, type DecodeContext } from './decoders.js';
 import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER, type Placement } from './image.js';
 import { placeImage, type ImagePlacement } from './resize.js';
 import type { ModelSpec } from './spec.js';
-import type { DecodedImage, ModelAdapter, ModelOutput, Prepared } from './types.js';
+import type { DecodedImage, ModelAdapter, ModelOutput, Prepared, ResolvedModel } from './types.js';
+
+export type { ResolvedModel } from './types.js';
 
 /**
  * A model ready to open: its checked spec (`path` absolute), where it came from and how to name
  * its file in messages. Plain data, so it can be handed to a worker thread and opened there.
  */
-export interface ResolvedModel {
-  spec: ModelSpec;
-  /** `builtin:ocr-det`, or the model path as the suite gave it. */
-  source: string;
-  /** The model file for messages: relative to the working directory when inside it. */
-  file: string;
-}
-
 /** The one adapter: every model, built-in or the user's, is fed and read as its spec declares (see docs/models.md). */
 export function createAdapter(model: ResolvedModel): ModelAdapter {
   const { spec, file } = model;

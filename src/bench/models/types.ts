@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { ResolvedModel } from './adapter.js';
+import type { ModelSpec } from './spec.js';
 
 /**
  * The contract between the measurement harness and a model, made from the model's spec by
@@ -54,4 +54,13 @@ export interface ModelAdapter {
    * through `createSession` so this always runs before preprocess/postprocess.
    */
   onSession?(session: InferenceSession): void;
+}
+
+/** A model ready to open: its spec and where it came from. */
+export interface ResolvedModel {
+  spec: ModelSpec;
+  /** `builtin:ocr-det`, or the model path as the suite gave it. */
+  source: string;
+  /** The model file for messages: relative to the working directory when inside it. */
+  file: string;
 }

@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, posix, relative, sep } from 'node:path';
+
+/**
+ * The layer rules of src/, checked on the import graph: data flows one way, so dependencies do.
+ * A small reader of import specifiers instead of a dependency-analysis package: src/ only uses
+ * relative ESM specifiers (`./x.js`, static, re-export and dynamic), which a regex reads exactly.
+ */
+
+/** src-relative path (posix) → the src-relative paths it imports. */
+export type ImportGraph = Map<string, string[]>;
+
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+export function readImportGraph(srcDir: string): ImportGraph {
+  const graph: ImportGraph = new Map();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+        const from = relative(srcDir, path).split(sep).join('/');
+        const text = readFileSync(path, 'utf8');
+        const targets = [...text.matchAll(SPECIFIER)].map((m) => posix.normalize(posix.join(posix.dirname(from), m[1]!.replace(/\.js$/, '.ts'))));
+        graph.set(from, [...new Set(targets)]);
+      }
+    }
+  };
+  walk(srcDir);
+  return graph;
+}
+
+/** The files every layer may read the bench engine through: its result file contract. */
+const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts']);
+
+type Layer = 'cli' | 'commands' | 'report' | 'gate' | 'simulate' | 'plan' | 'workload' | 'core' | 'bench' | 'bench-contract';
+
+export function layerOf(file: string): Layer | undefined {
+  if (file === 'cli.ts') return 'cli';
+  if (BENCH_CONTRACT.has(file)) return 'bench-contract';
+  const top = file.split('/')[0];
+  const known: Layer[] = ['commands', 'report', 'gate', 'simulate', 'plan', 'workload', 'core', 'bench'];
+  return known.find((l) => l === top);
+}
+
+/** Who may import whom. Anything not listed is a violation; a layer may always import itself. */
+const ALLOWED: Record<Layer, Layer[]> = {
+  core: [],
+  bench: ['core', 'bench-contract'],
+  'bench-contract': ['core', 'bench', 'bench-contract'],
+  workload: ['core', 'bench-contract'],
+  plan: ['core', 'workload'],
+  simulate: ['core', 'workload', 'plan'],
+  gate: ['core', 'workload', 'plan', 'simulate'],
+  report: ['core', 'workload', 'plan', 'simulate', 'gate', 'bench-contract'],
+  commands: ['core', 'workload', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract'],
+  cli: ['core', 'commands'],
+};
+
+/** Shared helpers in commands/ that are not commands; every other file there is one command. */
+const COMMAND_HELPERS = new Set(['commands/output.ts', 'commands/interrupt.ts']);
+
+export function checkDependencies(graph: ImportGraph): string[] {
+  const problems: string[] = [];
+  for (const [from, targets] of graph) {
+    const fromLayer = layerOf(from);
+    if (!fromLayer) {
+      problems.push(`${from}: not in a known layer (add it to the rules in test/helpers/dependency-rules.ts)`);
+      continue;
+    }
+    for (const to of targets) {
+      if (!graph.has(to)) {
+        problems.push(`${from} imports ${to}, which does not exist`);
+        continue;
+      }
+      const toLayer = layerOf(to);
+      if (!toLayer) continue; // reported as its own problem
+      if (fromLayer === 'commands' && toLayer === 'commands' && !COMMAND_HELPERS.has(to)) {
+        problems.push(`${from} imports ${to}: commands never import each other (move the shared part into a core module)`);
+      } else if (toLayer !== fromLayer && !ALLOWED[fromLayer].includes(toLayer)) {
+        problems.push(`${from} imports ${to}: ${fromLayer}/ may not depend on ${toLayer}/`);
+      }
+    }
+  }
+  for (const cycle of findCycles(graph)) problems.push(`import cycle: ${[...cycle, cycle[0]].join(' → ')}`);
+  return problems;
+}
+
+/** Every strongly connected component with more than one file (or a self-import), by Tarjan's algorithm. */
+export function findCycles(graph: ImportGraph): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(scc.reverse());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+export const SRC_DIR = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'src');
