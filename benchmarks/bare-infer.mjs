@@ -6,10 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { requireBuild } from './lib.mjs';
 
 requireBuild();
-const { createSession, resolveModel } = await import('../dist/bench/models/index.js');
-const { cachedSynthesizeImage } = await import('../dist/bench/images/index.js');
-const { configureSharpForUnit } = await import('../dist/bench/unit.js');
-const { SHAPE_CHANGE_WARMUP_SAMPLES } = await import('../dist/bench/measure.js');
+const { createSession, resolveModel } = await import('../build/bench/models/index.js');
+const { cachedSynthesizeImage } = await import('../build/bench/images/index.js');
+const { configureSharpForUnit } = await import('../build/bench/unit.js');
+const { SHAPE_CHANGE_WARMUP_SAMPLES } = await import('../build/bench/measure.js');
 
 const [modelName = 'ocr-det', size = '1920x1080', secondsArg = '4'] = process.argv.slice(2);
 const [width, height] = size.split('x').map(Number);

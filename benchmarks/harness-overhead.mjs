@@ -5,10 +5,10 @@ import { performance } from 'node:perf_hooks';
 import { printTable, requireBuild, writeResult } from './lib.mjs';
 
 requireBuild();
-const { createSession, resolveModel } = await import('../dist/bench/models/index.js');
-const { cachedSynthesizeImage } = await import('../dist/bench/images/index.js');
-const { measureBlock } = await import('../dist/bench/measure.js');
-const { configureSharpForUnit } = await import('../dist/bench/unit.js');
+const { createSession, resolveModel } = await import('../build/bench/models/index.js');
+const { cachedSynthesizeImage } = await import('../build/bench/images/index.js');
+const { measureBlock } = await import('../build/bench/measure.js');
+const { configureSharpForUnit } = await import('../build/bench/unit.js');
 
 const modelName = process.argv[2] ?? 'ocr-cls';
 const rounds = Number(process.argv[3] ?? 10);

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { loadAverage, printTable, requireBuild, tempDir, writeResult } from './lib.mjs';
 
 requireBuild();
-const { cachedSynthesizeImage, DEFAULT_RESOLUTIONS, DEFAULT_SIZES_MB } = await import('../dist/bench/images/index.js');
+const { cachedSynthesizeImage, DEFAULT_RESOLUTIONS, DEFAULT_SIZES_MB } = await import('../build/bench/images/index.js');
 
 const variants = Number(process.argv[2] ?? 3);
 sharp.concurrency(1);

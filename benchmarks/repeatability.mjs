@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { BIN, loadAverage, printTable, requireBuild, runCli, tempDir, writeResult } from './lib.mjs';
 
 requireBuild();
-const { cvPct, mean } = await import('../dist/bench/stats.js');
+const { cvPct, mean } = await import('../build/bench/stats.js');
 const args = process.argv.slice(2);
 const binAt = args.indexOf('--bin');
 const bin = binAt >= 0 ? args.splice(binAt, 2)[1] : BIN;

@@ -1,8 +1,8 @@
 // `npm run schema`: writes schema/*.schema.json from the zod schemas (the one source of truth), atomically.
 // Not part of the build, so `npm test` checks the committed files instead of rewriting them.
 import { renameSync, writeFileSync } from 'node:fs';
-import { suiteJsonSchema } from '../dist/bench/suite.js';
-import { workloadJsonSchema } from '../dist/workload/schema.js';
+import { suiteJsonSchema } from '../build/bench/suite.js';
+import { workloadJsonSchema } from '../build/workload/schema.js';
 
 for (const [name, schema] of [
   ['workload', workloadJsonSchema()],

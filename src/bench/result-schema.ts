@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The bench result file, `capacity-plan/bench@1`: written by `bench`, read by `plan`.

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
 import { loadYamlWithSchema } from '../core/yaml.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../core/errors.js';
 import { PLAN_SCHEMA_ID } from '../plan/plan.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The workload file, schema v1: the one source of truth. TypeScript types and the JSON

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -205,26 +206,29 @@ describe('exit codes and usage', () => {
 });
 
 describe('plan starts light', () => {
-  it('never loads onnxruntime-node or sharp (checked through the CommonJS module cache at exit)', () => {
+  it('never loads onnxruntime-node or sharp (every module resolution and the CommonJS cache, recorded at exit)', () => {
     const dir = tempDir();
-    const preload = join(dir, 'preload.cjs');
-    const loaded = join(dir, 'loaded.txt');
-    const probe = (out: string) => {
-      process.on('exit', () => {
-        const pkgs = Object.keys(require.cache)
-          .filter((k) => k.includes('node_modules/'))
-          .map((k) => k.split('node_modules/').pop()!.split('/'))
-          .map(([a, b]) => (a!.startsWith('@') ? `${a}/${b}` : a!));
-        require('node:fs').writeFileSync(out, [...new Set(pkgs)].join(' '));
-      });
-    };
-    writeFileSync(preload, `(${probe.toString()})(${JSON.stringify(loaded)});`);
-    const r = runCli(['plan', PARCEL, '-f', 'json'], { env: { NODE_OPTIONS: `--require ${preload}` } });
+    const hooks = join(dir, 'hooks.mjs');
+    const preload = join(dir, 'preload.mjs');
+    const resolved = join(dir, 'resolved.txt');
+    const required = join(dir, 'required.txt');
+    writeFileSync(resolved, '');
+    // A resolve hook sees every ESM import (bundled or not, built-in or package); the CommonJS
+    // cache, everything required.
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(${JSON.stringify(resolved)}, r.url + '\\n'); return r; }\n`,
+    );
+    writeFileSync(
+      preload,
+      `import { register, createRequire } from 'node:module';\nimport { writeFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => writeFileSync(${JSON.stringify(required)}, Object.keys(require.cache).join('\\n')));\n`,
+    );
+    const r = runCli(['plan', PARCEL, '-f', 'json'], { env: { NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
     expect(r.code).toBe(0);
-    const pkgs = readFileSync(loaded, 'utf8').split(' ');
-    expect(pkgs).toContain('yaml'); // the probe does see packages that plan imports
-    expect(pkgs).not.toContain('onnxruntime-node');
-    expect(pkgs).not.toContain('sharp');
+    const modules = [...readFileSync(resolved, 'utf8').split('\n'), ...readFileSync(required, 'utf8').split('\n')];
+    expect(modules.some((m) => m.endsWith('/dist/cli.js'))).toBe(true); // the probe does see what plan loads
+    expect(modules.some((m) => m.includes('node:fs'))).toBe(true);
+    expect(modules.filter((m) => /node_modules\/(onnxruntime-node|sharp)\//.test(m))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeOutputFile } from '../../core/files.js';
 import { fontId } from './font.js';
 import { GENERATOR_VERSION, parseSynthSpec, synthesizeImage, type SynthOutcome, type SynthSpec } from './synth.js';

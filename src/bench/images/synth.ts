@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../../core/errors.js';
 import { textAdvancePx, textPath } from './font.js';
 import { MAX_INPUT_PIXELS } from './guard.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A model spec: how to feed an ONNX model (input) and how to read its answer (output). Users

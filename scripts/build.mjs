@@ -1,0 +1,107 @@
+// `npm run build` (after tsc has typechecked and emitted build/): bundles the CLI into dist/ with
+// esbuild. Why a bundle: a cold `plan` loaded ~150 files (zod alone ~100) through Node's ESM
+// loader, most of its start-up; a bundle loads a handful of files, and code splitting keeps each
+// command's code in its own chunk, loaded only when that command runs.
+//
+// What dist/ holds:
+//   cli.js + chunk-*.js      the CLI and its commands, the libraries it uses bundled in
+//   bench/scaling-worker.js  the worker thread of `bench --scaling`, a bundle of its own
+//   THIRD-PARTY-NOTICES.txt  licences of the bundled libraries
+// The measurement stack (onnxruntime-node, sharp, ...) stays external: native code and data
+// files cannot be bundled, and they are optional peer dependencies, installed only for bench.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, posix, relative, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SRC = join(ROOT, 'src');
+const DIST = join(ROOT, 'dist');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+// Optional peers are imported at run time from the user's node_modules; everything else is bundled.
+const external = Object.keys(pkg.peerDependencies ?? {});
+
+/**
+ * Bundling moves a module's code into another file, so `import.meta.url` and
+ * `import.meta.dirname` would point at the bundle, not where the module sits under src/.
+ * Rewrite them to the path the module would have in dist/ unbundled (dist/bench/conditions.js
+ * for src/bench/conditions.ts), so paths computed from them (the package root, the worker
+ * file) come out as they do when the sources run directly (tests, tsc's build/).
+ * `outDir` is the folder of dist/ that this build writes its files into (every file of one
+ * build lands in that one folder).
+ */
+function sourceLocation(outDir) {
+  return {
+    name: 'source-location',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (!args.path.startsWith(SRC)) return undefined;
+        const srcDir = relative(SRC, dirname(args.path)).split('\\').join('/');
+        const fromOut = posix.relative(outDir, srcDir);
+        const prefix = fromOut ? `${fromOut}/` : './';
+        const jsName = args.path.slice(dirname(args.path).length + 1).replace(/\.ts$/, '.js');
+        let text = readFileSync(args.path, 'utf8');
+        text = text.replaceAll('import.meta.url', `new URL(${JSON.stringify(prefix + jsName)}, import.meta.url).href`);
+        if (fromOut) text = text.replaceAll('import.meta.dirname', `(import.meta.dirname + ${JSON.stringify('/' + fromOut)})`);
+        return { contents: text, loader: 'ts' };
+      });
+    },
+  };
+}
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  sourcemap: true,
+  // Like tsc's maps: they point at src/ and node_modules/ rather than carrying every source.
+  sourcesContent: false,
+  metafile: true,
+  logLevel: 'warning',
+  // Bundled CommonJS libraries call require() for Node built-ins (commander, cli-table3) and read
+  // __filename (write-file-atomic names its temporary files with it): give each file its own.
+  banner: {
+    js: [
+      "import { createRequire as __cpCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __cpFileURLToPath } from 'node:url';",
+      'const require = __cpCreateRequire(import.meta.url);',
+      'const __filename = __cpFileURLToPath(import.meta.url);',
+    ].join(' '),
+  },
+};
+
+rmSync(DIST, { recursive: true, force: true });
+const cli = await build({
+  ...common,
+  entryPoints: { cli: join(SRC, 'cli.ts') },
+  outdir: DIST,
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  plugins: [sourceLocation('')],
+});
+const worker = await build({
+  ...common,
+  entryPoints: { 'scaling-worker': join(SRC, 'bench', 'scaling-worker.ts') },
+  outdir: join(DIST, 'bench'),
+  plugins: [sourceLocation('bench')],
+});
+
+// MIT and ISC ask that the notice travel with the code: one file listing every bundled package.
+const packages = new Map();
+for (const input of [...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs)]) {
+  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) packages.set(m[1], join(ROOT, input.slice(0, m.index + m[0].length)));
+}
+const notices = [...packages.entries()]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, dir]) => {
+    const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const licenseFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+    const text = licenseFile ? readFileSync(join(dir, licenseFile), 'utf8').trim() : `License: ${meta.license}`;
+    return `${name}@${meta.version} (${meta.license})\n\n${text}\n`;
+  });
+mkdirSync(DIST, { recursive: true });
+writeFileSync(join(DIST, '.THIRD-PARTY-NOTICES.txt.tmp'), `capacity-plan bundles these packages:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+renameSync(join(DIST, '.THIRD-PARTY-NOTICES.txt.tmp'), join(DIST, 'THIRD-PARTY-NOTICES.txt'));
