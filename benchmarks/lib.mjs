@@ -1,6 +1,6 @@
 // Shared by the benchmark scripts: run the built CLI, print a table, write JSON under benchmarks/results/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -68,4 +68,53 @@ export function writeResult(name, data) {
   const file = join(RESULTS, `${name}.json`);
   writeFileAtomic.sync(file, JSON.stringify({ benchmark: name, when: new Date().toISOString(), host: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverage: loadAverage() }, ...data }, null, 2) + '\n');
   console.log(`\nwritten ${file}`);
+}
+
+/**
+ * Installs this package as a user would: `npm pack` (of the current dist/; run `npm run build`
+ * first), then `npm install` of the tarball into an empty project. `extra` are more packages for
+ * the same install (e.g. the optional measurement stack). npm's cache serves what it can: with
+ * no dependencies the tarball installs without the network.
+ * Returns the project folder; `run(args)` runs its installed `capacity-plan`.
+ */
+export function consumerInstall({ extra = [], dir = tempDir('capacity-plan-consumer-') } = {}) {
+  const npm = (args, cwd) => {
+    const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+    if (r.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    return r.stdout;
+  };
+  // --ignore-scripts: `prepare` would rebuild; the tarball holds the dist/ that was just built.
+  const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT))[0];
+  const project = join(dir, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }) + '\n');
+  // onnxruntime-node's install script downloads GPU providers unless told not to; the CPU one ships in the package.
+  if (extra.length) writeFileSync(join(project, '.npmrc'), 'onnxruntime-node-install=skip\n');
+  const t0 = performance.now();
+  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, packed.filename), ...extra], project);
+  const installS = (performance.now() - t0) / 1000;
+  const bin = join(project, 'node_modules', '.bin', 'capacity-plan');
+  const run = (args, env = {}) => {
+    const r = spawnSync(bin, args, { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  return { dir, project, packed, installS, run };
+}
+
+/** Bytes of every file under `dir` (apparent size, as `du --apparent-size`), by top-level package. */
+export function sizeByPackage(nodeModules) {
+  const sizeOf = (p) => {
+    const st = lstatSync(p);
+    if (!st.isDirectory()) return st.size;
+    let total = 0;
+    for (const name of readdirSync(p)) total += sizeOf(join(p, name));
+    return total;
+  };
+  const out = {};
+  for (const name of readdirSync(nodeModules)) {
+    if (name.startsWith('.')) continue;
+    if (name.startsWith('@')) for (const sub of readdirSync(join(nodeModules, name))) out[`${name}/${sub}`] = sizeOf(join(nodeModules, name, sub));
+    else out[name] = sizeOf(join(nodeModules, name));
+  }
+  return out;
 }

@@ -16,6 +16,16 @@ const outOption = () => new Option('-o, --out <file>', 'write to a file (atomica
 const formatOption = (choices: string[], dflt = 'table') =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
 
+/**
+ * Before loading a command that runs models: its modules import onnxruntime-node and sharp,
+ * optional peer dependencies, and ESM resolves every import of a module graph before running any
+ * of it, so the check cannot live inside the command's own modules.
+ */
+async function measurementStackFor(command: string): Promise<void> {
+  const { requireOptionalPackages } = await import('./core/optional-packages.js');
+  requireOptionalPackages(command);
+}
+
 /** Commander wiring only: flags → a command function. Heavy modules load lazily so `plan` starts fast. */
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
@@ -136,6 +146,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.')
     .action(async (suite: string | undefined, opts) => {
+      await measurementStackFor('bench');
       const { benchCommand } = await import('./commands/bench.js');
       setExit(await benchCommand(suite, opts));
     });
@@ -145,6 +156,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('bench --quick on both built-in models, then plan the example workloads with that fresh result')
     .option('--dir <dir>', 'where to write the bench result and the demo workloads', 'capacity-plan-demo')
     .action(async (opts) => {
+      await measurementStackFor('demo');
       const { demoCommand } = await import('./commands/demo.js');
       setExit(await demoCommand(opts));
     });
