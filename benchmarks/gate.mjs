@@ -1,5 +1,6 @@
 // Benchmark: `capacity-plan gate` over 100 workload files against a 100-plan baseline.
-// Target: under 2 s wall clock for the whole command (process start included).
+// Target: 0.5 s for the whole command (process start included), read as the child's CPU time
+// (user+sys, median): on a shared machine wall time mostly measures the neighbours; both are shown.
 // Usage: npm run build && node benchmarks/gate.mjs [runs]
 // Prints a table and writes benchmarks/results/gate.json. `--version` (bare start-up) and
 // `plan` over the same files are timed in the same run so figures compare as ratios.
@@ -13,7 +14,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'capacity-plan.js');
 const RUNS = Number(process.argv[2] ?? 7);
 const FILES = 100;
-const TARGET_MS = 2000;
+const TARGET_MS = 500;
 
 function workload(i, peakTps) {
   return `version: 1
@@ -120,8 +121,8 @@ try {
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(head));
   for (const r of rows) console.log(line(r));
-  const pass = gate.maxMs < TARGET_MS;
-  console.log(`\ngate over ${FILES} files: median ${gate.medianMs.toFixed(0)} ms, worst ${gate.maxMs.toFixed(0)} ms; target < ${TARGET_MS} ms: ${pass ? 'met' : 'NOT met'} (gate exit code ${gateCode})`);
+  const pass = gate.medianCpuMs !== null && gate.medianCpuMs <= TARGET_MS;
+  console.log(`\ngate over ${FILES} files: median ${gate.medianCpuMs ?? 'n/a'} ms CPU, wall median ${gate.medianMs.toFixed(0)} ms (worst ${gate.maxMs.toFixed(0)} ms); target ≤ ${TARGET_MS} ms CPU: ${pass ? 'met' : 'NOT met'} (gate exit code ${gateCode})`);
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; shared machines make wall times noisy (CPU ms is user+sys of the child, from /proc)`);
 
   const out = join(ROOT, 'benchmarks', 'results');
