@@ -28,6 +28,9 @@ export const BenchConditionSchema = z.object({
   latencyMs: LatencySchema,
   p99Reliable: z.boolean().optional(),
   stagesMs: StagesSchema,
+  /** The model-input tensor's spatial size for this condition (the model's resize rule); absent in older files. */
+  inputWidth: z.number().int().positive().optional(),
+  inputHeight: z.number().int().positive().optional(),
   rsePct: z.number().nonnegative(),
   stable: z.boolean(),
   warnings: z.array(z.string()).default([]),
@@ -55,6 +58,46 @@ export const CostModelSchema = z.object({
   }),
 });
 
+/** The pipeline's stages, in order; a sample's total is their sum. */
+export const STAGES = ['decode', 'preprocess', 'infer', 'postprocess'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** What each stage is fitted on (see stage-model.ts); in each list the factor more likely to be redundant comes last. */
+export const STAGE_FACTORS = {
+  decode: ['sourceMegapixels', 'sizeMb'],
+  preprocess: ['sourceMegapixels', 'inputMegapixels'],
+  infer: ['inputMegapixels'],
+  postprocess: ['objects', 'inputMegapixels'],
+} as const satisfies Record<StageName, readonly string[]>;
+export type StageFactor = (typeof STAGE_FACTORS)[StageName][number];
+const STAGE_FACTOR_NAMES = ['sourceMegapixels', 'sizeMb', 'inputMegapixels', 'objects'] as const satisfies readonly StageFactor[];
+
+const StageFitSchema = z.object({
+  /** stage ms = interceptMs + Σ slopes[factor] × factor */
+  interceptMs: z.number(),
+  slopes: z.partialRecord(z.enum(STAGE_FACTOR_NAMES), z.number().nonnegative()),
+  r2: z.number(),
+  looMeanAbsErrPct: z.number().nonnegative(),
+  looMaxAbsErrPct: z.number().nonnegative(),
+  dropped: z.array(z.string()),
+  clamped: z.array(z.string()),
+});
+
+/** The per-stage cost model (stage-model.ts): per-image ms = Σ stage fits; LOO and R² of the sum. */
+export const StageModelSchema = z.object({
+  stages: z.object({ decode: StageFitSchema, preprocess: StageFitSchema, infer: StageFitSchema, postprocess: StageFitSchema }),
+  r2: z.number(),
+  looMeanAbsErrPct: z.number().nonnegative(),
+  looMaxAbsErrPct: z.number().nonnegative(),
+  conditions: z.number().int().positive(),
+  range: z.object({
+    sourceMegapixels: z.tuple([z.number(), z.number()]),
+    sizeMb: z.tuple([z.number(), z.number()]),
+    inputMegapixels: z.tuple([z.number(), z.number()]),
+    objects: z.tuple([z.number(), z.number()]),
+  }),
+});
+
 /** The model's first condition measured again after its last (see recheck.ts): drift of the machine during the run. */
 export const RecheckSchema = z.object({
   conditionId: z.string(),
@@ -78,6 +121,8 @@ export const BenchModelSchema = z.object({
   sessionCreateMs: ms,
   firstRunMs: ms,
   costModel: CostModelSchema.nullable(),
+  /** Absent in files written before the per-stage model existed; plans then use costModel. */
+  stageModel: StageModelSchema.nullable().optional(),
   conditions: z.array(BenchConditionSchema),
   /** Absent for runs that measured one block or were interrupted. */
   recheck: RecheckSchema.optional(),
@@ -118,3 +163,4 @@ export type BenchCondition = z.infer<typeof BenchConditionSchema>;
 export type CostModel = z.infer<typeof CostModelSchema>;
 export type Scaling = z.infer<typeof ScalingSchema>;
 export type Recheck = z.infer<typeof RecheckSchema>;
+export type StageModel = z.infer<typeof StageModelSchema>;
