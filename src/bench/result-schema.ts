@@ -98,6 +98,36 @@ export const StageModelSchema = z.object({
   }),
 });
 
+const spanSchema = z.object({ mean: z.number(), min: z.number(), max: z.number() });
+
+/**
+ * A folder measured as a sample of the workload (corpus.ts): images drawn at random with
+ * replacement until the corpus mean per-image time is precise enough. A workload image class
+ * can name it (`corpus: NAME`) instead of describing the images.
+ */
+export const CorpusSchema = z.object({
+  /** images_dir as the suite gave it. */
+  name: z.string(),
+  /** Images in the pool (decodable ones). */
+  images: z.number().int().positive(),
+  skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
+  seed: z.number().int(),
+  samples: z.number().int().positive(),
+  distinctImages: z.number().int().positive(),
+  tps: z.number().positive(),
+  latencyMs: LatencySchema,
+  p99Reliable: z.boolean(),
+  stagesMs: StagesSchema,
+  detected: z.number().nonnegative().nullable(),
+  rsePct: z.number().nonnegative(),
+  stable: z.boolean(),
+  megapixels: spanSchema,
+  sizeMb: spanSchema,
+  /** The files with the highest mean per-image time among those drawn, slowest first. */
+  slowest: z.array(z.object({ file: z.string(), ms: ms, width: z.number().int().positive(), height: z.number().int().positive(), sizeMb: z.number().positive() })),
+  warnings: z.array(z.string()),
+});
+
 /** The model's first condition measured again after its last (see recheck.ts): drift of the machine during the run. */
 export const RecheckSchema = z.object({
   conditionId: z.string(),
@@ -124,6 +154,8 @@ export const BenchModelSchema = z.object({
   /** Absent in files written before the per-stage model existed; plans then use costModel. */
   stageModel: StageModelSchema.nullable().optional(),
   conditions: z.array(BenchConditionSchema),
+  /** A folder measured as a corpus (images_dir); absent otherwise. */
+  corpus: CorpusSchema.optional(),
   /** Absent for runs that measured one block or were interrupted. */
   recheck: RecheckSchema.optional(),
   warnings: z.array(z.string()).default([]),
@@ -164,3 +196,4 @@ export type CostModel = z.infer<typeof CostModelSchema>;
 export type Scaling = z.infer<typeof ScalingSchema>;
 export type Recheck = z.infer<typeof RecheckSchema>;
 export type StageModel = z.infer<typeof StageModelSchema>;
+export type Corpus = z.infer<typeof CorpusSchema>;
