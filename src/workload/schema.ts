@@ -14,17 +14,78 @@ const SERVICES = ['rekognition-custom-labels', 'lookout-for-vision', 'custom'] a
 const TASKS = ['classification', 'detection'] as const;
 const IMAGE_SOURCES = ['bytes', 's3'] as const;
 
-export const ImageClassSchema = z.strictObject({
-  share: positive('share').max(1, { error: 'share must be at most 1' }).describe('Fraction of requests that are this kind of image; shares sum to 1.'),
-  width: z.number().int({ error: 'width must be a whole number of pixels' }).positive().describe('Image width in pixels.'),
-  height: z.number().int({ error: 'height must be a whole number of pixels' }).positive().describe('Image height in pixels.'),
-  size_mb: positive('size_mb').describe('Encoded image file size in MB (10^6 bytes).'),
-  objects: z.number().int({ error: 'objects must be a whole number' }).nonnegative().default(0).describe('Objects per image (detection).'),
-  source: z.enum(IMAGE_SOURCES).default('bytes').describe('How the image is passed: bytes in the request, or a stored S3 object.'),
+const pixels = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number of pixels` }).positive({ error: `${what} must be greater than 0` });
+const objectCount = z.number({ error: 'objects must be a number' }).int({ error: 'objects must be a whole number' }).nonnegative({ error: 'objects must be 0 or more' });
+
+/** The keys that describe one kind of image; a class gives them or names a measured corpus instead. */
+const DESCRIBED_KEYS = ['width', 'height', 'size_mb'] as const;
+
+export const ImageClassSchema = z
+  .strictObject({
+    share: positive('share').max(1, { error: 'share must be at most 1' }).describe('Fraction of requests that are this kind of image; shares sum to 1.'),
+    width: pixels('width').optional().describe('Image width in pixels.'),
+    height: pixels('height').optional().describe('Image height in pixels.'),
+    size_mb: positive('size_mb').optional().describe('Encoded image file size in MB (10^6 bytes).'),
+    objects: objectCount.default(0).describe('Objects per image (detection).'),
+    corpus: z
+      .string()
+      .min(1, { error: 'corpus must not be empty' })
+      .optional()
+      .describe('Instead of width, height and size_mb: a photo folder the bench file measured as a corpus (its images_dir), whose mean per-image time is this class\'s.'),
+    source: z.enum(IMAGE_SOURCES).default('bytes').describe('How the image is passed: bytes in the request, or a stored S3 object.'),
+  })
+  .superRefine((img, ctx) => {
+    if (img.corpus !== undefined) {
+      for (const key of DESCRIBED_KEYS) if (img[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} does not apply with corpus: the corpus measured its own images` });
+      return;
+    }
+    for (const key of DESCRIBED_KEYS) if (img[key] === undefined) ctx.addIssue({ code: 'custom', message: `missing required key '${key}' (or name a measured corpus with corpus)` });
+  });
+
+/** An image class described by its size (no corpus): width, height and size_mb are present. */
+export type DescribedImage = ImageClass & { width: number; height: number; size_mb: number; corpus?: undefined };
+
+export function isDescribed(img: ImageClass): img is DescribedImage {
+  return img.corpus === undefined && img.width !== undefined && img.height !== undefined && img.size_mb !== undefined;
+}
+
+/** The image a calibration TPS was measured on, described like an image class (share and corpus do not apply). */
+const CalibrationImageSchema = z.strictObject({
+  width: pixels('calibration.image.width').describe('Width of the image the real unit was measured on, pixels.'),
+  height: pixels('calibration.image.height').describe('Height, pixels.'),
+  size_mb: positive('calibration.image.size_mb').describe('Encoded size, MB.'),
+  objects: objectCount.default(0).describe('Objects in it (detection).'),
+  source: z.enum(IMAGE_SOURCES).default('bytes').describe('How it was passed to the real unit.'),
 });
 
 /** A Rekognition Custom Labels model version ARN, as DescribeProjectVersions returns it. */
 const PROJECT_VERSION_ARN = /^arn:aws[a-z-]*:rekognition:[a-z]{2}(-[a-z]+)+-\d:\d{12}:project\/[a-zA-Z0-9_.-]{1,255}\/version\/[a-zA-Z0-9_.-]{1,255}\/\d+$/;
+
+/**
+ * A calibration anchored to a measured image: one real unit's TPS on that image. The factor is
+ * this TPS over the local TPS the same bench file predicts for the same image, so the local
+ * machine's speed on the day of the bench run cancels out of every class.
+ */
+const AnchoredCalibrationSchema = z.strictObject({
+  tps: positive('calibration.tps').describe('TPS measured on one real inference unit for this image.'),
+  image: CalibrationImageSchema.describe('The image that TPS was measured on.'),
+});
+
+/**
+ * A number, or {tps, image}. Not a z.union: when both branches fail zod 4 reports only "Invalid
+ * input"; the value's type picks the branch and that branch's own issues pass through, so a
+ * missing key or tps: 0 is reported at its own line.
+ */
+const CalibrationSchema = z
+  .union([z.number(), z.record(z.string(), z.unknown())], { error: 'calibration must be a number or {tps, image}' })
+  .transform((value, ctx): number | z.infer<typeof AnchoredCalibrationSchema> => {
+    const r = typeof value === 'number' ? positive('calibration').safeParse(value) : AnchoredCalibrationSchema.safeParse(value);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+export type AnchoredCalibration = z.infer<typeof AnchoredCalibrationSchema>;
 
 const ModelSchema = z
   .strictObject({
@@ -32,7 +93,9 @@ const ModelSchema = z
     tps_per_unit: positive('tps_per_unit').optional().describe('Per-unit TPS measured elsewhere, e.g. a load test of one real unit.'),
     bench: z.string().min(1).optional().describe('A capacity-plan bench result file, relative to this workload file.'),
     bench_model: z.string().min(1).optional().describe('Which model of the bench file, when it holds several.'),
-    calibration: positive('calibration').default(1).describe('Real-unit TPS / local-unit TPS. Printed with every result.'),
+    calibration: CalibrationSchema.default(1).describe(
+      'Real-unit TPS / local-unit TPS, or {tps, image}: a real unit\'s TPS measured on one image, divided by the TPS the bench file predicts for that image. Printed with every result.',
+    ),
     project_version_arn: z
       .string()
       .regex(PROJECT_VERSION_ARN, { error: 'project_version_arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/NAME/NUMBER' })
@@ -48,6 +111,9 @@ const ModelSchema = z
         ...(has === 2 ? { path: ['bench'] } : {}),
         message: has === 0 ? 'model needs one of tps_per_unit or bench' : 'model takes tps_per_unit or bench, not both',
       });
+    }
+    if (typeof m.calibration === 'object' && m.bench === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'calibration with an image needs bench (it divides by the TPS the bench file predicts for that image)' });
     }
     if (m.bench_model !== undefined && m.bench === undefined) {
       ctx.addIssue({ code: 'custom', path: ['bench_model'], message: 'bench_model needs bench' });
@@ -139,6 +205,9 @@ export const WorkloadSchema = z
   })
   .superRefine((w, ctx) => {
     const sum = w.images.reduce((s, c) => s + c.share, 0);
+    w.images.forEach((img, i) => {
+      if (img.corpus !== undefined && w.model.bench === undefined) ctx.addIssue({ code: 'custom', path: ['images', i, 'corpus'], message: 'corpus needs model.bench (the bench file that measured it)' });
+    });
     if (Math.abs(sum - 1) > 1e-6) {
       ctx.addIssue({ code: 'custom', path: ['images'], message: `image shares sum to ${+sum.toFixed(6)}, not 1` });
     }
@@ -158,8 +227,19 @@ export type Service = (typeof SERVICES)[number];
 
 /** JSON Schema for editors (yaml-language-server), derived from the zod schema. */
 export function workloadJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(WorkloadSchema, { io: 'input', unrepresentable: 'any' });
+  // CalibrationSchema takes any object and checks it in a transform (so errors point at their own
+  // key), which JSON Schema cannot see: editors get the two real shapes instead.
+  const model = schema.properties?.['model'] as { properties: Record<string, { description?: string; default?: unknown }> };
+  const { $schema: _, ...anchored } = z.toJSONSchema(AnchoredCalibrationSchema, { io: 'input', unrepresentable: 'any' });
+  const calibration = model.properties['calibration']!;
+  model.properties['calibration'] = {
+    description: calibration.description,
+    default: calibration.default,
+    anyOf: [{ type: 'number', exclusiveMinimum: 0 }, anchored],
+  } as (typeof model.properties)[string];
   return {
-    ...z.toJSONSchema(WorkloadSchema, { io: 'input', unrepresentable: 'any' }),
+    ...schema,
     $id: 'https://capacity-plan.dev/schema/workload-v1.json',
     title: 'capacity-plan workload (version 1)',
   };

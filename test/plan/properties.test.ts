@@ -50,7 +50,7 @@ const workloadInput: fc.Arbitrary<WorkloadInput> = fc
 
 function parse(input: WorkloadInput): WorkloadWithTraffic {
   const w = decideTraffic(WorkloadSchema.parse(input));
-  for (const img of w.images) expect(checkImageLimits(w.service, img)).toEqual([]);
+  for (const img of w.images) expect(checkImageLimits(w.service, { width: img.width!, height: img.height!, size_mb: img.size_mb!, source: img.source })).toEqual([]);
   return w;
 }
 
@@ -100,7 +100,7 @@ describe('planner properties over random valid workloads', () => {
         const w = parse(input);
         const p = run(w);
         // The exact cap (the report rounds it to 3 decimals); 1e-9 is the planner's float tolerance.
-        const cap = w.model.tps_per_unit! * w.model.calibration * w.scaling.target_utilization;
+        const cap = w.model.tps_per_unit! * (w.model.calibration as number) * w.scaling.target_utilization;
         expect(p.minInferenceUnits * cap * (1 + 1e-9)).toBeGreaterThanOrEqual(p.baselineTps);
         expect(p.maxInferenceUnits * cap * (1 + 1e-9)).toBeGreaterThanOrEqual(p.peakTps);
       }),
@@ -171,7 +171,7 @@ describe('planner properties over random valid workloads', () => {
         // capacityLeftAtMaxTps is rounded to 3 decimals.
         expect(p.zoneOutage.capacityLeftAtMaxTps + 5e-4).toBeGreaterThanOrEqual(p.peakTps);
         const z = w.availability.zones;
-        const minLeft = (p.minInferenceUnits - Math.ceil(p.minInferenceUnits / z)) * (w.model.tps_per_unit! * w.model.calibration);
+        const minLeft = (p.minInferenceUnits - Math.ceil(p.minInferenceUnits / z)) * (w.model.tps_per_unit! * (w.model.calibration as number));
         expect(minLeft * (1 + 1e-9) + 1e-9).toBeGreaterThanOrEqual(p.baselineTps);
       }),
       RUNS,

@@ -15,10 +15,14 @@ export function planRows(p: Plan & { timeSearch?: TimeSearch }): PlanRow[] {
   const d = p.derivation;
   const rows: Array<[string, string, string] | PlanRow> = [];
   p.classes.forEach((c) => {
-    rows.push([`images[${c.index}] TPS`, `${c.tps}`, `${c.width}x${c.height}, ${c.sizeMb} MB, ${c.objects} obj, share ${c.share}: ${c.derivation}`]);
+    const image = c.corpus !== undefined ? `corpus ${c.corpus}` : `${c.width}x${c.height}, ${c.sizeMb} MB, ${c.objects} obj`;
+    const interval = c.uncertaintyPct > 0 ? ` (±${c.uncertaintyPct}%: ${c.uncertainty})` : '';
+    rows.push([`images[${c.index}] TPS`, `${c.tps}`, `${image}, share ${c.share}: ${c.derivation}${interval}`]);
   });
+  if (d.calibration !== undefined) rows.push(['Calibration', `${p.calibration}`, d.calibration]);
   rows.push(
     ['TPS per unit', `${p.tpsPerUnit}`, `${d.tpsPerUnit} (calibration ${p.calibration}; ${p.tpsSource})`],
+    ['TPS per unit, low end', `${p.tpsPerUnitLow}`, d.tpsPerUnitLow],
     ['Usable TPS per unit', `${p.capacityPerUnitTps}`, d.capacityPerUnitTps],
     { label: 'MinInferenceUnits', value: `${p.minInferenceUnits}`, how: d.minInferenceUnits + (p.azFloorApplied ? ' (AZ floor applied)' : ''), emphasis: 'answer' },
     { label: 'MaxInferenceUnits', value: `${p.maxInferenceUnits}`, how: d.maxInferenceUnits, emphasis: 'answer' },
