@@ -52,9 +52,9 @@ export function isDescribed(img: ImageClass): img is DescribedImage {
 
 /** The image a calibration TPS was measured on, described like an image class (share and corpus do not apply). */
 const CalibrationImageSchema = z.strictObject({
-  width: pixels('calibration.image.width').describe('Width of the image the real unit was measured on, pixels.'),
-  height: pixels('calibration.image.height').describe('Height, pixels.'),
-  size_mb: positive('calibration.image.size_mb').describe('Encoded size, MB.'),
+  width: pixels('width').describe('Width of the image the real unit was measured on, pixels.'),
+  height: pixels('height').describe('Height, pixels.'),
+  size_mb: positive('size_mb').describe('Encoded size, MB.'),
   objects: objectCount.default(0).describe('Objects in it (detection).'),
   source: z.enum(IMAGE_SOURCES).default('bytes').describe('How it was passed to the real unit.'),
 });
@@ -68,7 +68,7 @@ const PROJECT_VERSION_ARN = /^arn:aws[a-z-]*:rekognition:[a-z]{2}(-[a-z]+)+-\d:\
  * machine's speed on the day of the bench run cancels out of every class.
  */
 const AnchoredCalibrationSchema = z.strictObject({
-  tps: positive('calibration.tps').describe('TPS measured on one real inference unit for this image.'),
+  tps: positive('tps').describe('TPS measured on one real inference unit for this image.'),
   image: CalibrationImageSchema.describe('The image that TPS was measured on.'),
 });
 

@@ -122,8 +122,8 @@ function driftPct(model: BenchModel): number {
 function combine(model: BenchModel, errorPct: number, errorSource: string): { uncertaintyPct: number; uncertainty: string } {
   const drift = driftPct(model);
   const uncertaintyPct = Math.hypot(errorPct, drift);
-  const parts = [errorSource, ...(model.recheck ? [`drift check ${drift.toFixed(1)}%`] : [])];
-  return { uncertaintyPct, uncertainty: `√(${parts.join('² + ')}²) = ${uncertaintyPct.toFixed(1)}%` };
+  if (!model.recheck) return { uncertaintyPct, uncertainty: errorSource };
+  return { uncertaintyPct, uncertainty: `√((${errorSource})² + (drift check ${drift.toFixed(1)}%)²) = ${uncertaintyPct.toFixed(1)}%` };
 }
 
 export function classTps(source: TpsSource, img: ImageClass, index: number): ClassTps {

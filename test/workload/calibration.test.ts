@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fitCostModel } from '../../src/bench/cost-model.js';
+import { readBenchResult } from '../../src/bench/read-result.js';
+import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
+import { computePlan } from '../../src/plan/plan.js';
+import { resolveWorkload } from '../../src/workload/resolve.js';
+import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
+import { ROOT } from '../helpers/cli.js';
+
+const PRICE = { pricePerUnitHourUsd: 4, priceSource: 'test' };
+const ANCHOR = { width: 1000, height: 1000, size_mb: 1, objects: 5 };
+
+function workload(over: Partial<WorkloadInput['model']> = {}, images?: WorkloadInput['images']): WorkloadInput {
+  return {
+    version: 1,
+    name: 't',
+    model: { task: 'detection', bench: 'b.json', calibration: { tps: 5.2, image: ANCHOR }, ...over },
+    images: images ?? [
+      { share: 0.5, width: 1000, height: 1000, size_mb: 1, objects: 5 },
+      { share: 0.5, width: 2000, height: 2000, size_mb: 2, objects: 20 },
+    ],
+    traffic: { peak_tps: 16, baseline_tps: 4 },
+  };
+}
+
+function resolved(model: BenchModel, input: WorkloadInput) {
+  return resolveWorkload(WorkloadSchema.parse(input), { tpsSource: { kind: 'bench', file: 'b.json', model }, price: PRICE });
+}
+
+/** A detector whose time follows a known formula, measured on a grid, every time × `speed`. */
+function measuredModel(speed: number): BenchModel {
+  const conditions: BenchCondition[] = [];
+  for (const [w, h] of [[640, 480], [1280, 720], [1920, 1080], [3840, 2160]] as const)
+    for (const mb of [0.1, 0.5, 2])
+      for (const obj of [0, 5, 20]) {
+        const mp = (w * h) / 1e6;
+        // Not exactly linear (a small curvature in mp), so the fit has residuals: they must scale too.
+        const ms = (40 + 18 * mp + 0.4 * mp * mp + 9 * mb + 1.5 * obj) * speed;
+        const stagesMs = { decode: ms * 0.1, preprocess: ms * 0.1, infer: ms * 0.7, postprocess: ms * 0.1 };
+        conditions.push({
+          id: `${w}x${h}-${mb}-${obj}`, width: w, height: h, format: 'jpeg', sizeMb: mb, objects: obj, detected: obj, samples: 10, tps: 1000 / ms,
+          latencyMs: { mean: ms, p50: ms, p90: ms, p99: ms }, stagesMs, rsePct: 1, stable: true, warnings: [],
+        });
+      }
+  const costModel = fitCostModel(conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })));
+  return { name: 'det', task: 'detection', source: 'test', sha256: 'x', sizeBytes: 1, parameterCount: 1, input: {}, sessionCreateMs: 0, firstRunMs: 0, costModel, conditions, warnings: [] };
+}
+
+describe('calibration anchored to a measured image', () => {
+  it('is the real TPS over the local TPS predicted for that image (worked by hand)', async () => {
+    const bench = await readBenchResult(resolve(ROOT, 'examples/bench/example.json'));
+    const model = bench.models.find((m) => m.name === 'ocr-det')!;
+    // Example cost model: ms = 60 + 20 × MP + 10 × MB + 2 × objects.
+    // Anchor 1000×1000, 1 MB, 5 obj → 60 + 20 + 10 + 10 = 100 ms → 10 local TPS; factor 5.2 / 10 = 0.52.
+    // Classes: 10 TPS and (2000×2000, 2 MB, 20 obj → 200 ms) 5 TPS; 0.52 / (0.5/10 + 0.5/5) = 3.4667 TPS.
+    const r = resolved(model, workload());
+    expect(r.calibration.factor).toBeCloseTo(0.52, 12);
+    expect(r.calibration.anchored).toBe(true);
+    expect(r.tpsPerUnit).toBeCloseTo(0.52 / 0.15, 12);
+    const p = computePlan(r);
+    expect(p.calibration).toBe(0.52);
+    expect(p.derivation.calibration).toBe('calibration = 5.2 real TPS / 10.00 local TPS predicted for 1000x1000, 1 MB, 5 obj (ms = 60.00 + 20.00×1.000 MP + 10.00×1 MB + 2.000×5 obj = 100.00 ms → 10.00 TPS) = 0.5200');
+    expect(p.warnings.map((w) => w.code)).not.toContain('uncalibrated');
+  });
+
+  it('cancels a uniform change of the machine\'s speed: every measured time × 1.1 gives identical calibrated TPS', () => {
+    const a = resolved(measuredModel(1), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
+    const b = resolved(measuredModel(1.1), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
+    // Uncalibrated, the slower machine's classes are 1.1 × slower...
+    a.classes.forEach((c, i) => expect(c.tps / b.classes[i]!.tps).toBeCloseTo(1.1, 10));
+    // ...calibrated, not at all.
+    a.classes.forEach((c, i) => expect(c.tps * a.calibration.factor).toBeCloseTo(b.classes[i]!.tps * b.calibration.factor, 10));
+    expect(a.tpsPerUnit).toBeCloseTo(b.tpsPerUnit, 10);
+    const [pa, pb] = [computePlan(a), computePlan(b)];
+    expect([pa.minInferenceUnits, pa.maxInferenceUnits]).toEqual([pb.minInferenceUnits, pb.maxInferenceUnits]);
+    // A plain number does not cancel it.
+    const c = resolved(measuredModel(1), workload({ calibration: 0.6 }));
+    const d = resolved(measuredModel(1.1), workload({ calibration: 0.6 }));
+    expect(c.tpsPerUnit / d.tpsPerUnit).toBeCloseTo(1.1, 10);
+  });
+
+  it('warns when the calibration image lies outside the measured range', () => {
+    const r = resolved(measuredModel(1), workload({ calibration: { tps: 5, image: { width: 4096, height: 4096, size_mb: 1, objects: 5 } } }));
+    expect(r.warnings.map((w) => w.code)).toContain('calibration-outside-measured-range');
+    expect(r.warnings.find((w) => w.code === 'calibration-outside-measured-range')!.message).toContain('megapixels 16.777 MP outside measured 0.307-8.294 MP');
+  });
+});
+
+describe('uncertainty carried into the plan', () => {
+  it('warns tps-uncertain with the unit count the low end needs, and not when it needs none more', async () => {
+    const bench = await readBenchResult(resolve(ROOT, 'examples/bench/example.json'));
+    const model = bench.models.find((m) => m.name === 'ocr-det')!;
+    const loo = model.costModel!.looMeanAbsErrPct;
+    // One class at 10 local TPS × 0.52 = 5.2 TPS, cap 4.16 per unit. Peak 16.5: ceil(16.5 / 4.16 = 3.966) = 4 units;
+    // The example's LOO error is 2.1%: low end 5.2 × 0.979 = 5.0908 TPS, cap 4.07264, ceil(16.5 / 4.07264 = 4.05) = 5.
+    const one = [{ share: 1, width: 1000, height: 1000, size_mb: 1, objects: 5 }];
+    const tight = computePlan(resolved(model, { ...workload({}, one), traffic: { peak_tps: 16.5, baseline_tps: 4 } }));
+    expect(tight.maxInferenceUnits).toBe(4);
+    expect(tight.classes[0]!.uncertaintyPct).toBeCloseTo(loo, 2);
+    expect(tight.tpsPerUnitLow).toBeCloseTo(5.2 * (1 - loo / 100), 3);
+    expect(loo).toBe(2.1);
+    expect(tight.unitsIfTpsLow.max).toBe(5);
+    const w = tight.warnings.find((x) => x.code === 'tps-uncertain')!;
+    expect(w.message).toBe('Max 4; 5 if TPS is 2.1% lower than measured (images[0]: cost model LOO error 2.1%)');
+    // Peak 12: 12 / 4.16 = 2.88 → 3 units, and 3 still carry it 20% lower: no warning.
+    const loose = computePlan(resolved(model, { ...workload({}, one), traffic: { peak_tps: 12, baseline_tps: 4 } }));
+    expect(loose.warnings.map((x) => x.code)).not.toContain('tps-uncertain');
+    expect(loose.unitsIfTpsLow).toEqual({ min: loose.minInferenceUnits, max: loose.maxInferenceUnits });
+  });
+});
