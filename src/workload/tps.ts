@@ -1,6 +1,6 @@
 import { modelInputSizeOf, predictStages, stageDerivation } from '../bench/read-result.js';
 import type { BenchModel, CostModel } from '../bench/result-schema.js';
-import { isDescribed, type ImageClass } from './schema.js';
+import { isDescribed, type DescribedImage, type ImageClass } from './schema.js';
 
 /** Where per-class TPS comes from: one measured figure, or a bench file's fitted cost model. */
 export type TpsSource =
@@ -128,13 +128,12 @@ function combine(model: BenchModel, errorPct: number, errorSource: string): { un
 
 export function classTps(source: TpsSource, img: ImageClass, index: number): ClassTps {
   const base = { index, share: img.share, objects: img.objects, source: img.source };
+  // Key order as in the workload file: the image's size first.
+  const sized = (d: DescribedImage) => ({ index, share: img.share, width: d.width, height: d.height, sizeMb: d.size_mb, objects: d.objects, source: d.source });
   if (source.kind === 'constant') {
     if (!isDescribed(img)) throw new Error('a corpus class needs model.bench');
     return {
-      ...base,
-      width: img.width,
-      height: img.height,
-      sizeMb: img.size_mb,
+      ...sized(img),
       msPerImage: 1000 / source.tpsPerUnit,
       tps: source.tpsPerUnit,
       uncertaintyPct: 0,
@@ -163,10 +162,7 @@ export function classTps(source: TpsSource, img: ImageClass, index: number): Cla
   }
   const p = predictLocal(model, { width: img.width, height: img.height, sizeMb: img.size_mb, objects: img.objects });
   return {
-    ...base,
-    width: img.width,
-    height: img.height,
-    sizeMb: img.size_mb,
+    ...sized(img),
     msPerImage: p.ms,
     tps: 1000 / p.ms,
     ...combine(model, p.errorPct, p.errorSource),
