@@ -1,5 +1,7 @@
 import { UserError } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
+import { modelInputSize } from './models/resize.js';
+import { ModelInputSchema } from './models/spec.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchModel, type BenchResult } from './result-schema.js';
 
 /** Reads a bench result file; refuses unknown schema versions rather than misreading them. */
@@ -31,8 +33,8 @@ export { predictStages, stageDerivation } from './stage-model.js';
  * rules were recorded), and the planner then falls back to the whole-pipeline model.
  */
 export function modelInputSizeOf(model: BenchModel, width: number, height: number): { width: number; height: number } | null {
-  void model;
-  void width;
-  void height;
-  return null;
+  // The recorded spec is the model's input spec plus its output format (see createAdapter's inputSpec).
+  const { output: _, ...input } = model.input;
+  const parsed = ModelInputSchema.safeParse(input);
+  return parsed.success ? modelInputSize(parsed.data, width, height) : null;
 }

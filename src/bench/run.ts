@@ -5,13 +5,15 @@ import { measurementBlocks, type ConditionSpec } from './conditions.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';
 import { FIRST_BLOCK_WARMUP_S, measureBlock, type ConditionMeasurement } from './measure.js';
-import { createSession } from './models/index.js';
+import { createSession, modelInputSize } from './models/index.js';
+import type { ModelAdapter } from './models/types.js';
 import { runSample } from './pipeline.js';
 import type { Progress } from './progress.js';
 import { recheckOf } from './recheck.js';
 import { mergeResume, type ModelTodo } from './resume.js';
-import type { BenchCondition, BenchModel, BenchResult } from './result-schema.js';
+import type { BenchCondition, BenchModel, BenchResult, StageModel } from './result-schema.js';
 import { runScaling } from './scaling.js';
+import { fitStageModel } from './stage-model.js';
 import type { BenchSetup } from './setup.js';
 import type { MeasureSettings } from './stop-rule.js';
 import { configureSharpForUnit } from './unit.js';
@@ -56,6 +58,22 @@ export function costModelFor(conditions: readonly BenchCondition[]): BenchModel[
   return fitCostModel(conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })));
 }
 
+/** The per-stage model over the conditions that recorded their model-input size (all, since it is recorded). */
+export function stageModelFor(conditions: readonly BenchCondition[]): StageModel | null {
+  const points = conditions.flatMap((c) =>
+    c.inputWidth !== undefined && c.inputHeight !== undefined
+      ? [{ sourceMegapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, inputMegapixels: (c.inputWidth * c.inputHeight) / 1e6, objects: c.objects, stagesMs: c.stagesMs }]
+      : [],
+  );
+  return fitStageModel(points);
+}
+
+/** Both cost models, refitted on the model's conditions so far. */
+function refit(model: BenchModel): void {
+  model.costModel = costModelFor(model.conditions);
+  model.stageModel = stageModelFor(model.conditions);
+}
+
 /** Runs every (model, condition) pair not already in `previous`; returns the result, complete or not. */
 export async function runBench(opts: RunOptions): Promise<BenchResult> {
   const { signal, progress } = opts;
@@ -83,7 +101,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
       listed.add(t.model);
       const open = sessions[i];
       if (!open) {
-        t.model.costModel = costModelFor(t.model.conditions);
+        refit(t.model);
         continue;
       }
       try {
@@ -191,11 +209,11 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
     for (const [j, m] of measured.conditions.entries()) {
       if (m === null) continue;
       const { spec, images } = ready[j]!;
-      const condition = buildCondition(spec, images, m);
+      const condition = buildCondition(adapter, spec, images, m);
       model.conditions.push(condition);
       if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
     }
-    model.costModel = costModelFor(model.conditions);
+    refit(model);
     if (measured.conditions.includes(null)) return { complete: false, blocks, lastShape };
     blocks++;
     await ctx.checkpoint();
@@ -237,13 +255,14 @@ function finishModel(t: ModelTodo, interrupted: boolean): void {
   const { model } = t;
   const order = new Map(t.plan.conditions.map((s, j) => [s.id, j]));
   model.conditions.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
-  model.costModel = costModelFor(model.conditions);
+  refit(model);
   if (!model.costModel && model.conditions.length > 0 && !interrupted) {
     model.warnings.push(`too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`);
   }
 }
 
-function buildCondition(spec: ConditionSpec, images: ConditionImages, m: ConditionMeasurement): BenchCondition {
+function buildCondition(adapter: ModelAdapter, spec: ConditionSpec, images: ConditionImages, m: ConditionMeasurement): BenchCondition {
+  const input = modelInputSize(adapter.resolved.spec.input, images.width, images.height);
   const warnings = [...m.warnings];
   const own = spec.userImage !== undefined;
   if (images.bytes.length === 1 && !own) warnings.push('only one distinct image: samples did not rotate');
@@ -267,6 +286,8 @@ function buildCondition(spec: ConditionSpec, images: ConditionImages, m: Conditi
     latencyMs: { mean: m.stats.mean, p50: m.stats.p50, p90: m.stats.p90, p99: m.stats.p99 },
     p99Reliable: m.stats.p99Reliable,
     stagesMs: m.stagesMs,
+    inputWidth: input.width,
+    inputHeight: input.height,
     rsePct: m.stats.rsePct,
     stable: m.stable,
     warnings,

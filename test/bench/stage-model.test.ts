@@ -93,3 +93,26 @@ describe('per-stage cost model', () => {
     expect(fitStageModel(sweep().slice(0, 3))).toBeNull();
   });
 });
+
+describe('the bench file tells the planner each model\'s input size (resize rule recorded with the model)', () => {
+  it('gives the exact model-input size for the built-ins and each user resize mode, from the recorded input spec', async () => {
+    const { modelInputSizeOf } = await import('../../src/bench/read-result.js');
+    const { BUILTIN_SPECS } = await import('../../src/bench/models/builtins.js');
+    const model = (input: Record<string, unknown>) => ({ input: { ...input, output: 'db' } }) as unknown as Parameters<typeof modelInputSizeOf>[0];
+    const det = model(BUILTIN_SPECS['ocr-det'].input);
+    // Longest side 960, sides to the nearest multiple of 32, half to even: 1024x768 → 960x720 → 960x704 (22.5 → 22).
+    expect(modelInputSizeOf(det, 1024, 768)).toEqual({ width: 960, height: 704 });
+    expect(modelInputSizeOf(det, 1280, 720)).toEqual({ width: 960, height: 544 });
+    expect(modelInputSizeOf(det, 3840, 2160)).toEqual({ width: 960, height: 544 });
+    expect(modelInputSizeOf(det, 640, 480)).toEqual({ width: 640, height: 480 });
+    expect(modelInputSizeOf(det, 800, 600)).toEqual({ width: 800, height: 608 });
+    // Fixed-input models: the declared size whatever the image.
+    const cls = model(BUILTIN_SPECS['ocr-cls'].input);
+    expect(modelInputSizeOf(cls, 3000, 2000)).toEqual({ width: 192, height: 48 });
+    for (const resize of ['stretch', 'letterbox', 'pad-right']) {
+      expect(modelInputSizeOf(model({ width: 640, height: 640, resize }), 1920, 1080)).toEqual({ width: 640, height: 640 });
+    }
+    // A file that did not record a parseable spec: no size, and the planner falls back to the whole-pipeline model.
+    expect(modelInputSizeOf(model({ size: 960, resize: 'long side to 960' }), 1024, 768)).toBeNull();
+  });
+});

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitCostModel } from '../../src/bench/cost-model.js';
+import { BUILTIN_SPECS } from '../../src/bench/models/builtins.js';
+import { modelInputSize } from '../../src/bench/models/index.js';
+import { stageModelFor } from '../../src/bench/run.js';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
 import { computePlan } from '../../src/plan/plan.js';
@@ -28,8 +31,9 @@ function resolved(model: BenchModel, input: WorkloadInput) {
   return resolveWorkload(WorkloadSchema.parse(input), { tpsSource: { kind: 'bench', file: 'b.json', model }, price: PRICE });
 }
 
-/** A detector whose time follows a known formula, measured on a grid, every time × `speed`. */
+/** A detector whose time follows a known formula, measured on a grid, every time × `speed`; both cost models fitted. */
 function measuredModel(speed: number): BenchModel {
+  const input = BUILTIN_SPECS['ocr-det'].input;
   const conditions: BenchCondition[] = [];
   for (const [w, h] of [[640, 480], [1280, 720], [1920, 1080], [3840, 2160]] as const)
     for (const mb of [0.1, 0.5, 2])
@@ -37,14 +41,18 @@ function measuredModel(speed: number): BenchModel {
         const mp = (w * h) / 1e6;
         // Not exactly linear (a small curvature in mp), so the fit has residuals: they must scale too.
         const ms = (40 + 18 * mp + 0.4 * mp * mp + 9 * mb + 1.5 * obj) * speed;
-        const stagesMs = { decode: ms * 0.1, preprocess: ms * 0.1, infer: ms * 0.7, postprocess: ms * 0.1 };
+        const size = modelInputSize(input, w, h);
+        const inMp = (size.width * size.height) / 1e6;
+        const stagesMs = { decode: (2 + 3 * mp + 8 * mb) * speed, preprocess: (1 + 2 * mp + 5 * inMp) * speed, infer: (10 + 200 * inMp + 3 * inMp * inMp) * speed, postprocess: (0.5 + 0.3 * obj) * speed };
         conditions.push({
+          inputWidth: size.width, inputHeight: size.height,
           id: `${w}x${h}-${mb}-${obj}`, width: w, height: h, format: 'jpeg', sizeMb: mb, objects: obj, detected: obj, samples: 10, tps: 1000 / ms,
           latencyMs: { mean: ms, p50: ms, p90: ms, p99: ms }, stagesMs, rsePct: 1, stable: true, warnings: [],
         });
       }
   const costModel = fitCostModel(conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })));
-  return { name: 'det', task: 'detection', source: 'test', sha256: 'x', sizeBytes: 1, parameterCount: 1, input: {}, sessionCreateMs: 0, firstRunMs: 0, costModel, conditions, warnings: [] };
+  const stageModel = stageModelFor(conditions);
+  return { name: 'det', task: 'detection', source: 'test', sha256: 'x', sizeBytes: 1, parameterCount: 1, input: { ...input, output: 'db' }, sessionCreateMs: 0, firstRunMs: 0, costModel, stageModel, conditions, warnings: [] };
 }
 
 describe('calibration anchored to a measured image', () => {
@@ -67,6 +75,9 @@ describe('calibration anchored to a measured image', () => {
   it('cancels a uniform change of the machine\'s speed: every measured time × 1.1 gives identical calibrated TPS', () => {
     const a = resolved(measuredModel(1), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
     const b = resolved(measuredModel(1.1), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
+    // The per-stage model prices both (its derivation names the model input), and the whole-pipeline one would too.
+    expect(a.calibration.derivation).toContain('model input 960x704');
+    expect(a.classes[1]!.derivation).toContain('model input 960x960');
     // Uncalibrated, the slower machine's classes are 1.1 × slower...
     a.classes.forEach((c, i) => expect(c.tps / b.classes[i]!.tps).toBeCloseTo(1.1, 10));
     // ...calibrated, not at all.
