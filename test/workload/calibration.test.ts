@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fitCostModel } from '../../src/bench/cost-model.js';
 import { BUILTIN_SPECS } from '../../src/bench/models/builtins.js';
 import { modelInputSize } from '../../src/bench/models/index.js';
+import { ModelInputSchema } from '../../src/bench/models/spec.js';
 import { stageModelFor } from '../../src/bench/run.js';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
@@ -33,7 +34,7 @@ function resolved(model: BenchModel, input: WorkloadInput) {
 
 /** A detector whose time follows a known formula, measured on a grid, every time × `speed`; both cost models fitted. */
 function measuredModel(speed: number): BenchModel {
-  const input = BUILTIN_SPECS['ocr-det'].input;
+  const input = ModelInputSchema.parse(BUILTIN_SPECS['ocr-det'].input);
   const conditions: BenchCondition[] = [];
   for (const [w, h] of [[640, 480], [1280, 720], [1920, 1080], [3840, 2160]] as const)
     for (const mb of [0.1, 0.5, 2])
