@@ -67,6 +67,8 @@ export function mergeResume(previous: BenchResult | undefined, models: readonly 
       firstRunMs: before?.firstRunMs ?? 0,
       costModel: null,
       conditions: [...(before?.conditions ?? [])],
+      // A corpus is measured in one go: one that was finished is kept, an unfinished one was never written.
+      ...(before?.corpus ? { corpus: before.corpus } : {}),
       warnings: [...(before?.warnings ?? [])],
     };
     return { plan, model, missing: plan.conditions.filter((s) => !done.has(s.id)), fresh: !before || before.conditions.length === 0 };

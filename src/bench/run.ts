@@ -14,7 +14,8 @@ import { mergeResume, type ModelTodo } from './resume.js';
 import type { BenchCondition, BenchModel, BenchResult, StageModel } from './result-schema.js';
 import { runScaling } from './scaling.js';
 import { fitStageModel } from './stage-model.js';
-import type { BenchSetup } from './setup.js';
+import type { BenchSetup, CorpusPlan } from './setup.js';
+import { measureCorpus } from './corpus.js';
 import type { MeasureSettings } from './stop-rule.js';
 import { configureSharpForUnit } from './unit.js';
 
@@ -87,7 +88,8 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
     return result;
   };
 
-  const sessions = await openSessions(todo, opts.threads, progress);
+  const corpusFor = (t: ModelTodo) => (opts.corpus && !t.model.corpus ? opts.corpus : undefined);
+  const sessions = await openSessions(todo, opts.threads, corpusFor, progress);
   const ctx: RunContext = {
     settings: opts.settings,
     signal,
@@ -108,6 +110,8 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
         const measured = await measureModel(t, open, ctx);
         interrupted ||= !measured.complete;
         if (!interrupted && !signal?.aborted && measured.blocks >= 2) await driftCheck(t, open.session, measured.lastShape, ctx);
+        const corpus = corpusFor(t);
+        if (corpus && !interrupted && !signal?.aborted) interrupted = !(await measureModelCorpus(t, open.session, corpus, ctx));
       } finally {
         sessions[i] = null;
         await open.session.release();
@@ -131,11 +135,18 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
  * measuring anything: a bad model file, an output that does not fit its declared format or an
  * undecodable image fails the run here, before a (partial) result file is written.
  */
-async function openSessions(todo: readonly ModelTodo[], threads: number, progress?: Progress): Promise<Array<OpenSession | null>> {
+async function openSessions(
+  todo: readonly ModelTodo[],
+  threads: number,
+  corpusFor: (t: ModelTodo) => CorpusPlan | undefined,
+  progress?: Progress,
+): Promise<Array<OpenSession | null>> {
   const sessions: Array<OpenSession | null> = [];
   try {
-    for (const { plan, model, missing, fresh } of todo) {
-      if (missing.length === 0) {
+    for (const t of todo) {
+      const { plan, model, missing, fresh } = t;
+      const corpus = corpusFor(t);
+      if (missing.length === 0 && !corpus) {
         sessions.push(null);
         continue;
       }
@@ -157,6 +168,12 @@ async function openSessions(todo: readonly ModelTodo[], threads: number, progres
         firstRunMs = performance.now() - t1;
         open.inputShape = timing.inputShape;
         break;
+      }
+      if (firstRunMs === undefined && corpus) {
+        // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
+        const t1 = performance.now();
+        await runSample(adapter, open.session, corpus.folder.images[0]!.bytes);
+        firstRunMs = performance.now() - t1;
       }
       if (fresh) {
         model.sessionCreateMs = sessionCreateMs;
@@ -219,6 +236,31 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
     await ctx.checkpoint();
   }
   return { complete: true, blocks, lastShape };
+}
+
+/**
+ * Phase 3b: the images_dir corpus, with the same session (corpus.ts). False when aborted.
+ * Files skipped when the folder was read, and any that fail to decode when drawn, are named.
+ */
+async function measureModelCorpus(t: ModelTodo, session: InferenceSession, corpus: CorpusPlan, ctx: RunContext): Promise<boolean> {
+  const { adapter } = t.plan;
+  ctx.progress?.condition(`${adapter.name} corpus ${corpus.name}: ${corpus.folder.images.length} images, random draws`, ctx.counter.index, ctx.counter.total);
+  const measured = await measureCorpus(adapter, session, corpus.folder.images, corpus.settings, corpus.seed, corpus.name, {
+    signal: ctx.signal,
+    onSample: (n, s) => ctx.progress?.sample(n, s),
+    onSkip: (file, reason) => ctx.progress?.note(`warning: ${adapter.name} corpus ${corpus.name}: ${file} skipped: ${reason}`),
+  });
+  if (!measured) return false;
+  const skippedAtLoad = corpus.folder.skipped;
+  for (const s of skippedAtLoad) ctx.progress?.note(`warning: corpus ${corpus.name}: ${s.file} skipped: ${s.reason}`);
+  t.model.corpus = {
+    ...measured,
+    skipped: [...skippedAtLoad, ...measured.skipped],
+    warnings: [...skippedAtLoad.map((s) => `${s.file} skipped: ${s.reason}`), ...measured.warnings],
+  };
+  if (!measured.stable) ctx.progress?.note(`warning: ${adapter.name} corpus ${corpus.name}: ${measured.warnings.at(-1)}`);
+  await ctx.checkpoint();
+  return true;
 }
 
 /**

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { imageDirConditions } from './condition-images.js';
 import { DEFAULT_SUITE_FILE, plannedConditions, QUICK_SUITE_FILE, type ConditionLists, type ConditionSpec } from './conditions.js';
-import { defaultSizesMb } from './images/index.js';
+import { defaultSizesMb, loadCorpusFolder, type CorpusFolder } from './images/index.js';
 import { describeModelFile, resolveModel, type ModelSpec } from './models/index.js';
 import type { ModelFileInfo } from './models/onnx-proto.js';
 import type { ModelAdapter } from './models/types.js';
@@ -36,10 +36,20 @@ export interface ModelPlan {
   conditions: ConditionSpec[];
 }
 
+/** An images_dir measured as a corpus (corpus.ts), after each model's conditions. */
+export interface CorpusPlan {
+  /** images_dir as the suite gave it: what a workload's `corpus:` names. */
+  name: string;
+  folder: CorpusFolder;
+  seed: number;
+  settings: MeasureSettings;
+}
+
 export interface BenchSetup {
   models: ModelPlan[];
   threads: number;
   settings: MeasureSettings;
+  corpus?: CorpusPlan;
 }
 
 /** A model as a suite names it: a built-in's name or a spec whose `path` is relative to `baseDir`. */
@@ -51,7 +61,8 @@ interface ModelRef {
 /** Conditions for a model's task: the suite's lists, with anything missing taken from the packaged default (or quick) suite. */
 async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite): Promise<(task: 'classification' | 'detection') => ConditionSpec[]> {
   if (suite.imagesDir) {
-    const specs = await imageDirConditions(suite.imagesDir);
+    // A corpus has no conditions of its own: see corpusFrom.
+    const specs = suite.suite.conditions.per_image ? await imageDirConditions(suite.imagesDir) : [];
     return () => specs;
   }
   const own = suite.suite.conditions;
@@ -66,6 +77,22 @@ async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite): Promis
   };
   const design = own.resolutions || own.sizes_mb || own.objects ? own.design : base.design;
   return (task) => plannedConditions(task, lists, design);
+}
+
+/** The suite's images_dir as a corpus, unless it asks for one condition per image. */
+async function corpusFrom(suite: LoadedSuite, settings: MeasureSettings): Promise<CorpusPlan | undefined> {
+  const c = suite.suite.conditions;
+  if (!suite.imagesDir || c.images_dir === undefined || c.per_image) return undefined;
+  let folder: CorpusFolder;
+  try {
+    folder = await loadCorpusFolder(suite.imagesDir);
+  } catch (err) {
+    // A folder that cannot serve as a corpus is the suite's problem: point at its images_dir line.
+    if (!(err instanceof UserError) || !suite.doc) throw err;
+    const at = suite.doc.locate(['conditions', 'images_dir']);
+    throw UserError.at(suite.file, `conditions.images_dir: ${err.message}`, at.line, at.col);
+  }
+  return { name: c.images_dir, folder, seed: c.seed, settings: { ...settings, maxTimeS: c.corpus_max_time_s } };
 }
 
 /**
@@ -88,6 +115,7 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
   const m = req.quick ? fallback.suite.measure : suite.suite.measure;
   const settings: MeasureSettings = { minSamples: m.min_samples, minTimeS: m.min_time_s, maxTimeS: m.max_time_s, targetRsePct: m.target_rse_pct };
   const conditions = await conditionsFrom(suite, fallback);
+  const corpus = await corpusFrom(suite, settings);
 
   // Every model is resolved and its file read before anything is measured: a bad one fails the run now.
   const adapters: ModelAdapter[] = [];
@@ -99,5 +127,5 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
   }
   const models: ModelPlan[] = [];
   for (const adapter of adapters) models.push({ adapter, file: await describeModelFile(adapter.modelPath), conditions: conditions(adapter.task) });
-  return { models, threads, settings };
+  return { models, threads, settings, ...(corpus ? { corpus } : {}) };
 }

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
-import { loadYamlWithSchema } from '../core/yaml.js';
+import { loadYamlWithSchema, type LocatedDocument } from '../core/yaml.js';
 import { ModelRefSchema, ModelSpecSchema } from './models/spec.js';
 
 /**
@@ -41,7 +41,14 @@ export const ConditionsSchema = z.strictObject({
     .describe('Target encoded file sizes, MB: one list for every resolution, or a list per resolution ("1920x1080": [0.3, 1]).'),
   objects: z.array(z.number().int({ error: 'objects must be a whole number' }).nonnegative({ error: 'objects must be 0 or more' })).min(1).optional().describe('Objects (text lines) drawn per image; classification uses 0 only.'),
   design: z.enum(['full', 'star']).default('full').describe('full: every resolution × size × objects. star: per resolution, every size at the middle object count and every object count at the middle size (fewer conditions, still fits the cost model).'),
-  images_dir: z.string().min(1).optional().describe('Measure your own images instead (every image in this folder, relative to the suite file).'),
+  images_dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Measure your own images instead (this folder, relative to the suite file): as a corpus, images drawn at random until the mean per-image time is precise; a workload image class can then name it (corpus: the same text).'),
+  per_image: z.boolean().default(false).describe('images_dir: measure every image as its own condition instead of the folder as a corpus (for small folders; feeds the cost models).'),
+  seed: z.number({ error: 'seed must be a number' }).int({ error: 'seed must be a whole number' }).nonnegative().default(1).describe('images_dir corpus: seed of the random draws (the same seed draws the same images in the same order).'),
+  corpus_max_time_s: positive('corpus_max_time_s').default(30).describe('images_dir corpus: stop drawing at this time even if the mean is not precise enough (marked stable: false), seconds.'),
 });
 
 /** A built-in name or a model spec; errors inside a spec point at their own key. */
@@ -69,6 +76,9 @@ export const SuiteSchema = z
         if (!(r in c.sizes_mb)) ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb'], message: `no sizes for resolution ${r}` });
       }
     }
+    if (c.images_dir === undefined && c.per_image) {
+      ctx.addIssue({ code: 'custom', path: ['conditions', 'per_image'], message: 'per_image needs images_dir' });
+    }
     if (c.images_dir !== undefined && (c.resolutions || c.sizes_mb || c.objects)) {
       ctx.addIssue({ code: 'custom', path: ['conditions', 'images_dir'], message: 'images_dir replaces resolutions, sizes_mb and objects; give one or the other' });
     }
@@ -82,12 +92,14 @@ export interface LoadedSuite {
   /** images_dir resolved against the suite file's folder. */
   imagesDir?: string;
   baseDir: string;
+  /** Where each value came from, for errors found after parsing (e.g. a folder with no decodable image). */
+  doc?: LocatedDocument;
 }
 
 export function parseSuite(text: string, file: string): LoadedSuite {
-  const { value: suite } = loadYamlWithSchema(text, file, SuiteSchema);
+  const { value: suite, doc } = loadYamlWithSchema(text, file, SuiteSchema);
   const baseDir = dirname(resolve(file));
-  return { file, suite, baseDir, imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined };
+  return { file, suite, baseDir, doc, imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined };
 }
 
 export async function loadSuite(file: string): Promise<LoadedSuite> {

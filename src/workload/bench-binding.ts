@@ -44,7 +44,7 @@ export async function bindBench(workload: Workload, benchPath: string, file: str
     const loc = doc.locate(['model', 'task']);
     throw UserError.at(file, `model.task is ${m.task} but bench model '${model.name}' is ${model.task}`, loc.line, loc.col);
   }
-  if (!model.costModel && model.conditions.length === 0) {
+  if (!model.costModel && model.conditions.length === 0 && !model.corpus) {
     throw UserError.at(file, `model.bench: model '${model.name}' in ${m.bench} has no measurements`, at.line, at.col);
   }
   const warnings: Warning[] = [];

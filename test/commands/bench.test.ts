@@ -130,7 +130,7 @@ models:
     path: ${CLS_ONNX}
     input: { width: 192, height: 48, color: BGR, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }
     output: { format: logits, top_k: 2 }
-conditions: { images_dir: photos }
+conditions: { images_dir: photos, per_image: true }
 measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
 `,
     );
@@ -155,7 +155,7 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
       const img = await cachedSynthesizeImage({ width: 960, height: 544, targetSizeMb: null, objects: lines, kind: 'text', variant: 0 });
       writeFileSync(join(dir, 'photos', name), (img as SynthImage).bytes);
     }
-    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodels: [ocr-det]\nconditions: { images_dir: photos }\nmeasure: { min_samples: 2, min_time_s: 0.05, max_time_s: 0.3 }\n');
+    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodels: [ocr-det]\nconditions: { images_dir: photos, per_image: true }\nmeasure: { min_samples: 2, min_time_s: 0.05, max_time_s: 0.3 }\n');
     const r = runCli(['bench', 's.yaml', '--out', 'r.json'], { cwd: dir });
     expect(r.code).toBe(0);
     const m = (await readBenchResult(join(dir, 'r.json'))).models[0]!;
@@ -163,6 +163,48 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
       ['five.jpg', 5, 5],
       ['none.jpg', 0, 0],
     ]);
+  });
+
+  it('images_dir as a corpus: random draws until the mean is precise, undecodable files skipped and named, and a workload plans from it by name', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'photos'));
+    for (let i = 0; i < 12; i++) {
+      const img = await cachedSynthesizeImage({ width: 320 + 40 * (i % 4), height: 240, targetSizeMb: null, objects: i % 3, kind: 'text', variant: i });
+      writeFileSync(join(dir, 'photos', `p${String(i).padStart(2, '0')}.jpg`), (img as SynthImage).bytes);
+    }
+    // A header that reads but a body that does not: skipped when drawn. And one whose header does not read: skipped when loaded.
+    const good = readFileSync(join(dir, 'photos', 'p00.jpg'));
+    writeFileSync(join(dir, 'photos', 'truncated.jpg'), good.subarray(0, 400));
+    writeFileSync(join(dir, 'photos', 'junk.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: photos, seed: 7, corpus_max_time_s: 4 }\nmeasure: { min_samples: 20, min_time_s: 0.2, target_rse_pct: 3 }\n');
+    const r = runCli(['bench', 's.yaml', '--out', 'r.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^corpus photos: 1[23] images, \d+ random draws \(seed 7/m);
+    expect(r.stdout).toMatch(/junk\.jpg skipped/);
+    const m = (await readBenchResult(join(dir, 'r.json'))).models[0]!;
+    expect(m.conditions).toEqual([]);
+    const c = m.corpus!;
+    expect(c.name).toBe('photos');
+    expect(c.skipped.map((x) => x.file)).toContain('junk.jpg');
+    expect(c.samples).toBeGreaterThanOrEqual(20);
+    expect(c.distinctImages).toBeLessThanOrEqual(c.images);
+    expect(c.tps).toBeCloseTo(1000 / c.latencyMs.mean, 9);
+    expect(c.latencyMs.p50).toBeLessThanOrEqual(c.latencyMs.p90);
+    expect(c.slowest.length).toBeGreaterThan(0);
+    expect(c.slowest.map((x) => x.ms)).toEqual([...c.slowest.map((x) => x.ms)].sort((a, b) => b - a));
+    const stageSum = c.stagesMs.decode + c.stagesMs.preprocess + c.stagesMs.infer + c.stagesMs.postprocess;
+    expect(stageSum).toBeCloseTo(c.latencyMs.mean, 6);
+
+    writeFileSync(
+      join(dir, 'w.yaml'),
+      'version: 1\nname: photos\nmodel: { task: classification, bench: r.json, calibration: 0.5 }\nimages:\n  - { share: 1, corpus: photos }\ntraffic: { peak_tps: 20, baseline_tps: 2 }\n',
+    );
+    const p = runCli(['plan', 'w.yaml', '-f', 'json'], { cwd: dir });
+    expect(p.code, p.stderr).toBe(0);
+    const plan = JSON.parse(p.stdout).plans[0];
+    expect(plan.classes[0].corpus).toBe('photos');
+    expect(plan.classes[0].tps).toBeCloseTo(c.tps, 3);
+    expect(plan.tpsPerUnit).toBeCloseTo(0.5 * c.tps, 3);
   });
 
   describe('bad input: exit 2, one line, no file written', () => {
@@ -217,7 +259,7 @@ conditions: { resolutions: ["640x480"], sizes_mb: [0.05] }
       mkdirSync(join(dir, 'broken'));
       writeFileSync(join(dir, 'broken', 'cat.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
       writeFileSync(join(dir, 'broken.yaml'), 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: broken }\n');
-      bad(['bench', 'broken.yaml'], /cat\.jpg/);
+      bad(['bench', 'broken.yaml'], /^capacity-plan: broken\.yaml:3:27: conditions\.images_dir: .*has no decodable image.*cat\.jpg/m);
     });
     it('image header claiming too many pixels is refused before decoding', async () => {
       mkdirSync(join(dir, 'huge'));

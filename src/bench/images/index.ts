@@ -2,4 +2,4 @@
 export { cachedSynthesizeImage } from './cache.js';
 export { DEFAULT_RESOLUTIONS, DEFAULT_SIZES_MB, defaultSizesMb } from './defaults.js';
 export type { SynthImage } from './synth.js';
-export { loadImagesDir } from './user-images.js';
+export { loadCorpusFolder, loadImagesDir, type CorpusFolder } from './user-images.js';

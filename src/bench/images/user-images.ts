@@ -24,20 +24,7 @@ export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tif
  * now rather than failing mid-measurement; an over-large one is refused from its header alone.
  */
 export async function loadImagesDir(dir: string): Promise<UserImage[]> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch {
-    throw UserError.at(dir, 'images_dir not found');
-  }
-  if (!info.isDirectory()) throw UserError.at(dir, 'images_dir is not a directory');
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()))
-    .sort();
-  if (names.length === 0) throw UserError.at(dir, `images_dir has no images (${IMAGE_EXTENSIONS.join(', ')})`);
-
+  const names = await imageNames(dir);
   const images: UserImage[] = [];
   for (const name of names) {
     const file = join(dir, name);
@@ -52,4 +39,47 @@ export async function loadImagesDir(dir: string): Promise<UserImage[]> {
     images.push({ file, bytes, width: header.width, height: header.height, sizeMb: bytes.length / 1e6, format: header.format });
   }
   return images;
+}
+
+/** An images_dir read as a corpus: names relative to the folder; files whose header does not read are skipped, not fatal. */
+export interface CorpusFolder {
+  images: Array<{ name: string; bytes: Buffer; width: number; height: number; sizeMb: number }>;
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+/**
+ * The folder as a corpus: bytes and header of every image, nothing decoded (a 1,000-image folder
+ * would spend its time budget decoding up front; a file that fails to decode when drawn leaves the
+ * pool then, see corpus.ts). A file whose header does not read is skipped with its reason; a
+ * folder with no readable image at all is an error.
+ */
+export async function loadCorpusFolder(dir: string): Promise<CorpusFolder> {
+  const names = await imageNames(dir);
+  const out: CorpusFolder = { images: [], skipped: [] };
+  for (const name of names) {
+    const bytes = await readUserFileBytes(join(dir, name), 'image');
+    const header = await readHeader(bytes);
+    if ('problem' in header) out.skipped.push({ file: name, reason: header.problem });
+    else out.images.push({ name, bytes, width: header.width, height: header.height, sizeMb: bytes.length / 1e6 });
+  }
+  if (out.images.length === 0) throw UserError.at(dir, `images_dir has no decodable image (${names.length} file(s) tried; first: ${out.skipped[0]?.file}: ${out.skipped[0]?.reason})`);
+  return out;
+}
+
+/** The image files of a folder, by name, in name order. */
+async function imageNames(dir: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    throw UserError.at(dir, 'images_dir not found');
+  }
+  if (!info.isDirectory()) throw UserError.at(dir, 'images_dir is not a directory');
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()))
+    .sort();
+  if (names.length === 0) throw UserError.at(dir, `images_dir has no images (${IMAGE_EXTENSIONS.join(', ')})`);
+  return names;
 }

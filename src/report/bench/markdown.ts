@@ -1,7 +1,7 @@
 import { markdownTable } from 'markdown-table';
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
-import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine } from './rows.js';
+import { CONDITION_HEAD, conditionRow, corpusLines, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine, stageModelLine } from './rows.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -9,14 +9,19 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
   const out: string[] = [`_${cell(hostLine(r))}_`, ''];
   for (const m of r.models) {
     out.push(`### ${cell(modelHeading(m))}`, '');
-    out.push(markdownTable([CONDITION_HEAD, ...m.conditions.map((c) => conditionRow(c).map(cell))], { align: ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)] }), '');
-    out.push(cell(costModelLine(m)), '');
+    if (m.conditions.length > 0) {
+      out.push(markdownTable([CONDITION_HEAD, ...m.conditions.map((c) => conditionRow(c).map(cell))], { align: ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)] }), '');
+      out.push(cell(costModelLine(m)), '');
+    }
+    const stages = stageModelLine(m);
+    if (stages) out.push(cell(stages), '');
+    for (const line of corpusLines(m)) out.push(cell(line), '');
     const recheck = recheckLine(m);
     if (recheck) out.push(cell(recheck), '');
     for (const w of modelWarnings(m)) out.push(`> ⚠️ ${cell(w)}`, '');
   }
   for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');
   for (const w of r.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
-  if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false))) out.push(cell(P99_FOOTNOTE), '');
+  if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false) || m.corpus?.p99Reliable === false)) out.push(cell(P99_FOOTNOTE), '');
   return out.join('\n');
 };

@@ -40,6 +40,32 @@ export function costModelLine(m: BenchModel): string {
   );
 }
 
+/** The per-stage model in one line: each stage's fit and error, then the sum's. */
+export function stageModelLine(m: BenchModel): string | null {
+  const sm = m.stageModel;
+  if (!sm) return null;
+  const stages = Object.entries(sm.stages).map(([name, fit]) => {
+    const terms = Object.entries(fit.slopes)
+      .filter(([, v]) => v !== 0)
+      .map(([k, v]) => `${f(v, 2)}×${k}`);
+    return `${name} ${[f(fit.interceptMs, 2), ...terms].join(' + ')} (LOO ${f(fit.looMeanAbsErrPct)}%)`;
+  });
+  return `per-stage model: ${stages.join('; ')}; sum R² ${sm.r2.toFixed(3)}, leave-one-out error ${f(sm.looMeanAbsErrPct, 1)}% mean / ${f(sm.looMaxAbsErrPct, 1)}% max over ${sm.conditions} conditions`;
+}
+
+/** The corpus, when the run measured a folder as one: its mean, tail, stage split and slowest files. */
+export function corpusLines(m: BenchModel): string[] {
+  const c = m.corpus;
+  if (!c) return [];
+  const s = c.stagesMs;
+  return [
+    `corpus ${c.name}: ${c.images} images, ${c.samples} random draws (seed ${c.seed}, ${c.distinctImages} distinct): ${f(c.tps, 2)} TPS, ` +
+      `p50/p90/p99 ${f(c.latencyMs.p50)}/${f(c.latencyMs.p90)}/${f(c.latencyMs.p99)}${c.p99Reliable ? '' : '*'} ms, RSE ${f(c.rsePct, 2)}%${c.stable ? '' : ' (UNSTABLE)'}`,
+    `corpus stages: decode ${f(s.decode)} + pre ${f(s.preprocess)} + infer ${f(s.infer)} + post ${f(s.postprocess)} ms; images ${f(c.megapixels.min, 2)}-${f(c.megapixels.max, 2)} MP, ${f(c.sizeMb.min, 2)}-${f(c.sizeMb.max, 2)} MB`,
+    `slowest files: ${c.slowest.map((x) => `${x.file} ${f(x.ms)} ms`).join(', ')}`,
+  ];
+}
+
 /** The drift check, when the run made one: the first condition again at the end. */
 export function recheckLine(m: BenchModel): string | null {
   const r = m.recheck;
@@ -64,5 +90,5 @@ export const P99_FOOTNOTE = '* p99 from fewer than 100 samples: the slowest samp
 /** Model warnings, then one line per condition that missed its precision target. */
 export function modelWarnings(m: BenchModel): string[] {
   const unstable = m.conditions.filter((x) => !x.stable).map((u) => `${u.id}: ${u.warnings.find((w) => w.startsWith('unstable')) ?? 'unstable'}`);
-  return [...m.warnings, ...unstable];
+  return [...m.warnings, ...unstable, ...(m.corpus?.warnings.map((w) => `corpus ${m.corpus!.name}: ${w}`) ?? [])];
 }
