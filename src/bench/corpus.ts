@@ -111,7 +111,9 @@ export async function measureCorpus(
     const { image, timing } = await sample();
     timings.push(timing);
     totals.push(timing.totalMs);
-    perFile.set(image, [...(perFile.get(image) ?? []), timing.totalMs]);
+    const ofFile = perFile.get(image);
+    if (ofFile) ofFile.push(timing.totalMs);
+    else perFile.set(image, [timing.totalMs]);
     measuredS += timing.totalMs / 1000;
     hooks.onSample?.(totals.length, (performance.now() - start) / 1000);
     const decision = shouldStop(totals, measuredS, settings);

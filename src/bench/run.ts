@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
 import { imagesFor, type ConditionImages } from './condition-images.js';
 import { measurementBlocks, type ConditionSpec } from './conditions.js';
+import { measureCorpus } from './corpus.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';
 import { FIRST_BLOCK_WARMUP_S, measureBlock, type ConditionMeasurement } from './measure.js';
@@ -15,7 +16,6 @@ import type { BenchCondition, BenchModel, BenchResult, StageModel } from './resu
 import { runScaling } from './scaling.js';
 import { fitStageModel } from './stage-model.js';
 import type { BenchSetup, CorpusPlan } from './setup.js';
-import { measureCorpus } from './corpus.js';
 import type { MeasureSettings } from './stop-rule.js';
 import { configureSharpForUnit } from './unit.js';
 
