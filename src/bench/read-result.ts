@@ -25,7 +25,7 @@ export async function readBenchResult(path: string): Promise<BenchResult> {
   return parsed.data;
 }
 
-export { predictStages, stageDerivation } from './stage-model.js';
+export { predictStages, stageDerivation } from './stage-predict.js';
 
 /**
  * The model-input tensor's size for an image of width×height, from the input spec the bench file

@@ -1,5 +1,6 @@
 import { absErrPct, fitLinear, leaveOneOutPredictions, spanOf, type Observation } from './least-squares.js';
 import { STAGE_FACTORS, STAGES, type StageFactor, type StageModel, type StageName } from './result-schema.js';
+import { predictStages, type StageFeatures } from './stage-predict.js';
 import { mean } from './stats.js';
 
 /**
@@ -20,16 +21,11 @@ import { mean } from './stats.js';
  */
 
 /** One measured condition as the stage model sees it. */
-export interface StagePoint {
-  sourceMegapixels: number;
-  sizeMb: number;
-  /** The model-input tensor's spatial size in megapixels (width × height / 10^6). */
-  inputMegapixels: number;
-  objects: number;
+export interface StagePoint extends StageFeatures {
   stagesMs: Readonly<Record<StageName, number>>;
 }
 
-export type StageFeatures = Omit<StagePoint, 'stagesMs'>;
+export { predictStages, stageDerivation, type StageFeatures } from './stage-predict.js';
 
 /** Fewest conditions to fit: two more than the largest stage's coefficients, so LOO has something to say. */
 const MIN_CONDITIONS = 4;
@@ -84,44 +80,4 @@ export function fitStageModel(points: readonly StagePoint[]): StageModel | null 
       objects: spanOf(all, 'objects'),
     },
   };
-}
-
-export interface StagePrediction {
-  stagesMs: Record<StageName, number>;
-  totalMs: number;
-}
-
-/** Per-stage ms for an image, and their sum. A stage is never predicted below 0 ms. */
-export function predictStages(stages: StageModel['stages'], x: StageFeatures): StagePrediction {
-  const stagesMs = {} as Record<StageName, number>;
-  let totalMs = 0;
-  for (const stage of STAGES) {
-    const fit = stages[stage];
-    let ms = fit.interceptMs;
-    for (const f of STAGE_FACTORS[stage]) ms += (fit.slopes[f] ?? 0) * x[f];
-    stagesMs[stage] = Math.max(0, ms);
-    totalMs += stagesMs[stage];
-  }
-  return { stagesMs, totalMs };
-}
-
-const FACTOR_LABEL: Record<StageFactor, (x: StageFeatures) => string> = {
-  sourceMegapixels: (x) => `${x.sourceMegapixels.toFixed(3)} MP`,
-  sizeMb: (x) => `${+x.sizeMb.toFixed(3)} MB`,
-  inputMegapixels: (x) => `${x.inputMegapixels.toFixed(3)} input MP`,
-  objects: (x) => `${x.objects} obj`,
-};
-
-/**
- * The prediction written out: each stage's formula with the numbers in it, then the sum,
- * e.g. "decode 2.10 + 4.30×2.074 MP + 6.00×0.5 MB = 14.02; infer 31.2 + 161.5×0.522 input MP = 115.5; … = 140.1 ms".
- */
-export function stageDerivation(stages: StageModel['stages'], x: StageFeatures): string {
-  const p = predictStages(stages, x);
-  const parts = STAGES.map((stage) => {
-    const fit = stages[stage];
-    const terms = STAGE_FACTORS[stage].filter((f) => (fit.slopes[f] ?? 0) !== 0).map((f) => `${fit.slopes[f]!.toFixed(2)}×${FACTOR_LABEL[f](x)}`);
-    return `${stage} ${[fit.interceptMs.toFixed(2), ...terms].join(' + ')} = ${p.stagesMs[stage].toFixed(2)}`;
-  });
-  return `${parts.join('; ')}; ms = ${STAGES.map((s) => p.stagesMs[s].toFixed(2)).join(' + ')} = ${p.totalMs.toFixed(2)} ms`;
 }
