@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { loadAverage, printTable, requireBuild, runCli, tempDir, writeResult } from './lib.mjs';
 
 requireBuild();
-const { synthesizeImage } = await import('../dist/bench/images/synth.js');
+const { synthesizeImage } = await import('../build/bench/images/synth.js');
 const count = Number(process.argv[2] ?? 1000);
 const model = process.argv[3] ?? 'ocr-cls';
 const dir = tempDir();

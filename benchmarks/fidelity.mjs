@@ -6,10 +6,10 @@
 // Goal: per-stage mean absolute error ≤ 10%, max ≤ 20%, for both models.
 //
 // Usage: node benchmarks/fidelity.mjs
-import { conditionId } from '../dist/bench/conditions.js';
-import { costModelFor, runBench, stageModelFor } from '../dist/bench/run.js';
-import { setUpBench } from '../dist/bench/setup.js';
-import { predictLocal } from '../dist/workload/tps.js';
+import { conditionId } from '../build/bench/conditions.js';
+import { costModelFor, runBench, stageModelFor } from '../build/bench/run.js';
+import { setUpBench } from '../build/bench/setup.js';
+import { predictLocal } from '../build/workload/tps.js';
 import { loadAverage, printTable, requireBuild, writeResult } from './lib.mjs';
 
 requireBuild();
