@@ -55,8 +55,11 @@ export async function bindBench(workload: Workload, benchPath: string, file: str
     const moved = `${model.recheck.changePct > 0 ? '+' : ''}${model.recheck.changePct.toFixed(1)}%`;
     warnings.push({ code: 'bench-drift', message: `the machine that measured '${model.name}' in ${m.bench} drifted ${moved} during the run (drift check): its TPS figures are at least that uncertain` });
   }
-  if (model.costModel && model.costModel.r2 < 0.9) {
-    warnings.push({ code: 'cost-model-weak', message: `cost model of '${model.name}' explains only R² = ${model.costModel.r2.toFixed(3)} of the variation` });
+  // The model plans use: the per-stage one when the file has it.
+  const fit = model.stageModel ?? model.costModel;
+  if (fit && fit.r2 < 0.9) {
+    const which = model.stageModel ? 'per-stage cost model' : 'cost model';
+    warnings.push({ code: 'cost-model-weak', message: `${which} of '${model.name}' explains only R² = ${fit.r2.toFixed(3)} of the variation` });
   }
   return { model, warnings };
 }
