@@ -5,13 +5,15 @@ import { readBenchResult } from '../bench/read-result.js';
 import { resumeConflict, type ResumeConflict } from '../bench/resume.js';
 import { runBench } from '../bench/run.js';
 import { setUpBench } from '../bench/setup.js';
-import { colorFor, pickFormatter } from '../report/format.js';
+import { pickFormatter } from '../report/format.js';
 import { benchJson, benchResultJson } from '../report/bench/json.js';
 import { benchMarkdown } from '../report/bench/markdown.js';
+import { benchHtml } from '../report/bench/html.js';
 import { benchTable } from '../report/bench/table.js';
 import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
+import { renderOptions } from './output.js';
 
-export const BENCH_FORMATS = { table: benchTable, json: benchJson, markdown: benchMarkdown };
+export const BENCH_FORMATS = { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml };
 
 /** Where the result goes when --out is not given: the working directory, so `plan` can point at it. */
 export const DEFAULT_OUT = 'bench-result.json';
@@ -58,7 +60,7 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   }));
   await writeOutputFile(out, benchResultJson(result));
 
-  process.stdout.write(format(result, { color: colorFor(process.stdout) }));
+  process.stdout.write(format(result, await renderOptions(opts.format, undefined)));
   const partial = !result.complete;
   process.stderr.write(`${partial ? 'partial result (complete: false)' : 'result'} written to ${out}${partial ? `; finish it with --resume ${out}` : ''}\n`);
   return partial || aborted ? EXIT_INTERRUPTED : 0;
