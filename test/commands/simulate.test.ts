@@ -77,7 +77,7 @@ describe('capacity-plan simulate', () => {
     expect(t.stdout).toContain('scale-up time is an ASSUMPTION');
     expect(t.stdout).toContain('fixed fleet at Max');
     const m = runCli(['simulate', PROFILE, '--format', 'markdown']);
-    const chart = /```mermaid\n%%\{init: .*\}%%\nxychart-beta\n  title "Demand \(blue\) vs serving capacity \(green\)[^"]*"\n  x-axis "hour of the day" 0 --> 24\n  y-axis "TPS" 0 --> (\d+)\n  line \[([^\]]*)\]\n  line \[([^\]]*)\]\n```/.exec(m.stdout);
+    const chart = /```mermaid\n%%\{init: .*\}%%\nxychart-beta\n  title "Demand \(blue\) vs serving capacity \(green\)[^"]*"\n  x-axis "hours from [^"]*" 0 --> 24\n  y-axis "TPS" 0 --> (\d+)\n  line \[([^\]]*)\]\n  line \[([^\]]*)\]\n```/.exec(m.stdout);
     expect(chart, m.stdout).not.toBeNull();
     // The busiest day in 15-minute means: 96 points a line, both under the y-axis top.
     const [top, demand, capacity] = [Number(chart![1]), chart![2]!.split(', ').map(Number), chart![3]!.split(', ').map(Number)];

@@ -19,7 +19,7 @@ export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
       '',
       mermaidXyChart({
         title: `Demand (blue) vs serving capacity (green), TPS, ${d.bucketMinutes}-minute means`,
-        x: { label: 'hour of the day', min: 0, max: (d.demandTps.length * d.bucketMinutes) / 60 },
+        x: { label: `hours from ${d.start}`, min: 0, max: (d.demandTps.length * d.bucketMinutes) / 60 },
         y: { label: 'TPS' },
         plots: [
           { type: 'line', values: d.demandTps, color: COLORS.demand },
