@@ -135,7 +135,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('report')
-    .description('render a saved result (plan, simulate, gate or bench JSON) in another format; its "schema" picks the views')
+    .description('render a saved result (plan, simulate, backtest, gate or bench JSON) in another format; its "schema" picks the views')
     .argument('<file>', 'a result JSON written by plan, simulate or gate --format json, or a bench result file')
     .addOption(formatOption(['table', 'json', 'markdown', 'github', 'html']))
     .addOption(outOption())

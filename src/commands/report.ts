@@ -1,5 +1,8 @@
 import { readUserFile } from '../core/files.js';
 import { UserError } from '../core/errors.js';
+import { backtestJson } from '../report/backtest/json.js';
+import { backtestMarkdown } from '../report/backtest/markdown.js';
+import { backtestTable } from '../report/backtest/table.js';
 import { benchHtml } from '../report/bench/html.js';
 import { benchJson } from '../report/bench/json.js';
 import { benchMarkdown } from '../report/bench/markdown.js';
@@ -30,6 +33,7 @@ type Formats<K extends SavedResult['kind']> = Record<string, Formatter<Extract<S
 const FORMATS: { [K in SavedResult['kind']]: Formats<K> } = {
   plan: { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml },
   simulation: { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml },
+  backtest: { table: backtestTable, json: backtestJson, markdown: backtestMarkdown },
   gate: { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml },
   bench: { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml },
 };

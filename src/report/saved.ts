@@ -5,13 +5,15 @@ import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/r
 import { GATE_SCHEMA_ID, type GateResult } from '../gate/result.js';
 import { PLAN_SCHEMA_ID, totalPlans, type Plan } from '../plan/plan.js';
 import type { PlanReport, PlanWithSearch } from '../simulate/plan-search.js';
+import type { BacktestResult } from '../simulate/backtest.js';
 import type { SimulationResult } from '../simulate/result.js';
 
 /**
  * Saved results read back for `capacity-plan report`: the JSON's `schema` id picks the reader,
  * and each reader validates the whole result before any view touches it. The results are
  * TypeScript interfaces written by their own layers; each schema here is typed `z.ZodType<T>`
- * so the compiler refuses a schema that no longer matches the result it reads.
+ * so the compiler refuses a schema that no longer matches the result it reads (a new required
+ * field, a changed type; a new optional field must be added here by hand).
  */
 
 const num = z.number();
@@ -86,6 +88,7 @@ const PlanSchema: z.ZodType<PlanWithSearch> = z.object({
     zoneOutage: str,
   }),
   warnings: z.array(warning),
+  startCommand: str.optional(),
   timeSearch: z
     .object({
       trafficSource: str,
@@ -154,6 +157,41 @@ const SimulationSchema: z.ZodType<SimulationResult> = z.object({
   }),
 });
 
+const side = z.object({ unitHours: nonneg, throttledRequests: nonneg, minutesThrottled: int });
+
+const BacktestSchema: z.ZodType<BacktestResult> = z.object({
+  schema: z.literal('capacity-plan/backtest@1'),
+  name: str,
+  file: str.optional(),
+  trafficSource: str,
+  periodSeconds: z.number().positive(),
+  minutes: int,
+  runningMinutes: int,
+  requestsTotal: nonneg,
+  minInferenceUnits: int,
+  maxInferenceUnits: int,
+  pairSource: z.enum(['recorded', 'flags']),
+  tpsPerUnit: num,
+  capacityPerUnitTps: num,
+  scaleUpMinutes: int,
+  scaleDownMinutes: int,
+  recorded: side,
+  simulated: side,
+  error: z.object({
+    unitHoursPct: num.nullable(),
+    meanAbsUnits: nonneg,
+    meanUnits: num,
+    minutesUnitsExactPct: nonneg,
+    throttledRequests: num,
+    throttledPctOfRequests: num,
+    meanAbsThrottledPerMinute: nonneg,
+    throttledMinutes: z.object({ both: int, simulatedOnly: int, recordedOnly: int }),
+  }),
+  hourly: z.object({ start: str, recordedUnits: z.array(num), simulatedUnits: z.array(num), recordedThrottled: z.array(num), simulatedThrottled: z.array(num) }),
+  assumptions: z.array(str),
+  warnings: z.array(warning),
+});
+
 const level = z.enum(['warn', 'error']);
 const verdict = z.enum(['pass', 'warn', 'fail']);
 const ruleSource = z.union([z.object({ file: str, key: str, line: int, col: int }), z.object({ flag: str })]);
@@ -197,17 +235,19 @@ const GateSchema: z.ZodType<GateResult> = z.object({
 export type SavedResult =
   | { kind: 'plan'; result: PlanReport }
   | { kind: 'simulation'; result: SimulationResult }
+  | { kind: 'backtest'; result: BacktestResult }
   | { kind: 'gate'; result: GateResult }
   | { kind: 'bench'; result: BenchResult };
 
 /**
- * What each schema id is and how to read it. A new result type (e.g. a load test) is one entry here
- * and one formatter table in commands/report.ts.
+ * What each schema id is and how to read it. A new result type (e.g. `capacity-plan/loadtest@1`)
+ * is a schema and one entry here, a kind in SavedResult, and its formatters in commands/report.ts.
  */
 const READERS: Record<string, (data: unknown, refuse: (e: z.ZodError) => never) => SavedResult> = {
   [PLAN_SCHEMA_ID]: (d, refuse) => ({ kind: 'plan', result: planReport(d, refuse) }),
   [PLAN_V1]: (d, refuse) => ({ kind: 'plan', result: planReport(d, refuse) }),
   'capacity-plan/simulation@1': (d, refuse) => ({ kind: 'simulation', result: parsed(SimulationSchema, d, refuse) }),
+  'capacity-plan/backtest@1': (d, refuse) => ({ kind: 'backtest', result: parsed(BacktestSchema, d, refuse) }),
   [GATE_SCHEMA_ID]: (d, refuse) => ({ kind: 'gate', result: parsed(GateSchema, d, refuse) }),
   // The bench schema fills defaults (empty warning lists), so its output is the result.
   [BENCH_SCHEMA_ID]: (d, refuse) => {
