@@ -199,6 +199,7 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
     if (measured.conditions.includes(null)) return { complete: false, blocks, lastShape };
     blocks++;
     await ctx.checkpoint();
+    progress?.blockDone(counter.index, counter.total);
   }
   return { complete: true, blocks, lastShape };
 }
