@@ -10,7 +10,7 @@ import { runSample } from './pipeline.js';
 import type { Progress } from './progress.js';
 import { recheckOf } from './recheck.js';
 import { mergeResume, type ModelTodo } from './resume.js';
-import type { BenchCondition, BenchModel, BenchResult } from './result-schema.js';
+import type { BenchCondition, BenchModel, BenchResult, SuiteRecord } from './result-schema.js';
 import { runScaling } from './scaling.js';
 import type { BenchSetup } from './setup.js';
 import type { MeasureSettings } from './stop-rule.js';
@@ -22,7 +22,9 @@ import { configureSharpForUnit } from './unit.js';
  * and (if asked) measure scaling. Only the merge knows about resuming; the phases see what is left.
  */
 
-export interface RunOptions extends BenchSetup {
+export interface RunOptions extends Omit<BenchSetup, 'suite'> {
+  /** What the run was asked for, recorded in the result for --resume (see SuiteRecordSchema). */
+  suiteRecord?: SuiteRecord;
   /** A partial result to complete: its measured conditions are kept, not re-measured (see resumeConflict). */
   previous?: BenchResult;
   /** Once everything is measured, also run 1 and 2 units side by side (see scaling.ts). */
@@ -61,6 +63,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
   const { signal, progress } = opts;
   configureSharpForUnit(opts.threads);
   const { result, todo, untouched } = mergeResume(opts.previous, opts.models, opts.threads, describeHost());
+  if (opts.suiteRecord) result.suite = opts.suiteRecord;
   // A model is listed once it has something: from the start with what was measured before, else
   // when measuring reaches it. Models this run was not asked about stay listed as they were.
   const listed = new Set(todo.filter((t) => t.model.conditions.length > 0).map((t) => t.model));
