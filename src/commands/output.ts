@@ -1,7 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join, dirname } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeOutputFile } from '../core/files.js';
 import { colorFor, type HtmlAssets, type RenderOptions } from '../report/format.js';
 
@@ -16,10 +15,12 @@ export function colorForOutput(out: string | undefined): ChalkInstance {
   return out ? colorFor({ isTTY: false }, {}) : colorFor(process.stdout);
 }
 
-/** The charting library the HTML report inlines, read from the installed package (renderers do no I/O). */
+/**
+ * The charting library the HTML report inlines: uPlot's files, which the build copies into
+ * dist/assets/ (the CLI runs bundled, without node_modules). Read here: renderers do no I/O.
+ */
 async function htmlAssets(): Promise<HtmlAssets> {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('uplot/package.json')), 'dist');
+  const dir = resolve(import.meta.dirname, '..', 'assets', 'uplot');
   const [chartScript, chartStyle] = await Promise.all([readFile(join(dir, 'uPlot.iife.min.js'), 'utf8'), readFile(join(dir, 'uPlot.min.css'), 'utf8')]);
   return { chartScript, chartStyle };
 }

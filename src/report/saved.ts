@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../core/errors.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
