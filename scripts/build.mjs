@@ -97,12 +97,19 @@ if (zodLocales.length > 0) {
   process.exit(1);
 }
 
+// The HTML reports inline uPlot into every page they write: its minified script and stylesheet
+// ship as files in dist/assets/ (read by commands/output.ts), and its licence with the others below.
+const UPLOT = join(ROOT, 'node_modules', 'uplot');
+mkdirSync(join(DIST, 'assets', 'uplot'), { recursive: true });
+for (const f of ['uPlot.iife.min.js', 'uPlot.min.css']) writeFileSync(join(DIST, 'assets', 'uplot', f), readFileSync(join(UPLOT, 'dist', f)));
+
 // MIT and ISC ask that the notice travel with the code: one file listing every bundled package.
 const packages = new Map();
 for (const input of [...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs)]) {
   const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.set(m[1], join(ROOT, input.slice(0, m.index + m[0].length)));
 }
+packages.set('uplot', UPLOT + '/');
 const notices = [...packages.entries()]
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([name, dir]) => {

@@ -47,7 +47,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('plan')
     .description('recommend Min/MaxInferenceUnits, inference hours and cost for workload files')
     .argument('<workload...>', 'workload YAML files')
-    .addOption(formatOption(['table', 'json', 'markdown']))
+    .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(outOption())
     .action(async (files: string[], opts) => {
       const { planCommand } = await import('./commands/plan.js');
@@ -63,7 +63,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--zone-outage <start/duration>', "lose the worst zone, e.g. 'mon 09:00/2h', 09:00/90m or 540/120 (minutes)")
     .option('--unit-failure <start>', "one unit fails at START ('wed 14:30', 14:30 or a minute offset) until a replacement serves")
     .option('--backtest', 'replay traffic.cloudwatch with the recorded Min/Max and compare units and throttling with what CloudWatch recorded')
-    .addOption(formatOption(['table', 'json', 'markdown']))
+    .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(outOption())
     .action(async (file: string, opts) => {
       const { simulateCommand } = await import('./commands/simulate.js');
@@ -126,11 +126,22 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-increase-pct <percent>', 'largest allowed rise of the total monthly cost over the baseline, percent')
     .option('--max-units <n>', 'limit on the total of MaxInferenceUnits')
     .addOption(new Option('--fail-on <level>', 'lowest rule level that fails the gate').choices(['warn', 'error']).default('error'))
-    .addOption(formatOption(['table', 'json', 'markdown', 'github']))
+    .addOption(formatOption(['table', 'json', 'markdown', 'github', 'html']))
     .addOption(outOption())
     .action(async (files: string[], opts) => {
       const { gateCommand } = await import('./commands/gate.js');
       setExit(await gateCommand(files, opts));
+    });
+
+  program
+    .command('report')
+    .description('render a saved result (plan, simulate, backtest, gate or bench JSON) in another format; its "schema" picks the views')
+    .argument('<file>', 'a result JSON written by plan, simulate or gate --format json, or a bench result file')
+    .addOption(formatOption(['table', 'json', 'markdown', 'github', 'html']))
+    .addOption(outOption())
+    .action(async (file: string, opts) => {
+      const { reportCommand } = await import('./commands/report.js');
+      setExit(await reportCommand(file, opts));
     });
 
   program
@@ -143,7 +154,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'result file, written atomically (default: bench-result.json, or the --resume file)')
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
     .option('--scaling', 'also run 1 and 2 units side by side and report scaling efficiency')
-    .addOption(formatOption(['table', 'json', 'markdown']))
+    .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.')
     .action(async (suite: string | undefined, opts) => {
       await measurementStackFor('bench');

@@ -170,10 +170,25 @@ export const ScalingSchema = z.object({
   efficiency: z.number().nonnegative(),
 });
 
+/**
+ * What the run was asked for, so `--resume FILE` alone measures the same thing. Optional: files
+ * written before it was recorded, and results users assemble, have none.
+ */
+export const SuiteRecordSchema = z.object({
+  /** The suite file, relative to the result file's folder; null: the packaged default (or quick) suite. */
+  path: z.string().min(1).nullable(),
+  /** sha256 of the suite file's bytes: a suite edited since the partial result is refused. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  quick: z.boolean(),
+  /** --model as given; absent: the suite's list. */
+  models: z.array(z.string().min(1)).optional(),
+});
+
 export const BenchResultSchema = z.object({
   schema: z.literal(BENCH_SCHEMA_ID),
   createdAt: z.string(),
   complete: z.boolean(),
+  suite: SuiteRecordSchema.optional(),
   host: z.object({
     cpuModel: z.string(),
     cores: z.number().int().positive(),
@@ -197,3 +212,4 @@ export type Scaling = z.infer<typeof ScalingSchema>;
 export type Recheck = z.infer<typeof RecheckSchema>;
 export type StageModel = z.infer<typeof StageModelSchema>;
 export type Corpus = z.infer<typeof CorpusSchema>;
+export type SuiteRecord = z.infer<typeof SuiteRecordSchema>;

@@ -1,7 +1,8 @@
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { ConditionSpec } from './conditions.js';
 import type { HostInfo } from './host.js';
-import { BENCH_SCHEMA_ID, type BenchModel, type BenchResult } from './result-schema.js';
-import type { ModelPlan } from './setup.js';
+import { BENCH_SCHEMA_ID, type BenchModel, type BenchResult, type SuiteRecord } from './result-schema.js';
+import type { BenchRequest, BenchSetup, ModelPlan } from './setup.js';
 
 /**
  * Completing a partial result, in one place: what it already measured is merged into the new run
@@ -14,15 +15,47 @@ export type ResumeConflict =
   /** It was measured with another thread count: its figures are for another unit. */
   | { kind: 'threads'; resultThreads: number; runThreads: number }
   /** A model's file changed since (sha256): its figures are for another model. */
-  | { kind: 'model-changed'; model: string };
+  | { kind: 'model-changed'; model: string }
+  /** The suite file changed since (sha256): its conditions or budget may differ. `path` as recorded; null: the packaged suite. */
+  | { kind: 'suite-changed'; path: string | null }
+  /** Another suite than the one recorded was named. */
+  | { kind: 'suite-other'; recorded: string | null; given: string }
+  /** --quick given to complete a result measured without it (a shorter time budget would mix in). */
+  | { kind: 'quick' };
 
-export function resumeConflict(previous: BenchResult, run: { threads: number; models: readonly ModelPlan[] }): ResumeConflict | null {
+export function resumeConflict(previous: BenchResult, run: { threads: number; models: readonly ModelPlan[]; suite?: Pick<BenchSetup['suite'], 'sha256'> }): ResumeConflict | null {
+  if (previous.suite && run.suite && previous.suite.sha256 !== run.suite.sha256) return { kind: 'suite-changed', path: previous.suite.path };
   if (previous.unit.threads !== run.threads) return { kind: 'threads', resultThreads: previous.unit.threads, runThreads: run.threads };
   for (const { adapter, file } of run.models) {
     const before = previous.models.find((m) => m.name === adapter.name);
     if (before && before.sha256 !== file.sha256) return { kind: 'model-changed', model: adapter.name };
   }
   return null;
+}
+
+/**
+ * What `--resume FILE` runs: the suite, --quick and --model the partial result recorded, unless
+ * the command line names them (another suite file, or --quick on a full run, is a conflict).
+ * A result without a suite record (written before it existed) resumes with what is asked.
+ */
+export function resumedRequest(previous: BenchResult, resultFile: string, req: BenchRequest): BenchRequest | ResumeConflict {
+  const rec = previous.suite;
+  if (!rec) return req;
+  const recordedFile = rec.path === null ? undefined : resolve(dirname(resolve(resultFile)), rec.path);
+  if (req.suiteFile !== undefined && resolve(req.suiteFile) !== recordedFile) return { kind: 'suite-other', recorded: rec.path, given: req.suiteFile };
+  if (req.quick && !rec.quick) return { kind: 'quick' };
+  return {
+    ...req,
+    ...(recordedFile ? { suiteFile: recordedFile } : {}),
+    quick: rec.quick,
+    ...(req.models?.length ? {} : rec.models ? { models: rec.models } : {}),
+  };
+}
+
+/** The suite record a result written to `resultFile` carries: the suite's path relative to the result's folder. */
+export function suiteRecord(suite: BenchSetup['suite'], resultFile: string): SuiteRecord {
+  const path = suite.file === undefined ? null : relative(dirname(resolve(resultFile)), suite.file).split(sep).join('/');
+  return { path, sha256: suite.sha256, quick: suite.quick, ...(suite.models ? { models: suite.models } : {}) };
 }
 
 /** One model of the run: its result entry (holding whatever was measured before) and what is left to measure. */

@@ -12,7 +12,7 @@ import { runSample } from './pipeline.js';
 import type { Progress } from './progress.js';
 import { recheckOf } from './recheck.js';
 import { mergeResume, type ModelTodo } from './resume.js';
-import type { BenchCondition, BenchModel, BenchResult, StageModel } from './result-schema.js';
+import type { BenchCondition, BenchModel, BenchResult, StageModel, SuiteRecord } from './result-schema.js';
 import { runScaling } from './scaling.js';
 import { fitStageModel } from './stage-model.js';
 import type { BenchSetup, CorpusPlan } from './setup.js';
@@ -25,7 +25,9 @@ import { configureSharpForUnit } from './unit.js';
  * and (if asked) measure scaling. Only the merge knows about resuming; the phases see what is left.
  */
 
-export interface RunOptions extends BenchSetup {
+export interface RunOptions extends Omit<BenchSetup, 'suite'> {
+  /** What the run was asked for, recorded in the result for --resume (see SuiteRecordSchema). */
+  suiteRecord?: SuiteRecord;
   /** A partial result to complete: its measured conditions are kept, not re-measured (see resumeConflict). */
   previous?: BenchResult;
   /** Once everything is measured, also run 1 and 2 units side by side (see scaling.ts). */
@@ -80,6 +82,7 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
   const { signal, progress } = opts;
   configureSharpForUnit(opts.threads);
   const { result, todo, untouched } = mergeResume(opts.previous, opts.models, opts.threads, describeHost());
+  if (opts.suiteRecord) result.suite = opts.suiteRecord;
   // A model is listed once it has something: from the start with what was measured before, else
   // when measuring reaches it. Models this run was not asked about stay listed as they were.
   const listed = new Set(todo.filter((t) => t.model.conditions.length > 0).map((t) => t.model));
@@ -234,6 +237,7 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
     if (measured.conditions.includes(null)) return { complete: false, blocks, lastShape };
     blocks++;
     await ctx.checkpoint();
+    progress?.blockDone(counter.index, counter.total);
   }
   return { complete: true, blocks, lastShape };
 }

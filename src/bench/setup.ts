@@ -50,6 +50,8 @@ export interface BenchSetup {
   threads: number;
   settings: MeasureSettings;
   corpus?: CorpusPlan;
+  /** The suite file as loaded (absolute path; undefined: the packaged one) and its sha256, for the result's suite record. */
+  suite: { file?: string; sha256: string; quick: boolean; models?: string[] };
 }
 
 /** A model as a suite names it: a built-in's name or a spec whose `path` is relative to `baseDir`. */
@@ -127,5 +129,6 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
   }
   const models: ModelPlan[] = [];
   for (const adapter of adapters) models.push({ adapter, file: await describeModelFile(adapter.modelPath), conditions: conditions(adapter.task) });
-  return { models, threads, settings, ...(corpus ? { corpus } : {}) };
+  const suiteRecord = { ...(req.suiteFile ? { file: resolve(req.suiteFile) } : {}), sha256: suite.sha256 ?? '', quick: req.quick === true, ...(req.models?.length ? { models: [...req.models] } : {}) };
+  return { models, threads, settings, suite: suiteRecord, ...(corpus ? { corpus } : {}) };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../core/errors.js';
@@ -94,6 +95,8 @@ export interface LoadedSuite {
   baseDir: string;
   /** Where each value came from, for errors found after parsing (e.g. a folder with no decodable image). */
   doc?: LocatedDocument;
+  /** sha256 of the file's bytes (see SuiteRecordSchema); absent when parsed from text alone. */
+  sha256?: string;
 }
 
 export function parseSuite(text: string, file: string): LoadedSuite {
@@ -105,7 +108,7 @@ export function parseSuite(text: string, file: string): LoadedSuite {
 export async function loadSuite(file: string): Promise<LoadedSuite> {
   const text = await readUserFile(file, 'bench suite file');
   if (text.trim() === '') throw UserError.at(file, 'file is empty', 1, 1);
-  return parseSuite(text, file);
+  return { ...parseSuite(text, file), sha256: createHash('sha256').update(text, 'utf8').digest('hex') };
 }
 
 /** JSON Schema for editors (yaml-language-server), derived from the zod schema like the workload's. */

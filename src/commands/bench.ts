@@ -2,16 +2,18 @@ import { UserError } from '../core/errors.js';
 import { writeOutputFile } from '../core/files.js';
 import { createProgress } from '../bench/progress.js';
 import { readBenchResult } from '../bench/read-result.js';
-import { resumeConflict, type ResumeConflict } from '../bench/resume.js';
+import { resumeConflict, resumedRequest, suiteRecord, type ResumeConflict } from '../bench/resume.js';
 import { runBench } from '../bench/run.js';
-import { setUpBench } from '../bench/setup.js';
-import { colorFor, pickFormatter } from '../report/format.js';
+import { setUpBench, type BenchRequest } from '../bench/setup.js';
+import { pickFormatter } from '../report/format.js';
 import { benchJson, benchResultJson } from '../report/bench/json.js';
 import { benchMarkdown } from '../report/bench/markdown.js';
+import { benchHtml } from '../report/bench/html.js';
 import { benchTable } from '../report/bench/table.js';
 import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
+import { renderOptions } from './output.js';
 
-export const BENCH_FORMATS = { table: benchTable, json: benchJson, markdown: benchMarkdown };
+export const BENCH_FORMATS = { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml };
 
 /** Where the result goes when --out is not given: the working directory, so `plan` can point at it. */
 export const DEFAULT_OUT = 'bench-result.json';
@@ -39,6 +41,12 @@ function resumeConflictMessage(c: ResumeConflict): string {
       return `--resume: the partial result was measured with ${c.resultThreads} thread(s), not ${c.runThreads}; use --threads ${c.resultThreads}`;
     case 'model-changed':
       return `--resume: model '${c.model}' has changed since the partial result (sha256 differs); start a fresh run`;
+    case 'suite-changed':
+      return `--resume: ${c.path === null ? 'the packaged bench suite' : `suite ${c.path}`} has changed since the partial result (sha256 differs); start a fresh run`;
+    case 'suite-other':
+      return `--resume: the partial result was measured with ${c.recorded === null ? 'the packaged suite' : `suite ${c.recorded}`}, not ${c.given}; leave the suite out to use the recorded one`;
+    case 'quick':
+      return '--resume: the partial result was measured without --quick; leave --quick out to complete it';
   }
 }
 
@@ -47,18 +55,24 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   const threads = parseThreads(opts.threads);
   const previous = opts.resume ? await readBenchResult(opts.resume) : undefined;
   const out = opts.out ?? opts.resume ?? DEFAULT_OUT;
-  const setup = await setUpBench({ suiteFile, quick: opts.quick, models: opts.model, threads, resumedThreads: previous?.unit.threads });
+  let request: BenchRequest = { suiteFile, quick: opts.quick, models: opts.model, threads, resumedThreads: previous?.unit.threads };
+  if (previous && opts.resume) {
+    const resumed = resumedRequest(previous, opts.resume, request);
+    if ('kind' in resumed) throw new UserError(resumeConflictMessage(resumed));
+    request = resumed;
+  }
+  const setup = await setUpBench(request);
   const conflict = previous ? resumeConflict(previous, setup) : null;
   if (conflict) throw new UserError(resumeConflictMessage(conflict));
 
   const progress = createProgress();
   const { result, aborted } = await interruptible(progress, async (signal) => ({
-    result: await runBench({ ...setup, previous, scaling: opts.scaling, signal, progress, checkpoint: (partial) => writeOutputFile(out, benchResultJson(partial)) }),
+    result: await runBench({ ...setup, suiteRecord: suiteRecord(setup.suite, out), previous, scaling: opts.scaling, signal, progress, checkpoint: (partial) => writeOutputFile(out, benchResultJson(partial)) }),
     aborted: signal.aborted,
   }));
   await writeOutputFile(out, benchResultJson(result));
 
-  process.stdout.write(format(result, { color: colorFor(process.stdout) }));
+  process.stdout.write(format(result, await renderOptions(opts.format, undefined)));
   const partial = !result.complete;
   process.stderr.write(`${partial ? 'partial result (complete: false)' : 'result'} written to ${out}${partial ? `; finish it with --resume ${out}` : ''}\n`);
   return partial || aborted ? EXIT_INTERRUPTED : 0;

@@ -10,12 +10,13 @@ import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
 import { gateMarkdown } from '../report/gate/markdown.js';
+import { gateHtml } from '../report/gate/html.js';
 import { gateTable } from '../report/gate/table.js';
 import { computePlan } from '../plan/plan.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { colorForOutput, emit } from './output.js';
+import { emit, renderOptions } from './output.js';
 
-export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub };
+export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
 
 export interface GateOptions {
   baseline?: string;
@@ -47,7 +48,8 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     failOn: opts.failOn,
   });
 
-  const color = colorForOutput(opts.out);
+  const render = await renderOptions(opts.format, opts.out);
+  const { color } = render;
   if (opts.format === 'github') {
     const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
@@ -65,7 +67,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     }
     await emit(text, opts.out);
   } else {
-    await emit(format(result, { color }), opts.out);
+    await emit(format(result, render), opts.out);
   }
   return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
 }

@@ -1,6 +1,8 @@
 import type { ChalkInstance } from 'chalk';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { writeOutputFile } from '../core/files.js';
-import { colorFor } from '../report/format.js';
+import { colorFor, type HtmlAssets, type RenderOptions } from '../report/format.js';
 
 /** Sends a rendered report to --out (atomically) or stdout. */
 export async function emit(text: string, out: string | undefined): Promise<void> {
@@ -11,4 +13,20 @@ export async function emit(text: string, out: string | undefined): Promise<void>
 /** Colour for a report: never in a file (even with FORCE_COLOR), else as the terminal allows. */
 export function colorForOutput(out: string | undefined): ChalkInstance {
   return out ? colorFor({ isTTY: false }, {}) : colorFor(process.stdout);
+}
+
+/**
+ * The charting library the HTML report inlines: uPlot's files, which the build copies into
+ * dist/assets/ (the CLI runs bundled, without node_modules). Read here: renderers do no I/O.
+ */
+async function htmlAssets(): Promise<HtmlAssets> {
+  const dir = resolve(import.meta.dirname, '..', 'assets', 'uplot');
+  const [chartScript, chartStyle] = await Promise.all([readFile(join(dir, 'uPlot.iife.min.js'), 'utf8'), readFile(join(dir, 'uPlot.min.css'), 'utf8')]);
+  return { chartScript, chartStyle };
+}
+
+/** What a formatter needs besides the result: colour, and for html the charting library. */
+export async function renderOptions(format: string, out: string | undefined): Promise<RenderOptions> {
+  const color = colorForOutput(out);
+  return format === 'html' ? { color, html: await htmlAssets() } : { color };
 }

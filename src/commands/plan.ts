@@ -1,12 +1,13 @@
 import { pickFormatter } from '../report/format.js';
 import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
+import { planHtml } from '../report/plan/html.js';
 import { planTable } from '../report/plan/table.js';
 import { planWorkloads } from '../simulate/plan-search.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { colorForOutput, emit } from './output.js';
+import { emit, renderOptions } from './output.js';
 
-export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown };
+export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml };
 
 export interface PlanOptions {
   format: string;
@@ -16,6 +17,6 @@ export interface PlanOptions {
 export async function planCommand(files: string[], opts: PlanOptions): Promise<number> {
   const format = pickFormatter(PLAN_FORMATS, opts.format);
   const report = await planWorkloads(await loadWorkloads(files));
-  await emit(format(report, { color: colorForOutput(opts.out) }), opts.out);
+  await emit(format(report, await renderOptions(opts.format, opts.out)), opts.out);
   return 0;
 }

@@ -8,11 +8,12 @@ import { parseStart, parseZoneOutage } from '../simulate/scenario.js';
 import { pickFormatter } from '../report/format.js';
 import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';
+import { simulationHtml } from '../report/simulation/html.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/resolve.js';
-import { colorForOutput, emit } from './output.js';
+import { colorForOutput, emit, renderOptions } from './output.js';
 
-export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown };
+export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml };
 const BACKTEST_FORMATS = { table: backtestTable, json: backtestJson, markdown: backtestMarkdown };
 
 export interface SimulateOptions {
@@ -51,8 +52,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     ...(zoneOutage ? { zoneOutage } : {}),
     ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
   });
-  const color = colorForOutput(opts.out);
-  await emit(format(result, { color }), opts.out);
+  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out);
   return 0;
 }
 

@@ -19,7 +19,8 @@ import {
 } from './result.js';
 
 /** The plan figures the gate reads; a current plan and a baseline plan both have them. */
-export type PlanFigures = Pick<Plan, 'name' | 'minInferenceUnits' | 'maxInferenceUnits'> & { monthlyCostUsd: { min: number; max: number; expected?: number } };
+export type PlanFigures = Pick<Plan, 'name' | 'minInferenceUnits' | 'maxInferenceUnits'> &
+  Partial<Pick<Plan, 'peakTps' | 'tpsPerUnit'>> & { monthlyCostUsd: { min: number; max: number; expected?: number } };
 
 export interface GateInput {
   workloads: Array<{ plan: PlanFigures; file: string; budget: WorkloadBudget }>;
@@ -57,7 +58,9 @@ export function evaluateGate(input: GateInput): GateResult {
     const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
     const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, unitsPrefix: '', current, baseline, diff, hasBaseline, added: change === 'added' };
     const rules = budget.rules.map((r) => evaluateRule(r, ctx));
-    return { name: plan.name, file, basis: budget.basis, change, current, baseline, diff, rules, status: worst(rules) };
+    // Peak demand beside the capacity at Max, for the views' demand-vs-capacity chart.
+    const demand = plan.peakTps !== undefined && plan.tpsPerUnit !== undefined ? { demand: { peakTps: plan.peakTps, capacityAtMaxTps: roundTo(plan.maxInferenceUnits * plan.tpsPerUnit, 3) } } : {};
+    return { name: plan.name, file, basis: budget.basis, change, current, baseline, diff, rules, status: worst(rules), ...demand };
   });
 
   if (input.baseline) {

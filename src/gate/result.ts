@@ -65,6 +65,8 @@ export interface GateWorkload {
   diff: Diff | null;
   rules: RuleResult[];
   status: Verdict;
+  /** The current plan's peak TPS and what its Max units serve (Max × TPS per unit); absent for a removed workload. */
+  demand?: { peakTps: number; capacityAtMaxTps: number };
 }
 
 export interface GateTotal {

@@ -5,8 +5,16 @@ import { UserError } from '../core/errors.js';
  * One interface for every output format: a formatter is a function from a result to the
  * text to print. Adding a format is adding one file and one entry in a command's table.
  */
-interface RenderOptions {
+export interface RenderOptions {
   color: ChalkInstance;
+  /** The charting library's files, read by the command; only the html format needs them. */
+  html?: HtmlAssets;
+}
+
+/** uPlot's minified script and stylesheet, inlined into every HTML report (see report/html.ts). */
+export interface HtmlAssets {
+  chartScript: string;
+  chartStyle: string;
 }
 
 export type Formatter<T> = (result: T, opts: RenderOptions) => string;

@@ -37,6 +37,8 @@ export interface SimParams {
   recordInService?: Int32Array;
   /** Filled with the units billed each minute, when given. */
   recordBilled?: Int32Array;
+  /** Filled with 1 for each minute that throttled requests (0 otherwise), when given. */
+  recordThrottled?: Uint8Array;
   /** ceil(demand / cap) per minute, precomputed by callers that simulate the same demand many times. */
   unitsWanted?: Int32Array;
 }
@@ -74,6 +76,7 @@ export function simulate(p: SimParams): SimTotals {
   const failEnd = p.unitFailureMinute !== undefined ? p.unitFailureMinute + up : -1;
   const recIn = p.recordInService;
   const recBilled = p.recordBilled;
+  const recThrottled = p.recordThrottled;
   const wanted = p.unitsWanted ?? null;
 
   let serving = minUnits;
@@ -102,6 +105,7 @@ export function simulate(p: SimParams): SimTotals {
       }
       throttled += requests;
       if (requests > THROTTLE_EPS) minutesThrottled++;
+      if (recThrottled) recThrottled[t] = requests > THROTTLE_EPS ? 1 : 0;
       if (recIn) recIn[t] = 0;
       if (recBilled) recBilled[t] = 0;
       continue;
@@ -177,13 +181,16 @@ export function simulate(p: SimParams): SimTotals {
     if (recBilled) recBilled[t] = billed;
 
     const capacity = effective * tpsPerUnit * 60;
+    let throttledNow = 0;
     if (requests > capacity) {
       const over = requests - capacity;
       if (over > THROTTLE_EPS) {
         throttled += over;
         minutesThrottled++;
+        throttledNow = 1;
       }
     }
+    if (recThrottled) recThrottled[t] = throttledNow;
   }
 
   return {

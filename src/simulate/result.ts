@@ -8,6 +8,7 @@ import { monthFigures, simulationSetup, type MonthFigures } from './setup.js';
 import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS, type DemandSeries } from '../workload/series.js';
 import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
 import { comparePairs, type PairFigures } from './time-search.js';
+import { monthSeries, type MonthSeries } from './month-series.js';
 
 const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
 const CHART_BUCKET_MINUTES = 15;
@@ -45,6 +46,8 @@ export interface SimulationResult extends MonthFigures {
   busiestDay: { start: string; bucketMinutes: number; demandTps: number[]; capacityTps: number[] };
   assumptions: string[];
   warnings: Warning[];
+  /** The headline strategy's run minute by minute (compact); last, so the JSON reads figures first. */
+  series: MonthSeries;
 }
 
 /** What to simulate besides the workload: a Min/Max pair other than the plan's, and scenarios. */
@@ -82,7 +85,9 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
   const n = i.series.demandTps.length;
   // The headline is the run of the workload's own strategy: recorded there, not simulated twice.
   const inService = new Int32Array(n);
-  const runs = runStrategies(base, setup.mask, inService);
+  const billed = new Int32Array(n);
+  const throttled = new Uint8Array(n);
+  const runs = runStrategies(base, setup.mask, { recordInService: inService, recordBilled: billed, recordThrottled: throttled });
   const headline = runs.find((r) => r.name === strategy)!.totals;
   const strategies = runs.map((r) => ({
     name: r.name,
@@ -171,5 +176,6 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
     busiestDay: { start: label(day.startMinute), bucketMinutes: CHART_BUCKET_MINUTES, demandTps, capacityTps },
     assumptions,
     warnings,
+    series: monthSeries(i.series, { inService, billed, throttled }),
   };
 }

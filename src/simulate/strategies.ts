@@ -78,12 +78,15 @@ interface StrategyRun {
 /** The strategy a simulation's headline figures are for: the workload's schedule decides. */
 export const headlineStrategy = (mask: Uint8Array | null): StrategyName => (mask ? 'schedule' : 'autoscale');
 
+/** Per-minute arrays the headline strategy's run fills (see SimParams). */
+export type StrategyRecord = Pick<SimParams, 'recordInService' | 'recordBilled' | 'recordThrottled'>;
+
 /**
  * The same traffic and scenarios under each strategy. The schedule strategy is left out when the
- * schedule is 24 × 7. recordInService, when given, is filled by the headline strategy's run.
+ * schedule is 24 × 7. The record's arrays, when given, are filled by the headline strategy's run.
  */
-export function runStrategies(base: Omit<SimParams, 'schedule' | 'restartMinutes' | 'recordInService' | 'recordBilled'>, mask: Uint8Array | null, recordInService?: Int32Array): StrategyRun[] {
-  const record = (name: StrategyName) => (recordInService && name === headlineStrategy(mask) ? { recordInService } : {});
+export function runStrategies(base: Omit<SimParams, 'schedule' | 'restartMinutes' | keyof StrategyRecord>, mask: Uint8Array | null, recording: StrategyRecord = {}): StrategyRun[] {
+  const record = (name: StrategyName) => (name === headlineStrategy(mask) ? recording : {});
   const runs: StrategyRun[] = [
     { name: 'fixed-max', minUnits: base.maxUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, minUnits: base.maxUnits }) },
     { name: 'autoscale', minUnits: base.minUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, ...record('autoscale') }) },

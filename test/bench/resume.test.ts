@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { ConditionSpec } from '../../src/bench/conditions.js';
 import type { HostInfo } from '../../src/bench/host.js';
 import { resolveModel } from '../../src/bench/models/index.js';
-import { mergeResume, resumeConflict } from '../../src/bench/resume.js';
+import { mergeResume, resumeConflict, resumedRequest, suiteRecord } from '../../src/bench/resume.js';
 import type { BenchCondition, BenchModel, BenchResult } from '../../src/bench/result-schema.js';
 import type { ModelPlan } from '../../src/bench/setup.js';
 
@@ -45,6 +45,40 @@ describe('resumeConflict', () => {
   });
   test('none: same threads, same files, other models are no concern', () => {
     expect(resumeConflict(partial([{ name: 'ocr-cls' }, { name: 'other', sha256: 'c'.repeat(64) }]), { threads: 1, models: [plan] })).toBeNull();
+  });
+});
+
+describe('the suite a partial result records', () => {
+  const sha = 'd'.repeat(64);
+  const withSuite = (suite: BenchResult['suite']) => ({ ...partial([]), suite });
+
+  test('recorded relative to the result file, and found from it again whatever the working directory', () => {
+    const rec = suiteRecord({ file: '/work/suites/s.yaml', sha256: sha, quick: false, models: ['ocr-cls'] }, '/work/results/b.json');
+    expect(rec).toEqual({ path: '../suites/s.yaml', sha256: sha, quick: false, models: ['ocr-cls'] });
+    expect(resumedRequest(withSuite(rec), '/work/results/b.json', {})).toEqual({ suiteFile: '/work/suites/s.yaml', quick: false, models: ['ocr-cls'] });
+  });
+  test('the packaged suite is recorded as null, with quick', () => {
+    const rec = suiteRecord({ sha256: sha, quick: true }, 'b.json');
+    expect(rec).toEqual({ path: null, sha256: sha, quick: true });
+    expect(resumedRequest(withSuite(rec), 'b.json', { threads: 2 })).toEqual({ threads: 2, quick: true });
+  });
+  test('--model on the command line wins over the recorded list', () => {
+    const rec = { path: null, sha256: sha, quick: false, models: ['ocr-det'] };
+    expect(resumedRequest(withSuite(rec), 'b.json', { models: ['ocr-cls'] })).toMatchObject({ models: ['ocr-cls'] });
+  });
+  test('another suite file, or --quick on a full run, is a conflict', () => {
+    const rec = { path: 's.yaml', sha256: sha, quick: false };
+    expect(resumedRequest(withSuite(rec), '/r/b.json', { suiteFile: '/r/other.yaml' })).toEqual({ kind: 'suite-other', recorded: 's.yaml', given: '/r/other.yaml' });
+    expect(resumedRequest(withSuite(rec), '/r/b.json', { suiteFile: '/r/s.yaml' })).toMatchObject({ suiteFile: '/r/s.yaml' });
+    expect(resumedRequest(withSuite(rec), '/r/b.json', { quick: true })).toEqual({ kind: 'quick' });
+  });
+  test('a suite whose bytes changed since', () => {
+    const rec = { path: 's.yaml', sha256: sha, quick: false };
+    expect(resumeConflict(withSuite(rec), { threads: 1, models: [plan], suite: { sha256: 'e'.repeat(64) } })).toEqual({ kind: 'suite-changed', path: 's.yaml' });
+    expect(resumeConflict(withSuite(rec), { threads: 1, models: [plan], suite: { sha256: sha } })).toBeNull();
+  });
+  test('a result without a record (older files) resumes with what is asked', () => {
+    expect(resumedRequest(partial([]), 'b.json', { suiteFile: 'x.yaml' })).toEqual({ suiteFile: 'x.yaml' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -41,8 +42,16 @@ describe('capacity-plan bench (built CLI, real models)', () => {
   it('bench --quick --model ocr-cls --scaling writes a valid bench@1 file that plan can read', async () => {
     const dir = tempDir();
     const r = runCli(['bench', '--quick', '--model', 'ocr-cls', '--scaling', '--out', 'b.json'], { cwd: dir });
-    // stderr is not a terminal here: no progress lines, only where the result went.
-    expect(r.stderr).toBe('result written to b.json\n');
+    // stderr is not a terminal here: one plain line per finished block (elapsed, ETA), never a
+    // carriage return, then where the result went.
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(r.stderr).not.toContain('\r');
+    expect(lines.at(-1)).toBe('result written to b.json');
+    // Warnings (a condition short of its precision target on a busy machine) are lines too.
+    const blocks = lines.slice(0, -1).filter((l) => !l.startsWith('warning: '));
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const line of blocks) expect(line).toMatch(/^\[\d+\/\d+\] ocr-cls .*: done in \d+\.\d s; elapsed [\dhms ]+, ETA [\dhms ]+$/);
+    expect(blocks.at(-1)).toMatch(/, ETA 0s$/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ocr-cls \(classification/);
     expect(r.stdout).toMatch(/cost model: ms = /);
@@ -106,14 +115,30 @@ traffic: { peak_tps: 20 }
     expect(done.length).toBeGreaterThanOrEqual(1);
     expect(done.length).toBeLessThan(4);
 
-    const r = runCli(['bench', suite, '--resume', out, '--format', 'json'], { cwd: dir });
+    // The partial file knows its suite: --resume FILE alone measures that suite, not the default one.
+    expect(partial.suite).toEqual({ path: 'suite.yaml', sha256: createHash('sha256').update(readFileSync(suite)).digest('hex'), quick: false });
+    const partialText = readFileSync(out, 'utf8');
+    const r = runCli(['bench', '--resume', out, '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toMatch(/result written to .*partial\.json\n$/);
     expect(r.code).toBe(0);
     const full = await readBenchResult(out);
+    expect(full.models.map((m) => m.name)).toEqual(['ocr-cls']);
+    expect(full.suite).toEqual(partial.suite);
     expect(full.complete).toBe(true);
     expect(full.models[0]!.conditions).toHaveLength(4);
     // What was measured before Ctrl-C is kept, not measured again.
     expect(full.models[0]!.conditions.slice(0, done.length)).toEqual(done);
     expect(JSON.parse(r.stdout)).toEqual(full);
+
+    // A suite edited since the partial result, or another suite named, is refused before measuring.
+    writeFileSync(join(dir, 'again.json'), partialText);
+    writeFileSync(suite, readFileSync(suite, 'utf8') + '# edited\n');
+    const edited = runCli(['bench', '--resume', 'again.json'], { cwd: dir });
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toBe('capacity-plan: --resume: suite suite.yaml has changed since the partial result (sha256 differs); start a fresh run\n');
+    const other = runCli(['bench', '--quick', '--resume', 'again.json'], { cwd: dir });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe('capacity-plan: --resume: the partial result was measured without --quick; leave --quick out to complete it\n');
   });
 
   it('a suite with your own model (declared in the suite) over your own images_dir', async () => {

@@ -340,7 +340,7 @@ describe('gate: --fail-on and exit codes', () => {
     { what: 'a negative increase', make: () => ['a.yaml', '--baseline', 'a.json', '--max-increase-usd', '-1'], stderr: /--max-increase-usd: expected 0 or more/ },
     { what: 'an increase flag without --baseline', make: () => ['a.yaml', '--max-increase-pct', '5'], stderr: /--max-increase-pct needs --baseline/ },
     { what: 'an unknown --fail-on', make: () => ['a.yaml', '--fail-on', 'info'], stderr: /--fail-on/ },
-    { what: 'an unknown --format', make: () => ['a.yaml', '--format', 'html'], stderr: /--format/ },
+    { what: 'an unknown --format', make: () => ['a.yaml', '--format', 'xml'], stderr: /--format/ },
   ];
 
   for (const c of invalid) {

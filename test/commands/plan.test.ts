@@ -184,7 +184,7 @@ describe('exit codes and usage', () => {
   });
 
   it.each([
-    ['an unknown format', ['plan', SHELF, '--format', 'xml'], /^capacity-plan: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are table, json, markdown\.\n$/],
+    ['an unknown format', ['plan', SHELF, '--format', 'xml'], /^capacity-plan: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are table, json, markdown, html\.\n$/],
     ['no workload file', ['plan'], /^capacity-plan: missing required argument 'workload'\n$/],
     ['an unknown option', ['plan', SHELF, '--bogus'], /^capacity-plan: unknown option '--bogus'\n$/],
     ['a mistyped option', ['plan', SHELF, '--formt', 'json'], /^capacity-plan: unknown option '--formt' \(Did you mean --format\?\)\n$/],

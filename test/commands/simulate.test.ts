@@ -70,14 +70,21 @@ describe('capacity-plan simulate', () => {
     expect(fail.requests.throttled).toBeGreaterThan(base.requests.throttled);
   });
 
-  it('prints a table with the chart and the assumptions, and markdown with the chart in a code block', () => {
+  it('prints a table with the chart and the assumptions, and markdown with the chart as Mermaid', () => {
     const t = runCli(['simulate', PROFILE]);
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('─ demand TPS, ┄ serving capacity TPS');
     expect(t.stdout).toContain('scale-up time is an ASSUMPTION');
     expect(t.stdout).toContain('fixed fleet at Max');
     const m = runCli(['simulate', PROFILE, '--format', 'markdown']);
-    expect(m.stdout).toContain('```text\n─ demand TPS');
+    const chart = /```mermaid\n%%\{init: .*\}%%\nxychart-beta\n  title "Demand \(blue\) vs serving capacity \(green\)[^"]*"\n  x-axis "hours from [^"]*" 0 --> 24\n  y-axis "TPS" 0 --> (\d+)\n  line \[([^\]]*)\]\n  line \[([^\]]*)\]\n```/.exec(m.stdout);
+    expect(chart, m.stdout).not.toBeNull();
+    // The busiest day in 15-minute means: 96 points a line, both under the y-axis top.
+    const [top, demand, capacity] = [Number(chart![1]), chart![2]!.split(', ').map(Number), chart![3]!.split(', ').map(Number)];
+    expect(demand).toHaveLength(96);
+    expect(capacity).toHaveLength(96);
+    expect(Math.max(...demand, ...capacity)).toBeLessThanOrEqual(top);
+    expect(Math.max(...demand)).toBe(JSON.parse(runCli(['simulate', PROFILE, '-f', 'json']).stdout).traffic.peakTps);
     expect(m.stdout).toContain('| strategy');
   });
 

@@ -55,6 +55,15 @@ describe('installed from its tarball without the measurement stack', () => {
     expect(gate.code).toBe(0);
   });
 
+  it('--format html works installed: uPlot ships in dist/assets and is inlined into the page', () => {
+    expect(c.packed.files.map((f) => f.path)).toContain('dist/assets/uplot/uPlot.iife.min.js');
+    const html = c.run(['plan', 'shelf-audit.yaml', '--format', 'html']);
+    expect(html.stderr).toBe('');
+    expect(html.code).toBe(0);
+    expect(html.stdout).toMatch(/^<!doctype html>/);
+    expect(html.stdout).toContain('https://github.com/leeoniya/uPlot (v1.6.32)');
+  });
+
   it('bench and demo exit 2 with one line naming the packages and the npm command', () => {
     for (const command of ['bench', 'demo']) {
       const r = c.run([command]);

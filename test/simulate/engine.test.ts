@@ -173,13 +173,22 @@ describe('runStrategies: the headline strategy run is recorded, not simulated tw
   for (const [label, m] of [['always on: autoscale', null], ['on a schedule: schedule', mask]] as const) {
     it(label, () => {
       const recorded = new Int32Array(demand.length);
-      const runs = runStrategies(base, m, recorded);
+      const billed = new Int32Array(demand.length);
+      const throttled = new Uint8Array(demand.length);
+      const runs = runStrategies(base, m, { recordInService: recorded, recordBilled: billed, recordThrottled: throttled });
       const name = headlineStrategy(m);
       expect(name).toBe(label.split(': ')[1]);
       const alone = new Int32Array(demand.length);
-      const totals = simulate({ ...base, recordInService: alone, ...(m ? { schedule: m, restartMinutes: RESTART_MINUTES } : {}) });
+      const aloneBilled = new Int32Array(demand.length);
+      const aloneThrottled = new Uint8Array(demand.length);
+      const sched = m ? { schedule: m, restartMinutes: RESTART_MINUTES } : {};
+      const totals = simulate({ ...base, recordInService: alone, recordBilled: aloneBilled, recordThrottled: aloneThrottled, ...sched });
       expect(runs.find((r) => r.name === name)!.totals).toEqual(totals);
       expect(recorded).toEqual(alone);
+      expect(billed).toEqual(aloneBilled);
+      expect(throttled).toEqual(aloneThrottled);
+      // The throttled record counts the same minutes as the totals.
+      expect(throttled.reduce((a, b) => a + b, 0)).toBe(totals.minutesThrottled);
       expect(Math.max(...alone)).toBeGreaterThan(1);
     });
   }

@@ -1,6 +1,8 @@
 import { markdownTable } from 'markdown-table';
 import type { GateResult, RuleResult, Verdict } from '../../gate/result.js';
 import type { Formatter } from '../format.js';
+import { COLORS } from '../colors.js';
+import { mermaidXyChart } from '../mermaid.js';
 import { gateRows } from './rows.js';
 import { allRules, ruleName, ruleWhere, verdictText } from './text.js';
 
@@ -28,6 +30,21 @@ export const gateMarkdown: Formatter<GateResult> = (r) => {
     return [...cells, row.status ? ICON[row.status] : '—'];
   });
   out.push(markdownTable([columns.map((col) => capital(col.head)), ...body], { align: columns.map((col) => col.align) }), '');
+  const withDemand = r.workloads.filter((w) => w.demand);
+  if (withDemand.length) {
+    out.push(
+      mermaidXyChart({
+        title: 'Capacity at Max units (green bars) vs peak demand (blue line), TPS',
+        x: { categories: withDemand.map((w) => w.name) },
+        y: { label: 'TPS' },
+        plots: [
+          { type: 'bar', values: withDemand.map((w) => w.demand!.capacityAtMaxTps), color: COLORS.capacity },
+          { type: 'line', values: withDemand.map((w) => w.demand!.peakTps), color: COLORS.demand },
+        ],
+      }),
+      '',
+    );
+  }
   if (r.baseline) out.push(`Baseline: \`${cell(r.baseline.file)}\`. Workloads are matched by \`name\`; costs are Max-units cost unless a workload's \`budget.basis\` says otherwise.`, '');
 
   const section = (title: string, status: RuleResult['status']) => {

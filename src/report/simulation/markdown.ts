@@ -1,7 +1,9 @@
 import { markdownTable } from 'markdown-table';
 import type { SimulationResult } from '../../simulate/result.js';
 import type { Formatter } from '../format.js';
-import { busiestDayChart, PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';
+import { COLORS } from '../colors.js';
+import { mermaidXyChart } from '../mermaid.js';
+import { PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -10,8 +12,23 @@ export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
   out.push(markdownTable([['', 'value', 'note'], ...simulationRows(r).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], { align: ['l', 'r', 'l'] }), '');
   out.push('#### Strategies', '', markdownTable([STRATEGY_HEAD, ...strategyRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] }), '');
   out.push('#### Min/Max: static rule vs cost-optimal search', '', markdownTable([PAIR_HEAD, ...pairRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r'] }), '');
-  const chart = busiestDayChart(r);
-  if (chart) out.push('```text', chart, '```', '');
+  const d = r.busiestDay;
+  if (d.demandTps.length >= 2) {
+    out.push(
+      `#### Busiest day from ${cell(d.start)}`,
+      '',
+      mermaidXyChart({
+        title: `Demand (blue) vs serving capacity (green), TPS, ${d.bucketMinutes}-minute means`,
+        x: { label: `hours from ${d.start}`, min: 0, max: (d.demandTps.length * d.bucketMinutes) / 60 },
+        y: { label: 'TPS' },
+        plots: [
+          { type: 'line', values: d.demandTps, color: COLORS.demand },
+          { type: 'line', values: d.capacityTps, color: COLORS.capacity },
+        ],
+      }),
+      '',
+    );
+  }
   out.push('#### Assumptions', '', ...r.assumptions.map((a) => `- ${a}`), '');
   for (const w of r.warnings) out.push(`> ⚠️ **${w.code}**: ${w.message}`, '');
   return out.join('\n');

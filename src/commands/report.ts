@@ -1,0 +1,55 @@
+import { readUserFile } from '../core/files.js';
+import { UserError } from '../core/errors.js';
+import { backtestJson } from '../report/backtest/json.js';
+import { backtestMarkdown } from '../report/backtest/markdown.js';
+import { backtestTable } from '../report/backtest/table.js';
+import { benchHtml } from '../report/bench/html.js';
+import { benchJson } from '../report/bench/json.js';
+import { benchMarkdown } from '../report/bench/markdown.js';
+import { benchTable } from '../report/bench/table.js';
+import type { Formatter } from '../report/format.js';
+import { gateGithub } from '../report/gate/github.js';
+import { gateHtml } from '../report/gate/html.js';
+import { gateJson } from '../report/gate/json.js';
+import { gateMarkdown } from '../report/gate/markdown.js';
+import { gateTable } from '../report/gate/table.js';
+import { planHtml } from '../report/plan/html.js';
+import { planJson } from '../report/plan/json.js';
+import { planMarkdown } from '../report/plan/markdown.js';
+import { planTable } from '../report/plan/table.js';
+import { parseSavedResult, type SavedResult } from '../report/saved.js';
+import { simulationHtml } from '../report/simulation/html.js';
+import { simulationJson } from '../report/simulation/json.js';
+import { simulationMarkdown } from '../report/simulation/markdown.js';
+import { simulationTable } from '../report/simulation/table.js';
+import { emit, renderOptions } from './output.js';
+
+type Formats<K extends SavedResult['kind']> = Record<string, Formatter<Extract<SavedResult, { kind: K }>['result']>>;
+
+/**
+ * Every view of every saved result. The same formatters the producing commands use (their
+ * tables are not imported: commands never import each other). github is the gate's alone.
+ */
+const FORMATS: { [K in SavedResult['kind']]: Formats<K> } = {
+  plan: { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml },
+  simulation: { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml },
+  backtest: { table: backtestTable, json: backtestJson, markdown: backtestMarkdown },
+  gate: { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml },
+  bench: { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml },
+};
+
+export interface ReportOptions {
+  format: string;
+  out?: string;
+}
+
+/** Re-renders a saved result JSON: heavy work runs once and is viewed many ways. */
+export async function reportCommand(file: string, opts: ReportOptions): Promise<number> {
+  const saved = parseSavedResult(await readUserFile(file, 'result file'), file);
+  const formats = FORMATS[saved.kind] as Record<string, Formatter<typeof saved.result>>;
+  if (!Object.hasOwn(formats, opts.format)) {
+    throw new UserError(`--format: a ${saved.kind} result has no '${opts.format}' view (choose ${Object.keys(formats).join(', ')})`);
+  }
+  await emit(formats[opts.format]!(saved.result, await renderOptions(opts.format, opts.out)), opts.out);
+  return 0;
+}

@@ -1,0 +1,112 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const W = (f: string) => `examples/workloads/${f}`;
+const BENCH = 'examples/bench/example.json';
+
+/** Each result saved as JSON, with the producing command's arguments to render it directly. */
+const RESULTS = {
+  plan: ['plan', W('shelf-audit.yaml'), W('storefront-profile.yaml')],
+  simulation: ['simulate', W('storefront-trace.yaml'), '--zone-outage', '09:00/90m'],
+  gate: ['gate', W('shelf-audit.yaml'), W('parcel-labels.yaml'), '--max-monthly-cost', '20000'],
+  backtest: ['simulate', 'test/fixtures/cloudwatch/backtest.yaml', '--backtest'],
+} as const;
+const FORMATS: Record<keyof typeof RESULTS, string[]> = {
+  plan: ['table', 'markdown', 'json', 'html'],
+  simulation: ['table', 'markdown', 'json', 'html'],
+  gate: ['table', 'markdown', 'json', 'html'],
+  backtest: ['table', 'markdown', 'json'],
+};
+
+describe('capacity-plan report', () => {
+  const dir = tempDir('report-');
+  const saved: Record<string, string> = {};
+  beforeAll(() => {
+    for (const [kind, args] of Object.entries(RESULTS)) {
+      saved[kind] = join(dir, `${kind}.json`);
+      const r = runCli([...args, '--format', 'json', '--out', saved[kind]!]);
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  for (const [kind, args] of Object.entries(RESULTS)) {
+    for (const format of FORMATS[kind as keyof typeof RESULTS]) {
+      it(`${kind} --format ${format}: the same text as the command that made it`, () => {
+        const direct = runCli([...args, '--format', format]);
+        const again = runCli(['report', saved[kind]!, '--format', format]);
+        expect(again.stderr).toBe('');
+        expect(again.code).toBe(0);
+        expect(again.stdout).toBe(direct.stdout);
+      });
+    }
+  }
+
+  it('a bench result file in every format; json gives the file back', () => {
+    for (const format of ['table', 'markdown', 'html']) {
+      const r = runCli(['report', BENCH, '--format', format]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('ocr-det');
+    }
+    expect(JSON.parse(runCli(['report', BENCH, '--format', 'json']).stdout)).toEqual(JSON.parse(readFileSync(BENCH, 'utf8')));
+  });
+
+  it('the gate in github format; report renders, it does not judge: exit 0 for a failed gate', () => {
+    const r = runCli(['report', saved.gate!, '--format', 'github']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::error title=capacity-plan gate%3A --max-monthly-cost::total: total monthly cost \$26,071\.43 is over the \$20,000\.00 budget/m);
+    expect(r.stdout).toMatch(/^capacity-plan gate failed: 1 rule failed/m);
+  });
+
+  it('reads a plan@1 file (one workload, a bare plan object) as plan@2', () => {
+    const v2 = JSON.parse(readFileSync(saved.plan!, 'utf8'));
+    const v1 = join(dir, 'plan-v1.json');
+    writeFileSync(v1, JSON.stringify({ schema: 'capacity-plan/plan@1', ...v2.plans[0] }, null, 2));
+    const r = runCli(['report', v1, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const back = JSON.parse(r.stdout);
+    expect(back.schema).toBe('capacity-plan/plan@2');
+    expect(back.plans).toEqual([v2.plans[0]]);
+    expect(back.totals.monthlyCostUsd.max).toBe(v2.plans[0].monthlyCostUsd.max);
+  });
+
+  it('--out writes the file atomically, the same text as stdout', () => {
+    const out = join(dir, 'sim.html');
+    expect(runCli(['report', saved.simulation!, '--format', 'html', '--out', out]).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(runCli(['report', saved.simulation!, '--format', 'html']).stdout);
+  });
+
+  const refusals: Array<[string, (d: string) => string, RegExp]> = [
+    ['an unknown schema id', (d) => write(d, 'x.json', '{"schema": "capacity-plan/loadtest@9"}'), /^capacity-plan: .*x\.json:1:1: has schema "capacity-plan\/loadtest@9"; report reads capacity-plan\/plan@2, .*\n$/],
+    ['no schema id', (d) => write(d, 'x.json', '{"plans": []}'), /x\.json:1:1: has no "schema" key; report reads/],
+    ['not JSON', (d) => write(d, 'x.json', 'name: shelf-audit\n'), /x\.json: not a capacity-plan result: not valid JSON/],
+    [
+      'a bad value, located',
+      (d) => {
+        const sim = JSON.parse(readFileSync(saved.simulation!, 'utf8'));
+        sim.strategies[1].monthlyCostUsd = 'lots';
+        return write(d, 'x.json', JSON.stringify(sim, null, 2));
+      },
+      /x\.json:\d+:\d+: strategies\[1\]\.monthlyCostUsd: expected number, got the string "lots"\n$/,
+    ],
+    ['a format the result has no view for', () => saved.plan!, /--format: a plan result has no 'github' view \(choose table, json, markdown, html\)/],
+    ['a missing file', (d) => join(d, 'nope.json'), /nope\.json: result file not found/],
+  ];
+  for (const [what, make, stderr] of refusals) {
+    it(`refuses ${what} with one line, exit 2`, () => {
+      const file = make(tempDir('report-bad-'));
+      const r = runCli(['report', file, '--format', what.startsWith('a format') ? 'github' : 'table']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(stderr);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+});
+
+function write(dir: string, name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
