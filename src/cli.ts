@@ -128,6 +128,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <level>', 'lowest rule level that fails the gate').choices(['warn', 'error']).default('error'))
     .addOption(formatOption(['table', 'json', 'markdown', 'github']))
     .addOption(outOption())
+    .option('--out-json <file>', 'also write the JSON result to a file (one run, several outputs)')
+    .option('--out-markdown <file>', 'also write the markdown report (the PR comment) to a file')
     .action(async (files: string[], opts) => {
       const { gateCommand } = await import('./commands/gate.js');
       setExit(await gateCommand(files, opts));

@@ -5,7 +5,8 @@ import { readBenchResult } from '../bench/read-result.js';
 import { resumeConflict, type ResumeConflict } from '../bench/resume.js';
 import { runBench } from '../bench/run.js';
 import { setUpBench } from '../bench/setup.js';
-import { colorFor, pickFormatter } from '../report/format.js';
+import { pickFormatter } from '../report/format.js';
+import { renderOptionsFor } from './output.js';
 import { benchJson, benchResultJson } from '../report/bench/json.js';
 import { benchMarkdown } from '../report/bench/markdown.js';
 import { benchTable } from '../report/bench/table.js';
@@ -58,7 +59,7 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   }));
   await writeOutputFile(out, benchResultJson(result));
 
-  process.stdout.write(format(result, { color: colorFor(process.stdout) }));
+  process.stdout.write(format(result, renderOptionsFor(undefined)));
   const partial = !result.complete;
   process.stderr.write(`${partial ? 'partial result (complete: false)' : 'result'} written to ${out}${partial ? `; finish it with --resume ${out}` : ''}\n`);
   return partial || aborted ? EXIT_INTERRUPTED : 0;

@@ -12,8 +12,9 @@ import { gateJson } from '../report/gate/json.js';
 import { gateMarkdown } from '../report/gate/markdown.js';
 import { gateTable } from '../report/gate/table.js';
 import { computePlan } from '../plan/plan.js';
+import { planWorkloads } from '../simulate/plan-search.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { colorForOutput, emit } from './output.js';
+import { emit, renderOptionsFor } from './output.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub };
 
@@ -27,6 +28,9 @@ export interface GateOptions {
   failOn: Level;
   format: string;
   out?: string;
+  /** Further outputs of the same run, so CI gates once: the JSON and the markdown (PR comment). */
+  outJson?: string;
+  outMarkdown?: string;
 }
 
 export async function gateCommand(files: string[], opts: GateOptions): Promise<number> {
@@ -38,21 +42,26 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     }
   }
   const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
-  // The gate reads Min, Max and cost: the static plan is all it needs (no Min/Max search).
+  // The gate reads Min, Max and cost: the static plan is all it needs, except for budget.basis:
+  // simulated, the recommended pair simulated minute by minute (the Min/Max search runs for those only).
   const loaded = await loadWorkloads(files);
+  const plans = await Promise.all(loaded.map(async (w) => (w.workload.budget?.basis === 'simulated' ? (await planWorkloads([w])).plans[0]! : computePlan(w))));
   const result = evaluateGate({
-    workloads: loaded.map((w) => ({ plan: computePlan(w), file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
+    workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
     totalRules: flagRules(limits),
     baseline,
     failOn: opts.failOn,
   });
 
-  const color = colorForOutput(opts.out);
+  const view = renderOptionsFor(opts.out);
+  // Written first: a run that cannot write its JSON or comment fails before it reports success.
+  if (opts.outJson) await emit(gateJson(result, renderOptionsFor(opts.outJson)), opts.outJson);
+  if (opts.outMarkdown) await emit(gateMarkdown(result, renderOptionsFor(opts.outMarkdown)), opts.outMarkdown);
   if (opts.format === 'github') {
     const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-    const markdown = gateMarkdown(annotated, { color });
-    let text = format(annotated, { color });
+    const markdown = gateMarkdown(annotated, view);
+    let text = format(annotated, view);
     if (summaryFile) {
       try {
         // One append of the whole, already-built summary: never a partial one.
@@ -65,7 +74,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     }
     await emit(text, opts.out);
   } else {
-    await emit(format(result, { color }), opts.out);
+    await emit(format(result, view), opts.out);
   }
   return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
 }

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { writeOutputFile } from '../core/files.js';
-import { colorFor } from '../report/format.js';
+import { colorFor, widthFor, type RenderOptions } from '../report/format.js';
 
 /** Sends a rendered report to --out (atomically) or stdout. */
 export async function emit(text: string, out: string | undefined): Promise<void> {
@@ -11,4 +11,9 @@ export async function emit(text: string, out: string | undefined): Promise<void>
 /** Colour for a report: never in a file (even with FORCE_COLOR), else as the terminal allows. */
 export function colorForOutput(out: string | undefined): ChalkInstance {
   return out ? colorFor({ isTTY: false }, {}) : colorFor(process.stdout);
+}
+
+/** Colour and width for a report going to --out or stdout. */
+export function renderOptionsFor(out: string | undefined): RenderOptions {
+  return { color: colorForOutput(out), width: out ? widthFor({ isTTY: false }) : widthFor(process.stdout) };
 }

@@ -4,7 +4,7 @@ import { planMarkdown } from '../report/plan/markdown.js';
 import { planTable } from '../report/plan/table.js';
 import { planWorkloads } from '../simulate/plan-search.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { colorForOutput, emit } from './output.js';
+import { emit, renderOptionsFor } from './output.js';
 
 export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown };
 
@@ -16,6 +16,6 @@ export interface PlanOptions {
 export async function planCommand(files: string[], opts: PlanOptions): Promise<number> {
   const format = pickFormatter(PLAN_FORMATS, opts.format);
   const report = await planWorkloads(await loadWorkloads(files));
-  await emit(format(report, { color: colorForOutput(opts.out) }), opts.out);
+  await emit(format(report, renderOptionsFor(opts.out)), opts.out);
   return 0;
 }

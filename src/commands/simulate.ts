@@ -10,7 +10,7 @@ import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/resolve.js';
-import { colorForOutput, emit } from './output.js';
+import { emit, renderOptionsFor } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown };
 const BACKTEST_FORMATS = { table: backtestTable, json: backtestJson, markdown: backtestMarkdown };
@@ -51,8 +51,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     ...(zoneOutage ? { zoneOutage } : {}),
     ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
   });
-  const color = colorForOutput(opts.out);
-  await emit(format(result, { color }), opts.out);
+  await emit(format(result, renderOptionsFor(opts.out)), opts.out);
   return 0;
 }
 
