@@ -98,15 +98,17 @@ export function renderTable(columns: Column[], rows: string[][], { color: c, wid
       .filter((d) => d.text !== '')
       .map((d) => (d.col.under === 'labelled' ? `${d.col.head} ${d.text}` : d.text))
       .join(' · ');
-    if (detail) t.push([{ colSpan: shown.length, content: wrapAnsi(`  ${detail}`, spanWidth, { hard: true, trim: false }) }]);
+    // Wrapped here: cli-table3 forgets the borders a span covers and would wrap it too narrow.
+    if (detail) t.push([{ colSpan: shown.length, content: wrapLine(`  ${detail}`, spanWidth, '  '), wordWrap: false }]);
   }
   return t.toString();
 }
 
 /** A line of prose (heading, warning, note) wrapped to the width; continuation lines indented. */
 export function wrapLine(text: string, width: number, indent = '  '): string {
-  const first = wrapAnsi(text, width, { hard: true, trim: true }).split('\n');
-  if (first.length === 1) return text;
-  const [head, ...rest] = first;
-  return [head, ...wrapAnsi(rest.join(' '), width - indent.length, { hard: true }).split('\n').map((l) => indent + l)].join('\n');
+  if (stringWidth(text) <= width) return text;
+  const lead = /^ */.exec(text)![0];
+  const [head, ...rest] = wrapAnsi(text.slice(lead.length), width - lead.length, { hard: true }).split('\n');
+  const more = rest.length ? wrapAnsi(rest.join(' '), width - indent.length, { hard: true }).split('\n') : [];
+  return [lead + head, ...more.map((l) => indent + l)].join('\n');
 }
