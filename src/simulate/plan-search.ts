@@ -73,7 +73,8 @@ export function recommend(plan: Plan, basis: Basis, ts: TimeSearch | undefined):
     `${plan.name}: run MinInferenceUnits ${pair.minInferenceUnits} / MaxInferenceUnits ${pair.maxInferenceUnits} — ` +
     `${formatUsd(monthlyCostUsd)}/month ${BASIS_WORDS[costBasis]}${extra}; ${gateText}`;
   return {
-    ...pair,
+    minInferenceUnits: pair.minInferenceUnits,
+    maxInferenceUnits: pair.maxInferenceUnits,
     source: useSearch ? 'search' : 'static-rule',
     monthlyCostUsd,
     costBasis,

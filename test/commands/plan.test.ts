@@ -27,13 +27,15 @@ function onePlan(file: string) {
 
 describe('plan: formats', () => {
   it('table by default, with the formula behind each number', () => {
-    const r = runCli(['plan', SHELF]);
+    const r = runCli(['plan', SHELF], { env: { COLUMNS: '160' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/MinInferenceUnits\s+│ 2 /);
-    expect(r.stdout).toMatch(/MaxInferenceUnits\s+│ 5 /);
-    expect(r.stdout).toContain('max(floor 2, ceil(5 / 8) = 1) = 2 (AZ floor applied)');
-    expect(r.stdout).toContain('max(Min, ceil(30 / 8) = 4) + 1 for a zone outage = 5');
+    // The answer first: one headline per workload, naming the figure the gate checks.
+    expect(r.stdout.split('\n')[0]).toBe('shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected; the gate checks this figure');
+    expect(r.stdout).toMatch(/MinInferenceUnits\s+│ +2 │/);
+    expect(r.stdout).toMatch(/MaxInferenceUnits\s+│ +5 │/);
+    expect(r.stdout).toContain('max(floor 2, ceil(5 / 8.00) = 1) = 2 (AZ floor applied)');
+    expect(r.stdout).toContain('max(Min, ceil(30 / 8.00) = 4) + 1 for a zone outage = 5');
     expect(r.stdout).toContain('$7,300.00');
     expect(r.stdout).not.toMatch(ANSI);
   });
@@ -91,7 +93,7 @@ describe('plan: formats', () => {
   it('markdown: a heading and a table per workload', () => {
     const r = runCli(['plan', SHELF, '--format', 'markdown']);
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('### shelf-audit — rekognition-custom-labels')).toBe(true);
+    expect(r.stdout.startsWith('- **shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected; the gate checks this figure**\n\n### shelf-audit — rekognition-custom-labels')).toBe(true);
     expect(r.stdout).toMatch(/\| MinInferenceUnits +\| +\*\*2\*\* \|/);
     expect(r.stdout).toContain('| Monthly cost (expected)');
   });
