@@ -1,5 +1,4 @@
 import { appendFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { EXIT, UserError } from '../core/errors.js';
 import { parseBaseline } from '../gate/baseline.js';
 import { evaluateGate } from '../gate/gate.js';
@@ -14,7 +13,7 @@ import { gateTable } from '../report/gate/table.js';
 import { computePlan } from '../plan/plan.js';
 import { planWorkloads } from '../simulate/plan-search.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { emit, renderOptionsFor } from './output.js';
+import { emit, renderOptionsFor, workspacePath } from './output.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub };
 
@@ -98,11 +97,7 @@ function readFlagLimits(opts: GateOptions): FlagLimits {
 
 /** Annotations need paths relative to the repository root, with forward slashes. */
 function forGithub(r: GateResult, root: string): GateResult {
-  const rel = (file: string) => {
-    const abs = resolve(file);
-    const p = relative(resolve(root), abs);
-    return (p.startsWith('..') || isAbsolute(p) ? abs : p).split(sep).join('/');
-  };
+  const rel = (file: string) => workspacePath(file, root);
   return {
     ...r,
     workloads: r.workloads.map((w) => ({

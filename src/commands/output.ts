@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { writeOutputFile } from '../core/files.js';
 import { colorFor, widthFor, type RenderOptions } from '../report/format.js';
@@ -16,4 +17,11 @@ export function colorForOutput(out: string | undefined): ChalkInstance {
 /** Colour and width for a report going to --out or stdout. */
 export function renderOptionsFor(out: string | undefined): RenderOptions {
   return { color: colorForOutput(out), width: out ? widthFor({ isTTY: false }) : widthFor(process.stdout) };
+}
+
+/** A path as GitHub annotations want it: relative to the repository root, with forward slashes. */
+export function workspacePath(file: string, root: string): string {
+  const abs = resolve(file);
+  const p = relative(resolve(root), abs);
+  return (p.startsWith('..') || isAbsolute(p) ? abs : p).split(sep).join('/');
 }

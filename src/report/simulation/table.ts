@@ -22,7 +22,10 @@ export const simulationTable: Formatter<SimulationResult> = (r, { color: c, widt
   out.push(renderTable(STRATEGY_COLUMNS, strategyRows(r), view), '', c.bold('Min/Max: static rule vs cost-optimal search (no scenarios)'));
   out.push(renderTable(PAIR_COLUMNS, pairRows(r), view), '');
   const chart = busiestDayChart(r, width);
-  if (chart) out.push(chart, '');
+  if (chart) {
+    const [caption, ...plot] = chart.split('\n');
+    out.push(wrapLine(caption!, width), ...plot, '');
+  }
   out.push(c.bold('Assumptions'), ...r.assumptions.map((a) => wrapLine(`  - ${a}`, width, '    ')));
   for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${w.message}`), width));
   return out.join('\n') + '\n';
