@@ -80,6 +80,6 @@ async function backtestCommand(file: string, opts: SimulateOptions): Promise<num
   if (minUnits > maxUnits) throw new UserError(`--backtest: Min ${minUnits} is above Max ${maxUnits}`);
   const source = minFlag !== undefined || maxFlag !== undefined ? 'flags' : 'recorded';
   const result = backtest(loaded, loaded.overTime, { ...recorded, inServiceUnits }, { minUnits, maxUnits, source });
-  await emit(format(result, { color: colorForOutput(opts.out) }), opts.out);
+  await emit(format(result, renderOptionsFor(opts.out)), opts.out);
   return 0;
 }

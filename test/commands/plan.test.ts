@@ -285,3 +285,32 @@ describe('plan: the command that starts the model', () => {
     expect(r.stderr).toMatch(/w\.yaml:\d+:\d+: model\.project_version_arn: project_version_arn: expected arn:aws:rekognition/);
   });
 });
+
+describe('plan: the search keeps survive_zone_outage', () => {
+  const profile = readFileSync('examples/workloads/storefront-profile.yaml', 'utf8').replace(/\n  zones: 3\n/, '\n  zones: 3\n  survive_zone_outage: true\n');
+
+  it('the searched Max serves the peak after losing the worst zone, and the headline recommends that pair', () => {
+    const dir = tempDir();
+    const file = join(dir, 'zone-safe.yaml');
+    writeFileSync(file, profile);
+    const r = runCli(['plan', file, '-f', 'json']);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout).plans[0];
+    // 10 TPS a unit, peak 120, 3 zones: N − ceil(N / 3) ≥ 12 needs N = 18.
+    expect(p.timeSearch.zoneOutage).toEqual({ required: true, possible: true, maxFloorUnits: 18 });
+    const max = p.timeSearch.searched.maxInferenceUnits;
+    expect((max - Math.ceil(max / 3)) * 10).toBeGreaterThanOrEqual(120);
+    expect(p.recommendation).toMatchObject({ source: 'search', maxInferenceUnits: max });
+  });
+
+  it('with zones: 1 it says plainly that no pair survives', () => {
+    const dir = tempDir();
+    const file = join(dir, 'one-zone.yaml');
+    writeFileSync(file, profile.replace('\n  zones: 3\n', '\n  zones: 1\n'));
+    const r = runCli(['plan', file, '-f', 'json']);
+    const p = JSON.parse(r.stdout).plans[0];
+    expect(p.timeSearch.zoneOutage).toMatchObject({ required: true, possible: false });
+    expect(p.recommendation.source).toBe('static-rule');
+    expect(p.recommendation.notes.join(' ')).toContain('no pair survives losing the only zone');
+  });
+});
