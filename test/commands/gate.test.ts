@@ -241,7 +241,7 @@ describe('gate: baseline diff', () => {
     const { dir, files, baseArgs } = setUp(now, base);
     const r = runCli(['gate', ...files, ...baseArgs], { cwd: dir, env: { COLUMNS: '200' } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/grows\s+│ changed\s+│ 2\s+│ 4 → 5 \(\+1\)\s+│ \$2,920\.00\s+│ \$3,650\.00\s+│ \+\$730\.00 \(\+25%\)/);
+    expect(r.stdout).toMatch(/grows\s+│ changed\s+│\s+2\s+│\s+4 → 5 \(\+1\)\s+│\s+\$2,920\.00\s+│\s+\$3,650\.00\s+│\s+\+\$730\.00 \(\+25%\)/);
     expect(r.stdout).toContain('FAIL fresh budget.max_increase_usd (fresh.yaml:17): monthly cost changed by +$1,460.00 (new workload), over the allowed +$1,000.00');
     expect(r.stdout).toContain('SKIP fresh budget.max_increase_pct (fresh.yaml:18)');
     expect(r.stdout).toContain('gate failed: 1 rule failed, 1 not checked; total $8,760.00 → $8,030.00/month, -$730.00 (-8.33%)');

@@ -155,7 +155,7 @@ describe('capacity-plan simulate --backtest', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Min/Max 2/3 (recorded)');
-    expect(r.stdout).toMatch(/Throttled requests\s+│ 900\s+│ 600\s+│ -300/);
+    expect(r.stdout).toMatch(/Throttled requests\s+│\s+900\s+│\s+600\s+│\s+-300/);
     const j = JSON.parse(runCli(['simulate', FILE, '--backtest', '-f', 'json']).stdout);
     expect(j.schema).toBe('capacity-plan/backtest@1');
     expect(j.error.throttledRequests).toBe(-300);
