@@ -138,7 +138,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('gate')
     .description('check workloads against budget rules, before → after a baseline plan; exit 1 when an error-level rule fails')
     .argument('<workload...>', 'workload YAML files')
-    .option('--baseline <plan.json>', "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by name")
+    .option('--baseline <plan.json>', "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by id, else name, else file (a likely rename)")
     .option('--max-monthly-cost <usd>', 'total monthly cost limit in USD')
     .option('--max-increase-usd <usd>', 'largest allowed rise of the total monthly cost over the baseline, USD')
     .option('--max-increase-pct <percent>', 'largest allowed rise of the total monthly cost over the baseline, percent')

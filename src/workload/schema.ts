@@ -148,7 +148,7 @@ export const WorkloadSchema = z
       ctx.addIssue({ code: 'custom', path: ['images'], message: `image shares sum to ${+sum.toFixed(6)}, not 1` });
     }
     if (w.budget?.basis === 'simulated' && w.traffic.profile === undefined && w.traffic.trace === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['budget', 'basis'], message: 'basis: simulated needs traffic.profile or traffic.trace (the simulation runs on it)' });
+      ctx.addIssue({ code: 'custom', path: ['budget', 'basis'], message: 'simulated needs traffic.profile or traffic.trace (the simulation runs on it)' });
     }
     if (w.traffic.peak_hours_per_day !== undefined && w.traffic.peak_hours_per_day > w.schedule.hours_per_day) {
       ctx.addIssue({

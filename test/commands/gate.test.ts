@@ -521,3 +521,23 @@ describe('gate: renames compare like with like', () => {
     expect(readFileSync(join(dir, 'gate.md'), 'utf8')).toContain('<!-- capacity-plan-gate -->');
   });
 });
+
+describe('gate: basis simulated', () => {
+  it('checks the simulated cost of the recommended pair, the figure plan headlines; refused without traffic over time', () => {
+    const dir = tempDir('gate-simulated-');
+    const text = readFileSync(join(ROOT, 'examples', 'workloads', 'storefront-profile.yaml'), 'utf8') + 'budget:\n  monthly_usd: 25000\n  basis: simulated\n';
+    writeFileSync(join(dir, 'w.yaml'), text);
+    const plan = JSON.parse(runCli(['plan', 'w.yaml', '-f', 'json'], { cwd: dir }).stdout).plans[0];
+    const r = runCli(['gate', 'w.yaml', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const row = (JSON.parse(r.stdout) as GateResult).workloads[0]!;
+    expect(row.basis).toBe('simulated');
+    expect(row.current?.monthlyCostUsd).toBe(plan.recommendation.simulated.monthlyCostUsd);
+    expect(plan.recommendation.gate).toEqual({ basis: 'simulated', monthlyCostUsd: plan.recommendation.simulated.monthlyCostUsd });
+
+    writeFileSync(join(dir, 'flat.yaml'), workloadYaml({ name: 'flat', peakTps: 30, budget: ['basis: simulated'] }));
+    const bad = runCli(['gate', 'flat.yaml'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/flat\.yaml:\d+:\d+: budget\.basis: simulated needs traffic\.profile or traffic\.trace/);
+  });
+});
