@@ -7,6 +7,7 @@ import wrapAnsi from 'wrap-ansi';
  * The one terminal table factory: every table in every command is built here, so borders,
  * colour, alignment and fitting to the terminal are decided once. Built on cli-table3 (borders,
  * wrapping, spans); the fitting to a width is ours because cli-table3 takes fixed widths only.
+ * Widths are measured with string-width 4, the version cli-table3 measures with.
  */
 export interface Column {
   head: string;
