@@ -4,12 +4,30 @@ import { EXIT, UserError } from './core/errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-const EXIT_CODES_HELP = `
-Exit codes:
-  0  success
-  1  a gate rule failed
-  2  invalid input or usage (bad file, value, flag)
-  3  internal error (a bug: please report it)`;
+/** What each exit code means; every help text lists the ones its command can return (a test checks them). */
+const EXIT_MEANINGS: Record<number, string> = {
+  0: 'success',
+  1: 'a gate rule failed',
+  2: 'invalid input or usage (bad file, value, flag)',
+  3: 'internal error (a bug: please report it)',
+  130: 'interrupted (Ctrl-C); bench keeps what was measured',
+};
+
+/** The exit codes each command can return; the top level lists all of them. */
+export const COMMAND_EXIT_CODES: Record<string, number[]> = {
+  plan: [0, 2, 3],
+  simulate: [0, 2, 3],
+  validate: [0, 2, 3],
+  init: [0, 2, 3],
+  gate: [0, 1, 2, 3],
+  bench: [0, 2, 3, 130],
+  demo: [0, 2, 3, 130],
+  'cloudwatch-query': [0, 2, 3],
+  prices: [0, 2, 3],
+  report: [0, 2, 3],
+};
+
+const exitCodesHelp = (codes: number[]) => `\nExit codes:\n${codes.map((c) => `  ${String(c).padEnd(3)}  ${EXIT_MEANINGS[c]}`).join('\n')}`;
 
 const outOption = () => new Option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
 
@@ -35,7 +53,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(version)
     // Root options only before the command name, so `cloudwatch-query --version V` reaches the command.
     .enablePositionalOptions()
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', exitCodesHelp(Object.keys(EXIT_MEANINGS).map(Number)))
     .showHelpAfterError(false)
     // Usage errors read like every other error: one line after 'capacity-plan: ', not commander's
     // 'error: ' with a '(Did you mean …?)' line under it. Exit codes stay with main() (exitOverride).
@@ -74,9 +92,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('validate')
     .description('check workload files and print every problem as file:line:col')
     .argument('<workload...>', 'workload YAML files')
-    .action(async (files: string[]) => {
+    .addOption(formatOption(['table', 'json', 'github']))
+    .action(async (files: string[], opts) => {
       const { validateCommand } = await import('./commands/validate.js');
-      setExit(await validateCommand(files));
+      setExit(await validateCommand(files, opts));
     });
 
   program
@@ -120,7 +139,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('gate')
     .description('check workloads against budget rules, before → after a baseline plan; exit 1 when an error-level rule fails')
     .argument('<workload...>', 'workload YAML files')
-    .option('--baseline <plan.json>', "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by name")
+    .option('--baseline <plan.json>', "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by id, else name, else file (a likely rename)")
     .option('--max-monthly-cost <usd>', 'total monthly cost limit in USD')
     .option('--max-increase-usd <usd>', 'largest allowed rise of the total monthly cost over the baseline, USD')
     .option('--max-increase-pct <percent>', 'largest allowed rise of the total monthly cost over the baseline, percent')
@@ -128,6 +147,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <level>', 'lowest rule level that fails the gate').choices(['warn', 'error']).default('error'))
     .addOption(formatOption(['table', 'json', 'markdown', 'github', 'html']))
     .addOption(outOption())
+    .option('--out-json <file>', 'also write the JSON result to a file (one run, several outputs)')
+    .option('--out-markdown <file>', 'also write the markdown report (the PR comment) to a file')
     .action(async (files: string[], opts) => {
       const { gateCommand } = await import('./commands/gate.js');
       setExit(await gateCommand(files, opts));
@@ -149,7 +170,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('measure the TPS of one inference unit on real ONNX models and images (writes a bench result file)')
     .argument('[suite]', 'bench suite YAML (default: both built-in models over the default conditions)')
     .option('-m, --model <name|path...>', 'a built-in (ocr-det, ocr-cls), or a model of the suite by name or .onnx path; replaces the suite\'s list')
-    .option('--quick', 'a small subset of conditions with a short time budget (about 20 s)')
+    .option('--quick', 'a small subset of conditions with a short time budget (15-20 s on 2 cores)')
     .option('-t, --threads <n>', 'intra-op threads of the unit (default: the suite\'s, else 1)')
     .option('-o, --out <file>', 'result file, written atomically (default: bench-result.json, or the --resume file)')
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
@@ -172,7 +193,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await demoCommand(opts));
     });
 
-  for (const command of program.commands) command.addHelpText('after', EXIT_CODES_HELP);
+  for (const command of program.commands) command.addHelpText('after', exitCodesHelp(COMMAND_EXIT_CODES[command.name()] ?? []));
   return program;
 }
 

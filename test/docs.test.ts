@@ -13,3 +13,14 @@ describe('docs/planner.md', () => {
     expect(JSON.parse(r.stdout)).toMatchObject(excerpt);
   });
 });
+
+describe('README.md', () => {
+  it('opens the worked example with the headline plan prints first', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const r = runCli(['plan', 'examples/workloads/shelf-audit.yaml'], { env: { COLUMNS: '200' } });
+    const headline = r.stdout.split('\n')[0]!;
+    expect(headline).toMatch(/^shelf-audit: run MinInferenceUnits 2 \/ MaxInferenceUnits 5 — /);
+    const example = readme.split('### Worked example')[1]!;
+    expect(/```text\n(.*)\n```/.exec(example)?.[1]).toBe(headline);
+  });
+});

@@ -3,7 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '../core/errors.js';
 import { readUserFile, writeOutputFile } from '../core/files.js';
-import { colorFor } from '../report/format.js';
+import { renderOptionsFor } from './output.js';
 import { benchTable } from '../report/bench/table.js';
 import { planTable } from '../report/plan/table.js';
 import { createProgress } from '../bench/progress.js';
@@ -51,7 +51,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     throw UserError.at(opts.dir, `cannot create the demo folder: ${err.code ?? String(err)}`);
   });
   const benchFile = 'bench.json';
-  const color = colorFor(process.stdout);
+  const view = renderOptionsFor(undefined);
   const benchOut = join(dir, benchFile);
   const setup = await setUpBench({ quick: true });
   const progress = createProgress();
@@ -60,7 +60,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     aborted: signal.aborted,
   }));
   await writeOutputFile(benchOut, benchResultJson(result));
-  process.stdout.write(benchTable(result, { color }));
+  process.stdout.write(benchTable(result, view));
   if (!result.complete || aborted) {
     process.stderr.write(`interrupted: partial bench result in ${benchOut}; no plan\n`);
     return EXIT_INTERRUPTED;
@@ -77,7 +77,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     files.push(out);
   }
   process.stdout.write('\n');
-  process.stdout.write(planTable(await planWorkloads(await loadWorkloads(files)), { color }));
+  process.stdout.write(planTable(await planWorkloads(await loadWorkloads(files)), view));
   process.stderr.write(`bench result and demo workloads in ${opts.dir}/ (re-plan with: capacity-plan plan ${opts.dir}/*.yaml)\n`);
   return 0;
 }

@@ -1,5 +1,4 @@
 import { appendFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { EXIT, UserError } from '../core/errors.js';
 import { parseBaseline } from '../gate/baseline.js';
 import { evaluateGate } from '../gate/gate.js';
@@ -13,8 +12,9 @@ import { gateMarkdown } from '../report/gate/markdown.js';
 import { gateHtml } from '../report/gate/html.js';
 import { gateTable } from '../report/gate/table.js';
 import { computePlan } from '../plan/plan.js';
+import { planWorkloads } from '../simulate/plan-search.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { emit, renderOptions } from './output.js';
+import { emit, renderOptions, renderOptionsFor, workspacePath } from './output.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
 
@@ -28,6 +28,9 @@ export interface GateOptions {
   failOn: Level;
   format: string;
   out?: string;
+  /** Further outputs of the same run, so CI gates once: the JSON and the markdown (PR comment). */
+  outJson?: string;
+  outMarkdown?: string;
 }
 
 export async function gateCommand(files: string[], opts: GateOptions): Promise<number> {
@@ -39,10 +42,12 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     }
   }
   const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
-  // The gate reads Min, Max and cost: the static plan is all it needs (no Min/Max search).
+  // The gate reads Min, Max and cost: the static plan is all it needs, except for budget.basis:
+  // simulated, the recommended pair simulated minute by minute (the Min/Max search runs for those only).
   const loaded = await loadWorkloads(files);
+  const plans = await Promise.all(loaded.map(async (w) => (w.workload.budget?.basis === 'simulated' ? (await planWorkloads([w])).plans[0]! : computePlan(w))));
   const result = evaluateGate({
-    workloads: loaded.map((w) => ({ plan: computePlan(w), file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
+    workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
     totalRules: flagRules(limits),
     baseline,
     failOn: opts.failOn,
@@ -50,11 +55,14 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
 
   const render = await renderOptions(opts.format, opts.out);
   const { color } = render;
+  // Written first: a run that cannot write its JSON or comment fails before it reports success.
+  if (opts.outJson) await emit(gateJson(result, renderOptionsFor(opts.outJson)), opts.outJson);
+  if (opts.outMarkdown) await emit(gateMarkdown(result, renderOptionsFor(opts.outMarkdown)), opts.outMarkdown);
   if (opts.format === 'github') {
     const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-    const markdown = gateMarkdown(annotated, { color });
-    let text = format(annotated, { color });
+    const markdown = gateMarkdown(annotated, render);
+    let text = format(annotated, render);
     if (summaryFile) {
       try {
         // One append of the whole, already-built summary: never a partial one.
@@ -91,11 +99,7 @@ function readFlagLimits(opts: GateOptions): FlagLimits {
 
 /** Annotations need paths relative to the repository root, with forward slashes. */
 function forGithub(r: GateResult, root: string): GateResult {
-  const rel = (file: string) => {
-    const abs = resolve(file);
-    const p = relative(resolve(root), abs);
-    return (p.startsWith('..') || isAbsolute(p) ? abs : p).split(sep).join('/');
-  };
+  const rel = (file: string) => workspacePath(file, root);
   return {
     ...r,
     workloads: r.workloads.map((w) => ({

@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeOutputFile } from '../core/files.js';
-import { colorFor, type HtmlAssets, type RenderOptions } from '../report/format.js';
+import { colorFor, widthFor, type HtmlAssets, type RenderOptions } from '../report/format.js';
 
 /** Sends a rendered report to --out (atomically) or stdout. */
 export async function emit(text: string, out: string | undefined): Promise<void> {
@@ -25,8 +25,20 @@ async function htmlAssets(): Promise<HtmlAssets> {
   return { chartScript, chartStyle };
 }
 
-/** What a formatter needs besides the result: colour, and for html the charting library. */
+/** What a formatter needs besides the result: colour, width, and for html the charting library. */
 export async function renderOptions(format: string, out: string | undefined): Promise<RenderOptions> {
-  const color = colorForOutput(out);
-  return format === 'html' ? { color, html: await htmlAssets() } : { color };
+  const base = renderOptionsFor(out);
+  return format === 'html' ? { ...base, html: await htmlAssets() } : base;
+}
+
+/** Colour and width for a report going to --out or stdout. */
+export function renderOptionsFor(out: string | undefined): RenderOptions {
+  return { color: colorForOutput(out), width: out ? widthFor({ isTTY: false }) : widthFor(process.stdout) };
+}
+
+/** A path as GitHub annotations want it: relative to the repository root, with forward slashes. */
+export function workspacePath(file: string, root: string): string {
+  const abs = resolve(file);
+  const p = relative(resolve(root), abs);
+  return (p.startsWith('..') || isAbsolute(p) ? abs : p).split(sep).join('/');
 }

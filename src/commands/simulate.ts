@@ -11,7 +11,7 @@ import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationHtml } from '../report/simulation/html.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/resolve.js';
-import { colorForOutput, emit, renderOptions } from './output.js';
+import { emit, renderOptions } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml };
 const BACKTEST_FORMATS = { table: backtestTable, json: backtestJson, markdown: backtestMarkdown };
@@ -81,6 +81,6 @@ async function backtestCommand(file: string, opts: SimulateOptions): Promise<num
   if (minUnits > maxUnits) throw new UserError(`--backtest: Min ${minUnits} is above Max ${maxUnits}`);
   const source = minFlag !== undefined || maxFlag !== undefined ? 'flags' : 'recorded';
   const result = backtest(loaded, loaded.overTime, { ...recorded, inServiceUnits }, { minUnits, maxUnits, source });
-  await emit(format(result, { color: colorForOutput(opts.out) }), opts.out);
+  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out);
   return 0;
 }

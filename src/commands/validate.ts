@@ -1,20 +1,50 @@
-import { formatProblem, UserError, type Problem } from '../core/errors.js';
+import { formatProblem, UserError, type Problem, type Warning } from '../core/errors.js';
+import { pickFormatter } from '../report/format.js';
+import { validateGithub } from '../report/validate/github.js';
+import { validateJson } from '../report/validate/json.js';
+import { VALIDATE_SCHEMA_ID, type ValidateResult } from '../report/validate/result.js';
 import { loadWorkload } from '../workload/resolve.js';
+import { renderOptionsFor, workspacePath } from './output.js';
 
-/** Checks every file and prints every problem, one per line; exit 2 if any. */
-export async function validateCommand(files: string[]): Promise<number> {
-  const problems: Problem[] = [];
+const VALIDATE_FORMATS = { json: validateJson, github: validateGithub };
+
+export interface ValidateOptions {
+  format?: string;
+}
+
+/** Checks every file and reports every problem; exit 2 if any. */
+export async function validateCommand(files: string[], opts: ValidateOptions = {}): Promise<number> {
+  const format = opts.format ?? 'table';
+  if (format !== 'table') pickFormatter(VALIDATE_FORMATS, format);
+  const result: ValidateResult = { schema: VALIDATE_SCHEMA_ID, ok: true, files: [] };
   for (const file of files) {
+    let problems: Problem[] = [];
+    let warnings: Warning[] = [];
     try {
       // Resolved exactly as plan does: the bench file and the trace are read and checked too.
-      const w = await loadWorkload(file);
-      for (const warning of w.warnings) process.stderr.write(`${file}: warning [${warning.code}]: ${warning.message}\n`);
-      process.stdout.write(`${file}: ok\n`);
+      warnings = (await loadWorkload(file)).warnings;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      problems.push(...(err.problems.length ? err.problems : [{ file, message: err.message }]));
+      problems = err.problems.length ? err.problems : [{ file, message: err.message }];
     }
+    result.files.push({ file, ok: problems.length === 0, problems, warnings });
+    if (problems.length) result.ok = false;
   }
-  for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
-  return problems.length ? 2 : 0;
+  if (format === 'table') {
+    // The terminal view: `file: ok` on stdout, warnings and problems as `file:line:col: message` on stderr.
+    for (const f of result.files) {
+      for (const w of f.warnings) process.stderr.write(`${f.file}: warning [${w.code}]: ${w.message}\n`);
+      if (f.ok) process.stdout.write(`${f.file}: ok\n`);
+    }
+    for (const f of result.files) for (const p of f.problems) process.stderr.write(formatProblem(p) + '\n');
+  } else {
+    const root = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    // Annotations need paths relative to the repository root; JSON keeps them as given.
+    const shown: ValidateResult =
+      format === 'github'
+        ? { ...result, files: result.files.map((f) => ({ ...f, file: workspacePath(f.file, root), problems: f.problems.map((p) => ({ ...p, file: workspacePath(p.file, root) })) })) }
+        : result;
+    process.stdout.write(pickFormatter(VALIDATE_FORMATS, format)(shown, renderOptionsFor(undefined)));
+  }
+  return result.ok ? 0 : 2;
 }

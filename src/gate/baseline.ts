@@ -16,10 +16,14 @@ const units = z.number().int().nonnegative();
 
 const BaselinePlanSchema = z.looseObject({
   name: z.string().min(1),
+  id: z.string().min(1).optional(),
   file: z.string().optional(),
   minInferenceUnits: units,
   maxInferenceUnits: units,
-  monthlyCostUsd: z.looseObject({ min: usd, max: usd, expected: usd.optional() }),
+  /** Each figure under the basis it was computed on; `simulated` only for traffic over time. */
+  monthlyCostUsd: z.looseObject({ min: usd, max: usd, expected: usd.optional(), simulated: usd.optional() }),
+  /** The basis the workload's budget checked when the baseline was made (plan@2 with a recommendation). */
+  recommendation: z.looseObject({ gate: z.looseObject({ basis: z.enum(['max', 'expected', 'min', 'simulated']) }) }).optional(),
 });
 export type BaselinePlan = z.infer<typeof BaselinePlanSchema>;
 
@@ -54,8 +58,9 @@ export function parseBaseline(text: string, file: string): BaselinePlan[] {
   }
   const seen = new Set<string>();
   for (const p of plans) {
-    if (seen.has(p.name)) throw UserError.at(file, `baseline has two workloads named '${p.name}'; the gate matches workloads by name`);
-    seen.add(p.name);
+    const key = p.id ?? p.name;
+    if (seen.has(key)) throw UserError.at(file, `baseline has two workloads ${p.id !== undefined ? 'with id' : 'named'} '${key}'; the gate matches workloads by id, else by name`);
+    seen.add(key);
   }
   return plans;
 }

@@ -1,6 +1,8 @@
+import { posix, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Plan } from '../plan/plan.js';
 import { formatUsd, roundTo, roundUsd } from '../core/money.js';
+import { formatPct } from '../core/numbers.js';
 import type { BaselinePlan } from './baseline.js';
 import type { WorkloadBudget } from './rules.js';
 import {
@@ -19,8 +21,8 @@ import {
 } from './result.js';
 
 /** The plan figures the gate reads; a current plan and a baseline plan both have them. */
-export type PlanFigures = Pick<Plan, 'name' | 'minInferenceUnits' | 'maxInferenceUnits'> &
-  Partial<Pick<Plan, 'peakTps' | 'tpsPerUnit'>> & { monthlyCostUsd: { min: number; max: number; expected?: number } };
+export type PlanFigures = Pick<Plan, 'name' | 'id' | 'minInferenceUnits' | 'maxInferenceUnits'> &
+  Partial<Pick<Plan, 'peakTps' | 'tpsPerUnit'>> & { monthlyCostUsd: { min: number; max: number; expected?: number; simulated?: number } };
 
 export interface GateInput {
   workloads: Array<{ plan: PlanFigures; file: string; budget: WorkloadBudget }>;
@@ -33,44 +35,89 @@ export interface GateInput {
 /** Current figures always have a cost. */
 type KnownFigures = Figures & { monthlyCostUsd: number };
 
-/** The gate: pure. Workloads are matched with the baseline by `name`. */
+/**
+ * The gate: pure. A workload is matched with the baseline by its `id:` when it has one, else by
+ * `name`; a workload without an id left unmatched whose file held a workload gone from the
+ * baseline is taken as that workload renamed (matchedBy: 'file'). Both sides of every
+ * comparison are priced on the workload's budget.basis, so a rename never compares Max with expected.
+ */
 export function evaluateGate(input: GateInput): GateResult {
-  const byName = new Map<string, string>();
+  const keyOf = (p: { id?: string | undefined; name: string }) => p.id ?? p.name;
+  const byKey = new Map<string, string>();
   for (const w of input.workloads) {
-    const other = byName.get(w.plan.name);
-    if (other !== undefined) throw UserError.at(w.file, `workload name '${w.plan.name}' is also used by ${other}; the gate matches workloads by name, so names must differ`);
-    byName.set(w.plan.name, w.file);
+    const key = keyOf(w.plan);
+    const other = byKey.get(key);
+    if (other !== undefined) {
+      const what = w.plan.id !== undefined ? `id '${key}'` : `name '${key}'`;
+      throw UserError.at(w.file, `workload ${what} is also used by ${other}; the gate matches workloads by id, else by name, so they must differ`);
+    }
+    byKey.set(key, w.file);
   }
-  const baselineByName = new Map((input.baseline?.plans ?? []).map((p) => [p.name, p]));
+  const baselinePlans = input.baseline?.plans ?? [];
+  const baselineByKey = new Map(baselinePlans.map((p) => [keyOf(p), p]));
   const hasBaseline = input.baseline !== null;
 
-  const rows: GateWorkload[] = input.workloads.map(({ plan, file, budget }) => {
+  // Match by key first; then pair what is left by file path (a likely rename).
+  const matched = new Map<number, { before: BaselinePlan; by: 'id' | 'name' | 'file' }>();
+  const used = new Set<BaselinePlan>();
+  input.workloads.forEach(({ plan }, i) => {
+    const before = baselineByKey.get(keyOf(plan));
+    if (before && !used.has(before)) {
+      matched.set(i, { before, by: plan.id !== undefined ? 'id' : 'name' });
+      used.add(before);
+    }
+  });
+  input.workloads.forEach(({ plan, file }, i) => {
+    if (matched.has(i) || plan.id !== undefined) return;
+    const before = baselinePlans.find((p) => !used.has(p) && p.id === undefined && p.file !== undefined && samePath(p.file, file));
+    if (before) {
+      matched.set(i, { before, by: 'file' });
+      used.add(before);
+    }
+  });
+
+  const rows: GateWorkload[] = input.workloads.map(({ plan, file, budget }, i) => {
     const cost = costOn(plan, budget.basis);
     if (cost === undefined) {
       const at = budget.basisAt;
-      throw UserError.at(file, 'budget.basis: expected needs traffic.peak_hours_per_day (the expected cost comes from it)', at?.line, at?.col);
+      const need = budget.basis === 'simulated' ? 'traffic.profile or traffic.trace (the simulation runs on it)' : 'traffic.peak_hours_per_day (the expected cost comes from it)';
+      throw UserError.at(file, `budget.basis: ${budget.basis} needs ${need}`, at?.line, at?.col);
     }
     const current: KnownFigures = { minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: cost };
-    const before = baselineByName.get(plan.name);
+    const match = matched.get(i);
+    const before = match?.before;
     const baseline: Figures | null = before ? figuresOf(before, budget.basis) : null;
-    const change: Change | null = !hasBaseline ? null : !baseline ? 'added' : sameFigures(current, baseline) ? 'unchanged' : 'changed';
+    const renamed = before !== undefined && before.name !== plan.name;
+    const change: Change | null = !hasBaseline ? null : !baseline ? 'added' : renamed ? 'renamed' : sameFigures(current, baseline) ? 'unchanged' : 'changed';
     // An added workload's difference is taken from nothing, so totals of differences add up too.
     const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
     const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, unitsPrefix: '', current, baseline, diff, hasBaseline, added: change === 'added' };
     const rules = budget.rules.map((r) => evaluateRule(r, ctx));
     // Peak demand beside the capacity at Max, for the views' demand-vs-capacity chart.
     const demand = plan.peakTps !== undefined && plan.tpsPerUnit !== undefined ? { demand: { peakTps: plan.peakTps, capacityAtMaxTps: roundTo(plan.maxInferenceUnits * plan.tpsPerUnit, 3) } } : {};
-    return { name: plan.name, file, basis: budget.basis, change, current, baseline, diff, rules, status: worst(rules), ...demand };
+    return {
+      name: plan.name,
+      ...(plan.id !== undefined ? { id: plan.id } : {}),
+      file,
+      ...(match ? { matchedBy: match.by } : {}),
+      ...(renamed ? { previousName: before.name } : {}),
+      basis: budget.basis,
+      change,
+      current,
+      baseline,
+      diff,
+      rules,
+      status: worst(rules),
+      ...demand,
+    };
   });
 
-  if (input.baseline) {
-    const current = new Set(input.workloads.map((w) => w.plan.name));
-    for (const p of input.baseline.plans) {
-      if (current.has(p.name)) continue;
-      // Gone from the pull request: shown with its baseline figures (Max basis: its budget went with it).
-      const baseline = figuresOf(p, 'max');
-      rows.push({ name: p.name, file: null, basis: 'max', change: 'removed', current: null, baseline, diff: diffOf(ZERO, baseline), rules: [], status: 'pass' });
-    }
+  for (const p of baselinePlans) {
+    if (used.has(p)) continue;
+    // Gone from the pull request: priced on the basis its budget checked when the baseline was made.
+    const basis = p.recommendation?.gate.basis ?? 'max';
+    const baseline = figuresOf(p, basis);
+    rows.push({ name: p.name, ...(p.id !== undefined ? { id: p.id } : {}), file: null, basis, change: 'removed', current: null, baseline, diff: diffOf(ZERO, baseline), rules: [], status: 'pass' });
   }
 
   const total = totalOf(rows, input.totalRules, hasBaseline);
@@ -79,6 +126,12 @@ export function evaluateGate(input: GateInput): GateResult {
   const counts = { failed: count('fail'), warned: count('warn'), passed: count('pass'), skipped: count('skip') };
   const status: Verdict = counts.failed > 0 || (counts.warned > 0 && input.failOn === 'warn') ? 'fail' : counts.warned > 0 ? 'warn' : 'pass';
   return { schema: GATE_SCHEMA_ID, status, failOn: input.failOn, baseline: input.baseline ? { file: input.baseline.file } : null, workloads: rows, total, counts };
+}
+
+/** Paths as written on two command lines: the same file when they normalise alike. */
+function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => posix.normalize(p.split(sep).join('/')).replace(/^\.\//, '');
+  return norm(a) === norm(b);
 }
 
 const ZERO: Figures = { minInferenceUnits: 0, maxInferenceUnits: 0, monthlyCostUsd: 0 };
@@ -181,7 +234,7 @@ function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {
       const pct = ctx.diff?.monthlyCostPct ?? null;
       if (pct === null) return skip('pct', 'the baseline cost is $0.00');
       const over = pct > spec.limit;
-      return done(over, pct, 'pct', `${subject} changed by ${signed(`${pct}%`, pct)} (${usd(before)} → ${usd(cost)}), ${over ? 'over' : 'within'} the allowed +${spec.limit}%`);
+      return done(over, pct, 'pct', `${subject} changed by ${signed(formatPct(pct), pct)} (${usd(before)} → ${usd(cost)}), ${over ? 'over' : 'within'} the allowed +${formatPct(spec.limit)}`);
     }
     case 'max_units': {
       const n = current.maxInferenceUnits;

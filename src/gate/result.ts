@@ -18,7 +18,7 @@ export type Basis = Budget['basis'];
 type RuleStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Verdict = 'pass' | 'warn' | 'fail';
 /** How a workload compares with the baseline; null when there is no baseline. */
-export type Change = 'added' | 'removed' | 'changed' | 'unchanged';
+export type Change = 'added' | 'removed' | 'changed' | 'unchanged' | 'renamed';
 
 /** Where a rule was written: a budget key in a workload file, or a command-line flag (applies to the total). */
 type RuleSource = { file: string; key: string; line: number; col: number } | { flag: string };
@@ -55,8 +55,18 @@ export interface Diff {
 
 export interface GateWorkload {
   name: string;
+  /** The workload's `id:`, when it has one: the key it was matched with the baseline by. */
+  id?: string;
+  /**
+   * How this workload was matched with the baseline: by `id`, by `name`, or by `file` (no id,
+   * a new name in the same file as a workload gone from the baseline: a likely rename).
+   */
+  matchedBy?: 'id' | 'name' | 'file';
+  /** The baseline's name for it, when it was renamed. */
+  previousName?: string;
   /** The workload file as given on the command line; null for a workload only in the baseline. */
   file: string | null;
+  /** The cost both sides are priced on: the workload's budget.basis (a removed workload: the basis its baseline recorded, else max). */
   basis: Basis;
   change: Change | null;
   current: Figures | null;

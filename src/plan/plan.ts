@@ -1,15 +1,18 @@
 import type { Warning } from '../core/errors.js';
 import { scheduledHoursPerMonth } from '../core/hours.js';
-import { roundTo, roundUsd } from '../core/money.js';
+import { formatUsd, roundTo, roundUsd } from '../core/money.js';
+import { formatHours, formatTps } from '../core/numbers.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { Workload } from '../workload/schema.js';
 import type { ClassTps } from '../workload/tps.js';
-import { capacityAfterZoneLoss, computeUnits, worstZoneUnits } from './units.js';
+import { capacityAfterZoneLoss, computeUnits, servesAfterZoneLoss, worstZoneUnits } from './units.js';
 
 export const PLAN_SCHEMA_ID = 'capacity-plan/plan@2';
 
 export interface Plan {
   name: string;
+  /** The workload's `id:`, the key a gate baseline is matched by when present. */
+  id?: string;
   file?: string;
   service: Workload['service'];
   region: string;
@@ -36,7 +39,8 @@ export interface Plan {
   autoscale: boolean;
   hoursPerMonth: number;
   inferenceHoursPerMonth: { min: number; max: number; expected?: number };
-  monthlyCostUsd: { min: number; max: number; expected?: number };
+  /** simulated: the recommended pair simulated minute by minute (traffic over time only; added by planWorkloads). */
+  monthlyCostUsd: { min: number; max: number; expected?: number; simulated?: number };
   costPer1000ImagesUsd: number | null;
   zoneOutage: {
     zones: number;
@@ -112,7 +116,7 @@ export function computePlan(r: ResolvedWorkload): Plan {
 
   const lost = worstZoneUnits(max, av.zones);
   const left = capacityAfterZoneLoss(max, av.zones, tpsPerUnit);
-  const servesPeak = left >= peakTps - 1e-9;
+  const servesPeak = servesAfterZoneLoss(max, av.zones, tpsPerUnit, peakTps);
 
   for (const c of classes) {
     if (c.outsideMeasuredRange.length > 0) {
@@ -128,10 +132,13 @@ export function computePlan(r: ResolvedWorkload): Plan {
   if (av.survive_zone_outage && av.zones < 2) {
     warnings.push({ code: 'single-zone', message: 'survive_zone_outage with zones: 1: nothing is left after losing the only zone' });
   }
-  if (!servesPeak && !av.survive_zone_outage && av.zones >= 2) {
+  if (!servesPeak && !av.survive_zone_outage && (av.zones >= 2 || av.production)) {
     warnings.push({
       code: 'zone-outage-throttles',
-      message: `losing one zone at Max leaves ${r2(left)} TPS for a ${peakTps} TPS peak: requests above it fail with ProvisionedThroughputExceededException (set availability.survive_zone_outage: true to size for it)`,
+      message:
+        av.zones < 2
+          ? `with zones: 1, losing the zone loses every unit: nothing serves the ${peakTps} TPS peak (spread the units over 2 or more zones)`
+          : `losing one zone at Max leaves ${formatTps(left)} TPS for a ${peakTps} TPS peak: requests above it fail with ProvisionedThroughputExceededException (set availability.survive_zone_outage: true to size for it)`,
     });
   }
   if (low.maxInferenceUnits > max || low.minInferenceUnits > min) {
@@ -146,37 +153,46 @@ export function computePlan(r: ResolvedWorkload): Plan {
     warnings.push({ code: 'uncalibrated', message: 'TPS is from a local bench unit with calibration 1: set model.calibration to real-unit TPS / local-unit TPS once measured' });
   }
 
-  const fmt = (x: number) => String(r2(x));
+  // Derivations print every number with the shared formatters and multiply out as printed: an
+  // hours figure that is not exact to the cent of an hour is shown as its formula, not rounded.
+  const tps = formatTps;
   const fmt4 = (x: number) => String(roundTo(x, 4));
-  const mixTerms = classes.map((c) => `${c.share}/${fmt(c.tps)}`).join(' + ');
-  const lowTerms = classes.map((c) => `${c.share}/${fmt(c.tps * (1 - Math.min(c.uncertaintyPct, 90) / 100))}`).join(' + ');
+  const exact2 = (x: number) => Math.abs(x * 100 - Math.round(x * 100)) < 1e-6;
+  const priceText = `$${usdPerUnitHour}`;
+  const hpmText = exact2(hoursPerMonth) ? formatHours(hoursPerMonth) : `(${w.schedule.hours_per_day} × ${w.schedule.days_per_week} × 730 / 168)`;
+  const hoursText = (units: number, hours: number) => (exact2(hours) ? `${formatHours(hours)} h` : `${units} × ${hpmText} h`);
+  const mixTerms = classes.map((c) => `${c.share}/${tps(c.tps)}`).join(' + ');
+  const lowTerms = classes.map((c) => `${c.share}/${tps(c.tps * (1 - Math.min(c.uncertaintyPct, 90) / 100))}`).join(' + ');
   const derivation: PlanDerivation = {
     ...(r.calibration.anchored ? { calibration: r.calibration.derivation } : {}),
-    tpsPerUnit: `${fmt4(calibration)} / (${mixTerms}) = ${fmt(tpsPerUnit)} TPS`,
-    tpsPerUnitLow: `${fmt4(calibration)} / (${lowTerms}) = ${fmt(r.tpsPerUnitLow)} TPS (each class lowered by its uncertainty) → Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}`,
-    capacityPerUnitTps: `${fmt(tpsPerUnit)} × ${w.scaling.target_utilization} = ${fmt(u.capTps)} TPS`,
+    tpsPerUnit: `${fmt4(calibration)} / (${mixTerms}) = ${tps(tpsPerUnit)} TPS`,
+    tpsPerUnitLow: `${fmt4(calibration)} / (${lowTerms}) = ${tps(r.tpsPerUnitLow)} TPS (each class lowered by its uncertainty) → Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}`,
+    capacityPerUnitTps: `${tps(tpsPerUnit)} × ${w.scaling.target_utilization} = ${tps(u.capTps)} TPS`,
     minInferenceUnits:
-      `max(floor ${u.floor}, ceil(${baselineTps} / ${fmt(u.capTps)}) = ${u.minForBaseline})` +
+      `max(floor ${u.floor}, ceil(${baselineTps} / ${tps(u.capTps)}) = ${u.minForBaseline})` +
       (u.zoneOutageUnitsAdded.min ? ` + ${u.zoneOutageUnitsAdded.min} for a zone outage` : '') +
       (!w.scaling.autoscale ? ', fixed fleet: = Max' : '') +
       ` = ${min}`,
+    // unitsAddedForOutage.max counts from max(Min, ceil(peak / usable)), i.e. after Max is raised to Min.
     maxInferenceUnits:
-      `max(Min, ceil(${peakTps} / ${fmt(u.capTps)}) = ${u.maxForPeak})` + (u.zoneOutageUnitsAdded.max ? ` + ${u.zoneOutageUnitsAdded.max} for a zone outage` : '') + ` = ${max}`,
-    hoursPerMonth: `${w.schedule.hours_per_day} h × ${w.schedule.days_per_week} d × 730 / 168 = ${fmt(hoursPerMonth)} h`,
-    inferenceHoursMin: `${min} × ${fmt(hoursPerMonth)} = ${fmt(hoursMin)} h`,
-    inferenceHoursMax: `${max} × ${fmt(hoursPerMonth)} = ${fmt(hoursMax)} h`,
-    monthlyCostMin: `${fmt(hoursMin)} h × $${usdPerUnitHour} = $${costMinUsd.toFixed(2)}`,
-    monthlyCostMax: `${fmt(hoursMax)} h × $${usdPerUnitHour} = $${costMaxUsd.toFixed(2)}`,
-    zoneOutage: `(${max} − ceil(${max} / ${av.zones}) = ${max - lost}) × ${fmt(tpsPerUnit)} = ${fmt(left)} TPS ${servesPeak ? '≥' : '<'} peak ${peakTps}`,
+      `max(Min, ceil(${peakTps} / ${tps(u.capTps)}) = ${u.maxForPeak})` + (u.zoneOutageUnitsAdded.max ? ` + ${u.zoneOutageUnitsAdded.max} for a zone outage` : '') + ` = ${max}`,
+    hoursPerMonth: `${w.schedule.hours_per_day} h × ${w.schedule.days_per_week} d × 730 / 168 = ${formatHours(hoursPerMonth)} h`,
+    inferenceHoursMin: `${min} × ${hpmText} = ${formatHours(hoursMin)} h`,
+    inferenceHoursMax: `${max} × ${hpmText} = ${formatHours(hoursMax)} h`,
+    monthlyCostMin: `${hoursText(min, hoursMin)} × ${priceText} = ${formatUsd(costMinUsd)}`,
+    monthlyCostMax: `${hoursText(max, hoursMax)} × ${priceText} = ${formatUsd(costMaxUsd)}`,
+    zoneOutage: `(${max} − ceil(${max} / ${av.zones}) = ${max - lost}) × ${tps(tpsPerUnit)} = ${tps(left)} TPS ${servesPeak ? '≥' : '<'} peak ${peakTps}`,
   };
   if (hoursExpected !== undefined && peakH !== undefined) {
-    derivation.inferenceHoursExpected = `(${max} × ${peakH} h + ${min} × ${w.schedule.hours_per_day - peakH} h) × ${w.schedule.days_per_week} d × 730 / 168 = ${fmt(hoursExpected)} h`;
-    derivation.monthlyCostExpected = `${fmt(hoursExpected)} h × $${usdPerUnitHour} = $${roundUsd(hoursExpected * usdPerUnitHour).toFixed(2)}`;
+    const formula = `(${max} × ${peakH} h + ${min} × ${w.schedule.hours_per_day - peakH} h) × ${w.schedule.days_per_week} d × 730 / 168`;
+    derivation.inferenceHoursExpected = `${formula} = ${formatHours(hoursExpected)} h`;
+    derivation.monthlyCostExpected = `${exact2(hoursExpected) ? `${formatHours(hoursExpected)} h` : formula} × ${priceText} = ${formatUsd(roundUsd(hoursExpected * usdPerUnitHour))}`;
   }
-  if (costPer1000 !== null) derivation.costPer1000Images = `${min} × $${usdPerUnitHour} / (${baselineTps} × 3600) × 1000 = $${costPer1000.toFixed(4)}`;
+  if (costPer1000 !== null) derivation.costPer1000Images = `${min} × ${priceText} / (${baselineTps} × 3600) × 1000 = $${costPer1000.toFixed(4)}`;
 
   return {
     name: w.name,
+    ...(w.id !== undefined ? { id: w.id } : {}),
     ...(file !== undefined ? { file } : {}),
     service: w.service,
     region: w.region,

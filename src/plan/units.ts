@@ -37,6 +37,20 @@ export function capacityAfterZoneLoss(units: number, zones: number, tpsPerUnit: 
   return (units - worstZoneUnits(units, zones)) * tpsPerUnit;
 }
 
+/**
+ * Whether the units left after losing the worst zone serve `tps`: they must number at least
+ * ceil(tps / tpsPerUnit), with ceilTolerant's tolerance, so the zone check and the unit counts
+ * forgive the same floating-point noise (3 units of 9.999999999 TPS serve 30 TPS in both).
+ */
+export function servesAfterZoneLoss(units: number, zones: number, tpsPerUnit: number, tps: number): boolean {
+  return units - worstZoneUnits(units, zones) >= ceilTolerant(tps / tpsPerUnit);
+}
+
+/** The fewest units that serve `tps` after losing a zone; undefined with one zone (nothing is left). */
+export function unitsToSurviveZoneLoss(zones: number, tpsPerUnit: number, tps: number): number | undefined {
+  return zones < 2 ? undefined : surviveOutage(1, zones, tpsPerUnit, tps);
+}
+
 /** Smallest N >= start whose units left after a zone outage serve `tps`. */
 function surviveOutage(start: number, zones: number, tpsPerUnit: number, tps: number): number {
   if (zones < 2) return start; // one zone: nothing is left after losing it; callers warn.
@@ -45,7 +59,7 @@ function surviveOutage(start: number, zones: number, tpsPerUnit: number, tps: nu
   // at most, where counting up from `start` took peak/tpsPerUnit steps (a hang for huge traffic).
   const unitsLeftNeeded = ceilTolerant(tps / tpsPerUnit);
   let n = Math.max(start, Math.floor(((unitsLeftNeeded - 2) * zones) / (zones - 1)));
-  while (capacityAfterZoneLoss(n, zones, tpsPerUnit) < tps - 1e-9) n++;
+  while (!servesAfterZoneLoss(n, zones, tpsPerUnit, tps)) n++;
   return n;
 }
 

@@ -7,6 +7,8 @@ import { UserError } from '../core/errors.js';
  */
 export interface RenderOptions {
   color: ChalkInstance;
+  /** Columns a terminal view must fit in (tables wrap or fold to it); other views ignore it. */
+  width: number;
   /** The charting library's files, read by the command; only the html format needs them. */
   html?: HtmlAssets;
 }
@@ -36,4 +38,20 @@ export function colorFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   else if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') on = false;
   else on = stream.isTTY === true;
   return new Chalk({ level: on ? 1 : 0 });
+}
+
+/** Width of a view that goes to neither a terminal nor a COLUMNS setting: a file or a pipe. */
+const DEFAULT_WIDTH = 100;
+/** Narrower than this, no table can show its numbers; such a COLUMNS is taken as this. */
+const MIN_WIDTH = 40;
+
+/**
+ * Columns a terminal view must fit in: COLUMNS when set (a user's or a test's choice), else the
+ * terminal's width, else 100 for a file or a pipe. Decided here once, beside colour.
+ */
+export function widthFor(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.COLUMNS);
+  if (env.COLUMNS !== undefined && Number.isInteger(fromEnv) && fromEnv > 0) return Math.max(MIN_WIDTH, fromEnv);
+  if (stream.isTTY && stream.columns && stream.columns > 0) return Math.max(MIN_WIDTH, stream.columns);
+  return DEFAULT_WIDTH;
 }

@@ -25,8 +25,11 @@ const minMax = z.object({ min: nonneg, max: nonneg, expected: nonneg.optional() 
 
 const pairFigures = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
 
+const basis = z.enum(['max', 'expected', 'min', 'simulated']);
+
 const PlanSchema: z.ZodType<PlanWithSearch> = z.object({
   name: str,
+  id: str.optional(),
   file: str.optional(),
   service: z.enum(['rekognition-custom-labels', 'lookout-for-vision', 'custom']),
   region: str,
@@ -67,7 +70,7 @@ const PlanSchema: z.ZodType<PlanWithSearch> = z.object({
   autoscale: z.boolean(),
   hoursPerMonth: nonneg,
   inferenceHoursPerMonth: minMax,
-  monthlyCostUsd: minMax,
+  monthlyCostUsd: minMax.extend({ simulated: nonneg.optional() }),
   costPer1000ImagesUsd: nonneg.nullable(),
   zoneOutage: z.object({
     zones: int,
@@ -104,8 +107,20 @@ const PlanSchema: z.ZodType<PlanWithSearch> = z.object({
       searched: pairFigures.extend({ feasible: z.boolean() }),
       static: pairFigures,
       monthlySavingUsd: num,
+      zoneOutage: z.object({ required: z.boolean(), possible: z.boolean(), maxFloorUnits: int }),
     })
     .optional(),
+  recommendation: z.object({
+    minInferenceUnits: int,
+    maxInferenceUnits: int,
+    source: z.enum(['static-rule', 'search']),
+    monthlyCostUsd: nonneg,
+    costBasis: z.enum(['simulated', 'expected', 'max']),
+    simulated: z.object({ monthlyCostUsd: nonneg, throttledPct: nonneg }).optional(),
+    gate: z.object({ basis, monthlyCostUsd: nonneg.nullable() }),
+    notes: z.array(str),
+    headline: str,
+  }),
 });
 
 const PlanTotalsSchema = z.object({ minInferenceUnits: int, maxInferenceUnits: int, inferenceHoursPerMonth: minMax, monthlyCostUsd: minMax });
@@ -142,8 +157,8 @@ const SimulationSchema: z.ZodType<SimulationResult> = z.object({
   ...monthFigures,
   busiestHour: z.object({ start: str, startMinute: int, requests: nonneg, throttled: nonneg }),
   scenarios: z.object({
-    zoneOutage: z.object({ start: str, startMinute: int, durationMinutes: int }).optional(),
-    unitFailure: z.object({ start: str, startMinute: int, downMinutes: int }).optional(),
+    zoneOutage: z.object({ start: str, startMinute: int, durationMinutes: int, requests: nonneg, throttled: nonneg, throttledPct: nonneg }).optional(),
+    unitFailure: z.object({ start: str, startMinute: int, downMinutes: int, requests: nonneg, throttled: nonneg, throttledPct: nonneg }).optional(),
   }),
   strategies: z.array(z.object({ name: strategyName, title: str, minInferenceUnits: int, maxInferenceUnits: int, ...monthFigures })),
   recommended: pairFigures.extend({ feasible: z.boolean(), maxThrottledPct: nonneg, simulations: int }),
@@ -223,9 +238,12 @@ const GateSchema: z.ZodType<GateResult> = z.object({
   workloads: z.array(
     z.object({
       name: str,
+      id: str.optional(),
+      matchedBy: z.enum(['id', 'name', 'file']).optional(),
+      previousName: str.optional(),
       file: str.nullable(),
-      basis: z.enum(['max', 'expected', 'min']),
-      change: z.enum(['added', 'removed', 'changed', 'unchanged']).nullable(),
+      basis,
+      change: z.enum(['added', 'removed', 'changed', 'unchanged', 'renamed']).nullable(),
       current: figures.nullable(),
       baseline: figures.nullable(),
       diff: diff.nullable(),

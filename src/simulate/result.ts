@@ -1,5 +1,6 @@
 import type { Warning } from '../core/errors.js';
 import { roundTo } from '../core/money.js';
+import { formatCount, formatPct } from '../core/numbers.js';
 import { computePlan } from '../plan/plan.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { TrafficOverTime } from '../workload/traffic.js';
@@ -38,7 +39,11 @@ export interface SimulationResult extends MonthFigures {
   strategy: StrategyName;
   schedule: { days: string; from: string; hoursPerDay: number; restartMinutes: number } | null;
   busiestHour: { start: string; startMinute: number; requests: number; throttled: number };
-  scenarios: { zoneOutage?: { start: string; startMinute: number; durationMinutes: number }; unitFailure?: { start: string; startMinute: number; downMinutes: number } };
+  /**
+   * Each scenario with the requests in its own window (not scaled to a month) and the share of
+   * them throttled: a two-hour outage is judged on its two hours, not diluted over a month.
+   */
+  scenarios: { zoneOutage?: ScenarioWindow & { durationMinutes: number }; unitFailure?: ScenarioWindow & { downMinutes: number } };
   strategies: StrategyResult[];
   /** Cost-optimal pair from the search (no scenarios), for comparison. */
   recommended: PairFigures & { feasible: boolean; maxThrottledPct: number; simulations: number };
@@ -48,6 +53,15 @@ export interface SimulationResult extends MonthFigures {
   warnings: Warning[];
   /** The headline strategy's run minute by minute (compact); last, so the JSON reads figures first. */
   series: MonthSeries;
+}
+
+interface ScenarioWindow {
+  start: string;
+  startMinute: number;
+  /** Requests in the scenario's minutes, and those throttled (the simulated minutes, not scaled to a month). */
+  requests: number;
+  throttled: number;
+  throttledPct: number;
 }
 
 /** What to simulate besides the workload: a Min/Max pair other than the plan's, and scenarios. */
@@ -121,6 +135,26 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
 
   let sum = 0;
   for (let m = 0; m < n; m++) sum += d[m]!;
+  const windowFigures = (startMinute: number, minutes: number) => {
+    let requests = 0;
+    let throttled = 0;
+    for (let m = startMinute; m < Math.min(n, startMinute + minutes); m++) {
+      requests += d[m]! * 60;
+      throttled += Math.max(0, d[m]! - inService[m]! * setup.tpsPerUnit) * 60;
+    }
+    return { requests: Math.round(requests), throttled: Math.round(throttled), throttledPct: requests > 0 ? roundTo((throttled / requests) * 100, 4) : 0 };
+  };
+  const zoneWindow = i.zoneOutage ? windowFigures(i.zoneOutage.startMinute, i.zoneOutage.durationMinutes) : undefined;
+  const failureWindow = i.unitFailureMinute !== undefined ? windowFigures(i.unitFailureMinute, w.scaling.scale_up_minutes) : undefined;
+  const limitPct = w.scaling.max_throttled_pct;
+  for (const [what, win] of [['zone outage', zoneWindow], ['unit failure', failureWindow]] as const) {
+    if (win && win.throttledPct > limitPct) {
+      warnings.push({
+        code: 'scenario-throttles',
+        message: `the ${what} throttles ${formatPct(win.throttledPct)} of the ${formatCount(win.requests)} requests in its window (${formatCount(win.throttled)}), above max_throttled_pct ${formatPct(limitPct)}`,
+      });
+    }
+  }
   const label = (m: number) => minuteLabel(i.series, m);
   const assumptions = [
     `scale_up_minutes = ${w.scaling.scale_up_minutes}: an assumption; the services do not document how long an added unit takes to serve`,
@@ -134,12 +168,15 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
   if (schedule) assumptions.push(`schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`);
   if (i.zoneOutage) assumptions.push('zone outage: the worst zone holds ceil(units / zones) of the serving units; they stay billed, are not replaced elsewhere, and return when it ends');
   if (i.unitFailureMinute !== undefined) assumptions.push(`unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`);
+  if (pairs.zoneOutage.required && !pairs.zoneOutage.possible) {
+    warnings.push({ code: 'no-zone-safe-pair', message: 'survive_zone_outage with zones: 1: no Min/Max survives losing the only zone; the search ignored that promise' });
+  }
   if (!pairs.feasible) {
-    warnings.push({ code: 'no-pair-within-limit', message: `no Min/Max keeps throttling at or below ${w.scaling.max_throttled_pct}%: the recommended pair is the one that throttles least` });
+    warnings.push({ code: 'no-pair-within-limit', message: `no Min/Max keeps throttling at or below ${formatPct(w.scaling.max_throttled_pct)}: the recommended pair is the one that throttles least` });
   }
   const headFigures = monthFigures(headline, i.series, usd);
   if (headFigures.requests.throttled > 0 && headFigures.throttledPct > w.scaling.max_throttled_pct) {
-    warnings.push({ code: 'throttles', message: `${headFigures.throttledPct}% of requests are throttled (ProvisionedThroughputExceededException), above max_throttled_pct ${w.scaling.max_throttled_pct}%` });
+    warnings.push({ code: 'throttles', message: `${formatPct(headFigures.throttledPct)} of requests are throttled (ProvisionedThroughputExceededException), above max_throttled_pct ${formatPct(w.scaling.max_throttled_pct)}` });
   }
 
   return {
@@ -167,8 +204,10 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
     ...headFigures,
     busiestHour: { start: label(hour.startMinute), startMinute: hour.startMinute, requests: Math.round(hour.requests), throttled: Math.round(hourThrottled) },
     scenarios: {
-      ...(i.zoneOutage ? { zoneOutage: { start: label(i.zoneOutage.startMinute), ...i.zoneOutage } } : {}),
-      ...(i.unitFailureMinute !== undefined ? { unitFailure: { start: label(i.unitFailureMinute), startMinute: i.unitFailureMinute, downMinutes: w.scaling.scale_up_minutes } } : {}),
+      ...(i.zoneOutage && zoneWindow ? { zoneOutage: { start: label(i.zoneOutage.startMinute), ...i.zoneOutage, ...zoneWindow } } : {}),
+      ...(i.unitFailureMinute !== undefined && failureWindow
+        ? { unitFailure: { start: label(i.unitFailureMinute), startMinute: i.unitFailureMinute, downMinutes: w.scaling.scale_up_minutes, ...failureWindow } }
+        : {}),
     },
     strategies,
     recommended: { ...pairs.searched, feasible: pairs.feasible, maxThrottledPct: w.scaling.max_throttled_pct, simulations: pairs.simulations },

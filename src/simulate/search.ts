@@ -4,8 +4,13 @@ import { ceilTolerant } from '../plan/units.js';
 
 interface SearchInput {
   base: Omit<SimParams, 'minUnits' | 'maxUnits' | 'recordInService' | 'recordBilled'>;
-  /** Lowest Min allowed: the availability-zone floor. */
+  /** Lowest Min allowed: the availability-zone floor (raised to survive a zone outage at baseline when asked). */
   floorUnits: number;
+  /**
+   * Lowest Max allowed: with survive_zone_outage, the fewest units that still serve the peak
+   * after losing the worst zone (the static rule's zone check). Default: no such floor.
+   */
+  maxFloorUnits?: number;
   /** Highest throttled share of requests allowed, percent. */
   maxThrottledPct: number;
   /** scaling.autoscale: false: only fixed fleets (Min = Max) are candidates. */
@@ -19,7 +24,7 @@ interface SearchResult {
   /** false: no pair keeps throttling within the limit; the pair returned throttles least. */
   feasible: boolean;
   simulations: number;
-  /** Highest Max worth trying: ceil(peak / cap); the autoscaler never asks for more. */
+  /** Highest Max worth trying: ceil(peak / cap), the autoscaler never asks for more; or the zone-outage floor when higher. */
   upperUnits: number;
 }
 
@@ -33,8 +38,8 @@ interface SearchResult {
  *    Min units and at least the units serving its traffic, so once that bound for a Min costs
  *    more than the best pair, no higher Min can win.
  */
-export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = false }: SearchInput): SearchResult {
-  const upper = Math.max(floorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
+export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottledPct, fixedFleet = false }: SearchInput): SearchResult {
+  const upper = Math.max(floorUnits, maxFloorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
   let runMinutes = base.demandTps.length;
   if (base.schedule) {
     runMinutes = 0;
@@ -51,7 +56,7 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
   if (fixedFleet) {
     // More units never throttle more: the first feasible fleet is the cheapest.
     let t: SimTotals | undefined;
-    for (let units = floorUnits; units <= upper; units++) {
+    for (let units = Math.max(floorUnits, maxFloorUnits); units <= upper; units++) {
       t = run(units, units);
       if (ok(t)) return { minUnits: units, maxUnits: units, totals: t, feasible: true, simulations, upperUnits: upper };
     }
@@ -86,7 +91,7 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
   for (let min = floorUnits; min <= upper; min++) {
     if (best && min * runMinutes >= best.totals.unitMinutesBilled) break;
     if (best && costLowerBound(min) >= best.totals.unitMinutesBilled) break;
-    let hi = Math.max(min, prevMax);
+    let hi = Math.max(min, prevMax, maxFloorUnits);
     let hiTotals = run(min, hi);
     if (!ok(hiTotals) && hi < upper) {
       hi = upper;
@@ -96,7 +101,7 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
     if (!ok(hiTotals)) continue;
     // The smallest feasible Max rarely moves from one Min to the next: gallop down from the
     // last one (1, 2, 4... below) and binary-search only the step that failed.
-    let lo = min;
+    let lo = Math.max(min, maxFloorUnits);
     let step = 1;
     while (hi - step >= lo) {
       const t = run(min, hi - step);
@@ -124,10 +129,10 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
 }
 
 /** Every pair, for tests: the reference the search must match. */
-export function bruteForceMinMax({ base, floorUnits, maxThrottledPct }: SearchInput, upper: number): { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined {
+export function bruteForceMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottledPct }: SearchInput, upper: number): { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined {
   let best: { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined;
   for (let min = floorUnits; min <= upper; min++) {
-    for (let max = min; max <= upper; max++) {
+    for (let max = Math.max(min, maxFloorUnits); max <= upper; max++) {
       const t = simulate({ ...base, minUnits: min, maxUnits: max });
       if (throttledPct(t) > maxThrottledPct + 1e-12) continue;
       if (!best || t.unitMinutesBilled < best.unitMinutesBilled - 1e-9) best = { minUnits: min, maxUnits: max, unitMinutesBilled: t.unitMinutesBilled };

@@ -3,6 +3,7 @@ import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { DemandSeries } from '../workload/series.js';
 import { throttledPct, unitsWantedPerMinute, type SimTotals } from './engine.js';
 import { pickScheduleWindow, RESTART_MINUTES, scheduleMask } from './strategies.js';
+import { unitsToSurviveZoneLoss } from '../plan/units.js';
 
 /** What every simulation of one workload shares: per-unit TPS, cap, timing, schedule. */
 export function simulationSetup(r: ResolvedWorkload, series: DemandSeries) {
@@ -22,7 +23,14 @@ export function simulationSetup(r: ResolvedWorkload, series: DemandSeries) {
   };
   /** base on the workload's schedule: what the Min/Max search and the pair comparison run on. */
   const scheduledBase = { ...base, ...(mask ? { schedule: mask, restartMinutes: RESTART_MINUTES } : {}) };
-  return { tpsPerUnit, capTps, window, mask, base, scheduledBase, floorUnits: w.availability.production ? 2 : 1 };
+  const azFloorUnits = w.availability.production ? 2 : 1;
+  const av = w.availability;
+  // survive_zone_outage is a promise the search keeps: the same zone check as the static rule,
+  // Min at the baseline and Max at the peak. With one zone nothing survives (zoneSafe: false).
+  const zoneSafe = !av.survive_zone_outage || av.zones >= 2;
+  const minToSurvive = av.survive_zone_outage ? (unitsToSurviveZoneLoss(av.zones, tpsPerUnit, w.traffic.baseline_tps) ?? 0) : 0;
+  const maxToSurvive = av.survive_zone_outage ? (unitsToSurviveZoneLoss(av.zones, tpsPerUnit, w.traffic.peak_tps) ?? 0) : 0;
+  return { tpsPerUnit, capTps, window, mask, base, scheduledBase, floorUnits: Math.max(azFloorUnits, minToSurvive), maxFloorUnits: maxToSurvive, zoneSafe };
 }
 
 export type SimulationSetup = ReturnType<typeof simulationSetup>;

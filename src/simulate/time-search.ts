@@ -21,6 +21,8 @@ export interface PairComparison {
   feasible: boolean;
   simulations: number;
   static: PairFigures;
+  /** survive_zone_outage: whether it was asked and whether any pair can keep it (not with one zone). */
+  zoneOutage: { required: boolean; possible: boolean; maxFloorUnits: number };
 }
 
 function pairFigures(minUnits: number, maxUnits: number, t: SimTotals, series: DemandSeries, usdPerHour: number): PairFigures {
@@ -30,13 +32,14 @@ function pairFigures(minUnits: number, maxUnits: number, t: SimTotals, series: D
 /** Searches the cheapest Min/Max and simulates the static pair next to it: for both `simulate` and `plan`. */
 export function comparePairs(w: Workload, setup: SimulationSetup, series: DemandSeries, usdPerHour: number, staticMin: number, staticMax: number): PairComparison {
   const base = setup.scheduledBase;
-  const found = searchMinMax({ base, floorUnits: setup.floorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });
+  const found = searchMinMax({ base, floorUnits: setup.floorUnits, maxFloorUnits: setup.maxFloorUnits, maxThrottledPct: w.scaling.max_throttled_pct, fixedFleet: !w.scaling.autoscale });
   const staticTotals = simulate({ ...base, minUnits: staticMin, maxUnits: staticMax });
   return {
     searched: pairFigures(found.minUnits, found.maxUnits, found.totals, series, usdPerHour),
     feasible: found.feasible,
     simulations: found.simulations,
     static: pairFigures(staticMin, staticMax, staticTotals, series, usdPerHour),
+    zoneOutage: { required: w.availability.survive_zone_outage, possible: setup.zoneSafe, maxFloorUnits: setup.maxFloorUnits },
   };
 }
 
@@ -49,6 +52,11 @@ export interface TimeSearch {
   static: PairFigures;
   /** Static minus searched, both simulated on the same traffic; positive = the search saves. */
   monthlySavingUsd: number;
+  /**
+   * survive_zone_outage kept by the search: `required` as asked; `possible` false when no pair
+   * survives (one zone); `maxFloorUnits` the fewest Max units that serve the peak after a zone loss.
+   */
+  zoneOutage: { required: boolean; possible: boolean; maxFloorUnits: number };
 }
 
 /** The search for a workload with traffic over time, next to the static planner's pair. */
@@ -63,5 +71,6 @@ export function searchForPlan(r: ResolvedWorkload, overTime: TrafficOverTime, st
     searched: { ...c.searched, feasible: c.feasible },
     static: c.static,
     monthlySavingUsd: roundUsd(c.static.monthlyCostUsd - c.searched.monthlyCostUsd),
+    zoneOutage: c.zoneOutage,
   };
 }

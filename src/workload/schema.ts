@@ -168,7 +168,7 @@ const ScalingSchema = z.strictObject({
 });
 
 const BUDGET_LEVELS = ['warn', 'error'] as const;
-const BUDGET_BASES = ['max', 'expected', 'min'] as const;
+const BUDGET_BASES = ['max', 'expected', 'min', 'simulated'] as const;
 
 /** A budget rule is a bare limit, or `{limit, level}` to give that one rule its own level. */
 const budgetRule = <T extends z.ZodNumber>(what: string, limit: T) =>
@@ -183,7 +183,7 @@ export const BudgetSchema = z.strictObject({
   max_increase_pct: budgetRule('max_increase_pct', nonNegative('max_increase_pct')).optional().describe('Monthly cost may rise by at most this percentage over the gate baseline.'),
   max_units: budgetRule('max_units', wholeUnits('max_units').positive({ error: 'max_units must be at least 1' })).optional().describe('MaxInferenceUnits must be at most this.'),
   min_units: budgetRule('min_units', wholeUnits('min_units').positive({ error: 'min_units must be at least 1' })).optional().describe('MinInferenceUnits must be at least this (keeps redundancy from being planned away).'),
-  basis: z.enum(BUDGET_BASES).default('max').describe('Which monthly cost the cost rules compare: max (Max units all month), expected (needs traffic.peak_hours_per_day) or min.'),
+  basis: z.enum(BUDGET_BASES).default('max').describe('Which monthly cost the cost rules compare: max (Max units all month), expected (needs traffic.peak_hours_per_day), min, or simulated (the recommended pair simulated minute by minute; needs traffic.profile or traffic.trace).'),
   level: z.enum(BUDGET_LEVELS).default('error').describe('Level of this workload\'s budget rules: error fails the gate, warn only reports.'),
 });
 
@@ -192,6 +192,11 @@ export const WorkloadSchema = z
     $schema: z.string().optional().describe('Editor hint; ignored.'),
     version: z.literal(1, { error: 'version must be 1' }),
     name: z.string().min(1, { error: 'name must not be empty' }).describe('Name shown in reports.'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: 'id must be 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit' })
+      .optional()
+      .describe('Stable key the gate matches a baseline by (default: name); keep it when renaming the workload.'),
     service: z.enum(SERVICES).default('rekognition-custom-labels'),
     region: z.string().min(1).default('us-east-1'),
     price_per_unit_hour: positive('price_per_unit_hour').optional().describe('USD per inference-unit hour; default from the built-in price table.'),
@@ -210,6 +215,9 @@ export const WorkloadSchema = z
     });
     if (Math.abs(sum - 1) > 1e-6) {
       ctx.addIssue({ code: 'custom', path: ['images'], message: `image shares sum to ${+sum.toFixed(6)}, not 1` });
+    }
+    if (w.budget?.basis === 'simulated' && w.traffic.profile === undefined && w.traffic.trace === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['budget', 'basis'], message: 'simulated needs traffic.profile or traffic.trace (the simulation runs on it)' });
     }
     if (w.traffic.peak_hours_per_day !== undefined && w.traffic.peak_hours_per_day > w.schedule.hours_per_day) {
       ctx.addIssue({

@@ -239,9 +239,9 @@ describe('gate: baseline diff', () => {
 
   it('the table view shows before → after and every rule', () => {
     const { dir, files, baseArgs } = setUp(now, base);
-    const r = runCli(['gate', ...files, ...baseArgs], { cwd: dir });
+    const r = runCli(['gate', ...files, ...baseArgs], { cwd: dir, env: { COLUMNS: '200' } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/grows\s+│ changed\s+│ 2\s+│ 4 → 5 \(\+1\)\s+│ \$2,920\.00\s+│ \$3,650\.00\s+│ \+\$730\.00 \(\+25%\)/);
+    expect(r.stdout).toMatch(/grows\s+│ changed\s+│\s+2\s+│\s+4 → 5 \(\+1\)\s+│\s+\$2,920\.00\s+│\s+\$3,650\.00\s+│\s+\+\$730\.00 \(\+25%\)/);
     expect(r.stdout).toContain('FAIL fresh budget.max_increase_usd (fresh.yaml:17): monthly cost changed by +$1,460.00 (new workload), over the allowed +$1,000.00');
     expect(r.stdout).toContain('SKIP fresh budget.max_increase_pct (fresh.yaml:18)');
     expect(r.stdout).toContain('gate failed: 1 rule failed, 1 not checked; total $8,760.00 → $8,030.00/month, -$730.00 (-8.33%)');
@@ -453,5 +453,91 @@ describe('gate --format github', () => {
     const r = runCli(['gate', ...args, '--format', 'github'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: dir } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot append to \$GITHUB_STEP_SUMMARY: EISDIR/);
+  });
+});
+
+describe('gate: renames compare like with like', () => {
+  // peak 30 → Max 4, Min 2; peak_hours_per_day 6: expected = (4 × 6 + 2 × 18) × 7 × 730 / 168 × $1 = $1,825.00.
+  // peak 38 → Max 5: expected = (5 × 6 + 2 × 18) × 7 × 730 / 168 = $2,007.50, +10%. Priced as one removed
+  // workload at Max ($2,920.00) and one added at expected, the total would read -31% and pass.
+  const before = (name: string) => workloadYaml({ name, peakTps: 30, peakHoursPerDay: 6, budget: ['basis: expected'] });
+  const after = (name: string) => workloadYaml({ name, peakTps: 38, peakHoursPerDay: 6, budget: ['basis: expected'] });
+
+  function gateAfterRename(extra: string[] = [], withId = false): { code: number; result: GateResult; stdout: string } {
+    const dir = tempDir('gate-rename-');
+    const id = withId ? 'id: shelf\n' : '';
+    writeFileSync(join(dir, 'w.yaml'), id + before('shelf-audit'));
+    expect(runCli(['plan', 'w.yaml', '-f', 'json', '--out', 'baseline.json'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, withId ? 'moved.yaml' : 'w.yaml'), id + after('shelf-audit-eu'));
+    const r = runCli(['gate', withId ? 'moved.yaml' : 'w.yaml', '--baseline', 'baseline.json', '-f', 'json', ...extra], { cwd: dir });
+    return { code: r.code, result: JSON.parse(r.stdout) as GateResult, stdout: r.stdout };
+  }
+
+  it('without an id, a new name in the same file is a likely rename, priced on the rule basis on both sides: a 10% rise fails --max-increase-pct 5', () => {
+    const { code, result } = gateAfterRename(['--max-increase-pct', '5']);
+    expect(code).toBe(1);
+    expect(result.workloads).toHaveLength(1);
+    expect(result.workloads[0]).toMatchObject({ name: 'shelf-audit-eu', previousName: 'shelf-audit', change: 'renamed', matchedBy: 'file', basis: 'expected' });
+    expect(result.total.baseline?.monthlyCostUsd).toBe(1825);
+    expect(result.total.current.monthlyCostUsd).toBe(2007.5);
+    expect(result.total.diff?.monthlyCostPct).toBe(10);
+    expect(result.total.rules[0]).toMatchObject({ id: 'max_increase_pct', status: 'fail', actual: 10 });
+  });
+
+  it('with an id, the rename is found in another file too', () => {
+    const { code, result } = gateAfterRename(['--max-increase-usd', '100'], true);
+    expect(code).toBe(1);
+    expect(result.workloads[0]).toMatchObject({ id: 'shelf', previousName: 'shelf-audit', change: 'renamed', matchedBy: 'id' });
+    expect(result.total.diff?.monthlyCostUsd).toBe(182.5);
+  });
+
+  it('the table names the rename', () => {
+    const dir = tempDir('gate-rename-table-');
+    writeFileSync(join(dir, 'w.yaml'), before('shelf-audit'));
+    expect(runCli(['plan', 'w.yaml', '-f', 'json', '--out', 'baseline.json'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, 'w.yaml'), after('shelf-audit-eu'));
+    const r = runCli(['gate', 'w.yaml', '--baseline', 'baseline.json'], { cwd: dir, env: { COLUMNS: '200' } });
+    expect(r.stdout).toContain('shelf-audit → shelf-audit-eu (expected cost)');
+    expect(r.stdout).toContain('renamed (likely: same file)');
+  });
+
+  it('a removed workload is priced on the basis its budget checked when the baseline was made', () => {
+    const dir = tempDir('gate-removed-');
+    writeFileSync(join(dir, 'a.yaml'), before('gone'));
+    writeFileSync(join(dir, 'b.yaml'), workloadYaml({ name: 'stays', peakTps: 30 }));
+    expect(runCli(['plan', 'a.yaml', 'b.yaml', '-f', 'json', '--out', 'baseline.json'], { cwd: dir }).code).toBe(0);
+    const r = runCli(['gate', 'b.yaml', '--baseline', 'baseline.json', '-f', 'json'], { cwd: dir });
+    const gone = (JSON.parse(r.stdout) as GateResult).workloads.find((w) => w.name === 'gone')!;
+    expect(gone).toMatchObject({ change: 'removed', basis: 'expected', baseline: { monthlyCostUsd: 1825 } });
+  });
+
+  it('one run writes the annotations, the JSON and the comment', () => {
+    const dir = tempDir('gate-several-');
+    const f = writeWorkload(dir, { name: 'w', peakTps: 30, budget: ['monthly_usd: 1000'] });
+    const r = runCli(['gate', f, '--format', 'github', '--out-markdown', 'gate.md', '--out-json', 'gate.json'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=w\.yaml,line=\d+/m);
+    expect((JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8')) as GateResult).status).toBe('fail');
+    expect(readFileSync(join(dir, 'gate.md'), 'utf8')).toContain('<!-- capacity-plan-gate -->');
+  });
+});
+
+describe('gate: basis simulated', () => {
+  it('checks the simulated cost of the recommended pair, the figure plan headlines; refused without traffic over time', () => {
+    const dir = tempDir('gate-simulated-');
+    const text = readFileSync(join(ROOT, 'examples', 'workloads', 'storefront-profile.yaml'), 'utf8') + 'budget:\n  monthly_usd: 25000\n  basis: simulated\n';
+    writeFileSync(join(dir, 'w.yaml'), text);
+    const plan = JSON.parse(runCli(['plan', 'w.yaml', '-f', 'json'], { cwd: dir }).stdout).plans[0];
+    const r = runCli(['gate', 'w.yaml', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const row = (JSON.parse(r.stdout) as GateResult).workloads[0]!;
+    expect(row.basis).toBe('simulated');
+    expect(row.current?.monthlyCostUsd).toBe(plan.recommendation.simulated.monthlyCostUsd);
+    expect(plan.recommendation.gate).toEqual({ basis: 'simulated', monthlyCostUsd: plan.recommendation.simulated.monthlyCostUsd });
+
+    writeFileSync(join(dir, 'flat.yaml'), workloadYaml({ name: 'flat', peakTps: 30, budget: ['basis: simulated'] }));
+    const bad = runCli(['gate', 'flat.yaml'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/flat\.yaml:\d+:\d+: budget\.basis: simulated needs traffic\.profile or traffic\.trace/);
   });
 });

@@ -27,13 +27,15 @@ function onePlan(file: string) {
 
 describe('plan: formats', () => {
   it('table by default, with the formula behind each number', () => {
-    const r = runCli(['plan', SHELF]);
+    const r = runCli(['plan', SHELF], { env: { COLUMNS: '160' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/MinInferenceUnits\s+│ 2 /);
-    expect(r.stdout).toMatch(/MaxInferenceUnits\s+│ 5 /);
-    expect(r.stdout).toContain('max(floor 2, ceil(5 / 8) = 1) = 2 (AZ floor applied)');
-    expect(r.stdout).toContain('max(Min, ceil(30 / 8) = 4) + 1 for a zone outage = 5');
+    // The answer first: one headline per workload, naming the figure the gate checks.
+    expect(r.stdout.split('\n')[0]).toBe('shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected; the gate checks this figure');
+    expect(r.stdout).toMatch(/MinInferenceUnits\s+│ +2 │/);
+    expect(r.stdout).toMatch(/MaxInferenceUnits\s+│ +5 │/);
+    expect(r.stdout).toContain('max(floor 2, ceil(5 / 8.00) = 1) = 2 (AZ floor applied)');
+    expect(r.stdout).toContain('max(Min, ceil(30 / 8.00) = 4) + 1 for a zone outage = 5');
     expect(r.stdout).toContain('$7,300.00');
     expect(r.stdout).not.toMatch(ANSI);
   });
@@ -91,7 +93,7 @@ describe('plan: formats', () => {
   it('markdown: a heading and a table per workload', () => {
     const r = runCli(['plan', SHELF, '--format', 'markdown']);
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('### shelf-audit — rekognition-custom-labels')).toBe(true);
+    expect(r.stdout.startsWith('- **shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected; the gate checks this figure**\n\n### shelf-audit — rekognition-custom-labels')).toBe(true);
     expect(r.stdout).toMatch(/\| MinInferenceUnits +\| +\*\*2\*\* \|/);
     expect(r.stdout).toContain('| Monthly cost (expected)');
   });
@@ -172,11 +174,12 @@ describe('plan: colour', () => {
 
 describe('exit codes and usage', () => {
   it('help documents the exit codes, for the program and for plan', () => {
-    for (const args of [['--help'], ['plan', '--help']]) {
-      const r = runCli(args);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/0 +success[\s\S]*1 +a gate rule failed[\s\S]*2 +invalid input or usage[\s\S]*3 +internal error/);
-    }
+    const top = runCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/0 +success[\s\S]*1 +a gate rule failed[\s\S]*2 +invalid input or usage[\s\S]*3 +internal error[\s\S]*130 +interrupted/);
+    const plan = runCli(['plan', '--help']);
+    expect(plan.stdout).toMatch(/0 +success[\s\S]*2 +invalid input or usage[\s\S]*3 +internal error/);
+    expect(plan.stdout).not.toContain('a gate rule failed'); // plan cannot return 1
   });
 
   it('--version is exit 0', () => {
@@ -280,5 +283,34 @@ describe('plan: the command that starts the model', () => {
     const r = runCli(['plan', withArn('arn:aws:s3:::bucket; rm -rf /')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/w\.yaml:\d+:\d+: model\.project_version_arn: project_version_arn: expected arn:aws:rekognition/);
+  });
+});
+
+describe('plan: the search keeps survive_zone_outage', () => {
+  const profile = readFileSync('examples/workloads/storefront-profile.yaml', 'utf8').replace(/\n  zones: 3\n/, '\n  zones: 3\n  survive_zone_outage: true\n');
+
+  it('the searched Max serves the peak after losing the worst zone, and the headline recommends that pair', () => {
+    const dir = tempDir();
+    const file = join(dir, 'zone-safe.yaml');
+    writeFileSync(file, profile);
+    const r = runCli(['plan', file, '-f', 'json']);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout).plans[0];
+    // 10 TPS a unit, peak 120, 3 zones: N − ceil(N / 3) ≥ 12 needs N = 18.
+    expect(p.timeSearch.zoneOutage).toEqual({ required: true, possible: true, maxFloorUnits: 18 });
+    const max = p.timeSearch.searched.maxInferenceUnits;
+    expect((max - Math.ceil(max / 3)) * 10).toBeGreaterThanOrEqual(120);
+    expect(p.recommendation).toMatchObject({ source: 'search', maxInferenceUnits: max });
+  });
+
+  it('with zones: 1 it says plainly that no pair survives', () => {
+    const dir = tempDir();
+    const file = join(dir, 'one-zone.yaml');
+    writeFileSync(file, profile.replace('\n  zones: 3\n', '\n  zones: 1\n'));
+    const r = runCli(['plan', file, '-f', 'json']);
+    const p = JSON.parse(r.stdout).plans[0];
+    expect(p.timeSearch.zoneOutage).toMatchObject({ required: true, possible: false });
+    expect(p.recommendation.source).toBe('static-rule');
+    expect(p.recommendation.notes.join(' ')).toContain('no pair survives losing the only zone');
   });
 });

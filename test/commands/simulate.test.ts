@@ -62,7 +62,12 @@ describe('capacity-plan simulate', () => {
     expect(out.code).toBe(0);
     const outage = JSON.parse(out.stdout);
     expect([base.minInferenceUnits, base.maxInferenceUnits, base.pairSource]).toEqual([3, 5, 'flags']);
-    expect(outage.scenarios.zoneOutage).toEqual({ start: '2025-03-05T11:00Z', startMinute: 2 * 1440 + 660, durationMinutes: 60 });
+    expect(outage.scenarios.zoneOutage).toMatchObject({ start: '2025-03-05T11:00Z', startMinute: 2 * 1440 + 660, durationMinutes: 60 });
+    // Throttling in the outage's own hour, not diluted over the month.
+    const z = outage.scenarios.zoneOutage;
+    expect(z.throttled).toBeGreaterThan(0);
+    expect(z.throttledPct).toBeCloseTo((z.throttled / z.requests) * 100, 2);
+    expect(z.throttledPct).toBeGreaterThan(outage.throttledPct);
     expect(outage.requests.throttled).toBeGreaterThan(base.requests.throttled);
     expect(outage.inferenceHoursPerMonth).toBe(base.inferenceHoursPerMonth); // lost units stay billed
     const fail = JSON.parse(runCli(['simulate', TRACE, '--min', '3', '--max', '5', '--unit-failure', 'wed 11:00', '-f', 'json']).stdout);
@@ -157,7 +162,7 @@ describe('capacity-plan simulate --backtest', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Min/Max 2/3 (recorded)');
-    expect(r.stdout).toMatch(/Throttled requests\s+│ 900\s+│ 600\s+│ -300/);
+    expect(r.stdout).toMatch(/Throttled requests\s+│\s+900\s+│\s+600\s+│\s+-300/);
     const j = JSON.parse(runCli(['simulate', FILE, '--backtest', '-f', 'json']).stdout);
     expect(j.schema).toBe('capacity-plan/backtest@1');
     expect(j.error.throttledRequests).toBe(-300);

@@ -71,7 +71,7 @@ describe('computePlan: unit counts', () => {
     expect(p.minInferenceUnits).toBe(5);
     expect(p.maxInferenceUnits).toBe(6);
     expect(p.zoneOutage).toMatchObject({ required: true, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 40, servesPeak: true, unitsAddedForOutage: { min: 1, max: 1 } });
-    expect(p.derivation.maxInferenceUnits).toBe('max(Min, ceil(40 / 8) = 5) + 1 for a zone outage = 6');
+    expect(p.derivation.maxInferenceUnits).toBe('max(Min, ceil(40 / 8.00) = 5) + 1 for a zone outage = 6');
     expect(codes(p)).not.toContain('zone-outage-throttles');
   });
 
@@ -215,7 +215,7 @@ describe('computePlan: TPS for an image mix', () => {
     expect(p.tpsPerUnit).toBe(4);
     expect([p.minInferenceUnits, p.maxInferenceUnits]).toEqual([2, 5]);
     expect(p.zoneOutage).toMatchObject({ capacityLeftAtMaxTps: 12, servesPeak: false });
-    expect(p.derivation.tpsPerUnit).toBe('0.5 / (0.75/10 + 0.25/5) = 4 TPS');
+    expect(p.derivation.tpsPerUnit).toBe('0.5 / (0.75/10.00 + 0.25/5.00) = 4.00 TPS');
     expect(p.tpsSource).toBe('bench file example.json, model ocr-det');
     expect(codes(p)).not.toContain('uncalibrated');
     expect(codes(p)).not.toContain('outside-measured-range');

@@ -59,6 +59,41 @@ describe('searchMinMax', () => {
     expect(throttledPct(r.totals)).toBeCloseTo(50, 6);
   });
 
+  it('keeps a zone-outage promise: no Max below maxFloorUnits, and ties go to the lowest Min, then the lowest Max', () => {
+    // The small trace above: (3, 4) is cheapest, but 4 units over 3 zones keep 2 × 10 = 20 TPS
+    // after a zone loss, not the 35 TPS peak; 6 units keep 4 × 10 = 40. So Max must be at least 6.
+    const demand = [...Array(60).fill(5), ...Array(30).fill(35), ...Array(60).fill(5)];
+    const input = { base: base(demand), floorUnits: 2, maxFloorUnits: 6, maxThrottledPct: 1 };
+    const r = searchMinMax(input);
+    expect(r.feasible).toBe(true);
+    expect(r.maxUnits).toBeGreaterThanOrEqual(6);
+    expect(r.upperUnits).toBe(6); // above ceil(35 / 8) = 5: the floor widens the range
+    const brute = bruteForceMinMax(input, r.upperUnits);
+    expect(brute).toEqual({ minUnits: r.minUnits, maxUnits: r.maxUnits, unitMinutesBilled: r.totals.unitMinutesBilled });
+  });
+
+  it('with a Max floor, matches brute force on random small cases', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 45, noNaN: true }), { minLength: 5, maxLength: 100 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.constantFrom(0, 0.1, 1, 5),
+        fc.integer({ min: 0, max: 9 }),
+        fc.boolean(),
+        (d, up, limit, maxFloor, fixedFleet) => {
+          const input = { base: base(d, up, 5), floorUnits: 2, maxFloorUnits: maxFloor, maxThrottledPct: limit, fixedFleet };
+          const r = searchMinMax(input);
+          if (r.feasible) expect(r.maxUnits).toBeGreaterThanOrEqual(maxFloor);
+          if (fixedFleet) return;
+          const brute = bruteForceMinMax(input, r.upperUnits);
+          expect(r.feasible).toBe(brute !== undefined);
+          if (brute) expect(r.totals.unitMinutesBilled).toBeCloseTo(brute.unitMinutesBilled, 9);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('matches brute force on random small cases', () => {
     fc.assert(
       fc.property(

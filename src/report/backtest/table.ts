@@ -1,14 +1,12 @@
-import Table from 'cli-table3';
 import type { BacktestResult } from '../../simulate/backtest.js';
 import type { Formatter } from '../format.js';
+import { renderTable, wrapLine, type Column } from '../table.js';
 import { BACKTEST_HEAD, backtestHeading, backtestRows, backtestSetting } from './rows.js';
 
-export const backtestTable: Formatter<BacktestResult> = (r, { color: c }) => {
-  const style = { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [] };
-  const out: string[] = [c.bold(backtestHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : ''), c.dim(backtestSetting(r))];
-  const t = new Table({ head: BACKTEST_HEAD, style, wordWrap: true, colWidths: [26, 12, 12, 50] });
-  for (const row of backtestRows(r)) t.push(row);
-  out.push(t.toString(), '', c.bold('Assumptions'), ...r.assumptions.map((a) => `  - ${a}`));
-  for (const w of r.warnings) out.push(c.yellow(`warning [${w.code}]: ${w.message}`));
+export const backtestTable: Formatter<BacktestResult> = (r, { color: c, width }) => {
+  const out: string[] = [wrapLine(c.bold(backtestHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : ''), width), wrapLine(c.dim(backtestSetting(r)), width)];
+  const columns: Column[] = BACKTEST_HEAD.map((head, i) => (i === 0 ? { head, wrap: true } : { head, align: 'right' as const, wrap: true }));
+  out.push(renderTable(columns, backtestRows(r), { color: c, width }), '', c.bold('Assumptions'), ...r.assumptions.map((a) => wrapLine(`  - ${a}`, width, '    ')));
+  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${w.message}`), width));
   return out.join('\n') + '\n';
 };

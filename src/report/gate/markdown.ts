@@ -45,7 +45,7 @@ export const gateMarkdown: Formatter<GateResult> = (r) => {
       '',
     );
   }
-  if (r.baseline) out.push(`Baseline: \`${cell(r.baseline.file)}\`. Workloads are matched by \`name\`; costs are Max-units cost unless a workload's \`budget.basis\` says otherwise.`, '');
+  if (r.baseline) out.push(`Baseline: \`${cell(r.baseline.file)}\`. Workloads are matched by \`id\`, else \`name\` (a new name in the file of a workload gone from the baseline is a likely rename); both sides of a row are priced on its \`budget.basis\` (default: Max units all month).`, '');
 
   const section = (title: string, status: RuleResult['status']) => {
     const list = allRules(r).filter((x) => x.rule.status === status);

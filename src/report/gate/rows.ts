@@ -1,5 +1,5 @@
 import type { GateResult, GateTotal, GateWorkload, Verdict } from '../../gate/result.js';
-import { costCell, diffCell, unitsCell, workloadLabel } from './text.js';
+import { changeText, costCell, diffCell, unitsCell, workloadLabel } from './text.js';
 
 interface GateColumn {
   head: string;
@@ -43,6 +43,6 @@ export function gateRows(r: GateResult): { columns: GateColumn[]; rows: GateRow[
   };
   return {
     columns: hasBaseline ? WITH_BASELINE : WITHOUT_BASELINE,
-    rows: [...r.workloads.map((w) => row(workloadLabel(w), w.change ?? '', w, false)), row('total', '', r.total, true)],
+    rows: [...r.workloads.map((w) => row(workloadLabel(w), changeText(w), w, false)), row('total', '', r.total, true)],
   };
 }

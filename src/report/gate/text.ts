@@ -1,11 +1,12 @@
 import { formatUsd as usd } from '../../core/money.js';
+import { formatPct } from '../../core/numbers.js';
 import type { Change, Diff, Figures, GateResult, GateWorkload, RuleResult } from '../../gate/result.js';
 
 /** Wording and cells every gate view shares, so table, markdown and github say the same thing. */
 
 const plus = (x: number, text: string) => (x > 0 ? `+${text}` : text);
 const signedUsd = (x: number) => plus(x, usd(x));
-const signedPct = (x: number) => plus(x, `${x}%`);
+const signedPct = (x: number) => plus(x, formatPct(x));
 
 /** `before → after (+diff)` for a units column; a lone figure without a baseline. */
 export function unitsCell(key: 'minInferenceUnits' | 'maxInferenceUnits', before: Figures | null, after: Figures | null, hasBaseline: boolean): string {
@@ -26,11 +27,19 @@ export function diffCell(row: { change?: Change | null; diff: Diff | null }): st
   if (!d || d.monthlyCostUsd === null) return '—';
   if (row.change === 'added') return `${signedUsd(d.monthlyCostUsd)} (new)`;
   if (row.change === 'removed') return `${signedUsd(d.monthlyCostUsd)} (removed)`;
-  return d.monthlyCostPct === null ? signedUsd(d.monthlyCostUsd) : `${signedUsd(d.monthlyCostUsd)} (${signedPct(d.monthlyCostPct)})`;
+  if (d.monthlyCostPct === null) return signedUsd(d.monthlyCostUsd);
+  return `${signedUsd(d.monthlyCostUsd)} (${signedPct(d.monthlyCostPct)})`;
 }
 
 export function workloadLabel(w: GateWorkload): string {
-  return w.basis === 'max' ? w.name : `${w.name} (${w.basis} cost)`;
+  const name = w.previousName !== undefined ? `${w.previousName} → ${w.name}` : w.name;
+  return w.basis === 'max' ? name : `${name} (${w.basis} cost)`;
+}
+
+/** The change column: a rename found by file path alone is a likely rename, and says so. */
+export function changeText(w: GateWorkload): string {
+  if (w.change === 'renamed') return w.matchedBy === 'file' ? 'renamed (likely: same file)' : 'renamed';
+  return w.change ?? '';
 }
 
 /** Where a rule was written: `file:line` or the flag. */

@@ -8,8 +8,12 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 export const planMarkdown: Formatter<PlanReport> = (r) => {
   const out: string[] = [];
+  // The answers first, one line per workload; the derivation follows for those who want it.
+  for (const p of r.plans) out.push(`- **${cell(p.recommendation.headline)}**`);
+  out.push('');
   for (const p of r.plans) {
     out.push(`### ${cell(planHeading(p))}`, '');
+    for (const note of p.recommendation.notes) out.push(`> ${cell(note)}`, '');
     out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], { align: ['l', 'r', 'l'] }), '');
     if (p.startCommand) out.push('Start it with:', '', '```sh', p.startCommand, '```', '');
     for (const w of p.warnings) out.push(`> ⚠️ **${w.code}**: ${w.message}`, '');

@@ -1,8 +1,9 @@
 import * as asciichart from 'asciichart';
 import { formatUsd as usd } from '../../core/money.js';
+import { formatCount, formatHours, formatPct, formatTps } from '../../core/numbers.js';
 import type { SimulationResult } from '../../simulate/result.js';
 
-const int = (x: number) => x.toLocaleString('en-US');
+const int = formatCount;
 
 export function simulationHeading(r: SimulationResult): string {
   return `${r.name} — simulated minute by minute from ${r.traffic.source}`;
@@ -12,49 +13,49 @@ export function simulationHeading(r: SimulationResult): string {
 export function simulationRows(r: SimulationResult): Array<[string, string, string]> {
   const rows: Array<[string, string, string]> = [
     ['MinInferenceUnits', String(r.minInferenceUnits), r.pairSource === 'flags' ? 'from --min/--max' : 'from the static planner (plan)'],
-    ['MaxInferenceUnits', String(r.maxInferenceUnits), `TPS per unit ${r.tpsPerUnit}, autoscaler plans on ${r.capacityPerUnitTps}`],
+    ['MaxInferenceUnits', String(r.maxInferenceUnits), `TPS per unit ${formatTps(r.tpsPerUnit)}, autoscaler plans on ${formatTps(r.capacityPerUnitTps)}`],
     ['Strategy', r.strategy, r.schedule ? `runs ${r.schedule.days} ${r.schedule.from}` : 'always on'],
-    ['Inference hours/month', String(r.inferenceHoursPerMonth), `730-hour month`],
+    ['Inference hours/month', formatHours(r.inferenceHoursPerMonth), `730-hour month`],
     ['Monthly cost', usd(r.monthlyCostUsd), `$${r.pricePerUnitHourUsd}/unit-hour`],
     ['Requests/month', int(r.requests.total), `served ${int(r.requests.served)}`],
-    ['Throttled requests/month', int(r.requests.throttled), `${r.throttledPct}% (ProvisionedThroughputExceededException)`],
+    ['Throttled requests/month', int(r.requests.throttled), `${formatPct(r.throttledPct)} (ProvisionedThroughputExceededException)`],
     ['Minutes with throttling/month', int(r.minutesThrottled), ''],
     ['Busiest hour', r.busiestHour.start, `${int(r.busiestHour.requests)} requests, ${int(r.busiestHour.throttled)} throttled`],
     ['Scale up / down', `${r.scaleUpMinutes} / ${r.scaleDownMinutes} min`, 'scale-up time is an ASSUMPTION (undocumented by the services)'],
   ];
   const z = r.scenarios.zoneOutage;
-  if (z) rows.push(['Zone outage', z.start, `${z.durationMinutes} min from minute ${z.startMinute}`]);
+  if (z) rows.push(['Zone outage', z.start, `${z.durationMinutes} min from minute ${z.startMinute}: ${formatPct(z.throttledPct)} of its ${int(z.requests)} requests throttled (${int(z.throttled)})`]);
   const f = r.scenarios.unitFailure;
-  if (f) rows.push(['Unit failure', f.start, `one unit down ${f.downMinutes} min from minute ${f.startMinute}`]);
+  if (f) rows.push(['Unit failure', f.start, `one unit down ${f.downMinutes} min from minute ${f.startMinute}: ${formatPct(f.throttledPct)} of its ${int(f.requests)} requests throttled (${int(f.throttled)})`]);
   return rows;
 }
 
-export const STRATEGY_HEAD = ['strategy', 'Min', 'Max', 'hours/month', 'cost/month', 'throttled %', 'minutes throttled'];
+export const STRATEGY_HEAD = ['strategy', 'Min', 'Max', 'hours/month', 'cost/month', 'throttled', 'minutes throttled'];
 
 export function strategyRows(r: SimulationResult): string[][] {
   return r.strategies.map((s) => [
     s.title,
     String(s.minInferenceUnits),
     String(s.maxInferenceUnits),
-    String(s.inferenceHoursPerMonth),
+    formatHours(s.inferenceHoursPerMonth),
     usd(s.monthlyCostUsd),
-    String(s.throttledPct),
+    formatPct(s.throttledPct),
     int(s.minutesThrottled),
   ]);
 }
 
-export const PAIR_HEAD = ['pair', 'Min', 'Max', 'cost/month', 'throttled %'];
+export const PAIR_HEAD = ['pair', 'Min', 'Max', 'cost/month', 'throttled'];
 
 export function pairRows(r: SimulationResult): string[][] {
   const rec = r.recommended;
   return [
-    ['static planner (peak/baseline)', String(r.staticPlan.minInferenceUnits), String(r.staticPlan.maxInferenceUnits), usd(r.staticPlan.monthlyCostUsd), String(r.staticPlan.throttledPct)],
+    ['static planner (peak/baseline)', String(r.staticPlan.minInferenceUnits), String(r.staticPlan.maxInferenceUnits), usd(r.staticPlan.monthlyCostUsd), formatPct(r.staticPlan.throttledPct)],
     [
-      `cost-optimal search (throttled <= ${rec.maxThrottledPct}%${rec.feasible ? '' : ', NOT met'})`,
+      `cost-optimal search (throttled <= ${formatPct(rec.maxThrottledPct)}${rec.feasible ? '' : ', NOT met'})`,
       String(rec.minInferenceUnits),
       String(rec.maxInferenceUnits),
       usd(rec.monthlyCostUsd),
-      String(rec.throttledPct),
+      formatPct(rec.throttledPct),
     ],
   ];
 }
@@ -66,18 +67,23 @@ const CAPACITY_SYMBOLS: Symbols = ['┼', '┤', '╶', '╴', '┄', '╰', '�
  * Demand vs serving capacity over the busiest day (asciichart). The two lines are drawn on the
  * same scale and overlaid character by character, capacity dotted, so they read apart without colour.
  */
-export function busiestDayChart(r: SimulationResult): string {
+export function busiestDayChart(r: SimulationResult, width = Number.POSITIVE_INFINITY): string {
   const d = r.busiestDay;
   if (d.demandTps.length < 2) return '';
-  const all = [...d.demandTps, ...d.capacityTps];
+  // The y labels take 10 columns; wider than the terminal, adjacent buckets are averaged.
+  const per = Math.max(1, Math.ceil(d.demandTps.length / Math.max(2, width - 10)));
+  const merge = (xs: number[]) => (per === 1 ? xs : Array.from({ length: Math.ceil(xs.length / per) }, (_, k) => { const part = xs.slice(k * per, k * per + per); return part.reduce((a, b) => a + b, 0) / part.length; }));
+  const demandTps = merge(d.demandTps);
+  const capacityTps = merge(d.capacityTps);
+  const all = [...demandTps, ...capacityTps];
   const cfg: asciichart.PlotConfig = { height: 10, min: Math.min(0, ...all), max: Math.max(...all), format: (x) => x.toFixed(1).padStart(8) };
-  const demand = asciichart.plot(d.demandTps, cfg).split('\n');
-  const capacity = asciichart.plot(d.capacityTps, { ...cfg, symbols: CAPACITY_SYMBOLS }).split('\n');
+  const demand = asciichart.plot(demandTps, cfg).split('\n');
+  const capacity = asciichart.plot(capacityTps, { ...cfg, symbols: CAPACITY_SYMBOLS }).split('\n');
   const merged = demand.map((line, i) => {
     const under = capacity[i] ?? '';
     let out = '';
     for (let k = 0; k < Math.max(line.length, under.length); k++) out += line[k] !== undefined && line[k] !== ' ' ? line[k] : (under[k] ?? ' ');
     return out.trimEnd();
   });
-  return `─ demand TPS, ┄ serving capacity TPS: busiest day from ${d.start}, ${d.bucketMinutes}-minute means\n${merged.join('\n')}`;
+  return `─ demand TPS, ┄ serving capacity TPS: busiest day from ${d.start}, ${d.bucketMinutes * per}-minute means\n${merged.join('\n')}`;
 }

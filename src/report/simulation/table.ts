@@ -1,26 +1,32 @@
-import Table from 'cli-table3';
 import type { SimulationResult } from '../../simulate/result.js';
 import type { Formatter } from '../format.js';
+import { renderTable, wrapLine, type Column } from '../table.js';
 import { busiestDayChart, PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';
 
-export const simulationTable: Formatter<SimulationResult> = (r, { color: c }) => {
-  const style = { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [] };
-  const out: string[] = [c.bold(simulationHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : '')];
-  const t = new Table({ head: ['', 'value', 'note'], style, wordWrap: true, colWidths: [32, 22, 70] });
-  for (const [label, value, note] of simulationRows(r)) {
+const FIGURE_COLUMNS: Column[] = [
+  { head: '', wrap: true, minWidth: 14 },
+  { head: 'value', align: 'right' },
+  { head: 'note', wrap: true, minWidth: 30, under: 'plain' },
+];
+const STRATEGY_COLUMNS: Column[] = STRATEGY_HEAD.map((head, i) => (i === 0 ? { head, wrap: true } : { head, align: 'right', wrap: true }));
+const PAIR_COLUMNS: Column[] = PAIR_HEAD.map((head, i) => (i === 0 ? { head, wrap: true } : { head, align: 'right', wrap: true }));
+
+export const simulationTable: Formatter<SimulationResult> = (r, { color: c, width }) => {
+  const view = { color: c, width };
+  const out: string[] = [wrapLine(c.bold(simulationHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : ''), width)];
+  const figures = simulationRows(r).map(([label, value, note]) => {
     const v = label.startsWith('Throttled') && r.requests.throttled > 0 ? c.red(value) : label.endsWith('InferenceUnits') ? c.bold(value) : value;
-    t.push([label, v, c.dim(note)]);
+    return [label, v, c.dim(note)];
+  });
+  out.push(renderTable(FIGURE_COLUMNS, figures, view), '', c.bold('Strategies, same traffic and scenarios'));
+  out.push(renderTable(STRATEGY_COLUMNS, strategyRows(r), view), '', c.bold('Min/Max: static rule vs cost-optimal search (no scenarios)'));
+  out.push(renderTable(PAIR_COLUMNS, pairRows(r), view), '');
+  const chart = busiestDayChart(r, width);
+  if (chart) {
+    const [caption, ...plot] = chart.split('\n');
+    out.push(wrapLine(caption!, width), ...plot, '');
   }
-  out.push(t.toString(), '', c.bold('Strategies, same traffic and scenarios'));
-  const s = new Table({ head: STRATEGY_HEAD, style });
-  for (const row of strategyRows(r)) s.push(row);
-  out.push(s.toString(), '', c.bold('Min/Max: static rule vs cost-optimal search (no scenarios)'));
-  const p = new Table({ head: PAIR_HEAD, style });
-  for (const row of pairRows(r)) p.push(row);
-  out.push(p.toString(), '');
-  const chart = busiestDayChart(r);
-  if (chart) out.push(chart, '');
-  out.push(c.bold('Assumptions'), ...r.assumptions.map((a) => `  - ${a}`));
-  for (const w of r.warnings) out.push(c.yellow(`warning [${w.code}]: ${w.message}`));
+  out.push(c.bold('Assumptions'), ...r.assumptions.map((a) => wrapLine(`  - ${a}`, width, '    ')));
+  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${w.message}`), width));
   return out.join('\n') + '\n';
 };

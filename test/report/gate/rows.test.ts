@@ -8,7 +8,8 @@ import { gateRows } from '../../../src/report/gate/rows.js';
 import { gateTable } from '../../../src/report/gate/table.js';
 
 const plan = (name: string, max: number, min = 2): PlanFigures => ({ name, minInferenceUnits: min, maxInferenceUnits: max, monthlyCostUsd: { min: min * 730, max: max * 730 } });
-const noColor = { color: new Chalk({ level: 0 }) };
+// Wide enough that no cell wraps: fitting to a terminal is tested in test/report/table.test.ts.
+const noColor = { color: new Chalk({ level: 0 }), width: 300 };
 
 describe('gate rows: one model for the table and markdown views', () => {
   const result = evaluateGate({
