@@ -11,22 +11,19 @@ export interface FleetOptions extends UnitWorkerInput {
 
 interface Unit {
   worker: Worker;
-  busy: boolean;
-}
-
-interface Waiting {
-  body: Uint8Array;
-  resolve: (r: AwsResponse) => void;
+  /** Requests sent to the unit and not yet answered: the one it serves and those waiting for it. */
+  outstanding: number;
 }
 
 /**
- * N inference units behind one door. A request goes to a free unit, else waits in a queue of at
- * most `queue` places, else is throttled at once — a unit serves one image at a time, so a fleet
- * of N units has exactly N in service, as the service's provisioned throughput does.
+ * N inference units behind one door. A request goes to a free unit; when all are busy it waits
+ * for the unit with the shortest line if the fleet holds fewer than `queue` waiting requests, else
+ * it is throttled at once. A unit serves one image at a time, so a fleet of N units has exactly N
+ * in service, as the service's provisioned throughput does. A waiting request waits in its unit's
+ * own message queue, so a unit starts its next image without a round trip through this thread.
  */
 export class Fleet {
   private readonly pending = new Map<number, { unit: Unit; resolve: (r: AwsResponse) => void }>();
-  private readonly waiting: Waiting[] = [];
   private nextId = 1;
   private closed = false;
 
@@ -43,7 +40,7 @@ export class Fleet {
     let started = false;
     const ready = Array.from({ length: opts.units }, (_, i) => {
       const worker = new Worker(new URL('./unit-worker.js', import.meta.url), { workerData });
-      const unit: Unit = { worker, busy: false };
+      const unit: Unit = { worker, outstanding: 0 };
       units.push(unit);
       return new Promise<void>((resolve, reject) => {
         // One listener per event for the unit's whole life (removeAllListeners would also drop the
@@ -76,17 +73,18 @@ export class Fleet {
   /** A DetectCustomLabels body → the answer; THROTTLED when every unit is busy and the queue is full. */
   submit(body: Uint8Array): Promise<AwsResponse> {
     if (this.closed) return Promise.resolve(awsError('ServiceUnavailableException', 'the fleet is shutting down', 503));
-    const free = this.unitList.find((u) => !u.busy);
-    if (free) return new Promise((resolve) => this.dispatch(free, body, resolve));
-    if (this.waiting.length < this.queueLimit) return new Promise((resolve) => this.waiting.push({ body, resolve }));
-    return Promise.resolve(THROTTLED());
+    const shortest = this.unitList.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+    const waiting = this.unitList.reduce((n, u) => n + Math.max(0, u.outstanding - 1), 0);
+    if (shortest.outstanding > 0 && waiting >= this.queueLimit) return Promise.resolve(THROTTLED());
+    return new Promise((resolve) => this.dispatch(shortest, body, resolve));
   }
 
   private dispatch(unit: Unit, body: Uint8Array, resolve: (r: AwsResponse) => void): void {
     const id = this.nextId++;
-    unit.busy = true;
+    unit.outstanding++;
     this.pending.set(id, { unit, resolve });
-    unit.worker.postMessage({ id, body }, body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? [body.buffer] : []);
+    const own = body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    unit.worker.postMessage({ id, body }, own ? [body.buffer as ArrayBuffer] : []);
   }
 
   private onMessage(unit: Unit, m: UnitMessage): void {
@@ -94,17 +92,14 @@ export class Fleet {
     const job = this.pending.get(m.id);
     if (!job) return;
     this.pending.delete(m.id);
-    unit.busy = false;
+    unit.outstanding--;
     job.resolve({ status: m.status, body: m.body });
-    const next = this.waiting.shift();
-    if (next) this.dispatch(unit, next.body, next.resolve);
   }
 
-  /** Answers what is waiting with 503, then stops every unit. */
+  /** Answers what is in flight with 503, then stops every unit. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const w of this.waiting.splice(0)) w.resolve(awsError('ServiceUnavailableException', 'the fleet is shutting down', 503));
     for (const job of this.pending.values()) job.resolve(awsError('ServiceUnavailableException', 'the fleet is shutting down', 503));
     this.pending.clear();
     await Promise.all(this.unitList.map((u) => u.worker.terminate()));

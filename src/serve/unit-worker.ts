@@ -65,8 +65,10 @@ try {
   const warm = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#808080' } }).jpeg().toBuffer();
   await detect(Buffer.from(JSON.stringify({ ProjectVersionArn: 'warm-up'.padEnd(20, '-'), Image: { Bytes: warm.toString('base64') } })));
 
+  // One image at a time: requests that arrive while the unit is busy wait their turn here.
+  let line: Promise<void> = Promise.resolve();
   port.on('message', (msg: { id: number; body: Uint8Array }) => {
-    detect(msg.body).then(
+    line = line.then(() => detect(msg.body)).then(
       (r) => port.postMessage({ type: 'result', id: msg.id, ...r } satisfies UnitMessage),
       (err: unknown) => port.postMessage({ type: 'result', id: msg.id, ...awsError('InternalServerError', String((err as Error)?.message ?? err).split('\n')[0]!, 500) } satisfies UnitMessage),
     );

@@ -1,0 +1,119 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBenchResult } from '../../src/bench/read-result.js';
+import { readLoadtestResult } from '../../src/loadtest/read-result.js';
+import type { LoadtestResult } from '../../src/loadtest/result-schema.js';
+import { tempDir } from '../helpers/cli.js';
+import { writeTextImages } from '../helpers/loadtest-images.js';
+import { runCliAsync, spawnCli, startServe } from '../helpers/processes.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/p.v/1';
+/** serve's queue in these tests: one waiting call absorbs the timer jitter of evenly spaced arrivals. */
+const QUEUE = 1;
+
+/**
+ * The fleet's capacity measured directly with the real SDK client: units + queue users in closed
+ * loop keep every unit busy without a single throttle; completed calls per second is what the
+ * fleet can do.
+ */
+async function saturatedTps(url: string, users: number, images: Buffer[], seconds: number): Promise<number> {
+  const rek = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  let throttled = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: users }, async (_, u) => {
+      for (let i = u; performance.now() < end; i++) {
+        try {
+          await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: images[i % images.length]! } }));
+          done++;
+        } catch {
+          throttled++;
+        }
+      }
+    }),
+  );
+  rek.destroy();
+  expect(throttled).toBe(0);
+  return done / ((performance.now() - t0) / 1000);
+}
+
+function lowestThrottled(r: LoadtestResult) {
+  return r.steps.filter((s) => !s.clean).sort((a, b) => a.offeredTps! - b.offeredTps!)[0];
+}
+
+describe('loadtest against a serve fleet (real processes, loopback)', () => {
+  let dir: string;
+  let images: string;
+  let bytes: Buffer[];
+  let benchTps: number;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    images = await writeTextImages(dir, 'imgs', { width: 640, height: 480, sizeMb: 0.1, objects: 0, count: 2 });
+    bytes = [0, 1].map((i) => readFileSync(join(images, `img-${i}.jpg`)));
+    // bench on the very same images: one unit, as serve runs it.
+    const suite = join(dir, 'suite.yaml');
+    writeFileSync(suite, 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: imgs }\nmeasure: { min_time_s: 1, max_time_s: 2, target_rse_pct: 2 }\n');
+    const bench = await runCliAsync(['bench', suite, '--out', join(dir, 'bench.json'), '--format', 'json']);
+    expect(bench.code, bench.stderr).toBe(0);
+    const conditions = (await readBenchResult(join(dir, 'bench.json'))).models[0]!.conditions;
+    // The load test rotates over the images: its TPS is the harmonic mean of theirs.
+    benchTps = conditions.length / conditions.reduce((a, c) => a + 1 / c.tps, 0);
+  });
+
+  for (const units of [1, 2]) {
+    it(`--units ${units}: throttling starts where offered load passes the fleet's capacity`, async () => {
+      const serve = await startServe(['--units', String(units), '--model', 'ocr-cls', '--queue', String(QUEUE)]);
+      try {
+        const capacityTps = await saturatedTps(serve.url, units + QUEUE, bytes, 2);
+        const out = join(dir, `lt-${units}.json`);
+        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(capacityTps / 8))), '--step-s', '1', '--warmup-s', '0.3', '--resolution-pct', '5', '--format', 'json', '--out', out]);
+        expect(r.code, r.stderr).toBe(0);
+        const result = await readLoadtestResult(out);
+        console.log(`units ${units}: capacity ${capacityTps.toFixed(1)}, highest clean ${result.highestCleanTps}, bench ${benchTps.toFixed(1)}, steps ${result.steps.map((s) => `${s.offeredTps}:${s.achievedTps.toFixed(0)}:${s.throttledPct.toFixed(1)}`).join(' ')}`);
+        expect(JSON.parse(r.stdout)).toEqual(result);
+        expect(result.units).toMatchObject({ inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units });
+        expect(result.images).toMatchObject({ source: 'bytes', count: 2, meanWidth: 640, meanHeight: 480, formats: ['jpeg'], meanObjects: null });
+        expect(result.stoppedBy).toBe('converged');
+        const first = lowestThrottled(result)!;
+        // Every step below capacity ran clean; the lowest throttled step offered more than the fleet can do.
+        expect(first.offeredTps!).toBeGreaterThan(capacityTps * 0.9);
+        expect(result.highestCleanTps!).toBeGreaterThan(capacityTps * 0.8);
+        expect(result.highestCleanTps!).toBeLessThan(capacityTps * 1.15);
+        expect(result.tpsPerUnit).toBeCloseTo(result.highestCleanTps! / units, 6);
+        if (units === 1) {
+          // One unit, the same images: the load test and bench measure the same thing.
+          expect(Math.abs(result.tpsPerUnit! / benchTps - 1), `loadtest ${result.tpsPerUnit} vs bench ${benchTps} TPS`).toBeLessThanOrEqual(0.15);
+        }
+      } finally {
+        expect((await serve.stop()).code).toBe(0);
+      }
+    });
+  }
+
+  it('Ctrl-C stops the load at once, keeps the finished steps and exits 130', async () => {
+    const serve = await startServe(['--units', '1', '--model', 'ocr-cls']);
+    try {
+      const out = join(dir, 'interrupted.json');
+      const { child, done } = spawnCli(['loadtest', '--endpoint', serve.url, '--images', images, '--step-s', '0.5', '--warmup-s', '0', '--out', out]);
+      await new Promise<void>((resolve) => child.stderr!.on('data', (c: Buffer) => c.toString().includes('step 2 (') && resolve()));
+      const sentAt = performance.now();
+      child.kill('SIGINT');
+      const end = await done;
+      expect(performance.now() - sentAt).toBeLessThan(5000);
+      expect(end.code, end.stderr).toBe(130);
+      const result = await readLoadtestResult(out);
+      expect(result).toMatchObject({ complete: false, stoppedBy: 'interrupted' });
+      expect(result.steps.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await serve.stop();
+    }
+  });
+});
