@@ -126,9 +126,9 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps });
   }
 
-  const clean = steps.filter((st) => st.clean);
+  const clean = steps.filter((st) => st.clean && st.achievedTps > 0);
   const best = clean.length ? clean.reduce((a, b) => (b.achievedTps > a.achievedTps ? b : a)) : undefined;
-  const highestCleanTps = best && best.achievedTps > 0 ? best.achievedTps : null;
+  const highestCleanTps = best ? best.achievedTps : null;
   const tpsPerUnit = highestCleanTps === null ? null : highestCleanTps / inp.units.inService;
   const levelOf = (st: LoadtestStep) => (s.mode === 'open' ? `${fmt(st.offeredTps!)} TPS offered` : `${st.users} users`);
   const firstThrottled = steps.filter((st) => !st.clean).sort((a, b) => (a.offeredTps ?? a.users!) - (b.offeredTps ?? b.users!))[0];
