@@ -8,7 +8,8 @@ import { colorFor, pickFormatter } from '../report/format.js';
 import { loadtestJson, loadtestResultJson } from '../report/loadtest/json.js';
 import { loadtestMarkdown } from '../report/loadtest/markdown.js';
 import { loadtestTable } from '../report/loadtest/table.js';
-import { lookUpPrice } from '../workload/prices.js';
+import { lookUpCachedPrice, readPriceCache } from '../workload/price-list.js';
+import { lookUpPrice, type PriceQuote } from '../workload/prices.js';
 
 export const LOADTEST_FORMATS = { table: loadtestTable, json: loadtestJson, markdown: loadtestMarkdown };
 
@@ -66,11 +67,10 @@ function progressLine(s: LoadtestStep): string {
 }
 
 /** What the test window can cost, and the commands that start and stop the model: printed before any call to AWS. */
-function costGuard(arn: string, region: string, units: number | undefined, st: LoadtestSettings): string {
+function costGuard(arn: string, region: string, units: number | undefined, st: LoadtestSettings, price: PriceQuote | undefined): string {
   const windowS = st.maxSteps * (st.warmupS + st.stepS);
   const unitsText = units ?? 1;
   const hours = (unitsText * windowS) / 3600;
-  const price = lookUpPrice('rekognition-custom-labels', region);
   const usd = price ? ` ≈ $${(hours * price.pricePerUnitHourUsd).toFixed(2)} at $${price.pricePerUnitHourUsd.toFixed(2)} per inference hour (${price.priceSource})` : ` × your region's price per inference hour`;
   return [
     `cost: a running model bills every inference-unit hour, busy or idle. This test runs at most ${st.maxSteps} steps × ${st.warmupS + st.stepS} s = ${(windowS / 60).toFixed(1)} min: ${unitsText} unit${unitsText === 1 ? '' : 's'} × ${(windowS / 3600).toFixed(3)} h = ${hours.toFixed(3)} inference hours${usd}.`,
@@ -96,7 +96,10 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   const aws = o.endpoint === undefined;
   if (aws) {
     if (process.env.AWS_REGION && process.env.AWS_REGION !== region) process.stderr.write(`capacity-plan: warning: AWS_REGION is ${process.env.AWS_REGION} but the model is in ${region} (its ARN): calling ${region}\n`);
-    process.stderr.write(costGuard(arn, region, unitsFlag, settings));
+    // The price plan would use: the cache `capacity-plan prices` fetched, else the built-in table.
+    const cache = await readPriceCache();
+    const price = (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
+    process.stderr.write(costGuard(arn, region, unitsFlag, settings, price));
   }
 
   let images: ImageSource;

@@ -31,6 +31,8 @@ const testEnv = (extra: Record<string, string | undefined> = {}): NodeJS.Process
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
     AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
     AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+    // The built-in price table, whatever `capacity-plan prices` cached on this machine.
+    CAPACITY_PLAN_PRICE_CACHE: '/nonexistent/prices.json',
     ...extra,
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
