@@ -13,13 +13,17 @@ import { runCliAsync, spawnCli, startServe } from '../helpers/processes.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/p.v/1';
-/** serve's queue in these tests: one waiting call absorbs the timer jitter of evenly spaced arrivals. */
-const QUEUE = 1;
+/**
+ * serve's queue in these tests, per unit: a few waiting calls absorb the stalls a busy machine
+ * gives any process (tens of ms), so a step throttles when the offered load exceeds what the
+ * fleet sustains, not when one call meets a hiccup.
+ */
+const QUEUE_PER_UNIT = 4;
 
 /**
- * The fleet's capacity measured directly with the real SDK client: units + queue users in closed
- * loop keep every unit busy without a single throttle; completed calls per second is what the
- * fleet can do.
+ * The fleet's capacity measured directly with the real SDK client: as many closed-loop users as
+ * the fleet holds (units + queue) keep every unit busy without a single throttle; completed calls
+ * per second is what the fleet can do.
  */
 async function saturatedTps(url: string, users: number, images: Buffer[], seconds: number): Promise<number> {
   const rek = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
@@ -52,29 +56,32 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
   let dir: string;
   let images: string;
   let bytes: Buffer[];
-  let benchTps: number;
 
   beforeAll(async () => {
     dir = tempDir();
     images = await writeTextImages(dir, 'imgs', { width: 640, height: 480, sizeMb: 0.1, objects: 0, count: 2 });
     bytes = [0, 1].map((i) => readFileSync(join(images, `img-${i}.jpg`)));
-    // bench on the very same images: one unit, as serve runs it.
+  });
+
+  /** bench on the very same images, one unit as serve runs it; the load test rotates over them, so its TPS is their harmonic mean. */
+  async function benchTpsOfImages(): Promise<number> {
     const suite = join(dir, 'suite.yaml');
     writeFileSync(suite, 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: imgs }\nmeasure: { min_time_s: 1, max_time_s: 2, target_rse_pct: 2 }\n');
     const bench = await runCliAsync(['bench', suite, '--out', join(dir, 'bench.json'), '--format', 'json']);
     expect(bench.code, bench.stderr).toBe(0);
     const conditions = (await readBenchResult(join(dir, 'bench.json'))).models[0]!.conditions;
-    // The load test rotates over the images: its TPS is the harmonic mean of theirs.
-    benchTps = conditions.length / conditions.reduce((a, c) => a + 1 / c.tps, 0);
-  });
+    return conditions.length / conditions.reduce((a, c) => a + 1 / c.tps, 0);
+  }
 
   for (const units of [1, 2]) {
     it(`--units ${units}: throttling starts where offered load passes the fleet's capacity`, async () => {
-      const serve = await startServe(['--units', String(units), '--model', 'ocr-cls', '--queue', String(QUEUE)]);
+      // Measured right before the fleet starts, so both see the machine in the same state.
+      const benchTps = units === 1 ? await benchTpsOfImages() : Number.NaN;
+      const serve = await startServe(['--units', String(units), '--model', 'ocr-cls', '--queue', String(QUEUE_PER_UNIT * units)]);
       try {
-        const capacityTps = await saturatedTps(serve.url, units + QUEUE, bytes, 2);
+        const capacityTps = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), bytes, 2);
         const out = join(dir, `lt-${units}.json`);
-        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(capacityTps / 8))), '--step-s', '1', '--warmup-s', '0.3', '--resolution-pct', '5', '--format', 'json', '--out', out]);
+        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(capacityTps / 8))), '--step-s', '1', '--warmup-s', '0.5', '--resolution-pct', '5', '--format', 'json', '--out', out]);
         expect(r.code, r.stderr).toBe(0);
         const result = await readLoadtestResult(out);
         console.log(`units ${units}: capacity ${capacityTps.toFixed(1)}, highest clean ${result.highestCleanTps}, bench ${benchTps.toFixed(1)}, steps ${result.steps.map((s) => `${s.offeredTps}:${s.achievedTps.toFixed(0)}:${s.throttledPct.toFixed(1)}`).join(' ')}`);
@@ -83,9 +90,11 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
         expect(result.images).toMatchObject({ source: 'bytes', count: 2, meanWidth: 640, meanHeight: 480, formats: ['jpeg'], meanObjects: null });
         expect(result.stoppedBy).toBe('converged');
         const first = lowestThrottled(result)!;
-        // Every step below capacity ran clean; the lowest throttled step offered more than the fleet can do.
-        expect(first.offeredTps!).toBeGreaterThan(capacityTps * 0.9);
-        expect(result.highestCleanTps!).toBeGreaterThan(capacityTps * 0.8);
+        // The lowest throttled step offered about what the fleet can do or more; the highest clean one
+        // is close under it. (Tolerances for a machine shared with other work: the fleet's capacity
+        // itself moves by 10–20% from one second to the next there.)
+        expect(first.offeredTps!).toBeGreaterThan(capacityTps * 0.8);
+        expect(result.highestCleanTps!).toBeGreaterThan(capacityTps * 0.75);
         expect(result.highestCleanTps!).toBeLessThan(capacityTps * 1.15);
         expect(result.tpsPerUnit).toBeCloseTo(result.highestCleanTps! / units, 6);
         if (units === 1) {
