@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // A local fleet for ocr-cls: `capacity-plan serve --units 1` vs `--units 2`, and the step search
 // against each.
-//  1. Capacity: units + 1 closed-loop users through the real AWS SDK client keep every unit busy
-//     (serve --queue 1, so no call is throttled); 1 and 2 units alternate twice, and the ratio is
+//  1. Capacity: 5 closed-loop users per unit through the real AWS SDK client keep every unit busy
+//     (serve --queue 4 per unit, so no call is throttled); 1 and 2 units alternate twice, and the ratio is
 //     of the means. Goal: 2 units ≥ 1.7 × 1 unit on a 2-core machine.
 //  2. The step search with its defaults (start 1 TPS, doubling, 10% resolution), 1.5 s steps:
 //     how many steps it takes to converge. Goal: ≤ 10.
@@ -27,7 +27,7 @@ for (let variant = 0; variant < 3; variant++) {
 }
 
 async function startServe(units) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--units', String(units), '--model', 'ocr-cls', '--queue', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--units', String(units), '--model', 'ocr-cls', '--queue', String(4 * units)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve) => child.stdout.once('data', (c) => resolve(/listening on (\S+)/.exec(c.toString())[1])));
   return { url, stop: () => new Promise((resolve) => (child.once('close', resolve), child.kill('SIGTERM'))) };
 }
@@ -58,7 +58,7 @@ async function saturatedTps(url, users) {
 const runs = [];
 for (const units of [1, 2, 1, 2]) {
   const s = await startServe(units);
-  const r = await saturatedTps(s.url, units + 1);
+  const r = await saturatedTps(s.url, units * 5);
   await s.stop();
   runs.push({ units, ...r });
   console.log(`${units} unit(s): ${r.tps.toFixed(1)} TPS (${r.throttled} throttled)`);

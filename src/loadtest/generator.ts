@@ -10,6 +10,9 @@ import type { Outcome } from './target.js';
 
 export type Send = (imageIndex: number, signal: AbortSignal) => Promise<Outcome>;
 
+/** A call sent this much after its time was not sent at the offered rate (timer slack is a few ms). */
+export const LATE_MS = 50;
+
 export interface StepTally {
   durationS: number;
   sent: number;
@@ -19,6 +22,8 @@ export interface StepTally {
   serverErrors: number;
   errors: Record<string, number>;
   notSent: number;
+  /** Calls sent more than LATE_MS after their scheduled time: the client could not keep the rate. */
+  lateSends: number;
   latenciesMs: number[];
   /** Boxes per successful answer, where the answer said (null answers are not counted). */
   objects: number[];
@@ -27,7 +32,7 @@ export interface StepTally {
 }
 
 function emptyTally(durationS: number): StepTally {
-  return { durationS, sent: 0, succeeded: 0, throttled: 0, otherErrors: 0, serverErrors: 0, errors: {}, notSent: 0, latenciesMs: [], objects: [] };
+  return { durationS, sent: 0, succeeded: 0, throttled: 0, otherErrors: 0, serverErrors: 0, errors: {}, notSent: 0, lateSends: 0, latenciesMs: [], objects: [] };
 }
 
 function record(t: StepTally, o: Outcome): void {
@@ -72,6 +77,7 @@ export function runOpenStep(send: Send, o: OpenStepOptions): Promise<StepTally |
     o.signal.addEventListener('abort', onAbort, { once: true });
     const fire = (k: number) => {
       const measured = k >= warmCount;
+      if (measured && performance.now() - (t0 + k * intervalMs) > LATE_MS) tally.lateSends++;
       if (inFlight >= o.maxInFlight) {
         if (measured) tally.notSent++;
         return;

@@ -27,6 +27,8 @@ export const LoadtestStepSchema = z.object({
   errors: z.record(z.string(), z.number().int().positive()),
   /** Calls that could not be sent because the client already had its limit in flight. */
   notSent: z.number().int().nonnegative(),
+  /** Open loop: calls sent over 50 ms after their scheduled time, because the client itself was too slow or starved of CPU. */
+  lateSends: z.number().int().nonnegative(),
   achievedTps: z.number().nonnegative(),
   throttledPerS: z.number().nonnegative(),
   throttledPct: z.number().nonnegative(),

@@ -1,5 +1,5 @@
 import { percentile, sortSamples } from '../bench/stats.js';
-import { runOpenStep, runUsersStep, type Send, type StepTally } from './generator.js';
+import { LATE_MS, runOpenStep, runUsersStep, type Send, type StepTally } from './generator.js';
 import { imageClass, type ImageSource } from './images.js';
 import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
 import { nextStep, type SearchSettings, type StepVerdict } from './search.js';
@@ -58,6 +58,7 @@ function toStep(t: StepTally, index: number, level: number, phase: 'ramp' | 'bis
     otherErrors: t.otherErrors,
     errors: t.errors,
     notSent: t.notSent,
+    lateSends: t.lateSends,
     achievedTps: t.succeeded / t.durationS,
     throttledPerS: t.throttled / t.durationS,
     throttledPct,
@@ -105,6 +106,9 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     objects.push(...tally.objects);
     inp.onStep?.(step);
     if (tally.notSent > 0) warnings.push(`step ${index}: ${tally.notSent} calls not sent: ${s.maxInFlight} were already in flight (the endpoint stalled)`);
+    if (tally.sent > 0 && tally.lateSends / tally.sent > 0.05) {
+      warnings.push(`step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`);
+    }
     const clientErrors = tally.otherErrors - tally.serverErrors;
     if (tally.firstError?.fatal) {
       stoppedBy = 'request-errors';

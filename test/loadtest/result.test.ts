@@ -21,6 +21,7 @@ const step = (index: number, offeredTps: number, achievedTps: number, throttled:
   otherErrors: 0,
   errors: {},
   notSent: 0,
+  lateSends: 0,
   achievedTps,
   throttledPerS: throttled / 10,
   throttledPct: (throttled / sent) * 100,
