@@ -67,7 +67,7 @@ function progressLine(s: LoadtestStep): string {
 }
 
 /** What the test window can cost, and the commands that start and stop the model: printed before any call to AWS. */
-function costGuard(arn: string, region: string, units: number | undefined, st: LoadtestSettings, price: PriceQuote | undefined): string {
+function costGuard(commands: { start: string; stop: string }, region: string, units: number | undefined, st: LoadtestSettings, price: PriceQuote | undefined): string {
   const windowS = st.maxSteps * (st.warmupS + st.stepS);
   const unitsText = units ?? 1;
   const hours = (unitsText * windowS) / 3600;
@@ -75,9 +75,9 @@ function costGuard(arn: string, region: string, units: number | undefined, st: L
   return [
     `cost: a running model bills every inference-unit hour, busy or idle. This test runs at most ${st.maxSteps} steps × ${st.warmupS + st.stepS} s = ${(windowS / 60).toFixed(1)} min: ${unitsText} unit${unitsText === 1 ? '' : 's'} × ${(windowS / 3600).toFixed(3)} h = ${hours.toFixed(3)} inference hours${usd}.`,
     `capacity-plan never starts or stops a model. Start it with 1 unit before the test (AWS's method measures one unit):`,
-    `  aws rekognition start-project-version --project-version-arn ${arn} --min-inference-units 1 --max-inference-units 1`,
+    `  ${commands.start}`,
     `and stop it when you are done (it bills until stopped):`,
-    `  aws rekognition stop-project-version --project-version-arn ${arn}`,
+    `  ${commands.stop}`,
     '',
   ].join('\n');
 }
@@ -90,7 +90,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   const unitsFlag = o.units !== undefined ? num('--units', o.units, 1, 1000, true) : undefined;
 
   // The AWS SDK loads here only: plan, gate and validate never pay for it.
-  const { createTarget, parseProjectVersionArn, LOCAL_ARN } = await import('../loadtest/target.js');
+  const { createTarget, parseProjectVersionArn, startCommand, stopCommand, LOCAL_ARN } = await import('../loadtest/target.js');
   const arn = o.projectVersionArn ?? LOCAL_ARN;
   const { region } = parseProjectVersionArn(arn);
   const aws = o.endpoint === undefined;
@@ -99,7 +99,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
     // The price plan would use: the cache `capacity-plan prices` fetched, else the built-in table.
     const cache = await readPriceCache();
     const price = (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
-    process.stderr.write(costGuard(arn, region, unitsFlag, settings, price));
+    process.stderr.write(costGuard({ start: startCommand(arn), stop: stopCommand(arn) }, region, unitsFlag, settings, price));
   }
 
   let images: ImageSource;
@@ -119,8 +119,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const state = await target.describe();
-    const { startCommand } = await import('../loadtest/target.js');
-    if (state.status !== 'RUNNING') throw new UserError(`the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage.slice(0, 200)})` : ''}; ${startCommand(arn)}`);
+    if (state.status !== 'RUNNING') throw new UserError(`the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage.slice(0, 200)})` : ''}; start it with: ${startCommand(arn)}`);
     const warnings: string[] = [];
     if (state.maxInferenceUnits !== null && state.minInferenceUnits !== null && state.maxInferenceUnits > state.minInferenceUnits) {
       warnings.push(`MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`);

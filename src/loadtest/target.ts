@@ -79,7 +79,7 @@ export function classify(err: unknown, where: string, arn: string): Exclude<Outc
   }
   if (ACCESS_ERRORS.has(name)) return fatal(`access denied by ${where}: ${name}: ${brief(e.message)} (the caller needs ${PERMISSIONS})`);
   if (name === 'ResourceNotFoundException') return fatal(`model not found at ${where}: ${arn}`);
-  if (name === 'ResourceNotReadyException') return fatal(`the model is not RUNNING (${brief(e.message)}); ${startCommand(arn)}`);
+  if (name === 'ResourceNotReadyException') return fatal(`the model is not RUNNING (${brief(e.message)}); start it with: ${startCommand(arn)}`);
   if (status === undefined) {
     // No HTTP answer at all: refused, reset, timed out, name not resolved.
     const code = e.code ?? (name === 'TimeoutError' ? 'timed out' : name);
@@ -88,8 +88,9 @@ export function classify(err: unknown, where: string, arn: string): Exclude<Outc
   return { kind: 'error', name, server: status >= 500 || e.$fault === 'server', latencyMs: 0, line: `${where} answered ${name} (HTTP ${status}): ${brief(e.message)}`, fatal: false };
 }
 
+/** AWS's method measures one unit, and Min = Max keeps autoscaling out of the measurement. */
 export function startCommand(arn: string): string {
-  return `start it with: aws rekognition start-project-version --project-version-arn ${arn} --min-inference-units 1`;
+  return `aws rekognition start-project-version --project-version-arn ${arn} --min-inference-units 1 --max-inference-units 1`;
 }
 
 export function stopCommand(arn: string): string {

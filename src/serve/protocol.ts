@@ -24,6 +24,8 @@ export const MAX_IMAGE_BYTES = 4_000_000;
 export interface AwsResponse {
   status: number;
   body: string;
+  /** Set on the throttling answer, so the server can count it without reading the body. */
+  throttled?: true;
 }
 
 /** One AWS JSON error: 400 for the caller's faults (throttling included, as the service answers), 500 for the server's. */
@@ -31,8 +33,10 @@ export function awsError(type: string, message: string, status = 400): AwsRespon
   return { status, body: JSON.stringify({ __type: type, Message: message }) };
 }
 
-export const THROTTLED = (): AwsResponse =>
-  awsError('ProvisionedThroughputExceededException', 'every inference unit is busy: the request rate exceeds the provisioned throughput');
+export const THROTTLED = (): AwsResponse => ({
+  ...awsError('ProvisionedThroughputExceededException', 'every inference unit is busy: the request rate exceeds the provisioned throughput'),
+  throttled: true,
+});
 
 export const DetectCustomLabelsRequestSchema = z.object({
   ProjectVersionArn: z.string().min(20),

@@ -111,7 +111,7 @@ export async function startServer(fleet: Fleet, host: string, port: number): Pro
     answer(req, fleet).then(
       (r) => {
         if (r.status === 200) counters.served++;
-        else if (r.body.includes('"ProvisionedThroughputExceededException"')) counters.throttled++;
+        else if (r.throttled) counters.throttled++;
         else counters.failed++;
         send(res, r);
       },

@@ -96,7 +96,7 @@ describe('loadtest: faults and bad input, one line each', () => {
     const url = await fake({ describe: { status: 'STOPPED' }, detect: () => 'ok' });
     const r = await runCliAsync(['loadtest', '--endpoint', url, '--images', images, '--out', join(dir, 'x.json')]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^capacity-plan: the model is STOPPED, not RUNNING; start it with: aws rekognition start-project-version --project-version-arn arn:aws:rekognition:\S+ --min-inference-units 1$/);
+    expect(r.stderr.trim()).toMatch(/^capacity-plan: the model is STOPPED, not RUNNING; start it with: aws rekognition start-project-version --project-version-arn arn:aws:rekognition:\S+ --min-inference-units 1 --max-inference-units 1$/);
   });
 
   it('MaxInferenceUnits above MinInferenceUnits: a warning, in the result too', async () => {
