@@ -5,6 +5,7 @@ import { loadImageBytes } from '../loadtest/images.js';
 import type { LoadtestResult, LoadtestStep } from '../loadtest/result-schema.js';
 import { runLoadtest, type LoadtestSettings } from '../loadtest/run.js';
 import { colorFor, pickFormatter } from '../report/format.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
 import { loadtestJson, loadtestResultJson } from '../report/loadtest/json.js';
 import { loadtestMarkdown } from '../report/loadtest/markdown.js';
 import { loadtestTable } from '../report/loadtest/table.js';
@@ -13,8 +14,6 @@ import { lookUpPrice, type PriceQuote } from '../workload/prices.js';
 
 export const LOADTEST_FORMATS = { table: loadtestTable, json: loadtestJson, markdown: loadtestMarkdown };
 
-/** Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
-const EXIT_INTERRUPTED = 130;
 /** The endpoint failed (server errors) before the search finished: not the user's input, not a bug. */
 const EXIT_ENDPOINT_FAILED = 1;
 /** Calls in flight at most (and sockets of the client): a stalled endpoint cannot exhaust the client. */

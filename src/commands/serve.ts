@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { pickModels } from '../bench/setup.js';
 import { loadSuite } from '../bench/suite.js';
 import type { ModelSpec } from '../bench/models/index.js';
 import { Fleet } from '../serve/fleet.js';
@@ -23,16 +23,12 @@ function wholeNumber(flag: string, v: string, min: number, max: number): number 
   return n;
 }
 
-/** --model NAME: a suite's model by name or file path when --suite is given, else a built-in. */
+/** --model NAME: a suite's model by name or file path when --suite is given (as bench picks it), else a built-in. */
 async function modelRef(name: string, suiteFile: string | undefined): Promise<{ model: string | ModelSpec; baseDir: string; threads?: number }> {
   if (!suiteFile) return { model: name, baseDir: process.cwd() };
   const suite = await loadSuite(suiteFile);
-  const found = suite.suite.models.find((m) => (typeof m === 'string' ? m === name : m.name === name || resolve(suite.baseDir, m.path) === resolve(name)));
-  if (found === undefined) {
-    const names = suite.suite.models.map((m) => (typeof m === 'string' ? m : m.name));
-    throw UserError.at(suiteFile, `no model '${name}' in the suite (it has ${names.join(', ')})`);
-  }
-  return { model: found, baseDir: suite.baseDir, threads: suite.suite.unit.threads };
+  const [ref] = pickModels(suite, [name]);
+  return { ...ref!, threads: suite.suite.unit.threads };
 }
 
 /** Runs until SIGINT or SIGTERM; the first stdout line is `listening on URL`. */

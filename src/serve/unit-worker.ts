@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { UserError } from '../core/errors.js';
-import { configureSharpForUnit } from '../bench/run.js';
+import { configureSharpForUnit } from '../bench/unit.js';
 import { createSession, resolveModel } from '../bench/models/index.js';
 import type { ModelSpec } from '../bench/models/index.js';
 import { awsError, DetectCustomLabelsRequestSchema, MAX_IMAGE_BYTES, toCustomLabels, type AwsResponse } from './protocol.js';
