@@ -79,12 +79,15 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
       const benchTps = units === 1 ? await benchTpsOfImages() : Number.NaN;
       const serve = await startServe(['--units', String(units), '--model', 'ocr-cls', '--queue', String(QUEUE_PER_UNIT * units)]);
       try {
-        const capacityTps = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), bytes, 2);
+        const before = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), bytes, 2);
         const out = join(dir, `lt-${units}.json`);
-        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(capacityTps / 8))), '--step-s', '1', '--warmup-s', '0.5', '--resolution-pct', '5', '--format', 'json', '--out', out]);
+        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(before / 8))), '--step-s', '1', '--warmup-s', '0.5', '--resolution-pct', '5', '--format', 'json', '--out', out]);
         expect(r.code, r.stderr).toBe(0);
+        // Capacity read again after the search: on a shared machine it drifts, and the search ran in between.
+        const after = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), bytes, 2);
+        const [lowTps, highTps] = [Math.min(before, after), Math.max(before, after)];
         const result = await readLoadtestResult(out);
-        console.log(`units ${units}: capacity ${capacityTps.toFixed(1)}, highest clean ${result.highestCleanTps}, bench ${benchTps.toFixed(1)}, steps ${result.steps.map((s) => `${s.offeredTps}:${s.achievedTps.toFixed(0)}:${s.throttledPct.toFixed(1)}`).join(' ')}`);
+        console.log(`units ${units}: capacity ${before.toFixed(1)}..${after.toFixed(1)}, highest clean ${result.highestCleanTps}, bench ${benchTps.toFixed(1)}, steps ${result.steps.map((s) => `${s.offeredTps}:${s.achievedTps.toFixed(0)}:${s.throttledPct.toFixed(1)}`).join(' ')}`);
         expect(JSON.parse(r.stdout)).toEqual(result);
         expect(result.units).toMatchObject({ inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units });
         expect(result.images).toMatchObject({ source: 'bytes', count: 2, meanWidth: 640, meanHeight: 480, formats: ['jpeg'], meanObjects: null });
@@ -93,9 +96,9 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
         // The lowest throttled step offered about what the fleet can do or more; the highest clean one
         // is close under it. (Tolerances for a machine shared with other work: the fleet's capacity
         // itself moves by 10–20% from one second to the next there.)
-        expect(first.offeredTps!).toBeGreaterThan(capacityTps * 0.8);
-        expect(result.highestCleanTps!).toBeGreaterThan(capacityTps * 0.75);
-        expect(result.highestCleanTps!).toBeLessThan(capacityTps * 1.15);
+        expect(first.offeredTps!).toBeGreaterThan(lowTps * 0.8);
+        expect(result.highestCleanTps!).toBeGreaterThan(lowTps * 0.75);
+        expect(result.highestCleanTps!).toBeLessThan(highTps * 1.15);
         expect(result.tpsPerUnit).toBeCloseTo(result.highestCleanTps! / units, 6);
         if (units === 1) {
           // One unit, the same images: the load test and bench measure the same thing.
