@@ -39,8 +39,8 @@ const testEnv = (extra: Record<string, string | undefined> = {}): NodeJS.Process
   return env as NodeJS.ProcessEnv;
 };
 
-export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: testEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; ownSession?: boolean } = {}): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: testEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownSession ?? false });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -67,9 +67,14 @@ export interface ServeProcess {
   stop(): Promise<Finished>;
 }
 
-/** Starts `capacity-plan serve` and resolves with its URL from the first stdout line. */
+/**
+ * Starts `capacity-plan serve` and resolves with its URL from the first stdout line. It runs in its
+ * own session, as a server does: with the kernel's autogroup scheduling, a session's processes
+ * share one slice of a busy machine, and the fleet should not share the load generator's (nor the
+ * bench it is compared with). On an idle machine this changes nothing.
+ */
 export async function startServe(args: string[]): Promise<ServeProcess> {
-  const { child, done } = spawnCli(['serve', ...args]);
+  const { child, done } = spawnCli(['serve', ...args], { ownSession: true });
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {

@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import { readLoadtestResult } from '../../src/loadtest/read-result.js';
@@ -11,8 +9,6 @@ import { tempDir } from '../helpers/cli.js';
 import { writeTextImages } from '../helpers/loadtest-images.js';
 import { runCliAsync, spawnCli, startServe } from '../helpers/processes.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/p.v/1';
 /**
  * serve's queue in these tests, per unit: a few waiting calls absorb the stalls a busy machine
  * gives any process (tens of ms), so a step throttles when the offered load exceeds what the
@@ -21,31 +17,17 @@ const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/p.v/1'
 const QUEUE_PER_UNIT = 4;
 
 /**
- * The fleet's capacity measured directly with the real SDK client: as many closed-loop users as
- * the fleet holds (units + queue) keep every unit busy without a single throttle; completed calls
- * per second is what the fleet can do.
+ * The fleet's capacity, measured by `loadtest --mode users` (the AWS sample's closed loop) in one
+ * step: as many users as the fleet holds (units + queue) keep every unit busy without a throttle,
+ * and the calls answered per second are what the fleet does. The same client program as the
+ * open-loop search, so both see the same machine.
  */
-async function saturatedTps(url: string, users: number, images: Buffer[], seconds: number): Promise<number> {
-  const rek = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
-  const end = performance.now() + seconds * 1000;
-  let done = 0;
-  let throttled = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: users }, async (_, u) => {
-      for (let i = u; performance.now() < end; i++) {
-        try {
-          await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: images[i % images.length]! } }));
-          done++;
-        } catch {
-          throttled++;
-        }
-      }
-    }),
-  );
-  rek.destroy();
-  expect(throttled).toBe(0);
-  return done / ((performance.now() - t0) / 1000);
+async function saturatedTps(url: string, users: number, images: string, out: string): Promise<number> {
+  const r = await runCliAsync(['loadtest', '--endpoint', url, '--images', images, '--mode', 'users', '--start', String(users), '--max-steps', '1', '--step-s', '2', '--warmup-s', '0.3', '--format', 'json', '--out', out]);
+  expect(r.code, r.stderr).toBe(0);
+  const result = await readLoadtestResult(out);
+  expect(result.steps[0]!).toMatchObject({ users, throttled: 0, otherErrors: 0 });
+  return result.steps[0]!.achievedTps;
 }
 
 function lowestThrottled(r: LoadtestResult) {
@@ -55,12 +37,10 @@ function lowestThrottled(r: LoadtestResult) {
 describe('loadtest against a serve fleet (real processes, loopback)', () => {
   let dir: string;
   let images: string;
-  let bytes: Buffer[];
 
   beforeAll(async () => {
     dir = tempDir();
     images = await writeTextImages(dir, 'imgs', { width: 640, height: 480, sizeMb: 0.1, objects: 0, count: 2 });
-    bytes = [0, 1].map((i) => readFileSync(join(images, `img-${i}.jpg`)));
   });
 
   /** bench on the very same images, one unit as serve runs it; the load test rotates over them, so its TPS is their harmonic mean. */
@@ -79,15 +59,15 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
       const benchTps = units === 1 ? await benchTpsOfImages() : Number.NaN;
       const serve = await startServe(['--units', String(units), '--model', 'ocr-cls', '--queue', String(QUEUE_PER_UNIT * units)]);
       try {
-        const before = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), bytes, 2);
+        const before = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), images, join(dir, `users-${units}-a.json`));
         const out = join(dir, `lt-${units}.json`);
         const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(before / 8))), '--step-s', '1', '--warmup-s', '0.5', '--resolution-pct', '5', '--format', 'json', '--out', out]);
         expect(r.code, r.stderr).toBe(0);
         // Capacity read again after the search: on a shared machine it drifts, and the search ran in between.
-        const after = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), bytes, 2);
+        const after = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), images, join(dir, `users-${units}-b.json`));
         const [lowTps, highTps] = [Math.min(before, after), Math.max(before, after)];
         const result = await readLoadtestResult(out);
-        console.log(`units ${units}: capacity ${before.toFixed(1)}..${after.toFixed(1)}, highest clean ${result.highestCleanTps}, bench ${benchTps.toFixed(1)}, steps ${result.steps.map((s) => `${s.offeredTps}:${s.achievedTps.toFixed(0)}:${s.throttledPct.toFixed(1)}`).join(' ')}`);
+        const figures = `fleet capacity ${before.toFixed(1)}..${after.toFixed(1)} TPS; steps ${result.steps.map((st) => `${st.offeredTps}→${st.achievedTps.toFixed(0)} (${st.throttledPct.toFixed(1)}%)`).join(', ')}`;
         expect(JSON.parse(r.stdout)).toEqual(result);
         expect(result.units).toMatchObject({ inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units });
         expect(result.images).toMatchObject({ source: 'bytes', count: 2, meanWidth: 640, meanHeight: 480, formats: ['jpeg'], meanObjects: null });
@@ -96,13 +76,13 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
         // The lowest throttled step offered about what the fleet can do or more; the highest clean one
         // is close under it. (Tolerances for a machine shared with other work: the fleet's capacity
         // itself moves by 10–20% from one second to the next there.)
-        expect(first.offeredTps!).toBeGreaterThan(lowTps * 0.8);
-        expect(result.highestCleanTps!).toBeGreaterThan(lowTps * 0.75);
-        expect(result.highestCleanTps!).toBeLessThan(highTps * 1.15);
+        expect(first.offeredTps!, figures).toBeGreaterThan(lowTps * 0.8);
+        expect(result.highestCleanTps!, figures).toBeGreaterThan(lowTps * 0.75);
+        expect(result.highestCleanTps!, figures).toBeLessThan(highTps * 1.15);
         expect(result.tpsPerUnit).toBeCloseTo(result.highestCleanTps! / units, 6);
         if (units === 1) {
           // One unit, the same images: the load test and bench measure the same thing.
-          expect(Math.abs(result.tpsPerUnit! / benchTps - 1), `loadtest ${result.tpsPerUnit} vs bench ${benchTps} TPS`).toBeLessThanOrEqual(0.15);
+          expect(Math.abs(result.tpsPerUnit! / benchTps - 1), `loadtest ${result.tpsPerUnit} vs bench ${benchTps.toFixed(1)} TPS; ${figures}`).toBeLessThanOrEqual(0.15);
         }
       } finally {
         expect((await serve.stop()).code).toBe(0);
