@@ -21,9 +21,9 @@ const formatOption = (choices: string[], dflt = 'table') =>
  * optional peer dependencies, and ESM resolves every import of a module graph before running any
  * of it, so the check cannot live inside the command's own modules.
  */
-async function measurementStackFor(command: string): Promise<void> {
-  const { requireOptionalPackages } = await import('./core/optional-packages.js');
-  requireOptionalPackages(command);
+async function measurementStackFor(command: string, also: string[] = []): Promise<void> {
+  const { MEASUREMENT_STACK, requireOptionalPackages } = await import('./core/optional-packages.js');
+  requireOptionalPackages(command, [...MEASUREMENT_STACK, ...also]);
 }
 
 /** Commander wiring only: flags → a command function. Heavy modules load lazily so `plan` starts fast. */
@@ -173,6 +173,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--queue <n>', 'requests that may wait for a busy fleet before it throttles', '0')
     .addHelpText('after', '\nPrints `listening on http://HOST:PORT` first; SIGINT/SIGTERM stop it cleanly.')
     .action(async (opts) => {
+      await measurementStackFor('serve');
       const { serveCommand } = await import('./commands/serve.js');
       setExit(await serveCommand(opts));
     });
@@ -196,6 +197,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'result file, written atomically', 'loadtest-result.json')
     .addHelpText('after', '\nExit 130 after Ctrl-C (finished steps are kept); exit 1 when the endpoint failed (server errors) before a throttling point was found.')
     .action(async (opts) => {
+      await measurementStackFor('loadtest', ['@aws-sdk/client-rekognition']);
       const { loadtestCommand } = await import('./commands/loadtest.js');
       setExit(await loadtestCommand(opts));
     });

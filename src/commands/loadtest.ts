@@ -104,6 +104,8 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   let images: ImageSource;
   if (o.images !== undefined) images = await loadImageBytes(o.images);
   else {
+    const { requireOptionalPackages } = await import('../core/optional-packages.js');
+    requireOptionalPackages('loadtest --s3', ['@aws-sdk/client-s3']);
     const { listS3Images } = await import('../loadtest/s3.js');
     images = await listS3Images(o.s3!, region);
   }

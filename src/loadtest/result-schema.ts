@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The load test result file, `capacity-plan/loadtest@1`: written by `loadtest`, read by whatever
