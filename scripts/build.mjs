@@ -87,6 +87,13 @@ const worker = await build({
   outdir: join(DIST, 'bench'),
   plugins: [sourceLocation('bench')],
 });
+// serve's inference units: worker threads started from dist/serve/unit-worker.js.
+const unitWorker = await build({
+  ...common,
+  entryPoints: { 'unit-worker': join(SRC, 'serve', 'unit-worker.ts') },
+  outdir: join(DIST, 'serve'),
+  plugins: [sourceLocation('serve')],
+});
 
 // `import { z } from 'zod'` hands esbuild zod's whole namespace object, which it cannot
 // tree-shake: 500 kB more to parse at every start, 40 translations included. `import * as z` can.
@@ -105,7 +112,7 @@ for (const f of ['uPlot.iife.min.js', 'uPlot.min.css']) writeFileSync(join(DIST,
 
 // MIT and ISC ask that the notice travel with the code: one file listing every bundled package.
 const packages = new Map();
-for (const input of [...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs)]) {
+for (const input of [...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs), ...Object.keys(unitWorker.metafile.inputs)]) {
   const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.set(m[1], join(ROOT, input.slice(0, m.index + m[0].length)));
 }

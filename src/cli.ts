@@ -7,10 +7,10 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 /** What each exit code means; every help text lists the ones its command can return (a test checks them). */
 const EXIT_MEANINGS: Record<number, string> = {
   0: 'success',
-  1: 'a gate rule failed',
+  1: 'a gate rule failed (gate); the endpoint failed before a throttling point was found (loadtest)',
   2: 'invalid input or usage (bad file, value, flag)',
   3: 'internal error (a bug: please report it)',
-  130: 'interrupted (Ctrl-C); bench keeps what was measured',
+  130: 'interrupted (Ctrl-C); bench and loadtest keep what was measured',
 };
 
 /** The exit codes each command can return; the top level lists all of them. */
@@ -25,6 +25,8 @@ export const COMMAND_EXIT_CODES: Record<string, number[]> = {
   'cloudwatch-query': [0, 2, 3],
   prices: [0, 2, 3],
   report: [0, 2, 3],
+  serve: [0, 2, 3],
+  loadtest: [0, 1, 2, 3, 130],
 };
 
 const exitCodesHelp = (codes: number[]) => `\nExit codes:\n${codes.map((c) => `  ${String(c).padEnd(3)}  ${EXIT_MEANINGS[c]}`).join('\n')}`;
@@ -39,9 +41,9 @@ const formatOption = (choices: string[], dflt = 'table') =>
  * optional peer dependencies, and ESM resolves every import of a module graph before running any
  * of it, so the check cannot live inside the command's own modules.
  */
-async function measurementStackFor(command: string): Promise<void> {
-  const { requireOptionalPackages } = await import('./core/optional-packages.js');
-  requireOptionalPackages(command);
+async function measurementStackFor(command: string, also: string[] = []): Promise<void> {
+  const { MEASUREMENT_STACK, requireOptionalPackages } = await import('./core/optional-packages.js');
+  requireOptionalPackages(command, [...MEASUREMENT_STACK, ...also]);
 }
 
 /** Commander wiring only: flags → a command function. Heavy modules load lazily so `plan` starts fast. */
@@ -191,6 +193,47 @@ function buildProgram(setExit: (code: number) => void): Command {
       await measurementStackFor('demo');
       const { demoCommand } = await import('./commands/demo.js');
       setExit(await demoCommand(opts));
+    });
+
+  program
+    .command('serve')
+    .description('run N local inference units of a bench model behind a Rekognition-compatible HTTP endpoint on 127.0.0.1 (to load-test)')
+    .option('--units <n>', 'inference units (worker threads, one onnxruntime session each)', '1')
+    .option('-m, --model <name>', 'a built-in (ocr-det, ocr-cls), or a model of --suite by name', 'ocr-cls')
+    .option('--suite <file>', 'bench suite YAML that declares --model (and the unit\'s threads)')
+    .option('-t, --threads <n>', 'intra-op threads per unit (default: the suite\'s, else 1)')
+    .option('--port <port>', 'TCP port; 0 picks a free one', '0')
+    .option('--host <address>', 'address to listen on (anything but loopback is warned about)', '127.0.0.1')
+    .option('--queue <n>', 'requests that may wait for a busy fleet before it throttles', '0')
+    .addHelpText('after', '\nPrints `listening on http://HOST:PORT` first; SIGINT/SIGTERM stop it cleanly.')
+    .action(async (opts) => {
+      await measurementStackFor('serve');
+      const { serveCommand } = await import('./commands/serve.js');
+      setExit(await serveCommand(opts));
+    });
+
+  program
+    .command('loadtest')
+    .description('find the highest TPS a running model serves without throttling, by step load as AWS documents it (writes a loadtest result)')
+    .option('--endpoint <url>', 'an endpoint speaking the Rekognition protocol, e.g. capacity-plan serve')
+    .option('--project-version-arn <arn>', 'a running Rekognition Custom Labels model (region and credentials from the standard AWS chain)')
+    .option('--images <dir>', 'images sent as bytes (each under 4.0 MB)')
+    .option('--s3 <url>', 'images referenced in S3: s3://bucket/prefix (keys listed with the SDK)')
+    .addOption(new Option('--mode <mode>', 'open: steps of offered TPS; users: steps of concurrent users (closed loop, as the AWS sample)').choices(['open', 'users']).default('open'))
+    .option('--start <n>', 'first step: offered TPS (open) or users', '1')
+    .option('--step-s <seconds>', 'measured seconds per step', '30')
+    .option('--warmup-s <seconds>', 'unmeasured seconds at each step\'s load before it is measured', '3')
+    .option('--max-steps <n>', 'stop after this many steps', '12')
+    .option('--max-load <n>', 'the ramp goes no higher than this TPS (open, default 4096) or users (default 256)')
+    .option('--resolution-pct <pct>', 'stop the bisection when the last clean and first throttled steps are this close', '10')
+    .option('--units <n>', 'units in service (default: MinInferenceUnits from DescribeProjectVersions)')
+    .addOption(formatOption(['table', 'json', 'markdown']))
+    .option('-o, --out <file>', 'result file, written atomically', 'loadtest-result.json')
+    .addHelpText('after', '\nExit 130 after Ctrl-C (finished steps are kept); exit 1 when the endpoint failed (server errors) before a throttling point was found.')
+    .action(async (opts) => {
+      await measurementStackFor('loadtest', ['@aws-sdk/client-rekognition']);
+      const { loadtestCommand } = await import('./commands/loadtest.js');
+      setExit(await loadtestCommand(opts));
     });
 
   for (const command of program.commands) command.addHelpText('after', exitCodesHelp(COMMAND_EXIT_CODES[command.name()] ?? []));

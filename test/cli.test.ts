@@ -26,15 +26,15 @@ describe('every help text lists the exit codes its command can return', () => {
     for (const c of commands) expect(listed(runCli([c, '--help']).stdout), c).toEqual(COMMAND_EXIT_CODES[c]);
   });
 
-  it('1 is listed only by gate, and gate does return it', () => {
-    for (const c of commands) expect(COMMAND_EXIT_CODES[c]!.includes(1), c).toBe(c === 'gate');
+  it('1 is listed only by gate and loadtest, and gate does return it', () => {
+    for (const c of commands) expect(COMMAND_EXIT_CODES[c]!.includes(1), c).toBe(c === 'gate' || c === 'loadtest');
     const dir = tempDir();
     const f = writeWorkload(dir, { name: 'w', peakTps: 30, budget: ['monthly_usd: 1'] });
     expect(runCli(['gate', f], { cwd: dir }).code).toBe(1);
   });
 
-  it('130 is listed only by the commands that measure (bench, demo)', () => {
-    for (const c of commands) expect(COMMAND_EXIT_CODES[c]!.includes(130), c).toBe(c === 'bench' || c === 'demo');
+  it('130 is listed only by the commands that measure (bench, demo, loadtest)', () => {
+    for (const c of commands) expect(COMMAND_EXIT_CODES[c]!.includes(130), c).toBe(c === 'bench' || c === 'demo' || c === 'loadtest');
   });
 
   it('every command returns 2 for a usage error, as listed', () => {

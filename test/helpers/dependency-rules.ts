@@ -33,13 +33,34 @@ export function readImportGraph(srcDir: string): ImportGraph {
 /** The files every layer may read the bench engine through: its result file contract. */
 const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts']);
 
-type Layer = 'cli' | 'commands' | 'report' | 'gate' | 'simulate' | 'plan' | 'workload' | 'core' | 'bench' | 'bench-contract';
+/** The loadtest result file contract, which a calibration may read like the bench result. */
+const LOADTEST_CONTRACT = new Set(['loadtest/result-schema.ts', 'loadtest/read-result.ts']);
+/** The Rekognition wire protocol: `serve` speaks it, `loadtest` checks images against its limits. */
+const PROTOCOL = 'serve/protocol.ts';
+
+type Layer =
+  | 'cli'
+  | 'commands'
+  | 'report'
+  | 'gate'
+  | 'simulate'
+  | 'plan'
+  | 'workload'
+  | 'core'
+  | 'bench'
+  | 'bench-contract'
+  | 'serve'
+  | 'protocol'
+  | 'loadtest'
+  | 'loadtest-contract';
 
 export function layerOf(file: string): Layer | undefined {
   if (file === 'cli.ts') return 'cli';
   if (BENCH_CONTRACT.has(file)) return 'bench-contract';
+  if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
+  if (file === PROTOCOL) return 'protocol';
   const top = file.split('/')[0];
-  const known: Layer[] = ['commands', 'report', 'gate', 'simulate', 'plan', 'workload', 'core', 'bench'];
+  const known: Layer[] = ['commands', 'report', 'gate', 'simulate', 'plan', 'workload', 'core', 'bench', 'serve', 'loadtest'];
   return known.find((l) => l === top);
 }
 
@@ -52,8 +73,13 @@ const ALLOWED: Record<Layer, Layer[]> = {
   plan: ['core', 'workload'],
   simulate: ['core', 'workload', 'plan'],
   gate: ['core', 'workload', 'plan', 'simulate'],
-  report: ['core', 'workload', 'plan', 'simulate', 'gate', 'bench-contract'],
-  commands: ['core', 'workload', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract'],
+  // serve and loadtest stand beside bench: they run its models and read its images, nothing above.
+  protocol: ['core', 'bench'],
+  serve: ['core', 'bench', 'protocol'],
+  'loadtest-contract': ['core'],
+  loadtest: ['core', 'bench', 'protocol', 'loadtest-contract'],
+  report: ['core', 'workload', 'plan', 'simulate', 'gate', 'bench-contract', 'loadtest-contract'],
+  commands: ['core', 'workload', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract'],
   cli: ['core', 'commands'],
 };
 

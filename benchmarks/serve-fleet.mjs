@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// A local fleet for ocr-cls: `capacity-plan serve --units 1` vs `--units 2`, and the step search
+// against each.
+//  1. Capacity: 5 closed-loop users per unit through the real AWS SDK client keep every unit busy
+//     (serve --queue 4 per unit, so no call is throttled); 1 and 2 units alternate twice, and the ratio is
+//     of the means. Goal: 2 units ≥ 1.7 × 1 unit on a 2-core machine.
+//  2. The step search with its defaults (start 1 TPS, doubling, 10% resolution), 1.5 s steps:
+//     how many steps it takes to converge. Goal: ≤ 10.
+// `npm run build && node benchmarks/serve-fleet.mjs`; writes benchmarks/results/serve-fleet.json.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { cachedSynthesizeImage } from '../dist/bench/images/index.js';
+import { BIN, printTable, requireBuild, runCli, tempDir, writeResult } from './lib.mjs';
+
+requireBuild();
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const SECONDS = 5;
+const dir = tempDir();
+const images = [];
+for (let variant = 0; variant < 3; variant++) {
+  const img = await cachedSynthesizeImage({ width: 640, height: 480, targetSizeMb: 0.1, objects: 0, kind: 'text', variant });
+  images.push(img.bytes);
+  (await import('node:fs')).writeFileSync(join(dir, `img-${variant}.jpg`), img.bytes);
+}
+
+async function startServe(units) {
+  const child = spawn(process.execPath, [BIN, 'serve', '--units', String(units), '--model', 'ocr-cls', '--queue', String(4 * units)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve) => child.stdout.once('data', (c) => resolve(/listening on (\S+)/.exec(c.toString())[1])));
+  return { url, stop: () => new Promise((resolve) => (child.once('close', resolve), child.kill('SIGTERM'))) };
+}
+
+async function saturatedTps(url, users) {
+  const rek = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' }, maxAttempts: 1 });
+  const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/p.v/1';
+  let done = 0;
+  let throttled = 0;
+  const t0 = performance.now();
+  const end = t0 + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: users }, async (_, u) => {
+      for (let i = u; performance.now() < end; i++) {
+        try {
+          await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: images[i % images.length] } }));
+          done++;
+        } catch {
+          throttled++;
+        }
+      }
+    }),
+  );
+  rek.destroy();
+  return { tps: done / ((performance.now() - t0) / 1000), throttled };
+}
+
+const runs = [];
+for (const units of [1, 2, 1, 2]) {
+  const s = await startServe(units);
+  const r = await saturatedTps(s.url, units * 5);
+  await s.stop();
+  runs.push({ units, ...r });
+  console.log(`${units} unit(s): ${r.tps.toFixed(1)} TPS (${r.throttled} throttled)`);
+}
+const meanTps = (u) => runs.filter((r) => r.units === u).reduce((a, r) => a + r.tps, 0) / 2;
+const scaling = meanTps(2) / meanTps(1);
+
+const searches = [];
+for (const units of [1, 2]) {
+  const s = await startServe(units);
+  const out = join(dir, `lt-${units}.json`);
+  try {
+    runCli(['loadtest', '--endpoint', s.url, '--images', dir, '--step-s', '1.5', '--warmup-s', '0.3', '--format', 'json', '--out', out]);
+  } finally {
+    await s.stop();
+  }
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  searches.push({ units, steps: r.steps.length, stoppedBy: r.stoppedBy, highestCleanTps: r.highestCleanTps, tpsPerUnit: r.tpsPerUnit, levels: r.steps.map((st) => st.offeredTps) });
+}
+
+console.log('');
+printTable(
+  ['units', 'capacity TPS (mean of 2)', 'vs 1 unit', 'search steps', 'stopped', 'highest clean TPS', 'TPS per unit'],
+  [1, 2].map((u) => {
+    const s = searches.find((x) => x.units === u);
+    return [u, meanTps(u).toFixed(1), (meanTps(u) / meanTps(1)).toFixed(2) + '×', s.steps, s.stoppedBy, s.highestCleanTps?.toFixed(1) ?? '—', s.tpsPerUnit?.toFixed(1) ?? '—'];
+  }),
+);
+console.log(`\n2 units / 1 unit = ${scaling.toFixed(2)}× (goal ≥ 1.7); step search: ${searches.map((s) => s.steps).join(' and ')} steps (goal ≤ 10)`);
+writeResult('serve-fleet', { secondsPerRun: SECONDS, runs, scaling, scalingGoal: 1.7, searches, maxStepsGoal: 10 });

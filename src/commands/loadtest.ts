@@ -1,0 +1,168 @@
+import { renderOptions } from './output.js';
+import { UserError } from '../core/errors.js';
+import { writeOutputFile } from '../core/files.js';
+import type { ImageSource } from '../loadtest/images.js';
+import { loadImageBytes } from '../loadtest/images.js';
+import type { LoadtestResult, LoadtestStep } from '../loadtest/result-schema.js';
+import { runLoadtest, type LoadtestSettings } from '../loadtest/run.js';
+import { pickFormatter } from '../report/format.js';
+import { EXIT_INTERRUPTED } from './interrupt.js';
+import { loadtestJson, loadtestResultJson } from '../report/loadtest/json.js';
+import { loadtestMarkdown } from '../report/loadtest/markdown.js';
+import { loadtestTable } from '../report/loadtest/table.js';
+import { lookUpCachedPrice, readPriceCache } from '../workload/price-list.js';
+import { lookUpPrice, type PriceQuote } from '../workload/prices.js';
+
+export const LOADTEST_FORMATS = { table: loadtestTable, json: loadtestJson, markdown: loadtestMarkdown };
+
+/** The endpoint failed (server errors) before the search finished: not the user's input, not a bug. */
+const EXIT_ENDPOINT_FAILED = 1;
+/** Calls in flight at most (and sockets of the client): a stalled endpoint cannot exhaust the client. */
+const MAX_IN_FLIGHT = 1024;
+
+export interface LoadtestOptions {
+  endpoint?: string;
+  projectVersionArn?: string;
+  images?: string;
+  s3?: string;
+  mode: 'open' | 'users';
+  start: string;
+  stepS: string;
+  warmupS: string;
+  maxSteps: string;
+  maxLoad?: string;
+  resolutionPct: string;
+  units?: string;
+  format: string;
+  out: string;
+}
+
+function num(flag: string, v: string, min: number, max: number, integer = false): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UserError(`${flag}: expected a ${integer ? 'whole number' : 'number'} from ${min} to ${max}, got '${v}'`);
+  }
+  return n;
+}
+
+function settingsFrom(o: LoadtestOptions): LoadtestSettings {
+  const users = o.mode === 'users';
+  return {
+    mode: o.mode,
+    start: num('--start', o.start, users ? 1 : 0.01, 100_000, users),
+    growth: 2,
+    stepS: num('--step-s', o.stepS, 0.1, 3600),
+    warmupS: num('--warmup-s', o.warmupS, 0, 600),
+    maxSteps: num('--max-steps', o.maxSteps, 1, 50, true),
+    maxLevel: num('--max-load', o.maxLoad ?? (users ? '256' : '4096'), users ? 1 : 0.01, users ? MAX_IN_FLIGHT : 100_000, users),
+    resolutionPct: num('--resolution-pct', o.resolutionPct, 0.1, 100),
+    maxInFlight: MAX_IN_FLIGHT,
+  };
+}
+
+function progressLine(s: LoadtestStep): string {
+  const load = s.offeredTps !== null ? `${s.offeredTps} TPS offered` : `${s.users} users`;
+  const p95 = s.latencyMs ? `, p95 ${s.latencyMs.p95.toFixed(0)} ms` : '';
+  return `step ${s.index} (${s.phase}, ${load}): ${s.achievedTps.toFixed(1)} TPS achieved, ${s.throttledPct.toFixed(1)}% throttled${s.otherErrors ? `, ${s.otherErrors} other errors` : ''}${p95} — ${s.clean ? 'clean' : 'throttled'}\n`;
+}
+
+/** What the test window can cost, and the commands that start and stop the model: printed before any call to AWS. */
+function costGuard(commands: { start: string; stop: string }, region: string, units: number | undefined, st: LoadtestSettings, price: PriceQuote | undefined): string {
+  const windowS = st.maxSteps * (st.warmupS + st.stepS);
+  const unitsText = units ?? 1;
+  const hours = (unitsText * windowS) / 3600;
+  const usd = price ? ` ≈ $${(hours * price.pricePerUnitHourUsd).toFixed(2)} at $${price.pricePerUnitHourUsd.toFixed(2)} per inference hour (${price.priceSource})` : ` × your region's price per inference hour`;
+  return [
+    `cost: a running model bills every inference-unit hour, busy or idle. This test runs at most ${st.maxSteps} steps × ${st.warmupS + st.stepS} s = ${(windowS / 60).toFixed(1)} min: ${unitsText} unit${unitsText === 1 ? '' : 's'} × ${(windowS / 3600).toFixed(3)} h = ${hours.toFixed(3)} inference hours${usd}.`,
+    `capacity-plan never starts or stops a model. Start it with 1 unit before the test (AWS's method measures one unit):`,
+    `  ${commands.start}`,
+    `and stop it when you are done (it bills until stopped):`,
+    `  ${commands.stop}`,
+    '',
+  ].join('\n');
+}
+
+export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
+  const format = pickFormatter(LOADTEST_FORMATS, o.format);
+  if (o.endpoint === undefined && o.projectVersionArn === undefined) throw new UserError('give --endpoint URL (e.g. capacity-plan serve) or --project-version-arn ARN (a running Rekognition Custom Labels model)');
+  if ((o.images === undefined) === (o.s3 === undefined)) throw new UserError('give exactly one of --images DIR and --s3 s3://bucket/prefix');
+  const settings = settingsFrom(o);
+  const unitsFlag = o.units !== undefined ? num('--units', o.units, 1, 1000, true) : undefined;
+
+  // The AWS SDK loads here only: plan, gate and validate never pay for it.
+  const { createTarget, parseProjectVersionArn, startCommand, stopCommand, LOCAL_ARN } = await import('../loadtest/target.js');
+  const arn = o.projectVersionArn ?? LOCAL_ARN;
+  const { region } = parseProjectVersionArn(arn);
+  const aws = o.endpoint === undefined;
+  if (aws) {
+    if (process.env.AWS_REGION && process.env.AWS_REGION !== region) process.stderr.write(`capacity-plan: warning: AWS_REGION is ${process.env.AWS_REGION} but the model is in ${region} (its ARN): calling ${region}\n`);
+    // The price plan would use: the cache `capacity-plan prices` fetched, else the built-in table.
+    const cache = await readPriceCache();
+    const price = (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
+    process.stderr.write(costGuard({ start: startCommand(arn), stop: stopCommand(arn) }, region, unitsFlag, settings, price));
+  }
+
+  let images: ImageSource;
+  if (o.images !== undefined) images = await loadImageBytes(o.images);
+  else {
+    const { requireOptionalPackages } = await import('../core/optional-packages.js');
+    requireOptionalPackages('loadtest --s3', ['@aws-sdk/client-s3']);
+    const { listS3Images } = await import('../loadtest/s3.js');
+    images = await listS3Images(o.s3!, region);
+  }
+
+  const target = await createTarget({ endpoint: o.endpoint, projectVersionArn: o.projectVersionArn, images, maxSockets: MAX_IN_FLIGHT });
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('interrupted: stopping the load now, keeping the finished steps (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const state = await target.describe();
+    if (state.status !== 'RUNNING') throw new UserError(`the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage.slice(0, 200)})` : ''}; start it with: ${startCommand(arn)}`);
+    const warnings: string[] = [];
+    if (state.maxInferenceUnits !== null && state.minInferenceUnits !== null && state.maxInferenceUnits > state.minInferenceUnits) {
+      warnings.push(`MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`);
+    }
+    let inService = unitsFlag;
+    if (inService === undefined) {
+      if (state.minInferenceUnits === null || state.minInferenceUnits < 1) throw new UserError('DescribeProjectVersions gave no MinInferenceUnits: pass --units N');
+      inService = state.minInferenceUnits;
+    }
+    for (const w of warnings) process.stderr.write(`capacity-plan: warning: ${w}\n`);
+
+    const first = await target.detect(0, controller.signal);
+    if (first.kind === 'error') {
+      if (first.server && !first.fatal) {
+        process.stderr.write(`capacity-plan: ${first.line}\n`);
+        return EXIT_ENDPOINT_FAILED;
+      }
+      throw new UserError(first.line);
+    }
+
+    const targetInfo: LoadtestResult['target'] = { kind: target.kind, endpoint: target.endpoint, projectVersionArn: arn, region: target.kind === 'aws' ? region : null };
+    const run = await runLoadtest({
+      send: (i, signal) => target.detect(i, signal),
+      target: targetInfo,
+      images,
+      units: { inService, source: unitsFlag !== undefined ? '--units' : 'DescribeProjectVersions', minInferenceUnits: state.minInferenceUnits, maxInferenceUnits: state.maxInferenceUnits },
+      settings,
+      signal: controller.signal,
+      warnings,
+      onStep: (s) => process.stderr.write(progressLine(s)),
+    });
+    await writeOutputFile(o.out, loadtestResultJson(run.result));
+    process.stdout.write(format(run.result, await renderOptions(o.format, undefined)));
+    process.stderr.write(`${run.result.complete ? 'result' : 'partial result (complete: false)'} written to ${o.out}\n`);
+    if (run.stopLine) process.stderr.write(`capacity-plan: ${run.stopLine}\n`);
+    if (run.result.stoppedBy === 'interrupted') return EXIT_INTERRUPTED;
+    if (run.inputProblem) return 2;
+    if (run.result.stoppedBy === 'server-errors') return EXIT_ENDPOINT_FAILED;
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    target.close();
+  }
+}

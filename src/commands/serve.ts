@@ -1,0 +1,78 @@
+import { UserError } from '../core/errors.js';
+import { pickModels } from '../bench/setup.js';
+import { loadSuite } from '../bench/suite.js';
+import type { ModelSpec } from '../bench/models/index.js';
+import { Fleet } from '../serve/fleet.js';
+import { startServer } from '../serve/server.js';
+
+export interface ServeOptions {
+  units: string;
+  model: string;
+  suite?: string;
+  threads?: string;
+  port: string;
+  host: string;
+  queue: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function wholeNumber(flag: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${flag}: expected a whole number from ${min} to ${max}, got '${v}'`);
+  return n;
+}
+
+/** --model NAME: a suite's model by name or file path when --suite is given (as bench picks it), else a built-in. */
+async function modelRef(name: string, suiteFile: string | undefined): Promise<{ model: string | ModelSpec; baseDir: string; threads?: number }> {
+  if (!suiteFile) return { model: name, baseDir: process.cwd() };
+  const suite = await loadSuite(suiteFile);
+  const [ref] = pickModels(suite, [name]);
+  return { ...ref!, threads: suite.suite.unit.threads };
+}
+
+/** Runs until SIGINT or SIGTERM; the first stdout line is `listening on URL`. */
+export async function serveCommand(opts: ServeOptions): Promise<number> {
+  const units = wholeNumber('--units', opts.units, 1, 64);
+  const port = wholeNumber('--port', opts.port, 0, 65535);
+  const queue = wholeNumber('--queue', opts.queue, 0, 10_000);
+  const ref = await modelRef(opts.model, opts.suite);
+  const threads = opts.threads !== undefined ? wholeNumber('--threads', opts.threads, 1, 256) : (ref.threads ?? 1);
+  if (!LOOPBACK.has(opts.host)) {
+    process.stderr.write(`capacity-plan: warning: serving on ${opts.host}, not loopback: anyone who can reach this address can send it work (there is no authentication)\n`);
+  }
+
+  let fatal: ((message: string) => void) | undefined;
+  const fleet = await Fleet.start({ units, queue, threads, model: ref.model, baseDir: ref.baseDir }, (m) => fatal?.(m));
+  let server;
+  try {
+    server = await startServer(fleet, opts.host, port);
+  } catch (err) {
+    await fleet.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot listen on ${opts.host}:${port}: ${code ?? (err as Error).message}`);
+  }
+  const running = server;
+  process.stdout.write(`listening on ${running.url}\n`);
+  process.stderr.write(`${units} unit${units === 1 ? '' : 's'} of ${typeof ref.model === 'string' ? ref.model : ref.model.name} (${threads} thread${threads === 1 ? '' : 's'} each), queue ${queue}; Ctrl-C stops\n`);
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (code: number, note?: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (note) process.stderr.write(`capacity-plan: ${note}\n`);
+      void Promise.all([running.close(), fleet.close()]).then(() => {
+        const c = running.counters;
+        process.stderr.write(`stopped: ${c.served} answered, ${c.throttled} throttled, ${c.failed} failed\n`);
+        resolveExit(code);
+      });
+    };
+    const onSignal = () => stop(0);
+    fatal = (message) => stop(3, message);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

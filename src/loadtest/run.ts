@@ -1,0 +1,166 @@
+import { percentile, sortSamples } from '../bench/stats.js';
+import { LATE_MS, runOpenStep, runUsersStep, type Send, type StepTally } from './generator.js';
+import { imageClass, type ImageSource } from './images.js';
+import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
+import { nextStep, type SearchSettings, type StepVerdict } from './search.js';
+
+/** AWS's rule: a step is clean while throttled calls stay at most 1% of the calls sent. */
+export const THROTTLE_LIMIT_PCT = 1;
+/** More than this share of a step's calls failing otherwise stops the test: the endpoint, not the load, is the problem. */
+export const ERROR_STORM_PCT = 10;
+
+export interface LoadtestSettings {
+  mode: 'open' | 'users';
+  start: number;
+  growth: number;
+  stepS: number;
+  warmupS: number;
+  resolutionPct: number;
+  maxSteps: number;
+  /** Highest offered TPS or users the ramp goes to. */
+  maxLevel: number;
+  maxInFlight: number;
+}
+
+export interface LoadtestInputs {
+  send: Send;
+  target: LoadtestResult['target'];
+  images: ImageSource;
+  units: LoadtestResult['units'];
+  settings: LoadtestSettings;
+  signal: AbortSignal;
+  warnings: string[];
+  onStep?: (step: LoadtestStep) => void;
+  /** Called before each step: level and phase. */
+  onStepStart?: (index: number, level: number, phase: 'ramp' | 'bisect') => void;
+}
+
+export interface LoadtestRun {
+  result: LoadtestResult;
+  /** Why the test stopped early, in one line (errors only). */
+  stopLine?: string;
+  /** The error is the caller's (access, images): exit 2. */
+  inputProblem?: boolean;
+}
+
+function toStep(t: StepTally, index: number, level: number, phase: 'ramp' | 'bisect', mode: 'open' | 'users'): LoadtestStep {
+  const sorted = sortSamples(t.latenciesMs);
+  const throttledPct = t.sent === 0 ? 0 : (t.throttled / t.sent) * 100;
+  return {
+    index,
+    phase,
+    offeredTps: mode === 'open' ? level : null,
+    users: mode === 'users' ? level : null,
+    durationS: t.durationS,
+    sent: t.sent,
+    succeeded: t.succeeded,
+    throttled: t.throttled,
+    otherErrors: t.otherErrors,
+    errors: t.errors,
+    notSent: t.notSent,
+    lateSends: t.lateSends,
+    achievedTps: t.succeeded / t.durationS,
+    throttledPerS: t.throttled / t.durationS,
+    throttledPct,
+    latencyMs: sorted.length ? { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) } : null,
+    clean: t.sent > 0 && throttledPct <= THROTTLE_LIMIT_PCT,
+  };
+}
+
+function fmt(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+/** The step search against one target: ramp, then narrow the bracket; every finished step is kept. */
+export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
+  const s = inp.settings;
+  const search: SearchSettings = { start: s.start, growth: s.growth, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, integer: s.mode === 'users', maxLevel: s.maxLevel };
+  const steps: LoadtestStep[] = [];
+  const history: StepVerdict[] = [];
+  const objects: number[] = [];
+  const warnings = [...inp.warnings];
+  let stoppedBy: LoadtestResult['stoppedBy'];
+  let stopLine: string | undefined;
+  let inputProblem = false;
+  let imageOffset = 0;
+
+  for (;;) {
+    const n = nextStep(history, search);
+    if ('stop' in n) {
+      stoppedBy = n.stop;
+      break;
+    }
+    const index = steps.length + 1;
+    inp.onStepStart?.(index, n.level, n.phase);
+    const tally =
+      s.mode === 'open'
+        ? await runOpenStep(inp.send, { rateTps: n.level, warmupS: s.warmupS, stepS: s.stepS, maxInFlight: s.maxInFlight, signal: inp.signal, imageOffset })
+        : await runUsersStep(inp.send, { users: n.level, warmupS: s.warmupS, stepS: s.stepS, signal: inp.signal, imageOffset });
+    if (tally === null) {
+      stoppedBy = 'interrupted';
+      break;
+    }
+    imageOffset += tally.sent;
+    const step = toStep(tally, index, n.level, n.phase, s.mode);
+    steps.push(step);
+    objects.push(...tally.objects);
+    inp.onStep?.(step);
+    if (tally.notSent > 0) warnings.push(`step ${index}: ${tally.notSent} calls not sent: ${s.maxInFlight} were already in flight (the endpoint stalled)`);
+    if (tally.sent > 0 && tally.lateSends / tally.sent > 0.05) {
+      warnings.push(`step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`);
+    }
+    const clientErrors = tally.otherErrors - tally.serverErrors;
+    if (tally.firstError?.fatal) {
+      stoppedBy = 'request-errors';
+      stopLine = tally.firstError.line;
+      inputProblem = true;
+      break;
+    }
+    if (tally.sent > 0 && tally.serverErrors >= 5 && (tally.serverErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
+      stoppedBy = 'server-errors';
+      stopLine = `stopped at step ${index}: ${tally.serverErrors} of ${tally.sent} calls failed on the server side or the network (${Object.entries(tally.errors).map(([k, v]) => `${k} ×${v}`).join(', ')}); first: ${tally.firstError?.line ?? 'unknown'}`;
+      break;
+    }
+    if (tally.sent > 0 && clientErrors >= 5 && (clientErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
+      stoppedBy = 'request-errors';
+      stopLine = `stopped at step ${index}: the endpoint refused ${clientErrors} of ${tally.sent} calls; first: ${tally.firstError?.line ?? 'unknown'}`;
+      inputProblem = true;
+      break;
+    }
+    history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps });
+  }
+
+  const clean = steps.filter((st) => st.clean && st.achievedTps > 0);
+  const best = clean.length ? clean.reduce((a, b) => (b.achievedTps > a.achievedTps ? b : a)) : undefined;
+  const highestCleanTps = best ? best.achievedTps : null;
+  const tpsPerUnit = highestCleanTps === null ? null : highestCleanTps / inp.units.inService;
+  const levelOf = (st: LoadtestStep) => (s.mode === 'open' ? `${fmt(st.offeredTps!)} TPS offered` : `${st.users} users`);
+  const firstThrottled = steps.filter((st) => !st.clean).sort((a, b) => (a.offeredTps ?? a.users!) - (b.offeredTps ?? b.users!))[0];
+  const derivation = best
+    ? `highest clean step #${best.index} (${levelOf(best)}): ${fmt(best.achievedTps)} TPS achieved, ${best.throttledPct.toFixed(2)}% throttled (limit ${THROTTLE_LIMIT_PCT}%)` +
+      (firstThrottled ? `; lowest throttled step #${firstThrottled.index} (${levelOf(firstThrottled)}): ${firstThrottled.throttledPct.toFixed(1)}% throttled` : '') +
+      `; ${fmt(best.achievedTps)} TPS / ${inp.units.inService} unit${inp.units.inService === 1 ? '' : 's'} (${inp.units.source}) = ${fmt(tpsPerUnit!)} TPS per unit`
+    : 'no step was clean: no TPS per unit';
+
+  if (stoppedBy === 'no-throttling') warnings.push(`no throttling up to ${s.mode === 'open' ? `${fmt(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`);
+  if (stoppedBy === 'max-steps') warnings.push(`stopped after ${s.maxSteps} steps before the bracket narrowed to ${s.resolutionPct}%: the TPS found is a lower bound`);
+  if (stoppedBy === 'throttled-at-start') warnings.push('throttled even at the lowest load tried: is another client using the model?');
+  if (best?.latencyMs && best.succeeded < 100) warnings.push(`step ${best.index}: p99 latency from ${best.succeeded} calls (under 100) is the slowest call, not a percentile`);
+
+  const result: LoadtestResult = {
+    schema: LOADTEST_SCHEMA_ID,
+    createdAt: new Date().toISOString(),
+    complete: stoppedBy !== 'interrupted' && stoppedBy !== 'server-errors' && stoppedBy !== 'request-errors',
+    stoppedBy,
+    target: inp.target,
+    method: { mode: s.mode, start: s.start, growth: s.growth, stepS: s.stepS, warmupS: s.warmupS, throttleLimitPct: THROTTLE_LIMIT_PCT, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, retries: 0 },
+    images: { source: inp.images.kind, location: inp.images.location, ...imageClass(inp.images), meanObjects: objects.length ? objects.reduce((a, b) => a + b, 0) / objects.length : null },
+    units: inp.units,
+    steps,
+    highestCleanTps,
+    tpsPerUnit,
+    derivation,
+    warnings,
+  };
+  return { result, stopLine, inputProblem };
+}
