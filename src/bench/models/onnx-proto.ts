@@ -19,8 +19,13 @@ const ONNX_DESCRIPTOR = {
             irVersion: { type: 'int64', id: 1 },
             opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
             producerName: { type: 'string', id: 2 },
+            producerVersion: { type: 'string', id: 3 },
             graph: { type: 'GraphProto', id: 7 },
+            metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
           },
+        },
+        StringStringEntryProto: {
+          fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
         },
         OperatorSetIdProto: {
           fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
@@ -91,7 +96,7 @@ const root = protobuf.Root.fromJSON(ONNX_DESCRIPTOR);
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** ONNX TensorProto.DataType values we use. */
-export const ONNX_DTYPE = { float32: 1, int64: 7, float16: 10 } as const;
+export const ONNX_DTYPE = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11 } as const;
 
 type Int64 = number | { toNumber(): number };
 interface DecodedTensor {
