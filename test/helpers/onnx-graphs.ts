@@ -48,13 +48,17 @@ export interface GraphSpec {
   outputs: Array<{ name: string; type?: ElemType; shape: Dim[] }>;
   nodes: Node[];
   initializers?: Array<{ name: string; dims: number[]; values: number[] }>;
+  /** producer_name (default capacity-plan-tests) and metadata_props, as exporters write them. */
+  producer?: string;
+  metadata?: Record<string, string>;
 }
 
 /** Encodes a graph as ONNX bytes (IR 8, opset 13). */
 export function encodeModel(g: GraphSpec): Uint8Array {
   const model = ModelProto.fromObject({
     irVersion: 8,
-    producerName: 'capacity-plan-tests',
+    producerName: g.producer ?? 'capacity-plan-tests',
+    metadataProps: Object.entries(g.metadata ?? {}).map(([key, value]) => ({ key, value })),
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'test',
@@ -71,8 +75,9 @@ export function encodeModel(g: GraphSpec): Uint8Array {
  * A model whose outputs are fixed tensors whatever the input (Identity over an initializer), with
  * an image input of the given shape. The input is still declared and checked by onnxruntime.
  */
-export function constantOutputsModel(input: { name?: string; shape: Dim[]; type?: ElemType }, outputs: ConstOutput[], outputShapes?: Dim[][]): Uint8Array {
+export function constantOutputsModel(input: { name?: string; shape: Dim[]; type?: ElemType }, outputs: ConstOutput[], outputShapes?: Dim[][], about: Pick<GraphSpec, 'producer' | 'metadata'> = {}): Uint8Array {
   return encodeModel({
+    ...about,
     inputs: [{ name: input.name ?? 'images', shape: input.shape, type: input.type }],
     outputs: outputs.map((o, i) => ({ name: o.name, shape: outputShapes?.[i] ?? o.dims })),
     initializers: outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, values: o.values })),

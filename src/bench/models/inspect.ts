@@ -186,17 +186,18 @@ export function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
     unknown.push(`the input size (dynamic): longest side ${longest}, sides multiples of ${multiple} assumed; declare the size the model was trained at`);
   }
 
-  // Colour and normalisation.
+  // Colour and normalisation (the size step may have turned a yolov5 guess into yolox).
+  const decided = output.format as string | undefined;
   if (dtype === 'uint8') guesses.push('a uint8 input takes the raw pixels: no normalisation');
-  else if (paddle && (format === 'db' || input.resize === 'pad-right')) {
+  else if (paddle && (decided === 'db' || input.resize === 'pad-right')) {
     input.color = 'BGR';
-    const norm = format === 'db' ? IMAGENET : { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+    const norm = decided === 'db' ? IMAGENET : { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
     Object.assign(input, { scale: 1 / 255, ...norm });
     guesses.push(`PaddleOCR's normalisation for this kind of model: BGR, x/255, mean ${norm.mean.join('/')}, std ${norm.std.join('/')}`);
-  } else if (ultralytics || ['yolov8', 'yolov5', 'boxes-scored'].includes(format ?? '') || format === 'yolox') {
-    input.color = 'RGB';
-    input.scale = format === 'yolox' ? 1 : 1 / 255;
-    guesses.push(format === 'yolox' ? 'YOLOX takes raw 0..255 values (scale 1), no mean or std' : 'YOLO exporters take RGB x/255, no mean or std');
+  } else if (ultralytics || ['yolov8', 'yolov5', 'boxes-scored'].includes(decided ?? '') || decided === 'yolox') {
+    input.color = decided === 'yolox' ? 'BGR' : 'RGB';
+    input.scale = decided === 'yolox' ? 1 : 1 / 255;
+    guesses.push(decided === 'yolox' ? "YOLOX's demo feeds raw 0..255 BGR values (scale 1), no mean or std" : 'YOLO exporters take RGB x/255, no mean or std');
     if (!ultralytics) unknown.push('the colour order (RGB assumed)');
   } else if (task === 'classification') {
     Object.assign(input, { color: 'RGB', scale: 1 / 255, ...IMAGENET });

@@ -140,7 +140,7 @@ export async function describeModelFile(modelPath: string): Promise<ModelFileInf
     throw UserError.at(path, `not a valid ONNX model (truncated or not protobuf: ${(err as Error).message})`);
   }
   const graph = model.graph;
-  if (graph === undefined || (graph.node?.length ?? 0) === 0) throw UserError.at(path, 'not a valid ONNX model (no graph)');
+  if (graph === undefined || graph === null || (graph.node?.length ?? 0) === 0) throw UserError.at(path, 'not a valid ONNX model (no graph)');
   let parameterCount = 0;
   for (const t of graph.initializer ?? []) parameterCount += elementCount(t);
   for (const node of graph.node ?? []) {
