@@ -169,6 +169,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(formatOption(['table', 'yaml']))
     .addHelpText('after', '\n--format yaml prints only the entry, ready to paste under a suite\'s models:.\nExit 1 when the proposed entry did not run on the synthetic image (the output did not fit the guessed format).')
     .action(async (model: string, opts) => {
+      await measurementStackFor('inspect');
       const { inspectCommand } = await import('./commands/inspect.js');
       setExit(await inspectCommand(model, opts));
     });
