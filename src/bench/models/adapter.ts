@@ -5,7 +5,7 @@ import { decodeOutputs, outputsRead, shapeProblem, type DecodeContext } from './
 import { float32ToFloat16Bits } from './float16.js';
 import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER, type Placement } from './image.js';
 import { placeImage, type ImagePlacement } from './resize.js';
-import type { ExtraInput, ModelSpec } from './spec.js';
+import type { ExtraInput } from './spec.js';
 import type { DecodedImage, ModelAdapter, ModelOutput, Prepared, ResolvedModel } from './types.js';
 
 export type { ResolvedModel } from './types.js';
