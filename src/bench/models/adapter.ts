@@ -1,7 +1,7 @@
 import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../core/errors.js';
-import { decodeOutputs, outputsRead, shapeProblem, type DecodeContext } from './decoders.js';
+import { decodeOutputs, outputsRead, shapeProblem, withBatch, type DecodeContext } from './decoders.js';
 import { float32ToFloat16Bits } from './float16.js';
 import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER, type Placement } from './image.js';
 import { placeImage, type ImagePlacement } from './resize.js';
@@ -121,7 +121,7 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
       const byName = new Map(session.outputMetadata.map((m) => [m.name, m]));
       const shapes = names.filter((n): n is string => n !== undefined).map((n) => {
         const m = byName.get(n);
-        return m?.isTensor ? m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null)) : [];
+        return m?.isTensor ? withBatch(output.format, m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null))) : [];
       });
       if (shapes.some((s) => s.length === 0)) return; // unknown rank: checked on the first real output
       const problem = shapeProblem(output, { inputWidth: w, inputHeight: h }, shapes);

@@ -172,10 +172,20 @@ function pickOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutp
   return tensors;
 }
 
+/**
+ * Exports without a batch dimension give the YOLO and SSD outputs one dimension less ([4+C, N],
+ * [N, 5+C], [N, 4]): read them as a batch of one. Other formats take their shapes as they are.
+ */
+export function withBatch<D extends number | null>(format: OutputFormat, shape: readonly D[]): readonly (D | 1)[] {
+  const batchable = format === 'yolov5' || format === 'yolov8' || format === 'yolox' || format === 'ssd';
+  return batchable && shape.length === 2 ? [1, ...shape] : shape;
+}
+
 /** Decodes one image's outputs according to the declared format. */
 export function decodeOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutputSpec, ctx: DecodeContext, map: BoxMapping): ModelOutput {
   const tensors = pickOutputs(outputs, spec, ctx);
-  const problem = shapeProblem(spec, ctx, tensors.map((t) => t.dims));
+  const dims = tensors.map((t) => withBatch(spec.format, t.dims));
+  const problem = shapeProblem(spec, ctx, dims);
   if (problem !== null) throw UserError.at(ctx.file, problem);
   const main = tensors[0]!;
   switch (spec.format) {
@@ -189,11 +199,11 @@ export function decodeOutputs(outputs: InferenceSession.OnnxValueMapType, spec: 
       return keepBest(boxesScored(floatData(main), main.dims, spec, ctx), spec, map, spec.boxes_in_image);
     case 'yolov5':
     case 'yolox':
-      return finish(yoloRows(floatData(main), main.dims[1]!, main.dims[2]!, spec, ctx), spec, map);
+      return finish(yoloRows(floatData(main), dims[0]![1]!, dims[0]![2]!, spec, ctx), spec, map);
     case 'yolov8':
-      return finish(yoloV8(floatData(main), main.dims[1]!, main.dims[2]!, spec), spec, map);
+      return finish(yoloV8(floatData(main), dims[0]![1]!, dims[0]![2]!, spec), spec, map);
     case 'ssd':
-      return finish(ssd(floatData(main), floatData(tensors[1]!), main.dims[1]!, tensors[1]!.dims[2]!, spec, ctx), spec, map);
+      return finish(ssd(floatData(main), floatData(tensors[1]!), dims[0]![1]!, dims[1]![2]!, spec, ctx), spec, map);
     case 'db':
       return { kind: 'detection', detections: dbDetections(floatData(main), main.dims, spec, ctx, map) };
   }

@@ -484,6 +484,13 @@ describe('exports: uint8 and NHWC inputs, batch dimension symbolic or absent', (
     expect(Array.from(out.data as Float32Array)).toEqual([0, 1, 2].flatMap((c) => PIXELS.map((p) => p[c]!)));
   });
 
+  test('a model without a batch dimension: yolov8 output [4+C, N] read as a batch of one', async () => {
+    const s = spec('nobatch-v8', { width: 64, height: 64 }, { format: 'yolov8', num_classes: 1 });
+    const { adapter, session } = await open(s, [{ name: 'output0', dims: [5, 2], values: [20, 50, 30, 50, 10, 10, 10, 10, 0.9, 0.1] }], undefined, [3, 64, 64]);
+    const dets = detections(await run(adapter, session, 64, 64));
+    expect(dets).toEqual([{ box: [15, 25, 25, 35], score: expect.closeTo(0.9, 6), classId: 0 }]);
+  });
+
   test('uint8 with a normalisation is refused: the tensor is the raw pixels', () => {
     const r = ModelSpecSchema.safeParse({ name: 'u8', task: 'detection', path: 'u8.onnx', input: { width: 8, height: 8, dtype: 'uint8', mean: [0.5, 0.5, 0.5] }, output: { format: 'tf-od' } });
     expect(r.error?.issues[0]).toMatchObject({ path: ['input', 'dtype'], message: 'input.dtype uint8 feeds the raw 0..255 pixels: scale, mean and std do not apply' });
