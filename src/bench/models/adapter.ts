@@ -69,7 +69,7 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
     },
     postprocess(outputs: InferenceSession.OnnxValueMapType, meta: unknown): ModelOutput {
       const place = meta as ImagePlacement;
-      const ctx: DecodeContext = { file, inputWidth: place.tensorWidth, inputHeight: place.tensorHeight, outputNames };
+      const ctx: DecodeContext = { file, inputWidth: place.tensorWidth, inputHeight: place.tensorHeight, outputNames, imageBatched: batched };
       return decodeOutputs(outputs, output, ctx, place);
     },
     onSession(session: InferenceSession): void {
@@ -121,7 +121,7 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
       const byName = new Map(session.outputMetadata.map((m) => [m.name, m]));
       const shapes = names.filter((n): n is string => n !== undefined).map((n) => {
         const m = byName.get(n);
-        return m?.isTensor ? withBatch(output.format, m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null))) : [];
+        return m?.isTensor ? withBatch(output.format, m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null)), batched) : [];
       });
       if (shapes.some((s) => s.length === 0)) return; // unknown rank: checked on the first real output
       const problem = shapeProblem(output, { inputWidth: w, inputHeight: h }, shapes);

@@ -28,6 +28,8 @@ export interface DecodeContext {
   inputHeight: number;
   /** Output names in model order. */
   outputNames: readonly string[];
+  /** False when the model's image input has no batch dimension ([3, H, W]); its outputs may lack one too. */
+  imageBatched?: boolean;
 }
 
 type Dim = number | null; // null: symbolic (unknown until run)
@@ -173,18 +175,19 @@ function pickOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutp
 }
 
 /**
- * Exports without a batch dimension give the YOLO and SSD outputs one dimension less ([4+C, N],
- * [N, 5+C], [N, 4]): read them as a batch of one. Other formats take their shapes as they are.
+ * A model whose image input has no batch dimension may give its YOLO and SSD outputs one dimension
+ * less ([4+C, N], [N, 5+C], [N, 4]): read them as a batch of one. Other formats, and models with a
+ * batch dimension, take their shapes as they are (so messages show the real shape).
  */
-export function withBatch<D extends number | null>(format: OutputFormat, shape: readonly D[]): readonly (D | 1)[] {
+export function withBatch<D extends number | null>(format: OutputFormat, shape: readonly D[], imageBatched: boolean): readonly (D | 1)[] {
   const batchable = format === 'yolov5' || format === 'yolov8' || format === 'yolox' || format === 'ssd';
-  return batchable && shape.length === 2 ? [1, ...shape] : shape;
+  return !imageBatched && batchable && shape.length === 2 ? [1, ...shape] : shape;
 }
 
 /** Decodes one image's outputs according to the declared format. */
 export function decodeOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutputSpec, ctx: DecodeContext, map: BoxMapping): ModelOutput {
   const tensors = pickOutputs(outputs, spec, ctx);
-  const dims = tensors.map((t) => withBatch(spec.format, t.dims));
+  const dims = tensors.map((t) => withBatch(spec.format, t.dims, ctx.imageBatched ?? true));
   const problem = shapeProblem(spec, ctx, dims);
   if (problem !== null) throw UserError.at(ctx.file, problem);
   const main = tensors[0]!;
