@@ -186,6 +186,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('inspect')
+    .description('show an ONNX model\'s inputs, outputs, parameters, opset and producer, and propose its bench suite entry (checked by one run on a synthetic image)')
+    .argument('<model>', 'the .onnx file')
+    .addOption(formatOption(['table', 'yaml']))
+    .addHelpText('after', '\n--format yaml prints only the entry, ready to paste under a suite\'s models:.\nExit 1 when the proposed entry did not run on the synthetic image (the output did not fit the guessed format).')
+    .action(async (model: string, opts) => {
+      await measurementStackFor('inspect');
+      const { inspectCommand } = await import('./commands/inspect.js');
+      setExit(await inspectCommand(model, opts));
+    });
+
+  program
     .command('demo')
     .description('bench --quick on both built-in models, then plan the example workloads with that fresh result')
     .option('--dir <dir>', 'where to write the bench result and the demo workloads', 'capacity-plan-demo')

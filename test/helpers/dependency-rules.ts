@@ -30,8 +30,8 @@ export function readImportGraph(srcDir: string): ImportGraph {
   return graph;
 }
 
-/** The files every layer may read the bench engine through: its result file contract. */
-const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts']);
+/** The files every layer may read the bench engine through: its result contracts (bench file, model inspection). */
+const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts', 'bench/inspect-result.ts']);
 
 /** The loadtest result file contract, which a calibration may read like the bench result. */
 const LOADTEST_CONTRACT = new Set(['loadtest/result-schema.ts', 'loadtest/read-result.ts']);

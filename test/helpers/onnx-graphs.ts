@@ -48,13 +48,17 @@ export interface GraphSpec {
   outputs: Array<{ name: string; type?: ElemType; shape: Dim[] }>;
   nodes: Node[];
   initializers?: Array<{ name: string; dims: number[]; values: number[] }>;
+  /** producer_name (default capacity-plan-tests) and metadata_props, as exporters write them. */
+  producer?: string;
+  metadata?: Record<string, string>;
 }
 
 /** Encodes a graph as ONNX bytes (IR 8, opset 13). */
 export function encodeModel(g: GraphSpec): Uint8Array {
   const model = ModelProto.fromObject({
     irVersion: 8,
-    producerName: 'capacity-plan-tests',
+    producerName: g.producer ?? 'capacity-plan-tests',
+    metadataProps: Object.entries(g.metadata ?? {}).map(([key, value]) => ({ key, value })),
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'test',
@@ -71,8 +75,9 @@ export function encodeModel(g: GraphSpec): Uint8Array {
  * A model whose outputs are fixed tensors whatever the input (Identity over an initializer), with
  * an image input of the given shape. The input is still declared and checked by onnxruntime.
  */
-export function constantOutputsModel(input: { name?: string; shape: Dim[]; type?: ElemType }, outputs: ConstOutput[], outputShapes?: Dim[][]): Uint8Array {
+export function constantOutputsModel(input: { name?: string; shape: Dim[]; type?: ElemType }, outputs: ConstOutput[], outputShapes?: Dim[][], about: Pick<GraphSpec, 'producer' | 'metadata'> = {}): Uint8Array {
   return encodeModel({
+    ...about,
     inputs: [{ name: input.name ?? 'images', shape: input.shape, type: input.type }],
     outputs: outputs.map((o, i) => ({ name: o.name, shape: outputShapes?.[i] ?? o.dims })),
     initializers: outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, values: o.values })),
@@ -86,12 +91,30 @@ export function constantOutputsModel(input: { name?: string; shape: Dim[]; type?
  */
 export function castToFloat32Model(shape: Dim[], type: ElemType): Uint8Array {
   const fixed = shape.every((d): d is number => typeof d === 'number');
+  // Without a batch dimension ([3, H, W]) everything is flattened behind a new leading 1.
+  const axis = shape.length === 3 ? 0 : 1;
   return encodeModel({
     inputs: [{ name: 'images', shape, type }],
     outputs: [{ name: 'seen', shape: [1, fixed ? shape.reduce((a, b) => a * b, 1) : 'values'] }],
     nodes: [
       { opType: 'Cast', input: ['images'], output: ['as_float'], attribute: [{ name: 'to', type: 2 /* INT */, i: ONNX_DTYPE.float32 }] },
-      { opType: 'Flatten', input: ['as_float'], output: ['seen'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+      { opType: 'Flatten', input: ['as_float'], output: ['seen'], attribute: [{ name: 'axis', type: 2, i: axis }] },
+    ],
+  });
+}
+
+/**
+ * A constant-output model that also takes extra inputs and echoes each back as an output named
+ * `seen_<input>`, so a test reads what was fed to them (PaddleDetection's scale_factor, im_shape).
+ */
+export function extraInputsModel(image: { name?: string; shape: Dim[] }, extras: Array<{ name: string; shape: Dim[]; type?: ElemType }>, outputs: ConstOutput[]): Uint8Array {
+  return encodeModel({
+    inputs: [{ name: image.name ?? 'image', shape: image.shape }, ...extras],
+    outputs: [...outputs.map((o) => ({ name: o.name, shape: o.dims })), ...extras.map((e) => ({ name: `seen_${e.name}`, shape: e.shape, type: e.type }))],
+    initializers: outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, values: o.values })),
+    nodes: [
+      ...outputs.map((o) => ({ opType: 'Identity', input: [`${o.name}_value`], output: [o.name] })),
+      ...extras.map((e) => ({ opType: 'Identity', input: [e.name], output: [`seen_${e.name}`] })),
     ],
   });
 }

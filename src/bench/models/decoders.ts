@@ -3,7 +3,7 @@ import { UserError } from '../../core/errors.js';
 import { dbBoxes, DB_DEFAULTS } from './db.js';
 import { float16BitsToFloat32 } from './float16.js';
 import { emptyCandidates, nmsPerClass, type Candidates } from './nms.js';
-import type { ModelOutputSpec, OutputFormat } from './spec.js';
+import type { BoxColumn, ModelOutputSpec, OutputFormat } from './spec.js';
 import type { Detection, ModelOutput } from './types.js';
 
 /**
@@ -28,6 +28,8 @@ export interface DecodeContext {
   inputHeight: number;
   /** Output names in model order. */
   outputNames: readonly string[];
+  /** False when the model's image input has no batch dimension ([3, H, W]); its outputs may lack one too. */
+  imageBatched?: boolean;
 }
 
 type Dim = number | null; // null: symbolic (unknown until run)
@@ -41,7 +43,32 @@ export const EXPECTED_SHAPE: Record<OutputFormat, string> = {
   yolox: '[1, N, 5+C]',
   ssd: 'boxes [1, N, 4] and scores [1, N, C]',
   db: '[1, 1, H, W]',
+  'tf-od': 'detection_boxes [1, N, 4], detection_scores [1, N], detection_classes [1, N] and num_detections [1]',
+  'boxes-scored': '[1, N, K] or [N, K], K = 6 (x1, y1, x2, y2, score, class) or 7 (batch first)',
 };
+
+/** The tf-od outputs' default names, as the TensorFlow Object Detection API's exporter names them. */
+export const TF_OD_OUTPUTS = { boxes: 'detection_boxes', scores: 'detection_scores', classes: 'detection_classes', count: 'num_detections' } as const;
+
+/** The outputs a format reads, in the order shapeProblem and the decoders take them. */
+export function outputsRead(spec: ModelOutputSpec, outputNames: readonly string[]): Array<string | undefined> {
+  switch (spec.format) {
+    case 'ssd':
+      return [spec.boxes ?? outputNames[0], spec.scores ?? outputNames[1]];
+    case 'tf-od':
+      return [spec.boxes ?? TF_OD_OUTPUTS.boxes, spec.scores ?? TF_OD_OUTPUTS.scores, spec.classes ?? TF_OD_OUTPUTS.classes, spec.count ?? TF_OD_OUTPUTS.count];
+    default:
+      return [outputNames[0]];
+  }
+}
+
+/** A boxes-scored row's columns: declared, or the common layouts for 6 and 7 values. */
+export function boxColumns(spec: Pick<ModelOutputSpec, 'columns'>, valuesPerRow: number | null): readonly BoxColumn[] | null {
+  if (spec.columns !== undefined) return spec.columns;
+  if (valuesPerRow === 6) return ['x1', 'y1', 'x2', 'y2', 'score', 'class'];
+  if (valuesPerRow === 7) return ['batch', 'x1', 'y1', 'x2', 'y2', 'score', 'class'];
+  return null;
+}
 
 /** Number of anchor points a YOLOX head has for this input size and these strides. */
 export function yoloxAnchorCount(inputWidth: number, inputHeight: number, strides: readonly number[]): number {
@@ -61,10 +88,28 @@ export function shapeProblem(spec: ModelOutputSpec, ctx: { inputWidth: number | 
   const bad = (got: string, qualifier = '', hint = '') => `output format ${spec.format} expects ${EXPECTED_SHAPE[spec.format]}${qualifier}, got ${got}${hint}`;
   switch (spec.format) {
     case 'logits': {
-      const ok = (main.length === 2 && is(main[0]!, 1) && atLeast(main[1]!, 1)) || (main.length === 1 && atLeast(main[0]!, 1));
-      const classes = main[main.length - 1];
-      if (!ok) return bad(fmt(main));
-      if (C !== undefined && !is(classes ?? null, C)) return bad(fmt(main), ` with C=${C}`);
+      // A score vector in any shape with one non-1 dimension: [1, C], [C], [1, C, 1, 1], [1, 1, C].
+      const wide = main.filter((d) => d !== 1 && d !== null);
+      if (main.length === 0 || wide.length > 1 || wide.some((d) => d! < 1)) return bad(fmt(main));
+      if (C !== undefined && wide.length === 1 && wide[0] !== C) return bad(fmt(main), ` with C=${C}`);
+      return null;
+    }
+    case 'tf-od': {
+      const [boxes = [], scores = [], classes = [], count = []] = shapes;
+      const got = `${fmt(boxes)}, ${fmt(scores)}, ${fmt(classes)} and ${fmt(count)}`;
+      if (boxes.length !== 3 || !is(boxes[0]!, 1) || !is(boxes[2]!, 4)) return bad(got);
+      const n = boxes[1]!;
+      for (const s of [scores, classes]) if (s.length !== 2 || !is(s[0]!, 1) || (n !== null && !is(s[1]!, n))) return bad(got);
+      if (count.length > 2 || !count.every((d) => is(d, 1))) return bad(got);
+      return null;
+    }
+    case 'boxes-scored': {
+      const rank3 = main.length === 3;
+      if (!(rank3 || main.length === 2) || (rank3 && !is(main[0]!, 1))) return bad(fmt(main));
+      const k = main[main.length - 1]!;
+      const columns = boxColumns(spec, k);
+      if (columns === null) return k === null ? null : bad(fmt(main), '', ' (declare output.columns for other row layouts)');
+      if (!is(k, columns.length)) return bad(fmt(main), ` with ${columns.length} columns (${columns.join(', ')})`);
       return null;
     }
     case 'yolov5':
@@ -119,10 +164,7 @@ export function floatData(t: Tensor): Float32Array {
 }
 
 function pickOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutputSpec, ctx: DecodeContext): Tensor[] {
-  const names =
-    spec.format === 'ssd'
-      ? [spec.boxes ?? ctx.outputNames[0], spec.scores ?? ctx.outputNames[1]]
-      : [ctx.outputNames[0]];
+  const names = outputsRead(spec, ctx.outputNames);
   const tensors: Tensor[] = [];
   for (const name of names) {
     const t = name === undefined ? undefined : (outputs[name] as Tensor | undefined);
@@ -132,25 +174,52 @@ function pickOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutp
   return tensors;
 }
 
+/**
+ * A model whose image input has no batch dimension may give its YOLO and SSD outputs one dimension
+ * less ([4+C, N], [N, 5+C], [N, 4]): read them as a batch of one. Other formats, and models with a
+ * batch dimension, take their shapes as they are (so messages show the real shape).
+ */
+export function withBatch<D extends number | null>(format: OutputFormat, shape: readonly D[], imageBatched: boolean): readonly (D | 1)[] {
+  const batchable = format === 'yolov5' || format === 'yolov8' || format === 'yolox' || format === 'ssd';
+  return !imageBatched && batchable && shape.length === 2 ? [1, ...shape] : shape;
+}
+
 /** Decodes one image's outputs according to the declared format. */
 export function decodeOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutputSpec, ctx: DecodeContext, map: BoxMapping): ModelOutput {
   const tensors = pickOutputs(outputs, spec, ctx);
-  const problem = shapeProblem(spec, ctx, tensors.map((t) => t.dims));
+  const dims = tensors.map((t) => withBatch(spec.format, t.dims, ctx.imageBatched ?? true));
+  const problem = shapeProblem(spec, ctx, dims);
   if (problem !== null) throw UserError.at(ctx.file, problem);
   const main = tensors[0]!;
   switch (spec.format) {
-    case 'logits':
-      return { kind: 'classification', top: topK(floatData(main), spec.top_k, spec.softmax) };
+    case 'logits': {
+      const values = floatData(main);
+      return { kind: 'classification', top: topK(values, spec.top_k, spec.softmax === 'auto' ? !areProbabilities(values) : spec.softmax) };
+    }
+    case 'tf-od':
+      return keepBest(tfOd(tensors, spec, ctx), spec, map, false);
+    case 'boxes-scored':
+      return keepBest(boxesScored(floatData(main), main.dims, spec, ctx), spec, map, spec.boxes_in_image);
     case 'yolov5':
     case 'yolox':
-      return finish(yoloRows(floatData(main), main.dims[1]!, main.dims[2]!, spec, ctx), spec, map);
+      return finish(yoloRows(floatData(main), dims[0]![1]!, dims[0]![2]!, spec, ctx), spec, map);
     case 'yolov8':
-      return finish(yoloV8(floatData(main), main.dims[1]!, main.dims[2]!, spec), spec, map);
+      return finish(yoloV8(floatData(main), dims[0]![1]!, dims[0]![2]!, spec), spec, map);
     case 'ssd':
-      return finish(ssd(floatData(main), floatData(tensors[1]!), main.dims[1]!, tensors[1]!.dims[2]!, spec, ctx), spec, map);
+      return finish(ssd(floatData(main), floatData(tensors[1]!), dims[0]![1]!, dims[1]![2]!, spec, ctx), spec, map);
     case 'db':
       return { kind: 'detection', detections: dbDetections(floatData(main), main.dims, spec, ctx, map) };
   }
+}
+
+/** Values that already are probabilities (a model ending in softmax): all in 0..1, summing to 1 (float32 rounding allowed). */
+export function areProbabilities(values: Float32Array): boolean {
+  let sum = 0;
+  for (const v of values) {
+    if (!(v >= 0 && v <= 1)) return false;
+    sum += v;
+  }
+  return Math.abs(sum - 1) <= 1e-3;
 }
 
 /** Probabilities (softmax of logits, or the values as they are) → the k best classes, best first. */
@@ -234,8 +303,9 @@ function yoloV8(d: Float32Array, k: number, n: number, spec: ModelOutputSpec): C
 function ssd(boxes: Float32Array, scores: Float32Array, n: number, classes: number, spec: ModelOutputSpec, ctx: DecodeContext): Candidates {
   const c = emptyCandidates();
   const thr = spec.score_threshold;
-  const sx = spec.boxes_normalized ? ctx.inputWidth : 1;
-  const sy = spec.boxes_normalized ? ctx.inputHeight : 1;
+  const normalized = spec.boxes_normalized ?? true;
+  const sx = normalized ? ctx.inputWidth : 1;
+  const sy = normalized ? ctx.inputHeight : 1;
   const yx = spec.box_order === 'yxyx';
   for (let i = 0; i < n; i++) {
     let best = -1, bestScore = -Infinity;
@@ -258,6 +328,81 @@ export function mapBox(x1: number, y1: number, x2: number, y2: number, m: BoxMap
   const clampX = (v: number) => Math.min(m.srcWidth, Math.max(0, v));
   const clampY = (v: number) => Math.min(m.srcHeight, Math.max(0, v));
   return [clampX((x1 - m.offsetX) / m.scaleX), clampY((y1 - m.offsetY) / m.scaleY), clampX((x2 - m.offsetX) / m.scaleX), clampY((y2 - m.offsetY) / m.scaleY)];
+}
+
+/**
+ * TensorFlow Object Detection API outputs: the first num_detections rows of detection_boxes
+ * (y1, x1, y2, x2, fractions of the input by default), scores and classes (the label map's ids,
+ * reported as they are). NMS already ran inside the graph.
+ */
+function tfOd(tensors: Tensor[], spec: ModelOutputSpec, ctx: DecodeContext): Candidates {
+  const [boxT, scoreT, classT, countT] = tensors as [Tensor, Tensor, Tensor, Tensor];
+  const boxes = floatData(boxT);
+  const scores = floatData(scoreT);
+  const classes = numberData(classT);
+  const n = Math.max(0, Math.min(boxT.dims[1]!, Math.round(numberData(countT)[0] ?? 0)));
+  const normalized = spec.boxes_normalized ?? true;
+  const sx = normalized ? ctx.inputWidth : 1;
+  const sy = normalized ? ctx.inputHeight : 1;
+  const yx = (spec.box_order ?? 'yxyx') === 'yxyx';
+  const c = emptyCandidates();
+  for (let i = 0; i < n; i++) {
+    if (scores[i]! < spec.score_threshold) continue;
+    const b = i * 4;
+    const [x1, y1, x2, y2] = yx ? [boxes[b + 1]!, boxes[b]!, boxes[b + 3]!, boxes[b + 2]!] : [boxes[b]!, boxes[b + 1]!, boxes[b + 2]!, boxes[b + 3]!];
+    c.boxes.push(x1 * sx, y1 * sy, x2 * sx, y2 * sy);
+    c.scores.push(scores[i]!);
+    c.classes.push(Math.round(classes[i]!));
+  }
+  return c;
+}
+
+/**
+ * Rows of boxes after NMS inside the graph ([1, N, K] or [N, K]): YOLOv8/YOLO11 end-to-end
+ * exports (x1, y1, x2, y2, score, class), exports with a batch index, PaddleDetection's
+ * (class, score, x1, y1, x2, y2). Rows of another image in the batch, with a negative class
+ * (PaddleDetection's "no box" row) or below the threshold (zero padding) are skipped.
+ */
+function boxesScored(d: Float32Array, dims: readonly number[], spec: ModelOutputSpec, ctx: DecodeContext): Candidates {
+  const k = dims[dims.length - 1]!;
+  const n = dims[dims.length - 2]!;
+  const columns = boxColumns(spec, k)!;
+  const at = (name: BoxColumn) => columns.indexOf(name);
+  const [bi, x1i, y1i, x2i, y2i, si, ci] = (['batch', 'x1', 'y1', 'x2', 'y2', 'score', 'class'] as const).map(at) as [number, number, number, number, number, number, number];
+  const normalized = spec.boxes_normalized ?? false;
+  const sx = normalized ? ctx.inputWidth : 1;
+  const sy = normalized ? ctx.inputHeight : 1;
+  const c = emptyCandidates();
+  for (let i = 0; i < n; i++) {
+    const row = i * k;
+    if (bi >= 0 && d[row + bi] !== 0) continue;
+    const score = d[row + si]!;
+    const cls = Math.round(d[row + ci]!);
+    if (score < spec.score_threshold || cls < 0) continue;
+    c.boxes.push(d[row + x1i]! * sx, d[row + y1i]! * sy, d[row + x2i]! * sx, d[row + y2i]! * sy);
+    c.scores.push(score);
+    c.classes.push(cls);
+  }
+  return c;
+}
+
+/** Integer or floating-point tensor values as numbers (TF OD classes and counts may be either). */
+function numberData(t: Tensor): ArrayLike<number> {
+  if (t.type === 'int64') return Array.from(t.data as BigInt64Array, Number);
+  if (t.type === 'int32' || t.type === 'uint8' || t.type === 'int8') return t.data as Int32Array;
+  return floatData(t);
+}
+
+/** Boxes already through NMS (in the graph): best first, at most max_detections, mapped back (or, when already in the image, only clamped). */
+function keepBest(c: Candidates, spec: ModelOutputSpec, map: BoxMapping, inImage: boolean): ModelOutput {
+  const order = c.scores.map((_, i) => i).sort((a, b) => c.scores[b]! - c.scores[a]!).slice(0, spec.max_detections);
+  const m: BoxMapping = inImage ? { ...map, scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0 } : map;
+  const detections: Detection[] = order.map((i) => ({
+    box: mapBox(c.boxes[i * 4]!, c.boxes[i * 4 + 1]!, c.boxes[i * 4 + 2]!, c.boxes[i * 4 + 3]!, m),
+    score: c.scores[i]!,
+    classId: c.classes[i]!,
+  }));
+  return { kind: 'detection', detections };
 }
 
 function finish(c: Candidates, spec: ModelOutputSpec, map: BoxMapping): ModelOutput {

@@ -69,17 +69,19 @@ export interface Placement {
  * Fills an input tensor buffer from raw RGB in one pass. Per channel it precomputes a 256-entry
  * lookup table (pixel → normalised value), so the inner loop is a table read and a store. For a
  * float16 input (`out` a Uint16Array) the tables hold float16 bits, so the conversion costs
- * 768 roundings per image, not one per value.
+ * 768 roundings per image, not one per value. A uint8 input (`out` a Uint8Array) gets the raw pixels.
  */
-export function fillTensor<T extends Float32Array | Uint16Array>(image: DecodedImage, norm: Normalisation, place: Placement, out: T): T {
+export function fillTensor<T extends Float32Array | Uint16Array | Uint8Array>(image: DecodedImage, norm: Normalisation, place: Placement, out: T): T {
   const { width: W, height: H, layout } = place;
   const plane = W * H;
   const tensor = out;
   const half = tensor instanceof Uint16Array;
+  // A uint8 tensor holds the pixels themselves (the spec refuses a normalisation for it).
+  const raw = tensor instanceof Uint8Array;
   const encode = (v: number) => (half ? float32ToFloat16Bits(v) : v);
   const luts = [0, 1, 2].map((c) => {
-    const lut = half ? new Uint16Array(256) : new Float32Array(256);
-    for (let v = 0; v < 256; v++) lut[v] = encode((v * norm.scale - norm.mean[c]!) / norm.std[c]!);
+    const lut = half ? new Uint16Array(256) : raw ? new Uint8Array(256) : new Float32Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = raw ? v : encode((v * norm.scale - norm.mean[c]!) / norm.std[c]!);
     return lut;
   }) as [T, T, T];
   const covers = place.offsetX === 0 && place.offsetY === 0 && image.width === W && image.height === H;

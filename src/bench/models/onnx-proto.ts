@@ -19,8 +19,13 @@ const ONNX_DESCRIPTOR = {
             irVersion: { type: 'int64', id: 1 },
             opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
             producerName: { type: 'string', id: 2 },
+            producerVersion: { type: 'string', id: 3 },
             graph: { type: 'GraphProto', id: 7 },
+            metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
           },
+        },
+        StringStringEntryProto: {
+          fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
         },
         OperatorSetIdProto: {
           fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
@@ -91,7 +96,7 @@ const root = protobuf.Root.fromJSON(ONNX_DESCRIPTOR);
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** ONNX TensorProto.DataType values we use. */
-export const ONNX_DTYPE = { float32: 1, int64: 7, float16: 10 } as const;
+export const ONNX_DTYPE = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11 } as const;
 
 type Int64 = number | { toNumber(): number };
 interface DecodedTensor {
@@ -135,7 +140,7 @@ export async function describeModelFile(modelPath: string): Promise<ModelFileInf
     throw UserError.at(path, `not a valid ONNX model (truncated or not protobuf: ${(err as Error).message})`);
   }
   const graph = model.graph;
-  if (graph === undefined || (graph.node?.length ?? 0) === 0) throw UserError.at(path, 'not a valid ONNX model (no graph)');
+  if (graph === undefined || graph === null || (graph.node?.length ?? 0) === 0) throw UserError.at(path, 'not a valid ONNX model (no graph)');
   let parameterCount = 0;
   for (const t of graph.initializer ?? []) parameterCount += elementCount(t);
   for (const node of graph.node ?? []) {
@@ -150,4 +155,65 @@ function elementCount(t: DecodedTensor): number {
   let n = 1;
   for (const d of t.dims ?? []) n *= toNumber(d);
   return n;
+}
+
+/** onnx TensorProto.DataType → the element type's name (as onnxruntime names them). */
+const DTYPE_NAMES: Record<number, string> = {
+  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
+  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+};
+
+interface DecodedValueInfo {
+  name?: string;
+  type?: { tensorType?: { elemType?: number; shape?: { dim?: Array<{ dimValue?: Int64; dimParam?: string }> } } };
+}
+interface DecodedGraphModel {
+  producerName?: string;
+  producerVersion?: string;
+  opsetImport?: Array<{ domain?: string; version?: Int64 }>;
+  metadataProps?: Array<{ key?: string; value?: string }>;
+  graph?: { input?: DecodedValueInfo[]; output?: DecodedValueInfo[]; initializer?: Array<{ name?: string }>; node?: Array<{ opType?: string; output?: string[] }> };
+}
+
+export interface GraphValue {
+  name: string;
+  dtype: string;
+  /** Static dimensions as numbers, symbolic ones by name ('?' when unnamed). */
+  shape: Array<number | string>;
+}
+
+export interface ModelGraphInfo extends ModelFileInfo {
+  opset: number | null;
+  producer: string;
+  /** Graph inputs that are fed (initializers listed as inputs by old exporters left out). */
+  inputs: GraphValue[];
+  outputs: GraphValue[];
+  metadata: Record<string, string>;
+  /** The operator that produces each graph output (a final Softmax means probabilities). */
+  outputOps: Record<string, string>;
+}
+
+/** Reads what `inspect` shows of a model: describeModelFile's checks and counts, then the graph's signature. */
+export async function readModelGraph(modelPath: string): Promise<ModelGraphInfo> {
+  const info = await describeModelFile(modelPath);
+  const model = ModelProto.decode(await readUserFileBytes(modelPath, 'model file')) as unknown as DecodedGraphModel;
+  const graph = model.graph ?? {};
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
+  const value = (v: DecodedValueInfo): GraphValue => ({
+    name: v.name ?? '',
+    dtype: DTYPE_NAMES[v.type?.tensorType?.elemType ?? 0] ?? 'unknown',
+    shape: (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : d.dimParam || '?')),
+  });
+  const outputOps: Record<string, string> = {};
+  for (const node of graph.node ?? []) for (const out of node.output ?? []) outputOps[out] = node.opType ?? '';
+  const opset = (model.opsetImport ?? []).find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
+  return {
+    ...info,
+    opset: opset?.version === undefined ? null : toNumber(opset.version),
+    producer: [model.producerName, model.producerVersion].filter((s) => s !== undefined && s !== '').join(' '),
+    inputs: (graph.input ?? []).filter((v) => !initializers.has(v.name)).map(value),
+    outputs: (graph.output ?? []).map(value),
+    metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
+    outputOps,
+  };
 }

@@ -6,8 +6,9 @@ import type { ModelInputSpec } from './spec.js';
  * (sizes and placement only; image.ts moves the pixels). Resizing itself is bilinear everywhere.
  *
  * - `stretch`: resized to input.width × input.height, aspect not kept.
- * - `letterbox`: aspect kept, scaled to fit inside input.width × input.height and centred; the rest
- *   of the tensor is `pad_value` (a 0..255 pixel, normalised like one), as the YOLO exporters expect.
+ * - `letterbox`: aspect kept, scaled to fit inside input.width × input.height and centred (Ultralytics)
+ *   or, with `letterbox_align: top-left`, at the top-left corner (YOLOX, PaddleDetection); the rest
+ *   of the tensor is `pad_value` (a 0..255 pixel, normalised like one).
  * - `pad-right`: aspect kept at input.height, width ceil(input.height × aspect) but at most
  *   input.width, placed at the left; the rest of the width is 0 in the tensor (after
  *   normalisation), as PaddleOCR's text classifier and recogniser expect (ClsResizeImg).
@@ -64,8 +65,9 @@ export function placeImage(srcWidth: number, srcHeight: number, input: ModelInpu
       const r = Math.min(size.width / srcWidth, size.height / srcHeight);
       const width = Math.max(1, Math.min(size.width, Math.round(srcWidth * r)));
       const height = Math.max(1, Math.min(size.height, Math.round(srcHeight * r)));
-      const offsetX = Math.floor((size.width - width) / 2);
-      const offsetY = Math.floor((size.height - height) / 2);
+      const centred = input.letterbox_align === 'center';
+      const offsetX = centred ? Math.floor((size.width - width) / 2) : 0;
+      const offsetY = centred ? Math.floor((size.height - height) / 2) : 0;
       return { tensorWidth: size.width, tensorHeight: size.height, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX, offsetY, srcWidth, srcHeight };
     }
     case 'pad-right': {

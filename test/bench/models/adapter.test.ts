@@ -8,7 +8,7 @@ import { createSession, resolveModel } from '../../../src/bench/models/registry.
 import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
 import type { Detection, ModelAdapter, ModelOutput } from '../../../src/bench/models/types.js';
 import { tempDir } from '../../helpers/cli.js';
-import { castToFloat32Model, constantOutputsModel, writeModel, type ConstOutput, type Dim } from '../../helpers/onnx-graphs.js';
+import { castToFloat32Model, constantOutputsModel, extraInputsModel, writeModel, type ConstOutput, type Dim } from '../../helpers/onnx-graphs.js';
 
 /**
  * The spec-driven adapter through real onnxruntime sessions on small graphs this test builds.
@@ -357,5 +357,260 @@ describe('the input tensor a model receives', () => {
   test('stretch fills the whole input', async () => {
     const { data } = await seen({ width: 4, height: 4, resize: 'stretch', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 8, height: 4 });
     expect(Array.from(data.subarray(32, 48))).toEqual(new Array(16).fill(255));
+  });
+});
+
+/**
+ * ONNX exports as the common tools make them: score vectors with singleton dimensions, outputs
+ * that already are probabilities, top-left letterboxing, NMS inside the graph (end-to-end YOLO,
+ * TF Object Detection API, PaddleDetection with its extra inputs), and batch dimensions that are
+ * symbolic or absent. Constant outputs again, so every class, score and box is known.
+ */
+describe('exports: classifier outputs', () => {
+  const logits = [1, 3, 2, 0];
+  const z = logits.reduce((a, v) => a + Math.exp(v), 0);
+  test.each([
+    [[1, 4, 1, 1]],
+    [[1, 1, 4]],
+    [[4]],
+    [[1, 4]],
+  ])('a score vector shaped %j: softmax, top-k', async (dims) => {
+    const s = spec(`cls-${dims.join('x')}`, { width: 8, height: 8 }, { format: 'logits', top_k: 2 }, 'classification');
+    const { adapter, session } = await open(s, [{ name: 'scores', dims, values: logits }]);
+    const out = await run(adapter, session, 8, 8);
+    if (out.kind !== 'classification') throw new Error('expected classification');
+    expect(out.top.map((t) => t.classId)).toEqual([1, 2]);
+    expect(out.top[0]!.score).toBeCloseTo(Math.exp(3) / z, 6);
+  });
+
+  test('probabilities are recognised and kept (softmax: auto); softmax: true would flatten them', async () => {
+    const probs = [0.1, 0.6, 0.3];
+    const auto = await open(spec('probs', { width: 8, height: 8 }, { format: 'logits', top_k: 1 }, 'classification'), [{ name: 'p', dims: [1, 3, 1, 1], values: probs }]);
+    const out = await run(auto.adapter, auto.session, 8, 8);
+    expect(out).toEqual({ kind: 'classification', top: [{ classId: 1, score: expect.closeTo(0.6, 6) }] });
+    const forced = await open(spec('probs-sm', { width: 8, height: 8 }, { format: 'logits', top_k: 1, softmax: true }, 'classification'), [{ name: 'p', dims: [1, 3], values: probs }]);
+    const z3 = probs.reduce((a, v) => a + Math.exp(v), 0);
+    expect(await run(forced.adapter, forced.session, 8, 8)).toEqual({ kind: 'classification', top: [{ classId: 1, score: expect.closeTo(Math.exp(0.6) / z3, 6) }] });
+  });
+
+  test('logits that happen to lie in 0..1 but do not sum to 1 are softmaxed', async () => {
+    const values = [0.2, 0.9, 0.4];
+    const { adapter, session } = await open(spec('small-logits', { width: 8, height: 8 }, { format: 'logits', top_k: 1 }, 'classification'), [{ name: 'p', dims: [1, 3], values }]);
+    const z3 = values.reduce((a, v) => a + Math.exp(v), 0);
+    expect(await run(adapter, session, 8, 8)).toEqual({ kind: 'classification', top: [{ classId: 1, score: expect.closeTo(Math.exp(0.9) / z3, 6) }] });
+  });
+
+  test('a shape with two dimensions above 1 is not a score vector', async () => {
+    const s = spec('cls-2d', { width: 8, height: 8 }, { format: 'logits' }, 'classification');
+    await expect(open(s, [{ name: 'p', dims: [1, 2, 3], values: [0, 0, 0, 0, 0, 0] }])).rejects.toThrow('output format logits expects [1, C], got [1, 2, 3]');
+  });
+});
+
+describe('exports: letterbox alignment', () => {
+  // One yolov8 column: centre (20, 24), 10x10, class 0 at 0.9, in a 64x64 input.
+  const values = [20, 24, 10, 10, 0.9];
+  test.each([
+    // 128x64 → 64x32. Centred: 16 rows above, y_orig = (y − 16) / 0.5. Top-left: y_orig = y / 0.5.
+    ['center', [30, 6, 50, 26]],
+    ['top-left', [30, 38, 50, 58]],
+  ] as [string, number[]][])('%s: boxes mapped back to the original image', async (align, box) => {
+    const s = spec(`lb-${align}`, { width: 64, height: 64, resize: 'letterbox', letterbox_align: align as 'center' | 'top-left' }, { format: 'yolov8', num_classes: 1 });
+    const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 5, 1], values }]);
+    const dets = detections(await run(adapter, session, 128, 64));
+    expect(dets).toHaveLength(1);
+    expectBox(dets[0]!.box, box);
+  });
+
+  test('top-left: the image at the top left, pad_value below it', async () => {
+    // 8x4 into 4x4: scaled to 4x2 at rows 0-1; rows 2 and 3 are padding.
+    const { data } = await seen({ width: 4, height: 4, resize: 'letterbox', letterbox_align: 'top-left', pad_value: 114, scale: 1 }, { width: 8, height: 4 });
+    expect(Array.from(data.subarray(0, 16))).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 114, 114, 114, 114, 114, 114, 114, 114]);
+  });
+});
+
+describe('exports: uint8 and NHWC inputs, batch dimension symbolic or absent', () => {
+  // A 2x2 image with four different pixels (raw RGB, written losslessly as PNG).
+  const PIXELS = [
+    [255, 0, 7], [1, 2, 3],
+    [40, 50, 60], [200, 100, 0],
+  ];
+  const tiny = () => sharp(Buffer.from(PIXELS.flat()), { raw: { width: 2, height: 2, channels: 3 } }).png().toBuffer();
+
+  test('uint8 NCHW: the raw pixels, one plane per channel', async () => {
+    const { data, dims } = await seen({ width: 2, height: 2, dtype: 'uint8' }, { width: 2, height: 2, png: await tiny() });
+    expect(dims).toEqual([1, 12]);
+    expect(Array.from(data)).toEqual([0, 1, 2].flatMap((c) => PIXELS.map((p) => p[c]!)));
+  });
+
+  test('uint8 NHWC BGR: the raw pixels interleaved, in the model colour order', async () => {
+    const { data } = await seen({ width: 2, height: 2, dtype: 'uint8', layout: 'NHWC', color: 'BGR' }, { width: 2, height: 2, png: await tiny() });
+    expect(Array.from(data)).toEqual(PIXELS.flatMap((p) => [p[2]!, p[1]!, p[0]!]));
+  });
+
+  test('uint8 letterbox padding is pad_value itself', async () => {
+    // 2x2 into 2x4 NHWC: the image fills rows 1-2, rows 0 and 3 are 114.
+    const { data } = await seen({ width: 2, height: 4, dtype: 'uint8', layout: 'NHWC', resize: 'letterbox', pad_value: 114 }, { width: 2, height: 2, png: await tiny() });
+    expect(Array.from(data)).toEqual([...new Array(6).fill(114), ...PIXELS.flat(), ...new Array(6).fill(114)]);
+  });
+
+  test('NHWC uint8 with dynamic sizes [1, h, w, 3] and a declared longest_side_max rule: the tensor follows the image', async () => {
+    const spec = ModelSpecSchema.parse({ name: 'tfod-in', task: 'classification', path: 'tfod-in.onnx', input: { dtype: 'uint8', layout: 'NHWC', resize: { longest_side_max: 64, multiple_of: 1 } }, output: { format: 'logits' } });
+    writeModel(echoDir, 'tfod-in.onnx', castToFloat32Model([1, 'height', 'width', 3], 'uint8'));
+    const adapter = await resolveModel(spec, echoDir);
+    const session = await createSession(adapter, 1);
+    sessions.push(session);
+    const feed = async (png: Buffer) => (await adapter.preprocess(await adapter.decode(png))).feeds;
+    // 2x2 is not scaled up: the raw pixels, interleaved.
+    const small = (await session.run(await feed(await tiny()))).seen!;
+    expect(Array.from(small.data as Float32Array)).toEqual(PIXELS.flat());
+    // 200x100 → 64x32: the tensor the model gets is 32 rows of 64 pixels.
+    const big = await feed(await sharp({ create: { width: 200, height: 100, channels: 3, background: PIXEL } }).png().toBuffer());
+    expect(big.images!.dims).toEqual([1, 32, 64, 3]);
+    expect(big.images!.type).toBe('uint8');
+  });
+
+  test.each([
+    ['symbolic batch [N, 3, 2, 2]', ['N', 3, 2, 2], [1, 3, 2, 2]],
+    ['no batch dimension [3, 2, 2]', [3, 2, 2], [3, 2, 2]],
+  ])('%s: fed as the model declares it', async (_, shape, dims) => {
+    const spec = ModelSpecSchema.parse({ name: 'batch', task: 'classification', path: 'batch.onnx', input: { width: 2, height: 2, scale: 1 }, output: { format: 'logits' } });
+    writeModel(echoDir, 'batch.onnx', castToFloat32Model(shape as Dim[], 'float32'));
+    const adapter = await resolveModel(spec, echoDir);
+    const session = await createSession(adapter, 1);
+    sessions.push(session);
+    const prepared = await adapter.preprocess(await adapter.decode(await tiny()));
+    expect(prepared.feeds.images!.dims).toEqual(dims);
+    const out = (await session.run(prepared.feeds)).seen!;
+    expect(Array.from(out.data as Float32Array)).toEqual([0, 1, 2].flatMap((c) => PIXELS.map((p) => p[c]!)));
+  });
+
+  test('a model without a batch dimension: yolov8 output [4+C, N] read as a batch of one', async () => {
+    const s = spec('nobatch-v8', { width: 64, height: 64 }, { format: 'yolov8', num_classes: 1 });
+    const { adapter, session } = await open(s, [{ name: 'output0', dims: [5, 2], values: [20, 50, 30, 50, 10, 10, 10, 10, 0.9, 0.1] }], undefined, [3, 64, 64]);
+    const dets = detections(await run(adapter, session, 64, 64));
+    expect(dets).toEqual([{ box: [15, 25, 25, 35], score: expect.closeTo(0.9, 6), classId: 0 }]);
+  });
+
+  test('uint8 with a normalisation is refused: the tensor is the raw pixels', () => {
+    const r = ModelSpecSchema.safeParse({ name: 'u8', task: 'detection', path: 'u8.onnx', input: { width: 8, height: 8, dtype: 'uint8', mean: [0.5, 0.5, 0.5] }, output: { format: 'tf-od' } });
+    expect(r.error?.issues[0]).toMatchObject({ path: ['input', 'dtype'], message: 'input.dtype uint8 feeds the raw 0..255 pixels: scale, mean and std do not apply' });
+  });
+});
+
+describe('exports: tf-od (TensorFlow Object Detection API)', () => {
+  // Normalised y1, x1, y2, x2 boxes; classes are the label map's ids; num_detections = 3.
+  const boxes = [0.1, 0.2, 0.5, 0.6, 0.12, 0.2, 0.5, 0.6, 0.5, 0.5, 0.9, 0.9, 0, 0, 1, 1];
+  const scores = [0.9, 0.8, 0.2, 0.95];
+  const classes = [1, 1, 3, 7];
+  const outputs = (count: number): ConstOutput[] => [
+    { name: 'detection_boxes', dims: [1, 4, 4], values: boxes },
+    { name: 'detection_classes', dims: [1, 4], values: classes },
+    { name: 'detection_scores', dims: [1, 4], values: scores },
+    { name: 'num_detections', dims: [1], values: [count] },
+    { name: 'raw_detection_scores', dims: [1, 4, 2], values: new Array<number>(8).fill(0) },
+  ];
+
+  test('the first num_detections rows, yxyx normalised, classes as given, no second NMS', async () => {
+    const s = spec('tfod', { width: 100, height: 100, dtype: 'uint8', layout: 'NHWC' }, { format: 'tf-od', score_threshold: 0.5 });
+    const { adapter, session } = await open(s, outputs(3), undefined, [1, 'h', 'w', 3]);
+    const dets = detections(await run(adapter, session, 200, 100)); // stretched: x × 2
+    // Rows 0 and 1 overlap (IoU > 0.9) with the same class: both kept, NMS ran in the graph.
+    // Row 2 is below the threshold; row 3 is past num_detections.
+    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([[1, 0.9], [1, 0.8]]);
+    expectBox(dets[0]!.box, [40, 10, 120, 50]);
+    expectBox(dets[1]!.box, [40, 12, 120, 50]);
+  });
+
+  test('a model without the named outputs is refused when the session opens', async () => {
+    const s = spec('tfod-names', { width: 8, height: 8 }, { format: 'tf-od' });
+    await expect(open(s, [{ name: 'boxes', dims: [1, 1, 4], values: [0, 0, 1, 1] }])).rejects.toThrow('tfod-names.onnx: output format tf-od: the model has no output detection_boxes (outputs: boxes)');
+  });
+});
+
+describe('exports: boxes-scored (NMS inside the graph)', () => {
+  test('[1, N, 6] x1, y1, x2, y2, score, class (YOLOv8/YOLO11 end-to-end): no second NMS, zero padding skipped', async () => {
+    const rows = [
+      [10, 10, 30, 30, 0.9, 2],
+      [11, 10, 30, 30, 0.7, 2], // overlaps the first, same class: kept (the graph already chose)
+      [0, 0, 0, 0, 0, 0], // padding
+    ];
+    const s = spec('e2e', { width: 64, height: 64, resize: 'letterbox' }, { format: 'boxes-scored' });
+    const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 3, 6], values: rows.flat() }]);
+    const dets = detections(await run(adapter, session, 128, 64)); // letterbox: ×2, 16 rows above
+    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([[2, 0.9], [2, 0.7]]);
+    expectBox(dets[0]!.box, [20, 0, 60, 28]);
+    expectBox(dets[1]!.box, [22, 0, 60, 28]);
+  });
+
+  test('[N, 7] with a batch index (YOLOv7 end-to-end for onnxruntime: class before score)', async () => {
+    const rows = [
+      [0, 10, 10, 30, 30, 5, 0.8],
+      [1, 10, 10, 30, 30, 4, 0.9], // another image in the batch
+    ];
+    const s = spec('e2e7', { width: 64, height: 64 }, { format: 'boxes-scored', columns: ['batch', 'x1', 'y1', 'x2', 'y2', 'class', 'score'] });
+    const { adapter, session } = await open(s, [{ name: 'output', dims: [2, 7], values: rows.flat() }], [['n', 7]]);
+    const dets = detections(await run(adapter, session, 64, 64));
+    expect(dets).toEqual([{ box: [10, 10, 30, 30], score: expect.closeTo(0.8, 6), classId: 5 }]);
+  });
+
+  test('a row length other than the columns is refused, saying what to declare', async () => {
+    const s = spec('e2e5', { width: 64, height: 64 }, { format: 'boxes-scored' });
+    await expect(open(s, [{ name: 'o', dims: [1, 2, 5], values: new Array<number>(10).fill(0) }])).rejects.toThrow('got [1, 2, 5] (declare output.columns for other row layouts)');
+  });
+});
+
+describe('exports: PaddleDetection (image, scale_factor and im_shape inputs)', () => {
+  // multiclass_nms3 rows: class, score, x1, y1, x2, y2, already in original-image pixels; -1 means no box.
+  const rows = [
+    [3, 0.9, 100, 50, 300, 150],
+    [-1, 0.95, 0, 0, 0, 0],
+  ];
+
+  test('scale_factor and im_shape derived from the resize; boxes in the image', async () => {
+    const model = extraInputsModel(
+      { shape: ['n', 3, 64, 64] },
+      [
+        { name: 'im_shape', shape: ['n', 2] },
+        { name: 'scale_factor', shape: ['n', 2] },
+      ],
+      [{ name: 'multiclass_nms3_0.tmp_0', dims: [2, 6], values: rows.flat() }],
+    );
+    writeModel(dir, 'ppyoloe.onnx', model);
+    const s = ModelSpecSchema.parse({
+      name: 'ppyoloe',
+      task: 'detection',
+      path: 'ppyoloe.onnx',
+      input: { width: 64, height: 64, resize: 'letterbox', letterbox_align: 'top-left', name: 'image', extra: [{ name: 'im_shape', value: 'im_shape' }, { name: 'scale_factor', value: 'scale_factor' }] },
+      output: { format: 'boxes-scored', columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'], boxes_in_image: true },
+    });
+    const adapter = await resolveModel(s, dir);
+    const session = await createSession(adapter, 1);
+    sessions.push(session);
+    const prepared = await adapter.preprocess(await adapter.decode(await solidImage(400, 200)));
+    const outputs = await session.run(prepared.feeds);
+    // 400x200 into 64x64: × 0.16 → 64x32; scale_factor [scale_y, scale_x], im_shape [h, w] of the resized image.
+    expect(Array.from(outputs.seen_scale_factor!.data as Float32Array)).toEqual([Math.fround(0.16), Math.fround(0.16)]);
+    expect(Array.from(outputs.seen_im_shape!.data as Float32Array)).toEqual([32, 64]);
+    expect(outputs.seen_im_shape!.dims).toEqual([1, 2]);
+    expect(detections(adapter.postprocess(outputs, prepared.meta))).toEqual([{ box: [100, 50, 300, 150], score: expect.closeTo(0.9, 6), classId: 3 }]);
+  });
+
+  test('a constant extra input, shaped as the model declares it', async () => {
+    writeModel(dir, 'const-extra.onnx', extraInputsModel({ shape: [1, 3, 8, 8] }, [{ name: 'threshold', shape: [1] }], [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
+    const s = ModelSpecSchema.parse({ name: 'c', task: 'classification', path: 'const-extra.onnx', input: { width: 8, height: 8, extra: [{ name: 'threshold', value: [0.25] }] }, output: { format: 'logits' } });
+    const adapter = await resolveModel(s, dir);
+    const session = await createSession(adapter, 1);
+    sessions.push(session);
+    const prepared = await adapter.preprocess(await adapter.decode(await solidImage(8, 8)));
+    expect(Array.from((await session.run(prepared.feeds)).seen_threshold!.data as Float32Array)).toEqual([0.25]);
+  });
+
+  test('an input left undeclared, and an extra input of the wrong size, are refused when the session opens', async () => {
+    writeModel(dir, 'two-inputs.onnx', extraInputsModel({ shape: [1, 3, 8, 8] }, [{ name: 'scale_factor', shape: [1, 2] }], [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
+    const base = { name: 't', task: 'classification', path: 'two-inputs.onnx', output: { format: 'logits' } };
+    const undeclared = await resolveModel(ModelSpecSchema.parse({ ...base, input: { width: 8, height: 8 } }), dir);
+    await expect(createSession(undeclared, 1)).rejects.toThrow('two-inputs.onnx: the model also takes input scale_factor: declare it under input.extra (a constant, scale_factor or im_shape)');
+    const wrong = await resolveModel(ModelSpecSchema.parse({ ...base, input: { width: 8, height: 8, extra: [{ name: 'scale_factor', value: [1, 2, 3] }] } }), dir);
+    await expect(createSession(wrong, 1)).rejects.toThrow('input.extra: input scale_factor is [1, 2] (2 values), but the spec gives 3');
   });
 });

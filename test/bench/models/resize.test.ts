@@ -36,6 +36,17 @@ describe('letterbox: the declared size, the image scaled to fit and centred', ()
   });
 });
 
+describe('letterbox_align top-left: the same scale, the image at the top left', () => {
+  const spec = input({ width: 640, height: 640, resize: 'letterbox', letterbox_align: 'top-left' });
+  test.each([
+    [1920, 1080, 640, 360],
+    [480, 640, 480, 640],
+  ])('%ix%i → %ix%i at (0, 0)', (w, h, pw, ph) => {
+    expect(modelInputSize(spec, w, h)).toEqual({ width: 640, height: 640 });
+    expect(placeImage(w, h, spec)).toMatchObject({ tensorWidth: 640, tensorHeight: 640, width: pw, height: ph, offsetX: 0, offsetY: 0, scaleX: pw / w, scaleY: ph / h });
+  });
+});
+
 describe('pad-right: the declared size, aspect kept at the input height, padded on the right', () => {
   const spec = input({ width: 192, height: 48, resize: 'pad-right' });
   test.each([

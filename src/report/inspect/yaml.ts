@@ -1,0 +1,20 @@
+import { Document, isScalar, visit } from 'yaml';
+import type { ModelInspection } from '../../bench/inspect-result.js';
+import type { Formatter } from '../format.js';
+
+/**
+ * The proposed entry alone, as one item of a suite's `models:` list, ready to paste. Lists of
+ * numbers and names stay on one line (`mean: [0.485, 0.456, 0.406]`), as the docs write them.
+ */
+export function entryYaml(r: ModelInspection): string {
+  const doc = new Document([r.entry]);
+  visit(doc, {
+    Seq(_, node) {
+      if (node.items.every((i) => isScalar(i))) node.flow = true;
+    },
+  });
+  const missing = (r.entry.output as { format?: string }).format === undefined ? '# output.format: could not tell from the model; see docs/models.md\n' : '';
+  return missing + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+export const inspectYaml: Formatter<ModelInspection> = (r) => entryYaml(r);
