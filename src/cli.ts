@@ -7,7 +7,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 /** What each exit code means; every help text lists the ones its command can return (a test checks them). */
 const EXIT_MEANINGS: Record<number, string> = {
   0: 'success',
-  1: 'a gate rule failed (gate); the endpoint failed before a throttling point was found (loadtest)',
+  1: 'a gate rule failed (gate); the endpoint failed before a throttling point was found (loadtest); the proposed entry did not run (inspect)',
   2: 'invalid input or usage (bad file, value, flag)',
   3: 'internal error (a bug: please report it)',
   130: 'interrupted (Ctrl-C); bench and loadtest keep what was measured',
@@ -27,6 +27,7 @@ export const COMMAND_EXIT_CODES: Record<string, number[]> = {
   report: [0, 2, 3],
   serve: [0, 2, 3],
   loadtest: [0, 1, 2, 3, 130],
+  inspect: [0, 1, 2, 3],
 };
 
 const exitCodesHelp = (codes: number[]) => `\nExit codes:\n${codes.map((c) => `  ${String(c).padEnd(3)}  ${EXIT_MEANINGS[c]}`).join('\n')}`;

@@ -26,8 +26,8 @@ describe('every help text lists the exit codes its command can return', () => {
     for (const c of commands) expect(listed(runCli([c, '--help']).stdout), c).toEqual(COMMAND_EXIT_CODES[c]);
   });
 
-  it('1 is listed only by gate and loadtest, and gate does return it', () => {
-    for (const c of commands) expect(COMMAND_EXIT_CODES[c]!.includes(1), c).toBe(c === 'gate' || c === 'loadtest');
+  it('1 is listed only by gate, loadtest and inspect, and gate does return it', () => {
+    for (const c of commands) expect(COMMAND_EXIT_CODES[c]!.includes(1), c).toBe(c === 'gate' || c === 'loadtest' || c === 'inspect');
     const dir = tempDir();
     const f = writeWorkload(dir, { name: 'w', peakTps: 30, budget: ['monthly_usd: 1'] });
     expect(runCli(['gate', f], { cwd: dir }).code).toBe(1);
