@@ -1,7 +1,8 @@
 import { inspectModel } from '../bench/models/inspect.js';
-import { colorFor, pickFormatter } from '../report/format.js';
+import { pickFormatter } from '../report/format.js';
 import { inspectText } from '../report/inspect/text.js';
 import { inspectYaml } from '../report/inspect/yaml.js';
+import { renderOptionsFor } from './output.js';
 
 export const INSPECT_FORMATS = { table: inspectText, yaml: inspectYaml };
 
@@ -9,7 +10,7 @@ export const INSPECT_FORMATS = { table: inspectText, yaml: inspectYaml };
 export async function inspectCommand(file: string, opts: { format: string }): Promise<number> {
   const format = pickFormatter(INSPECT_FORMATS, opts.format);
   const result = await inspectModel(file);
-  process.stdout.write(format(result, { color: colorFor(process.stdout) }));
+  process.stdout.write(format(result, renderOptionsFor(undefined)));
   if (!result.check.ok && opts.format === 'yaml') process.stderr.write(`capacity-plan: ${result.file}: the proposed entry did not run: ${result.check.problem}\n`);
   return result.check.ok ? 0 : 1;
 }
