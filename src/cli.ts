@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { forTerminal } from './core/escape.js';
 import { EXIT, UserError } from './core/errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -8,10 +9,13 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  a gate rule failed
-  2  invalid input or usage (bad file, value, flag)
+  2  invalid input or usage (bad file, value, flag), or an output that cannot be written
   3  internal error (a bug: please report it)`;
 
 const outOption = () => new Option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
+
+const allowPathOption = () =>
+  new Option('--allow-path <dir...>', 'also read files named in input files (trace, bench file, suite model, images_dir) from this folder; by default only the naming file\'s folder and the working directory');
 
 const formatOption = (choices: string[], dflt = 'table') =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
@@ -49,6 +53,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<workload...>', 'workload YAML files')
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addOption(outOption())
+    .addOption(allowPathOption())
     .action(async (files: string[], opts) => {
       const { planCommand } = await import('./commands/plan.js');
       setExit(await planCommand(files, opts));
@@ -65,6 +70,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--backtest', 'replay traffic.cloudwatch with the recorded Min/Max and compare units and throttling with what CloudWatch recorded')
     .addOption(formatOption(['table', 'json', 'markdown']))
     .addOption(outOption())
+    .addOption(allowPathOption())
     .action(async (file: string, opts) => {
       const { simulateCommand } = await import('./commands/simulate.js');
       setExit(await simulateCommand(file, opts));
@@ -74,9 +80,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('validate')
     .description('check workload files and print every problem as file:line:col')
     .argument('<workload...>', 'workload YAML files')
-    .action(async (files: string[]) => {
+    .addOption(allowPathOption())
+    .action(async (files: string[], opts) => {
       const { validateCommand } = await import('./commands/validate.js');
-      setExit(await validateCommand(files));
+      setExit(await validateCommand(files, opts));
     });
 
   program
@@ -128,6 +135,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <level>', 'lowest rule level that fails the gate').choices(['warn', 'error']).default('error'))
     .addOption(formatOption(['table', 'json', 'markdown', 'github']))
     .addOption(outOption())
+    .addOption(allowPathOption())
     .action(async (files: string[], opts) => {
       const { gateCommand } = await import('./commands/gate.js');
       setExit(await gateCommand(files, opts));
@@ -144,6 +152,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
     .option('--scaling', 'also run 1 and 2 units side by side and report scaling efficiency')
     .addOption(formatOption(['table', 'json', 'markdown']))
+    .addOption(allowPathOption())
     .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.')
     .action(async (suite: string | undefined, opts) => {
       await measurementStackFor('bench');
@@ -165,8 +174,35 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+let streamsGuarded = false;
+
+/**
+ * A failed write to stdout or stderr (`> /dev/full`, a closed pipe) arrives as an 'error' event,
+ * possibly after main() has returned; unhandled, Node prints a stack trace and exits 1, which CI
+ * reads as "a budget failed". A reader that stops early (`| head`) is not an error: stop quietly,
+ * as Unix tools do. Any other failure is one line and exit 2, like a --out that cannot be written.
+ */
+function guardStreams(): void {
+  if (streamsGuarded) return;
+  streamsGuarded = true;
+  for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      if (name === 'stdout') {
+        try {
+          process.stderr.write(`capacity-plan: stdout: cannot write: ${err.code ?? 'write error'}\n`);
+        } catch {
+          // stderr is gone too: the exit code is all that is left to say it.
+        }
+      }
+      process.exit(EXIT.invalidInput);
+    });
+  }
+}
+
 /** Runs the CLI; returns the exit code. The one place where errors become exit codes. */
 export async function main(argv: string[]): Promise<number> {
+  guardStreams();
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
@@ -181,11 +217,11 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.invalidInput;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`capacity-plan: ${err.message}\n`);
+      process.stderr.write(`capacity-plan: ${forTerminal(err.message)}\n`);
       return EXIT.invalidInput;
     }
     const e = err as Error;
-    process.stderr.write(`capacity-plan: internal error: ${e?.message ?? String(err)}\n`);
+    process.stderr.write(`capacity-plan: internal error: ${forTerminal(String(e?.message ?? err).split('\n')[0]!)}\n`);
     if (process.env.CAPACITY_PLAN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
     else process.stderr.write('(set CAPACITY_PLAN_DEBUG=1 for a stack trace, and please report it)\n');
     return EXIT.internal;

@@ -6,6 +6,7 @@ import { evaluateGate } from '../gate/gate.js';
 import type { GateResult, Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
 import { readUserFile } from '../core/files.js';
+import { allowPaths, confinePath } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
@@ -27,6 +28,7 @@ export interface GateOptions {
   failOn: Level;
   format: string;
   out?: string;
+  allowPath?: string[];
 }
 
 export async function gateCommand(files: string[], opts: GateOptions): Promise<number> {
@@ -37,9 +39,12 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
       if (limits[name] !== undefined) throw new UserError(`${FLAG_RULES[name].flag} needs --baseline (the plan JSON to compare with)`);
     }
   }
+  allowPaths(opts.allowPath);
+  if (opts.baseline) await confinePath(opts.baseline, undefined);
   const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
   // The gate reads Min, Max and cost: the static plan is all it needs (no Min/Max search).
   const loaded = await loadWorkloads(files);
+  const inputs = [...(opts.baseline ? [opts.baseline] : []), ...loaded.flatMap((w) => w.inputs)];
   const result = evaluateGate({
     workloads: loaded.map((w) => ({ plan: computePlan(w), file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
     totalRules: flagRules(limits),
@@ -63,9 +68,9 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     } else {
       text += '\n' + markdown;
     }
-    await emit(text, opts.out);
+    await emit(text, opts.out, inputs);
   } else {
-    await emit(format(result, { color }), opts.out);
+    await emit(format(result, { color }), opts.out, inputs);
   }
   return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
 }

@@ -37,15 +37,18 @@ export function capacityAfterZoneLoss(units: number, zones: number, tpsPerUnit: 
   return (units - worstZoneUnits(units, zones)) * tpsPerUnit;
 }
 
-/** Smallest N >= start whose units left after a zone outage serve `tps`. */
+/**
+ * Smallest N >= start whose units left after a zone outage serve `tps`, in closed form. Units left
+ * = N - ceil(N/zones) = floor(N(zones-1)/zones), which is at least L = ceil(tps / tpsPerUnit)
+ * exactly when N(zones-1)/zones >= L (L is whole), so N = ceil(L·zones / (zones-1)). Counting up
+ * instead took peak ÷ tpsPerUnit steps, and never ended once N passed 2^53 (N + 1 === N).
+ */
 function surviveOutage(start: number, zones: number, tpsPerUnit: number, tps: number): number {
   if (zones < 2) return start; // one zone: nothing is left after losing it; callers warn.
-  // Units left = N - ceil(N/zones) = floor(N(zones-1)/zones). Any N up to (L-2)·zones/(zones-1), with
-  // L = ceil(tps / tpsPerUnit), leaves at most L-2 units: too few. Jump there, then step: a few steps
-  // at most, where counting up from `start` took peak/tpsPerUnit steps (a hang for huge traffic).
   const unitsLeftNeeded = ceilTolerant(tps / tpsPerUnit);
-  let n = Math.max(start, Math.floor(((unitsLeftNeeded - 2) * zones) / (zones - 1)));
-  while (capacityAfterZoneLoss(n, zones, tpsPerUnit) < tps - 1e-9) n++;
+  let n = Math.max(start, Math.ceil((unitsLeftNeeded * zones) / (zones - 1) - 1e-9));
+  // ceilTolerant forgives 1e-9 of rounding that the capacity check below does not: at most a step or two.
+  for (let k = 0; k < 3 && capacityAfterZoneLoss(n, zones, tpsPerUnit) < tps - 1e-9; k++) n++;
   return n;
 }
 

@@ -88,7 +88,8 @@ traffic: { peak_tps: 20 }
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => {
       const poll = setInterval(() => {
-        if (existsSync(out)) {
+        // The first checkpoint goes to the side file; --out is written when the run ends.
+        if (existsSync(`${out}.partial`)) {
           clearInterval(poll);
           child.kill('SIGINT');
         }

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/result-schema.js';
+import { allowPaths } from '../../src/core/paths.js';
 import { loadWorkload } from '../../src/workload/resolve.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -14,6 +15,8 @@ async function warningsWith(edit: (b: BenchResult) => void): Promise<Array<{ cod
   edit(bench);
   writeFileSync(join(dir, 'bench', 'example.json'), JSON.stringify(bench));
   copyFileSync('examples/workloads/parcel-labels.yaml', join(dir, 'workloads', 'parcel-labels.yaml'));
+  // ../bench/ is outside the workload's folder and the working directory: allowed as --allow-path would.
+  allowPaths([dir]);
   return (await loadWorkload(join(dir, 'workloads', 'parcel-labels.yaml'))).warnings;
 }
 

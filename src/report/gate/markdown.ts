@@ -1,3 +1,4 @@
+import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
 import type { GateResult, RuleResult, Verdict } from '../../gate/result.js';
 import type { Formatter } from '../format.js';
@@ -7,7 +8,8 @@ import { allRules, ruleName, ruleWhere, verdictText } from './text.js';
 /** Hidden marker a CI job can search for to update its earlier comment instead of adding one. */
 const GATE_COMMENT_MARKER = '<!-- capacity-plan-gate -->';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+// Names and paths come from input files: escaped for markdown (core/escape.ts).
+const cell = forMarkdown;
 const ICON: Record<Verdict | RuleResult['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖' };
 
 /**
@@ -28,7 +30,8 @@ export const gateMarkdown: Formatter<GateResult> = (r) => {
     return [...cells, row.status ? ICON[row.status] : '—'];
   });
   out.push(markdownTable([columns.map((col) => capital(col.head)), ...body], { align: columns.map((col) => col.align) }), '');
-  if (r.baseline) out.push(`Baseline: \`${cell(r.baseline.file)}\`. Workloads are matched by \`name\`; costs are Max-units cost unless a workload's \`budget.basis\` says otherwise.`, '');
+  // A code span shows its text literally: only a backtick or a line break could end it early.
+  if (r.baseline) out.push(`Baseline: \`${r.baseline.file.replace(/[`\r\n]/g, '')}\`. Workloads are matched by \`name\`; costs are Max-units cost unless a workload's \`budget.basis\` says otherwise.`, '');
 
   const section = (title: string, status: RuleResult['status']) => {
     const list = allRules(r).filter((x) => x.rule.status === status);

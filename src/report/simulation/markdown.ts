@@ -1,9 +1,11 @@
+import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
 import type { SimulationResult } from '../../simulate/result.js';
 import type { Formatter } from '../format.js';
 import { busiestDayChart, PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+// Names and paths come from input files: escaped for markdown (core/escape.ts).
+const cell = forMarkdown;
 
 export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
   const out: string[] = [`### ${cell(simulationHeading(r))}`, ''];
