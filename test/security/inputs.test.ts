@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { encodeModel, writeModel } from '../helpers/onnx-graphs.js';
 
 /**
  * A workload file from a pull request is untrusted: one test group per class of broken promise
@@ -107,6 +108,15 @@ describe('2. special files are refused before they are read', () => {
     expectOneLine(runCli(['plan', 'w.yaml'], { cwd: dir }), /fifo\.csv: is not a regular file/);
     expectOneLine(runCli(['validate', 'fifo.yaml'], { cwd: dir }), /^fifo\.yaml: is not a regular file/);
     expectOneLine(runCli(['gate', 'ok.yaml', '--baseline', 'fifo.json'], { cwd: dir }), /^capacity-plan: fifo\.json: is not a regular file/);
+  });
+
+  it('an images_dir holding a symlink to /dev/zero or outside the folder: refused before reading', () => {
+    for (const target of ['/dev/zero', '/etc/passwd']) {
+      const dir = dirWith({ 's.yaml': 'version: 1\nmodels: [ocr-cls]\nconditions:\n  images_dir: imgs\n' });
+      mkdirSync(join(dir, 'imgs'));
+      symlinkSync(target, join(dir, 'imgs', 'a.jpg'));
+      expectOneLine(runCli(['bench', 's.yaml', '--out', 'r.json'], { cwd: dir }), /imgs\/a\.jpg: is a symbolic link leading outside its own folder/);
+    }
   });
 
   it('a file over the 64 MiB read limit is refused without reading it (a sparse 600 MB trace)', () => {
@@ -316,6 +326,26 @@ describe('9. every bad input is one file:line:col line', () => {
     const dir = dirWith({});
     writeFileSync(join(dir, 'w.yaml'), Buffer.concat([Buffer.from('version: 1\nname: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
     expectOneLine(runCli(['validate', 'w.yaml'], { cwd: dir }), /^w\.yaml:2:10: workload file is not valid UTF-8 text/);
+  });
+
+  it('onnxruntime warnings (here: an unused initializer) do not precede the one error line', () => {
+    const dir = dirWith({
+      's.yaml': 'version: 1\nmodels:\n  - name: m\n    task: detection\n    path: m.onnx\n    input: { width: 64, height: 64 }\n    output: { format: yolov8, num_classes: 2 }\nconditions: { resolutions: ["64x64"], sizes_mb: [0.01], objects: [0] }\n',
+    });
+    writeModel(
+      dir,
+      'm.onnx',
+      encodeModel({
+        inputs: [{ name: 'images', shape: [1, 3, 64, 64] }],
+        outputs: [{ name: 'out', shape: [1, 30, 8] }],
+        initializers: [
+          { name: 'out_value', dims: [1, 30, 8], values: new Array<number>(240).fill(0) },
+          { name: 'unused', dims: [2], values: [1, 2] },
+        ],
+        nodes: [{ opType: 'Identity', input: ['out_value'], output: ['out'] }],
+      }),
+    );
+    expectOneLine(runCli(['bench', 's.yaml', '--out', 'r.json'], { cwd: dir }), /^capacity-plan: m\.onnx: output format yolov8 expects/);
   });
 
   it('a bad suite resolution names the suite file and line', () => {
