@@ -30,6 +30,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const CLI_RUNS = Number(process.env.FUZZ_CLI_RUNS ?? 4);
 /** Per case, in-process: the slowest valid workloads (100,000 units over a profile) take about 1.5 s. */
 const CASE_LIMIT_MS = 10_000;
+/** The whole run: generous, since a long run (FUZZ_RUNS=100000) takes tens of minutes. */
+const RUN_TIMEOUT_MS = Math.max(600_000, RUNS * 100);
 
 const extreme = fc.oneof(
   fc.double(),
@@ -155,13 +157,13 @@ describe('fuzz: generated workloads, traces and suites', () => {
     // The generators reach both outcomes, so the property is not vacuous.
     expect(tally.ok).toBeGreaterThan(0);
     expect(tally.refused).toBeGreaterThan(0);
-  }, 600_000);
+  }, RUN_TIMEOUT_MS);
 
   it(`in process: traces and suites parse or are refused (${RUNS} cases each)`, async () => {
     await fc.assert(fc.asyncProperty(traceArb, async (t) => void (await workOrUserError(() => parseTrace(t, 't.csv')))), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(suiteArb, async (s) => void (await workOrUserError(() => parseSuite(stringify(s), 's.yaml')))), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) => void (await workOrUserError(() => parseSuite(text, 's.yaml')))), { numRuns: RUNS });
-  }, 600_000);
+  }, RUN_TIMEOUT_MS);
 
   it(`through the CLI: plan and gate exit 0, 1 (gate) or 2, with no stack trace (${CLI_RUNS} cases)`, () => {
     fc.assert(
@@ -179,5 +181,5 @@ describe('fuzz: generated workloads, traces and suites', () => {
       }),
       { numRuns: CLI_RUNS },
     );
-  }, 600_000);
+  }, RUN_TIMEOUT_MS);
 });
