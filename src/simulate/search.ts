@@ -60,18 +60,8 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
     // More units never throttle more: the smallest feasible fleet is the cheapest, found by bisection.
     const top = run(upper, upper);
     if (!ok(top)) return { minUnits: upper, maxUnits: upper, totals: top, feasible: false, simulations, upperUnits: upper };
-    let lo = floorUnits;
-    let hi = upper;
-    let hiTotals = top;
-    while (lo < hi) {
-      const mid = midpoint(lo, hi);
-      const t = run(mid, mid);
-      if (ok(t)) {
-        hi = mid;
-        hiTotals = t;
-      } else lo = mid + 1;
-    }
-    return { minUnits: hi, maxUnits: hi, totals: hiTotals, feasible: true, simulations, upperUnits: upper };
+    const fleet = smallestFeasible(floorUnits, upper, top, (n) => run(n, n), ok);
+    return { minUnits: fleet.units, maxUnits: fleet.units, totals: fleet.totals, feasible: true, simulations, upperUnits: upper };
   }
 
   type Pair = { minUnits: number; maxUnits: number; totals: SimTotals };
@@ -125,15 +115,8 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
       hiTotals = t;
       step *= 2;
     }
-    while (lo < hi) {
-      const mid = midpoint(lo, hi);
-      const t = run(min, mid);
-      if (ok(t)) {
-        hi = mid;
-        hiTotals = t;
-      } else lo = mid + 1;
-    }
-    return { minUnits: min, maxUnits: hi, totals: hiTotals };
+    const max = smallestFeasible(lo, hi, hiTotals, (n) => run(min, n), ok);
+    return { minUnits: min, maxUnits: max.units, totals: max.totals };
   };
   const consider = (p: Pair | undefined) => {
     if (p && (!best || p.totals.unitMinutesBilled < best.totals.unitMinutesBilled - 1e-9)) best = p;
@@ -161,6 +144,22 @@ export function searchMinMax({ base, floorUnits, maxThrottledPct, fixedFleet = f
   }
   const pick = best ?? leastThrottled!;
   return { ...pick, feasible: best !== undefined, simulations, upperUnits: upper };
+}
+
+/**
+ * Bisection for the smallest unit count in [lo, hi] whose simulation is feasible, when `hi` is
+ * (with totals `hiTotals`) and feasibility never turns off as units grow.
+ */
+function smallestFeasible(lo: number, hi: number, hiTotals: SimTotals, simulateWith: (units: number) => SimTotals, ok: (t: SimTotals) => boolean): { units: number; totals: SimTotals } {
+  while (lo < hi) {
+    const mid = midpoint(lo, hi);
+    const t = simulateWith(mid);
+    if (ok(t)) {
+      hi = mid;
+      hiTotals = t;
+    } else lo = mid + 1;
+  }
+  return { units: hi, totals: hiTotals };
 }
 
 /** The middle of two unit counts, correct beyond 2^31 (where `(lo + hi) >> 1` wraps). */
