@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { forTerminal } from './core/escape.js';
 import { EXIT, UserError } from './core/errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -8,7 +9,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 const EXIT_MEANINGS: Record<number, string> = {
   0: 'success',
   1: 'a gate rule failed (gate); the endpoint failed before a throttling point was found (loadtest); the proposed entry did not run (inspect)',
-  2: 'invalid input or usage (bad file, value, flag)',
+  2: 'invalid input or usage (bad file, value, flag), or an output that cannot be written',
   3: 'internal error (a bug: please report it)',
   130: 'interrupted (Ctrl-C); bench and loadtest keep what was measured',
 };
@@ -33,6 +34,9 @@ export const COMMAND_EXIT_CODES: Record<string, number[]> = {
 const exitCodesHelp = (codes: number[]) => `\nExit codes:\n${codes.map((c) => `  ${String(c).padEnd(3)}  ${EXIT_MEANINGS[c]}`).join('\n')}`;
 
 const outOption = () => new Option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
+
+const allowPathOption = () =>
+  new Option('--allow-path <dir...>', 'also read files named in input files (trace, bench file, suite model, images_dir) from this folder; by default only the naming file\'s folder and the working directory');
 
 const formatOption = (choices: string[], dflt = 'table') =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
@@ -70,6 +74,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<workload...>', 'workload YAML files')
     .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(outOption())
+    .addOption(allowPathOption())
     .action(async (files: string[], opts) => {
       const { planCommand } = await import('./commands/plan.js');
       setExit(await planCommand(files, opts));
@@ -86,6 +91,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--backtest', 'replay traffic.cloudwatch with the recorded Min/Max and compare units and throttling with what CloudWatch recorded')
     .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(outOption())
+    .addOption(allowPathOption())
     .action(async (file: string, opts) => {
       const { simulateCommand } = await import('./commands/simulate.js');
       setExit(await simulateCommand(file, opts));
@@ -96,6 +102,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('check workload files and print every problem as file:line:col')
     .argument('<workload...>', 'workload YAML files')
     .addOption(formatOption(['table', 'json', 'github']))
+    .addOption(allowPathOption())
     .action(async (files: string[], opts) => {
       const { validateCommand } = await import('./commands/validate.js');
       setExit(await validateCommand(files, opts));
@@ -152,6 +159,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(outOption())
     .option('--out-json <file>', 'also write the JSON result to a file (one run, several outputs)')
     .option('--out-markdown <file>', 'also write the markdown report (the PR comment) to a file')
+    .addOption(allowPathOption())
     .action(async (files: string[], opts) => {
       const { gateCommand } = await import('./commands/gate.js');
       setExit(await gateCommand(files, opts));
@@ -179,6 +187,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
     .option('--scaling', 'also run 1 and 2 units side by side and report scaling efficiency')
     .addOption(formatOption(['table', 'json', 'markdown', 'html']))
+    .addOption(allowPathOption())
     .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.')
     .action(async (suite: string | undefined, opts) => {
       await measurementStackFor('bench');
@@ -253,8 +262,35 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+let streamsGuarded = false;
+
+/**
+ * A failed write to stdout or stderr (`> /dev/full`, a closed pipe) arrives as an 'error' event,
+ * possibly after main() has returned; unhandled, Node prints a stack trace and exits 1, which CI
+ * reads as "a budget failed". A reader that stops early (`| head`) is not an error: stop quietly,
+ * as Unix tools do. Any other failure is one line and exit 2, like a --out that cannot be written.
+ */
+function guardStreams(): void {
+  if (streamsGuarded) return;
+  streamsGuarded = true;
+  for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      if (name === 'stdout') {
+        try {
+          process.stderr.write(`capacity-plan: stdout: cannot write: ${err.code ?? 'write error'}\n`);
+        } catch {
+          // stderr is gone too: the exit code is all that is left to say it.
+        }
+      }
+      process.exit(EXIT.invalidInput);
+    });
+  }
+}
+
 /** Runs the CLI; returns the exit code. The one place where errors become exit codes. */
 export async function main(argv: string[]): Promise<number> {
+  guardStreams();
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
@@ -269,11 +305,11 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.invalidInput;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`capacity-plan: ${err.message}\n`);
+      process.stderr.write(`capacity-plan: ${forTerminal(err.message)}\n`);
       return EXIT.invalidInput;
     }
     const e = err as Error;
-    process.stderr.write(`capacity-plan: internal error: ${e?.message ?? String(err)}\n`);
+    process.stderr.write(`capacity-plan: internal error: ${forTerminal(String(e?.message ?? err).split('\n')[0]!)}\n`);
     if (process.env.CAPACITY_PLAN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
     else process.stderr.write('(set CAPACITY_PLAN_DEBUG=1 for a stack trace, and please report it)\n');
     return EXIT.internal;

@@ -21,7 +21,7 @@ describe('example fixtures', () => {
   });
 
   it('the example bench file reads as capacity-plan/bench@1 with ocr-det and ocr-cls, labelled as an example', async () => {
-    const bench = await readBenchResult('examples/bench/example.json');
+    const bench = await readBenchResult('examples/workloads/example-bench.json');
     expect(bench.models.map((m) => [m.name, m.task])).toEqual([
       ['ocr-det', 'detection'],
       ['ocr-cls', 'classification'],

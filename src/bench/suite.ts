@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
+import { confinePath } from '../core/paths.js';
 import { loadYamlWithSchema, type LocatedDocument } from '../core/yaml.js';
 import { ModelRefSchema, ModelSpecSchema } from './models/spec.js';
 
@@ -16,6 +17,8 @@ const positiveInt = (what: string) => z.number({ error: `${what} must be a numbe
 
 /** Pixel counts above this are refused as resolutions (the same sanity limit applies to image headers). */
 export const MAX_SUITE_PIXELS = 100_000_000;
+/** Synthetic images are 32 to 16384 px a side (the limits of the image generator, bench/images/synth.ts). */
+const SUITE_SIDE_PX = { min: 32, max: 16_384 } as const;
 
 export const ResolutionSchema = z
   .string({ error: 'resolution must be a string like "1920x1080"' })
@@ -24,6 +27,9 @@ export const ResolutionSchema = z
     const [w, h] = s.split('x').map(Number) as [number, number];
     if (w <= 0 || h <= 0) ctx.addIssue({ code: 'custom', message: `resolution ${s}: width and height must be greater than 0` });
     else if (w * h > MAX_SUITE_PIXELS) ctx.addIssue({ code: 'custom', message: `resolution ${s}: more than ${MAX_SUITE_PIXELS / 1e6} megapixels` });
+    else if (Math.min(w, h) < SUITE_SIDE_PX.min || Math.max(w, h) > SUITE_SIDE_PX.max) {
+      ctx.addIssue({ code: 'custom', message: `resolution ${s}: each side must be ${SUITE_SIDE_PX.min}-${SUITE_SIDE_PX.max} px` });
+    }
     return { width: w, height: h };
   });
 
@@ -100,15 +106,33 @@ export interface LoadedSuite {
 }
 
 export function parseSuite(text: string, file: string): LoadedSuite {
-  const { value: suite, doc } = loadYamlWithSchema(text, file, SuiteSchema);
-  const baseDir = dirname(resolve(file));
-  return { file, suite, baseDir, doc, imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined };
+  return parseLocated(text, file).loaded;
 }
 
+function parseLocated(text: string, file: string): { loaded: LoadedSuite; doc: LocatedDocument } {
+  const { value: suite, doc } = loadYamlWithSchema(text, file, SuiteSchema);
+  const baseDir = dirname(resolve(file));
+  return { loaded: { file, suite, baseDir, doc, imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined }, doc };
+}
+
+/** Reads a suite file; the paths it names (model files, images_dir) must stay where core/paths.ts allows. */
 export async function loadSuite(file: string): Promise<LoadedSuite> {
+  await confinePath(file, undefined);
   const text = await readUserFile(file, 'bench suite file');
   if (text.trim() === '') throw UserError.at(file, 'file is empty', 1, 1);
-  return { ...parseSuite(text, file), sha256: createHash('sha256').update(text, 'utf8').digest('hex') };
+  const { loaded, doc } = parseLocated(text, file);
+  const named: Array<[string, Array<string | number>]> = loaded.suite.models.flatMap((m, i): Array<[string, Array<string | number>]> => (typeof m === 'string' ? [] : [[m.path, ['models', i, 'path']]]));
+  if (loaded.suite.conditions.images_dir !== undefined) named.push([loaded.suite.conditions.images_dir, ['conditions', 'images_dir']]);
+  for (const [path, key] of named) {
+    try {
+      await confinePath(path, file);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const at = doc.locate(key);
+      throw UserError.at(file, `${key.join('.').replace(/\.(\d+)/g, '[$1]')}: ${err.message}`, at.line, at.col);
+    }
+  }
+  return { ...loaded, sha256: createHash('sha256').update(text, 'utf8').digest('hex') };
 }
 
 /** JSON Schema for editors (yaml-language-server), derived from the zod schema like the workload's. */

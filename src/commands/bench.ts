@@ -1,5 +1,7 @@
+import { rm } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
-import { writeOutputFile } from '../core/files.js';
+import { lockOutputFile, writeOutputFile } from '../core/files.js';
+import { allowPaths } from '../core/paths.js';
 import { createProgress } from '../bench/progress.js';
 import { readBenchResult } from '../bench/read-result.js';
 import { resumeConflict, resumedRequest, suiteRecord, type ResumeConflict } from '../bench/resume.js';
@@ -26,6 +28,17 @@ export interface BenchOptions {
   resume?: string;
   format: string;
   scaling?: boolean;
+  allowPath?: string[];
+}
+
+/** Checkpoints go here until the run completes, so a complete result in --out is never replaced by a partial one. */
+export const sideFile = (out: string) => `${out}.partial`;
+
+async function holdsCompleteResult(path: string): Promise<boolean> {
+  return readBenchResult(path).then(
+    (r) => r.complete,
+    () => false,
+  );
 }
 
 function parseThreads(v: string | undefined): number | undefined {
@@ -53,6 +66,7 @@ function resumeConflictMessage(c: ResumeConflict): string {
 export async function benchCommand(suiteFile: string | undefined, opts: BenchOptions): Promise<number> {
   const format = pickFormatter(BENCH_FORMATS, opts.format);
   const threads = parseThreads(opts.threads);
+  allowPaths(opts.allowPath);
   const previous = opts.resume ? await readBenchResult(opts.resume) : undefined;
   const out = opts.out ?? opts.resume ?? DEFAULT_OUT;
   let request: BenchRequest = { suiteFile, quick: opts.quick, models: opts.model, threads, resumedThreads: previous?.unit.threads };
@@ -65,15 +79,31 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   const conflict = previous ? resumeConflict(previous, setup) : null;
   if (conflict) throw new UserError(resumeConflictMessage(conflict));
 
-  const progress = createProgress();
-  const { result, aborted } = await interruptible(progress, async (signal) => ({
-    result: await runBench({ ...setup, suiteRecord: suiteRecord(setup.suite, out), previous, scaling: opts.scaling, signal, progress, checkpoint: (partial) => writeOutputFile(out, benchResultJson(partial)) }),
-    aborted: signal.aborted,
-  }));
-  await writeOutputFile(out, benchResultJson(result));
+  // What --out must never replace: the suite and its model files (--resume is meant to be rewritten).
+  const inputs = [...(suiteFile ? [suiteFile] : []), ...setup.models.map((m) => m.adapter.modelPath)];
+  const side = sideFile(out);
+  const lock = await lockOutputFile(out);
+  let written: string;
+  let result;
+  let aborted;
+  try {
+    const progress = createProgress();
+    ({ result, aborted } = await interruptible(progress, async (signal) => ({
+      result: await runBench({ ...setup, suiteRecord: suiteRecord(setup.suite, out), previous, scaling: opts.scaling, signal, progress, checkpoint: (partial) => writeOutputFile(side, benchResultJson(partial), { inputs }) }),
+      aborted: signal.aborted,
+    })));
+    // A partial result goes to --out unless that holds a complete one; then it stays in the side file.
+    written = result.complete || !(await holdsCompleteResult(out)) ? out : side;
+    await writeOutputFile(written, benchResultJson(result), { inputs });
+    if (written === out) await rm(side, { force: true });
+  } finally {
+    lock.release();
+  }
 
   process.stdout.write(format(result, await renderOptions(opts.format, undefined)));
   const partial = !result.complete;
-  process.stderr.write(`${partial ? 'partial result (complete: false)' : 'result'} written to ${out}${partial ? `; finish it with --resume ${out}` : ''}\n`);
+  const kept = written === side ? ' (the complete result already there is kept)' : '';
+  const resume = written === side ? `--resume ${side} --out ${out}` : `--resume ${out}`;
+  process.stderr.write(`${partial ? 'partial result (complete: false)' : 'result'} written to ${written}${kept}${partial ? `; finish it with ${resume}` : ''}\n`);
   return partial || aborted ? EXIT_INTERRUPTED : 0;
 }

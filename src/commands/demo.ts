@@ -1,8 +1,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '../core/errors.js';
-import { readUserFile, writeOutputFile } from '../core/files.js';
+import { readUserFile, readUserFileBytes, writeOutputFile } from '../core/files.js';
 import { renderOptionsFor } from './output.js';
 import { benchTable } from '../report/bench/table.js';
 import { planTable } from '../report/plan/table.js';
@@ -72,8 +72,15 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     const source = join(EXAMPLE_WORKLOADS_DIR, name);
     const text = await readUserFile(source, 'workload file');
     const out = join(dir, basename(name));
-    const rebase = (p: string) => relative(dir, resolve(EXAMPLE_WORKLOADS_DIR, p));
-    await writeOutputFile(out, demoWorkloadText(text, `examples/workloads/${name}`, benchFile, rebase));
+    // A trace is copied beside the demo workload: the demo folder is self-contained, and a workload
+    // may only read files in its own folder or the working directory (core/paths.ts).
+    const copies: Array<[from: string, to: string]> = [];
+    const besideCopy = (p: string) => {
+      copies.push([resolve(EXAMPLE_WORKLOADS_DIR, p), join(dir, basename(p))]);
+      return basename(p);
+    };
+    await writeOutputFile(out, demoWorkloadText(text, `examples/workloads/${name}`, benchFile, besideCopy));
+    for (const [from, to] of copies) await writeOutputFile(to, await readUserFileBytes(from, 'trace file'));
     files.push(out);
   }
   process.stdout.write('\n');

@@ -5,6 +5,7 @@ import { evaluateGate } from '../gate/gate.js';
 import type { GateResult, Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
 import { readUserFile } from '../core/files.js';
+import { allowPaths, confinePath } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
@@ -31,6 +32,7 @@ export interface GateOptions {
   /** Further outputs of the same run, so CI gates once: the JSON and the markdown (PR comment). */
   outJson?: string;
   outMarkdown?: string;
+  allowPath?: string[];
 }
 
 export async function gateCommand(files: string[], opts: GateOptions): Promise<number> {
@@ -41,11 +43,14 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
       if (limits[name] !== undefined) throw new UserError(`${FLAG_RULES[name].flag} needs --baseline (the plan JSON to compare with)`);
     }
   }
+  allowPaths(opts.allowPath);
+  if (opts.baseline) await confinePath(opts.baseline, undefined);
   const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
   // The gate reads Min, Max and cost: the static plan is all it needs, except for budget.basis:
   // simulated, the recommended pair simulated minute by minute (the Min/Max search runs for those only).
   const loaded = await loadWorkloads(files);
   const plans = await Promise.all(loaded.map(async (w) => (w.workload.budget?.basis === 'simulated' ? (await planWorkloads([w])).plans[0]! : computePlan(w))));
+  const inputs = [...(opts.baseline ? [opts.baseline] : []), ...loaded.flatMap((w) => w.inputs)];
   const result = evaluateGate({
     workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
     totalRules: flagRules(limits),
@@ -56,8 +61,8 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   const render = await renderOptions(opts.format, opts.out);
   const { color } = render;
   // Written first: a run that cannot write its JSON or comment fails before it reports success.
-  if (opts.outJson) await emit(gateJson(result, renderOptionsFor(opts.outJson)), opts.outJson);
-  if (opts.outMarkdown) await emit(gateMarkdown(result, renderOptionsFor(opts.outMarkdown)), opts.outMarkdown);
+  if (opts.outJson) await emit(gateJson(result, renderOptionsFor(opts.outJson)), opts.outJson, inputs);
+  if (opts.outMarkdown) await emit(gateMarkdown(result, renderOptionsFor(opts.outMarkdown)), opts.outMarkdown, inputs);
   if (opts.format === 'github') {
     const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
@@ -73,9 +78,9 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     } else {
       text += '\n' + markdown;
     }
-    await emit(text, opts.out);
+    await emit(text, opts.out, inputs);
   } else {
-    await emit(format(result, render), opts.out);
+    await emit(format(result, render), opts.out, inputs);
   }
   return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { allowPaths } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
@@ -12,11 +13,14 @@ export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMa
 export interface PlanOptions {
   format: string;
   out?: string;
+  allowPath?: string[];
 }
 
 export async function planCommand(files: string[], opts: PlanOptions): Promise<number> {
   const format = pickFormatter(PLAN_FORMATS, opts.format);
-  const report = await planWorkloads(await loadWorkloads(files));
-  await emit(format(report, await renderOptions(opts.format, opts.out)), opts.out);
+  allowPaths(opts.allowPath);
+  const loaded = await loadWorkloads(files);
+  const report = await planWorkloads(loaded);
+  await emit(format(report, await renderOptions(opts.format, opts.out)), opts.out, loaded.flatMap((w) => w.inputs));
   return 0;
 }

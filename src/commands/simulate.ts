@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
 import { backtest } from '../simulate/backtest.js';
+import { allowPaths } from '../core/paths.js';
 import { simulateWorkload } from '../simulate/result.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { backtestMarkdown } from '../report/backtest/markdown.js';
@@ -24,6 +25,7 @@ export interface SimulateOptions {
   zoneOutage?: string;
   unitFailure?: string;
   backtest?: boolean;
+  allowPath?: string[];
 }
 
 function unitsFlag(text: string | undefined, flag: string): number | undefined {
@@ -33,6 +35,7 @@ function unitsFlag(text: string | undefined, flag: string): number | undefined {
 }
 
 export async function simulateCommand(file: string, opts: SimulateOptions): Promise<number> {
+  allowPaths(opts.allowPath);
   if (opts.backtest) return backtestCommand(file, opts);
   const format = pickFormatter(SIMULATION_FORMATS, opts.format);
   const minUnits = unitsFlag(opts.min, '--min');
@@ -52,7 +55,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     ...(zoneOutage ? { zoneOutage } : {}),
     ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
   });
-  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out);
+  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, loaded.inputs);
   return 0;
 }
 

@@ -1,4 +1,6 @@
+import { forTerminal } from '../core/escape.js';
 import { formatProblem, UserError, type Problem, type Warning } from '../core/errors.js';
+import { allowPaths } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { validateGithub } from '../report/validate/github.js';
 import { validateJson } from '../report/validate/json.js';
@@ -10,10 +12,12 @@ const VALIDATE_FORMATS = { json: validateJson, github: validateGithub };
 
 export interface ValidateOptions {
   format?: string;
+  allowPath?: string[];
 }
 
 /** Checks every file and reports every problem; exit 2 if any. */
 export async function validateCommand(files: string[], opts: ValidateOptions = {}): Promise<number> {
+  allowPaths(opts.allowPath);
   const format = opts.format ?? 'table';
   if (format !== 'table') pickFormatter(VALIDATE_FORMATS, format);
   const result: ValidateResult = { schema: VALIDATE_SCHEMA_ID, ok: true, files: [] };
@@ -33,8 +37,8 @@ export async function validateCommand(files: string[], opts: ValidateOptions = {
   if (format === 'table') {
     // The terminal view: `file: ok` on stdout, warnings and problems as `file:line:col: message` on stderr.
     for (const f of result.files) {
-      for (const w of f.warnings) process.stderr.write(`${f.file}: warning [${w.code}]: ${w.message}\n`);
-      if (f.ok) process.stdout.write(`${f.file}: ok\n`);
+      for (const w of f.warnings) process.stderr.write(forTerminal(`${f.file}: warning [${w.code}]: ${w.message}`) + '\n');
+      if (f.ok) process.stdout.write(forTerminal(`${f.file}: ok`) + '\n');
     }
     for (const f of result.files) for (const p of f.problems) process.stderr.write(formatProblem(p) + '\n');
   } else {

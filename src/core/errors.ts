@@ -1,3 +1,5 @@
+import { forTerminal } from './escape.js';
+
 /** Where in a user's file a problem is. Line and column are 1-based. */
 interface SourceLocation {
   file: string;
@@ -10,9 +12,10 @@ export interface Problem extends SourceLocation {
   message: string;
 }
 
+/** `file:line:col: message`, with control characters shown as escapes (names and paths come from files). */
 export function formatProblem(p: Problem): string {
   const where = [p.file, p.line, p.line !== undefined ? p.col : undefined].filter((x) => x !== undefined).join(':');
-  return `${where}: ${p.message}`;
+  return forTerminal(`${where}: ${p.message}`);
 }
 
 /**

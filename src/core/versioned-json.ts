@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { truncate } from './escape.js';
 import { UserError } from './errors.js';
 import { readUserFile } from './files.js';
 
@@ -13,11 +14,13 @@ export async function readVersionedJson<S extends z.ZodType>(path: string, kind:
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw UserError.at(path, `not valid JSON: ${(err as Error).message}`);
+    // V8's message quotes the file around the error: say where, never what (it may be any file).
+    throw UserError.at(path, `not valid JSON${jsonErrorWhere(text, (err as Error).message)}`);
   }
   const id = (data as { schema?: unknown } | null)?.schema;
   if (id !== schemaId) {
-    throw UserError.at(path, `unsupported ${kind} file schema ${JSON.stringify(id ?? null)}; this version reads ${schemaId}`);
+    const shown = typeof id === 'string' ? JSON.stringify(truncate(id)) : typeof id === 'number' || typeof id === 'boolean' ? String(id) : id === undefined || id === null ? 'null' : 'of another type';
+    throw UserError.at(path, `unsupported ${kind} file schema ${shown}; this version reads ${schemaId}`);
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
@@ -25,4 +28,16 @@ export async function readVersionedJson<S extends z.ZodType>(path: string, kind:
     throw UserError.at(path, `malformed ${kind} file at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+
+/**
+ * Where JSON.parse failed, without its snippet: V8 quotes the start of the text ("root:x:0:0..."),
+ * which for a file that is not JSON at all would echo its contents.
+ */
+function jsonErrorWhere(text: string, v8Message: string): string {
+  const m = /position (\d+)/.exec(v8Message);
+  if (!m) return '';
+  const before = text.slice(0, Math.min(Number(m[1]), text.length));
+  return ` (line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')})`;
 }

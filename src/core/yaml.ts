@@ -1,5 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { quoteField, truncate } from './escape.js';
 import { UserError, type Problem } from './errors.js';
 
 /** A parsed YAML file that remembers where each value came from, for file:line:col errors. */
@@ -21,9 +22,40 @@ export function parseYamlLocated(text: string, file: string): LocatedDocument {
   if (problems.length > 0) throw new UserError(problems);
 
   const at = (offset: number) => lineCounter.linePos(offset);
+  // Keys become object keys: a list, mapping or alias as a key would be stringified (with a
+  // runtime warning on stderr), a null key would become ''. Refused at the key's own position.
+  let firstAlias: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as YamlNode | null;
+      const offset = key?.range?.[0];
+      if (offset === undefined) return;
+      if (!isScalar(key)) problems.push({ file, ...at(offset), message: 'a key must be a plain name, not a list, mapping or alias' });
+      else if (key.value === null) problems.push({ file, ...at(offset), message: "a key must not be empty or null (quote it, as 'null', if you mean the word)" });
+    },
+    Alias(_, node) {
+      firstAlias ??= node.range?.[0];
+    },
+  });
+  if (problems.length > 0) throw new UserError(problems);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The yaml library's guard against alias bombs (billions of nodes from a few lines).
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw UserError.at(file, 'too many aliases (*name) expand to too much data', ...positionOf(firstAlias));
+    }
+    throw err;
+  }
+  function positionOf(offset: number | undefined): [number?, number?] {
+    if (offset === undefined) return [];
+    const p = at(offset);
+    return [p.line, p.col];
+  }
   return {
     file,
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     locate(path, opts) {
       let node: unknown = doc.contents;
       let keyNode: unknown;
@@ -74,7 +106,7 @@ export function zodProblems(doc: LocatedDocument, error: z.ZodError): Problem[] 
       for (const key of issue.keys) {
         const loc = doc.locate([...path, key], { key: true });
         const where = path.length ? ` in ${formatPath(path)}` : '';
-        problems.push({ file: doc.file, ...loc, message: `unknown key '${key}'${where}` });
+        problems.push({ file: doc.file, ...loc, message: `unknown key ${quoteField(key)}${where}` });
       }
       continue;
     }
@@ -88,7 +120,7 @@ export function zodProblems(doc: LocatedDocument, error: z.ZodError): Problem[] 
       continue;
     }
     if (issue.code === 'invalid_type' && !/must/.test(message)) message = `expected ${issue.expected}, got ${describe(value)}`;
-    if (issue.code === 'invalid_value' && 'values' in issue) message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+    if (issue.code === 'invalid_value' && 'values' in issue) message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${quoteValue(value)}`;
     const loc = doc.locate(path);
     problems.push({ file: doc.file, ...loc, message: name ? `${name}: ${stripName(message, name)}` : message });
   }
@@ -105,8 +137,13 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${quoteValue(v)}`;
   return `${typeof v} ${String(v)}`;
+}
+
+/** A value from the file in a message: JSON-quoted (control characters escaped) and cut short. */
+function quoteValue(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(truncate(v)) : truncate(JSON.stringify(v) ?? String(v));
 }
 
 /** Parses and validates a YAML text against a zod schema; throws one UserError listing every problem. */

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { hasControlChars, truncate } from '../core/escape.js';
 import { UserError } from '../core/errors.js';
+import { BOUNDS } from '../workload/bounds.js';
 import { PLAN_SCHEMA_ID } from '../plan/plan.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 
@@ -11,11 +13,12 @@ import { parseYamlLocated, zodProblems } from '../core/yaml.js';
  */
 const PLAN_V1 = 'capacity-plan/plan@1';
 const READABLE = [PLAN_SCHEMA_ID, PLAN_V1] as const;
-const usd = z.number().nonnegative();
-const units = z.number().int().nonnegative();
+const usd = z.number().nonnegative().max(BOUNDS.units * BOUNDS.pricePerUnitHourUsd * 24 * 366);
+const units = z.number().int().nonnegative().max(BOUNDS.units);
 
 const BaselinePlanSchema = z.looseObject({
-  name: z.string().min(1),
+  // Names reach the PR comment and the terminal, like a workload's: no control characters.
+  name: z.string().min(1).max(200).refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
   id: z.string().min(1).optional(),
   file: z.string().optional(),
   minInferenceUnits: units,
@@ -41,7 +44,7 @@ export function parseBaseline(text: string, file: string): BaselinePlan[] {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw UserError.at(file, 'baseline must be a plan JSON object (capacity-plan plan --format json)', 1, 1);
   const schema = (data as Record<string, unknown>).schema;
   if (!(READABLE as readonly unknown[]).includes(schema)) {
-    const what = schema === undefined ? 'has no "schema" key' : `has schema ${JSON.stringify(schema)}`;
+    const what = schema === undefined ? 'has no "schema" key' : `has schema ${typeof schema === 'string' ? JSON.stringify(truncate(schema)) : 'of another type'}`;
     throw UserError.at(file, `baseline ${what}; this capacity-plan reads ${READABLE.join(' and ')} (make it with 'capacity-plan plan --format json')`);
   }
   // Slow path only on failure: re-read the JSON (a YAML subset) with positions to point at the bad value.
@@ -59,7 +62,7 @@ export function parseBaseline(text: string, file: string): BaselinePlan[] {
   const seen = new Set<string>();
   for (const p of plans) {
     const key = p.id ?? p.name;
-    if (seen.has(key)) throw UserError.at(file, `baseline has two workloads ${p.id !== undefined ? 'with id' : 'named'} '${key}'; the gate matches workloads by id, else by name`);
+    if (seen.has(key)) throw UserError.at(file, `baseline has two workloads ${p.id !== undefined ? 'with id' : 'named'} '${truncate(key)}'; the gate matches workloads by id, else by name`);
     seen.add(key);
   }
   return plans;

@@ -51,15 +51,18 @@ export function unitsToSurviveZoneLoss(zones: number, tpsPerUnit: number, tps: n
   return zones < 2 ? undefined : surviveOutage(1, zones, tpsPerUnit, tps);
 }
 
-/** Smallest N >= start whose units left after a zone outage serve `tps`. */
+/**
+ * Smallest N >= start whose units left after a zone outage serve `tps`, in closed form. Units left
+ * = N - ceil(N/zones) = floor(N(zones-1)/zones), which is at least L = ceil(tps / tpsPerUnit)
+ * exactly when N(zones-1)/zones >= L (L is whole), so N = ceil(L·zones / (zones-1)). Counting up
+ * instead took peak ÷ tpsPerUnit steps, and never ended once N passed 2^53 (N + 1 === N).
+ */
 function surviveOutage(start: number, zones: number, tpsPerUnit: number, tps: number): number {
   if (zones < 2) return start; // one zone: nothing is left after losing it; callers warn.
-  // Units left = N - ceil(N/zones) = floor(N(zones-1)/zones). Any N up to (L-2)·zones/(zones-1), with
-  // L = ceil(tps / tpsPerUnit), leaves at most L-2 units: too few. Jump there, then step: a few steps
-  // at most, where counting up from `start` took peak/tpsPerUnit steps (a hang for huge traffic).
   const unitsLeftNeeded = ceilTolerant(tps / tpsPerUnit);
+  // The closed form's neighbourhood: at most a few steps absorb floating-point rounding.
   let n = Math.max(start, Math.floor(((unitsLeftNeeded - 2) * zones) / (zones - 1)));
-  while (!servesAfterZoneLoss(n, zones, tpsPerUnit, tps)) n++;
+  for (let k = 0; k < 8 && !servesAfterZoneLoss(n, zones, tpsPerUnit, tps); k++) n++;
   return n;
 }
 

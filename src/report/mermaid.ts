@@ -18,8 +18,11 @@ interface XyChart {
   plots: XyPlot[];
 }
 
-/** Text inside mermaid's double quotes: no quote, no line break, no backtick fence. */
-const quoted = (s: string) => `"${s.replace(/["`\r\n]+/g, "'").slice(0, 120)}"`;
+/**
+ * Text inside mermaid's double quotes: no quote, no line break, no backtick fence; and, since a
+ * PR comment shows the block's source where mermaid does not render, no HTML tag or @mention.
+ */
+const quoted = (s: string) => `"${s.replace(/["`\r\n]+/g, "'").replace(/[<>]/g, ' ').replace(/@/g, '＠').slice(0, 120)}"`;
 const n = (x: number) => String(Math.round(x * 100) / 100);
 
 export function mermaidXyChart(c: XyChart): string {

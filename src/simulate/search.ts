@@ -29,6 +29,14 @@ interface SearchResult {
 }
 
 /**
+ * Up to this many Min candidates the search tries every one and is exact (the brute-force
+ * tests run here). Above it, Min is tried on a grid of this many points and refined around the
+ * best by halving steps, so the work grows with log(peak ÷ capacity), not with it: a workload
+ * needing 100,000 units costs about as much to search as one needing 200.
+ */
+export const EXACT_MIN_CANDIDATES = 128;
+
+/**
  * Cheapest (Min, Max) whose throttled share is within the limit, without trying every pair.
  * It leans on two monotonic facts (checked by property tests and against brute force):
  *  - for a fixed Min, a higher Max never throttles more and never costs less, so the best Max
@@ -54,18 +62,16 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
   const ok = (t: SimTotals) => throttledPct(t) <= maxThrottledPct + 1e-12;
 
   if (fixedFleet) {
-    // More units never throttle more: the first feasible fleet is the cheapest.
-    let t: SimTotals | undefined;
-    for (let units = Math.max(floorUnits, maxFloorUnits); units <= upper; units++) {
-      t = run(units, units);
-      if (ok(t)) return { minUnits: units, maxUnits: units, totals: t, feasible: true, simulations, upperUnits: upper };
-    }
-    return { minUnits: upper, maxUnits: upper, totals: t!, feasible: false, simulations, upperUnits: upper };
+    // More units never throttle more: the smallest feasible fleet is the cheapest, found by bisection.
+    const top = run(upper, upper);
+    if (!ok(top)) return { minUnits: upper, maxUnits: upper, totals: top, feasible: false, simulations, upperUnits: upper };
+    const fleet = smallestFeasible(Math.min(upper, Math.max(floorUnits, maxFloorUnits)), upper, top, (n) => run(n, n), ok);
+    return { minUnits: fleet.units, maxUnits: fleet.units, totals: fleet.totals, feasible: true, simulations, upperUnits: upper };
   }
 
-  let best: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
-  let leastThrottled: { minUnits: number; maxUnits: number; totals: SimTotals } | undefined;
-  let prevMax = upper;
+  type Pair = { minUnits: number; maxUnits: number; totals: SimTotals };
+  let best: Pair | undefined;
+  let leastThrottled: Pair | undefined;
   // Units needed at full capacity each running minute, for a lower bound on any pair's cost.
   const needUnits = new Float64Array(base.demandTps.length);
   let totalRequests = 0;
@@ -87,18 +93,19 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
     }
     return sum - slackUnitMinutes;
   };
+  /** No pair with this Min can beat the best so far. */
+  const hopeless = (min: number) => best !== undefined && (min * runMinutes >= best.totals.unitMinutesBilled || costLowerBound(min) >= best.totals.unitMinutesBilled);
 
-  for (let min = floorUnits; min <= upper; min++) {
-    if (best && min * runMinutes >= best.totals.unitMinutesBilled) break;
-    if (best && costLowerBound(min) >= best.totals.unitMinutesBilled) break;
-    let hi = Math.max(min, prevMax, maxFloorUnits);
+  /** The smallest feasible Max for `min`, searched down from `hiStart` (a feasible Max of a lower Min, or upper). */
+  const bestMaxFor = (min: number, hiStart: number): Pair | undefined => {
+    let hi = Math.max(min, hiStart, maxFloorUnits);
     let hiTotals = run(min, hi);
     if (!ok(hiTotals) && hi < upper) {
       hi = upper;
       hiTotals = run(min, hi);
     }
     if (!leastThrottled || hiTotals.requestsThrottled < leastThrottled.totals.requestsThrottled) leastThrottled = { minUnits: min, maxUnits: hi, totals: hiTotals };
-    if (!ok(hiTotals)) continue;
+    if (!ok(hiTotals)) return undefined;
     // The smallest feasible Max rarely moves from one Min to the next: gallop down from the
     // last one (1, 2, 4... below) and binary-search only the step that failed.
     let lo = Math.max(min, maxFloorUnits);
@@ -113,19 +120,56 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
       hiTotals = t;
       step *= 2;
     }
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const t = run(min, mid);
-      if (ok(t)) {
-        hi = mid;
-        hiTotals = t;
-      } else lo = mid + 1;
+    const max = smallestFeasible(lo, hi, hiTotals, (n) => run(min, n), ok);
+    return { minUnits: min, maxUnits: max.units, totals: max.totals };
+  };
+  const consider = (p: Pair | undefined) => {
+    if (p && (!best || p.totals.unitMinutesBilled < best.totals.unitMinutesBilled - 1e-9)) best = p;
+  };
+
+  const candidates = upper - floorUnits + 1;
+  // Every Min (exact) or a grid of Mins, ascending, so each feasible Max bounds the next search.
+  const gridStep = candidates <= EXACT_MIN_CANDIDATES ? 1 : Math.ceil(candidates / EXACT_MIN_CANDIDATES);
+  let prevMax = upper;
+  for (let min = floorUnits; min <= upper; min += gridStep) {
+    if (hopeless(min)) break;
+    const p = bestMaxFor(min, prevMax);
+    if (!p) continue;
+    prevMax = p.maxUnits;
+    consider(p);
+  }
+  // Refine around the best grid point: halve the step, try one step either side, move to the better.
+  for (let step = gridStep; step > 1; ) {
+    step = Math.ceil(step / 2);
+    const center: Pair = best ?? leastThrottled!;
+    for (const min of [center.minUnits - step, center.minUnits + step]) {
+      if (min < floorUnits || min > upper || hopeless(min)) continue;
+      consider(bestMaxFor(min, upper));
     }
-    prevMax = hi;
-    if (!best || hiTotals.unitMinutesBilled < best.totals.unitMinutesBilled - 1e-9) best = { minUnits: min, maxUnits: hi, totals: hiTotals };
   }
   const pick = best ?? leastThrottled!;
   return { ...pick, feasible: best !== undefined, simulations, upperUnits: upper };
+}
+
+/**
+ * Bisection for the smallest unit count in [lo, hi] whose simulation is feasible, when `hi` is
+ * (with totals `hiTotals`) and feasibility never turns off as units grow.
+ */
+function smallestFeasible(lo: number, hi: number, hiTotals: SimTotals, simulateWith: (units: number) => SimTotals, ok: (t: SimTotals) => boolean): { units: number; totals: SimTotals } {
+  while (lo < hi) {
+    const mid = midpoint(lo, hi);
+    const t = simulateWith(mid);
+    if (ok(t)) {
+      hi = mid;
+      hiTotals = t;
+    } else lo = mid + 1;
+  }
+  return { units: hi, totals: hiTotals };
+}
+
+/** The middle of two unit counts, correct beyond 2^31 (where `(lo + hi) >> 1` wraps). */
+function midpoint(lo: number, hi: number): number {
+  return lo + Math.floor((hi - lo) / 2);
 }
 
 /** Every pair, for tests: the reference the search must match. */

@@ -1,8 +1,9 @@
-import { dirname, resolve } from 'node:path';
 import { UserError, type Warning } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
+import { confinePath } from '../core/paths.js';
 import type { LocatedDocument } from '../core/yaml.js';
 import { bindBench } from './bench-binding.js';
+import { BOUNDS } from './bounds.js';
 import { parseWorkload } from './parse.js';
 import { lookUpCachedPrice, readPriceCache, type PriceCache } from './price-list.js';
 import { lookUpPrice, type PriceQuote } from './prices.js';
@@ -35,6 +36,8 @@ export interface ResolvedWorkload {
 export interface LoadedWorkload extends ResolvedWorkload {
   file: string;
   doc: LocatedDocument;
+  /** Every file read for it (the workload, its bench file, its trace): what --out must never replace. */
+  inputs: string[];
 }
 
 interface ResolveInputs {
@@ -113,15 +116,19 @@ export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload
 
 /** Reads a workload file and everything it points at (bench file, trace), and resolves it. */
 export async function loadWorkload(file: string, priceCache?: PriceCache | null): Promise<LoadedWorkload> {
+  await confinePath(file, undefined);
   const cache = priceCache === undefined ? await readPriceCache() : priceCache;
   const { workload, doc } = parseWorkload(await readUserFile(file, 'workload file'), file, cache);
   const m = workload.model;
+  const inputs = [file];
   let tpsSource: TpsSource;
   let warnings: Warning[] = [];
   if (m.tps_per_unit !== undefined) {
     tpsSource = { kind: 'constant', tpsPerUnit: m.tps_per_unit };
   } else {
-    const binding = await bindBench(workload, resolve(dirname(file), m.bench!), file, doc);
+    const benchPath = await namedPath(m.bench!, file, doc, ['model', 'bench']);
+    inputs.push(benchPath);
+    const binding = await bindBench(workload, benchPath, file, doc);
     tpsSource = { kind: 'bench', file: m.bench!, model: binding.model };
     warnings = binding.warnings;
     // A class the cost model cannot price fails at its own line, before anything else runs.
@@ -140,8 +147,51 @@ export async function loadWorkload(file: string, priceCache?: PriceCache | null)
       throw UserError.at(file, `model.calibration: ${(err as Error).message}`, loc.line, loc.col);
     }
   }
-  const overTime = await readTrafficOverTime(workload, file, doc);
-  return { ...resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}) }), file, doc };
+  const paths: { trace?: string; cloudwatch?: string } = {};
+  for (const key of ['trace', 'cloudwatch'] as const) {
+    const named = workload.traffic[key];
+    if (named === undefined) continue;
+    paths[key] = await namedPath(named, file, doc, ['traffic', key]);
+    inputs.push(paths[key]);
+  }
+  const overTime = await readTrafficOverTime(workload, file, doc, paths);
+  const resolved = resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}) });
+  checkUnitBound(resolved, file, doc);
+  return { ...resolved, file, doc, inputs };
+}
+
+/**
+ * Refuses a workload whose plan would need more units than BOUNDS.units (peak ÷ per-unit TPS,
+ * and the zone-outage head-room on top), before anything sizes or simulates it.
+ */
+function checkUnitBound(r: ResolvedWorkload, file: string, doc: LocatedDocument): void {
+  const w = r.workload;
+  const capTps = r.tpsPerUnit * w.scaling.target_utilization;
+  let units = w.traffic.peak_tps / capTps;
+  const zones = w.availability.zones;
+  if (w.availability.survive_zone_outage && zones >= 2) units = Math.max(units, ((w.traffic.peak_tps / r.tpsPerUnit) * zones) / (zones - 1) + zones);
+  if (Number.isFinite(units) && units <= BOUNDS.units) return;
+  // The per-unit figure is the usual culprit (a TPS typed where it should be ms, or the reverse).
+  const at = doc.locate(['model', w.model.tps_per_unit !== undefined ? 'tps_per_unit' : 'bench']);
+  const need = !Number.isFinite(units) ? 'unboundedly many' : units < 1e12 ? `about ${Math.ceil(units).toLocaleString('en-US')}` : `about ${units.toExponential(2)}`;
+  throw UserError.at(
+    file,
+    `the traffic needs ${need} units (peak ${w.traffic.peak_tps} TPS at ${r.tpsPerUnit.toPrecision(3)} TPS per unit): ` +
+      `more than the ${BOUNDS.units.toLocaleString('en-US')} units capacity-plan plans; check the units of peak_tps and tps_per_unit`,
+    at.line,
+    at.col,
+  );
+}
+
+/** A path the workload names, confined (core/paths.ts); a refusal points at the key's line. */
+async function namedPath(named: string, file: string, doc: LocatedDocument, key: string[]): Promise<string> {
+  try {
+    return await confinePath(named, file);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    const at = doc.locate(key);
+    throw UserError.at(file, `${key.join('.')}: ${err.message}`, at.line, at.col);
+  }
 }
 
 /** loadWorkload for several files; reads overlap, and the first problem in command-line order is the one reported. */

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { hasControlChars } from '../core/escape.js';
+import { BOUNDS } from './bounds.js';
 
 /**
  * The workload file, schema v1: the one source of truth. TypeScript types and the JSON
@@ -7,16 +9,37 @@ import * as z from 'zod';
  * passes silently.
  */
 
-const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
-const nonNegative = (what: string) => z.number({ error: `${what} must be a number` }).nonnegative({ error: `${what} must be 0 or more` });
+// Every check carries its own message: zod applies a schema's `error` to every issue that has none.
+const number = (what: string) => z.number({ error: `${what} must be a number` });
+const atMost = (what: string, max: number, why = '') => ({ error: `${what} must be at most ${max.toLocaleString('en-US')}${why}` });
+const positive = (what: string) => number(what).positive({ error: `${what} must be greater than 0` });
+const nonNegative = (what: string) => number(what).nonnegative({ error: `${what} must be 0 or more` });
+const tps = (what: string, schema: z.ZodNumber) => schema.max(BOUNDS.tps, atMost(what, BOUNDS.tps, ' requests per second'));
+
+/** Names reach terminals, markdown and HTML: no control characters (escape sequences, line breaks). */
+const displayName = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, { error: `${what} must not be empty` })
+    .max(200, { error: `${what} must be at most 200 characters` })
+    .refine((s) => !hasControlChars(s), { error: `${what} must not contain control characters (escape sequences, tabs, line breaks, NUL)` });
 
 const SERVICES = ['rekognition-custom-labels', 'lookout-for-vision', 'custom'] as const;
 const TASKS = ['classification', 'detection'] as const;
 const IMAGE_SOURCES = ['bytes', 's3'] as const;
 
 const pixels = (what: string) =>
-  z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number of pixels` }).positive({ error: `${what} must be greater than 0` });
-const objectCount = z.number({ error: 'objects must be a number' }).int({ error: 'objects must be a whole number' }).nonnegative({ error: 'objects must be 0 or more' });
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number of pixels` })
+    .positive({ error: `${what} must be greater than 0` })
+    .max(BOUNDS.sidePx, atMost(what, BOUNDS.sidePx, ' px'));
+const objectCount = z
+  .number({ error: 'objects must be a number' })
+  .int({ error: 'objects must be a whole number' })
+  .nonnegative({ error: 'objects must be 0 or more' })
+  .max(BOUNDS.objects, atMost('objects', BOUNDS.objects));
+const sizeMb = () => positive('size_mb').max(BOUNDS.sizeMb, atMost('size_mb', BOUNDS.sizeMb, ' MB'));
 
 /** The keys that describe one kind of image; a class gives them or names a measured corpus instead. */
 const DESCRIBED_KEYS = ['width', 'height', 'size_mb'] as const;
@@ -26,7 +49,7 @@ export const ImageClassSchema = z
     share: positive('share').max(1, { error: 'share must be at most 1' }).describe('Fraction of requests that are this kind of image; shares sum to 1.'),
     width: pixels('width').optional().describe('Image width in pixels.'),
     height: pixels('height').optional().describe('Image height in pixels.'),
-    size_mb: positive('size_mb').optional().describe('Encoded image file size in MB (10^6 bytes).'),
+    size_mb: sizeMb().optional().describe('Encoded image file size in MB (10^6 bytes).'),
     objects: objectCount.default(0).describe('Objects per image (detection).'),
     corpus: z
       .string()
@@ -54,7 +77,7 @@ export function isDescribed(img: ImageClass): img is DescribedImage {
 const CalibrationImageSchema = z.strictObject({
   width: pixels('width').describe('Width of the image the real unit was measured on, pixels.'),
   height: pixels('height').describe('Height, pixels.'),
-  size_mb: positive('size_mb').describe('Encoded size, MB.'),
+  size_mb: sizeMb().describe('Encoded size, MB.'),
   objects: objectCount.default(0).describe('Objects in it (detection).'),
   source: z.enum(IMAGE_SOURCES).default('bytes').describe('How it was passed to the real unit.'),
 });
@@ -90,9 +113,9 @@ export type AnchoredCalibration = z.infer<typeof AnchoredCalibrationSchema>;
 const ModelSchema = z
   .strictObject({
     task: z.enum(TASKS).describe('classification (image-level labels) or detection (bounding boxes).'),
-    tps_per_unit: positive('tps_per_unit').optional().describe('Per-unit TPS measured elsewhere, e.g. a load test of one real unit.'),
-    bench: z.string().min(1).optional().describe('A capacity-plan bench result file, relative to this workload file.'),
-    bench_model: z.string().min(1).optional().describe('Which model of the bench file, when it holds several.'),
+    tps_per_unit: tps('tps_per_unit', positive('tps_per_unit')).optional().describe('Per-unit TPS measured elsewhere, e.g. a load test of one real unit.'),
+    bench: z.string().min(1).max(4096).optional().describe('A capacity-plan bench result file, relative to this workload file.'),
+    bench_model: displayName('bench_model').optional().describe('Which model of the bench file, when it holds several.'),
     calibration: CalibrationSchema.default(1).describe(
       'Real-unit TPS / local-unit TPS, or {tps, image}: a real unit\'s TPS measured on one image, divided by the TPS the bench file predicts for that image. Printed with every result.',
     ),
@@ -122,18 +145,19 @@ const ModelSchema = z
 
 const TrafficSchema = z
   .strictObject({
-    peak_tps: positive('peak_tps').optional().describe('Highest sustained requests per second to serve. May be omitted with profile or trace: then the highest hour of the profile, or the busiest minute of the trace.'),
-    baseline_tps: nonNegative('baseline_tps').optional().describe('Traffic most of the time (default: peak_tps; with a profile or trace, its lowest hour or minute).'),
-    peak_hours_per_day: nonNegative('peak_hours_per_day').max(24).optional().describe('Hours a day at peak; enables an expected monthly cost.'),
+    peak_tps: tps('peak_tps', positive('peak_tps')).optional().describe('Highest sustained requests per second to serve. May be omitted with profile or trace: then the highest hour of the profile, or the busiest minute of the trace.'),
+    baseline_tps: tps('baseline_tps', nonNegative('baseline_tps')).optional().describe('Traffic most of the time (default: peak_tps; with a profile or trace, its lowest hour or minute).'),
+    peak_hours_per_day: nonNegative('peak_hours_per_day').max(24, { error: 'peak_hours_per_day must be at most 24' }).optional().describe('Hours a day at peak; enables an expected monthly cost.'),
     profile: z
-      .array(nonNegative('profile value'))
+      .array(tps('profile value', nonNegative('profile value')))
       .refine((a) => a.length === 24 || a.length === 168, { error: (i) => `needs 24 hourly values (one day) or 168 (one week, Monday 00:00 first), got ${(i.input as unknown[]).length}` })
       .optional()
       .describe('Mean TPS in each hour: 24 values (one day, repeated) or 168 (one week, Monday 00:00 first).'),
-    trace: z.string().min(1).optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
+    trace: z.string().min(1).max(4096).optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
     cloudwatch: z
       .string()
       .min(1)
+      .max(4096)
       .optional()
       .describe("A model's request history: the JSON that `aws cloudwatch get-metric-data` writes for the query from `capacity-plan cloudwatch-query`, relative to this workload file. Demand = (SuccessfulRequestCount + ThrottledCount) / period."),
   })
@@ -155,16 +179,16 @@ const ScheduleSchema = z.strictObject({
 
 const AvailabilitySchema = z.strictObject({
   production: z.boolean().default(true).describe('true: at least 2 units (availability-zone floor); false: at least 1.'),
-  zones: z.number().int().min(1, { error: 'zones must be at least 1' }).max(6, { error: 'zones must be at most 6' }).default(3).describe('Availability zones the units are spread over.'),
+  zones: number('zones').int({ error: 'zones must be a whole number' }).min(1, { error: 'zones must be at least 1' }).max(6, { error: 'zones must be at most 6' }).default(3).describe('Availability zones the units are spread over.'),
   survive_zone_outage: z.boolean().default(false).describe('Size so the units left after losing the worst zone carry the traffic.'),
 });
 
 const ScalingSchema = z.strictObject({
   target_utilization: positive('target_utilization').max(1, { error: 'target_utilization must be at most 1' }).default(0.8).describe('Fraction of a unit\'s TPS to plan on (0 < u <= 1).'),
   autoscale: z.boolean().default(true).describe('false: a fixed fleet (Min = Max).'),
-  scale_up_minutes: nonNegative('scale_up_minutes').int({ error: 'scale_up_minutes must be whole minutes' }).default(15).describe('Minutes before an added unit serves (an assumption: the services do not document it).'),
-  scale_down_minutes: nonNegative('scale_down_minutes').int({ error: 'scale_down_minutes must be whole minutes' }).default(15).describe('Minutes a unit must be unneeded before it is removed.'),
-  max_throttled_pct: nonNegative('max_throttled_pct').max(100).default(0.1).describe('Highest share of requests, in percent, the Min/Max search may leave throttled (0.1 = 0.1%).'),
+  scale_up_minutes: nonNegative('scale_up_minutes').int({ error: 'scale_up_minutes must be whole minutes' }).max(BOUNDS.scalingMinutes, atMost('scale_up_minutes', BOUNDS.scalingMinutes, ' (a day)')).default(15).describe('Minutes before an added unit serves (an assumption: the services do not document it).'),
+  scale_down_minutes: nonNegative('scale_down_minutes').int({ error: 'scale_down_minutes must be whole minutes' }).max(BOUNDS.scalingMinutes, atMost('scale_down_minutes', BOUNDS.scalingMinutes, ' (a day)')).default(15).describe('Minutes a unit must be unneeded before it is removed.'),
+  max_throttled_pct: nonNegative('max_throttled_pct').max(100, { error: 'max_throttled_pct must be at most 100' }).default(0.1).describe('Highest share of requests, in percent, the Min/Max search may leave throttled (0.1 = 0.1%).'),
 });
 
 const BUDGET_LEVELS = ['warn', 'error'] as const;
@@ -178,28 +202,28 @@ const budgetRule = <T extends z.ZodNumber>(what: string, limit: T) =>
 const wholeUnits = (what: string) => z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number of units` });
 
 export const BudgetSchema = z.strictObject({
-  monthly_usd: budgetRule('monthly_usd', positive('monthly_usd')).optional().describe('Monthly cost (on `basis`) must be at most this many USD.'),
-  max_increase_usd: budgetRule('max_increase_usd', nonNegative('max_increase_usd')).optional().describe('Monthly cost may rise by at most this many USD over the gate baseline.'),
-  max_increase_pct: budgetRule('max_increase_pct', nonNegative('max_increase_pct')).optional().describe('Monthly cost may rise by at most this percentage over the gate baseline.'),
-  max_units: budgetRule('max_units', wholeUnits('max_units').positive({ error: 'max_units must be at least 1' })).optional().describe('MaxInferenceUnits must be at most this.'),
-  min_units: budgetRule('min_units', wholeUnits('min_units').positive({ error: 'min_units must be at least 1' })).optional().describe('MinInferenceUnits must be at least this (keeps redundancy from being planned away).'),
+  monthly_usd: budgetRule('monthly_usd', positive('monthly_usd').max(BOUNDS.budgetUsd, atMost('monthly_usd', BOUNDS.budgetUsd))).optional().describe('Monthly cost (on `basis`) must be at most this many USD.'),
+  max_increase_usd: budgetRule('max_increase_usd', nonNegative('max_increase_usd').max(BOUNDS.budgetUsd, atMost('max_increase_usd', BOUNDS.budgetUsd))).optional().describe('Monthly cost may rise by at most this many USD over the gate baseline.'),
+  max_increase_pct: budgetRule('max_increase_pct', nonNegative('max_increase_pct').max(BOUNDS.budgetPct, atMost('max_increase_pct', BOUNDS.budgetPct))).optional().describe('Monthly cost may rise by at most this percentage over the gate baseline.'),
+  max_units: budgetRule('max_units', wholeUnits('max_units').positive({ error: 'max_units must be at least 1' }).max(BOUNDS.units, atMost('max_units', BOUNDS.units))).optional().describe('MaxInferenceUnits must be at most this.'),
+  min_units: budgetRule('min_units', wholeUnits('min_units').positive({ error: 'min_units must be at least 1' }).max(BOUNDS.units, atMost('min_units', BOUNDS.units))).optional().describe('MinInferenceUnits must be at least this (keeps redundancy from being planned away).'),
   basis: z.enum(BUDGET_BASES).default('max').describe('Which monthly cost the cost rules compare: max (Max units all month), expected (needs traffic.peak_hours_per_day), min, or simulated (the recommended pair simulated minute by minute; needs traffic.profile or traffic.trace).'),
   level: z.enum(BUDGET_LEVELS).default('error').describe('Level of this workload\'s budget rules: error fails the gate, warn only reports.'),
 });
 
 export const WorkloadSchema = z
   .strictObject({
-    $schema: z.string().optional().describe('Editor hint; ignored.'),
+    $schema: z.string().max(4096).optional().describe('Editor hint; ignored.'),
     version: z.literal(1, { error: 'version must be 1' }),
-    name: z.string().min(1, { error: 'name must not be empty' }).describe('Name shown in reports.'),
+    name: displayName('name').describe('Name shown in reports (at most 200 characters, no control characters).'),
     id: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: 'id must be 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit' })
       .optional()
       .describe('Stable key the gate matches a baseline by (default: name); keep it when renaming the workload.'),
     service: z.enum(SERVICES).default('rekognition-custom-labels'),
-    region: z.string().min(1).default('us-east-1'),
-    price_per_unit_hour: positive('price_per_unit_hour').optional().describe('USD per inference-unit hour; default from the built-in price table.'),
+    region: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, { error: 'region must look like us-east-1' }).default('us-east-1'),
+    price_per_unit_hour: positive('price_per_unit_hour').max(BOUNDS.pricePerUnitHourUsd, atMost('price_per_unit_hour', BOUNDS.pricePerUnitHourUsd, ' USD')).optional().describe('USD per inference-unit hour; default from the built-in price table.'),
     model: ModelSchema,
     images: z.array(ImageClassSchema).min(1, { error: 'images needs at least one image class' }),
     traffic: TrafficSchema,

@@ -1,4 +1,5 @@
 import { UserError, type Problem } from '../core/errors.js';
+import { quoteField } from '../core/escape.js';
 import { readUserFile } from '../core/files.js';
 
 /**
@@ -22,6 +23,15 @@ const TIME_COLUMNS = ['timestamp', 'time', 'ts', 'datetime'];
 const RPS_COLUMNS = ['rps', 'requests_per_second', 'tps'];
 const RPM_COLUMNS = ['rpm', 'requests_per_minute'];
 const MAX_PROBLEMS = 20;
+
+/**
+ * What a header error quotes: the first few cells, each cut short. A file that is not a trace at
+ * all (a key file, /proc/self/environ) has one long "header"; an error never echoes it back.
+ */
+function headerCells(header: string[]): string {
+  const shown = header.slice(0, 5).map((h) => quoteField(h, 24));
+  return `${shown.join(', ')}${header.length > 5 ? `, … (${header.length} columns)` : ''}`;
+}
 
 function parseTime(s: string): number {
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
@@ -47,9 +57,9 @@ export function parseTrace(text: string, file: string): Trace {
   const timeCol = header.findIndex((h) => TIME_COLUMNS.includes(h));
   const rpsCol = header.findIndex((h) => RPS_COLUMNS.includes(h));
   const rpmCol = header.findIndex((h) => RPM_COLUMNS.includes(h));
-  if (timeCol < 0) throw UserError.at(file, `header needs a timestamp column (${TIME_COLUMNS.join(', ')}), got: ${header.join(', ')}`, headerLine);
+  if (timeCol < 0) throw UserError.at(file, `header needs a timestamp column (${TIME_COLUMNS.join(', ')}), got ${headerCells(header)}`, headerLine);
   if (rpsCol < 0 && rpmCol < 0) {
-    throw UserError.at(file, `header needs a rate column (${[...RPS_COLUMNS, ...RPM_COLUMNS].join(', ')}), got: ${header.join(', ')}`, headerLine);
+    throw UserError.at(file, `header needs a rate column (${[...RPS_COLUMNS, ...RPM_COLUMNS].join(', ')}), got ${headerCells(header)}`, headerLine);
   }
   if (rpsCol >= 0 && rpmCol >= 0) throw UserError.at(file, 'header has both a per-second and a per-minute rate column: keep one', headerLine);
   const unit = rpsCol >= 0 ? 'rps' : 'rpm';
@@ -77,11 +87,11 @@ export function parseTrace(text: string, file: string): Trace {
     const ms = parseTime(ts);
     const rate = rs === '' ? Number.NaN : Number(rs);
     if (!Number.isFinite(ms)) {
-      bad(line, `cannot read timestamp '${ts}' (use ISO 8601 like 2025-03-01T09:00:00Z, or Unix seconds)`);
+      bad(line, `cannot read timestamp ${quoteField(ts)} (use ISO 8601 like 2025-03-01T09:00:00Z, or Unix seconds)`);
       continue;
     }
     if (!Number.isFinite(rate) || rate < 0) {
-      bad(line, `${header[rateCol]} must be a number 0 or more, got '${rs}'`);
+      bad(line, `${header[rateCol]} must be a number 0 or more, got ${quoteField(rs)}`);
       continue;
     }
     const prev = times[times.length - 1];

@@ -36,8 +36,11 @@ export function decideTraffic(w: Workload, series?: DemandSeries): WorkloadWithT
   return { ...w, traffic: { ...t, peak_tps: peak, baseline_tps: baseline } };
 }
 
-/** Reads what the traffic points at (a trace or CloudWatch file, relative to the workload) into a minute series. */
-export async function readTrafficOverTime(w: Workload, file: string, doc: LocatedDocument): Promise<TrafficOverTime | undefined> {
+/**
+ * Reads what the traffic points at (a trace or CloudWatch file, relative to the workload) into a
+ * minute series. `paths`: those files already confined by the caller (core/paths.ts).
+ */
+export async function readTrafficOverTime(w: Workload, file: string, doc: LocatedDocument, paths: { trace?: string; cloudwatch?: string } = {}): Promise<TrafficOverTime | undefined> {
   const t = w.traffic;
   if (t.profile) return { series: seriesFromProfile(t.profile), source: `traffic.profile (${t.profile.length} hourly values)` };
   // A file that cannot be read at all is the workload's problem: point at the key that names it.
@@ -53,7 +56,7 @@ export async function readTrafficOverTime(w: Workload, file: string, doc: Locate
     }
   };
   if (t.cloudwatch) {
-    const path = resolve(dirname(file), t.cloudwatch);
+    const path = paths.cloudwatch ?? resolve(dirname(file), t.cloudwatch);
     const h = await atKey('cloudwatch', async () => parseCloudWatch(await readUserFile(path, 'CloudWatch history file'), path));
     const hours = h.demandTps.length / 60;
     const span = hours < 48 ? `${+hours.toFixed(2)} h` : `${(hours / 24).toFixed(1)} days`;
@@ -66,7 +69,7 @@ export async function readTrafficOverTime(w: Workload, file: string, doc: Locate
     };
   }
   if (!t.trace) return undefined;
-  const path = resolve(dirname(file), t.trace);
+  const path = paths.trace ?? resolve(dirname(file), t.trace);
   const trace = await atKey('trace', () => readTrace(path));
   return { series: seriesFromTrace(trace.demandTps, trace.startEpochMs), source: `traffic.trace ${t.trace} (${trace.rows} rows, ${trace.unit})` };
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
 
 const CLS_ONNX = join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+// Suites here name that file by its absolute path, outside their folder and the working directory.
+const ALLOW_CLS = ['--allow-path', dirname(CLS_ONNX)];
 
 /** A small ocr-cls suite: 2 resolutions × 2 sizes, short budget. */
 function clsSuite(dir: string, measure = 'min_samples: 3\n  min_time_s: 0.3\n  max_time_s: 0.6'): string {
@@ -97,7 +99,8 @@ traffic: { peak_tps: 20 }
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => {
       const poll = setInterval(() => {
-        if (existsSync(out)) {
+        // The first checkpoint goes to the side file; --out is written when the run ends.
+        if (existsSync(`${out}.partial`)) {
           clearInterval(poll);
           child.kill('SIGINT');
         }
@@ -159,7 +162,7 @@ conditions: { images_dir: photos, per_image: true }
 measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
 `,
     );
-    const r = runCli(['bench', 'mine.yaml', '--out', 'mine.json', '--format', 'markdown'], { cwd: dir });
+    const r = runCli(['bench', 'mine.yaml', '--out', 'mine.json', '--format', 'markdown', ...ALLOW_CLS], { cwd: dir });
     expect(r.stderr).toMatch(/result written/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^### my-direction \(classification/m);
@@ -237,7 +240,7 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
     mkdirSync(join(dir, 'imgs'));
     const bad = (args: string[], pattern: RegExp) => {
       const out = join(dir, `out-${Math.random().toString(36).slice(2)}.json`);
-      const r = runCli([...args, '--out', out], { cwd: dir });
+      const r = runCli([...args, '--out', out, ...ALLOW_CLS], { cwd: dir });
       expect(r.stderr).toMatch(pattern);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

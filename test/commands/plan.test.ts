@@ -76,7 +76,7 @@ describe('plan: formats', () => {
     expect(p.zoneOutage).toMatchObject({ unitsLostWorstCase: 3, capacityLeftAtMaxTps: 26.112, servesPeak: true, unitsAddedForOutage: { min: 1, max: 1 } });
     expect(p.inferenceHoursPerMonth).toEqual({ min: 1564.29, max: 4692.86, expected: 2502.86 });
     expect(p.monthlyCostUsd).toEqual({ min: 6257.14, max: 18771.43, expected: 10011.43 });
-    expect(p.tpsSource).toBe('bench file ../bench/example.json, model ocr-det');
+    expect(p.tpsSource).toBe('bench file ./example-bench.json, model ocr-det');
   });
 
   it('json: a 10 h × 5 d fixed fleet', () => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const W = (f: string) => `examples/workloads/${f}`;
-const BENCH = 'examples/bench/example.json';
+const BENCH = 'examples/workloads/example-bench.json';
 
 /** Each result saved as JSON, with the producing command's arguments to render it directly. */
 const RESULTS = {

@@ -70,14 +70,16 @@ describe('validate', () => {
     writeFileSync(
       join(dir, 'l.yaml'),
       'version: 1\nname: l\nservice: lookout-for-vision\nmodel:\n  task: classification\n  bench: ' +
-        join(process.cwd(), 'examples/bench/example.json') +
+        join(process.cwd(), 'examples/workloads/example-bench.json') +
         '\n  bench_model: ocr-cls\nimages:\n  - {share: 1, width: 1280, height: 1024, size_mb: 0.6}\ntraffic:\n  peak_tps: 5\n',
     );
-    const r = runCli(['validate', 'l.yaml'], { cwd: dir });
+    // The bench file is outside the workload's folder and the working directory: allowed by flag.
+    const allow = ['--allow-path', join(process.cwd(), 'examples/workloads')];
+    const r = runCli(['validate', 'l.yaml', ...allow], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('l.yaml: ok\n');
     // The loader's warnings (bench file state) are printed; planner warnings appear in `plan`.
-    const p = runCli(['plan', 'l.yaml', '-f', 'json'], { cwd: dir });
+    const p = runCli(['plan', 'l.yaml', '-f', 'json', ...allow], { cwd: dir });
     expect(p.code).toBe(0);
     const codes = JSON.parse(p.stdout).plans[0].warnings.map((w: { code: string }) => w.code);
     expect(codes).toEqual(expect.arrayContaining(['end-of-support', 'uncalibrated']));

@@ -189,7 +189,7 @@ describe('computePlan: TPS for an image mix', () => {
   });
 
   it('several image classes with different TPS from a bench file with a cost model', async () => {
-    const bench = await readBenchResult(resolve(ROOT, 'examples/bench/example.json'));
+    const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
     const model = bench.models.find((m) => m.name === 'ocr-det')!;
     // Example cost model: ms = 60 + 20 × MP + 10 × MB + 2 × objects.
     // Class 0: 1000×1000 = 1 MP, 1 MB, 5 obj → 60 + 20 + 10 + 10 = 100 ms → 10 TPS.
@@ -222,7 +222,7 @@ describe('computePlan: TPS for an image mix', () => {
   });
 
   it('warns when a bench plan is uncalibrated or extrapolates the cost model', async () => {
-    const bench = await readBenchResult(resolve(ROOT, 'examples/bench/example.json'));
+    const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
     const model = bench.models.find((m) => m.name === 'ocr-det')!;
     // 4096 × 4096 = 16.8 MP is beyond the measured 8.29 MP.
     const p = plan(

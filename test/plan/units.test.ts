@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scheduledHoursPerMonth } from '../../src/core/hours.js';
 import { roundUsd } from '../../src/core/money.js';
@@ -77,5 +78,29 @@ describe('zone-outage sizing at scale', () => {
         expect(u.maxInferenceUnits, `zones ${zones} peak ${peak}`).toBe(Math.max(n, Math.ceil(peak / 3 - 1e-9)));
       }
     }
+  });
+});
+
+describe('zone-outage sizing in closed form', () => {
+  /** The rule as first written: count up until the units left after the worst zone serve the traffic. */
+  const countUp = (start: number, zones: number, tpsPerUnit: number, tps: number) => {
+    let n = start;
+    while ((n - Math.ceil(n / zones)) * tpsPerUnit < tps - 1e-9) n++;
+    return n;
+  };
+
+  it('matches counting up, unit by unit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 6 }), fc.double({ min: 0.5, max: 50, noNaN: true }), fc.double({ min: 0.1, max: 2000, noNaN: true }), (zones, tpsPerUnit, peakTps) => {
+        const u = computeUnits({ tpsPerUnit, targetUtilization: 1, baselineTps: peakTps, peakTps, production: true, zones, surviveZoneOutage: true, autoscale: true });
+        expect(u.maxInferenceUnits).toBe(countUp(Math.max(2, Math.ceil(peakTps / tpsPerUnit - 1e-9)), zones, tpsPerUnit, peakTps));
+      }),
+    );
+  });
+
+  it('answers at once where counting up would never end (past 2^53, n + 1 === n)', () => {
+    const u = computeUnits({ tpsPerUnit: 1e-9, targetUtilization: 0.8, baselineTps: 1e9, peakTps: 1e9, production: true, zones: 3, surviveZoneOutage: true, autoscale: true });
+    // 1e18 units must be left after losing a third: 1.5e18 in all.
+    expect(u.maxInferenceUnits / 1.5e18).toBeCloseTo(1, 9);
   });
 });

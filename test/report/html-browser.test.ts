@@ -70,7 +70,7 @@ describe.skipIf(!hasBrowser)('HTML reports in a real browser', () => {
     run('simulate-month-trace', ['simulate', writeMonthTrace(dir)]);
     expect(runCli(['plan', ...examples.slice(0, 4), '--format', 'json', '--out', join(dir, 'baseline.json')]).code).toBe(0);
     run('gate', ['gate', w('shelf-audit.yaml'), w('storefront-profile.yaml'), w('storefront-trace.yaml'), '--baseline', join(dir, 'baseline.json')]);
-    run('bench-report', ['report', join(ROOT, 'examples/bench/example.json')]);
+    run('bench-report', ['report', join(ROOT, 'examples/workloads/example-bench.json')]);
     expect(runCli(['simulate', w('storefront-trace.yaml'), '--unit-failure', '14:30', '--format', 'json', '--out', join(dir, 'sim.json')]).code).toBe(0);
     run('simulate-report', ['report', join(dir, 'sim.json')]);
 

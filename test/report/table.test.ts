@@ -79,7 +79,7 @@ describe('every command at 80 columns', () => {
   });
 
   it('bench (a saved result rendered by the bench table view): no line wider than 80', () => {
-    const result = JSON.parse(readFileSync(join(ROOT, 'examples', 'bench', 'example.json'), 'utf8')) as BenchResult;
+    const result = JSON.parse(readFileSync(join(ROOT, 'examples', 'workloads', 'example-bench.json'), 'utf8')) as BenchResult;
     const text = benchTable(result, { color: noColor, width: 80 });
     expect(text).toContain('ocr-det');
     expect(widest(text)).toBeLessThanOrEqual(80);

@@ -48,12 +48,12 @@ const CASES: Array<[file: string, line: number, col: number, message: string]> =
   ['missing-bench-file.yaml', 5, 10, 'bench/does-not-exist.json: bench result file not found'],
   ['bench-wrong-schema.yaml', 5, 10, 'unsupported bench file schema "capacity-plan/bench@2"; this version reads capacity-plan/bench@1'],
   ['bench-not-json.yaml', 5, 10, 'bench/not-json.json: not valid JSON'],
-  ['bench-model-not-in-file.yaml', 6, 16, "model.bench_model: 'ocr-rec' is not in ../../../examples/bench/example.json (it has: ocr-det, ocr-cls)"],
+  ['bench-model-not-in-file.yaml', 6, 16, "model.bench_model: 'ocr-rec' is not in ../../../examples/workloads/example-bench.json (it has: ocr-det, ocr-cls)"],
   ['bench-task-mismatch.yaml', 4, 9, "model.task is classification but bench model 'ocr-det' is detection"],
   // anchored calibration and corpus classes
   ['calibration-tps-zero.yaml', 8, 10, 'model.calibration.tps: must be greater than 0'],
   ['calibration-image-missing-key.yaml', 10, 7, 'model.calibration.image: missing required key'],
-  ['corpus-not-in-bench.yaml', 13, 13, "images[1].corpus: corpus 'photos' is not in ../../../examples/bench/example.json (model 'ocr-det' measured no corpus)"],
+  ['corpus-not-in-bench.yaml', 13, 13, "images[1].corpus: corpus 'photos' is not in ../../../examples/workloads/example-bench.json (model 'ocr-det' measured no corpus)"],
   ['corpus-with-width.yaml', 10, 12, 'images[0].width: width does not apply with corpus'],
   // service limits
   ['bytes-4mb.yaml', 10, 14, 'images[0].size_mb: 4 MB passed as bytes must be under 4.0 MB'],

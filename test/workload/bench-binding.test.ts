@@ -1,20 +1,18 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/result-schema.js';
 import { loadWorkload } from '../../src/workload/resolve.js';
 import { tempDir } from '../helpers/cli.js';
 
-// parcel-labels plans from examples/bench/example.json; here, a copy of that file in a state a real run can leave.
+// parcel-labels plans from examples/workloads/example-bench.json; here, a copy of that file in a state a real run can leave.
 async function warningsWith(edit: (b: BenchResult) => void): Promise<Array<{ code: string; message: string }>> {
   const dir = tempDir();
-  mkdirSync(join(dir, 'bench'));
-  mkdirSync(join(dir, 'workloads'));
-  const bench = JSON.parse(readFileSync('examples/bench/example.json', 'utf8')) as BenchResult;
+  const bench = JSON.parse(readFileSync('examples/workloads/example-bench.json', 'utf8')) as BenchResult;
   edit(bench);
-  writeFileSync(join(dir, 'bench', 'example.json'), JSON.stringify(bench));
-  copyFileSync('examples/workloads/parcel-labels.yaml', join(dir, 'workloads', 'parcel-labels.yaml'));
-  return (await loadWorkload(join(dir, 'workloads', 'parcel-labels.yaml'))).warnings;
+  writeFileSync(join(dir, 'example-bench.json'), JSON.stringify(bench));
+  copyFileSync('examples/workloads/parcel-labels.yaml', join(dir, 'parcel-labels.yaml'));
+  return (await loadWorkload(join(dir, 'parcel-labels.yaml'))).warnings;
 }
 
 const det = (b: BenchResult) => b.models.find((m) => m.name === 'ocr-det')!;
@@ -27,7 +25,7 @@ describe('warnings about the bench file a plan uses', () => {
 
   it('bench-drift when the drift check found the machine moved, with the size of the move', async () => {
     const w = await warningsWith((b) => void (det(b).recheck = { conditionId: 'x', tps: 7, samples: 8, rsePct: 1, changePct: -9.64, significant: true }));
-    expect(w.find((x) => x.code === 'bench-drift')?.message).toMatch(/'ocr-det' in \.\.\/bench\/example\.json drifted -9\.6% during the run/);
+    expect(w.find((x) => x.code === 'bench-drift')?.message).toMatch(/'ocr-det' in \.\/example-bench\.json drifted -9\.6% during the run/);
   });
 
   it('bench-incomplete and bench-unstable for an interrupted run with an imprecise condition', async () => {

@@ -58,7 +58,7 @@ function measuredModel(speed: number): BenchModel {
 
 describe('calibration anchored to a measured image', () => {
   it('is the real TPS over the local TPS predicted for that image (worked by hand)', async () => {
-    const bench = await readBenchResult(resolve(ROOT, 'examples/bench/example.json'));
+    const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
     const model = bench.models.find((m) => m.name === 'ocr-det')!;
     // Example cost model: ms = 60 + 20 × MP + 10 × MB + 2 × objects.
     // Anchor 1000×1000, 1 MB, 5 obj → 60 + 20 + 10 + 10 = 100 ms → 10 local TPS; factor 5.2 / 10 = 0.52.
@@ -101,7 +101,7 @@ describe('calibration anchored to a measured image', () => {
 
 describe('uncertainty carried into the plan', () => {
   it('warns tps-uncertain with the unit count the low end needs, and not when it needs none more', async () => {
-    const bench = await readBenchResult(resolve(ROOT, 'examples/bench/example.json'));
+    const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
     const model = bench.models.find((m) => m.name === 'ocr-det')!;
     const loo = model.costModel!.looMeanAbsErrPct;
     // One class at 10 local TPS × 0.52 = 5.2 TPS, cap 4.16 per unit. Peak 16.5: ceil(16.5 / 4.16 = 3.966) = 4 units;

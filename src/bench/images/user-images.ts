@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { readUserFileBytes } from '../../core/files.js';
+import { confinePath } from '../../core/paths.js';
 import { firstLine, MAX_INPUT_PIXELS, readHeader, sharpFor } from './guard.js';
 
 export { MAX_INPUT_PIXELS, sharpFor };
@@ -28,6 +29,8 @@ export async function loadImagesDir(dir: string): Promise<UserImage[]> {
   const images: UserImage[] = [];
   for (const name of names) {
     const file = join(dir, name);
+    // A symlink in the folder may not lead out of it (or the working directory): no /dev/zero, no secrets.
+    await confinePath(file, undefined);
     const bytes = await readUserFileBytes(file, 'image');
     const header = await readHeader(bytes);
     if ('problem' in header) throw UserError.at(file, header.problem);
@@ -57,6 +60,8 @@ export async function loadCorpusFolder(dir: string): Promise<CorpusFolder> {
   const names = await imageNames(dir);
   const out: CorpusFolder = { images: [], skipped: [] };
   for (const name of names) {
+    // Confined like loadImagesDir's files: a link out of the folder is refused, not read.
+    await confinePath(join(dir, name), undefined);
     const bytes = await readUserFileBytes(join(dir, name), 'image');
     const header = await readHeader(bytes);
     if ('problem' in header) out.skipped.push({ file: name, reason: header.problem });

@@ -126,10 +126,13 @@ export interface ModelFileInfo {
   parameterCount: number;
 }
 
+/** Protobuf's limit on one message, so on an ONNX model file that carries its weights. */
+const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
 /** Reads a model file: its hash, size and parameter count. Refuses files that are not ONNX models. */
 export async function describeModelFile(modelPath: string): Promise<ModelFileInfo> {
   const path = displayPath(modelPath);
-  const bytes = await readUserFileBytes(modelPath, 'model file').catch((err: unknown) => {
+  const bytes = await readUserFileBytes(modelPath, 'model file', MAX_MODEL_BYTES).catch((err: unknown) => {
     throw err instanceof UserError ? UserError.at(path, err.problems[0]?.message ?? err.message) : err;
   });
   const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -59,9 +59,13 @@ export async function createSession(adapter: ModelAdapter, threads: number): Pro
       interOpNumThreads: 1,
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
+      // onnxruntime logs warnings natively, in colour, before our one error line; what matters
+      // reaches us as the exception, so only fatal messages are logged.
+      logSeverityLevel: 4,
     });
   } catch (err) {
-    const reason = String((err as Error).message ?? err).split('\n')[0]!.replace(/^\[.*?\]\s*/, '').slice(0, 200);
+    // eslint-disable-next-line no-control-regex
+    const reason = String((err as Error).message ?? err).replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]!.replace(/^\[.*?\]\s*/, '').slice(0, 200);
     throw UserError.at(file, `not a valid ONNX model (truncated, corrupt or another format): ${reason}`);
   }
   try {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { inputTensorProblem } from './memory.js';
 
 /**
  * A model spec: how to feed an ONNX model (input) and how to read its answer (output). Users
@@ -123,6 +124,8 @@ export const ModelSpecSchema = z.strictObject({
   input: ModelInputSchema,
   output: ModelOutputSchema,
 }).superRefine((m, ctx) => {
+  const tooBig = inputTensorProblem(m.input);
+  if (tooBig) ctx.addIssue({ code: 'custom', path: ['input', typeof m.input.resize === 'string' ? 'width' : 'resize'], message: tooBig });
   const classification = m.output.format === 'logits';
   if (classification !== (m.task === 'classification')) {
     ctx.addIssue({

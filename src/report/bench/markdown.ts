@@ -1,9 +1,11 @@
+import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
 import { CONDITION_HEAD, conditionRow, corpusLines, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine, stageModelLine } from './rows.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+// Names and paths come from input files: escaped for markdown (core/escape.ts).
+const cell = forMarkdown;
 
 export const benchMarkdown: Formatter<BenchResult> = (r) => {
   const out: string[] = [`_${cell(hostLine(r))}_`, ''];

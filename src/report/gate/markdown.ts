@@ -1,3 +1,4 @@
+import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
 import type { GateResult, RuleResult, Verdict } from '../../gate/result.js';
 import type { Formatter } from '../format.js';
@@ -9,7 +10,8 @@ import { allRules, ruleName, ruleWhere, verdictText } from './text.js';
 /** Hidden marker a CI job can search for to update its earlier comment instead of adding one. */
 const GATE_COMMENT_MARKER = '<!-- capacity-plan-gate -->';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+// Names and paths come from input files: escaped for markdown (core/escape.ts).
+const cell = forMarkdown;
 const ICON: Record<Verdict | RuleResult['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖' };
 
 /**
@@ -45,7 +47,8 @@ export const gateMarkdown: Formatter<GateResult> = (r) => {
       '',
     );
   }
-  if (r.baseline) out.push(`Baseline: \`${cell(r.baseline.file)}\`. Workloads are matched by \`id\`, else \`name\` (a new name in the file of a workload gone from the baseline is a likely rename); both sides of a row are priced on its \`budget.basis\` (default: Max units all month).`, '');
+  // A code span shows its text literally: only a backtick or a line break could end it early.
+  if (r.baseline) out.push(`Baseline: \`${r.baseline.file.replace(/[`\r\n]/g, '')}\`. Workloads are matched by \`id\`, else \`name\` (a new name in the file of a workload gone from the baseline is a likely rename); both sides of a row are priced on its \`budget.basis\` (default: Max units all month).`, '');
 
   const section = (title: string, status: RuleResult['status']) => {
     const list = allRules(r).filter((x) => x.rule.status === status);

@@ -1,10 +1,12 @@
+import { forMarkdown } from '../../core/escape.js';
 import { formatUsd } from '../../core/money.js';
 import { markdownTable } from 'markdown-table';
 import type { Formatter } from '../format.js';
 import type { PlanReport } from '../../simulate/plan-search.js';
 import { planHeading, planRows } from './rows.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+// Names and paths come from input files: escaped for markdown (core/escape.ts).
+const cell = forMarkdown;
 
 export const planMarkdown: Formatter<PlanReport> = (r) => {
   const out: string[] = [];

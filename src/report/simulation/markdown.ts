@@ -1,3 +1,4 @@
+import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
 import type { SimulationResult } from '../../simulate/result.js';
 import type { Formatter } from '../format.js';
@@ -5,7 +6,8 @@ import { COLORS } from '../colors.js';
 import { mermaidXyChart } from '../mermaid.js';
 import { PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+// Names and paths come from input files: escaped for markdown (core/escape.ts).
+const cell = forMarkdown;
 
 export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
   const out: string[] = [`### ${cell(simulationHeading(r))}`, ''];
