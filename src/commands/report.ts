@@ -1,6 +1,9 @@
 import { readUserFile } from '../core/files.js';
 import { UserError } from '../core/errors.js';
 import { backtestJson } from '../report/backtest/json.js';
+import { loadtestJson } from '../report/loadtest/json.js';
+import { loadtestMarkdown } from '../report/loadtest/markdown.js';
+import { loadtestTable } from '../report/loadtest/table.js';
 import { backtestMarkdown } from '../report/backtest/markdown.js';
 import { backtestTable } from '../report/backtest/table.js';
 import { benchHtml } from '../report/bench/html.js';
@@ -34,6 +37,7 @@ const FORMATS: { [K in SavedResult['kind']]: Formats<K> } = {
   plan: { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml },
   simulation: { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml },
   backtest: { table: backtestTable, json: backtestJson, markdown: backtestMarkdown },
+  loadtest: { table: loadtestTable, json: loadtestJson, markdown: loadtestMarkdown },
   gate: { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml },
   bench: { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml },
 };

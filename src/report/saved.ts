@@ -6,6 +6,7 @@ import { GATE_SCHEMA_ID, type GateResult } from '../gate/result.js';
 import { PLAN_SCHEMA_ID, totalPlans, type Plan } from '../plan/plan.js';
 import type { PlanReport, PlanWithSearch } from '../simulate/plan-search.js';
 import type { BacktestResult } from '../simulate/backtest.js';
+import { LOADTEST_SCHEMA_ID, LoadtestResultSchema, type LoadtestResult } from '../loadtest/result-schema.js';
 import type { SimulationResult } from '../simulate/result.js';
 
 /**
@@ -262,7 +263,8 @@ export type SavedResult =
   | { kind: 'simulation'; result: SimulationResult }
   | { kind: 'backtest'; result: BacktestResult }
   | { kind: 'gate'; result: GateResult }
-  | { kind: 'bench'; result: BenchResult };
+  | { kind: 'bench'; result: BenchResult }
+  | { kind: 'loadtest'; result: LoadtestResult };
 
 /**
  * What each schema id is and how to read it. A new result type (e.g. `capacity-plan/loadtest@1`)
@@ -278,6 +280,11 @@ const READERS: Record<string, (data: unknown, refuse: (e: z.ZodError) => never) 
   [BENCH_SCHEMA_ID]: (d, refuse) => {
     const r = BenchResultSchema.safeParse(d);
     return { kind: 'bench', result: r.success ? r.data : refuse(r.error) };
+  },
+  // The load-test result has its own zod schema (the contract calibration reads): it is the reader.
+  [LOADTEST_SCHEMA_ID]: (d, refuse) => {
+    const r = LoadtestResultSchema.safeParse(d);
+    return { kind: 'loadtest', result: r.success ? r.data : refuse(r.error) };
   },
 };
 

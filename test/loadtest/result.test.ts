@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { readLoadtestResult } from '../../src/loadtest/read-result.js';
 import { LOADTEST_SCHEMA_ID, type LoadtestResult } from '../../src/loadtest/result-schema.js';
 import { loadtestResultJson } from '../../src/report/loadtest/json.js';
@@ -67,5 +68,17 @@ describe('loadtest result file and views', () => {
     expect(md).toContain('| TPS per unit');
     expect(md).toContain('**5.70**');
     expect(md).toContain('> ⚠️ a warning');
+  });
+});
+
+describe('capacity-plan report on a saved load test', () => {
+  it('re-renders it as table, markdown and json', () => {
+    const file = join(tempDir(), 'lt.json');
+    writeFileSync(file, loadtestResultJson(result));
+    const table = runCli(['report', file]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('TPS per unit');
+    expect(runCli(['report', file, '--format', 'markdown']).stdout).toContain('| TPS per unit');
+    expect(JSON.parse(runCli(['report', file, '--format', 'json']).stdout)).toEqual(result);
   });
 });
