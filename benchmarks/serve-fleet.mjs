@@ -6,6 +6,8 @@
 //     of the means. Goal: 2 units ≥ 1.7 × 1 unit on a 2-core machine.
 //  2. The step search with its defaults (start 1 TPS, doubling, 10% resolution), 1.5 s steps:
 //     how many steps it takes to converge. Goal: ≤ 10.
+//  3. bench on the same images, one unit, in the same run: the load test's TPS per unit for one
+//     unit against it. Goal: within 15%.
 // `npm run build && node benchmarks/serve-fleet.mjs`; writes benchmarks/results/serve-fleet.json.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -79,6 +81,15 @@ for (const units of [1, 2]) {
   searches.push({ units, steps: r.steps.length, stoppedBy: r.stoppedBy, highestCleanTps: r.highestCleanTps, tpsPerUnit: r.tpsPerUnit, levels: r.steps.map((st) => st.offeredTps) });
 }
 
+// bench measures one unit on the same three images; the load test rotates over them, so its TPS is their harmonic mean.
+const suite = join(dir, 'suite.yaml');
+(await import('node:fs')).writeFileSync(suite, `version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: ${JSON.stringify(dir)}, per_image: true }\nmeasure: { min_time_s: 1, max_time_s: 3, target_rse_pct: 2 }\n`);
+runCli(['bench', suite, '--out', join(dir, 'bench.json'), '--format', 'json', '--allow-path', dir]);
+const benchConditions = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')).models[0].conditions;
+const benchTps = benchConditions.length / benchConditions.reduce((a, c) => a + 1 / c.tps, 0);
+const loadtestTps = searches.find((x) => x.units === 1).tpsPerUnit;
+const agreement = loadtestTps / benchTps;
+
 console.log('');
 printTable(
   ['units', 'capacity TPS (mean of 2)', 'vs 1 unit', 'search steps', 'stopped', 'highest clean TPS', 'TPS per unit'],
@@ -88,4 +99,5 @@ printTable(
   }),
 );
 console.log(`\n2 units / 1 unit = ${scaling.toFixed(2)}× (goal ≥ 1.7); step search: ${searches.map((s) => s.steps).join(' and ')} steps (goal ≤ 10)`);
-writeResult('serve-fleet', { secondsPerRun: SECONDS, runs, scaling, scalingGoal: 1.7, searches, maxStepsGoal: 10 });
+console.log(`loadtest TPS per unit ${loadtestTps?.toFixed(1)} / bench ${benchTps.toFixed(1)} TPS on the same images = ${agreement.toFixed(2)}× (goal within 15%)`);
+writeResult('serve-fleet', { secondsPerRun: SECONDS, runs, scaling, scalingGoal: 1.7, searches, maxStepsGoal: 10, benchTps, loadtestTpsPerUnit: loadtestTps, agreement, agreementGoalPct: 15 });

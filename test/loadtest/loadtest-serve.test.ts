@@ -46,7 +46,7 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
   /** bench on the very same images, one unit as serve runs it; the load test rotates over them, so its TPS is their harmonic mean. */
   async function benchTpsOfImages(): Promise<number> {
     const suite = join(dir, 'suite.yaml');
-    writeFileSync(suite, 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: imgs }\nmeasure: { min_time_s: 1, max_time_s: 2, target_rse_pct: 2 }\n');
+    writeFileSync(suite, 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: imgs, per_image: true }\nmeasure: { min_time_s: 1, max_time_s: 2, target_rse_pct: 2 }\n');
     const bench = await runCliAsync(['bench', suite, '--out', join(dir, 'bench.json'), '--format', 'json']);
     expect(bench.code, bench.stderr).toBe(0);
     const conditions = (await readBenchResult(join(dir, 'bench.json'))).models[0]!.conditions;
