@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
-import { cachedSynthesizeImage } from '../dist/bench/images/index.js';
+import { cachedSynthesizeImage } from '../build/bench/images/index.js';
 import { BIN, printTable, requireBuild, runCli, tempDir, writeResult } from './lib.mjs';
 
 requireBuild();
