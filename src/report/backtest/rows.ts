@@ -1,7 +1,10 @@
+import { formatCount, formatHours, formatPct } from '../../core/numbers.js';
 import type { BacktestResult } from '../../simulate/backtest.js';
 
-const int = (x: number) => x.toLocaleString('en-US');
-const signed = (x: number, unit = '') => `${x > 0 ? '+' : ''}${x.toLocaleString('en-US')}${unit}`;
+const int = formatCount;
+const plus = (x: number) => (x > 0 ? '+' : '');
+const signedCount = (x: number) => `${plus(x)}${formatCount(x)}`;
+const signedPct = (x: number) => `${plus(x)}${formatPct(x)}`;
 
 export function backtestHeading(r: BacktestResult): string {
   return `${r.name} — backtest: the simulator replayed on ${r.trafficSource}`;
@@ -13,9 +16,9 @@ export const BACKTEST_HEAD = ['', 'recorded', 'simulated', 'simulated − record
 export function backtestRows(r: BacktestResult): string[][] {
   const e = r.error;
   return [
-    ['Unit-hours in service', int(r.recorded.unitHours), int(r.simulated.unitHours), e.unitHoursPct === null ? '—' : signed(e.unitHoursPct, '%')],
-    ['Units per minute', '', '', `mean ${signed(e.meanUnits)}, mean |error| ${e.meanAbsUnits}; exact in ${e.minutesUnitsExactPct}% of minutes`],
-    ['Throttled requests', int(r.recorded.throttledRequests), int(r.simulated.throttledRequests), `${signed(e.throttledRequests)} (${signed(e.throttledPctOfRequests, '%')} of ${int(r.requestsTotal)} requests)`],
+    ['Unit-hours in service', formatHours(r.recorded.unitHours), formatHours(r.simulated.unitHours), e.unitHoursPct === null ? '—' : signedPct(e.unitHoursPct)],
+    ['Units per minute', '', '', `mean ${plus(e.meanUnits)}${e.meanUnits}, mean |error| ${e.meanAbsUnits}; exact in ${formatPct(e.minutesUnitsExactPct)} of minutes`],
+    ['Throttled requests', int(r.recorded.throttledRequests), int(r.simulated.throttledRequests), `${signedCount(e.throttledRequests)} (${signedPct(e.throttledPctOfRequests)} of ${int(r.requestsTotal)} requests)`],
     ['Throttled per minute', '', '', `mean |error| ${e.meanAbsThrottledPerMinute} requests`],
     [
       'Minutes with throttling',
