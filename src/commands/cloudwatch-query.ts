@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
 import { writeOutputFile } from '../core/files.js';
+import { formatCount } from '../core/numbers.js';
 import { cloudwatchQueries, periodForDays } from '../workload/cloudwatch.js';
 
 export interface CloudWatchQueryOptions {
@@ -48,7 +49,7 @@ export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Prom
     return 0;
   }
   const lines = [
-    `# ${opts.project} / ${opts.version}: ${days} days at ${periodSeconds} s periods (${((endMs - startMs) / periodMs).toLocaleString('en-US')} datapoints per metric)`,
+    `# ${opts.project} / ${opts.version}: ${days} days at ${periodSeconds} s periods (${formatCount((endMs - startMs) / periodMs)} datapoints per metric)`,
     opts.out ? `# the query is in ${opts.out}; run:` : `# save the query below as ${queryFile}, then run:`,
     command,
     '# and point the workload at it:  traffic: { cloudwatch: ./cloudwatch.json }',

@@ -1,5 +1,6 @@
 import { UserError, type Warning } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
+import { formatCount } from '../core/numbers.js';
 import { confinePath } from '../core/paths.js';
 import type { LocatedDocument } from '../core/yaml.js';
 import { bindBench } from './bench-binding.js';
@@ -173,11 +174,11 @@ function checkUnitBound(r: ResolvedWorkload, file: string, doc: LocatedDocument)
   if (Number.isFinite(units) && units <= BOUNDS.units) return;
   // The per-unit figure is the usual culprit (a TPS typed where it should be ms, or the reverse).
   const at = doc.locate(['model', w.model.tps_per_unit !== undefined ? 'tps_per_unit' : 'bench']);
-  const need = !Number.isFinite(units) ? 'unboundedly many' : units < 1e12 ? `about ${Math.ceil(units).toLocaleString('en-US')}` : `about ${units.toExponential(2)}`;
+  const need = !Number.isFinite(units) ? 'unboundedly many' : units < 1e12 ? `about ${formatCount(Math.ceil(units))}` : `about ${units.toExponential(2)}`;
   throw UserError.at(
     file,
     `the traffic needs ${need} units (peak ${w.traffic.peak_tps} TPS at ${r.tpsPerUnit.toPrecision(3)} TPS per unit): ` +
-      `more than the ${BOUNDS.units.toLocaleString('en-US')} units capacity-plan plans; check the units of peak_tps and tps_per_unit`,
+      `more than the ${formatCount(BOUNDS.units)} units capacity-plan plans; check the units of peak_tps and tps_per_unit`,
     at.line,
     at.col,
   );

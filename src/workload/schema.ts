@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { hasControlChars } from '../core/escape.js';
+import { formatCount } from '../core/numbers.js';
 import { BOUNDS } from './bounds.js';
+
+// A CLI run parses each schema once or a few times: compiling zod's fast-path parsers with
+// `new Function` costs more than it saves (and is refused where eval is disabled).
+z.config({ jitless: true });
 
 /**
  * The workload file, schema v1: the one source of truth. TypeScript types and the JSON
@@ -11,7 +16,7 @@ import { BOUNDS } from './bounds.js';
 
 // Every check carries its own message: zod applies a schema's `error` to every issue that has none.
 const number = (what: string) => z.number({ error: `${what} must be a number` });
-const atMost = (what: string, max: number, why = '') => ({ error: `${what} must be at most ${max.toLocaleString('en-US')}${why}` });
+const atMost = (what: string, max: number, why = '') => ({ error: `${what} must be at most ${formatCount(max)}${why}` });
 const positive = (what: string) => number(what).positive({ error: `${what} must be greater than 0` });
 const nonNegative = (what: string) => number(what).nonnegative({ error: `${what} must be 0 or more` });
 const tps = (what: string, schema: z.ZodNumber) => schema.max(BOUNDS.tps, atMost(what, BOUNDS.tps, ' requests per second'));

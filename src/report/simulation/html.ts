@@ -1,4 +1,5 @@
 import type { SimulationResult } from '../../simulate/result.js';
+import { formatCount } from '../../core/numbers.js';
 import { COLORS } from '../colors.js';
 import type { Formatter } from '../format.js';
 import { chartFigure, esc, htmlDocument, htmlTable, warningList, type BarsChart, type HtmlCell, type TimelineChart } from '../html.js';
@@ -10,7 +11,7 @@ export const simulationHtml: Formatter<SimulationResult> = (r, opts) => {
     kind: 'timeline',
     id: 'sim-month',
     title: `Demand vs serving capacity vs units billed, ${r.strategy} strategy, Min ${r.minInferenceUnits} / Max ${r.maxInferenceUnits}`,
-    note: `Shaded red: minutes with throttled requests (${r.minutesThrottled.toLocaleString('en-US')} of ${r.series.minutes.toLocaleString('en-US')}). Drag to zoom, double-click to zoom out.`,
+    note: `Shaded red: minutes with throttled requests (${formatCount(r.minutesThrottled)} of ${formatCount(r.series.minutes)}). Drag to zoom, double-click to zoom out.`,
     series: r.series,
     tpsPerUnit: r.tpsPerUnit,
   };
