@@ -101,19 +101,38 @@ const AnchoredCalibrationSchema = z.strictObject({
 });
 
 /**
- * A number, or {tps, image}. Not a z.union: when both branches fail zod 4 reports only "Invalid
+ * A calibration taken from a `capacity-plan loadtest` result file: its TPS per unit, anchored to
+ * the image class it sent (mean width, height, size, objects), like {tps, image}.
+ */
+export type AnchoredCalibration = z.infer<typeof AnchoredCalibrationSchema>;
+export type LoadtestCalibration = z.infer<typeof LoadtestCalibrationSchema>;
+
+const LoadtestCalibrationSchema = z.strictObject({
+  loadtest: z
+    .string({ error: 'loadtest must be a path' })
+    .min(1, { error: 'loadtest must not be empty' })
+    .max(4096, { error: 'loadtest must be at most 4096 characters' })
+    .describe('A capacity-plan/loadtest@1 file (`capacity-plan loadtest --out`), relative to this workload file.'),
+});
+
+/**
+ * A number, {tps, image} or {loadtest}. Not a z.union: when both branches fail zod 4 reports only "Invalid
  * input"; the value's type picks the branch and that branch's own issues pass through, so a
  * missing key or tps: 0 is reported at its own line.
  */
 const CalibrationSchema = z
-  .union([z.number(), z.record(z.string(), z.unknown())], { error: 'calibration must be a number or {tps, image}' })
-  .transform((value, ctx): number | z.infer<typeof AnchoredCalibrationSchema> => {
-    const r = typeof value === 'number' ? positive('calibration').safeParse(value) : AnchoredCalibrationSchema.safeParse(value);
+  .union([z.number(), z.record(z.string(), z.unknown())], { error: 'calibration must be a number, {tps, image} or {loadtest}' })
+  .transform((value, ctx): number | AnchoredCalibration | LoadtestCalibration => {
+    const r =
+      typeof value === 'number'
+        ? positive('calibration').safeParse(value)
+        : 'loadtest' in value
+          ? LoadtestCalibrationSchema.safeParse(value)
+          : AnchoredCalibrationSchema.safeParse(value);
     if (r.success) return r.data;
     for (const issue of r.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   });
-export type AnchoredCalibration = z.infer<typeof AnchoredCalibrationSchema>;
 
 const ModelSchema = z
   .strictObject({
@@ -122,7 +141,7 @@ const ModelSchema = z
     bench: z.string().min(1).max(4096).optional().describe('A capacity-plan bench result file, relative to this workload file.'),
     bench_model: displayName('bench_model').optional().describe('Which model of the bench file, when it holds several.'),
     calibration: CalibrationSchema.default(1).describe(
-      'Real-unit TPS / local-unit TPS, or {tps, image}: a real unit\'s TPS measured on one image, divided by the TPS the bench file predicts for that image. Printed with every result.',
+      'Real-unit TPS / local-unit TPS; or {tps, image}: a real unit\'s TPS measured on one image, divided by the TPS the bench file predicts for that image; or {loadtest: FILE}: the same from a capacity-plan loadtest result. Printed with every result.',
     ),
     project_version_arn: z
       .string()
@@ -141,7 +160,8 @@ const ModelSchema = z
       });
     }
     if (typeof m.calibration === 'object' && m.bench === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'calibration with an image needs bench (it divides by the TPS the bench file predicts for that image)' });
+      const what = 'loadtest' in m.calibration ? 'calibration from a load test' : 'calibration with an image';
+      ctx.addIssue({ code: 'custom', path: ['calibration'], message: `${what} needs bench (it divides by the TPS the bench file predicts for that image)` });
     }
     if (m.bench_model !== undefined && m.bench === undefined) {
       ctx.addIssue({ code: 'custom', path: ['bench_model'], message: 'bench_model needs bench' });
@@ -266,14 +286,15 @@ export type Service = (typeof SERVICES)[number];
 export function workloadJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(WorkloadSchema, { io: 'input', unrepresentable: 'any' });
   // CalibrationSchema takes any object and checks it in a transform (so errors point at their own
-  // key), which JSON Schema cannot see: editors get the two real shapes instead.
+  // key), which JSON Schema cannot see: editors get the three real shapes instead.
   const model = schema.properties?.['model'] as { properties: Record<string, { description?: string; default?: unknown }> };
   const { $schema: _, ...anchored } = z.toJSONSchema(AnchoredCalibrationSchema, { io: 'input', unrepresentable: 'any' });
+  const { $schema: __, ...fromLoadtest } = z.toJSONSchema(LoadtestCalibrationSchema, { io: 'input', unrepresentable: 'any' });
   const calibration = model.properties['calibration']!;
   model.properties['calibration'] = {
     description: calibration.description,
     default: calibration.default,
-    anyOf: [{ type: 'number', exclusiveMinimum: 0 }, anchored],
+    anyOf: [{ type: 'number', exclusiveMinimum: 0 }, anchored, fromLoadtest],
   } as (typeof model.properties)[string];
   return {
     ...schema,

@@ -314,3 +314,60 @@ describe('plan: the search keeps survive_zone_outage', () => {
     expect(p.recommendation.notes.join(' ')).toContain('no pair survives losing the only zone');
   });
 });
+
+describe('plan: calibration from a load test file', () => {
+  const LT = {
+    schema: 'capacity-plan/loadtest@1',
+    createdAt: '2026-11-02T10:00:00.000Z',
+    complete: true,
+    stoppedBy: 'converged',
+    target: { kind: 'aws', endpoint: null, projectVersionArn: 'arn:aws:rekognition:us-east-1:111122223333:project/p/version/v/1', region: 'us-east-1' },
+    method: { mode: 'open', start: 1, growth: 2, stepS: 30, warmupS: 5, throttleLimitPct: 1, resolutionPct: 5, maxSteps: 10, retries: 0 },
+    images: { source: 'bytes', location: 'imgs', count: 20, meanWidth: 1000, meanHeight: 1000, meanSizeMb: 1, formats: ['jpeg'], meanObjects: 5 },
+    units: { inService: 1, source: 'DescribeProjectVersions', minInferenceUnits: 1, maxInferenceUnits: 1 },
+    steps: [],
+    highestCleanTps: 5.2,
+    tpsPerUnit: 5.2,
+    derivation: 'test',
+    warnings: [],
+  };
+  const workloadWith = (lt: unknown, named = 'lt.json') => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bench.json'), readFileSync('examples/workloads/example-bench.json'));
+    if (lt !== undefined) writeFileSync(join(dir, 'lt.json'), typeof lt === 'string' ? lt : JSON.stringify(lt));
+    const file = join(dir, 'w.yaml');
+    writeFileSync(
+      file,
+      `version: 1\nname: lt\nmodel:\n  task: detection\n  bench: bench.json\n  bench_model: ocr-det\n  calibration: { loadtest: ${named} }\nimages:\n  - { share: 1, width: 2000, height: 2000, size_mb: 2, objects: 20 }\ntraffic: { peak_tps: 16, baseline_tps: 4 }\n`,
+    );
+    return file;
+  };
+
+  it('plans from the load test\'s TPS per unit, anchored to the image class it sent (figures in the derivation)', () => {
+    // Local 10 TPS at the load test's 1000x1000, 1 MB, 5 boxes (example cost model): factor 5.2 / 10 = 0.52;
+    // the class (2000x2000, 2 MB, 20 boxes: 200 ms, 5 local TPS) is 2.6 TPS a unit.
+    const r = runCli(['plan', workloadWith(LT), '-f', 'json']);
+    expect(r.stderr).toBe('');
+    const p = JSON.parse(r.stdout).plans[0];
+    expect(p.calibration).toBe(0.52);
+    expect(p.tpsPerUnit).toBeCloseTo(2.6, 10);
+    expect(p.derivation.calibration).toContain('5.20 TPS per unit from the load test lt.json (5.20 highest clean TPS / 1 units in service, 2026-11-02)');
+    expect(runCli(['validate', workloadWith(LT)]).code).toBe(0);
+  });
+
+  it('a missing, malformed or unusable load test file is exit 2 at the line that names it', () => {
+    const missing = runCli(['plan', workloadWith(undefined)]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^capacity-plan: \S+w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json: loadtest result file not found\n$/);
+    const malformed = runCli(['plan', workloadWith('{"schema": "capacity-plan/loadtest@1"')]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json: not valid JSON/);
+    const unclean = runCli(['plan', workloadWith({ ...LT, complete: false, stoppedBy: 'throttled-at-start', highestCleanTps: null, tpsPerUnit: null })]);
+    expect(unclean.code).toBe(2);
+    expect(unclean.stderr).toMatch(/w\.yaml:7:28: model\.calibration: lt\.json: the load test found no step without throttling/);
+    const outside = runCli(['plan', workloadWith(LT, '../../etc/passwd')]);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/w\.yaml:7:28: model\.calibration\.loadtest: path '\.\.\/\.\.\/etc\/passwd' leads outside/);
+    for (const r of [missing, malformed, unclean, outside]) expect(r.stderr.split('\n')).toHaveLength(2);
+  });
+});

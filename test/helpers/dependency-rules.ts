@@ -69,7 +69,7 @@ const ALLOWED: Record<Layer, Layer[]> = {
   core: [],
   bench: ['core', 'bench-contract'],
   'bench-contract': ['core', 'bench', 'bench-contract'],
-  workload: ['core', 'bench-contract'],
+  workload: ['core', 'bench-contract', 'loadtest-contract'],
   plan: ['core', 'workload'],
   simulate: ['core', 'workload', 'plan'],
   gate: ['core', 'workload', 'plan', 'simulate'],

@@ -83,6 +83,19 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
         // How closely the load test's TPS per unit agrees with bench on the same images is a speed
         // figure, so it is measured by benchmarks/serve-fleet.mjs, not asserted here on a shared machine.
         expect(result.tpsPerUnit!, `loadtest vs bench ${benchTps.toFixed(1)} TPS; ${figures}`).toBeGreaterThan(0);
+        if (units === 1) {
+          // The load test file calibrates a workload planned from the bench file of the same images:
+          // a class that is the image class the load test sent gets exactly its TPS per unit.
+          const workload = join(dir, 'calibrated.yaml');
+          const mb = result.images.meanSizeMb;
+          writeFileSync(workload, `version: 1\nname: calibrated\nmodel:\n  task: classification\n  bench: bench.json\n  calibration: { loadtest: lt-1.json }\nimages:\n  - { share: 1, width: 640, height: 480, size_mb: ${mb} }\ntraffic: { peak_tps: 10, baseline_tps: 2 }\n`);
+          const plan = await runCliAsync(['plan', workload, '--format', 'json']);
+          expect(plan.code, plan.stderr).toBe(0);
+          const p = JSON.parse(plan.stdout).plans[0];
+          expect(p.tpsPerUnit).toBeCloseTo(result.tpsPerUnit!, 6);
+          expect(p.derivation.calibration).toContain(`TPS per unit from the load test lt-1.json`);
+          expect(p.warnings.map((w: { code: string }) => w.code)).toContain('calibration-not-aws');
+        }
       } finally {
         expect((await serve.stop()).code).toBe(0);
       }

@@ -7,6 +7,7 @@ import { ModelInputSchema } from '../../src/bench/models/spec.js';
 import { stageModelFor } from '../../src/bench/run.js';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
+import { LoadtestResultSchema, type LoadtestResult } from '../../src/loadtest/result-schema.js';
 import { computePlan } from '../../src/plan/plan.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
@@ -119,5 +120,81 @@ describe('uncertainty carried into the plan', () => {
     const loose = computePlan(resolved(model, { ...workload({}, one), traffic: { peak_tps: 12, baseline_tps: 4 } }));
     expect(loose.warnings.map((x) => x.code)).not.toContain('tps-uncertain');
     expect(loose.unitsIfTpsLow).toEqual({ min: loose.minInferenceUnits, max: loose.maxInferenceUnits });
+  });
+});
+
+/** A load test result as `loadtest` writes it: `tpsPerUnit` measured on `image`. */
+function loadtestResult(over: { tpsPerUnit?: number | null; image?: { width: number | null; height: number | null; sizeMb: number; objects: number | null }; complete?: boolean; stoppedBy?: LoadtestResult['stoppedBy']; kind?: 'aws' | 'endpoint'; units?: number } = {}): LoadtestResult {
+  const units = over.units ?? 2;
+  const tpsPerUnit = over.tpsPerUnit === undefined ? 5.2 : over.tpsPerUnit;
+  const img = over.image ?? { width: 1000, height: 1000, sizeMb: 1, objects: 5 };
+  const aws = (over.kind ?? 'aws') === 'aws';
+  return LoadtestResultSchema.parse({
+    schema: 'capacity-plan/loadtest@1',
+    createdAt: '2026-11-02T10:00:00.000Z',
+    complete: over.complete ?? true,
+    stoppedBy: over.stoppedBy ?? 'converged',
+    target: aws
+      ? { kind: 'aws', endpoint: null, projectVersionArn: 'arn:aws:rekognition:us-east-1:111122223333:project/p/version/v/1', region: 'us-east-1' }
+      : { kind: 'endpoint', endpoint: 'http://127.0.0.1:8400', projectVersionArn: 'arn:aws:rekognition:us-east-1:000000000000:project/local/version/local/1', region: null },
+    method: { mode: 'open', start: 1, growth: 2, stepS: 30, warmupS: 5, throttleLimitPct: 1, resolutionPct: 5, maxSteps: 10, retries: 0 },
+    images: { source: img.width === null ? 's3' : 'bytes', location: 'imgs', count: 20, meanWidth: img.width, meanHeight: img.height, meanSizeMb: img.sizeMb, formats: ['jpeg'], meanObjects: img.objects },
+    units: { inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units },
+    steps: [],
+    highestCleanTps: tpsPerUnit === null ? null : tpsPerUnit * units,
+    tpsPerUnit,
+    derivation: 'test',
+  });
+}
+
+describe('calibration from a load test file', () => {
+  const fromLoadtest = (model: BenchModel, lt: LoadtestResult, images?: WorkloadInput['images']) =>
+    resolveWorkload(WorkloadSchema.parse(workload({ calibration: { loadtest: 'lt.json' } }, images)), {
+      tpsSource: { kind: 'bench', file: 'b.json', model },
+      price: PRICE,
+      loadtest: { named: 'lt.json', result: lt },
+    });
+
+  it('is the load test\'s TPS per unit over the local TPS predicted for the image class it sent (worked by hand)', async () => {
+    const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
+    const model = bench.models.find((m) => m.name === 'ocr-det')!;
+    // 10.4 highest clean TPS on 2 units = 5.2 per unit, on a mean image of 1000x1000, 1 MB, 5 boxes:
+    // the same anchor as {tps: 5.2, image} above, so the same factor 0.52 and 3.4667 TPS for the mix.
+    const r = fromLoadtest(model, loadtestResult());
+    expect(r.calibration.factor).toBeCloseTo(0.52, 12);
+    expect(r.tpsPerUnit).toBeCloseTo(0.52 / 0.15, 12);
+    expect(r.calibration.derivation).toBe(
+      'calibration = 5.20 TPS per unit from the load test lt.json (10.40 highest clean TPS / 2 units in service, 2026-11-02) / 10.00 local TPS predicted for 1000x1000, 1 MB, 5 obj (ms = 60.00 + 20.00×1.000 MP + 10.00×1 MB + 2.000×5 obj = 100.00 ms → 10.00 TPS) = 0.5200',
+    );
+    const p = computePlan(r);
+    expect(p.derivation.calibration).toBe(r.calibration.derivation);
+    expect(p.warnings.map((w) => w.code)).toEqual(expect.not.arrayContaining(['uncalibrated', 'calibration-loadtest-incomplete', 'calibration-not-aws']));
+  });
+
+  it('prices a class equal to the image sent at exactly the load test\'s TPS per unit, rounding the mean to whole pixels', () => {
+    const lt = loadtestResult({ tpsPerUnit: 7.5, image: { width: 1599.6, height: 1200.4, sizeMb: 0.4, objects: 3 } });
+    const r = fromLoadtest(measuredModel(1.3), lt, [{ share: 1, width: 1600, height: 1200, size_mb: 0.4, objects: 3 }]);
+    expect(r.tpsPerUnit).toBeCloseTo(7.5, 10);
+    expect(r.calibration.derivation).toContain('predicted for 1600x1200, 0.4 MB, 3 obj (model input 960x704');
+  });
+
+  it('warns when the load test did not converge or measured an endpoint other than AWS', () => {
+    const model = measuredModel(1);
+    const cut = fromLoadtest(model, loadtestResult({ complete: false, stoppedBy: 'interrupted' }));
+    expect(cut.warnings.find((w) => w.code === 'calibration-loadtest-incomplete')!.message).toBe(
+      'model.calibration.loadtest lt.json: the load test stopped (interrupted) before its search converged: its 5.20 TPS per unit is a lower bound',
+    );
+    const local = fromLoadtest(model, loadtestResult({ kind: 'endpoint' }));
+    expect(local.warnings.find((w) => w.code === 'calibration-not-aws')!.message).toContain('measured http://127.0.0.1:8400, not a model on AWS');
+  });
+
+  it('refuses a load test with no clean step, or S3 images it never measured the pixels of', () => {
+    const model = measuredModel(1);
+    expect(() => fromLoadtest(model, loadtestResult({ tpsPerUnit: null, stoppedBy: 'throttled-at-start', complete: false }))).toThrow(
+      'lt.json: the load test found no step without throttling (stopped by throttled-at-start), so it has no TPS per unit to calibrate from',
+    );
+    expect(() => fromLoadtest(model, loadtestResult({ image: { width: null, height: null, sizeMb: 1.2, objects: 4 } }))).toThrow(
+      'give calibration as {tps: 5.20, image: {width, height, size_mb, objects, source: s3}} instead',
+    );
   });
 });
