@@ -74,7 +74,7 @@ function fmt(v: number): string {
 /** The step search against one target: ramp, then narrow the bracket; every finished step is kept. */
 export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
   const s = inp.settings;
-  const search: SearchSettings = { start: s.start, growth: s.growth, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, integer: s.mode === 'users', maxLevel: s.maxLevel };
+  const search: SearchSettings = { start: s.start, growth: s.growth, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, integer: s.mode === 'users', maxLevel: s.maxLevel, units: inp.units.inService };
   const steps: LoadtestStep[] = [];
   const history: StepVerdict[] = [];
   const objects: number[] = [];
@@ -127,7 +127,7 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
       inputProblem = true;
       break;
     }
-    history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps });
+    history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps, p50Ms: step.latencyMs?.p50 ?? null });
   }
 
   const clean = steps.filter((st) => st.clean && st.achievedTps > 0);

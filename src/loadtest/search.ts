@@ -11,7 +11,18 @@
  * mode the first probe goes just under that rate and the next just over the last clean one; a
  * probe is always strictly inside the bracket, so the search cannot loop. Users mode (integers)
  * bisects plainly.
+ *
+ * The open-loop ramp also skips levels that a clean step's latency shows are clean. A unit
+ * serves at least one call at a time, and a call's latency is at least its service time, so
+ * `units × 1000 / p50 latency ms` is a lower bound of what the fleet completes per second; the
+ * ramp goes straight to JUMP_SHARE of it when that is above the next doubling. From the default
+ * start of 1 TPS that saves the seven or so doublings to a fleet of ~100 TPS. If the bound is
+ * wrong (fewer units serving than reported), the jumped step throttles and the bisection
+ * narrows the bracket below it as usual.
  */
+
+/** The share of the latency bound the ramp jumps to: below it, to leave room for queueing and noise. */
+export const JUMP_SHARE = 0.8;
 
 export interface SearchSettings {
   /** First level: offered TPS (open) or users. */
@@ -23,12 +34,16 @@ export interface SearchSettings {
   integer: boolean;
   /** The ramp never goes above this level; reaching it clean ends the search ('no-throttling'). */
   maxLevel: number;
+  /** Units in service: with a clean step's latency, the lower bound the open-loop ramp may jump to. */
+  units?: number;
 }
 
 export interface StepVerdict {
   level: number;
   clean: boolean;
   achievedTps: number;
+  /** Median latency of the step's successful calls, ms (open loop: what the ramp may jump by). */
+  p50Ms?: number | null;
 }
 
 export type SearchStop = 'converged' | 'max-steps' | 'no-throttling' | 'throttled-at-start';
@@ -67,7 +82,8 @@ export function nextStep(history: readonly StepVerdict[], s: SearchSettings): Ne
   if (!hi) {
     const last = history[history.length - 1]!.level;
     if (last >= s.maxLevel) return { stop: 'no-throttling' };
-    return next(Math.min(s.maxLevel, roundLevel(Math.max(last * s.growth, last + (s.integer ? 1 : 0)), s.integer)), 'ramp');
+    const doubled = Math.max(last * s.growth, last + (s.integer ? 1 : 0));
+    return next(Math.min(s.maxLevel, roundLevel(Math.max(doubled, latencyFloor(history, s)), s.integer)), 'ramp');
   }
   if (!lo) {
     // Throttled from the first step: step down until a clean one, never below a 16th of the start.
@@ -87,4 +103,11 @@ export function nextStep(history: readonly StepVerdict[], s: SearchSettings): Ne
   }
   if (!inside(mid)) return { stop: 'converged' };
   return next(mid, 'bisect');
+}
+
+/** JUMP_SHARE of the lowest capacity the last clean open-loop step's latency proves; 0 when none. */
+function latencyFloor(history: readonly StepVerdict[], s: SearchSettings): number {
+  const last = history[history.length - 1]!;
+  if (s.integer || !s.units || !last.clean || !last.p50Ms || !(last.p50Ms > 0)) return 0;
+  return JUMP_SHARE * ((s.units * 1000) / last.p50Ms);
 }

@@ -15,6 +15,21 @@ function run(capacity: number, s: SearchSettings): { steps: StepVerdict[]; stop:
   }
 }
 
+/**
+ * The exact fleet with latencies: `units` units, each call taking `units × 1000 / capacity` ms
+ * while the fleet is not overloaded. `reportedUnits` is what DescribeProjectVersions said.
+ */
+function runTimed(capacity: number, units: number, s: SearchSettings, reportedUnits = units): { steps: StepVerdict[]; stop: string } {
+  const steps: StepVerdict[] = [];
+  const settings = { ...s, units: reportedUnits };
+  for (;;) {
+    const n = nextStep(steps, settings);
+    if ('stop' in n) return { steps, stop: n.stop };
+    const clean = n.level <= capacity;
+    steps.push({ level: n.level, clean, achievedTps: Math.min(n.level, capacity), p50Ms: clean ? (units * 1000) / capacity : 5000 });
+  }
+}
+
 describe('step search', () => {
   it('ramps by doubling from the start while clean', () => {
     expect(nextStep([], open)).toEqual({ level: 1, phase: 'ramp' });
@@ -29,6 +44,40 @@ describe('step search', () => {
     const r = run(100, open);
     expect(r.steps.map((s) => s.level)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 95, 104]);
     expect(r.stop).toBe('converged');
+  });
+
+  it('jumps the open-loop ramp to 0.8 × the capacity a clean step\'s latency proves (worked by hand)', () => {
+    // Capacity 100 on 1 unit: 10 ms a call. After 1 TPS clean at 10 ms, the fleet does at least
+    // 1 × 1000 / 10 = 100 TPS: jump to 80 (not 2). 80 clean → doubling, 160 throttled achieving 100 →
+    // 95 clean → 104 throttled: converged in 5 steps instead of 10.
+    const r = runTimed(100, 1, open);
+    expect(r.steps.map((s) => s.level)).toEqual([1, 80, 160, 95, 104]);
+    expect(r.stop).toBe('converged');
+    // Users mode keeps the AWS sample's plain doubling.
+    expect(runTimed(5, 1, users).steps.map((s) => s.level)).toEqual([1, 2, 4, 8, 6, 5]);
+  });
+
+  it('recovers when the latency bound is wrong (fewer units serve than reported)', () => {
+    // 4 units reported, 1 serving at 10 ms: the bound says 400 TPS, the jump to 320 throttles
+    // achieving 100, and the bisection finds 100 below it.
+    const r = runTimed(100, 1, open, 4);
+    expect(r.steps.map((s) => s.level)).toEqual([1, 320, 95, 104]);
+    expect(r.stop).toBe('converged');
+  });
+
+  it('with latencies, converges within 10 steps for any capacity and fleet size (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.6, max: 4000, noNaN: true }), fc.integer({ min: 1, max: 16 }), (capacity, units) => {
+        const r = runTimed(capacity, units, open);
+        expect(r.stop).toBe('converged');
+        const { lo, hi } = bracket(r.steps);
+        expect(lo!.level).toBeLessThanOrEqual(capacity);
+        expect(hi!.level).toBeGreaterThan(capacity);
+        expect((hi!.level - lo!.level) / lo!.level).toBeLessThanOrEqual(0.11);
+        expect(r.steps.length).toBeLessThanOrEqual(10);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('bisects users as whole numbers until adjacent', () => {
