@@ -127,7 +127,8 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
       inputProblem = true;
       break;
     }
-    history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps, p50Ms: step.latencyMs?.p50 ?? null });
+    const meanLatencyMs = tally.latenciesMs.length ? tally.latenciesMs.reduce((a, b) => a + b, 0) / tally.latenciesMs.length : null;
+    history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps, meanLatencyMs });
   }
 
   const clean = steps.filter((st) => st.clean && st.achievedTps > 0);

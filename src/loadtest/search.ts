@@ -14,7 +14,8 @@
  *
  * The open-loop ramp also skips levels that a clean step's latency shows are clean. A unit
  * serves at least one call at a time, and a call's latency is at least its service time, so
- * `units × 1000 / p50 latency ms` is a lower bound of what the fleet completes per second; the
+ * `units × 1000 / mean latency ms` is a lower bound of what the fleet completes per second (the
+ * mean, not the median: a fleet's capacity follows the mean service time of the images sent); the
  * ramp goes straight to JUMP_SHARE of it when that is above the next doubling. From the default
  * start of 1 TPS that saves the seven or so doublings to a fleet of ~100 TPS. If the bound is
  * wrong (fewer units serving than reported), the jumped step throttles and the bisection
@@ -42,8 +43,8 @@ export interface StepVerdict {
   level: number;
   clean: boolean;
   achievedTps: number;
-  /** Median latency of the step's successful calls, ms (open loop: what the ramp may jump by). */
-  p50Ms?: number | null;
+  /** Mean latency of the step's successful calls, ms (open loop: what the ramp may jump by). */
+  meanLatencyMs?: number | null;
 }
 
 export type SearchStop = 'converged' | 'max-steps' | 'no-throttling' | 'throttled-at-start';
@@ -108,6 +109,6 @@ export function nextStep(history: readonly StepVerdict[], s: SearchSettings): Ne
 /** JUMP_SHARE of the lowest capacity the last clean open-loop step's latency proves; 0 when none. */
 function latencyFloor(history: readonly StepVerdict[], s: SearchSettings): number {
   const last = history[history.length - 1]!;
-  if (s.integer || !s.units || !last.clean || !last.p50Ms || !(last.p50Ms > 0)) return 0;
-  return JUMP_SHARE * ((s.units * 1000) / last.p50Ms);
+  if (s.integer || !s.units || !last.clean || !last.meanLatencyMs || !(last.meanLatencyMs > 0)) return 0;
+  return JUMP_SHARE * ((s.units * 1000) / last.meanLatencyMs);
 }

@@ -26,7 +26,7 @@ function runTimed(capacity: number, units: number, s: SearchSettings, reportedUn
     const n = nextStep(steps, settings);
     if ('stop' in n) return { steps, stop: n.stop };
     const clean = n.level <= capacity;
-    steps.push({ level: n.level, clean, achievedTps: Math.min(n.level, capacity), p50Ms: clean ? (units * 1000) / capacity : 5000 });
+    steps.push({ level: n.level, clean, achievedTps: Math.min(n.level, capacity), meanLatencyMs: clean ? (units * 1000) / capacity : 5000 });
   }
 }
 
