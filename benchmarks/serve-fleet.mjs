@@ -8,6 +8,8 @@
 //     how many steps it takes to converge. Goal: ≤ 10.
 //  3. bench on the same images, one unit, in the same run: the load test's TPS per unit for one
 //     unit against it. Goal: within 15%.
+//  4. Why 2 units fall short of 2× here: the CPU per answered call in the client and in serve
+//     (so the most any fleet answers on these cores), and bench --scaling (2 units with no HTTP).
 // `npm run build && node benchmarks/serve-fleet.mjs`; writes benchmarks/results/serve-fleet.json.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,10 +33,22 @@ for (let variant = 0; variant < 3; variant++) {
 async function startServe(units) {
   const child = spawn(process.execPath, [BIN, 'serve', '--units', String(units), '--model', 'ocr-cls', '--queue', String(4 * units)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve) => child.stdout.once('data', (c) => resolve(/listening on (\S+)/.exec(c.toString())[1])));
-  return { url, stop: () => new Promise((resolve) => (child.once('close', resolve), child.kill('SIGTERM'))) };
+  return { url, pid: child.pid, stop: () => new Promise((resolve) => (child.once('close', resolve), child.kill('SIGTERM'))) };
 }
 
-async function saturatedTps(url, users) {
+/** CPU time a process has used (all its threads), ms: /proc/PID/stat utime + stime, in clock ticks of 10 ms. */
+function processCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Where the CPU goes: the client (this process: SDK, signing, HTTP) and the serve process (its
+ * HTTP thread and the units), per answered call, over one saturated run.
+ */
+async function saturatedTps(url, users, servePid) {
+  const client0 = process.cpuUsage();
+  const serve0 = processCpuMs(servePid);
   const rek = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' }, maxAttempts: 1 });
   const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/p.v/1';
   let done = 0;
@@ -53,14 +67,18 @@ async function saturatedTps(url, users) {
       }
     }),
   );
+  const wallS = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
+  const clientCpuMsPerCall = (client.user + client.system) / 1000 / done;
+  const serveCpuMsPerCall = (processCpuMs(servePid) - serve0) / done;
   rek.destroy();
-  return { tps: done / ((performance.now() - t0) / 1000), throttled };
+  return { tps: done / wallS, throttled, clientCpuMsPerCall, serveCpuMsPerCall };
 }
 
 const runs = [];
 for (const units of [1, 2, 1, 2]) {
   const s = await startServe(units);
-  const r = await saturatedTps(s.url, units * 5);
+  const r = await saturatedTps(s.url, units * 5, s.pid);
   await s.stop();
   runs.push({ units, ...r });
   console.log(`${units} unit(s): ${r.tps.toFixed(1)} TPS (${r.throttled} throttled)`);
@@ -86,6 +104,13 @@ const suite = join(dir, 'suite.yaml');
 (await import('node:fs')).writeFileSync(suite, `version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: ${JSON.stringify(dir)}, per_image: true }\nmeasure: { min_time_s: 1, max_time_s: 3, target_rse_pct: 2 }\n`);
 runCli(['bench', suite, '--out', join(dir, 'bench.json'), '--format', 'json', '--allow-path', dir]);
 const benchConditions = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')).models[0].conditions;
+// bench --scaling: two units side by side in one process, no HTTP and no client, on a synthetic
+// image like the ones sent: what these cores give two units at best.
+const scalingSuite = join(dir, 'scaling.yaml');
+(await import('node:fs')).writeFileSync(scalingSuite, 'version: 1\nunit: { threads: 1 }\nmodels: [ocr-cls]\nconditions:\n  resolutions: ["640x480"]\n  sizes_mb: { "640x480": [0.1] }\n  objects: [0]\nmeasure: { min_time_s: 0.5, max_time_s: 1 }\n');
+runCli(['bench', scalingSuite, '--scaling', '--out', join(dir, 'scaling.json'), '--format', 'json']);
+const benchScaling = JSON.parse(readFileSync(join(dir, 'scaling.json'), 'utf8')).scaling?.[0];
+const benchScalingX = benchScaling ? benchScaling.runs.find((r) => r.units === 2).tps / benchScaling.runs.find((r) => r.units === 1).tps : null;
 const benchTps = benchConditions.length / benchConditions.reduce((a, c) => a + 1 / c.tps, 0);
 const loadtestTps = searches.find((x) => x.units === 1).tpsPerUnit;
 const agreement = loadtestTps / benchTps;
@@ -99,5 +124,18 @@ printTable(
   }),
 );
 console.log(`\n2 units / 1 unit = ${scaling.toFixed(2)}× (goal ≥ 1.7); step search: ${searches.map((s) => s.steps).join(' and ')} steps (goal ≤ 10)`);
+// The ceiling the machine sets whatever the number of units: its cores over the CPU one answered
+// call costs in the client and in serve together (units and HTTP), measured on the 2-unit runs.
+const twoUnit = runs.filter((r) => r.units === 2);
+const cpuPerCall = (k) => twoUnit.reduce((a, r) => a + r[k], 0) / twoUnit.length;
+const [clientMs, serveMs] = [cpuPerCall('clientCpuMsPerCall'), cpuPerCall('serveCpuMsPerCall')];
+const inferMs = 1000 / benchTps;
+const cores = (await import('node:os')).availableParallelism();
+const ceilingTps = (cores * 1000) / (clientMs + serveMs);
+console.log(
+  `CPU per answered call (2 units): client ${clientMs.toFixed(2)} ms + serve ${serveMs.toFixed(2)} ms (of which a unit's pipeline is ${inferMs.toFixed(2)} ms, from bench) = ${(clientMs + serveMs).toFixed(2)} ms;` +
+    ` ${cores} cores can answer at most ${ceilingTps.toFixed(0)} TPS = ${(ceilingTps / meanTps(1)).toFixed(2)}× one unit, whatever the number of units`,
+);
+if (benchScalingX !== null) console.log(`bench --scaling on the same images (no HTTP, no client): 2 units = ${benchScalingX.toFixed(2)}× one unit`);
 console.log(`loadtest TPS per unit ${loadtestTps?.toFixed(1)} / bench ${benchTps.toFixed(1)} TPS on the same images = ${agreement.toFixed(2)}× (goal within 15%)`);
-writeResult('serve-fleet', { secondsPerRun: SECONDS, runs, scaling, scalingGoal: 1.7, searches, maxStepsGoal: 10, benchTps, loadtestTpsPerUnit: loadtestTps, agreement, agreementGoalPct: 15 });
+writeResult('serve-fleet', { secondsPerRun: SECONDS, runs, scaling, scalingGoal: 1.7, cpuMsPerCall: { client: clientMs, serve: serveMs, unitPipelineFromBench: inferMs }, cores, machineCeilingTps: ceilingTps, benchScalingX, searches, maxStepsGoal: 10, benchTps, loadtestTpsPerUnit: loadtestTps, agreement, agreementGoalPct: 15 });

@@ -129,6 +129,12 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
   result.complete = !interrupted && !signal?.aborted;
   if (opts.scaling && result.complete) {
     result.scaling = await runScaling(result, new Map(todo.map((t) => [t.model.name, t.plan.adapter.resolved])), { threads: opts.threads, progress, signal });
+    // Scaling runs on a synthetic condition (its images can be made again); say so rather than print nothing.
+    for (const m of result.models) {
+      if (!signal?.aborted && !result.scaling.some((x) => x.model === m.name)) {
+        result.warnings.push(`scaling not measured for ${m.name}: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it`);
+      }
+    }
   }
   return result;
 }
