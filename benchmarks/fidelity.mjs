@@ -28,11 +28,26 @@ const setup = await setUpBench({});
 const heldIds = new Set();
 for (const m of setup.models) {
   const objects = (o) => (m.adapter.task === 'classification' ? 0 : o);
-  for (const h of HELD_OUT) {
+  const held = HELD_OUT.map((h) => {
     const id = conditionId(h.width, h.height, h.sizeMb, objects(h.objects));
     heldIds.add(id);
-    m.conditions.push({ id, width: h.width, height: h.height, targetSizeMb: h.sizeMb, objects: objects(h.objects) });
-  }
+    return { id, width: h.width, height: h.height, targetSizeMb: h.sizeMb, objects: objects(h.objects) };
+  });
+  // Bench measures one resolution per block, blocks in first-appearance order. The held-out
+  // conditions go between the sweep's resolutions, spread over the run, not after it: a machine
+  // whose speed drifts during the run then moves held-out and fitted conditions alike, instead of
+  // showing up as prediction error.
+  const byResolution = new Map();
+  for (const c of m.conditions) byResolution.set(`${c.width}x${c.height}`, [...(byResolution.get(`${c.width}x${c.height}`) ?? []), c]);
+  const groups = [...byResolution.values()];
+  const order = [];
+  groups.forEach((g, i) => {
+    order.push(...g);
+    const from = Math.floor((i * held.length) / groups.length);
+    const to = Math.floor(((i + 1) * held.length) / groups.length);
+    order.push(...held.slice(from, to));
+  });
+  m.conditions = order;
 }
 const t0 = performance.now();
 const result = await runBench({ ...setup, progress: undefined });
