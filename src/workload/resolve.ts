@@ -3,7 +3,6 @@ import { readUserFile } from '../core/files.js';
 import { formatCount } from '../core/numbers.js';
 import { confinePath } from '../core/paths.js';
 import type { LocatedDocument } from '../core/yaml.js';
-import { readLoadtestResult } from '../loadtest/read-result.js';
 import type { LoadtestResult } from '../loadtest/result-schema.js';
 import { bindBench } from './bench-binding.js';
 import { BOUNDS } from './bounds.js';
@@ -207,6 +206,8 @@ export async function loadWorkload(file: string, priceCache?: PriceCache | null)
       inputs.push(ltPath);
       // Like model.bench: the load test file's problems (which name that file) point at the line naming it.
       try {
+        // Loaded only when a workload names a load test: its schema costs every other plan start-up time.
+        const { readLoadtestResult } = await import('../loadtest/read-result.js');
         loadtest = { named: c.loadtest, result: await readLoadtestResult(ltPath) };
       } catch (err) {
         if (!(err instanceof UserError)) throw err;

@@ -4,7 +4,7 @@ import type { LocatedDocument } from '../core/yaml.js';
 import type { Workload } from './schema.js';
 import { lowestTpsOf, peakTpsOf, seriesFromProfile, seriesFromTrace, type DemandSeries } from './series.js';
 import { readUserFile } from '../core/files.js';
-import { parseCloudWatch, type CloudWatchHistory } from './cloudwatch.js';
+import type { CloudWatchHistory } from './cloudwatch.js';
 import { readTrace } from './trace.js';
 
 /** Traffic with peak and baseline decided: what the planner and the simulator read. */
@@ -57,7 +57,11 @@ export async function readTrafficOverTime(w: Workload, file: string, doc: Locate
   };
   if (t.cloudwatch) {
     const path = paths.cloudwatch ?? resolve(dirname(file), t.cloudwatch);
-    const h = await atKey('cloudwatch', async () => parseCloudWatch(await readUserFile(path, 'CloudWatch history file'), path));
+    const h = await atKey('cloudwatch', async () => {
+      // Loaded only for a CloudWatch history: its schemas cost start-up time every other plan would pay.
+      const { parseCloudWatch } = await import('./cloudwatch.js');
+      return parseCloudWatch(await readUserFile(path, 'CloudWatch history file'), path);
+    });
     const hours = h.demandTps.length / 60;
     const span = hours < 48 ? `${+hours.toFixed(2)} h` : `${(hours / 24).toFixed(1)} days`;
     const gaps = h.emptyPeriods ? `, ${h.emptyPeriods} without requests` : '';
