@@ -1,3 +1,4 @@
+import type { PathPolicy } from '../core/paths.js';
 import type { ConditionSpec } from './conditions.js';
 import { cachedSynthesizeImage, loadImagesDir, type SynthImage } from './images/index.js';
 
@@ -41,8 +42,8 @@ export async function imagesFor(spec: ConditionSpec): Promise<ConditionImages> {
 }
 
 /** A user's images_dir: one condition per image, its width, height and size read from the file. */
-export async function imageDirConditions(dir: string): Promise<ConditionSpec[]> {
-  const images = await loadImagesDir(dir);
+export async function imageDirConditions(dir: string, paths: PathPolicy): Promise<ConditionSpec[]> {
+  const images = await loadImagesDir(dir, paths);
   return images.map((img) => ({
     id: img.file.slice(img.file.lastIndexOf('/') + 1),
     width: img.width,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { OWN_FOLDERS_ONLY, type PathPolicy } from '../core/paths.js';
 import { imageDirConditions } from './condition-images.js';
 import { DEFAULT_SUITE_FILE, plannedConditions, QUICK_SUITE_FILE, type ConditionLists, type ConditionSpec } from './conditions.js';
 import { defaultSizesMb, loadCorpusFolder, type CorpusFolder } from './images/index.js';
@@ -27,6 +28,8 @@ export interface BenchRequest {
   threads?: number;
   /** The thread count of a partial result this run completes. */
   resumedThreads?: number;
+  /** Where the suite's paths (model files, images_dir, the images in it) may lead; default: their own folders only. */
+  paths?: PathPolicy;
 }
 
 /** One model of a run: its adapter, its file's identity, and the conditions it is measured under. */
@@ -61,10 +64,10 @@ interface ModelRef {
 }
 
 /** Conditions for a model's task: the suite's lists, with anything missing taken from the packaged default (or quick) suite. */
-async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite): Promise<(task: 'classification' | 'detection') => ConditionSpec[]> {
+async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite, paths: PathPolicy): Promise<(task: 'classification' | 'detection') => ConditionSpec[]> {
   if (suite.imagesDir) {
     // A corpus has no conditions of its own: see corpusFrom.
-    const specs = suite.suite.conditions.per_image ? await imageDirConditions(suite.imagesDir) : [];
+    const specs = suite.suite.conditions.per_image ? await imageDirConditions(suite.imagesDir, paths) : [];
     return () => specs;
   }
   const own = suite.suite.conditions;
@@ -82,12 +85,12 @@ async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite): Promis
 }
 
 /** The suite's images_dir as a corpus, unless it asks for one condition per image. */
-async function corpusFrom(suite: LoadedSuite, settings: MeasureSettings): Promise<CorpusPlan | undefined> {
+async function corpusFrom(suite: LoadedSuite, settings: MeasureSettings, paths: PathPolicy): Promise<CorpusPlan | undefined> {
   const c = suite.suite.conditions;
   if (!suite.imagesDir || c.images_dir === undefined || c.per_image) return undefined;
   let folder: CorpusFolder;
   try {
-    folder = await loadCorpusFolder(suite.imagesDir);
+    folder = await loadCorpusFolder(suite.imagesDir, paths);
   } catch (err) {
     // A folder that cannot serve as a corpus is the suite's problem: point at its images_dir line.
     if (!(err instanceof UserError) || !suite.doc) throw err;
@@ -110,14 +113,15 @@ export function pickModels(suite: LoadedSuite, names: readonly string[] | undefi
 }
 
 export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
-  const fallback = await loadSuite(req.quick ? QUICK_SUITE_FILE : DEFAULT_SUITE_FILE);
-  const suite = req.suiteFile ? await loadSuite(req.suiteFile) : fallback;
+  const paths = req.paths ?? OWN_FOLDERS_ONLY;
+  const fallback = await loadSuite(req.quick ? QUICK_SUITE_FILE : DEFAULT_SUITE_FILE, OWN_FOLDERS_ONLY);
+  const suite = req.suiteFile ? await loadSuite(req.suiteFile, paths) : fallback;
   const threads = req.threads ?? (req.suiteFile ? suite.suite.unit.threads : undefined) ?? req.resumedThreads ?? 1;
   // quick keeps its short time budget even with a suite: it is for a fast look, not a result to plan from.
   const m = req.quick ? fallback.suite.measure : suite.suite.measure;
   const settings: MeasureSettings = { minSamples: m.min_samples, minTimeS: m.min_time_s, maxTimeS: m.max_time_s, targetRsePct: m.target_rse_pct };
-  const conditions = await conditionsFrom(suite, fallback);
-  const corpus = await corpusFrom(suite, settings);
+  const conditions = await conditionsFrom(suite, fallback, paths);
+  const corpus = await corpusFrom(suite, settings, paths);
 
   // Every model is resolved and its file read before anything is measured: a bad one fails the run now.
   const adapters: ModelAdapter[] = [];

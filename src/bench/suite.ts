@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
-import { confinePath } from '../core/paths.js';
+import { confinePath, type PathPolicy } from '../core/paths.js';
 import { loadYamlWithSchema, type LocatedDocument } from '../core/yaml.js';
 import { ModelRefSchema, ModelSpecSchema } from './models/spec.js';
 
@@ -115,9 +115,9 @@ function parseLocated(text: string, file: string): { loaded: LoadedSuite; doc: L
   return { loaded: { file, suite, baseDir, doc, imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined }, doc };
 }
 
-/** Reads a suite file; the paths it names (model files, images_dir) must stay where core/paths.ts allows. */
-export async function loadSuite(file: string): Promise<LoadedSuite> {
-  await confinePath(file, undefined);
+/** Reads a suite file; the paths it names (model files, images_dir) must stay where `paths` allows (core/paths.ts). */
+export async function loadSuite(file: string, paths: PathPolicy): Promise<LoadedSuite> {
+  await confinePath(file, undefined, paths);
   const text = await readUserFile(file, 'bench suite file');
   if (text.trim() === '') throw UserError.at(file, 'file is empty', 1, 1);
   const { loaded, doc } = parseLocated(text, file);
@@ -125,7 +125,7 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
   if (loaded.suite.conditions.images_dir !== undefined) named.push([loaded.suite.conditions.images_dir, ['conditions', 'images_dir']]);
   for (const [path, key] of named) {
     try {
-      await confinePath(path, file);
+      await confinePath(path, file, paths);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       const at = doc.locate(key);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import { lockOutputFile, writeOutputFile } from '../core/files.js';
-import { allowPaths } from '../core/paths.js';
+import { pathPolicy } from '../core/paths.js';
 import { createProgress } from '../bench/progress.js';
 import { readBenchResult } from '../bench/read-result.js';
 import { resumeConflict, resumedRequest, suiteRecord, type ResumeConflict } from '../bench/resume.js';
@@ -66,10 +66,9 @@ function resumeConflictMessage(c: ResumeConflict): string {
 export async function benchCommand(suiteFile: string | undefined, opts: BenchOptions): Promise<number> {
   const format = pickFormatter(BENCH_FORMATS, opts.format);
   const threads = parseThreads(opts.threads);
-  allowPaths(opts.allowPath);
   const previous = opts.resume ? await readBenchResult(opts.resume) : undefined;
   const out = opts.out ?? opts.resume ?? DEFAULT_OUT;
-  let request: BenchRequest = { suiteFile, quick: opts.quick, models: opts.model, threads, resumedThreads: previous?.unit.threads };
+  let request: BenchRequest = { suiteFile, quick: opts.quick, models: opts.model, threads, resumedThreads: previous?.unit.threads, paths: pathPolicy(opts.allowPath) };
   if (previous && opts.resume) {
     const resumed = resumedRequest(previous, opts.resume, request);
     if ('kind' in resumed) throw new UserError(resumeConflictMessage(resumed));

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '../core/errors.js';
 import { readUserFile, readUserFileBytes, writeOutputFile } from '../core/files.js';
+import { OWN_FOLDERS_ONLY } from '../core/paths.js';
 import { renderOptionsFor } from './output.js';
 import { benchTable } from '../report/bench/table.js';
 import { planTable } from '../report/plan/table.js';
@@ -84,7 +85,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     files.push(out);
   }
   process.stdout.write('\n');
-  process.stdout.write(planTable(await planWorkloads(await loadWorkloads(files)), view));
+  process.stdout.write(planTable(await planWorkloads(await loadWorkloads(files, OWN_FOLDERS_ONLY)), view));
   process.stderr.write(`bench result and demo workloads in ${opts.dir}/ (re-plan with: capacity-plan plan ${opts.dir}/*.yaml)\n`);
   return 0;
 }

@@ -5,7 +5,7 @@ import { evaluateGate } from '../gate/gate.js';
 import type { GateResult, Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
 import { readUserFile } from '../core/files.js';
-import { allowPaths, confinePath } from '../core/paths.js';
+import { confinePath, pathPolicy } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
@@ -43,12 +43,12 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
       if (limits[name] !== undefined) throw new UserError(`${FLAG_RULES[name].flag} needs --baseline (the plan JSON to compare with)`);
     }
   }
-  allowPaths(opts.allowPath);
-  if (opts.baseline) await confinePath(opts.baseline, undefined);
+  const paths = pathPolicy(opts.allowPath);
+  if (opts.baseline) await confinePath(opts.baseline, undefined, paths);
   const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
   // The gate reads Min, Max and cost: the static plan is all it needs, except for budget.basis:
   // simulated, the recommended pair simulated minute by minute (the Min/Max search runs for those only).
-  const loaded = await loadWorkloads(files);
+  const loaded = await loadWorkloads(files, paths);
   const plans = await Promise.all(loaded.map(async (w) => (w.workload.budget?.basis === 'simulated' ? (await planWorkloads([w])).plans[0]! : computePlan(w))));
   const inputs = [...(opts.baseline ? [opts.baseline] : []), ...loaded.flatMap((w) => w.inputs)];
   const result = evaluateGate({

@@ -1,4 +1,4 @@
-import { allowPaths } from '../core/paths.js';
+import { pathPolicy } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
@@ -18,8 +18,7 @@ export interface PlanOptions {
 
 export async function planCommand(files: string[], opts: PlanOptions): Promise<number> {
   const format = pickFormatter(PLAN_FORMATS, opts.format);
-  allowPaths(opts.allowPath);
-  const loaded = await loadWorkloads(files);
+  const loaded = await loadWorkloads(files, pathPolicy(opts.allowPath));
   const report = await planWorkloads(loaded);
   await emit(format(report, await renderOptions(opts.format, opts.out)), opts.out, loaded.flatMap((w) => w.inputs));
   return 0;

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { OWN_FOLDERS_ONLY } from '../core/paths.js';
 import { pickModels } from '../bench/setup.js';
 import { loadSuite } from '../bench/suite.js';
 import type { ModelSpec } from '../bench/models/index.js';
@@ -26,7 +27,7 @@ function wholeNumber(flag: string, v: string, min: number, max: number): number 
 /** --model NAME: a suite's model by name or file path when --suite is given (as bench picks it), else a built-in. */
 async function modelRef(name: string, suiteFile: string | undefined): Promise<{ model: string | ModelSpec; baseDir: string; threads?: number }> {
   if (!suiteFile) return { model: name, baseDir: process.cwd() };
-  const suite = await loadSuite(suiteFile);
+  const suite = await loadSuite(suiteFile, OWN_FOLDERS_ONLY);
   const [ref] = pickModels(suite, [name]);
   return { ...ref!, threads: suite.suite.unit.threads };
 }

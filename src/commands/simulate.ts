@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors.js';
 import { backtest } from '../simulate/backtest.js';
-import { allowPaths } from '../core/paths.js';
+import { pathPolicy } from '../core/paths.js';
 import { simulateWorkload } from '../simulate/result.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { backtestMarkdown } from '../report/backtest/markdown.js';
@@ -35,13 +35,12 @@ function unitsFlag(text: string | undefined, flag: string): number | undefined {
 }
 
 export async function simulateCommand(file: string, opts: SimulateOptions): Promise<number> {
-  allowPaths(opts.allowPath);
   if (opts.backtest) return backtestCommand(file, opts);
   const format = pickFormatter(SIMULATION_FORMATS, opts.format);
   const minUnits = unitsFlag(opts.min, '--min');
   const maxUnits = unitsFlag(opts.max, '--max');
   if (minUnits !== undefined && maxUnits !== undefined && minUnits > maxUnits) throw new UserError(`--min ${minUnits} is above --max ${maxUnits}`);
-  const loaded = await loadWorkload(file);
+  const loaded = await loadWorkload(file, pathPolicy(opts.allowPath));
   if (!loaded.overTime) {
     const at = loaded.doc.locate(['traffic']);
     throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values), traffic.trace (a CSV file) or traffic.cloudwatch', at.line, at.col);
@@ -65,7 +64,7 @@ async function backtestCommand(file: string, opts: SimulateOptions): Promise<num
   if (opts.zoneOutage !== undefined || opts.unitFailure !== undefined) throw new UserError('--backtest replays what happened: it takes no --zone-outage or --unit-failure');
   const minFlag = unitsFlag(opts.min, '--min');
   const maxFlag = unitsFlag(opts.max, '--max');
-  const loaded = await loadWorkload(file);
+  const loaded = await loadWorkload(file, pathPolicy(opts.allowPath));
   const recorded = loaded.overTime?.recorded;
   if (!loaded.overTime || !recorded) {
     const at = loaded.doc.locate(['traffic']);

@@ -1,6 +1,6 @@
 import { forTerminal } from '../core/escape.js';
 import { formatProblem, UserError, type Problem, type Warning } from '../core/errors.js';
-import { allowPaths } from '../core/paths.js';
+import { pathPolicy } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { validateGithub } from '../report/validate/github.js';
 import { validateJson } from '../report/validate/json.js';
@@ -17,7 +17,7 @@ export interface ValidateOptions {
 
 /** Checks every file and reports every problem; exit 2 if any. */
 export async function validateCommand(files: string[], opts: ValidateOptions = {}): Promise<number> {
-  allowPaths(opts.allowPath);
+  const paths = pathPolicy(opts.allowPath);
   const format = opts.format ?? 'table';
   if (format !== 'table') pickFormatter(VALIDATE_FORMATS, format);
   const result: ValidateResult = { schema: VALIDATE_SCHEMA_ID, ok: true, files: [] };
@@ -26,7 +26,7 @@ export async function validateCommand(files: string[], opts: ValidateOptions = {
     let warnings: Warning[] = [];
     try {
       // Resolved exactly as plan does: the bench file and the trace are read and checked too.
-      warnings = (await loadWorkload(file)).warnings;
+      warnings = (await loadWorkload(file, paths)).warnings;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       problems = err.problems.length ? err.problems : [{ file, message: err.message }];

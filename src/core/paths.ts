@@ -6,16 +6,21 @@ import { UserError } from './errors.js';
 /**
  * Where a path named in a file may lead. Workload files come from pull requests, so a path
  * they name (trace, bench file, suite model, images_dir) must resolve, after symlinks, inside
- * the folder of the file that names it, the working directory, or a folder given with
- * --allow-path. A file named on the command line is held to its own folder the same way, so a
+ * the folder of the file that names it, the working directory, or a folder the policy allows
+ * (--allow-path). A file named on the command line is held to its own folder the same way, so a
  * symlinked workload cannot lead out of the repository either.
  */
-const allowedDirs: string[] = [];
+export interface PathPolicy {
+  /** Folders besides those two where a named path may lead, absolute. */
+  readonly allowedDirs: readonly string[];
+}
 
-/** Widens every later check by these folders (--allow-path); set by a command before it reads files. */
-export function allowPaths(dirs: readonly string[] | undefined): void {
-  allowedDirs.length = 0;
-  for (const d of dirs ?? []) allowedDirs.push(resolve(d));
+/** No folder besides the naming file's and the working directory. */
+export const OWN_FOLDERS_ONLY: PathPolicy = { allowedDirs: [] };
+
+/** The policy of a command run: its --allow-path folders, resolved against the working directory. */
+export function pathPolicy(allowPath: readonly string[] | undefined): PathPolicy {
+  return { allowedDirs: (allowPath ?? []).map((d) => resolve(d)) };
 }
 
 async function real(path: string): Promise<string> {
@@ -36,9 +41,9 @@ function inside(path: string, root: string): boolean {
  * `namingFile` is undefined) and checks where it leads. Returns the absolute path to read; throws
  * a UserError without location (callers add the key's line) naming the path, never its contents.
  */
-export async function confinePath(named: string, namingFile: string | undefined): Promise<string> {
+export async function confinePath(named: string, namingFile: string | undefined, policy: PathPolicy): Promise<string> {
   const abs = namingFile === undefined ? resolve(named) : resolve(dirname(namingFile), named);
-  const roots = await Promise.all([real(namingFile === undefined ? dirname(abs) : dirname(resolve(namingFile))), real(process.cwd()), ...allowedDirs.map(real)]);
+  const roots = await Promise.all([real(namingFile === undefined ? dirname(abs) : dirname(resolve(namingFile))), real(process.cwd()), ...policy.allowedDirs.map(real)]);
   // A missing file is checked as written (the reader then says "not found"); an existing one after symlinks.
   const target = await real(abs);
   if (!roots.some((root) => inside(target, root))) {

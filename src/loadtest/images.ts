@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { OWN_FOLDERS_ONLY } from '../core/paths.js';
 import { loadImagesDir } from '../bench/images/index.js';
 import { mean } from '../bench/stats.js';
 import { MAX_IMAGE_BYTES } from '../serve/protocol.js';
@@ -18,7 +19,7 @@ const SERVICE_FORMATS = new Set(['jpeg', 'png']);
  * symbolic link out of it is refused), decodes, and is under the service's 4.0 MB limit for bytes.
  */
 export async function loadImageBytes(dir: string): Promise<ImageSource & { kind: 'bytes' }> {
-  const images = await loadImagesDir(dir);
+  const images = await loadImagesDir(dir, OWN_FOLDERS_ONLY);
   const root = await realpath(dir);
   for (const img of images) {
     const real = await realpath(img.file);

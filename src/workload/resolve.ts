@@ -1,7 +1,7 @@
 import { UserError, type Warning } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
 import { formatCount } from '../core/numbers.js';
-import { confinePath } from '../core/paths.js';
+import { confinePath, type PathPolicy } from '../core/paths.js';
 import type { LocatedDocument } from '../core/yaml.js';
 import type { LoadtestResult } from '../loadtest/result-schema.js';
 import { bindBench } from './bench-binding.js';
@@ -172,9 +172,12 @@ export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload
   };
 }
 
-/** Reads a workload file and everything it points at (bench file, trace), and resolves it. */
-export async function loadWorkload(file: string, priceCache?: PriceCache | null): Promise<LoadedWorkload> {
-  await confinePath(file, undefined);
+/**
+ * Reads a workload file and everything it points at (bench file, trace), and resolves it. Every
+ * path is confined by `paths` (core/paths.ts); `priceCache`: already read (null: none), else read here.
+ */
+export async function loadWorkload(file: string, paths: PathPolicy, priceCache?: PriceCache | null): Promise<LoadedWorkload> {
+  await confinePath(file, undefined, paths);
   const cache = priceCache === undefined ? await readPriceCache() : priceCache;
   const { workload, doc } = parseWorkload(await readUserFile(file, 'workload file'), file, cache);
   const m = workload.model;
@@ -185,7 +188,7 @@ export async function loadWorkload(file: string, priceCache?: PriceCache | null)
   if (m.tps_per_unit !== undefined) {
     tpsSource = { kind: 'constant', tpsPerUnit: m.tps_per_unit };
   } else {
-    const benchPath = await namedPath(m.bench!, file, doc, ['model', 'bench']);
+    const benchPath = await namedPath(m.bench!, file, doc, ['model', 'bench'], paths);
     inputs.push(benchPath);
     const binding = await bindBench(workload, benchPath, file, doc);
     tpsSource = { kind: 'bench', file: m.bench!, model: binding.model };
@@ -202,7 +205,7 @@ export async function loadWorkload(file: string, priceCache?: PriceCache | null)
     const c = workload.model.calibration;
     if (typeof c === 'object' && 'loadtest' in c) {
       const key = ['model', 'calibration', 'loadtest'];
-      const ltPath = await namedPath(c.loadtest, file, doc, key);
+      const ltPath = await namedPath(c.loadtest, file, doc, key, paths);
       inputs.push(ltPath);
       // Like model.bench: the load test file's problems (which name that file) point at the line naming it.
       try {
@@ -222,14 +225,14 @@ export async function loadWorkload(file: string, priceCache?: PriceCache | null)
       throw UserError.at(file, `model.calibration: ${(err as Error).message}`, loc.line, loc.col);
     }
   }
-  const paths: { trace?: string; cloudwatch?: string } = {};
+  const trafficFiles: { trace?: string; cloudwatch?: string } = {};
   for (const key of ['trace', 'cloudwatch'] as const) {
     const named = workload.traffic[key];
     if (named === undefined) continue;
-    paths[key] = await namedPath(named, file, doc, ['traffic', key]);
-    inputs.push(paths[key]);
+    trafficFiles[key] = await namedPath(named, file, doc, ['traffic', key], paths);
+    inputs.push(trafficFiles[key]);
   }
-  const overTime = await readTrafficOverTime(workload, file, doc, paths);
+  const overTime = await readTrafficOverTime(workload, file, doc, trafficFiles);
   const resolved = resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
   checkUnitBound(resolved, file, doc);
   return { ...resolved, file, doc, inputs };
@@ -259,9 +262,9 @@ function checkUnitBound(r: ResolvedWorkload, file: string, doc: LocatedDocument)
 }
 
 /** A path the workload names, confined (core/paths.ts); a refusal points at the key's line. */
-async function namedPath(named: string, file: string, doc: LocatedDocument, key: string[]): Promise<string> {
+async function namedPath(named: string, file: string, doc: LocatedDocument, key: string[], paths: PathPolicy): Promise<string> {
   try {
-    return await confinePath(named, file);
+    return await confinePath(named, file, paths);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     const at = doc.locate(key);
@@ -270,9 +273,9 @@ async function namedPath(named: string, file: string, doc: LocatedDocument, key:
 }
 
 /** loadWorkload for several files; reads overlap, and the first problem in command-line order is the one reported. */
-export async function loadWorkloads(files: string[]): Promise<LoadedWorkload[]> {
+export async function loadWorkloads(files: string[], paths: PathPolicy): Promise<LoadedWorkload[]> {
   const cache = await readPriceCache();
-  const settled = await Promise.allSettled(files.map((f) => loadWorkload(f, cache)));
+  const settled = await Promise.allSettled(files.map((f) => loadWorkload(f, paths, cache)));
   return settled.map((s) => {
     if (s.status === 'rejected') throw s.reason;
     return s.value;

@@ -7,6 +7,7 @@ import { pickModels, setUpBench } from '../../src/bench/setup.js';
 import { loadSuite } from '../../src/bench/suite.js';
 import { UserError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/cli.js';
+import { OWN_FOLDERS_ONLY } from '../../src/core/paths.js';
 
 /** A run's inputs made concrete: suites merged with the packaged lists, models picked and resolved. */
 
@@ -66,7 +67,7 @@ describe('pickModels', () => {
   const mine = `  - name: mine\n    task: classification\n    path: ${join(process.cwd(), CLS_ONNX)}\n    input: { width: 192, height: 48 }\n    output: { format: logits }\n`;
 
   test('the suite\'s list, or by a suite model\'s name, its file path, or a built-in name', async () => {
-    const suite = await loadSuite(suiteFile('pick.yaml', `version: 1\nmodels:\n  - ocr-det\n${mine}`));
+    const suite = await loadSuite(suiteFile('pick.yaml', `version: 1\nmodels:\n  - ocr-det\n${mine}`), OWN_FOLDERS_ONLY);
     expect(pickModels(suite, undefined).map((r) => (typeof r.model === 'string' ? r.model : r.model.name))).toEqual(['ocr-det', 'mine']);
     const picked = pickModels(suite, ['mine', CLS_ONNX, 'ocr-cls']);
     expect(picked.map((r) => (typeof r.model === 'string' ? r.model : r.model.name))).toEqual(['mine', 'mine', 'ocr-cls']);
@@ -74,6 +75,6 @@ describe('pickModels', () => {
   });
 
   test('the packaged suites name the built-ins', async () => {
-    expect(pickModels(await loadSuite(QUICK_SUITE_FILE), undefined).map((r) => r.model)).toEqual(['ocr-det', 'ocr-cls']);
+    expect(pickModels(await loadSuite(QUICK_SUITE_FILE, OWN_FOLDERS_ONLY), undefined).map((r) => r.model)).toEqual(['ocr-det', 'ocr-cls']);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseSuite } from '../../src/bench/suite.js';
 import { UserError } from '../../src/core/errors.js';
-import { allowPaths } from '../../src/core/paths.js';
+import { OWN_FOLDERS_ONLY } from '../../src/core/paths.js';
 import { evaluateGate } from '../../src/gate/gate.js';
 import { budgetRules } from '../../src/gate/rules.js';
 import { computePlan } from '../../src/plan/plan.js';
@@ -126,7 +126,6 @@ async function workOrUserError(work: () => Promise<unknown> | unknown): Promise<
 }
 
 const dir = tempDir('capacity-plan-fuzz-');
-allowPaths([]);
 const color = colorFor({ isTTY: false }, {});
 const tally = { ok: 0, refused: 0 };
 
@@ -138,7 +137,7 @@ describe('fuzz: generated workloads, traces and suites', () => {
         writeFileSync(file, stringify(w));
         writeFileSync(join(dir, 't.csv'), trace);
         const outcome = await workOrUserError(async () => {
-          const loaded = await loadWorkload(file);
+          const loaded = await loadWorkload(file, OWN_FOLDERS_ONLY);
           const report = await planWorkloads([loaded]);
           // JSON writes Infinity and NaN as null: the headline figures must be real numbers.
           const plan = JSON.parse(planJson(report, { color, width: 100 })).plans[0];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backtest } from '../../src/simulate/backtest.js';
 import { loadWorkload } from '../../src/workload/resolve.js';
+import { OWN_FOLDERS_ONLY } from '../../src/core/paths.js';
 
 // test/fixtures/cloudwatch/backtest.json, worked by hand. One minute per period, 09:00-09:05:
 //   demand (successful + throttled) / 60:  10, 25, 25, 40, 10, 0 TPS
@@ -11,7 +12,7 @@ import { loadWorkload } from '../../src/workload/resolve.js';
 // and throttles what 10 TPS per unit cannot serve:   0, 0, 0, (40 - 30) × 60 = 600, 0, 0.
 describe('backtest on a hand-computed history', () => {
   it('gives the errors worked out by hand', async () => {
-    const w = await loadWorkload('test/fixtures/cloudwatch/backtest.yaml');
+    const w = await loadWorkload('test/fixtures/cloudwatch/backtest.yaml', OWN_FOLDERS_ONLY);
     const rec = w.overTime!.recorded!;
     const r = backtest(w, w.overTime!, { ...rec, inServiceUnits: rec.inServiceUnits! }, { minUnits: rec.minUnits!, maxUnits: rec.maxUnits!, source: 'recorded' });
     expect(r).toMatchObject({ minInferenceUnits: 2, maxInferenceUnits: 3, pairSource: 'recorded', minutes: 6, runningMinutes: 6, requestsTotal: 6600 });
@@ -35,7 +36,7 @@ describe('backtest on a hand-computed history', () => {
   });
 
   it('--min/--max replaces the recorded pair: Max 2 throttles 25 TPS minutes too', async () => {
-    const w = await loadWorkload('test/fixtures/cloudwatch/backtest.yaml');
+    const w = await loadWorkload('test/fixtures/cloudwatch/backtest.yaml', OWN_FOLDERS_ONLY);
     const rec = w.overTime!.recorded!;
     const r = backtest(w, w.overTime!, { ...rec, inServiceUnits: rec.inServiceUnits! }, { minUnits: 2, maxUnits: 2, source: 'flags' });
     // 2 units serve 20 TPS: throttled (25 - 20) × 60 twice and (40 - 20) × 60 = 300 + 300 + 1200.

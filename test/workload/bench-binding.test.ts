@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/result-schema.js';
 import { loadWorkload } from '../../src/workload/resolve.js';
 import { tempDir } from '../helpers/cli.js';
+import { OWN_FOLDERS_ONLY } from '../../src/core/paths.js';
 
 // parcel-labels plans from examples/workloads/example-bench.json; here, a copy of that file in a state a real run can leave.
 async function warningsWith(edit: (b: BenchResult) => void): Promise<Array<{ code: string; message: string }>> {
@@ -12,7 +13,7 @@ async function warningsWith(edit: (b: BenchResult) => void): Promise<Array<{ cod
   edit(bench);
   writeFileSync(join(dir, 'example-bench.json'), JSON.stringify(bench));
   copyFileSync('examples/workloads/parcel-labels.yaml', join(dir, 'parcel-labels.yaml'));
-  return (await loadWorkload(join(dir, 'parcel-labels.yaml'))).warnings;
+  return (await loadWorkload(join(dir, 'parcel-labels.yaml'), OWN_FOLDERS_ONLY)).warnings;
 }
 
 const det = (b: BenchResult) => b.models.find((m) => m.name === 'ocr-det')!;

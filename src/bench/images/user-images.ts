@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { readUserFileBytes } from '../../core/files.js';
-import { confinePath } from '../../core/paths.js';
+import { confinePath, type PathPolicy } from '../../core/paths.js';
 import { firstLine, MAX_INPUT_PIXELS, readHeader, sharpFor } from './guard.js';
 
 export { MAX_INPUT_PIXELS, sharpFor };
@@ -24,13 +24,13 @@ export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tif
  * from the header, size from the bytes. Every image is decoded once here, so a corrupt one is named
  * now rather than failing mid-measurement; an over-large one is refused from its header alone.
  */
-export async function loadImagesDir(dir: string): Promise<UserImage[]> {
+export async function loadImagesDir(dir: string, paths: PathPolicy): Promise<UserImage[]> {
   const names = await imageNames(dir);
   const images: UserImage[] = [];
   for (const name of names) {
     const file = join(dir, name);
     // A symlink in the folder may not lead out of it (or the working directory): no /dev/zero, no secrets.
-    await confinePath(file, undefined);
+    await confinePath(file, undefined, paths);
     const bytes = await readUserFileBytes(file, 'image');
     const header = await readHeader(bytes);
     if ('problem' in header) throw UserError.at(file, header.problem);
@@ -56,12 +56,12 @@ export interface CorpusFolder {
  * pool then, see corpus.ts). A file whose header does not read is skipped with its reason; a
  * folder with no readable image at all is an error.
  */
-export async function loadCorpusFolder(dir: string): Promise<CorpusFolder> {
+export async function loadCorpusFolder(dir: string, paths: PathPolicy): Promise<CorpusFolder> {
   const names = await imageNames(dir);
   const out: CorpusFolder = { images: [], skipped: [] };
   for (const name of names) {
     // Confined like loadImagesDir's files: a link out of the folder is refused, not read.
-    await confinePath(join(dir, name), undefined);
+    await confinePath(join(dir, name), undefined, paths);
     const bytes = await readUserFileBytes(join(dir, name), 'image');
     const header = await readHeader(bytes);
     if ('problem' in header) out.skipped.push({ file: name, reason: header.problem });

@@ -7,6 +7,7 @@ import { synthesizeImage } from '../../../src/bench/images/synth.js';
 import { MAX_INPUT_PIXELS, loadImagesDir, sharpFor } from '../../../src/bench/images/user-images.js';
 import { UserError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/cli.js';
+import { OWN_FOLDERS_ONLY } from '../../../src/core/paths.js';
 
 function crc32(buf: Buffer): number {
   let c = ~0;
@@ -60,7 +61,7 @@ describe('loadImagesDir', () => {
     writeFileSync(join(dir, 'README.txt'), 'not an image');
     writeFileSync(join(dir, '.hidden.jpg'), 'junk');
     mkdirSync(join(dir, 'sub.jpg'));
-    const images = await loadImagesDir(dir);
+    const images = await loadImagesDir(dir, OWN_FOLDERS_ONLY);
     expect(images.map((i) => ({ ...i, bytes: i.bytes.length }))).toEqual([
       { file: join(dir, 'a-shot.png'), bytes: a.length, width: 64, height: 48, sizeMb: a.length / 1e6, format: 'png' },
       { file: join(dir, 'b-photo.JPG'), bytes: b.length, width: 300, height: 200, sizeMb: b.length / 1e6, format: 'jpeg' },
@@ -69,34 +70,34 @@ describe('loadImagesDir', () => {
 
   it('a missing directory, a file, or a directory without images is a user error', async () => {
     const dir = tempDir();
-    expect(await userError(loadImagesDir(join(dir, 'nope')))).toBe(`${join(dir, 'nope')}: images_dir not found`);
+    expect(await userError(loadImagesDir(join(dir, 'nope'), OWN_FOLDERS_ONLY))).toBe(`${join(dir, 'nope')}: images_dir not found`);
     writeFileSync(join(dir, 'f.jpg'), await jpeg(10, 10));
-    expect(await userError(loadImagesDir(join(dir, 'f.jpg')))).toMatch(/images_dir is not a directory/);
+    expect(await userError(loadImagesDir(join(dir, 'f.jpg'), OWN_FOLDERS_ONLY))).toMatch(/images_dir is not a directory/);
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     writeFileSync(join(empty, 'notes.md'), '# none');
-    expect(await userError(loadImagesDir(empty))).toMatch(/^.*empty: images_dir has no images \(\.jpg/);
+    expect(await userError(loadImagesDir(empty, OWN_FOLDERS_ONLY))).toMatch(/^.*empty: images_dir has no images \(\.jpg/);
   });
 
   it('an undecodable image is named: garbage, and a truncated JPEG', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'ok.jpg'), await jpeg(64, 64));
     writeFileSync(join(dir, 'zz-garbage.jpg'), Buffer.from('this is not a jpeg at all'));
-    expect(await userError(loadImagesDir(dir))).toMatch(new RegExp(`^${join(dir, 'zz-garbage.jpg')}: not a decodable image`));
+    expect(await userError(loadImagesDir(dir, OWN_FOLDERS_ONLY))).toMatch(new RegExp(`^${join(dir, 'zz-garbage.jpg')}: not a decodable image`));
 
     const dir2 = tempDir();
     const made = await synthesizeImage({ width: 800, height: 600, targetSizeMb: null, objects: 4, kind: 'text', variant: 0 });
     if ('skipped' in made) throw new Error(made.reason);
     const whole = made.bytes;
     writeFileSync(join(dir2, 'cut.jpg'), whole.subarray(0, whole.length >> 1));
-    expect(await userError(loadImagesDir(dir2))).toMatch(new RegExp(`^${join(dir2, 'cut.jpg')}: not a decodable image`));
+    expect(await userError(loadImagesDir(dir2, OWN_FOLDERS_ONLY))).toMatch(new RegExp(`^${join(dir2, 'cut.jpg')}: not a decodable image`));
   });
 
   it(`a header claiming more than ${MAX_INPUT_PIXELS / 1e6} MP is refused before decoding`, async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'huge.png'), claimingPng(100_000, 100_000));
     const rssBefore = process.memoryUsage().rss;
-    expect(await userError(loadImagesDir(dir))).toBe(
+    expect(await userError(loadImagesDir(dir, OWN_FOLDERS_ONLY))).toBe(
       `${join(dir, 'huge.png')}: header claims 100000x100000 (10000 MP), more than the 100 MP limit; refused before decoding`,
     );
     // Decoding 10^10 RGB pixels would need 30 GB; nothing near that was allocated.
