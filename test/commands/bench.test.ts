@@ -184,13 +184,17 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
       writeFileSync(join(dir, 'photos', name), (img as SynthImage).bytes);
     }
     writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodels: [ocr-det]\nconditions: { images_dir: photos, per_image: true }\nmeasure: { min_samples: 2, min_time_s: 0.05, max_time_s: 0.3 }\n');
-    const r = runCli(['bench', 's.yaml', '--out', 'r.json'], { cwd: dir });
+    const r = runCli(['bench', 's.yaml', '--out', 'r.json', '--scaling'], { cwd: dir });
     expect(r.code).toBe(0);
-    const m = (await readBenchResult(join(dir, 'r.json'))).models[0]!;
+    const result = await readBenchResult(join(dir, 'r.json'));
+    const m = result.models[0]!;
     expect(m.conditions.map((c) => [c.id, c.objects, c.detected])).toEqual([
       ['five.jpg', 5, 5],
       ['none.jpg', 0, 0],
     ]);
+    // --scaling needs a synthetic condition; with the user's own images only, it says so instead of printing nothing.
+    expect(result.scaling).toEqual([]);
+    expect(result.warnings).toContain('scaling not measured for ocr-det: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it');
   });
 
   it('images_dir as a corpus: random draws until the mean is precise, undecodable files skipped and named, and a workload plans from it by name', async () => {
