@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { loadtestResult } from '../helpers/loadtest-result.js';
 
 const SHELF = 'examples/workloads/shelf-audit.yaml';
 const PARCEL = 'examples/workloads/parcel-labels.yaml';
@@ -316,21 +317,8 @@ describe('plan: the search keeps survive_zone_outage', () => {
 });
 
 describe('plan: calibration from a load test file', () => {
-  const LT = {
-    schema: 'capacity-plan/loadtest@1',
-    createdAt: '2026-11-02T10:00:00.000Z',
-    complete: true,
-    stoppedBy: 'converged',
-    target: { kind: 'aws', endpoint: null, projectVersionArn: 'arn:aws:rekognition:us-east-1:111122223333:project/p/version/v/1', region: 'us-east-1' },
-    method: { mode: 'open', start: 1, growth: 2, stepS: 30, warmupS: 5, throttleLimitPct: 1, resolutionPct: 5, maxSteps: 10, retries: 0 },
-    images: { source: 'bytes', location: 'imgs', count: 20, meanWidth: 1000, meanHeight: 1000, meanSizeMb: 1, formats: ['jpeg'], meanObjects: 5 },
-    units: { inService: 1, source: 'DescribeProjectVersions', minInferenceUnits: 1, maxInferenceUnits: 1 },
-    steps: [],
-    highestCleanTps: 5.2,
-    tpsPerUnit: 5.2,
-    derivation: 'test',
-    warnings: [],
-  };
+  // 5.2 TPS per unit on one unit, sent 1000x1000 1 MB images with 5 boxes.
+  const LT = loadtestResult({ units: 1 });
   const workloadWith = (lt: unknown, named = 'lt.json') => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bench.json'), readFileSync('examples/workloads/example-bench.json'));

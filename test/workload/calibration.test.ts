@@ -7,11 +7,12 @@ import { ModelInputSchema } from '../../src/bench/models/spec.js';
 import { stageModelFor } from '../../src/bench/run.js';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
-import { LoadtestResultSchema, type LoadtestResult } from '../../src/loadtest/result-schema.js';
+import type { LoadtestResult } from '../../src/loadtest/result-schema.js';
 import { computePlan } from '../../src/plan/plan.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
 import { ROOT } from '../helpers/cli.js';
+import { loadtestResult } from '../helpers/loadtest-result.js';
 
 const PRICE = { pricePerUnitHourUsd: 4, priceSource: 'test' };
 const ANCHOR = { width: 1000, height: 1000, size_mb: 1, objects: 5 };
@@ -123,30 +124,6 @@ describe('uncertainty carried into the plan', () => {
   });
 });
 
-/** A load test result as `loadtest` writes it: `tpsPerUnit` measured on `image`. */
-function loadtestResult(over: { tpsPerUnit?: number | null; image?: { width: number | null; height: number | null; sizeMb: number; objects: number | null }; complete?: boolean; stoppedBy?: LoadtestResult['stoppedBy']; kind?: 'aws' | 'endpoint'; units?: number } = {}): LoadtestResult {
-  const units = over.units ?? 2;
-  const tpsPerUnit = over.tpsPerUnit === undefined ? 5.2 : over.tpsPerUnit;
-  const img = over.image ?? { width: 1000, height: 1000, sizeMb: 1, objects: 5 };
-  const aws = (over.kind ?? 'aws') === 'aws';
-  return LoadtestResultSchema.parse({
-    schema: 'capacity-plan/loadtest@1',
-    createdAt: '2026-11-02T10:00:00.000Z',
-    complete: over.complete ?? true,
-    stoppedBy: over.stoppedBy ?? 'converged',
-    target: aws
-      ? { kind: 'aws', endpoint: null, projectVersionArn: 'arn:aws:rekognition:us-east-1:111122223333:project/p/version/v/1', region: 'us-east-1' }
-      : { kind: 'endpoint', endpoint: 'http://127.0.0.1:8400', projectVersionArn: 'arn:aws:rekognition:us-east-1:000000000000:project/local/version/local/1', region: null },
-    method: { mode: 'open', start: 1, growth: 2, stepS: 30, warmupS: 5, throttleLimitPct: 1, resolutionPct: 5, maxSteps: 10, retries: 0 },
-    images: { source: img.width === null ? 's3' : 'bytes', location: 'imgs', count: 20, meanWidth: img.width, meanHeight: img.height, meanSizeMb: img.sizeMb, formats: ['jpeg'], meanObjects: img.objects },
-    units: { inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units },
-    steps: [],
-    highestCleanTps: tpsPerUnit === null ? null : tpsPerUnit * units,
-    tpsPerUnit,
-    derivation: 'test',
-  });
-}
-
 describe('calibration from a load test file', () => {
   const fromLoadtest = (model: BenchModel, lt: LoadtestResult, images?: WorkloadInput['images']) =>
     resolveWorkload(WorkloadSchema.parse(workload({ calibration: { loadtest: 'lt.json' } }, images)), {
@@ -185,7 +162,7 @@ describe('calibration from a load test file', () => {
       'model.calibration.loadtest lt.json: the load test stopped (interrupted) before its search converged: its 5.20 TPS per unit is a lower bound',
     );
     const local = fromLoadtest(model, loadtestResult({ kind: 'endpoint' }));
-    expect(local.warnings.find((w) => w.code === 'calibration-not-aws')!.message).toContain('measured http://127.0.0.1:8400, not a model on AWS');
+    expect(local.warnings.find((w) => w.code === 'calibration-not-aws')!.message).toContain("measured 'http://127.0.0.1:8400', not a model on AWS");
   });
 
   it('refuses a load test with no clean step, or S3 images it never measured the pixels of', () => {
