@@ -1,4 +1,5 @@
 import type { Warning } from '../core/errors.js';
+import { quoteField } from '../core/escape.js';
 import type { LoadtestResult } from '../loadtest/result-schema.js';
 import type { Workload } from './schema.js';
 import { predictLocal, type TpsSource } from './tps.js';
@@ -43,7 +44,7 @@ export function loadtestAnchor(lt: CalibrationLoadtest): Anchor {
     warnings.push({ code: 'calibration-loadtest-incomplete', message: `model.calibration.loadtest ${lt.named}: the load test stopped (${r.stoppedBy}) before its search converged: its ${r.tpsPerUnit.toFixed(2)} TPS per unit is a lower bound` });
   }
   if (r.target.kind === 'endpoint') {
-    warnings.push({ code: 'calibration-not-aws', message: `model.calibration.loadtest ${lt.named}: measured ${r.target.endpoint ?? 'an endpoint'}, not a model on AWS: the calibration is only as real as that endpoint` });
+    warnings.push({ code: 'calibration-not-aws', message: `model.calibration.loadtest ${lt.named}: measured ${r.target.endpoint === null ? 'an endpoint' : quoteField(r.target.endpoint, 200)}, not a model on AWS: the calibration is only as real as that endpoint` });
   }
   const unitsFrom = r.units.source === 'DescribeProjectVersions' ? 'in service' : 'given with --units';
   return {

@@ -22,6 +22,16 @@ const nonNegative = (what: string) => number(what).nonnegative({ error: `${what}
 const tps = (what: string, schema: z.ZodNumber) => schema.max(BOUNDS.tps, atMost(what, BOUNDS.tps, ' requests per second'));
 
 /** Names reach terminals, markdown and HTML: no control characters (escape sequences, line breaks). */
+/**
+ * A file a workload names, relative to it. Its text reaches messages and reports (terminals, pull
+ * request comments), so control characters are refused like in names.
+ */
+const namedFile = (what: string) =>
+  z
+    .string({ error: `${what} must be a path` })
+    .min(1, { error: `${what} must not be empty` })
+    .max(4096, { error: `${what} must be at most 4096 characters` })
+    .refine((s) => !hasControlChars(s), { error: `${what} must not contain control characters (escape sequences, tabs, line breaks, NUL)` });
 const displayName = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
@@ -108,11 +118,7 @@ export type AnchoredCalibration = z.infer<typeof AnchoredCalibrationSchema>;
 export type LoadtestCalibration = z.infer<typeof LoadtestCalibrationSchema>;
 
 const LoadtestCalibrationSchema = z.strictObject({
-  loadtest: z
-    .string({ error: 'loadtest must be a path' })
-    .min(1, { error: 'loadtest must not be empty' })
-    .max(4096, { error: 'loadtest must be at most 4096 characters' })
-    .describe('A capacity-plan/loadtest@1 file (`capacity-plan loadtest --out`), relative to this workload file.'),
+  loadtest: namedFile('loadtest').describe('A capacity-plan/loadtest@1 file (`capacity-plan loadtest --out`), relative to this workload file.'),
 });
 
 /**
@@ -138,7 +144,7 @@ const ModelSchema = z
   .strictObject({
     task: z.enum(TASKS).describe('classification (image-level labels) or detection (bounding boxes).'),
     tps_per_unit: tps('tps_per_unit', positive('tps_per_unit')).optional().describe('Per-unit TPS measured elsewhere, e.g. a load test of one real unit.'),
-    bench: z.string().min(1).max(4096).optional().describe('A capacity-plan bench result file, relative to this workload file.'),
+    bench: namedFile('bench').optional().describe('A capacity-plan bench result file, relative to this workload file.'),
     bench_model: displayName('bench_model').optional().describe('Which model of the bench file, when it holds several.'),
     calibration: CalibrationSchema.default(1).describe(
       'Real-unit TPS / local-unit TPS; or {tps, image}: a real unit\'s TPS measured on one image, divided by the TPS the bench file predicts for that image; or {loadtest: FILE}: the same from a capacity-plan loadtest result. Printed with every result.',
@@ -178,11 +184,8 @@ const TrafficSchema = z
       .refine((a) => a.length === 24 || a.length === 168, { error: (i) => `needs 24 hourly values (one day) or 168 (one week, Monday 00:00 first), got ${(i.input as unknown[]).length}` })
       .optional()
       .describe('Mean TPS in each hour: 24 values (one day, repeated) or 168 (one week, Monday 00:00 first).'),
-    trace: z.string().min(1).max(4096).optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
-    cloudwatch: z
-      .string()
-      .min(1)
-      .max(4096)
+    trace: namedFile('trace').optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
+    cloudwatch: namedFile('cloudwatch')
       .optional()
       .describe("A model's request history: the JSON that `aws cloudwatch get-metric-data` writes for the query from `capacity-plan cloudwatch-query`, relative to this workload file. Demand = (SuccessfulRequestCount + ThrottledCount) / period."),
   })

@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { loadtestResult } from '../helpers/loadtest-result.js';
 import { encodeModel, writeModel } from '../helpers/onnx-graphs.js';
 
 /**
@@ -295,6 +296,36 @@ describe('8. names cannot inject into the terminal or the markdown comment', () 
   it('an escape sequence in name: is refused at validation with its line', () => {
     const dir = dirWith({ 'w.yaml': workload({ name: '"evil\\e[2J\\e]0;pwned\\a"' }) });
     expectOneLine(runCli(['validate', 'w.yaml'], { cwd: dir }), /w\.yaml:2:7: name: .*must not contain control characters/);
+  });
+
+  it('an escape sequence in a file a workload names (bench, trace, cloudwatch, loadtest) is refused at its line', () => {
+    const evil = '"x\\e]8;;https://e.vil\\a.json"';
+    for (const [key, line, pattern] of [
+      ['model', `{ task: classification, bench: ${evil} }`, /w\.yaml:4:39: model\.bench: must not contain control characters/],
+      ['model', `{ task: classification, bench: b.json, calibration: { loadtest: ${evil} } }`, /w\.yaml:4:\d+: model\.calibration\.loadtest: must not contain control characters/],
+      ['traffic', `{ trace: ${evil} }`, /w\.yaml:6:\d+: traffic\.trace: must not contain control characters/],
+      ['traffic', `{ cloudwatch: ${evil} }`, /w\.yaml:6:\d+: traffic\.cloudwatch: must not contain control characters/],
+    ] as const) {
+      const dir = dirWith({ 'w.yaml': workload({ [key]: line }) });
+      expectOneLine(runCli(['validate', 'w.yaml'], { cwd: dir }), pattern);
+    }
+  });
+
+  it('a load test file\'s endpoint reaches the plan\'s warnings quoted, escaped and cut short', () => {
+    const endpoint = '\u001b]0;pwned\u0007 [x](https://e.vil) <img src=x> @octocat ' + 'y'.repeat(300);
+    const dir = dirWith({
+      'b.json': readFileSync('examples/workloads/example-bench.json', 'utf8'),
+      'lt.json': JSON.stringify({ ...loadtestResult({ kind: 'endpoint' }), target: { kind: 'endpoint', endpoint, projectVersionArn: 'arn:aws:rekognition:us-east-1:000000000000:project/l/version/l/1', region: null } }),
+      'w.yaml': workload({ model: '{ task: detection, bench: b.json, bench_model: ocr-det, calibration: { loadtest: lt.json } }' }),
+    });
+    const table = runCli(['plan', 'w.yaml'], { cwd: dir });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).not.toMatch(/\u001b|\u0007/);
+    expect(table.stdout).toContain('calibration-not-aws');
+    expect(table.stdout).not.toContain('y'.repeat(201));
+    const md = runCli(['plan', 'w.yaml', '-f', 'markdown'], { cwd: dir });
+    expect(md.stdout).not.toMatch(/<img|@octocat|\u001b/);
+    expect(md.stdout).toContain('\\[x\\](https://e.vil) &lt;img src=x&gt; @&#8203;octocat');
   });
 
   it('|, HTML, @mentions and the gate comment marker are escaped in the markdown comment', () => {

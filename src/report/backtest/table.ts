@@ -1,3 +1,4 @@
+import { forTerminal } from '../../core/escape.js';
 import type { BacktestResult } from '../../simulate/backtest.js';
 import type { Formatter } from '../format.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
@@ -7,6 +8,6 @@ export const backtestTable: Formatter<BacktestResult> = (r, { color: c, width })
   const out: string[] = [wrapLine(c.bold(backtestHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : ''), width), wrapLine(c.dim(backtestSetting(r)), width)];
   const columns: Column[] = BACKTEST_HEAD.map((head, i) => (i === 0 ? { head, wrap: true } : { head, align: 'right' as const, wrap: true }));
   out.push(renderTable(columns, backtestRows(r), { color: c, width }), '', c.bold('Assumptions'), ...r.assumptions.map((a) => wrapLine(`  - ${a}`, width, '    ')));
-  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${w.message}`), width));
+  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
   return out.join('\n') + '\n';
 };

@@ -1,3 +1,4 @@
+import { forTerminal } from '../../core/escape.js';
 import { formatUsd } from '../../core/money.js';
 import { formatHours } from '../../core/numbers.js';
 import type { Formatter } from '../format.js';
@@ -23,7 +24,7 @@ export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
     out.push(renderTable(PLAN_COLUMNS, rows, { color: c, width }));
     // Not wrapped: a command is copied whole, and a wrapped one would not paste.
     if (p.startCommand) out.push(`start it with: ${p.startCommand}`);
-    for (const w of p.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${w.message}`), width));
+    for (const w of p.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
     out.push('');
   }
   // One workload is its own total: the totals table is for several.

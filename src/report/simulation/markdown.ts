@@ -32,6 +32,6 @@ export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
     );
   }
   out.push('#### Assumptions', '', ...r.assumptions.map((a) => `- ${a}`), '');
-  for (const w of r.warnings) out.push(`> ⚠️ **${w.code}**: ${w.message}`, '');
+  for (const w of r.warnings) out.push(`> ⚠️ **${w.code}**: ${cell(w.message)}`, '');
   return out.join('\n');
 };

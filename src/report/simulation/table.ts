@@ -1,3 +1,4 @@
+import { forTerminal } from '../../core/escape.js';
 import type { SimulationResult } from '../../simulate/result.js';
 import type { Formatter } from '../format.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
@@ -27,6 +28,6 @@ export const simulationTable: Formatter<SimulationResult> = (r, { color: c, widt
     out.push(wrapLine(caption!, width), ...plot, '');
   }
   out.push(c.bold('Assumptions'), ...r.assumptions.map((a) => wrapLine(`  - ${a}`, width, '    ')));
-  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${w.message}`), width));
+  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
   return out.join('\n') + '\n';
 };
