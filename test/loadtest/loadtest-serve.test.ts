@@ -10,11 +10,13 @@ import { writeTextImages } from '../helpers/loadtest-images.js';
 import { runCliAsync, spawnCli, startServe } from '../helpers/processes.js';
 
 /**
- * serve's queue in these tests, per unit: a few waiting calls absorb the stalls a busy machine
- * gives any process (tens of ms), so a step throttles when the offered load exceeds what the
- * fleet sustains, not when one call meets a hiccup.
+ * serve's queue in these tests, per unit: waiting calls absorb the stalls a busy machine gives
+ * any process, so a step throttles when the offered load exceeds what the fleet sustains, not
+ * when one call meets a hiccup. On 2 cores shared with other CPU-bound work, the unit, its HTTP
+ * thread and the client stall for over 100 ms at a time: 8 calls cover that near capacity (~80
+ * TPS a unit), while a load 10% over capacity still fills the queue within one step.
  */
-const QUEUE_PER_UNIT = 4;
+const QUEUE_PER_UNIT = 8;
 
 /**
  * The fleet's capacity, measured by `loadtest --mode users` (the AWS sample's closed loop) in one
@@ -61,12 +63,15 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
       try {
         const before = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), images, join(dir, `users-${units}-a.json`));
         const out = join(dir, `lt-${units}.json`);
-        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(before / 8))), '--step-s', '1', '--warmup-s', '0.5', '--resolution-pct', '5', '--format', 'json', '--out', out]);
+        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', String(Math.max(4, Math.round(before / 8))), '--step-s', '1.5', '--warmup-s', '0.5', '--resolution-pct', '5', '--format', 'json', '--out', out]);
         expect(r.code, r.stderr).toBe(0);
         // Capacity read again after the search: on a shared machine it drifts, and the search ran in between.
         const after = await saturatedTps(serve.url, units * (1 + QUEUE_PER_UNIT), images, join(dir, `users-${units}-b.json`));
-        const [lowTps, highTps] = [Math.min(before, after), Math.max(before, after)];
         const result = await readLoadtestResult(out);
+        // What the fleet completed while overloaded is a third reading of its capacity, taken by the
+        // open-loop client itself: on a starved machine the closed-loop users can read it lower.
+        const overloaded = result.steps.filter((st) => !st.clean).map((st) => st.achievedTps);
+        const [lowTps, highTps] = [Math.min(before, after), Math.max(before, after, ...overloaded)];
         const figures = `fleet capacity ${before.toFixed(1)}..${after.toFixed(1)} TPS; steps ${result.steps.map((st) => `${st.offeredTps}→${st.achievedTps.toFixed(0)} (${st.throttledPct.toFixed(1)}%)`).join(', ')}`;
         expect(JSON.parse(r.stdout)).toEqual(result);
         expect(result.units).toMatchObject({ inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units });
@@ -92,7 +97,8 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
           const plan = await runCliAsync(['plan', workload, '--format', 'json']);
           expect(plan.code, plan.stderr).toBe(0);
           const p = JSON.parse(plan.stdout).plans[0];
-          expect(p.tpsPerUnit).toBeCloseTo(result.tpsPerUnit!, 6);
+          // The plan's JSON rounds TPS to 3 decimals.
+          expect(p.tpsPerUnit).toBeCloseTo(result.tpsPerUnit!, 2);
           expect(p.derivation.calibration).toContain(`TPS per unit from the load test lt-1.json`);
           expect(p.warnings.map((w: { code: string }) => w.code)).toContain('calibration-not-aws');
         }

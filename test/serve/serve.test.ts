@@ -58,8 +58,12 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
     });
 
     it('throttles with ProvisionedThroughputExceededException (HTTP 400, AWS JSON error) when the unit is busy', async () => {
-      const bytes = readFileSync(join(images, 'img-0.jpg'));
-      const calls = Array.from({ length: 6 }, () => rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: bytes } })).then(() => 'ok', (e: { name: string; $metadata: { httpStatusCode: number } }) => `${e.name} ${e.$metadata.httpStatusCode}`));
+      // A 4K image keeps the unit busy decoding for tens of milliseconds (more on a loaded machine),
+      // far longer than the client takes to send the next call, so the calls overlap however busy
+      // the machine is; a small image can be served before a starved client sends the next one.
+      const big = await writeTextImages(dir, 'big', { width: 3840, height: 2160, sizeMb: 1.5, objects: 3, count: 1 });
+      const bytes = readFileSync(join(big, 'img-0.jpg'));
+      const calls = Array.from({ length: 8 }, () => rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: bytes } })).then(() => 'ok', (e: { name: string; $metadata: { httpStatusCode: number } }) => `${e.name} ${e.$metadata.httpStatusCode}`));
       const outcomes = await Promise.all(calls);
       expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(1);
       expect(outcomes).toContain('ProvisionedThroughputExceededException 400');
