@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,8 +6,9 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
 import { readBenchResult } from '../../src/bench/read-result.js';
-import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
+import { interruptWhenWritten } from '../helpers/processes.js';
 
 const CLS_ONNX = join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
 // Suites here name that file by its absolute path, outside their folder and the working directory.
@@ -94,22 +94,8 @@ traffic: { peak_tps: 20 }
     const dir = tempDir();
     const suite = clsSuite(dir, 'min_samples: 3\n  min_time_s: 0.8\n  max_time_s: 1');
     const out = join(dir, 'partial.json');
-    const child = spawn(process.execPath, [BIN, 'bench', suite, '--out', out], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => {
-      const poll = setInterval(() => {
-        // The first checkpoint goes to the side file; --out is written when the run ends.
-        if (existsSync(`${out}.partial`)) {
-          clearInterval(poll);
-          child.kill('SIGINT');
-        }
-      }, 25);
-      child.on('exit', (c) => {
-        clearInterval(poll);
-        resolve(c);
-      });
-    });
+    // The first checkpoint goes to the side file; --out is written when the run ends.
+    const { code, stderr } = await interruptWhenWritten(['bench', suite, '--out', out], `${out}.partial`, { cwd: dir });
     expect(stderr).toMatch(/partial result \(complete: false\) written/);
     expect(code).toBe(130);
     const partial = await readBenchResult(out);

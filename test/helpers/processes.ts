@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from './cli.js';
 
@@ -47,6 +48,24 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<stri
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<Finished>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };
+}
+
+/**
+ * Runs the CLI and presses Ctrl-C (SIGINT) as soon as `path` exists (looked for every 25 ms),
+ * e.g. a run's first checkpoint: what an interrupted run leaves behind can then be checked.
+ */
+export async function interruptWhenWritten(args: string[], path: string, opts: { cwd?: string } = {}): Promise<Finished> {
+  const { child, done } = spawnCli(args, opts);
+  const poll = setInterval(() => {
+    if (!existsSync(path)) return;
+    clearInterval(poll);
+    child.kill('SIGINT');
+  }, 25);
+  try {
+    return await done;
+  } finally {
+    clearInterval(poll);
+  }
 }
 
 /** Runs the CLI to the end without blocking this process (a server here can answer it). Killed after `timeoutMs`. */

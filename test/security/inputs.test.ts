@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { loadtestResult } from '../helpers/loadtest-result.js';
 import { encodeModel, writeModel } from '../helpers/onnx-graphs.js';
+import { interruptWhenWritten } from '../helpers/processes.js';
 
 /**
  * A workload file from a pull request is untrusted: one test group per class of broken promise
@@ -268,22 +269,8 @@ describe('7. --out never destroys what it should not', () => {
     });
     copyFileSync(join(ROOT, 'examples/workloads/example-bench.json'), join(dir, 'r.json'));
     const complete = readFileSync(join(dir, 'r.json'), 'utf8');
-    const child = spawn(process.execPath, [BIN, 'bench', 's.yaml', '--out', 'r.json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      // Interrupt once the first condition is measured: its checkpoint is in the side file.
-      const poll = setInterval(() => {
-        if (existsSync(join(dir, 'r.json.partial'))) {
-          clearInterval(poll);
-          child.kill('SIGINT');
-        }
-      }, 25);
-      child.on('exit', (c) => {
-        clearInterval(poll);
-        resolve(c);
-      });
-    });
+    // Interrupt once the first condition is measured: its checkpoint is in the side file.
+    const { code, stderr } = await interruptWhenWritten(['bench', 's.yaml', '--out', 'r.json'], join(dir, 'r.json.partial'), { cwd: dir });
     expect(code).toBe(130);
     expect(readFileSync(join(dir, 'r.json'), 'utf8')).toBe(complete);
     expect(JSON.parse(readFileSync(join(dir, 'r.json.partial'), 'utf8')).complete).toBe(false);
