@@ -59,7 +59,6 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   });
 
   const render = await renderOptions(opts.format, opts.out);
-  const { color } = render;
   // Written first: a run that cannot write its JSON or comment fails before it reports success.
   if (opts.outJson) await emit(gateJson(result, renderOptionsFor(opts.outJson)), opts.outJson, inputs);
   if (opts.outMarkdown) await emit(gateMarkdown(result, renderOptionsFor(opts.outMarkdown)), opts.outMarkdown, inputs);

@@ -67,7 +67,7 @@ function progressLine(s: LoadtestStep): string {
 }
 
 /** What the test window can cost, and the commands that start and stop the model: printed before any call to AWS. */
-function costGuard(commands: { start: string; stop: string }, region: string, units: number | undefined, st: LoadtestSettings, price: PriceQuote | undefined): string {
+function costGuard(commands: { start: string; stop: string }, units: number | undefined, st: LoadtestSettings, price: PriceQuote | undefined): string {
   const windowS = st.maxSteps * (st.warmupS + st.stepS);
   const unitsText = units ?? 1;
   const hours = (unitsText * windowS) / 3600;
@@ -99,7 +99,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
     // The price plan would use: the cache `capacity-plan prices` fetched, else the built-in table.
     const cache = await readPriceCache();
     const price = (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
-    process.stderr.write(costGuard({ start: startCommand(arn), stop: stopCommand(arn) }, region, unitsFlag, settings, price));
+    process.stderr.write(costGuard({ start: startCommand(arn), stop: stopCommand(arn) }, unitsFlag, settings, price));
   }
 
   let images: ImageSource;

@@ -6,7 +6,7 @@ import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { TrafficOverTime } from '../workload/traffic.js';
 import type { SimParams } from './engine.js';
 import { monthFigures, simulationSetup, type MonthFigures } from './setup.js';
-import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS, type DemandSeries } from '../workload/series.js';
+import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS } from '../workload/series.js';
 import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
 import { comparePairs, type PairFigures } from './time-search.js';
 import { monthSeries, type MonthSeries } from './month-series.js';

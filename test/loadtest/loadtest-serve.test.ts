@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readBenchResult } from '../../src/bench/read-result.js';
 import { readLoadtestResult } from '../../src/loadtest/read-result.js';
 import type { LoadtestResult } from '../../src/loadtest/result-schema.js';
