@@ -60,9 +60,9 @@ export async function readUserFileBytes(path: string, what = 'file', maxBytes = 
     // just to see the end of the file), later ones for 1 MB, in case the file grew or misstates
     // its size. Sized reads matter: a gate over 100 small workloads allocated 2 MB per file in
     // fixed 1 MB chunks, and spent more time collecting garbage than parsing YAML.
-    const sizes = [Math.max(1, info.size + 1), 1 << 16];
+    const chunkBytes = [Math.max(1, info.size + 1), 1 << 16];
     for (let read = 0; ; read++) {
-      const chunk = Buffer.allocUnsafe(Math.min(sizes[read] ?? 1 << 20, maxBytes + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(chunkBytes[read] ?? 1 << 20, maxBytes + 1 - total));
       const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;

@@ -1,4 +1,4 @@
-import { percentile, sortSamples } from '../bench/stats.js';
+import { mean, percentile, sortSamples } from '../bench/stats.js';
 import { LATE_MS, runOpenStep, runUsersStep, type Send, type StepTally } from './generator.js';
 import { imageClass, type ImageSource } from './images.js';
 import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
@@ -127,7 +127,7 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
       inputProblem = true;
       break;
     }
-    const meanLatencyMs = tally.latenciesMs.length ? tally.latenciesMs.reduce((a, b) => a + b, 0) / tally.latenciesMs.length : null;
+    const meanLatencyMs = tally.latenciesMs.length ? mean(tally.latenciesMs) : null;
     history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps, meanLatencyMs });
   }
 
@@ -155,7 +155,7 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     stoppedBy,
     target: inp.target,
     method: { mode: s.mode, start: s.start, growth: s.growth, stepS: s.stepS, warmupS: s.warmupS, throttleLimitPct: THROTTLE_LIMIT_PCT, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, retries: 0 },
-    images: { source: inp.images.kind, location: inp.images.location, ...imageClass(inp.images), meanObjects: objects.length ? objects.reduce((a, b) => a + b, 0) / objects.length : null },
+    images: { source: inp.images.kind, location: inp.images.location, ...imageClass(inp.images), meanObjects: objects.length ? mean(objects) : null },
     units: inp.units,
     steps,
     highestCleanTps,
