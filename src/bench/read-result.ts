@@ -2,7 +2,7 @@ import { hasControlChars } from '../core/escape.js';
 import { UserError } from '../core/errors.js';
 import { readVersionedJson } from '../core/versioned-json.js';
 import { modelInputSize } from './models/resize.js';
-import { ModelInputSchema } from './models/spec.js';
+import { ModelInputSchema } from './models/input-spec.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchModel, type BenchResult } from './result-schema.js';
 
 /** Reads a bench result file; refuses unknown schema versions rather than misreading them. */

@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { STAGE_FACTOR_NAMES } from './stages.js';
+
+export { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from './stages.js';
 
 /**
  * The bench result file, `capacity-plan/bench@1`: written by `bench`, read by `plan`.
@@ -57,20 +60,6 @@ export const CostModelSchema = z.object({
     objects: z.tuple([z.number(), z.number()]),
   }),
 });
-
-/** The pipeline's stages, in order; a sample's total is their sum. */
-export const STAGES = ['decode', 'preprocess', 'infer', 'postprocess'] as const;
-export type StageName = (typeof STAGES)[number];
-
-/** What each stage is fitted on (see stage-model.ts); in each list the factor more likely to be redundant comes last. */
-export const STAGE_FACTORS = {
-  decode: ['sourceMegapixels', 'sizeMb'],
-  preprocess: ['sourceMegapixels', 'inputMegapixels'],
-  infer: ['inputMegapixels'],
-  postprocess: ['objects', 'inputMegapixels'],
-} as const satisfies Record<StageName, readonly string[]>;
-export type StageFactor = (typeof STAGE_FACTORS)[StageName][number];
-const STAGE_FACTOR_NAMES = ['sourceMegapixels', 'sizeMb', 'inputMegapixels', 'objects'] as const satisfies readonly StageFactor[];
 
 const StageFitSchema = z.object({
   /** stage ms = interceptMs + Σ slopes[factor] × factor */

@@ -1,4 +1,5 @@
-import { STAGE_FACTORS, STAGES, type StageFactor, type StageModel, type StageName } from './result-schema.js';
+import type { StageModel } from './result-schema.js';
+import { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from './stages.js';
 
 /**
  * Prediction from a fitted per-stage model (stage-model.ts fits it): plain arithmetic, apart from

@@ -1,6 +1,5 @@
 import { UserError, type Warning } from '../core/errors.js';
 import type { LocatedDocument } from '../core/yaml.js';
-import { readBenchResult } from '../bench/read-result.js';
 import type { BenchModel } from '../bench/result-schema.js';
 import type { Workload } from './schema.js';
 
@@ -8,6 +7,8 @@ import type { Workload } from './schema.js';
 export interface BenchBinding {
   model: BenchModel;
   warnings: Warning[];
+  /** The model-input tensor's size for an image, by the model's recorded resize rule; null when it recorded none. */
+  inputSizeOf: (width: number, height: number) => { width: number; height: number } | null;
 }
 
 /**
@@ -18,6 +19,9 @@ export interface BenchBinding {
 export async function bindBench(workload: Workload, benchPath: string, file: string, doc: LocatedDocument): Promise<BenchBinding> {
   const m = workload.model;
   const at = doc.locate(['model', 'bench']);
+  // Loaded only for a workload that names a bench file: building the bench file's schemas is a
+  // large part of a plan's start-up, and most workloads give tps_per_unit.
+  const { readBenchResult, modelInputSizeOf } = await import('../bench/read-result.js');
   let bench;
   try {
     bench = await readBenchResult(benchPath);
@@ -61,5 +65,6 @@ export async function bindBench(workload: Workload, benchPath: string, file: str
     const which = model.stageModel ? 'per-stage cost model' : 'cost model';
     warnings.push({ code: 'cost-model-weak', message: `${which} of '${model.name}' explains only R² = ${fit.r2.toFixed(3)} of the variation` });
   }
-  return { model, warnings };
+  const bound = model;
+  return { model, warnings, inputSizeOf: (width, height) => modelInputSizeOf(bound, width, height) };
 }

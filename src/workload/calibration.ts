@@ -75,7 +75,7 @@ export function resolveCalibration(w: Workload, tpsSource: TpsSource, loadtest?:
     anchor = { tps: c.tps, image: c.image, source: 'real TPS', warnings: [] };
   }
   const img = anchor.image;
-  const local = predictLocal(tpsSource.model, { width: img.width, height: img.height, sizeMb: img.size_mb, objects: img.objects });
+  const local = predictLocal(tpsSource, { width: img.width, height: img.height, sizeMb: img.size_mb, objects: img.objects });
   const localTps = 1000 / local.ms;
   const factor = anchor.tps / localTps;
   const described = `${img.width}x${img.height}, ${Number(img.size_mb.toPrecision(3))} MB, ${Number(img.objects.toPrecision(3))} obj`;

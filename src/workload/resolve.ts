@@ -102,7 +102,7 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
     const benchPath = await namedPath(m.bench!, file, doc, ['model', 'bench'], paths);
     inputs.push(benchPath);
     const binding = await bindBench(workload, benchPath, file, doc);
-    tpsSource = { kind: 'bench', file: m.bench!, model: binding.model };
+    tpsSource = { kind: 'bench', file: m.bench!, model: binding.model, inputSizeOf: binding.inputSizeOf };
     warnings = binding.warnings;
     // A class the cost model cannot price fails at its own line, before anything else runs.
     for (const [i, img] of workload.images.entries()) {

@@ -1,11 +1,18 @@
-import { modelInputSizeOf, predictStages, stageDerivation } from '../bench/read-result.js';
+import { predictStages, stageDerivation } from '../bench/stage-predict.js';
 import type { BenchModel, CostModel } from '../bench/result-schema.js';
 import { isDescribed, type DescribedImage, type ImageClass } from './schema.js';
 
 /** Where per-class TPS comes from: one measured figure, or a bench file's fitted cost model. */
-export type TpsSource =
-  | { kind: 'constant'; tpsPerUnit: number }
-  | { kind: 'bench'; file: string; model: BenchModel };
+export type TpsSource = { kind: 'constant'; tpsPerUnit: number } | BenchTpsSource;
+
+/** A bench file's model (see bench-binding.ts). */
+export interface BenchTpsSource {
+  kind: 'bench';
+  file: string;
+  model: BenchModel;
+  /** The model-input tensor's size for an image, by the resize rule the file recorded; null when it recorded none. */
+  inputSizeOf: (width: number, height: number) => { width: number; height: number } | null;
+}
 
 export interface ClassTps {
   index: number;
@@ -69,11 +76,12 @@ function rangeChecker(outside: string[]) {
  * has it and the model's resize rule is known (infer follows the model-input tensor), else the
  * whole-pipeline model, else an exactly measured condition. Throws when none applies.
  */
-export function predictLocal(model: BenchModel, img: ImageFeatures): LocalPrediction {
+export function predictLocal(bench: Pick<BenchTpsSource, 'model' | 'inputSizeOf'>, img: ImageFeatures): LocalPrediction {
+  const { model } = bench;
   const mp = (img.width * img.height) / 1e6;
   const outside: string[] = [];
   const check = rangeChecker(outside);
-  const input = model.stageModel ? modelInputSizeOf(model, img.width, img.height) : null;
+  const input = model.stageModel ? bench.inputSizeOf(img.width, img.height) : null;
   if (model.stageModel && input) {
     const sm = model.stageModel;
     const x = { sourceMegapixels: mp, sizeMb: img.sizeMb, inputMegapixels: (input.width * input.height) / 1e6, objects: img.objects };
@@ -160,7 +168,7 @@ export function classTps(source: TpsSource, img: ImageClass, index: number): Cla
       outsideMeasuredRange: [],
     };
   }
-  const p = predictLocal(model, { width: img.width, height: img.height, sizeMb: img.size_mb, objects: img.objects });
+  const p = predictLocal(source, { width: img.width, height: img.height, sizeMb: img.size_mb, objects: img.objects });
   return {
     ...sized(img),
     msPerImage: p.ms,

@@ -31,7 +31,7 @@ export function readImportGraph(srcDir: string): ImportGraph {
 }
 
 /** The files every layer may read the bench engine through: its result contracts (bench file, model inspection). */
-const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts', 'bench/inspect-result.ts']);
+const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts', 'bench/inspect-result.ts', 'bench/stages.ts', 'bench/stage-predict.ts']);
 
 /** The loadtest result file contract, which a calibration may read like the bench result. */
 const LOADTEST_CONTRACT = new Set(['loadtest/result-schema.ts', 'loadtest/read-result.ts']);
@@ -55,7 +55,7 @@ type Layer =
   | 'loadtest-contract';
 
 export function layerOf(file: string): Layer | undefined {
-  if (file === 'cli.ts') return 'cli';
+  if (file === 'cli.ts' || file === 'launcher.ts') return 'cli';
   if (BENCH_CONTRACT.has(file)) return 'bench-contract';
   if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
   if (file === PROTOCOL) return 'protocol';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBenchResult } from '../../src/bench/read-result.js';
+import { modelInputSizeOf, readBenchResult } from '../../src/bench/read-result.js';
 import { computePlan, totalPlans } from '../../src/plan/plan.js';
 import type { TpsSource } from '../../src/workload/tps.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
@@ -206,7 +206,7 @@ describe('computePlan: TPS for an image mix', () => {
         ],
         traffic: { peak_tps: 16, baseline_tps: 4 },
       },
-      { kind: 'bench', file: 'example.json', model },
+      { kind: 'bench', file: 'example.json', model, inputSizeOf: (w, h) => modelInputSizeOf(model, w, h) },
     );
     expect(p.classes.map((c) => [c.msPerImage, c.tps])).toEqual([
       [100, 10],
@@ -227,7 +227,7 @@ describe('computePlan: TPS for an image mix', () => {
     // 4096 × 4096 = 16.8 MP is beyond the measured 8.29 MP.
     const p = plan(
       { model: { task: 'detection', bench: 'example.json' }, images: [{ share: 1, width: 4096, height: 4096, size_mb: 3, objects: 5 }] },
-      { kind: 'bench', file: 'example.json', model },
+      { kind: 'bench', file: 'example.json', model, inputSizeOf: (w, h) => modelInputSizeOf(model, w, h) },
     );
     expect(codes(p)).toEqual(expect.arrayContaining(['uncalibrated', 'outside-measured-range']));
   });

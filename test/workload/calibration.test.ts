@@ -5,7 +5,7 @@ import { BUILTIN_SPECS } from '../../src/bench/models/builtins.js';
 import { modelInputSize } from '../../src/bench/models/index.js';
 import { ModelInputSchema } from '../../src/bench/models/spec.js';
 import { stageModelFor } from '../../src/bench/run.js';
-import { readBenchResult } from '../../src/bench/read-result.js';
+import { modelInputSizeOf, readBenchResult } from '../../src/bench/read-result.js';
 import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
 import type { LoadtestResult } from '../../src/loadtest/result-schema.js';
 import { computePlan } from '../../src/plan/plan.js';
@@ -30,8 +30,11 @@ function workload(over: Partial<WorkloadInput['model']> = {}, images?: WorkloadI
   };
 }
 
+/** The TPS source a workload naming model.bench: b.json gets (what bench-binding.ts makes of the file). */
+const benchSource = (model: BenchModel) => ({ kind: 'bench' as const, file: 'b.json', model, inputSizeOf: (w: number, h: number) => modelInputSizeOf(model, w, h) });
+
 function resolved(model: BenchModel, input: WorkloadInput) {
-  return resolveWorkload(WorkloadSchema.parse(input), { tpsSource: { kind: 'bench', file: 'b.json', model }, price: PRICE });
+  return resolveWorkload(WorkloadSchema.parse(input), { tpsSource: benchSource(model), price: PRICE });
 }
 
 /** A detector whose time follows a known formula, measured on a grid, every time × `speed`; both cost models fitted. */
@@ -127,7 +130,7 @@ describe('uncertainty carried into the plan', () => {
 describe('calibration from a load test file', () => {
   const fromLoadtest = (model: BenchModel, lt: LoadtestResult, images?: WorkloadInput['images']) =>
     resolveWorkload(WorkloadSchema.parse(workload({ calibration: { loadtest: 'lt.json' } }, images)), {
-      tpsSource: { kind: 'bench', file: 'b.json', model },
+      tpsSource: benchSource(model),
       price: PRICE,
       loadtest: { named: 'lt.json', result: lt },
     });
