@@ -1,6 +1,5 @@
 import { constants, fstatSync, unlinkSync, type Stats } from 'node:fs';
 import { access, open, readFile, stat, unlink } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
 import { UserError } from './errors.js';
 
 /**
@@ -136,6 +135,8 @@ export async function writeOutputFile(path: string, contents: string | Buffer, o
     const readOnly = (existing.mode & 0o222) === 0 || (await access(path, constants.W_OK).then(() => false, () => true));
     if (readOnly) throw UserError.at(path, 'is read-only; refusing to replace it');
   }
+  // Loaded here, not at the top: it installs exit handlers when loaded, and most runs print to stdout.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   try {
     await writeFileAtomic(path, contents);
   } catch (err) {
