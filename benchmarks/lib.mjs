@@ -7,11 +7,11 @@ import writeFileAtomic from 'write-file-atomic';
 import { performance } from 'node:perf_hooks';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const BIN = join(ROOT, 'bin', 'capacity-plan.js');
+export const BIN = join(ROOT, 'bin', 'capacity-plan.cjs');
 export const RESULTS = join(ROOT, 'benchmarks', 'results');
 
 export function requireBuild() {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+  if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
     console.error('benchmarks run against dist/: run `npm run build` first');
     process.exit(2);
   }

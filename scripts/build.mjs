@@ -1,15 +1,21 @@
 // `npm run build` (after tsc has typechecked and emitted build/): bundles the CLI into dist/ with
-// esbuild. Why a bundle: a cold `plan` loaded ~150 files (zod alone ~100) through Node's ESM
-// loader, most of its start-up; a bundle loads a handful of files, and code splitting keeps each
-// command's code in its own chunk, loaded only when that command runs.
+// esbuild. Why a bundle: a cold `plan` loaded ~150 files (zod alone ~100) through Node's module
+// loader, most of its start-up; one file loads in one read.
 //
 // What dist/ holds:
-//   cli.js + chunk-*.js      the CLI and its commands, the libraries it uses bundled in
-//   bench/scaling-worker.js  the worker thread of `bench --scaling`, a bundle of its own
+//   launcher.cjs             what bin/capacity-plan.cjs starts: loads cli.cjs through V8's code
+//                            cache (src/core/compile-cache.ts)
+//   cli.cjs                  the CLI and its commands, the libraries it uses bundled in. CommonJS,
+//                            because Node 20 can hand V8 a code cache only for a script, not for an
+//                            ES module; one file, because a script cannot be split into chunks.
+//                            Commands still load lazily: a command's modules run only when it does.
+//   bench/scaling-worker.js  the worker thread of `bench --scaling`, a bundle of its own (ESM)
+//   serve/unit-worker.js     an inference unit of `serve`, a bundle of its own (ESM)
 //   THIRD-PARTY-NOTICES.txt  licences of the bundled libraries
 // The measurement stack (onnxruntime-node, sharp, ...) stays external: native code and data
 // files cannot be bundled, and they are optional peer dependencies, installed only for bench.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 
@@ -51,7 +57,6 @@ function sourceLocation(outDir) {
 
 const common = {
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external,
@@ -64,6 +69,12 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+};
+
+/** The workers: ES modules, started by `new Worker(url)`. */
+const esm = {
+  ...common,
+  format: 'esm',
   // Bundled CommonJS libraries call require() for Node built-ins (commander, cli-table3) and read
   // __filename (write-file-atomic names its temporary files with it): give each file its own.
   banner: {
@@ -76,33 +87,58 @@ const common = {
   },
 };
 
+/** The CLI and its launcher: CommonJS scripts, where `import.meta` is the script's own file. */
+const cjs = {
+  ...common,
+  format: 'cjs',
+  define: { 'import.meta.url': '__cpMetaUrl', 'import.meta.dirname': '__dirname' },
+  banner: { js: "const __cpMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
 rmSync(DIST, { recursive: true, force: true });
 const cli = await build({
-  ...common,
+  ...cjs,
   entryPoints: { cli: join(SRC, 'cli.ts') },
   outdir: DIST,
-  splitting: true,
-  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.cjs' },
+  plugins: [sourceLocation('')],
+});
+await build({
+  ...cjs,
+  define: { ...cjs.define, CLI_BUNDLE_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(DIST, 'cli.cjs'))).digest('hex')) },
+  entryPoints: { launcher: join(SRC, 'launcher.ts') },
+  outdir: DIST,
+  outExtension: { '.js': '.cjs' },
+  // The launcher loads cli.cjs by path and only takes a type from it: nothing of the CLI is bundled in.
   plugins: [sourceLocation('')],
 });
 const worker = await build({
-  ...common,
+  ...esm,
   entryPoints: { 'scaling-worker': join(SRC, 'bench', 'scaling-worker.ts') },
   outdir: join(DIST, 'bench'),
   plugins: [sourceLocation('bench')],
 });
 // serve's inference units: worker threads started from dist/serve/unit-worker.js.
 const unitWorker = await build({
-  ...common,
+  ...esm,
   entryPoints: { 'unit-worker': join(SRC, 'serve', 'unit-worker.ts') },
   outdir: join(DIST, 'serve'),
   plugins: [sourceLocation('serve')],
 });
 
+// The CLI runs from V8's code cache, where import() throws on Node 20 (src/core/compile-cache.ts):
+// an import() left in the bundle (of an optional package; the CLI's own modules are inlined) would
+// work on a first start and fail on every later one. Optional packages are loaded with require().
+const dynamicImports = Object.values(cli.metafile.outputs).flatMap((o) => (o.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
+if (dynamicImports.length > 0) {
+  console.error(`build: dist/cli.cjs calls import() (${dynamicImports.join(', ')}): load optional packages with createRequire(import.meta.url)(name)`);
+  process.exit(1);
+}
+
 // `import { z } from 'zod'` hands esbuild zod's whole namespace object, which it cannot
 // tree-shake: 500 kB more to parse at every start, 40 translations included. `import * as z` can.
 const bundled = Object.values(cli.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f));
-const zodLocales = bundled.filter((f) => /node_modules\/zod\/.*\/locales\/(?!en\.js)/.test(f));
+const zodLocales = bundled.filter((f) => /node_modules\/zod\/.*\/locales\/(?!en\.js|index\.js)/.test(f));
 if (zodLocales.length > 0) {
   console.error(`build: the bundle holds zod's translations (${zodLocales.length} files): import zod as \`import * as z from 'zod'\`, not \`import { z }\``);
   process.exit(1);

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { writeOutputFile } from '../core/files.js';
 import { UserError } from '../core/errors.js';
@@ -15,7 +16,9 @@ export interface PricesOptions {
 async function fetchPriceList(opts: PricesOptions): Promise<string[]> {
   let sdk: typeof import('@aws-sdk/client-pricing');
   try {
-    sdk = await import('@aws-sdk/client-pricing');
+    // require, not import(): the CLI runs as a CommonJS script compiled from V8's code cache,
+    // where import() has no loader to call (src/core/compile-cache.ts).
+    sdk = createRequire(import.meta.url)('@aws-sdk/client-pricing') as typeof import('@aws-sdk/client-pricing');
   } catch {
     throw new UserError("prices needs the AWS SDK's Price List client: npm install @aws-sdk/client-pricing");
   }

