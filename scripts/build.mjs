@@ -55,6 +55,18 @@ function sourceLocation(outDir) {
   };
 }
 
+/**
+ * Every bundled `string-width` (cli-table3's, wrap-ansi's, report/table.ts's) becomes
+ * src/report/string-width.cjs: the same measure with a fast path for printable ASCII (see there).
+ */
+const STRING_WIDTH_FAST = join(SRC, 'report', 'string-width.cjs');
+const stringWidthFast = {
+  name: 'string-width-fast',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === STRING_WIDTH_FAST ? undefined : { path: STRING_WIDTH_FAST }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -101,7 +113,7 @@ const cli = await build({
   entryPoints: { cli: join(SRC, 'cli.ts') },
   outdir: DIST,
   outExtension: { '.js': '.cjs' },
-  plugins: [sourceLocation('')],
+  plugins: [sourceLocation(''), stringWidthFast],
 });
 await build({
   ...cjs,
