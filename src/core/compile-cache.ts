@@ -4,9 +4,9 @@
  *
  * Node 22.1+ has this built in (`module.enableCompileCache()`), but only for modules loaded after
  * the call and not at all on Node 20, which the project supports. `v8-compile-cache` does it for
- * CommonJS, but keeps the cache V8 made when the file was compiled, before any function ran (so
- * the functions a command runs are compiled again at every start), breaks `import()`, and writes
- * into a shared temporary folder without checking who owns it. Here the cache is made when the
+ * CommonJS, but keeps the cache V8 made when a file was compiled, before any of its functions ran
+ * (so the functions a command runs are compiled again at every start), and keeps it under the
+ * shared temporary folder without checking who owns the folder. Here the cache is made when the
  * command has finished, so it holds the functions that command ran, and it lives in a folder only
  * the user can write: a cache file is code this process runs. The bundle is a CommonJS script
  * that loads its optional packages with require(), never import() (see loadBundle).
@@ -64,10 +64,15 @@ export interface BundleIdentity {
   mtimeMs: number;
 }
 
-/** Who owns a file the cache may trust: this user (on systems with user ids), and nobody else may write it. */
+/**
+ * A file or folder the cache may trust: this user owns it and nobody else may write it. Windows
+ * has no user ids or mode bits to check (its stat reports every file writable by all); there the
+ * folder is the user's own under %LOCALAPPDATA%.
+ */
 function trusted(stat: { uid: number; mode: number }): boolean {
   const uid = process.getuid?.();
-  return (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
+  if (uid === undefined) return true;
+  return stat.uid === uid && (stat.mode & 0o022) === 0;
 }
 
 /** The folder, created private to the user if missing, or null if it is not safe to use. */
