@@ -43,8 +43,8 @@ const formatOption = (choices: string[], dflt = 'table') =>
 
 /**
  * Before loading a command that runs models: its modules import onnxruntime-node and sharp,
- * optional peer dependencies, and ESM resolves every import of a module graph before running any
- * of it, so the check cannot live inside the command's own modules.
+ * optional peer dependencies, as they load, before any code of theirs could check for them, so
+ * the check cannot live inside the command's own modules.
  */
 async function measurementStackFor(command: string, also: string[] = []): Promise<void> {
   const { MEASUREMENT_STACK, requireOptionalPackages } = await import('./core/optional-packages.js');

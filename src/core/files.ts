@@ -57,8 +57,8 @@ export async function readUserFileBytes(path: string, what = 'file', maxBytes = 
     let total = 0;
     // The first read asks for the size fstat gave plus one byte, the next for 64 kB (usually
     // just to see the end of the file), later ones for 1 MB, in case the file grew or misstates
-    // its size. Sized reads matter: a gate over 100 small workloads allocated 2 MB per file in
-    // fixed 1 MB chunks, and spent more time collecting garbage than parsing YAML.
+    // its size. Sized reads matter: in fixed 1 MB chunks a gate over 100 small workloads would
+    // allocate 2 MB per file and spend more time collecting garbage than parsing YAML.
     const chunkBytes = [Math.max(1, info.size + 1), 1 << 16];
     for (let read = 0; ; read++) {
       const chunk = Buffer.allocUnsafe(Math.min(chunkBytes[read] ?? 1 << 20, maxBytes + 1 - total));
