@@ -57,7 +57,7 @@ function sourceLocation(outDir) {
 
 /**
  * Every bundled `string-width` (cli-table3's, wrap-ansi's, report/table.ts's) becomes
- * src/report/string-width.cjs: the same measure with a fast path for printable ASCII (see there).
+ * src/report/string-width.cjs: the same measure with a fast path for one-column text (see there).
  */
 const STRING_WIDTH_FAST = join(SRC, 'report', 'string-width.cjs');
 const stringWidthFast = {
@@ -99,12 +99,15 @@ const esm = {
   },
 };
 
-/** The CLI and its launcher: CommonJS scripts, where `import.meta` is the script's own file. */
+/**
+ * The CLI and its launcher: CommonJS scripts, where `import.meta` is the script's own file. Strict
+ * mode as the ES modules they are built from: the directive has to come first, before the banner.
+ */
 const cjs = {
   ...common,
   format: 'cjs',
   define: { 'import.meta.url': '__cpMetaUrl', 'import.meta.dirname': '__dirname' },
-  banner: { js: "const __cpMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: "'use strict'; const __cpMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 rmSync(DIST, { recursive: true, force: true });

@@ -1,9 +1,15 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers/cli.js';
+import { ROOT, runCli, tempDir } from './helpers/cli.js';
 
 const SHELF = 'examples/workloads/shelf-audit.yaml';
+
+describe('the CLI bundle', () => {
+  it('runs in strict mode, as the ES modules it is built from (the directive comes before anything else)', () => {
+    for (const file of ['cli.cjs', 'launcher.cjs']) expect(readFileSync(join(ROOT, 'dist', file), 'utf8')).toMatch(/^'use strict';/);
+  });
+});
 
 describe('the capacity-plan command starts the CLI bundle through the code cache', () => {
   let dir: string;
