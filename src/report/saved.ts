@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { UserError } from '../core/errors.js';
+import type { SameShape } from '../core/same-shape.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
 import { GATE_SCHEMA_ID, type GateResult } from '../gate/result.js';
@@ -12,9 +13,9 @@ import type { SimulationResult } from '../simulate/result.js';
 /**
  * Saved results read back for `capacity-plan report`: the JSON's `schema` id picks the reader,
  * and each reader validates the whole result before any view touches it. The results are
- * TypeScript interfaces written by their own layers; each schema here is typed `z.ZodType<T>`
- * so the compiler refuses a schema that no longer matches the result it reads (a new required
- * field, a changed type; a new optional field must be added here by hand).
+ * TypeScript interfaces written by their own layers (the pure cores build them, with their
+ * documentation); each schema here is proven to have exactly its result's shape (SameShape,
+ * below), so the compiler refuses any drift between the two, a new optional field included.
  */
 
 const num = z.number();
@@ -28,7 +29,7 @@ const pairFigures = z.object({ minInferenceUnits: int, maxInferenceUnits: int, m
 
 const basis = z.enum(['max', 'expected', 'min', 'simulated']);
 
-const PlanSchema: z.ZodType<PlanWithSearch> = z.object({
+const PlanSchema = z.object({
   name: str,
   id: str.optional(),
   file: str.optional(),
@@ -140,7 +141,7 @@ const monthFigures = {
 const strategyName = z.enum(['fixed-max', 'autoscale', 'schedule']);
 const runs = z.array(z.tuple([num, int]));
 
-const SimulationSchema: z.ZodType<SimulationResult> = z.object({
+const SimulationSchema = z.object({
   schema: z.literal('capacity-plan/simulation@1'),
   name: str,
   file: str.optional(),
@@ -182,7 +183,7 @@ const SimulationSchema: z.ZodType<SimulationResult> = z.object({
 
 const side = z.object({ unitHours: nonneg, throttledRequests: nonneg, minutesThrottled: int });
 
-const BacktestSchema: z.ZodType<BacktestResult> = z.object({
+const BacktestSchema = z.object({
   schema: z.literal('capacity-plan/backtest@1'),
   name: str,
   file: str.optional(),
@@ -219,7 +220,7 @@ const level = z.enum(['warn', 'error']);
 const verdict = z.enum(['pass', 'warn', 'fail']);
 const ruleSource = z.union([z.object({ file: str, key: str, line: int, col: int }), z.object({ flag: str })]);
 const rule = z.object({
-  id: z.enum(['monthly_usd', 'max_units', 'max_increase_usd', 'max_increase_pct']),
+  id: z.enum(['monthly_usd', 'max_units', 'min_units', 'max_increase_usd', 'max_increase_pct']),
   limit: num,
   level,
   from: ruleSource,
@@ -231,7 +232,7 @@ const rule = z.object({
 const figures = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg.nullable() });
 const diff = z.object({ minInferenceUnits: z.number().int(), maxInferenceUnits: z.number().int(), monthlyCostUsd: num.nullable(), monthlyCostPct: num.nullable() });
 
-const GateSchema: z.ZodType<GateResult> = z.object({
+const GateSchema = z.object({
   schema: z.literal(GATE_SCHEMA_ID),
   status: verdict,
   failOn: level,
@@ -256,6 +257,15 @@ const GateSchema: z.ZodType<GateResult> = z.object({
   total: z.object({ current: figures, baseline: figures.nullable(), diff: diff.nullable(), rules: z.array(rule), status: verdict }),
   counts: z.object({ failed: int, warned: int, passed: int, skipped: int }),
 });
+
+// Each reader describes exactly the result its layer writes (see core/same-shape.ts): a field
+// added to, removed from or changed in a result type stops the build until its reader follows.
+const planReaderMatches: SameShape<z.output<typeof PlanSchema>, PlanWithSearch> = true;
+const planTotalsReaderMatches: SameShape<z.output<typeof PlanTotalsSchema>, PlanReport['totals']> = true;
+const simulationReaderMatches: SameShape<z.output<typeof SimulationSchema>, SimulationResult> = true;
+const backtestReaderMatches: SameShape<z.output<typeof BacktestSchema>, BacktestResult> = true;
+const gateReaderMatches: SameShape<z.output<typeof GateSchema>, GateResult> = true;
+export const READERS_MATCH_RESULTS = [planReaderMatches, planTotalsReaderMatches, simulationReaderMatches, backtestReaderMatches, gateReaderMatches];
 
 /** A saved result, tagged with what it is so the caller can pick that result's formatters. */
 export type SavedResult =

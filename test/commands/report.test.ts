@@ -59,6 +59,19 @@ describe('capacity-plan report', () => {
     expect(r.stdout).toMatch(/^capacity-plan gate failed: 1 rule failed/m);
   });
 
+  it('reads back a gate with every kind of budget rule, min_units included', () => {
+    const workload = join(dir, 'every-rule.yaml');
+    const shelf = readFileSync(W('shelf-audit.yaml'), 'utf8');
+    writeFileSync(workload, shelf.replace(/budget:[\s\S]*$/, 'budget:\n  monthly_usd: 8000\n  max_units: 8\n  min_units: 3\n  basis: expected\n'));
+    const out = join(dir, 'every-rule-gate.json');
+    const made = runCli(['gate', workload, '--format', 'json', '--out', out]);
+    expect(made.stderr).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8')).workloads[0].rules.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['monthly_usd', 'max_units', 'min_units']));
+    const again = runCli(['report', out, '--format', 'table']);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(runCli(['gate', workload, '--format', 'table']).stdout);
+  });
+
   it('reads a plan@1 file (one workload, a bare plan object) as plan@2', () => {
     const v2 = JSON.parse(readFileSync(saved.plan!, 'utf8'));
     const v1 = join(dir, 'plan-v1.json');
