@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'capacity-plan.cjs');
+const BIN = join(ROOT, 'bin', 'capacity-plan.js');
 const RUNS = Number(process.argv[2] ?? 7);
 const FILES = 100;
 const TARGET_MS = 500;

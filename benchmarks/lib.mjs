@@ -7,7 +7,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { performance } from 'node:perf_hooks';
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const BIN = join(ROOT, 'bin', 'capacity-plan.cjs');
+export const BIN = join(ROOT, 'bin', 'capacity-plan.js');
 export const RESULTS = join(ROOT, 'benchmarks', 'results');
 
 export function requireBuild() {

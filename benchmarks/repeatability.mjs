@@ -16,7 +16,7 @@
 // planned from each run (anchored the same way) must give the same Min/Max every time, and so must
 // every example workload of examples/workloads planned from each run's bench file.
 //
-// Usage: node benchmarks/repeatability.mjs [runs] [--bin path/to/bin/capacity-plan.cjs]
+// Usage: node benchmarks/repeatability.mjs [runs] [--bin path/to/bin/capacity-plan.js]
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 // loader, most of its start-up; one file loads in one read.
 //
 // What dist/ holds:
-//   launcher.cjs             what bin/capacity-plan.cjs starts: loads cli.cjs through V8's code
+//   launcher.cjs             what bin/capacity-plan.js starts: loads cli.cjs through V8's code
 //                            cache (src/core/compile-cache.ts)
 //   cli.cjs                  the CLI and its commands, the libraries it uses bundled in. CommonJS,
 //                            because Node 20 can hand V8 a code cache only for a script, not for an

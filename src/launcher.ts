@@ -1,5 +1,5 @@
 /**
- * The entry the `capacity-plan` command starts (bin/capacity-plan.cjs): loads the CLI bundle
+ * The entry the `capacity-plan` command starts (bin/capacity-plan.js): loads the CLI bundle
  * through the code cache (core/compile-cache.ts) and runs it. Kept apart from the bundle because
  * it must run before the bundle is compiled.
  */

@@ -231,7 +231,7 @@ describe('plan starts light', () => {
     expect(r.code).toBe(0);
     const modules = [...readFileSync(resolved, 'utf8').split('\n'), ...readFileSync(required, 'utf8').split('\n')];
     // The probe does see what plan loads: the entry through the ESM hook, the CLI's launcher in the CommonJS cache.
-    expect(modules.some((m) => m.endsWith('/bin/capacity-plan.cjs') && m.startsWith('file:'))).toBe(true);
+    expect(modules.some((m) => m.endsWith('/bin/capacity-plan.js') && m.startsWith('file:'))).toBe(true);
     expect(modules.some((m) => m.endsWith('/dist/launcher.cjs'))).toBe(true);
     expect(modules.filter((m) => /node_modules\/(onnxruntime-node|sharp)\//.test(m))).toEqual([]);
   });

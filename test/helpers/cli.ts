@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'capacity-plan.cjs');
+export const BIN = join(ROOT, 'bin', 'capacity-plan.js');
 
 export interface CliResult {
   code: number;

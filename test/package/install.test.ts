@@ -30,7 +30,8 @@ describe('installed from its tarball without the measurement stack', () => {
 
   it('ships the CLI, schemas and examples, not sources, tests or the tsc build', () => {
     const paths = c.packed.files.map((f) => f.path);
-    expect(paths).toContain('bin/capacity-plan.cjs');
+    expect(paths).toContain('bin/capacity-plan.js');
+    expect(paths).toContain('bin/package.json');
     expect(paths).toContain('dist/launcher.cjs');
     expect(paths).toContain('dist/cli.cjs');
     expect(paths).toContain('dist/bench/scaling-worker.js');
