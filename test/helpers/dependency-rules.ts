@@ -30,7 +30,7 @@ export function readImportGraph(srcDir: string): ImportGraph {
   return graph;
 }
 
-/** The files every layer may read the bench engine through: its result contracts (bench file, model inspection). */
+/** The files every layer may read the bench engine through: its result contracts (bench file, model inspection) and the stage model's arithmetic. */
 const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts', 'bench/inspect-result.ts', 'bench/stages.ts', 'bench/stage-predict.ts']);
 
 /** The loadtest result file contract, which a calibration may read like the bench result. */
