@@ -11,7 +11,7 @@ import { createProgress } from '../bench/progress.js';
 import { runBench } from '../bench/run.js';
 import { setUpBench } from '../bench/setup.js';
 import { benchResultJson } from '../report/bench/json.js';
-import { planWorkloads } from '../simulate/plan-search.js';
+import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads } from '../workload/resolve.js';
 import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
 

@@ -12,8 +12,7 @@ import { gateJson } from '../report/gate/json.js';
 import { gateMarkdown } from '../report/gate/markdown.js';
 import { gateHtml } from '../report/gate/html.js';
 import { gateTable } from '../report/gate/table.js';
-import { computePlan } from '../plan/plan.js';
-import { planWorkloads } from '../simulate/plan-search.js';
+import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads } from '../workload/resolve.js';
 import { emit, renderOptions, renderOptionsFor, workspacePath } from './output.js';
 
@@ -46,10 +45,9 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   const paths = pathPolicy(opts.allowPath);
   if (opts.baseline) await confinePath(opts.baseline, undefined, paths);
   const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
-  // The gate reads Min, Max and cost: the static plan is all it needs, except for budget.basis:
-  // simulated, the recommended pair simulated minute by minute (the Min/Max search runs for those only).
+  // The gate checks each plan's answer: the pair `plan` recommends and its cost on the plan's basis.
   const loaded = await loadWorkloads(files, paths);
-  const plans = await Promise.all(loaded.map(async (w) => (w.workload.budget?.basis === 'simulated' ? (await planWorkloads([w])).plans[0]! : computePlan(w))));
+  const { plans } = await planWorkloads(loaded);
   const inputs = [...(opts.baseline ? [opts.baseline] : []), ...loaded.flatMap((w) => w.inputs)];
   const result = evaluateGate({
     workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),

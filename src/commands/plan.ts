@@ -4,7 +4,7 @@ import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
 import { planHtml } from '../report/plan/html.js';
 import { planTable } from '../report/plan/table.js';
-import { planWorkloads } from '../simulate/plan-search.js';
+import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads } from '../workload/resolve.js';
 import { emit, renderOptions } from './output.js';
 

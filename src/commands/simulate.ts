@@ -2,6 +2,7 @@ import { UserError } from '../core/errors.js';
 import { backtest } from '../simulate/backtest.js';
 import { pathPolicy } from '../core/paths.js';
 import { simulateWorkload } from '../simulate/result.js';
+import { planWorkloads } from '../plan/recommend.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { backtestMarkdown } from '../report/backtest/markdown.js';
 import { backtestTable } from '../report/backtest/table.js';
@@ -48,7 +49,9 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
   const { series } = loaded.overTime;
   const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
   const unitFailureMinute = opts.unitFailure !== undefined ? parseStart(opts.unitFailure, series, '--unit-failure') : undefined;
-  const result = simulateWorkload(loaded, loaded.overTime, {
+  // The default pair is the plan's answer: the one `plan` recommends and `gate` checks.
+  const { plans } = await planWorkloads([loaded]);
+  const result = simulateWorkload(loaded, loaded.overTime, plans[0]!, {
     ...(minUnits !== undefined ? { minUnits } : {}),
     ...(maxUnits !== undefined ? { maxUnits } : {}),
     ...(zoneOutage ? { zoneOutage } : {}),

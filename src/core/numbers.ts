@@ -59,3 +59,22 @@ export function formatPct(pct: number): string {
   if (pct < 0 && pct > -0.005) return '>-0.01%';
   return `${groupedDecimal(pct, 2, true)}%`;
 }
+
+/**
+ * TPS as plans compute on it and print it: 3 decimals, or 4 significant digits below 1 TPS (so
+ * a slow model never rounds to 0). Derivations print these exactly, so every step can be redone
+ * by hand from the figures shown.
+ */
+export function roundTps(tps: number): number {
+  return tps >= 1 ? Math.round(tps * 1000) / 1000 : Number(tps.toPrecision(4));
+}
+
+/** A product of two printed figures without floating-point noise (4.999 × 0.8 = 3.9992, not 3.9992000000000005). */
+export function exactProduct(a: number, b: number): number {
+  return Number((a * b).toPrecision(12));
+}
+
+/** A figure exactly as computed, with thousands and no trailing zeros: `4.999`, `3.9992`, `1,200`. */
+export function formatExact(x: number): string {
+  return groupedDecimal(x, 10, true);
+}

@@ -1,9 +1,7 @@
 import { posix, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
-import type { Plan } from '../plan/plan.js';
 import { formatUsd, roundTo, roundUsd } from '../core/money.js';
 import { formatPct } from '../core/numbers.js';
-import type { BaselinePlan } from './baseline.js';
 import type { WorkloadBudget } from './rules.js';
 import {
   GATE_SCHEMA_ID,
@@ -20,15 +18,32 @@ import {
   type Verdict,
 } from './result.js';
 
-/** The plan figures the gate reads; a current plan and a baseline plan both have them. */
-export type PlanFigures = Pick<Plan, 'name' | 'id' | 'minInferenceUnits' | 'maxInferenceUnits'> &
-  Partial<Pick<Plan, 'peakTps' | 'tpsPerUnit'>> & { monthlyCostUsd: { min: number; max: number; expected?: number; simulated?: number } };
+/**
+ * The plan figures the gate reads, from a current plan or a baseline plan: the recommended pair,
+ * its cost on every basis it has, and the basis its answer is quoted on.
+ */
+export interface PlanFigures {
+  name: string;
+  id?: string | undefined;
+  /** The workload file as planned, relative to its workload root where the caller knows one. */
+  file?: string | undefined;
+  /** A digest of the workload's content without name and id: a renamed, moved workload keeps it. */
+  contentSha256?: string | undefined;
+  minInferenceUnits: number;
+  maxInferenceUnits: number;
+  costByBasis: Partial<Record<Basis, number>>;
+  /** The basis the answer is quoted on (a baseline made before plan@3 may not say). */
+  costBasis?: Basis | undefined;
+  peakTps?: number;
+  tpsPerUnit?: number;
+}
 
 export interface GateInput {
-  workloads: Array<{ plan: PlanFigures; file: string; budget: WorkloadBudget }>;
+  /** file: as given on the command line; `plan.file` is what rename matching compares. */
+  workloads: Array<{ plan: PlanFigures & { costBasis: Basis }; file: string; budget: WorkloadBudget }>;
   /** Rules on the total, from the command line. */
   totalRules: RuleSpec[];
-  baseline: { file: string; plans: BaselinePlan[] } | null;
+  baseline: { file: string; plans: PlanFigures[] } | null;
   failOn: Level;
 }
 
@@ -36,62 +51,30 @@ export interface GateInput {
 type KnownFigures = Figures & { monthlyCostUsd: number };
 
 /**
- * The gate: pure. A workload is matched with the baseline by its `id:` when it has one, else by
- * `name`; a workload without an id left unmatched whose file held a workload gone from the
- * baseline is taken as that workload renamed (matchedBy: 'file'). Both sides of every
- * comparison are priced on the workload's budget.basis, so a rename never compares Max with expected.
+ * The gate: pure. Each workload is checked on its plan's answer: the recommended pair and its cost
+ * on the plan's basis. A workload is matched with the baseline by its `id:`, else its name; what
+ * is left is paired by file path (relative to the workload root: a renamed workload in the same
+ * file), then by content (a workload renamed and moved, otherwise the same) — matchedBy says which.
+ * Both sides of every comparison are priced on the current workload's basis.
  */
 export function evaluateGate(input: GateInput): GateResult {
-  const keyOf = (p: { id?: string | undefined; name: string }) => p.id ?? p.name;
-  const byKey = new Map<string, string>();
-  for (const w of input.workloads) {
-    const key = keyOf(w.plan);
-    const other = byKey.get(key);
-    if (other !== undefined) {
-      const what = w.plan.id !== undefined ? `id '${key}'` : `name '${key}'`;
-      throw UserError.at(w.file, `workload ${what} is also used by ${other}; the gate matches workloads by id, else by name, so they must differ`);
-    }
-    byKey.set(key, w.file);
-  }
+  checkDistinctKeys(input.workloads);
   const baselinePlans = input.baseline?.plans ?? [];
-  const baselineByKey = new Map(baselinePlans.map((p) => [keyOf(p), p]));
   const hasBaseline = input.baseline !== null;
-
-  // Match by key first; then pair what is left by file path (a likely rename).
-  const matched = new Map<number, { before: BaselinePlan; by: 'id' | 'name' | 'file' }>();
-  const used = new Set<BaselinePlan>();
-  input.workloads.forEach(({ plan }, i) => {
-    const before = baselineByKey.get(keyOf(plan));
-    if (before && !used.has(before)) {
-      matched.set(i, { before, by: plan.id !== undefined ? 'id' : 'name' });
-      used.add(before);
-    }
-  });
-  input.workloads.forEach(({ plan, file }, i) => {
-    if (matched.has(i) || plan.id !== undefined) return;
-    const before = baselinePlans.find((p) => !used.has(p) && p.id === undefined && p.file !== undefined && samePath(p.file, file));
-    if (before) {
-      matched.set(i, { before, by: 'file' });
-      used.add(before);
-    }
-  });
+  const matched = matchBaseline(input.workloads.map((w) => w.plan), baselinePlans);
+  const used = new Set([...matched.values()].map((m) => m.before));
 
   const rows: GateWorkload[] = input.workloads.map(({ plan, file, budget }, i) => {
-    const cost = costOn(plan, budget.basis);
-    if (cost === undefined) {
-      const at = budget.basisAt;
-      const need = budget.basis === 'simulated' ? 'traffic.profile or traffic.trace (the simulation runs on it)' : 'traffic.peak_hours_per_day (the expected cost comes from it)';
-      throw UserError.at(file, `budget.basis: ${budget.basis} needs ${need}`, at?.line, at?.col);
-    }
-    const current: KnownFigures = { minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: cost };
+    const basis = plan.costBasis;
+    const current: KnownFigures = { minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: plan.costByBasis[basis]! };
     const match = matched.get(i);
     const before = match?.before;
-    const baseline: Figures | null = before ? figuresOf(before, budget.basis) : null;
+    const baseline: Figures | null = before ? figuresOf(before, basis) : null;
     const renamed = before !== undefined && before.name !== plan.name;
     const change: Change | null = !hasBaseline ? null : !baseline ? 'added' : renamed ? 'renamed' : sameFigures(current, baseline) ? 'unchanged' : 'changed';
     // An added workload's difference is taken from nothing, so totals of differences add up too.
     const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
-    const ctx: RuleContext = { subject: `${budget.basis === 'max' ? '' : `${budget.basis} `}monthly cost`, unitsPrefix: '', current, baseline, diff, hasBaseline, added: change === 'added' };
+    const ctx: RuleContext = { subject: `${BASIS_SUBJECT[basis]}monthly cost`, unitsPrefix: '', current, baseline, diff, hasBaseline, added: change === 'added' };
     const rules = budget.rules.map((r) => evaluateRule(r, ctx));
     // Peak demand beside the capacity at Max, for the views' demand-vs-capacity chart.
     const demand = plan.peakTps !== undefined && plan.tpsPerUnit !== undefined ? { demand: { peakTps: plan.peakTps, capacityAtMaxTps: roundTo(plan.maxInferenceUnits * plan.tpsPerUnit, 3) } } : {};
@@ -101,7 +84,7 @@ export function evaluateGate(input: GateInput): GateResult {
       file,
       ...(match ? { matchedBy: match.by } : {}),
       ...(renamed ? { previousName: before.name } : {}),
-      basis: budget.basis,
+      basis,
       change,
       current,
       baseline,
@@ -114,8 +97,8 @@ export function evaluateGate(input: GateInput): GateResult {
 
   for (const p of baselinePlans) {
     if (used.has(p)) continue;
-    // Gone from the pull request: priced on the basis its budget checked when the baseline was made.
-    const basis = p.recommendation?.gate.basis ?? 'max';
+    // Gone from the pull request: priced on the basis its own answer was quoted on.
+    const basis = p.costBasis ?? 'max';
     const baseline = figuresOf(p, basis);
     rows.push({ name: p.name, ...(p.id !== undefined ? { id: p.id } : {}), file: null, basis, change: 'removed', current: null, baseline, diff: diffOf(ZERO, baseline), rules: [], status: 'pass' });
   }
@@ -128,7 +111,50 @@ export function evaluateGate(input: GateInput): GateResult {
   return { schema: GATE_SCHEMA_ID, status, failOn: input.failOn, baseline: input.baseline ? { file: input.baseline.file } : null, workloads: rows, total, counts };
 }
 
-/** Paths as written on two command lines: the same file when they normalise alike. */
+const BASIS_SUBJECT: Record<Basis, string> = { simulated: 'simulated ', expected: 'expected ', max: '', min: 'Min ' };
+
+/** The gate matches by id, else by name: two current workloads may not share one. */
+function checkDistinctKeys(workloads: GateInput['workloads']): void {
+  const byKey = new Map<string, string>();
+  for (const w of workloads) {
+    const key = w.plan.id ?? w.plan.name;
+    const other = byKey.get(key);
+    if (other !== undefined) {
+      const what = w.plan.id !== undefined ? `id '${key}'` : `name '${key}'`;
+      throw UserError.at(w.file, `workload ${what} is also used by ${other}; the gate matches workloads by id, else by name, so they must differ`);
+    }
+    byKey.set(key, w.file);
+  }
+}
+
+type Match = { before: PlanFigures; by: 'id' | 'name' | 'file' | 'content' };
+
+/** Pairs current plans with baseline plans: by key (id, else name), then file path, then content. */
+function matchBaseline(current: PlanFigures[], baseline: PlanFigures[]): Map<number, Match> {
+  const keyOf = (p: PlanFigures) => p.id ?? p.name;
+  const byKey = new Map(baseline.map((p) => [keyOf(p), p]));
+  const matched = new Map<number, Match>();
+  const used = new Set<PlanFigures>();
+  const take = (i: number, before: PlanFigures | undefined, by: Match['by']) => {
+    if (!before || used.has(before) || matched.has(i)) return;
+    matched.set(i, { before, by });
+    used.add(before);
+  };
+  current.forEach((p, i) => take(i, byKey.get(keyOf(p)), p.id !== undefined ? 'id' : 'name'));
+  // A workload with an id is matched by it alone: an id that changed is a new workload.
+  const unkeyed = (p: PlanFigures) => p.id === undefined;
+  current.forEach((p, i) => {
+    if (!unkeyed(p) || p.file === undefined) return;
+    take(i, baseline.find((b) => !used.has(b) && unkeyed(b) && b.file !== undefined && samePath(b.file, p.file!)), 'file');
+  });
+  current.forEach((p, i) => {
+    if (!unkeyed(p) || p.contentSha256 === undefined) return;
+    take(i, baseline.find((b) => !used.has(b) && unkeyed(b) && b.contentSha256 === p.contentSha256), 'content');
+  });
+  return matched;
+}
+
+/** Paths as planned: the same file when they normalise alike. */
 function samePath(a: string, b: string): boolean {
   const norm = (p: string) => posix.normalize(p.split(sep).join('/')).replace(/^\.\//, '');
   return norm(a) === norm(b);
@@ -136,12 +162,8 @@ function samePath(a: string, b: string): boolean {
 
 const ZERO: Figures = { minInferenceUnits: 0, maxInferenceUnits: 0, monthlyCostUsd: 0 };
 
-function costOn(p: PlanFigures, basis: Basis): number | undefined {
-  return p.monthlyCostUsd[basis];
-}
-
 function figuresOf(p: PlanFigures, basis: Basis): Figures {
-  return { minInferenceUnits: p.minInferenceUnits, maxInferenceUnits: p.maxInferenceUnits, monthlyCostUsd: costOn(p, basis) ?? null };
+  return { minInferenceUnits: p.minInferenceUnits, maxInferenceUnits: p.maxInferenceUnits, monthlyCostUsd: p.costByBasis[basis] ?? null };
 }
 
 function sameFigures(a: Figures, b: Figures): boolean {

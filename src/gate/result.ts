@@ -13,7 +13,7 @@ type Budget = z.infer<typeof BudgetSchema>;
 export type RuleId = Exclude<keyof Budget, 'basis' | 'level'>;
 export type Level = Budget['level'];
 /** Which monthly cost a workload's cost rules compare. */
-export type Basis = Budget['basis'];
+export type Basis = NonNullable<Budget['basis']>;
 /** `skip`: the rule could not be checked (e.g. an increase rule with no baseline figure); never fails the gate. */
 type RuleStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Verdict = 'pass' | 'warn' | 'fail';
@@ -58,15 +58,16 @@ export interface GateWorkload {
   /** The workload's `id:`, when it has one: the key it was matched with the baseline by. */
   id?: string;
   /**
-   * How this workload was matched with the baseline: by `id`, by `name`, or by `file` (no id,
-   * a new name in the same file as a workload gone from the baseline: a likely rename).
+   * How this workload was matched with the baseline: by `id`, by `name`, by `file` (no id, a new
+   * name at the same path relative to the workload root: a likely rename), or by `content` (no id,
+   * renamed and moved but otherwise the same workload).
    */
-  matchedBy?: 'id' | 'name' | 'file';
+  matchedBy?: 'id' | 'name' | 'file' | 'content';
   /** The baseline's name for it, when it was renamed. */
   previousName?: string;
   /** The workload file as given on the command line; null for a workload only in the baseline. */
   file: string | null;
-  /** The cost both sides are priced on: the workload's budget.basis (a removed workload: the basis its baseline recorded, else max). */
+  /** The cost both sides are priced on: the basis the plan's answer is quoted on (a removed workload: its baseline's, else max). */
   basis: Basis;
   change: Change | null;
   current: Figures | null;

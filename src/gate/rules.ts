@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { LocatedDocument } from '../core/yaml.js';
 import { BudgetSchema } from '../workload/schema.js';
-import type { Basis, Level, RuleId, RuleSpec } from './result.js';
+import type { Level, RuleId, RuleSpec } from './result.js';
 
 type Budget = z.infer<typeof BudgetSchema>;
 
@@ -9,15 +9,12 @@ type Budget = z.infer<typeof BudgetSchema>;
 const BUDGET_RULE_IDS = Object.keys(BudgetSchema.shape).filter((k): k is RuleId => k !== 'basis' && k !== 'level');
 
 export interface WorkloadBudget {
-  basis: Basis;
-  /** Where `basis` is written (or the budget key, when it is the default), for pointing at it. */
-  basisAt: { line: number; col: number } | null;
   rules: RuleSpec[];
 }
 
 /** A workload's `budget:` section as rule specs, each pointing at the line of its key. */
 export function budgetRules(budget: Budget | undefined, doc: Pick<LocatedDocument, 'locate'>, file: string): WorkloadBudget {
-  if (!budget) return { basis: 'max', basisAt: null, rules: [] };
+  if (!budget) return { rules: [] };
   const rules: RuleSpec[] = [];
   for (const id of BUDGET_RULE_IDS) {
     const written = budget[id];
@@ -26,7 +23,7 @@ export function budgetRules(budget: Budget | undefined, doc: Pick<LocatedDocumen
     const at = doc.locate(['budget', id], { key: true });
     rules.push({ id, limit, level: level ?? budget.level, from: { file, key: `budget.${id}`, line: at.line, col: at.col } });
   }
-  return { basis: budget.basis, basisAt: doc.locate(['budget', 'basis'], { key: true }), rules };
+  return { rules };
 }
 
 /** The flags that set rules on the total, with the rule each one sets. */

@@ -4,8 +4,8 @@ import type { SameShape } from '../core/same-shape.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
 import { GATE_SCHEMA_ID, type GateResult } from '../gate/result.js';
-import { PLAN_SCHEMA_ID, totalPlans, type Plan } from '../plan/plan.js';
-import type { PlanReport, PlanWithSearch } from '../simulate/plan-search.js';
+import { PLAN_SCHEMA_ID } from '../contracts/ids.js';
+import { PlanReportSchema, type PlanReport } from '../contracts/plan.js';
 import type { BacktestResult } from '../simulate/backtest.js';
 import { LOADTEST_SCHEMA_ID, LoadtestResultSchema, type LoadtestResult } from '../loadtest/result-schema.js';
 import type { SimulationResult } from '../simulate/result.js';
@@ -23,113 +23,10 @@ const nonneg = z.number().nonnegative();
 const int = z.number().int().nonnegative();
 const str = z.string();
 const warning = z.object({ code: str, message: str });
-const minMax = z.object({ min: nonneg, max: nonneg, expected: nonneg.optional() });
 
 const pairFigures = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
 
 const basis = z.enum(['max', 'expected', 'min', 'simulated']);
-
-const PlanSchema = z.object({
-  name: str,
-  id: str.optional(),
-  file: str.optional(),
-  service: z.enum(['rekognition-custom-labels', 'lookout-for-vision', 'custom']),
-  region: str,
-  task: z.enum(['classification', 'detection']),
-  pricePerUnitHourUsd: nonneg,
-  priceSource: str,
-  tpsSource: str,
-  calibration: num,
-  classes: z.array(
-    z.object({
-      index: int,
-      share: num,
-      width: int.optional(),
-      height: int.optional(),
-      sizeMb: num.optional(),
-      objects: int,
-      source: z.enum(['bytes', 's3']),
-      corpus: str.optional(),
-      msPerImage: num,
-      tps: num,
-      uncertaintyPct: nonneg,
-      uncertainty: str,
-      derivation: str,
-      outsideMeasuredRange: z.array(str),
-    }),
-  ),
-  tpsPerUnit: num,
-  tpsPerUnitLow: num,
-  unitsIfTpsLow: z.object({ min: int, max: int }),
-  targetUtilization: num,
-  capacityPerUnitTps: num,
-  baselineTps: nonneg,
-  peakTps: nonneg,
-  minInferenceUnits: int,
-  maxInferenceUnits: int,
-  azFloor: int,
-  azFloorApplied: z.boolean(),
-  autoscale: z.boolean(),
-  hoursPerMonth: nonneg,
-  inferenceHoursPerMonth: minMax,
-  monthlyCostUsd: minMax.extend({ simulated: nonneg.optional() }),
-  costPer1000ImagesUsd: nonneg.nullable(),
-  zoneOutage: z.object({
-    zones: int,
-    required: z.boolean(),
-    unitsLostWorstCase: int,
-    capacityLeftAtMaxTps: num,
-    servesPeak: z.boolean(),
-    unitsAddedForOutage: z.object({ min: int, max: int }),
-  }),
-  derivation: z.object({
-    calibration: str.optional(),
-    tpsPerUnit: str,
-    tpsPerUnitLow: str,
-    capacityPerUnitTps: str,
-    minInferenceUnits: str,
-    maxInferenceUnits: str,
-    hoursPerMonth: str,
-    inferenceHoursMin: str,
-    inferenceHoursMax: str,
-    inferenceHoursExpected: str.optional(),
-    monthlyCostMin: str,
-    monthlyCostMax: str,
-    monthlyCostExpected: str.optional(),
-    costPer1000Images: str.optional(),
-    zoneOutage: str,
-  }),
-  warnings: z.array(warning),
-  startCommand: str.optional(),
-  timeSearch: z
-    .object({
-      trafficSource: str,
-      maxThrottledPct: nonneg,
-      scaleUpMinutes: int,
-      searched: pairFigures.extend({ feasible: z.boolean() }),
-      static: pairFigures,
-      monthlySavingUsd: num,
-      zoneOutage: z.object({ required: z.boolean(), possible: z.boolean(), maxFloorUnits: int }),
-    })
-    .optional(),
-  recommendation: z.object({
-    minInferenceUnits: int,
-    maxInferenceUnits: int,
-    source: z.enum(['static-rule', 'search']),
-    monthlyCostUsd: nonneg,
-    costBasis: z.enum(['simulated', 'expected', 'max']),
-    simulated: z.object({ monthlyCostUsd: nonneg, throttledPct: nonneg }).optional(),
-    gate: z.object({ basis, monthlyCostUsd: nonneg.nullable() }),
-    notes: z.array(str),
-    headline: str,
-  }),
-});
-
-const PlanTotalsSchema = z.object({ minInferenceUnits: int, maxInferenceUnits: int, inferenceHoursPerMonth: minMax, monthlyCostUsd: minMax });
-const PLAN_V1 = 'capacity-plan/plan@1';
-const PlanReportSchema = z.object({ schema: z.enum([PLAN_SCHEMA_ID, PLAN_V1]), plans: z.array(PlanSchema).min(1), totals: PlanTotalsSchema });
-/** plan@1 wrote one workload as a bare plan object; plan@2 is always {schema, plans, totals}. */
-const PlanV1SingleSchema = z.intersection(z.object({ schema: z.literal(PLAN_V1) }), PlanSchema);
 
 const monthFigures = {
   inferenceHoursPerMonth: nonneg,
@@ -163,7 +60,7 @@ const SimulationSchema = z.object({
     unitFailure: z.object({ start: str, startMinute: int, downMinutes: int, requests: nonneg, throttled: nonneg, throttledPct: nonneg }).optional(),
   }),
   strategies: z.array(z.object({ name: strategyName, title: str, minInferenceUnits: int, maxInferenceUnits: int, ...monthFigures })),
-  recommended: pairFigures.extend({ feasible: z.boolean(), maxThrottledPct: nonneg, simulations: int }),
+  recommended: pairFigures.extend({ maxThrottledPct: nonneg }),
   staticPlan: pairFigures,
   busiestDay: z.object({ start: str, bucketMinutes: int, demandTps: z.array(num), capacityTps: z.array(num) }),
   assumptions: z.array(str),
@@ -241,7 +138,7 @@ const GateSchema = z.object({
     z.object({
       name: str,
       id: str.optional(),
-      matchedBy: z.enum(['id', 'name', 'file']).optional(),
+      matchedBy: z.enum(['id', 'name', 'file', 'content']).optional(),
       previousName: str.optional(),
       file: str.nullable(),
       basis,
@@ -260,12 +157,10 @@ const GateSchema = z.object({
 
 // Each reader describes exactly the result its layer writes (see core/same-shape.ts): a field
 // added to, removed from or changed in a result type stops the build until its reader follows.
-const planReaderMatches: SameShape<z.output<typeof PlanSchema>, PlanWithSearch> = true;
-const planTotalsReaderMatches: SameShape<z.output<typeof PlanTotalsSchema>, PlanReport['totals']> = true;
 const simulationReaderMatches: SameShape<z.output<typeof SimulationSchema>, SimulationResult> = true;
 const backtestReaderMatches: SameShape<z.output<typeof BacktestSchema>, BacktestResult> = true;
 const gateReaderMatches: SameShape<z.output<typeof GateSchema>, GateResult> = true;
-export const READERS_MATCH_RESULTS = [planReaderMatches, planTotalsReaderMatches, simulationReaderMatches, backtestReaderMatches, gateReaderMatches];
+export const READERS_MATCH_RESULTS = [simulationReaderMatches, backtestReaderMatches, gateReaderMatches];
 
 /** A saved result, tagged with what it is so the caller can pick that result's formatters. */
 export type SavedResult =
@@ -281,8 +176,7 @@ export type SavedResult =
  * is a schema and one entry here, a kind in SavedResult, and its formatters in commands/report.ts.
  */
 const READERS: Record<string, (data: unknown, refuse: (e: z.ZodError) => never) => SavedResult> = {
-  [PLAN_SCHEMA_ID]: (d, refuse) => ({ kind: 'plan', result: planReport(d, refuse) }),
-  [PLAN_V1]: (d, refuse) => ({ kind: 'plan', result: planReport(d, refuse) }),
+  [PLAN_SCHEMA_ID]: (d, refuse) => ({ kind: 'plan', result: parsed(PlanReportSchema, d, refuse) }),
   'capacity-plan/simulation@1': (d, refuse) => ({ kind: 'simulation', result: parsed(SimulationSchema, d, refuse) }),
   'capacity-plan/backtest@1': (d, refuse) => ({ kind: 'backtest', result: parsed(BacktestSchema, d, refuse) }),
   [GATE_SCHEMA_ID]: (d, refuse) => ({ kind: 'gate', result: parsed(GateSchema, d, refuse) }),
@@ -305,15 +199,6 @@ const READERS: Record<string, (data: unknown, refuse: (e: z.ZodError) => never) 
 function parsed<T>(schema: z.ZodType<T>, data: unknown, refuse: (e: z.ZodError) => never): T {
   const r = schema.safeParse(data);
   return r.success ? (data as T) : refuse(r.error);
-}
-
-function planReport(data: unknown, refuse: (e: z.ZodError) => never): PlanReport {
-  if (data !== null && typeof data === 'object' && !('plans' in data)) {
-    const { schema: _, ...plan } = parsed(PlanV1SingleSchema, data, refuse);
-    return { plans: [plan], totals: totalPlans([plan as Plan]) };
-  }
-  const r = parsed(PlanReportSchema, data, refuse);
-  return { plans: r.plans, totals: r.totals };
 }
 
 /** Parses a saved result's text; one-line refusal (file:line:col where known) for anything else. */

@@ -1,4 +1,4 @@
-import { ceilTolerant } from '../plan/units.js';
+import { ceilTolerant } from '../sizing/units.js';
 
 /**
  * The autoscaling simulator: pure, one pass over a per-minute demand series, no allocation
@@ -13,6 +13,11 @@ import { ceilTolerant } from '../plan/units.js';
  *  3. every requested unit (serving or starting) is billed for minute t;
  *  4. units lost to a scenario are taken out; the rest serve at full capacity (tpsPerUnit each);
  *     demand above that is throttled.
+ * A zone outage takes the worst zone's units, ceil(serving / zones) at its first minute, out of
+ * service until it ends. They stay billed and keep counting against Max (the services document
+ * neither; this is the cautious reading), and the autoscaler sees only the units left: it asks
+ * for replacements in the other zones, which serve after scale_up_minutes, up to Max − lost.
+ * When the zone returns, so do its units, and the fleet scales in as usual.
  * The first minute starts with Min units serving. With a schedule, a stopped minute has no units
  * and throttles everything; a start requests Min units that serve after the restart gap.
  */
@@ -81,6 +86,7 @@ export function simulate(p: SimParams): SimTotals {
 
   let serving = minUnits;
   let starting = 0;
+  let zoneLost = 0; // units in the failed zone: billed, not serving
   let below = 0; // consecutive minutes the fleet was above desired
   let belowMaxDesired = 0; // highest desired over those minutes
   let wasOn = true;
@@ -99,6 +105,7 @@ export function simulate(p: SimParams): SimTotals {
         ring.fill(0);
         serving = 0;
         starting = 0;
+        zoneLost = 0;
         below = 0;
         belowMaxDesired = 0;
         wasOn = false;
@@ -127,9 +134,18 @@ export function simulate(p: SimParams): SimTotals {
       ring[slot] = 0;
     }
 
+    if (t === outStart && serving > 0) {
+      zoneLost = Math.ceil(serving / zones);
+      serving -= zoneLost;
+    } else if (t === outEnd && zoneLost > 0) {
+      serving += zoneLost;
+      zoneLost = 0;
+    }
+
     let desired = wanted !== null ? wanted[t]! : ceilTolerant(d / capTps);
     if (desired < minUnits) desired = minUnits;
-    else if (desired > maxUnits) desired = maxUnits;
+    // The failed zone's units still count against Max: the healthy fleet may grow to Max − lost.
+    if (desired > maxUnits - zoneLost) desired = maxUnits - zoneLost;
 
     let billed = serving + starting;
     if (desired > billed) {
@@ -170,15 +186,14 @@ export function simulate(p: SimParams): SimTotals {
       belowMaxDesired = 0;
     }
 
-    unitMinutes += billed;
-    if (billed > peakBilled) peakBilled = billed;
+    unitMinutes += billed + zoneLost;
+    if (billed + zoneLost > peakBilled) peakBilled = billed + zoneLost;
 
     let lost = 0;
-    if (t >= outStart && t < outEnd) lost += Math.ceil(serving / zones);
     if (t >= failStart && t < failEnd) lost += 1;
     const effective = serving > lost ? serving - lost : 0;
     if (recIn) recIn[t] = effective;
-    if (recBilled) recBilled[t] = billed;
+    if (recBilled) recBilled[t] = billed + zoneLost;
 
     const capacity = effective * tpsPerUnit * 60;
     let throttledNow = 0;

@@ -1,14 +1,13 @@
 import type { Warning } from '../core/errors.js';
 import { roundTo } from '../core/money.js';
 import { formatCount, formatPct } from '../core/numbers.js';
-import { computePlan } from '../plan/plan.js';
+import type { Plan } from '../contracts/plan.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { TrafficOverTime } from '../workload/traffic.js';
 import type { SimParams } from './engine.js';
 import { monthFigures, simulationSetup, type MonthFigures } from './setup.js';
 import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS } from '../workload/series.js';
 import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
-import { comparePairs, type PairFigures } from './time-search.js';
 import { monthSeries, type MonthSeries } from './month-series.js';
 
 const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
@@ -31,7 +30,7 @@ export interface SimulationResult extends MonthFigures {
   pricePerUnitHourUsd: number;
   scaleUpMinutes: number;
   scaleDownMinutes: number;
-  /** Where Min and Max came from: the --min/--max flags, or the static planner. */
+  /** Where Min and Max came from: the --min/--max flags, or the plan's answer (the pair `plan` recommends). */
   pairSource: 'flags' | 'plan';
   minInferenceUnits: number;
   maxInferenceUnits: number;
@@ -45,14 +44,22 @@ export interface SimulationResult extends MonthFigures {
    */
   scenarios: { zoneOutage?: ScenarioWindow & { durationMinutes: number }; unitFailure?: ScenarioWindow & { downMinutes: number } };
   strategies: StrategyResult[];
-  /** Cost-optimal pair from the search (no scenarios), for comparison. */
-  recommended: PairFigures & { feasible: boolean; maxThrottledPct: number; simulations: number };
+  /** The plan's answer simulated on the same traffic (no scenarios): what `plan` and `gate` quote. */
+  recommended: PairFigures & { maxThrottledPct: number };
+  /** The peak/baseline rule's pair, a step of the plan's derivation, simulated the same way. */
   staticPlan: PairFigures;
   busiestDay: { start: string; bucketMinutes: number; demandTps: number[]; capacityTps: number[] };
   assumptions: string[];
   warnings: Warning[];
   /** The headline strategy's run minute by minute (compact); last, so the JSON reads figures first. */
   series: MonthSeries;
+}
+
+interface PairFigures {
+  minInferenceUnits: number;
+  maxInferenceUnits: number;
+  monthlyCostUsd: number;
+  throttledPct: number;
 }
 
 interface ScenarioWindow {
@@ -77,13 +84,12 @@ function describeWindow(w: ScheduleWindow) {
 }
 
 /** The simulate command's whole result: pure, from a validated workload and a demand series. */
-export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime, opts: SimulationOptions = {}): SimulationResult {
+export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime, plan: Plan, opts: SimulationOptions = {}): SimulationResult {
   const w = r.workload;
   const i = { ...opts, series: overTime.series, trafficSource: overTime.source, file: r.file };
   const usd = r.price.pricePerUnitHourUsd;
   const warnings: Warning[] = [...r.warnings];
   const setup = simulationSetup(r, i.series);
-  const plan = computePlan(r);
 
   const pairSource = i.minUnits !== undefined || i.maxUnits !== undefined ? 'flags' : 'plan';
   const minUnits = i.minUnits ?? Math.min(plan.minInferenceUnits, i.maxUnits ?? Number.POSITIVE_INFINITY);
@@ -110,8 +116,6 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
     maxInferenceUnits: r.maxUnits,
     ...monthFigures(r.totals, i.series, usd),
   }));
-
-  const pairs = comparePairs(w, setup, i.series, usd, plan.minInferenceUnits, plan.maxInferenceUnits);
 
   // Busiest hour and day by requests; throttled requests in that hour from the recorded capacity.
   const hour = busiestWindow(i.series, 60);
@@ -166,13 +170,17 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
   ];
   const schedule = setup.window ? describeWindow(setup.window) : null;
   if (schedule) assumptions.push(`schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`);
-  if (i.zoneOutage) assumptions.push('zone outage: the worst zone holds ceil(units / zones) of the serving units; they stay billed, are not replaced elsewhere, and return when it ends');
-  if (i.unitFailureMinute !== undefined) assumptions.push(`unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`);
-  if (pairs.zoneOutage.required && !pairs.zoneOutage.possible) {
-    warnings.push({ code: 'no-zone-safe-pair', message: 'survive_zone_outage with zones: 1: no Min/Max survives losing the only zone; the search ignored that promise' });
+  if (i.zoneOutage) {
+    assumptions.push(
+      'zone outage: the worst zone holds ceil(units / zones) of the units serving when it starts; they stop serving, stay billed and count against Max; the autoscaler replaces them in the other zones (serving after scale_up_minutes, up to Max − lost); they return when it ends',
+    );
   }
-  if (!pairs.feasible) {
-    warnings.push({ code: 'no-pair-within-limit', message: `no Min/Max keeps throttling at or below ${formatPct(w.scaling.max_throttled_pct)}: the recommended pair is the one that throttles least` });
+  if (i.unitFailureMinute !== undefined) assumptions.push(`unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`);
+  if (plan.zoneOutage.required && !plan.zoneOutage.holds) {
+    warnings.push({ code: 'zone-promise-not-kept', message: 'survive_zone_outage: no Min/Max the plan could find keeps the zone promise (see the plan\'s notes)' });
+  }
+  if (plan.search && !plan.search.feasible) {
+    warnings.push({ code: 'no-pair-within-limit', message: `no Min/Max keeps throttling at or below ${formatPct(w.scaling.max_throttled_pct)}: the plan's answer is the peak/baseline rule's pair` });
   }
   const headFigures = monthFigures(headline, i.series, usd);
   if (headFigures.requests.throttled > 0 && headFigures.throttledPct > w.scaling.max_throttled_pct) {
@@ -210,8 +218,19 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
         : {}),
     },
     strategies,
-    recommended: { ...pairs.searched, feasible: pairs.feasible, maxThrottledPct: w.scaling.max_throttled_pct, simulations: pairs.simulations },
-    staticPlan: pairs.static,
+    recommended: {
+      minInferenceUnits: plan.minInferenceUnits,
+      maxInferenceUnits: plan.maxInferenceUnits,
+      monthlyCostUsd: plan.costByBasis.simulated ?? plan.monthlyCostUsd,
+      throttledPct: plan.pairSource === 'search' ? plan.search!.throttledPct : (plan.staticRule.simulated?.throttledPct ?? 0),
+      maxThrottledPct: w.scaling.max_throttled_pct,
+    },
+    staticPlan: {
+      minInferenceUnits: plan.staticRule.minInferenceUnits,
+      maxInferenceUnits: plan.staticRule.maxInferenceUnits,
+      monthlyCostUsd: plan.staticRule.simulated?.monthlyCostUsd ?? 0,
+      throttledPct: plan.staticRule.simulated?.throttledPct ?? 0,
+    },
     busiestDay: { start: label(day.startMinute), bucketMinutes: CHART_BUCKET_MINUTES, demandTps, capacityTps },
     assumptions,
     warnings,

@@ -1,6 +1,6 @@
 import { simulate, throttledPct, unitsWantedPerMinute, type SimParams, type SimTotals } from './engine.js';
 import { peakTpsOf } from '../workload/series.js';
-import { ceilTolerant } from '../plan/units.js';
+import { ceilTolerant } from '../sizing/units.js';
 
 interface SearchInput {
   base: Omit<SimParams, 'minUnits' | 'maxUnits' | 'recordInService' | 'recordBilled'>;

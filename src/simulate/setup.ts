@@ -1,15 +1,16 @@
 import { roundTo, roundUsd } from '../core/money.js';
+import { exactProduct } from '../core/numbers.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { DemandSeries } from '../workload/series.js';
 import { throttledPct, unitsWantedPerMinute, type SimTotals } from './engine.js';
 import { pickScheduleWindow, RESTART_MINUTES, scheduleMask } from './strategies.js';
-import { unitsToSurviveZoneLoss } from '../plan/units.js';
+import { unitsToSurviveZoneLoss } from '../sizing/units.js';
 
 /** What every simulation of one workload shares: per-unit TPS, cap, timing, schedule. */
 export function simulationSetup(r: ResolvedWorkload, series: DemandSeries) {
   const w = r.workload;
   const tpsPerUnit = r.tpsPerUnit;
-  const capTps = tpsPerUnit * w.scaling.target_utilization;
+  const capTps = exactProduct(tpsPerUnit, w.scaling.target_utilization);
   const window = pickScheduleWindow(series, w.schedule.hours_per_day, w.schedule.days_per_week);
   const mask = window ? scheduleMask(series, window) : null;
   const base = {

@@ -16,6 +16,9 @@ export interface BenchBinding {
  * model of the workload's task). `benchPath` is model.bench resolved by the caller; every
  * problem points at the workload's own line.
  */
+/** Leave-one-out error above which a plan says its cost model is weak: twice the held-out error a sound model shows. */
+const COST_MODEL_WEAK_LOO_PCT = 20;
+
 export async function bindBench(workload: Workload, benchPath: string, file: string, doc: LocatedDocument): Promise<BenchBinding> {
   const m = workload.model;
   const at = doc.locate(['model', 'bench']);
@@ -59,11 +62,16 @@ export async function bindBench(workload: Workload, benchPath: string, file: str
     const moved = `${model.recheck.changePct > 0 ? '+' : ''}${model.recheck.changePct.toFixed(1)}%`;
     warnings.push({ code: 'bench-drift', message: `the machine that measured '${model.name}' in ${m.bench} drifted ${moved} during the run (drift check): its TPS figures are at least that uncertain` });
   }
-  // The model plans use: the per-stage one when the file has it.
+  // The model plans use: the per-stage one when the file has it. Judged by how well it predicts a
+  // condition it did not see (leave-one-out), not by R²: on flat data (TPS barely moving with
+  // image size) R² is small however well the model predicts.
   const fit = model.stageModel ?? model.costModel;
-  if (fit && fit.r2 < 0.9) {
+  if (fit && fit.looMeanAbsErrPct > COST_MODEL_WEAK_LOO_PCT) {
     const which = model.stageModel ? 'per-stage cost model' : 'cost model';
-    warnings.push({ code: 'cost-model-weak', message: `${which} of '${model.name}' explains only R² = ${fit.r2.toFixed(3)} of the variation` });
+    warnings.push({
+      code: 'cost-model-weak',
+      message: `${which} of '${model.name}' predicts conditions it did not see with ${fit.looMeanAbsErrPct.toFixed(1)}% mean error (leave-one-out), above ${COST_MODEL_WEAK_LOO_PCT}%`,
+    });
   }
   const bound = model;
   return { model, warnings, inputSizeOf: (width, height) => modelInputSizeOf(bound, width, height) };

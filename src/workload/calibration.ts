@@ -2,13 +2,18 @@ import type { Warning } from '../core/errors.js';
 import { quoteField } from '../core/escape.js';
 import type { LoadtestResult } from '../loadtest/result-schema.js';
 import type { Workload } from './schema.js';
-import { predictLocal, type TpsSource } from './tps.js';
+import { classTps, predictLocal, type TpsSource } from './tps.js';
 
 /** Real-unit TPS / local-unit TPS, as the workload gave it or worked out from a measured image. */
 export interface ResolvedCalibration {
   factor: number;
   /** True when the factor comes from a real unit's TPS on a given image (model.calibration.tps or .loadtest). */
   anchored: boolean;
+  /**
+   * {tps} without an image: the real unit's TPS on this workload's own image mix, which is then
+   * the plan's TPS per unit exactly (the bench file gives only each class's share of the time).
+   */
+  mixTps?: number;
   derivation: string;
   warnings: Warning[];
 }
@@ -71,6 +76,8 @@ export function resolveCalibration(w: Workload, tpsSource: TpsSource, loadtest?:
   if ('loadtest' in c) {
     if (!loadtest) throw new Error(`the load test file ${c.loadtest} was not read`);
     anchor = loadtestAnchor(loadtest);
+  } else if (c.image === undefined) {
+    return mixAnchored(w, tpsSource, c.tps);
   } else {
     anchor = { tps: c.tps, image: c.image, source: 'real TPS', warnings: [] };
   }
@@ -90,5 +97,24 @@ export function resolveCalibration(w: Workload, tpsSource: TpsSource, loadtest?:
     anchored: true,
     derivation: `calibration = ${real} / ${localTps.toFixed(2)} local TPS predicted for ${described} (${local.derivation}) = ${factor.toFixed(4)}`,
     warnings,
+  };
+}
+
+/**
+ * {tps} with no image: a real unit served `tps` on the workload's own mix (a load test that sent
+ * it). The factor is that TPS over the mix's local TPS, so the plan's TPS per unit is `tps` itself
+ * and the bench file only apportions time between the classes.
+ */
+function mixAnchored(w: Workload, tpsSource: TpsSource, tps: number): ResolvedCalibration {
+  const classes = w.images.map((img, i) => classTps(tpsSource, img, i, true));
+  const secondsPerRequest = classes.reduce((s, c) => s + c.share / c.tps, 0);
+  const localTps = 1 / secondsPerRequest;
+  const factor = tps / localTps;
+  return {
+    factor,
+    anchored: true,
+    mixTps: tps,
+    derivation: `calibration = ${tps} real TPS on this image mix / ${localTps.toFixed(2)} local TPS for the mix = ${factor.toFixed(4)}`,
+    warnings: [],
   };
 }

@@ -1,6 +1,7 @@
 import { UserError, type Warning } from '../core/errors.js';
 import { readUserFile } from '../core/files.js';
-import { formatCount } from '../core/numbers.js';
+import { roundTo } from '../core/money.js';
+import { formatCount, roundTps } from '../core/numbers.js';
 import { confinePath, type PathPolicy } from '../core/paths.js';
 import type { LocatedDocument } from '../core/yaml.js';
 import { bindBench } from './bench-binding.js';
@@ -67,16 +68,24 @@ export function priceOf(w: Workload, cache: PriceCache | null = null): PriceQuot
 
 /** Pure: decides traffic and per-class TPS for a validated workload. */
 export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload {
-  const classes = w.images.map((img, index) => classTps(i.tpsSource, img, index));
-  const calibration = resolveCalibration(w, i.tpsSource, i.loadtest);
+  const resolved = resolveCalibration(w, i.tpsSource, i.loadtest);
+  // Every figure a derivation prints is the figure computed on (calibration to 4 decimals, TPS to
+  // 3), so each printed step, worked again from the printed numbers, gives the printed result.
+  const calibration = { ...resolved, factor: resolved.factor >= 0.01 ? roundTo(resolved.factor, 4) : Number(resolved.factor.toPrecision(4)) };
+  const classes = w.images.map((img, index) => {
+    const c = classTps(i.tpsSource, img, index, calibration.anchored);
+    return { ...c, tps: roundTps(c.tps), uncertaintyPct: roundTo(c.uncertaintyPct, 2) };
+  });
+  // A TPS measured on the mix itself is the mix's TPS: the class shape adds no uncertainty to it.
+  const tpsPerUnit = calibration.mixTps ?? mixTpsPerUnit(classes, calibration.factor);
   return {
     workload: decideTraffic(w, i.overTime?.series),
     tpsSource: i.tpsSource,
     price: i.price ?? priceOf(w),
     classes,
     calibration,
-    tpsPerUnit: mixTpsPerUnit(classes, calibration.factor),
-    tpsPerUnitLow: mixTpsPerUnit(classes, calibration.factor, { low: true }),
+    tpsPerUnit,
+    tpsPerUnitLow: calibration.mixTps ?? mixTpsPerUnit(classes, calibration.factor, { low: true }),
     ...(i.overTime ? { overTime: i.overTime } : {}),
     warnings: [...(i.warnings ?? []), ...calibration.warnings],
     ...(i.file !== undefined ? { file: i.file } : {}),

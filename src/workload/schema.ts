@@ -106,8 +106,8 @@ const PROJECT_VERSION_ARN = /^arn:aws[a-z-]*:rekognition:[a-z]{2}(-[a-z]+)+-\d:\
  * machine's speed on the day of the bench run cancels out of every class.
  */
 const AnchoredCalibrationSchema = z.strictObject({
-  tps: positive('tps').describe('TPS measured on one real inference unit for this image.'),
-  image: CalibrationImageSchema.describe('The image that TPS was measured on.'),
+  tps: positive('tps').describe('TPS measured on one real inference unit for this image, or for this workload\'s image mix when image is omitted.'),
+  image: CalibrationImageSchema.optional().describe('The image that TPS was measured on; omitted: a load test that sent this workload\'s own image mix.'),
 });
 
 /**
@@ -208,7 +208,8 @@ const ScheduleSchema = z.strictObject({
 const AvailabilitySchema = z.strictObject({
   production: z.boolean().default(true).describe('true: at least 2 units (availability-zone floor); false: at least 1.'),
   zones: number('zones').int({ error: 'zones must be a whole number' }).min(1, { error: 'zones must be at least 1' }).max(6, { error: 'zones must be at most 6' }).default(3).describe('Availability zones the units are spread over.'),
-  survive_zone_outage: z.boolean().default(false).describe('Size so the units left after losing the worst zone carry the traffic.'),
+  survive_zone_outage: z.boolean().default(false).describe('Size so the units left after losing the worst zone carry the traffic: with traffic over time, an outage of zone_outage_hours from the busiest hour may throttle only while replacements start (scale_up_minutes).'),
+  zone_outage_hours: positive('zone_outage_hours').max(168, { error: 'zone_outage_hours must be at most 168 (a week)' }).default(2).describe('How long the zone outage that survive_zone_outage is checked against lasts, hours.'),
 });
 
 const ScalingSchema = z.strictObject({
@@ -235,7 +236,12 @@ export const BudgetSchema = z.strictObject({
   max_increase_pct: budgetRule('max_increase_pct', nonNegative('max_increase_pct').max(BOUNDS.budgetPct, atMost('max_increase_pct', BOUNDS.budgetPct))).optional().describe('Monthly cost may rise by at most this percentage over the gate baseline.'),
   max_units: budgetRule('max_units', wholeUnits('max_units').positive({ error: 'max_units must be at least 1' }).max(BOUNDS.units, atMost('max_units', BOUNDS.units))).optional().describe('MaxInferenceUnits must be at most this.'),
   min_units: budgetRule('min_units', wholeUnits('min_units').positive({ error: 'min_units must be at least 1' }).max(BOUNDS.units, atMost('min_units', BOUNDS.units))).optional().describe('MinInferenceUnits must be at least this (keeps redundancy from being planned away).'),
-  basis: z.enum(BUDGET_BASES).default('max').describe('Which monthly cost the cost rules compare: max (Max units all month), expected (needs traffic.peak_hours_per_day), min, or simulated (the recommended pair simulated minute by minute; needs traffic.profile or traffic.trace).'),
+  basis: z
+    .enum(BUDGET_BASES)
+    .optional()
+    .describe(
+      'Which monthly cost of the recommended Min/Max the plan quotes and the cost rules compare: simulated (minute by minute; needs traffic.profile, trace or cloudwatch), expected (Max in peak hours, Min otherwise; needs traffic.peak_hours_per_day), max or min (that many units all month). Default: simulated with traffic over time, else expected with peak_hours_per_day, else max.',
+    ),
   level: z.enum(BUDGET_LEVELS).default('error').describe('Level of this workload\'s budget rules: error fails the gate, warn only reports.'),
 });
 
@@ -256,7 +262,7 @@ export const WorkloadSchema = z
     images: z.array(ImageClassSchema).min(1, { error: 'images needs at least one image class' }),
     traffic: TrafficSchema,
     schedule: ScheduleSchema.default({ hours_per_day: 24, days_per_week: 7 }),
-    availability: AvailabilitySchema.default({ production: true, zones: 3, survive_zone_outage: false }),
+    availability: AvailabilitySchema.default({ production: true, zones: 3, survive_zone_outage: false, zone_outage_hours: 2 }),
     scaling: ScalingSchema.default({ target_utilization: 0.8, autoscale: true, scale_up_minutes: 15, scale_down_minutes: 15, max_throttled_pct: 0.1 }),
     budget: BudgetSchema.optional(),
   })
@@ -268,9 +274,7 @@ export const WorkloadSchema = z
     if (Math.abs(sum - 1) > 1e-6) {
       ctx.addIssue({ code: 'custom', path: ['images'], message: `image shares sum to ${+sum.toFixed(6)}, not 1` });
     }
-    if (w.budget?.basis === 'simulated' && w.traffic.profile === undefined && w.traffic.trace === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['budget', 'basis'], message: 'simulated needs traffic.profile or traffic.trace (the simulation runs on it)' });
-    }
+    for (const problem of basisProblems(w)) ctx.addIssue({ code: 'custom', path: ['budget', 'basis'], message: problem });
     if (w.traffic.peak_hours_per_day !== undefined && w.traffic.peak_hours_per_day > w.schedule.hours_per_day) {
       ctx.addIssue({
         code: 'custom',
@@ -279,6 +283,20 @@ export const WorkloadSchema = z
       });
     }
   });
+
+/**
+ * What a budget basis needs from the traffic: the gate refuses a basis it cannot price, so the
+ * schema does (validate then refuses it at the same line).
+ */
+function basisProblems(w: { budget?: { basis?: string | undefined } | undefined; traffic: z.infer<typeof TrafficSchema> }): string[] {
+  const basis = w.budget?.basis;
+  const t = w.traffic;
+  if (basis === 'simulated' && t.profile === undefined && t.trace === undefined && t.cloudwatch === undefined) {
+    return ['simulated needs traffic.profile, traffic.trace or traffic.cloudwatch (the simulation runs on it)'];
+  }
+  if (basis === 'expected' && t.peak_hours_per_day === undefined) return ['expected needs traffic.peak_hours_per_day (the expected cost runs Max in those hours)'];
+  return [];
+}
 
 export type Workload = z.infer<typeof WorkloadSchema>;
 export type WorkloadInput = z.input<typeof WorkloadSchema>;

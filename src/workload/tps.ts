@@ -1,3 +1,4 @@
+import { roundTps } from '../core/numbers.js';
 import { predictStages, stageDerivation } from '../bench/stage-predict.js';
 import type { BenchModel, CostModel } from '../bench/result-schema.js';
 import { isDescribed, type DescribedImage, type ImageClass } from './schema.js';
@@ -118,23 +119,28 @@ export function predictLocal(bench: Pick<BenchTpsSource, 'model' | 'inputSizeOf'
   return { ms, derivation, outsideMeasuredRange: outside, errorPct: cm.looMeanAbsErrPct, errorSource: `cost model LOO error ${cm.looMeanAbsErrPct.toFixed(1)}%` };
 }
 
-/** The drift the bench run's drift check saw, % (0 when it did not run). */
-function driftPct(model: BenchModel): number {
-  return Math.abs(model.recheck?.changePct ?? 0);
+/**
+ * The drift term: what the bench run's drift check saw, % — only when it called the change a
+ * change of the machine (significant), never when it called it noise; and never with an anchored
+ * calibration, whose real TPS and local TPS come from one run, so a slower or faster machine
+ * cancels out of every class.
+ */
+function driftPct(model: BenchModel, anchored: boolean): number {
+  return !anchored && model.recheck?.significant ? Math.abs(model.recheck.changePct) : 0;
 }
 
 /**
  * Combines the prediction's error and the run's drift as independent errors (root sum of
  * squares): both are rough relative spreads, neither bounds the other.
  */
-function combine(model: BenchModel, errorPct: number, errorSource: string): { uncertaintyPct: number; uncertainty: string } {
-  const drift = driftPct(model);
+function combine(model: BenchModel, anchored: boolean, errorPct: number, errorSource: string): { uncertaintyPct: number; uncertainty: string } {
+  const drift = driftPct(model, anchored);
   const uncertaintyPct = Math.hypot(errorPct, drift);
-  if (!model.recheck) return { uncertaintyPct, uncertainty: errorSource };
+  if (drift === 0) return { uncertaintyPct, uncertainty: errorSource };
   return { uncertaintyPct, uncertainty: `√((${errorSource})² + (drift check ${drift.toFixed(1)}%)²) = ${uncertaintyPct.toFixed(1)}%` };
 }
 
-export function classTps(source: TpsSource, img: ImageClass, index: number): ClassTps {
+export function classTps(source: TpsSource, img: ImageClass, index: number, anchored = false): ClassTps {
   const base = { index, share: img.share, objects: img.objects, source: img.source };
   // Key order as in the workload file: the image's size first.
   const sized = (d: DescribedImage) => ({ index, share: img.share, width: d.width, height: d.height, sizeMb: d.size_mb, objects: d.objects, source: d.source });
@@ -163,7 +169,7 @@ export function classTps(source: TpsSource, img: ImageClass, index: number): Cla
       corpus: c.name,
       msPerImage: c.latencyMs.mean,
       tps: c.tps,
-      ...combine(model, marginPct, `corpus mean ±${marginPct.toFixed(1)}% (2 × RSE)`),
+      ...combine(model, anchored, marginPct, `corpus mean ±${marginPct.toFixed(1)}% (2 × RSE)`),
       derivation: `corpus ${c.name}: ${c.samples} draws from ${c.images} images, mean ${c.latencyMs.mean.toFixed(2)} ms → ${c.tps.toFixed(2)} TPS`,
       outsideMeasuredRange: [],
     };
@@ -173,7 +179,7 @@ export function classTps(source: TpsSource, img: ImageClass, index: number): Cla
     ...sized(img),
     msPerImage: p.ms,
     tps: 1000 / p.ms,
-    ...combine(model, p.errorPct, p.errorSource),
+    ...combine(model, anchored, p.errorPct, p.errorSource),
     derivation: p.derivation,
     outsideMeasuredRange: p.outsideMeasuredRange,
   };
@@ -185,6 +191,12 @@ export function classTps(source: TpsSource, img: ImageClass, index: number): Cla
  * With `low`, each class's TPS is first lowered by its uncertainty: the low end of the interval.
  */
 export function mixTpsPerUnit(classes: ClassTps[], calibration: number, opts: { low?: boolean } = {}): number {
-  const secondsPerRequest = classes.reduce((s, c) => s + c.share / (c.tps * (opts.low ? 1 - Math.min(c.uncertaintyPct, 90) / 100 : 1)), 0);
-  return calibration / secondsPerRequest;
+  const secondsPerRequest = classes.reduce((s, c) => s + c.share / (opts.low ? lowTps(c) : c.tps), 0);
+  // To 3 decimals, as printed: the plan's steps are worked on the figure they show.
+  return roundTps(calibration / secondsPerRequest);
+}
+
+/** A class's TPS at the low end of its interval, to 3 decimals as printed (at most 90% lower). */
+export function lowTps(c: Pick<ClassTps, 'tps' | 'uncertaintyPct'>): number {
+  return roundTps(c.tps * (1 - Math.min(c.uncertaintyPct, 90) / 100));
 }

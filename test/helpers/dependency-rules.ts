@@ -43,8 +43,10 @@ type Layer =
   | 'commands'
   | 'report'
   | 'gate'
-  | 'simulate'
   | 'plan'
+  | 'simulate'
+  | 'sizing'
+  | 'contracts'
   | 'workload'
   | 'core'
   | 'bench'
@@ -60,7 +62,7 @@ export function layerOf(file: string): Layer | undefined {
   if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
   if (file === PROTOCOL) return 'protocol';
   const top = file.split('/')[0];
-  const known: Layer[] = ['commands', 'report', 'gate', 'simulate', 'plan', 'workload', 'core', 'bench', 'serve', 'loadtest'];
+  const known: Layer[] = ['commands', 'report', 'gate', 'plan', 'simulate', 'sizing', 'contracts', 'workload', 'core', 'bench', 'serve', 'loadtest'];
   return known.find((l) => l === top);
 }
 
@@ -69,17 +71,22 @@ const ALLOWED: Record<Layer, Layer[]> = {
   core: [],
   bench: ['core', 'bench-contract'],
   'bench-contract': ['core', 'bench', 'bench-contract'],
-  workload: ['core', 'bench-contract', 'loadtest-contract'],
-  plan: ['core', 'workload'],
-  simulate: ['core', 'workload', 'plan'],
-  gate: ['core', 'workload', 'plan', 'simulate'],
+  // Saved results' schemas: every layer above core may read them.
+  contracts: ['core'],
+  workload: ['core', 'contracts', 'bench-contract', 'loadtest-contract'],
+  // The peak/baseline rule and the unit arithmetic; the simulator runs on them; the plan layer
+  // (the one answer: rule, search, zone promise) stands on both.
+  sizing: ['core', 'contracts', 'workload'],
+  simulate: ['core', 'contracts', 'workload', 'sizing'],
+  plan: ['core', 'contracts', 'workload', 'sizing', 'simulate'],
+  gate: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate'],
   // serve and loadtest stand beside bench: they run its models and read its images, nothing above.
   protocol: ['core', 'bench'],
   serve: ['core', 'bench', 'protocol'],
   'loadtest-contract': ['core'],
   loadtest: ['core', 'bench', 'protocol', 'loadtest-contract'],
-  report: ['core', 'workload', 'plan', 'simulate', 'gate', 'bench-contract', 'loadtest-contract'],
-  commands: ['core', 'workload', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract'],
+  report: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'bench-contract', 'loadtest-contract'],
+  commands: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract'],
   cli: ['core', 'commands'],
 };
 

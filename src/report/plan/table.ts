@@ -1,10 +1,9 @@
 import { forTerminal } from '../../core/escape.js';
 import { formatUsd } from '../../core/money.js';
-import { formatHours } from '../../core/numbers.js';
 import type { Formatter } from '../format.js';
-import type { PlanReport } from '../../simulate/plan-search.js';
+import type { PlanReport } from '../../contracts/plan.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
-import { planHeading, planRows } from './rows.js';
+import { planHeading, planRows, totalsBasisText } from './rows.js';
 
 const PLAN_COLUMNS: Column[] = [
   { head: '', wrap: true, minWidth: 16 },
@@ -12,35 +11,32 @@ const PLAN_COLUMNS: Column[] = [
   { head: 'how', wrap: true, minWidth: 36, under: 'plain' },
 ];
 
-/** Headlines first (the answer), then each plan's derivation, then the totals. */
+/**
+ * Each plan's derivation, then the answers last (one line per workload and the totals): the
+ * screen a person reads when the command ends.
+ */
 export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
   const out: string[] = [];
-  for (const p of r.plans) out.push(wrapLine(c.bold(p.recommendation.headline), width));
-  out.push('');
   for (const p of r.plans) {
     out.push(wrapLine(c.bold(planHeading(p)) + (p.file ? c.dim(`  [${p.file}]`) : ''), width));
-    for (const note of p.recommendation.notes) out.push(wrapLine(`note: ${note}`, width));
     const rows = planRows(p).map(({ label, value, how, emphasis }) => [label, emphasis === 'answer' ? c.bold(value) : emphasis === 'alarm' ? c.red(value) : value, c.dim(how)]);
     out.push(renderTable(PLAN_COLUMNS, rows, { color: c, width }));
     // Not wrapped: a command is copied whole, and a wrapped one would not paste.
     if (p.startCommand) out.push(`start it with: ${p.startCommand}`);
+    for (const note of p.notes) out.push(wrapLine(`note: ${forTerminal(note)}`, width));
     for (const w of p.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
     out.push('');
   }
-  // One workload is its own total: the totals table is for several.
-  if (r.plans.length > 1) {
-    const t = r.totals;
-    // One row per figure, not one column: seven money columns never fit 80 columns.
-    const rows = [
-      ['MinInferenceUnits', String(t.minInferenceUnits)],
-      ['MaxInferenceUnits', String(t.maxInferenceUnits)],
-      ['Inference hours/month (Max)', formatHours(t.inferenceHoursPerMonth.max)],
-      ['Monthly cost (Min)', formatUsd(t.monthlyCostUsd.min)],
-      ['Monthly cost (Max)', formatUsd(t.monthlyCostUsd.max)],
-      ['Monthly cost (expected)', t.monthlyCostUsd.expected !== undefined ? formatUsd(t.monthlyCostUsd.expected) : '— (not every workload has one)'],
-    ];
-    const columns: Column[] = [{ head: `total of ${r.plans.length} workloads`, wrap: true }, { head: 'value', align: 'right', wrap: true }];
-    out.push(renderTable(columns, rows, { color: c, width }));
-  }
+  out.push(...planAnswers(r, c.bold, width));
   return out.join('\n') + '\n';
 };
+
+/** The answer block: one headline per workload, then (for several) what they add up to. */
+export function planAnswers(r: PlanReport, bold: (s: string) => string, width: number): string[] {
+  const out = r.plans.map((p) => wrapLine(bold(forTerminal(p.headline)), width));
+  if (r.plans.length > 1) {
+    const t = r.totals;
+    out.push(wrapLine(`total of ${t.workloads} workloads: Min ${t.minInferenceUnits} / Max ${t.maxInferenceUnits} units, ${formatUsd(t.monthlyCostUsd)}/month (${totalsBasisText(t)})`, width));
+  }
+  return out;
+}

@@ -49,9 +49,9 @@ export const PAIR_HEAD = ['pair', 'Min', 'Max', 'cost/month', 'throttled'];
 export function pairRows(r: SimulationResult): string[][] {
   const rec = r.recommended;
   return [
-    ['static planner (peak/baseline)', String(r.staticPlan.minInferenceUnits), String(r.staticPlan.maxInferenceUnits), usd(r.staticPlan.monthlyCostUsd), formatPct(r.staticPlan.throttledPct)],
+    ['step: peak/baseline rule', String(r.staticPlan.minInferenceUnits), String(r.staticPlan.maxInferenceUnits), usd(r.staticPlan.monthlyCostUsd), formatPct(r.staticPlan.throttledPct)],
     [
-      `cost-optimal search (throttled <= ${formatPct(rec.maxThrottledPct)}${rec.feasible ? '' : ', NOT met'})`,
+      `the plan's answer (throttled <= ${formatPct(rec.maxThrottledPct)} sought)`,
       String(rec.minInferenceUnits),
       String(rec.maxInferenceUnits),
       usd(rec.monthlyCostUsd),

@@ -1,3 +1,5 @@
+import { exactProduct } from '../core/numbers.js';
+
 /**
  * The unit-count rule. Floor: 2 units in production (one per availability zone at least
  * twice over), 1 otherwise. Min covers baseline, Max covers peak, both at the target
@@ -15,7 +17,7 @@ interface UnitInputs {
   autoscale: boolean;
 }
 
-interface UnitCounts {
+export interface UnitCounts {
   floor: number;
   /** Usable TPS per unit at the target utilization. */
   capTps: number;
@@ -74,7 +76,7 @@ export function ceilTolerant(x: number): number {
 
 export function computeUnits(i: UnitInputs): UnitCounts {
   const floor = i.production ? 2 : 1;
-  const capTps = i.tpsPerUnit * i.targetUtilization;
+  const capTps = exactProduct(i.tpsPerUnit, i.targetUtilization);
   const minForBaseline = ceilTolerant(i.baselineTps / capTps);
   const maxForPeak = ceilTolerant(i.peakTps / capTps);
   let min = Math.max(floor, minForBaseline);

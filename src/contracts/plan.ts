@@ -1,0 +1,185 @@
+import * as z from 'zod';
+import { hasControlChars } from '../core/escape.js';
+import { PLAN_SCHEMA_ID } from './ids.js';
+
+/**
+ * The plan result, `capacity-plan/plan@3`: what `plan --format json` writes and what `report`
+ * and `gate --baseline` read back. The plan layer builds it; its types are this schema's output.
+ *
+ * Each plan object's top-level `minInferenceUnits`, `maxInferenceUnits` and `monthlyCostUsd` are
+ * the recommendation: the one pair to run and its cost on `costBasis`. The static rule's pair and
+ * the searched pair are steps of the derivation (`staticRule`, `search`), never a second answer.
+ */
+
+const num = z.number();
+const nonneg = z.number().nonnegative();
+const int = z.number().int().nonnegative();
+const str = z.string();
+
+export const WarningSchema = z.object({ code: str, message: str });
+
+/** Which monthly cost a figure is: the pair simulated minute by minute, Max in peak hours and Min otherwise, or one of them all month. */
+export const BASES = ['simulated', 'expected', 'max', 'min'] as const;
+export const BasisSchema = z.enum(BASES);
+
+const ClassTpsSchema = z.object({
+  index: int,
+  share: num,
+  width: int.optional(),
+  height: int.optional(),
+  sizeMb: num.optional(),
+  objects: int,
+  source: z.enum(['bytes', 's3']),
+  corpus: str.optional(),
+  msPerImage: num,
+  tps: num,
+  uncertaintyPct: nonneg,
+  uncertainty: str,
+  derivation: str,
+  outsideMeasuredRange: z.array(str),
+});
+
+/** One pair's monthly cost on every basis that applies to the workload. */
+const CostByBasisSchema = z.object({ max: nonneg, min: nonneg, expected: nonneg.optional(), simulated: nonneg.optional() });
+
+const PairFiguresSchema = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
+
+/** The peak/baseline rule: a step of the derivation, shown beside the answer. */
+const StaticRuleSchema = z.object({
+  minInferenceUnits: int,
+  maxInferenceUnits: int,
+  azFloor: int,
+  azFloorApplied: z.boolean(),
+  unitsAddedForOutage: z.object({ min: int, max: int }),
+  /** The rule's pair simulated on the traffic over time, when there is some. */
+  simulated: PairFiguresSchema.pick({ monthlyCostUsd: true, throttledPct: true }).optional(),
+});
+
+/** The cost-optimal search on the traffic over time: the step that moves the answer off the static rule. */
+const SearchSchema = z.object({
+  trafficSource: str,
+  maxThrottledPct: nonneg,
+  scaleUpMinutes: int,
+  minInferenceUnits: int,
+  maxInferenceUnits: int,
+  /** false: no pair keeps throttling within max_throttled_pct; the static rule's pair is the answer. */
+  feasible: z.boolean(),
+  monthlyCostUsd: nonneg,
+  throttledPct: nonneg,
+  simulations: int,
+  /** Units the zone promise added on top of the cheapest pair. */
+  raisedForZonePromise: z.object({ min: int, max: int }),
+  /** Static rule minus answer, both simulated on the same traffic; negative when the rule throttles too much. */
+  monthlySavingUsd: num,
+});
+
+/** A zone outage simulated on the recommended pair: the check behind `survive_zone_outage`. */
+const OutageCheckSchema = z.object({
+  start: str,
+  startMinute: int,
+  durationMinutes: int,
+  /** scale_up_minutes: how long replacements take; throttling inside it is the promise's allowance. */
+  lagMinutes: int,
+  requests: int,
+  throttled: int,
+  throttledPct: nonneg,
+  /** Requests throttled after the lag: 0 when the promise holds. */
+  throttledAfterLag: int,
+  /** lagMinutes / durationMinutes in percent: the most the window may lose. */
+  allowedPct: nonneg,
+});
+
+const ZoneOutageSchema = z.object({
+  zones: int,
+  /** availability.survive_zone_outage. */
+  required: z.boolean(),
+  /** simulated: an outage at the busiest hour on the traffic over time; static: units left at Max against peak_tps. */
+  check: z.enum(['simulated', 'static']),
+  /** Whether the recommended pair keeps the promise (for a workload that does not ask, whether it would). */
+  holds: z.boolean(),
+  unitsLostWorstCase: int,
+  capacityLeftAtMaxTps: num,
+  servesPeak: z.boolean(),
+  outage: OutageCheckSchema.optional(),
+});
+
+const DerivationSchema = z.object({
+  calibration: str.optional(),
+  tpsPerUnit: str,
+  tpsPerUnitLow: str,
+  capacityPerUnitTps: str,
+  minInferenceUnits: str,
+  maxInferenceUnits: str,
+  hoursPerMonth: str,
+  /** The recommended pair's cost on each basis, worked out. */
+  monthlyCost: z.object({ max: str, min: str, expected: str.optional(), simulated: str.optional() }),
+  costPer1000Images: str.optional(),
+  zoneOutage: str,
+});
+
+export const PlanSchema = z.object({
+  // Names reach terminals and pull-request comments: no control characters, as in a workload.
+  name: z.string().min(1).max(200).refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
+  id: str.max(100).optional(),
+  file: str.max(4096).optional(),
+  /** A digest of the workload without its name and id: how the gate recognises it renamed and moved. */
+  contentSha256: str.max(64).optional(),
+  service: z.enum(['rekognition-custom-labels', 'lookout-for-vision', 'custom']),
+  region: str,
+  task: z.enum(['classification', 'detection']),
+  pricePerUnitHourUsd: nonneg,
+  priceSource: str,
+  tpsSource: str,
+  calibration: num,
+  classes: z.array(ClassTpsSchema),
+  tpsPerUnit: num,
+  tpsPerUnitLow: num,
+  unitsIfTpsLow: z.object({ min: int, max: int }),
+  targetUtilization: num,
+  capacityPerUnitTps: num,
+  baselineTps: nonneg,
+  peakTps: nonneg,
+  /** The answer: the pair to run and its monthly cost on `costBasis`. */
+  minInferenceUnits: int,
+  maxInferenceUnits: int,
+  monthlyCostUsd: nonneg,
+  costBasis: BasisSchema,
+  costByBasis: CostByBasisSchema,
+  /** static-rule: the peak/baseline rule's pair; search: the cost-optimal pair on the traffic over time. */
+  pairSource: z.enum(['static-rule', 'search']),
+  headline: str,
+  autoscale: z.boolean(),
+  hoursPerMonth: nonneg,
+  costPer1000ImagesUsd: nonneg.nullable(),
+  staticRule: StaticRuleSchema,
+  search: SearchSchema.optional(),
+  zoneOutage: ZoneOutageSchema,
+  derivation: DerivationSchema,
+  /** Why the answer is what it is, when that is not plain. */
+  notes: z.array(str),
+  /** The AWS CLI command that starts model.project_version_arn with the recommended pair. */
+  startCommand: str.optional(),
+  warnings: z.array(WarningSchema),
+});
+
+export const PlanTotalsSchema = z.object({
+  workloads: int,
+  minInferenceUnits: int,
+  maxInferenceUnits: int,
+  /** The sum of every plan's headline cost, each on its own basis (`bases` counts them). */
+  monthlyCostUsd: nonneg,
+  bases: z.object({ simulated: int, expected: int, max: int, min: int }),
+});
+
+export const PlanReportSchema = z.object({ schema: z.literal(PLAN_SCHEMA_ID), plans: z.array(PlanSchema), totals: PlanTotalsSchema });
+
+export type Plan = z.output<typeof PlanSchema>;
+export type PlanTotals = z.output<typeof PlanTotalsSchema>;
+export type PlanReport = z.output<typeof PlanReportSchema>;
+export type Basis = (typeof BASES)[number];
+export type CostByBasis = z.output<typeof CostByBasisSchema>;
+export type ZoneOutageCheck = z.output<typeof ZoneOutageSchema>;
+export type StaticRule = z.output<typeof StaticRuleSchema>;
+export type PlanSearch = z.output<typeof SearchSchema>;
+export type PlanDerivation = z.output<typeof DerivationSchema>;
+export type ClassTpsFigures = z.output<typeof ClassTpsSchema>;
