@@ -13,7 +13,7 @@ import { gateMarkdown } from '../report/gate/markdown.js';
 import { gateHtml } from '../report/gate/html.js';
 import { gateTable } from '../report/gate/table.js';
 import { planWorkloads } from '../plan/recommend.js';
-import { loadWorkloads } from '../workload/resolve.js';
+import { loadWorkloads, type LoadedWorkload } from '../workload/resolve.js';
 import { emit, renderOptions, renderOptionsFor, workspacePath } from './output.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
@@ -50,7 +50,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   const { plans } = await planWorkloads(loaded);
   const inputs = [...(opts.baseline ? [opts.baseline] : []), ...loaded.flatMap((w) => w.inputs)];
   const result = evaluateGate({
-    workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
+    workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file), keyAt: keyLocation(w) })),
     totalRules: flagRules(limits),
     baseline,
     failOn: opts.failOn,
@@ -80,6 +80,11 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     await emit(format(result, render), opts.out, inputs);
   }
   return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
+}
+
+/** Where a workload's gate key (`id:`, else `name:`) is written. */
+function keyLocation(w: LoadedWorkload): { line: number; col: number } {
+  return w.doc.locate([w.workload.id !== undefined ? 'id' : 'name']);
 }
 
 /** Numbers from the flags; each is checked here so a typo is exit 2, not a silent pass. */

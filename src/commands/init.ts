@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import { writeOutputFile } from '../core/files.js';
-import { STARTER_WORKLOAD } from '../workload/starter.js';
+import { idFromFileName, starterWorkload } from '../workload/starter.js';
 
 export async function initCommand(file: string, opts: { force?: boolean }): Promise<number> {
   const exists = await access(file).then(
@@ -9,7 +9,7 @@ export async function initCommand(file: string, opts: { force?: boolean }): Prom
     () => false,
   );
   if (exists && !opts.force) throw UserError.at(file, 'already exists; pass --force to overwrite');
-  await writeOutputFile(file, STARTER_WORKLOAD);
+  await writeOutputFile(file, starterWorkload(idFromFileName(file)));
   process.stderr.write(`wrote ${file}; next: capacity-plan plan ${file}\n`);
   return 0;
 }

@@ -5,6 +5,7 @@ import { pickFormatter } from '../report/format.js';
 import { validateGithub } from '../report/validate/github.js';
 import { validateJson } from '../report/validate/json.js';
 import { VALIDATE_SCHEMA_ID, type ValidateResult } from '../report/validate/result.js';
+import { duplicateKeyProblems, type KeyedWorkload } from '../gate/keys.js';
 import { loadWorkload } from '../workload/resolve.js';
 import { renderOptionsFor, workspacePath } from './output.js';
 
@@ -21,19 +22,28 @@ export async function validateCommand(files: string[], opts: ValidateOptions = {
   const format = opts.format ?? 'table';
   if (format !== 'table') pickFormatter(VALIDATE_FORMATS, format);
   const result: ValidateResult = { schema: VALIDATE_SCHEMA_ID, ok: true, files: [] };
+  const keyed: KeyedWorkload[] = [];
   for (const file of files) {
     let problems: Problem[] = [];
     let warnings: Warning[] = [];
     try {
       // Resolved exactly as plan does: the bench file and the trace are read and checked too.
-      warnings = (await loadWorkload(file, paths)).warnings;
+      const loaded = await loadWorkload(file, paths);
+      warnings = loaded.warnings;
+      keyed.push({ file, id: loaded.workload.id, name: loaded.workload.name, at: loaded.doc.locate([loaded.workload.id !== undefined ? 'id' : 'name']) });
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       problems = err.problems.length ? err.problems : [{ file, message: err.message }];
     }
     result.files.push({ file, ok: problems.length === 0, problems, warnings });
-    if (problems.length) result.ok = false;
   }
+  // What gate refuses across files, validate refuses too: workloads sharing the key the gate matches by.
+  for (const p of duplicateKeyProblems(keyed)) {
+    const entry = result.files.find((f) => f.file === p.file && f.ok)!;
+    entry.problems.push(p);
+    entry.ok = false;
+  }
+  result.ok = result.files.every((f) => f.ok);
   if (format === 'table') {
     // The terminal view: `file: ok` on stdout, warnings and problems as `file:line:col: message` on stderr.
     for (const f of result.files) {

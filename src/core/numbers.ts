@@ -76,5 +76,11 @@ export function exactProduct(a: number, b: number): number {
 
 /** A figure exactly as computed, with thousands and no trailing zeros: `4.999`, `3.9992`, `1,200`. */
 export function formatExact(x: number): string {
-  return groupedDecimal(x, 10, true);
+  if (x !== 0 && Math.abs(x) < 1e-6) {
+    // Below 1e-6 JavaScript writes an exponent: its shortest digits, placed after the point.
+    const [mantissa, exponent] = Math.abs(x).toExponential().split('e');
+    return `${x < 0 ? '-' : ''}0.${'0'.repeat(-Number(exponent) - 1)}${mantissa!.replace('.', '')}`;
+  }
+  // More decimals than any double needs: the shortest decimal that reads back as x, grouped.
+  return groupedDecimal(x, 20, true);
 }

@@ -2,6 +2,7 @@ import { posix, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { formatUsd, roundTo, roundUsd } from '../core/money.js';
 import { formatPct } from '../core/numbers.js';
+import { duplicateKeyProblems } from './keys.js';
 import type { WorkloadBudget } from './rules.js';
 import {
   GATE_SCHEMA_ID,
@@ -40,7 +41,7 @@ export interface PlanFigures {
 
 export interface GateInput {
   /** file: as given on the command line; `plan.file` is what rename matching compares. */
-  workloads: Array<{ plan: PlanFigures & { costBasis: Basis }; file: string; budget: WorkloadBudget }>;
+  workloads: Array<{ plan: PlanFigures & { costBasis: Basis }; file: string; budget: WorkloadBudget; keyAt?: { line: number; col: number } }>;
   /** Rules on the total, from the command line. */
   totalRules: RuleSpec[];
   baseline: { file: string; plans: PlanFigures[] } | null;
@@ -115,16 +116,8 @@ const BASIS_SUBJECT: Record<Basis, string> = { simulated: 'simulated ', expected
 
 /** The gate matches by id, else by name: two current workloads may not share one. */
 function checkDistinctKeys(workloads: GateInput['workloads']): void {
-  const byKey = new Map<string, string>();
-  for (const w of workloads) {
-    const key = w.plan.id ?? w.plan.name;
-    const other = byKey.get(key);
-    if (other !== undefined) {
-      const what = w.plan.id !== undefined ? `id '${key}'` : `name '${key}'`;
-      throw UserError.at(w.file, `workload ${what} is also used by ${other}; the gate matches workloads by id, else by name, so they must differ`);
-    }
-    byKey.set(key, w.file);
-  }
+  const problems = duplicateKeyProblems(workloads.map((w) => ({ file: w.file, id: w.plan.id, name: w.plan.name, ...(w.keyAt ? { at: w.keyAt } : {}) })));
+  if (problems.length) throw new UserError(problems);
 }
 
 type Match = { before: PlanFigures; by: 'id' | 'name' | 'file' | 'content' };

@@ -1,7 +1,7 @@
 import type { Basis, CostByBasis, PlanDerivation } from '../contracts/plan.js';
 import { scheduledHoursPerMonth } from '../core/hours.js';
 import { formatUsd, roundUsd } from '../core/money.js';
-import { formatHours } from '../core/numbers.js';
+import { formatExact, formatHours } from '../core/numbers.js';
 import type { WorkloadWithTraffic } from '../workload/traffic.js';
 
 /**
@@ -34,7 +34,7 @@ export function costsOnBases(
   const peakH = w.traffic.peak_hours_per_day;
   if (peakH !== undefined) {
     const hours = scheduledHoursPerMonth(pair.maxUnits * peakH + pair.minUnits * (hoursPerDay - peakH), daysPerWeek);
-    const formula = `(${pair.maxUnits} × ${peakH} h + ${pair.minUnits} × ${hoursPerDay - peakH} h) × ${daysPerWeek} d × 730 / 168`;
+    const formula = `(${pair.maxUnits} × ${formatExact(peakH)} h + ${pair.minUnits} × ${formatExact(hoursPerDay - peakH)} h) × ${daysPerWeek} d × 730 / 168`;
     costs.expected = roundUsd(hours * usdPerUnitHour);
     derivation.expected = `${formula}${exact2(hours) ? ` = ${formatHours(hours)} h` : ''} × ${price} = ${formatUsd(costs.expected)}`;
   }

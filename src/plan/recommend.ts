@@ -42,7 +42,8 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair): Plan {
   const warnings = warningsOf(r, rule, zone, searched);
   const monthlyCostUsd = costs[costBasis] ?? costs.max;
   const baselineTps = w.traffic.baseline_tps;
-  const costPer1000 = baselineTps > 0 ? ((pair.minUnits * r.price.pricePerUnitHourUsd) / (baselineTps * 3600)) * 1000 : null;
+  // Below a request every 1,000 s there are too few images at baseline to price per thousand.
+  const costPer1000 = baselineTps >= 0.001 ? ((pair.minUnits * r.price.pricePerUnitHourUsd) / (baselineTps * 3600)) * 1000 : null;
   const plan: Omit<Plan, 'headline'> = {
     name: w.name,
     ...(w.id !== undefined ? { id: w.id } : {}),
@@ -86,7 +87,7 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair): Plan {
       ...(r.calibration.anchored ? { calibration: r.calibration.derivation } : {}),
       ...rule.derivation,
       monthlyCost: costText,
-      ...(costPer1000 !== null ? { costPer1000Images: `${pair.minUnits} × $${r.price.pricePerUnitHourUsd} / (${baselineTps} × 3600) × 1000 = $${costPer1000.toFixed(4)}` } : {}),
+      ...(costPer1000 !== null ? { costPer1000Images: `${pair.minUnits} × $${r.price.pricePerUnitHourUsd} / (${formatExact(baselineTps)} × 3600) × 1000 = $${costPer1000.toFixed(4)}` } : {}),
       zoneOutage: zoneCheckAt(pair.maxUnits, w.availability.zones, r.tpsPerUnit, w.traffic.peak_tps).derivation,
     },
     notes,

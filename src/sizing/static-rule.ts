@@ -75,13 +75,13 @@ function staticDerivation(r: ResolvedWorkload, u: UnitCounts, low: UnitCounts, h
       ` → Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}`,
     capacityPerUnitTps: `${tps(r.tpsPerUnit)} × ${w.scaling.target_utilization} = ${tps(u.capTps)} TPS`,
     minInferenceUnits:
-      `max(floor ${u.floor}, ceil(${baselineTps} / ${tps(u.capTps)}) = ${u.minForBaseline})` +
+      `max(floor ${u.floor}, ceil(${tps(baselineTps)} / ${tps(u.capTps)}) = ${u.minForBaseline})` +
       (u.zoneOutageUnitsAdded.min ? ` + ${u.zoneOutageUnitsAdded.min} for a zone outage` : '') +
       (!w.scaling.autoscale ? ', fixed fleet: = Max' : '') +
       ` = ${u.minInferenceUnits}`,
-    // unitsAddedForOutage.max counts from max(Min, ceil(peak / usable)), i.e. after Max is raised to Min.
+    // Max starts from Min before any zone-outage units: unitsAddedForOutage.max counts from there.
     maxInferenceUnits:
-      `max(Min, ceil(${peakTps} / ${tps(u.capTps)}) = ${u.maxForPeak})` + (u.zoneOutageUnitsAdded.max ? ` + ${u.zoneOutageUnitsAdded.max} for a zone outage` : '') + ` = ${u.maxInferenceUnits}`,
+      `max(${Math.max(u.floor, u.minForBaseline)}, ceil(${tps(peakTps)} / ${tps(u.capTps)}) = ${u.maxForPeak})` + (u.zoneOutageUnitsAdded.max ? ` + ${u.zoneOutageUnitsAdded.max} for a zone outage` : '') + ` = ${u.maxInferenceUnits}`,
     hoursPerMonth: `${w.schedule.hours_per_day} h × ${w.schedule.days_per_week} d × 730 / 168 = ${formatHours(hoursPerMonth)} h`,
   };
 }
@@ -95,7 +95,7 @@ export function zoneCheckAt(maxUnits: number, zones: number, tpsPerUnit: number,
     unitsLost: lost,
     leftTps,
     servesPeak,
-    derivation: `(${maxUnits} − ceil(${maxUnits} / ${zones}) = ${maxUnits - lost}) × ${formatExact(tpsPerUnit)} = ${formatExact(leftTps)} TPS ${servesPeak ? '≥' : '<'} peak ${peakTps}`,
+    derivation: `(${maxUnits} − ceil(${maxUnits} / ${zones}) = ${maxUnits - lost}) × ${formatExact(tpsPerUnit)} = ${formatExact(leftTps)} TPS ${servesPeak ? '≥' : '<'} peak ${formatExact(peakTps)}`,
   };
 }
 

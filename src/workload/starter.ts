@@ -1,9 +1,13 @@
-/** The commented starter workload that `capacity-plan init` writes. Kept valid by a test. */
-export const STARTER_WORKLOAD = `# yaml-language-server: $schema=./node_modules/capacity-plan/schema/workload.schema.json
+/**
+ * The commented starter workload that `capacity-plan init` writes, with the stable `id:` the gate
+ * matches a baseline by (so a later rename is never a removal plus an addition). Kept valid by a test.
+ */
+export const starterWorkload = (id: string) => `# yaml-language-server: $schema=./node_modules/capacity-plan/schema/workload.schema.json
 # A capacity-plan workload: what one model serves, and how. Plan it with:
 #   npx capacity-plan plan workload.yaml
 version: 1
 name: my-model
+id: ${id}                          # the gate's key for this workload: keep it when you rename it
 service: rekognition-custom-labels   # rekognition-custom-labels | lookout-for-vision | custom
 region: us-east-1
 # price_per_unit_hour: 4.00          # USD; default: the built-in price table for service + region
@@ -49,3 +53,10 @@ scaling:
 # budget:
 #   monthly_usd: 6000                # read by 'capacity-plan gate'
 `;
+
+/** An id from a file name: its base name, in the characters an id may hold (workload schema), else `my-model`. */
+export function idFromFileName(file: string): string {
+  const base = file.split(/[\\/]/).pop()!.replace(/\.ya?ml$/i, '');
+  const id = base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+  return id || 'my-model';
+}

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelInputSizeOf, readBenchResult } from '../../src/bench/read-result.js';
-import { computePlan, totalPlans } from '../../src/plan/plan.js';
+import { planWorkload } from '../../src/plan/recommend.js';
+import { totalPlans } from '../../src/plan/totals.js';
 import type { TpsSource } from '../../src/workload/tps.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
@@ -26,20 +27,21 @@ function base(over: Partial<WorkloadInput> = {}): WorkloadInput {
 function plan(over: Partial<WorkloadInput> = {}, tpsSource?: TpsSource) {
   const workload = WorkloadSchema.parse(base(over));
   const source: TpsSource = tpsSource ?? { kind: 'constant', tpsPerUnit: workload.model.tps_per_unit! };
-  return computePlan(resolveWorkload(workload, { tpsSource: source, price: PRICE }));
+  return planWorkload(resolveWorkload(workload, { tpsSource: source, price: PRICE }));
 }
 
 const codes = (p: { warnings: Array<{ code: string }> }) => p.warnings.map((w) => w.code);
 
-describe('computePlan: unit counts', () => {
+describe('planWorkload without traffic over time: the peak/baseline rule is the answer', () => {
   it('applies the AZ floor in production', () => {
     // cap = 10 × 0.8 = 8 TPS. Min = max(2, ceil(5/8) = 1) = 2 (floor). Max = max(2, ceil(12/8) = 2) = 2.
     const p = plan({ traffic: { peak_tps: 12, baseline_tps: 5 } });
     expect(p.capacityPerUnitTps).toBe(8);
     expect(p.minInferenceUnits).toBe(2);
     expect(p.maxInferenceUnits).toBe(2);
-    expect(p.azFloor).toBe(2);
-    expect(p.azFloorApplied).toBe(true);
+    expect(p.staticRule.azFloor).toBe(2);
+    expect(p.staticRule.azFloorApplied).toBe(true);
+    expect(p.pairSource).toBe('static-rule');
     // Not required to survive an outage, but reported: 2 units over 3 zones, worst zone holds
     // ceil(2/3) = 1, left (2-1) × 10 = 10 TPS < 12 peak → throttles, with a warning.
     expect(p.zoneOutage).toMatchObject({ zones: 3, required: false, unitsLostWorstCase: 1, capacityLeftAtMaxTps: 10, servesPeak: false });
@@ -50,16 +52,16 @@ describe('computePlan: unit counts', () => {
     // Min = max(2, ceil(20/8) = 3) = 3: the floor changed nothing.
     const p = plan({ traffic: { peak_tps: 30, baseline_tps: 20 } });
     expect(p.minInferenceUnits).toBe(3);
-    expect(p.azFloorApplied).toBe(false);
+    expect(p.staticRule.azFloorApplied).toBe(false);
   });
 
   it('production: false has a floor of 1 and warns about no zone redundancy', () => {
     // Min = max(1, ceil(5/8) = 1) = 1. Max = max(1, ceil(12/8) = 2) = 2.
     const p = plan({ traffic: { peak_tps: 12, baseline_tps: 5 }, availability: { production: false } });
-    expect(p.azFloor).toBe(1);
+    expect(p.staticRule.azFloor).toBe(1);
     expect(p.minInferenceUnits).toBe(1);
     expect(p.maxInferenceUnits).toBe(2);
-    expect(p.azFloorApplied).toBe(false);
+    expect(p.staticRule.azFloorApplied).toBe(false);
     expect(codes(p)).toContain('no-zone-redundancy');
   });
 
@@ -70,8 +72,10 @@ describe('computePlan: unit counts', () => {
     const p = plan({ traffic: { peak_tps: 40, baseline_tps: 25 }, availability: { survive_zone_outage: true } });
     expect(p.minInferenceUnits).toBe(5);
     expect(p.maxInferenceUnits).toBe(6);
-    expect(p.zoneOutage).toMatchObject({ required: true, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 40, servesPeak: true, unitsAddedForOutage: { min: 1, max: 1 } });
-    expect(p.derivation.maxInferenceUnits).toBe('max(Min, ceil(40 / 8.00) = 5) + 1 for a zone outage = 6');
+    expect(p.zoneOutage).toMatchObject({ required: true, check: 'static', holds: true, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 40, servesPeak: true });
+    expect(p.staticRule.unitsAddedForOutage).toEqual({ min: 1, max: 1 });
+    expect(p.derivation.maxInferenceUnits).toBe('max(4, ceil(40 / 8) = 5) + 1 for a zone outage = 6');
+    expect(p.headline).toContain('survives losing a zone at peak');
     expect(codes(p)).not.toContain('zone-outage-throttles');
   });
 
@@ -90,16 +94,16 @@ describe('computePlan: unit counts', () => {
     const p = plan({ traffic: { peak_tps: 30, baseline_tps: 5, peak_hours_per_day: 4 }, scaling: { autoscale: false } });
     expect(p.minInferenceUnits).toBe(4);
     expect(p.maxInferenceUnits).toBe(4);
-    expect(p.azFloorApplied).toBe(false);
-    expect(p.inferenceHoursPerMonth).toEqual({ min: 2920, max: 2920, expected: 2920 });
-    expect(p.monthlyCostUsd).toEqual({ min: 11680, max: 11680, expected: 11680 });
+    expect(p.staticRule.azFloorApplied).toBe(false);
+    expect(p.costByBasis).toEqual({ min: 11680, max: 11680, expected: 11680 });
+    expect([p.costBasis, p.monthlyCostUsd]).toEqual(['expected', 11680]);
     expect(p.derivation.minInferenceUnits).toContain('fixed fleet');
   });
 
   it('a fixed fleet held up by the floor reports the floor as applied', () => {
     // Max from traffic = ceil(6/8) = 1, raised to Min = 2 by the floor; fixed: both 2.
     const p = plan({ traffic: { peak_tps: 6, baseline_tps: 1 }, scaling: { autoscale: false } });
-    expect([p.minInferenceUnits, p.maxInferenceUnits, p.azFloorApplied]).toEqual([2, 2, true]);
+    expect([p.minInferenceUnits, p.maxInferenceUnits, p.staticRule.azFloorApplied]).toEqual([2, 2, true]);
   });
 
   it('forgives floating-point noise in ceil', () => {
@@ -119,13 +123,15 @@ describe('computePlan: unit counts', () => {
   });
 });
 
-describe('computePlan: hours and money', () => {
+describe('planWorkload: hours and money on each basis', () => {
   it('24 × 7 is the 730-hour month', () => {
     // 24 × 7 × 730/168 = 730 h. Min 2 → 1460 h → $5840; Max ceil(30/8) = 4 → 2920 h → $11680.
     const p = plan();
     expect(p.hoursPerMonth).toBe(730);
-    expect(p.inferenceHoursPerMonth).toEqual({ min: 1460, max: 2920 });
-    expect(p.monthlyCostUsd).toEqual({ min: 5840, max: 11680 });
+    expect(p.costByBasis).toEqual({ min: 5840, max: 11680 });
+    // No traffic over time and no peak hours: the answer is quoted at Max all month.
+    expect([p.costBasis, p.monthlyCostUsd]).toEqual(['max', 11680]);
+    expect(p.derivation.monthlyCost.max).toBe('4 × 730 h × $4 = $11,680.00');
   });
 
   it('a 10 h × 5 d schedule', () => {
@@ -133,24 +139,23 @@ describe('computePlan: hours and money', () => {
     // Min 2 → 434.5238 h → × $4 = $1738.095 → $1738.10. Max 4 → 869.0476 h → $3476.19.
     const p = plan({ schedule: { hours_per_day: 10, days_per_week: 5 } });
     expect(p.hoursPerMonth).toBe(217.26);
-    expect(p.inferenceHoursPerMonth).toEqual({ min: 434.52, max: 869.05 });
-    expect(p.monthlyCostUsd).toEqual({ min: 1738.1, max: 3476.19 });
+    expect(p.costByBasis).toEqual({ min: 1738.1, max: 3476.19 });
+    expect(p.derivation.monthlyCost.min).toBe('2 × (10 × 5 × 730 / 168) h × $4 = $1,738.10');
   });
 
   it('expected cost from peak_hours_per_day: Max during peak hours, Min otherwise', () => {
     // Min 2, Max 4. 10 h × 5 d with 3 peak hours: (4 × 3 + 2 × 7) = 26 unit-hours a day,
     // × 5 d × 730/168 = 130 × 4.345238 = 564.881 h → × $4 = $2259.52.
     const p = plan({ traffic: { peak_tps: 30, baseline_tps: 5, peak_hours_per_day: 3 }, schedule: { hours_per_day: 10, days_per_week: 5 } });
-    expect(p.inferenceHoursPerMonth.expected).toBe(564.88);
-    expect(p.monthlyCostUsd.expected).toBe(2259.52);
-    expect(p.monthlyCostUsd.min).toBeLessThan(p.monthlyCostUsd.expected!);
-    expect(p.monthlyCostUsd.expected!).toBeLessThan(p.monthlyCostUsd.max);
+    expect(p.costByBasis.expected).toBe(2259.52);
+    expect([p.costBasis, p.monthlyCostUsd]).toEqual(['expected', 2259.52]);
+    expect(p.costByBasis.min).toBeLessThan(p.costByBasis.expected!);
+    expect(p.costByBasis.expected!).toBeLessThan(p.costByBasis.max);
   });
 
   it('no expected figure without peak_hours_per_day', () => {
     const p = plan();
-    expect(p.inferenceHoursPerMonth.expected).toBeUndefined();
-    expect(p.monthlyCostUsd.expected).toBeUndefined();
+    expect(p.costByBasis.expected).toBeUndefined();
   });
 
   it('cost per 1000 images at baseline', () => {
@@ -162,24 +167,25 @@ describe('computePlan: hours and money', () => {
 
   it('uses the given price', () => {
     // 2 × 730 h × $1.25 = $1825.
-    const p = computePlan(resolveWorkload(WorkloadSchema.parse(base()), { tpsSource: { kind: 'constant', tpsPerUnit: 10 }, price: { pricePerUnitHourUsd: 1.25, priceSource: 'x' } }));
-    expect(p.monthlyCostUsd.min).toBe(1825);
+    const p = planWorkload(resolveWorkload(WorkloadSchema.parse(base()), { tpsSource: { kind: 'constant', tpsPerUnit: 10 }, price: { pricePerUnitHourUsd: 1.25, priceSource: 'x' } }));
+    expect(p.costByBasis.min).toBe(1825);
   });
 
-  it('totals several plans: the sum of the rows shown', () => {
-    // A: 10 h × 5 d, Min 2 / Max 4 → $1738.10 / $3476.19; B: 24 × 7, Min 2 / Max 4 → $5840 / $11680.
-    // Totals add the cents each plan shows: 1738.10 + 5840 = 7578.10; 3476.19 + 11680 = 15156.19.
+  it('totals several plans: the sum of the headlines shown, each on its own basis', () => {
+    // A: 10 h × 5 d, Max 4 all month → $3476.19; B: 24 × 7 with 3 peak hours, expected
+    // (4 × 3 + 2 × 21) × 7 × 730 / 168 = 1642.5 h × $4 = $6570. Total 3476.19 + 6570 = 10046.19.
     const a = plan({ schedule: { hours_per_day: 10, days_per_week: 5 } });
-    const b = plan();
+    const b = plan({ traffic: { peak_tps: 30, baseline_tps: 5, peak_hours_per_day: 3 } });
+    expect(b.monthlyCostUsd).toBe(6570);
     const t = totalPlans([a, b]);
     expect(t.minInferenceUnits).toBe(4);
     expect(t.maxInferenceUnits).toBe(8);
-    expect(t.monthlyCostUsd).toEqual({ min: 7578.1, max: 15156.19 });
-    expect(t.monthlyCostUsd.expected).toBeUndefined();
+    expect(t.monthlyCostUsd).toBe(10046.19);
+    expect(t.bases).toEqual({ simulated: 0, expected: 1, max: 1, min: 0 });
   });
 });
 
-describe('computePlan: TPS for an image mix', () => {
+describe('planWorkload: TPS for an image mix', () => {
   it('every class gets tps_per_unit; calibration scales it', () => {
     // calibration 0.5: tpsPerUnit = 0.5 / (1/10) = 5; cap = 4; Max = ceil(30/4 = 7.5) = 8.
     const p = plan({ model: { task: 'detection', tps_per_unit: 10, calibration: 0.5 } });
@@ -215,7 +221,7 @@ describe('computePlan: TPS for an image mix', () => {
     expect(p.tpsPerUnit).toBe(4);
     expect([p.minInferenceUnits, p.maxInferenceUnits]).toEqual([2, 5]);
     expect(p.zoneOutage).toMatchObject({ capacityLeftAtMaxTps: 12, servesPeak: false });
-    expect(p.derivation.tpsPerUnit).toBe('0.5 / (0.75/10.00 + 0.25/5.00) = 4.00 TPS');
+    expect(p.derivation.tpsPerUnit).toBe('0.5 / (0.75/10 + 0.25/5) = 4 TPS');
     expect(p.tpsSource).toBe('bench file example.json, model ocr-det');
     expect(codes(p)).not.toContain('uncalibrated');
     expect(codes(p)).not.toContain('outside-measured-range');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computePlan, type Plan } from '../../src/plan/plan.js';
+import type { Plan } from '../../src/contracts/plan.js';
+import { planWorkload } from '../../src/plan/recommend.js';
 import { checkImageLimits } from '../../src/workload/limits.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
@@ -55,7 +56,7 @@ function parse(input: WorkloadInput): WorkloadWithTraffic {
 }
 
 function run(w: WorkloadWithTraffic, priceUsd = 4): Plan {
-  return computePlan(resolveWorkload(w, { tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: priceUsd, priceSource: 'test' } }));
+  return planWorkload(resolveWorkload(w, { tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: priceUsd, priceSource: 'test' } }));
 }
 
 const withTraffic = (w: WorkloadWithTraffic, factor: number): WorkloadWithTraffic => ({
@@ -71,7 +72,7 @@ describe('planner properties over random valid workloads', () => {
     fc.assert(
       fc.property(workloadInput, (input) => {
         const p = run(parse(input));
-        for (const x of [p.tpsPerUnit, p.minInferenceUnits, p.maxInferenceUnits, p.hoursPerMonth, p.monthlyCostUsd.min, p.monthlyCostUsd.max, p.zoneOutage.capacityLeftAtMaxTps]) {
+        for (const x of [p.tpsPerUnit, p.minInferenceUnits, p.maxInferenceUnits, p.hoursPerMonth, p.costByBasis.min, p.costByBasis.max, p.monthlyCostUsd, p.zoneOutage.capacityLeftAtMaxTps]) {
           expect(Number.isFinite(x)).toBe(true);
         }
         expect(Number.isInteger(p.minInferenceUnits) && Number.isInteger(p.maxInferenceUnits)).toBe(true);
@@ -88,7 +89,7 @@ describe('planner properties over random valid workloads', () => {
         expect(p.minInferenceUnits).toBeGreaterThanOrEqual(w.availability.production ? 2 : 1);
         expect(p.maxInferenceUnits).toBeGreaterThanOrEqual(p.minInferenceUnits);
         if (!w.scaling.autoscale) expect(p.minInferenceUnits).toBe(p.maxInferenceUnits);
-        if (p.azFloorApplied) expect(p.minInferenceUnits).toBe(p.azFloor);
+        if (p.staticRule.azFloorApplied) expect(p.minInferenceUnits).toBe(p.staticRule.azFloor);
       }),
       RUNS,
     );
@@ -99,8 +100,8 @@ describe('planner properties over random valid workloads', () => {
       fc.property(workloadInput, (input) => {
         const w = parse(input);
         const p = run(w);
-        // The exact cap (the report rounds it to 3 decimals); 1e-9 is the planner's float tolerance.
-        const cap = w.model.tps_per_unit! * (w.model.calibration as number) * w.scaling.target_utilization;
+        // The cap the plan works on and prints (TPS per unit to 3 decimals); 1e-9 is the planner's float tolerance.
+        const cap = p.capacityPerUnitTps;
         expect(p.minInferenceUnits * cap * (1 + 1e-9)).toBeGreaterThanOrEqual(p.baselineTps);
         expect(p.maxInferenceUnits * cap * (1 + 1e-9)).toBeGreaterThanOrEqual(p.peakTps);
       }),
@@ -141,9 +142,10 @@ describe('planner properties over random valid workloads', () => {
         const w = parse(input);
         const a = run(w, price);
         const b = run(w, price + extra);
-        expect(b.monthlyCostUsd.min).toBeGreaterThanOrEqual(a.monthlyCostUsd.min);
-        expect(b.monthlyCostUsd.max).toBeGreaterThanOrEqual(a.monthlyCostUsd.max);
-        if (a.monthlyCostUsd.expected !== undefined) expect(b.monthlyCostUsd.expected!).toBeGreaterThanOrEqual(a.monthlyCostUsd.expected);
+        expect(b.costByBasis.min).toBeGreaterThanOrEqual(a.costByBasis.min);
+        expect(b.costByBasis.max).toBeGreaterThanOrEqual(a.costByBasis.max);
+        expect(b.monthlyCostUsd).toBeGreaterThanOrEqual(a.monthlyCostUsd);
+        if (a.costByBasis.expected !== undefined) expect(b.costByBasis.expected!).toBeGreaterThanOrEqual(a.costByBasis.expected);
         if (a.costPer1000ImagesUsd !== null) expect(b.costPer1000ImagesUsd!).toBeGreaterThanOrEqual(a.costPer1000ImagesUsd);
       }),
       RUNS,
@@ -154,9 +156,9 @@ describe('planner properties over random valid workloads', () => {
     fc.assert(
       fc.property(workloadInput, (input) => {
         const p = run(parse(input));
-        if (p.monthlyCostUsd.expected === undefined) return;
-        expect(p.monthlyCostUsd.expected).toBeGreaterThanOrEqual(p.monthlyCostUsd.min - 0.01);
-        expect(p.monthlyCostUsd.expected).toBeLessThanOrEqual(p.monthlyCostUsd.max + 0.01);
+        if (p.costByBasis.expected === undefined) return;
+        expect(p.costByBasis.expected).toBeGreaterThanOrEqual(p.costByBasis.min - 0.01);
+        expect(p.costByBasis.expected).toBeLessThanOrEqual(p.costByBasis.max + 0.01);
       }),
       RUNS,
     );
@@ -171,7 +173,7 @@ describe('planner properties over random valid workloads', () => {
         // capacityLeftAtMaxTps is rounded to 3 decimals.
         expect(p.zoneOutage.capacityLeftAtMaxTps + 5e-4).toBeGreaterThanOrEqual(p.peakTps);
         const z = w.availability.zones;
-        const tpsPerUnit = w.model.tps_per_unit! * (w.model.calibration as number);
+        const tpsPerUnit = p.tpsPerUnit;
         const minLeft = (p.minInferenceUnits - Math.ceil(p.minInferenceUnits / z)) * tpsPerUnit;
         // The zone check forgives what ceil forgives: demand within 1e-9 of a unit's TPS (docs/planner.md).
         expect(minLeft * (1 + 1e-9) + 1e-9 * tpsPerUnit).toBeGreaterThanOrEqual(p.baselineTps);

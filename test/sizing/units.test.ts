@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scheduledHoursPerMonth } from '../../src/core/hours.js';
 import { roundUsd } from '../../src/core/money.js';
-import { capacityAfterZoneLoss, ceilTolerant, computeUnits, worstZoneUnits } from '../../src/plan/units.js';
+import { capacityAfterZoneLoss, ceilTolerant, computeUnits, worstZoneUnits } from '../../src/sizing/units.js';
 
 const inputs = { tpsPerUnit: 10, targetUtilization: 0.8, baselineTps: 5, peakTps: 30, production: true, zones: 3, surviveZoneOutage: false, autoscale: true };
 
