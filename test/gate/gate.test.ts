@@ -2,24 +2,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { parseBaseline } from '../../src/gate/baseline.js';
-import { evaluateGate, type GateInput, type PlanFigures } from '../../src/gate/gate.js';
+import { evaluateGate, type PlanFigures } from '../../src/gate/gate.js';
 import type { RuleSpec } from '../../src/gate/result.js';
 import { budgetRules } from '../../src/gate/rules.js';
 
-const plan = (name: string, max: number, min = 2, expected?: number): PlanFigures => ({
+type Basis = 'max' | 'expected' | 'min' | 'simulated';
+const plan = (name: string, max: number, min = 2, expected?: number, costBasis: Basis = 'max') => ({
   name,
   minInferenceUnits: min,
   maxInferenceUnits: max,
-  monthlyCostUsd: { min: min * 730, max: max * 730, ...(expected !== undefined ? { expected } : {}) },
+  costByBasis: { min: min * 730, max: max * 730, ...(expected !== undefined ? { expected } : {}) },
+  costBasis,
 });
 const at = { file: 'w.yaml', key: 'budget.x', line: 1, col: 1 };
 const rule = (id: RuleSpec['id'], limit: number, level: RuleSpec['level'] = 'error'): RuleSpec => ({ id, limit, level, from: at });
-const workload = (p: PlanFigures, rules: RuleSpec[], basis: 'max' | 'expected' | 'min' = 'max') => ({ plan: p, file: `${p.name}.yaml`, budget: { basis, basisAt: null, rules } });
+const workload = (p: ReturnType<typeof plan>, rules: RuleSpec[]) => ({ plan: p, file: `${p.name}.yaml`, budget: { rules } });
 
 describe('evaluateGate (pure)', () => {
   it('an expected-cost budget against a baseline without an expected cost: cost unknown, increase rules not checked', () => {
     const r = evaluateGate({
-      workloads: [workload(plan('a', 4, 2, 1825), [rule('max_increase_usd', 100), rule('max_increase_pct', 5), rule('max_units', 4)], 'expected')],
+      workloads: [workload(plan('a', 4, 2, 1825, 'expected'), [rule('max_increase_usd', 100), rule('max_increase_pct', 5), rule('max_units', 4)])],
       totalRules: [],
       baseline: { file: 'b.json', plans: [plan('a', 4)] },
       failOn: 'error',
@@ -36,9 +38,28 @@ describe('evaluateGate (pure)', () => {
     expect(() => evaluateGate({ workloads: [workload(plan('a', 4), []), { ...workload(plan('a', 5), []), file: 'other.yaml' }], totalRules: [], baseline: null, failOn: 'error' })).toThrow(UserError);
   });
 
-  it('an expected basis without an expected cost is a user error at budget.basis', () => {
-    const input: GateInput = { workloads: [{ plan: plan('a', 4), file: 'a.yaml', budget: { basis: 'expected', basisAt: { line: 20, col: 3 }, rules: [] } }], totalRules: [], baseline: null, failOn: 'error' };
-    expect(() => evaluateGate(input)).toThrow(/^a\.yaml:20:3: budget\.basis: expected needs traffic\.peak_hours_per_day/);
+  it('matches a renamed workload without id by its file path, then one renamed and moved by its content', () => {
+    const current: PlanFigures[] = [
+      { ...plan('shelf-v2', 5), file: 'workloads/shelf.yaml' },
+      { ...plan('dock-renamed', 3), file: 'workloads/dock-new.yaml', contentSha256: 'c0ffee' },
+    ];
+    const before: PlanFigures[] = [
+      { ...plan('shelf', 4), file: 'workloads/shelf.yaml' },
+      { ...plan('dock', 3), file: 'workloads/dock.yaml', contentSha256: 'c0ffee' },
+    ];
+    const r = evaluateGate({
+      workloads: current.map((p) => ({ plan: { ...p, costBasis: 'max' as const }, file: p.file!, budget: { rules: [rule('max_increase_pct', 10)] } })),
+      totalRules: [],
+      baseline: { file: 'b.json', plans: before },
+      failOn: 'error',
+    });
+    expect(r.workloads.map((w) => [w.name, w.matchedBy, w.change, w.previousName])).toEqual([
+      ['shelf-v2', 'file', 'renamed', 'shelf'],
+      ['dock-renamed', 'content', 'renamed', 'dock'],
+    ]);
+    // 4 → 5 units all month: +25%, over the +10% allowed, so the rename cannot hide the rise.
+    expect(r.workloads[0]!.rules[0]!.status).toBe('fail');
+    expect(r.status).toBe('fail');
   });
 
   it('property: totals are the sums of the rows, and the verdict follows the rule levels and --fail-on', () => {
@@ -67,8 +88,6 @@ describe('budgetRules', () => {
   it('gives each rule the budget level unless it sets its own, and locates its key', () => {
     const doc = { locate: (path: ReadonlyArray<PropertyKey>) => ({ line: 10 + ['monthly_usd', 'max_units', 'basis'].indexOf(String(path[1])), col: 3 }) };
     const b = budgetRules({ monthly_usd: 100, max_units: { limit: 3, level: 'error' }, basis: 'min', level: 'warn' }, doc, 'w.yaml');
-    expect(b.basis).toBe('min');
-    expect(b.basisAt).toEqual({ line: 12, col: 3 });
     expect(b.rules).toEqual([
       { id: 'monthly_usd', limit: 100, level: 'warn', from: { file: 'w.yaml', key: 'budget.monthly_usd', line: 10, col: 3 } },
       { id: 'max_units', limit: 3, level: 'error', from: { file: 'w.yaml', key: 'budget.max_units', line: 11, col: 3 } },
@@ -79,7 +98,8 @@ describe('budgetRules', () => {
 describe('parseBaseline', () => {
   const p = { name: 'a', minInferenceUnits: 2, maxInferenceUnits: 4, monthlyCostUsd: { min: 1460, max: 2920 }, derivation: {} };
   it('reads plan@2 files, and plan@1 single-plan and multi-plan files', () => {
-    expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [p], totals: {} }), 'b.json').map((x) => x.name)).toEqual(['a']);
+    const v2 = parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [{ ...p, recommendation: { gate: { basis: 'min' } } }], totals: {} }), 'b.json');
+    expect(v2).toEqual([{ name: 'a', id: undefined, file: undefined, minInferenceUnits: 2, maxInferenceUnits: 4, costByBasis: { min: 1460, max: 2920 }, costBasis: 'min' }]);
     expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', ...p }), 'b.json')).toThrow(/plans/);
     expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', ...p }), 'b.json').map((x) => x.name)).toEqual(['a']);
     expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, { ...p, name: 'b' }], totals: {} }), 'b.json').map((x) => x.name)).toEqual(['a', 'b']);

@@ -8,7 +8,7 @@ import { stageModelFor } from '../../src/bench/run.js';
 import { modelInputSizeOf, readBenchResult } from '../../src/bench/read-result.js';
 import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
 import type { LoadtestResult } from '../../src/loadtest/result-schema.js';
-import { computePlan } from '../../src/plan/plan.js';
+import { planWorkload as computePlan } from '../../src/plan/recommend.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
 import { ROOT } from '../helpers/cli.js';
@@ -71,7 +71,8 @@ describe('calibration anchored to a measured image', () => {
     const r = resolved(model, workload());
     expect(r.calibration.factor).toBeCloseTo(0.52, 12);
     expect(r.calibration.anchored).toBe(true);
-    expect(r.tpsPerUnit).toBeCloseTo(0.52 / 0.15, 12);
+    // To 3 decimals, as the plan prints and works on it.
+    expect(r.tpsPerUnit).toBe(3.467);
     const p = computePlan(r);
     expect(p.calibration).toBe(0.52);
     expect(p.derivation.calibration).toBe('calibration = 5.2 real TPS / 10.00 local TPS predicted for 1000x1000, 1 MB, 5 obj (ms = 60.00 + 20.00×1.000 MP + 10.00×1 MB + 2.000×5 obj = 100.00 ms → 10.00 TPS) = 0.5200');
@@ -84,23 +85,63 @@ describe('calibration anchored to a measured image', () => {
     // The per-stage model prices both (its derivation names the model input), and the whole-pipeline one would too.
     expect(a.calibration.derivation).toContain('model input 960x704');
     expect(a.classes[1]!.derivation).toContain('model input 960x960');
-    // Uncalibrated, the slower machine's classes are 1.1 × slower...
-    a.classes.forEach((c, i) => expect(c.tps / b.classes[i]!.tps).toBeCloseTo(1.1, 10));
-    // ...calibrated, not at all.
-    a.classes.forEach((c, i) => expect(c.tps * a.calibration.factor).toBeCloseTo(b.classes[i]!.tps * b.calibration.factor, 10));
-    expect(a.tpsPerUnit).toBeCloseTo(b.tpsPerUnit, 10);
+    // Uncalibrated, the slower machine's classes are 1.1 × slower (TPS to 3 decimals)...
+    a.classes.forEach((c, i) => expect(c.tps / b.classes[i]!.tps).toBeCloseTo(1.1, 3));
+    // ...calibrated, not at all (to the 4-decimal factor and 3-decimal TPS the plan works on).
+    a.classes.forEach((c, i) => expect(c.tps * a.calibration.factor).toBeCloseTo(b.classes[i]!.tps * b.calibration.factor, 2));
+    expect(a.tpsPerUnit).toBeCloseTo(b.tpsPerUnit, 2);
     const [pa, pb] = [computePlan(a), computePlan(b)];
     expect([pa.minInferenceUnits, pa.maxInferenceUnits]).toEqual([pb.minInferenceUnits, pb.maxInferenceUnits]);
     // A plain number does not cancel it.
     const c = resolved(measuredModel(1), workload({ calibration: 0.6 }));
     const d = resolved(measuredModel(1.1), workload({ calibration: 0.6 }));
-    expect(c.tpsPerUnit / d.tpsPerUnit).toBeCloseTo(1.1, 10);
+    expect(c.tpsPerUnit / d.tpsPerUnit).toBeCloseTo(1.1, 3);
   });
 
   it('warns when the calibration image lies outside the measured range', () => {
     const r = resolved(measuredModel(1), workload({ calibration: { tps: 5, image: { width: 4096, height: 4096, size_mb: 1, objects: 5 } } }));
     expect(r.warnings.map((w) => w.code)).toContain('calibration-outside-measured-range');
     expect(r.warnings.find((w) => w.code === 'calibration-outside-measured-range')!.message).toContain('megapixels 16.777 MP outside measured 0.307-8.294 MP');
+  });
+});
+
+describe('calibration anchored to the image mix ({tps} without image)', () => {
+  it('makes the plan\'s TPS per unit the measured mix TPS, with the bench file apportioning time between classes', async () => {
+    const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
+    const model = bench.models.find((m) => m.name === 'ocr-det')!;
+    // Classes at 10 and 5 local TPS, half each: the local mix is 1 / (0.5/10 + 0.5/5) = 6.6667 TPS.
+    // A real unit served 12 TPS on this mix: factor 12 / 6.6667 = 1.8, and TPS per unit is 12 exactly.
+    const r = resolved(model, workload({ calibration: { tps: 12 } }));
+    expect(r.calibration.factor).toBe(1.8);
+    expect(r.tpsPerUnit).toBe(12);
+    expect(r.tpsPerUnitLow).toBe(12);
+    const p = computePlan(r);
+    expect(p.derivation.tpsPerUnit).toBe('12 TPS measured by a real unit on this image mix (model.calibration.tps)');
+    expect(p.derivation.calibration).toBe('calibration = 12 real TPS on this image mix / 6.67 local TPS for the mix = 1.8000');
+    expect(p.warnings.map((w) => w.code)).not.toContain('tps-uncertain');
+  });
+
+  it('plans the same pair on a machine that ran every condition 1.1 × slower', () => {
+    const a = computePlan(resolved(measuredModel(1), workload({ calibration: { tps: 7 } })));
+    const b = computePlan(resolved(measuredModel(1.1), workload({ calibration: { tps: 7 } })));
+    expect([a.tpsPerUnit, a.minInferenceUnits, a.maxInferenceUnits, a.monthlyCostUsd]).toEqual([b.tpsPerUnit, b.minInferenceUnits, b.maxInferenceUnits, b.monthlyCostUsd]);
+  });
+});
+
+describe('drift in the interval', () => {
+  const withRecheck = (model: BenchModel, changePct: number, significant: boolean): BenchModel => ({ ...model, recheck: { conditionId: model.conditions[0]!.id, tps: 10, samples: 30, rsePct: 1, changePct, significant } });
+
+  it('a drift the bench called noise does not widen the interval; one it called a change does', () => {
+    const quiet = resolved(withRecheck(measuredModel(1), 62.7, false), workload({ calibration: 0.5 }));
+    const moved = resolved(withRecheck(measuredModel(1), 12, true), workload({ calibration: 0.5 }));
+    expect(quiet.classes[0]!.uncertainty).not.toContain('drift');
+    expect(moved.classes[0]!.uncertainty).toContain('drift check 12.0%');
+    expect(moved.classes[0]!.uncertaintyPct).toBeGreaterThan(quiet.classes[0]!.uncertaintyPct);
+  });
+
+  it('an anchored calibration removes the drift term: the machine\'s speed cancels out', () => {
+    const anchored = resolved(withRecheck(measuredModel(1), 12, true), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
+    expect(anchored.classes.every((c) => !c.uncertainty.includes('drift'))).toBe(true);
   });
 });
 
@@ -119,7 +160,7 @@ describe('uncertainty carried into the plan', () => {
     expect(loo).toBe(2.1);
     expect(tight.unitsIfTpsLow.max).toBe(5);
     const w = tight.warnings.find((x) => x.code === 'tps-uncertain')!;
-    expect(w.message).toBe('Max 4; 5 if TPS is 2.1% lower than measured (images[0]: cost model LOO error 2.1%)');
+    expect(w.message).toBe('peak/baseline rule Max 4; 5 if TPS is 2.1% lower than measured (images[0]: cost model LOO error 2.1%)');
     // Peak 12: 12 / 4.16 = 2.88 → 3 units, and 3 still carry it 20% lower: no warning.
     const loose = computePlan(resolved(model, { ...workload({}, one), traffic: { peak_tps: 12, baseline_tps: 4 } }));
     expect(loose.warnings.map((x) => x.code)).not.toContain('tps-uncertain');
@@ -142,7 +183,8 @@ describe('calibration from a load test file', () => {
     // the same anchor as {tps: 5.2, image} above, so the same factor 0.52 and 3.4667 TPS for the mix.
     const r = fromLoadtest(model, loadtestResult());
     expect(r.calibration.factor).toBeCloseTo(0.52, 12);
-    expect(r.tpsPerUnit).toBeCloseTo(0.52 / 0.15, 12);
+    // To 3 decimals, as the plan prints and works on it.
+    expect(r.tpsPerUnit).toBe(3.467);
     expect(r.calibration.derivation).toBe(
       'calibration = 5.20 TPS per unit from the load test lt.json (10.40 highest clean TPS / 2 units in service, 2026-11-02) / 10.00 local TPS predicted for 1000x1000, 1 MB, 5 obj (ms = 60.00 + 20.00×1.000 MP + 10.00×1 MB + 2.000×5 obj = 100.00 ms → 10.00 TPS) = 0.5200',
     );

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { workloadJsonSchema } from '../../src/workload/schema.js';
-import { STARTER_WORKLOAD } from '../../src/workload/starter.js';
+import { starterWorkload } from '../../src/workload/starter.js';
 
 const committed = JSON.parse(readFileSync('schema/workload.schema.json', 'utf8'));
 
@@ -16,7 +16,7 @@ describe('schema/workload.schema.json', () => {
   const validate = ajv.compile(committed);
 
   it('accepts the starter workload and every example workload', () => {
-    const texts = [STARTER_WORKLOAD, ...['shelf-audit', 'parcel-labels', 'quality-inspection'].map((n) => readFileSync(`examples/workloads/${n}.yaml`, 'utf8'))];
+    const texts = [starterWorkload('my-model'), ...['shelf-audit', 'parcel-labels', 'quality-inspection'].map((n) => readFileSync(`examples/workloads/${n}.yaml`, 'utf8'))];
     for (const text of texts) {
       const ok = validate(parse(text));
       expect(validate.errors ?? [], 'JSON Schema errors').toEqual([]);

@@ -7,15 +7,15 @@ import { gateMarkdown } from '../../../src/report/gate/markdown.js';
 import { gateRows } from '../../../src/report/gate/rows.js';
 import { gateTable } from '../../../src/report/gate/table.js';
 
-const plan = (name: string, max: number, min = 2): PlanFigures => ({ name, minInferenceUnits: min, maxInferenceUnits: max, monthlyCostUsd: { min: min * 730, max: max * 730 } });
+const plan = (name: string, max: number, min = 2) => ({ name, minInferenceUnits: min, maxInferenceUnits: max, costByBasis: { min: min * 730, max: max * 730 }, costBasis: 'max' as const }) satisfies PlanFigures;
 // Wide enough that no cell wraps: fitting to a terminal is tested in test/report/table.test.ts.
 const noColor = { color: new Chalk({ level: 0 }), width: 300 };
 
 describe('gate rows: one model for the table and markdown views', () => {
   const result = evaluateGate({
     workloads: [
-      { plan: plan('a', 5), file: 'a.yaml', budget: { basis: 'max', basisAt: null, rules: [{ id: 'max_units', limit: 4, level: 'error', from: { file: 'a.yaml', key: 'budget.max_units', line: 3, col: 3 } }] } },
-      { plan: plan('b|c', 3), file: 'b.yaml', budget: { basis: 'max', basisAt: null, rules: [] } },
+      { plan: plan('a', 5), file: 'a.yaml', budget: { rules: [{ id: 'max_units', limit: 4, level: 'error', from: { file: 'a.yaml', key: 'budget.max_units', line: 3, col: 3 } }] } },
+      { plan: plan('b|c', 3), file: 'b.yaml', budget: { rules: [] } },
     ],
     totalRules: [],
     baseline: { file: 'base.json', plans: [plan('a', 4), plan('gone', 2)] },
