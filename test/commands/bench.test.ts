@@ -86,7 +86,7 @@ traffic: { peak_tps: 20 }
     expect(p.stderr).toBe('');
     expect(p.code).toBe(0);
     const planned = JSON.parse(p.stdout);
-    expect(planned.schema).toBe('capacity-plan/plan@2');
+    expect(planned.schema).toBe('capacity-plan/plan@3');
     expect(JSON.stringify(planned)).toContain('bench file b.json, model ocr-cls');
   });
 

@@ -20,7 +20,7 @@ function planJson(args: string[]) {
 /** The one plan of a single-file run: the root is `{schema, plans, totals}` for one file too. */
 function onePlan(file: string) {
   const j = planJson([file]);
-  expect(j.schema).toBe('capacity-plan/plan@2');
+  expect(j.schema).toBe('capacity-plan/plan@3');
   expect(j.plans).toHaveLength(1);
   expect(j.totals.maxInferenceUnits).toBe(j.plans[0].maxInferenceUnits);
   return j.plans[0];
@@ -31,17 +31,17 @@ describe('plan: formats', () => {
     const r = runCli(['plan', SHELF], { env: { COLUMNS: '160' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    // The answer first: one headline per workload, naming the figure the gate checks.
-    expect(r.stdout.split('\n')[0]).toBe('shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected; the gate checks this figure');
+    // The answer last, where the screen ends: one headline per workload, its cost on its basis.
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected (Max in peak hours, Min otherwise); survives losing a zone at peak');
     expect(r.stdout).toMatch(/MinInferenceUnits\s+│ +2 │/);
     expect(r.stdout).toMatch(/MaxInferenceUnits\s+│ +5 │/);
-    expect(r.stdout).toContain('max(floor 2, ceil(5 / 8.00) = 1) = 2 (AZ floor applied)');
-    expect(r.stdout).toContain('max(Min, ceil(30 / 8.00) = 4) + 1 for a zone outage = 5');
+    expect(r.stdout).toContain('max(floor 2, ceil(5 / 8) = 1) = 2 (AZ floor applied)');
+    expect(r.stdout).toContain('max(2, ceil(30 / 8) = 4) + 1 for a zone outage = 5');
     expect(r.stdout).toContain('$7,300.00');
     expect(r.stdout).not.toMatch(ANSI);
   });
 
-  it('json: capacity-plan/plan@2 with the figures worked out by hand in docs/planner.md', () => {
+  it('json: capacity-plan/plan@3 with the figures worked out by hand in docs/planner.md', () => {
     const p = onePlan(SHELF);
     expect(p).toMatchObject({
       name: 'shelf-audit',
@@ -51,12 +51,14 @@ describe('plan: formats', () => {
       tpsPerUnit: 10,
       minInferenceUnits: 2,
       maxInferenceUnits: 5,
-      azFloorApplied: true,
+      pairSource: 'static-rule',
+      staticRule: { minInferenceUnits: 2, maxInferenceUnits: 5, azFloorApplied: true },
       hoursPerMonth: 730,
-      inferenceHoursPerMonth: { min: 1460, max: 3650, expected: 1825 },
-      monthlyCostUsd: { min: 5840, max: 14600, expected: 7300 },
+      monthlyCostUsd: 7300,
+      costBasis: 'expected',
+      costByBasis: { min: 5840, max: 14600, expected: 7300 },
       costPer1000ImagesUsd: 0.4444,
-      zoneOutage: { zones: 3, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 30, servesPeak: true },
+      zoneOutage: { zones: 3, required: true, check: 'static', holds: true, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 30, servesPeak: true },
       warnings: [],
     });
   });
@@ -74,9 +76,10 @@ describe('plan: formats', () => {
     expect(p.classes.map((c: { tps: number }) => c.tps)).toEqual([7.606, 2.934]);
     expect(p.tpsPerUnit).toBe(4.352);
     expect([p.minInferenceUnits, p.maxInferenceUnits]).toEqual([3, 9]);
-    expect(p.zoneOutage).toMatchObject({ unitsLostWorstCase: 3, capacityLeftAtMaxTps: 26.112, servesPeak: true, unitsAddedForOutage: { min: 1, max: 1 } });
-    expect(p.inferenceHoursPerMonth).toEqual({ min: 1564.29, max: 4692.86, expected: 2502.86 });
-    expect(p.monthlyCostUsd).toEqual({ min: 6257.14, max: 18771.43, expected: 10011.43 });
+    expect(p.zoneOutage).toMatchObject({ unitsLostWorstCase: 3, capacityLeftAtMaxTps: 26.112, servesPeak: true });
+    expect(p.staticRule.unitsAddedForOutage).toEqual({ min: 1, max: 1 });
+    expect(p.costByBasis).toEqual({ min: 6257.14, max: 18771.43, expected: 10011.43 });
+    expect([p.costBasis, p.monthlyCostUsd]).toEqual(['expected', 10011.43]);
     expect(p.tpsSource).toBe('bench file ./example-bench.json, model ocr-det');
   });
 
@@ -86,43 +89,37 @@ describe('plan: formats', () => {
     const p = onePlan(QUALITY);
     expect([p.minInferenceUnits, p.maxInferenceUnits, p.autoscale]).toEqual([2, 2, false]);
     expect(p.hoursPerMonth).toBe(217.26);
-    expect(p.inferenceHoursPerMonth).toEqual({ min: 434.52, max: 434.52 });
-    expect(p.monthlyCostUsd).toEqual({ min: 1738.1, max: 1738.1 });
+    expect(p.costByBasis).toEqual({ min: 1738.1, max: 1738.1 });
+    expect([p.costBasis, p.monthlyCostUsd]).toEqual(['max', 1738.1]);
     expect(p.warnings.map((w: { code: string }) => w.code)).toEqual(['zone-outage-throttles']);
   });
 
   it('markdown: a heading and a table per workload', () => {
     const r = runCli(['plan', SHELF, '--format', 'markdown']);
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('- **shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected; the gate checks this figure**\n\n### shelf-audit — rekognition-custom-labels')).toBe(true);
+    expect(r.stdout.startsWith('- **shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected (Max in peak hours, Min otherwise); survives losing a zone at peak**\n\n### shelf-audit — rekognition-custom-labels')).toBe(true);
     expect(r.stdout).toMatch(/\| MinInferenceUnits +\| +\*\*2\*\* \|/);
-    expect(r.stdout).toContain('| Monthly cost (expected)');
+    expect(r.stdout).toContain('| Monthly cost, expected');
   });
 
   it('several files: every plan and their totals in each format', () => {
     const j = planJson([SHELF, PARCEL, QUALITY]);
-    expect(j.schema).toBe('capacity-plan/plan@2');
+    expect(j.schema).toBe('capacity-plan/plan@3');
     expect(j.plans.map((p: { name: string }) => p.name)).toEqual(['shelf-audit', 'parcel-labels', 'quality-inspection']);
-    // 2 + 3 + 2 = 7 and 5 + 9 + 2 = 16 units; $5840 + $6257.14 + $1738.10 = $13835.24, $14600 + $18771.43 + $1738.10 = $35109.53.
-    // quality-inspection has no peak_hours_per_day, so there is no expected total.
-    expect(j.totals).toEqual({
-      minInferenceUnits: 7,
-      maxInferenceUnits: 16,
-      inferenceHoursPerMonth: { min: 3458.81, max: 8777.38 },
-      monthlyCostUsd: { min: 13835.24, max: 35109.53 },
-    });
-    const t = runCli(['plan', SHELF, PARCEL, QUALITY]);
+    // 2 + 3 + 2 = 7 and 5 + 9 + 2 = 16 units; the headline costs: $7300 (expected) + $10011.43 (expected)
+    // + $1738.10 (Max all month: quality-inspection has no peak_hours_per_day) = $19049.53.
+    expect(j.totals).toEqual({ workloads: 3, minInferenceUnits: 7, maxInferenceUnits: 16, monthlyCostUsd: 19049.53, bases: { simulated: 0, expected: 2, max: 1, min: 0 } });
+    const t = runCli(['plan', SHELF, PARCEL, QUALITY], { env: { COLUMNS: '200' } });
     expect(t.code).toBe(0);
-    expect(t.stdout).toContain('3 workloads');
-    expect(t.stdout).toContain('$35,109.53');
+    expect(t.stdout.trimEnd().split('\n').at(-1)).toBe('total of 3 workloads: Min 7 / Max 16 units, $19,049.53/month (the headline costs added: 2 expected + 1 at Max)');
     const m = runCli(['plan', SHELF, PARCEL, QUALITY, '-f', 'markdown']);
-    expect(m.stdout).toContain('### Total');
-    expect(m.stdout.match(/^### /gm)).toHaveLength(4);
+    expect(m.stdout).toContain('- total of 3 workloads: Min 7 / Max 16 units, $19,049.53/month');
+    expect(m.stdout.match(/^### /gm)).toHaveLength(3);
   });
 
-  it('an expected total when every workload has peak hours', () => {
+  it('a total of expected costs when every workload is quoted on that basis', () => {
     // 7300 + 10011.43 = 17311.43
-    expect(planJson([SHELF, PARCEL]).totals.monthlyCostUsd.expected).toBe(17311.43);
+    expect(planJson([SHELF, PARCEL]).totals).toMatchObject({ monthlyCostUsd: 17311.43, bases: { expected: 2 } });
   });
 });
 
@@ -240,25 +237,28 @@ describe('plan starts light', () => {
 const TRACE = 'examples/workloads/storefront-trace.yaml';
 
 describe('capacity-plan plan with traffic over time', () => {
-  it('shows the searched Min/Max next to the peak/baseline pair, with the saving', () => {
+  it('shows the searched Min/Max next to the peak/baseline pair, with the saving, and answers with the searched pair', () => {
     const t = runCli(['plan', TRACE]);
     expect(t.code).toBe(0);
-    expect(t.stdout).toContain('Min/Max, cost-optimal search');
-    expect(t.stdout).toContain('Saving/month from the search');
+    expect(t.stdout).toContain('Step: cost-optimal search');
+    expect(t.stdout).toContain('Step: saving of the search');
     const j = JSON.parse(runCli(['plan', TRACE, '-f', 'json']).stdout).plans[0];
     // peak_tps and baseline_tps come from the trace.
     expect(j.peakTps).toBeCloseTo(36.59, 2);
     expect(j.baselineTps).toBe(3);
-    const ts = j.timeSearch;
-    expect(ts.static).toMatchObject({ minInferenceUnits: j.minInferenceUnits, maxInferenceUnits: j.maxInferenceUnits });
-    expect(ts.searched.feasible).toBe(true);
-    expect(ts.searched.throttledPct).toBeLessThanOrEqual(0.1);
-    expect(ts.monthlySavingUsd).toBeCloseTo(ts.static.monthlyCostUsd - ts.searched.monthlyCostUsd, 2);
+    const s = j.search;
+    expect(j.pairSource).toBe('search');
+    expect([j.minInferenceUnits, j.maxInferenceUnits]).toEqual([s.minInferenceUnits, s.maxInferenceUnits]);
+    expect([j.costBasis, j.monthlyCostUsd]).toEqual(['simulated', s.monthlyCostUsd]);
+    expect(s.feasible).toBe(true);
+    expect(s.throttledPct).toBeLessThanOrEqual(0.1);
+    expect(s.monthlySavingUsd).toBeCloseTo(j.staticRule.simulated.monthlyCostUsd - s.monthlyCostUsd, 2);
   });
 
   it('leaves a plain peak/baseline workload as it was', () => {
     const j = JSON.parse(runCli(['plan', SHELF, '-f', 'json']).stdout).plans[0];
-    expect(j.timeSearch).toBeUndefined();
+    expect(j.search).toBeUndefined();
+    expect(j.pairSource).toBe('static-rule');
     expect(j.peakTps).toBe(30);
   });
 });
@@ -291,18 +291,23 @@ describe('plan: the command that starts the model', () => {
 describe('plan: the search keeps survive_zone_outage', () => {
   const profile = readFileSync('examples/workloads/storefront-profile.yaml', 'utf8').replace(/\n  zones: 3\n/, '\n  zones: 3\n  survive_zone_outage: true\n');
 
-  it('the searched Max serves the peak after losing the worst zone, and the headline recommends that pair', () => {
+  it('the answer survives a simulated zone outage at the busiest hour, and the headline says so', () => {
     const dir = tempDir();
     const file = join(dir, 'zone-safe.yaml');
     writeFileSync(file, profile);
     const r = runCli(['plan', file, '-f', 'json']);
     expect(r.code).toBe(0);
     const p = JSON.parse(r.stdout).plans[0];
-    // 10 TPS a unit, peak 120, 3 zones: N − ceil(N / 3) ≥ 12 needs N = 18.
-    expect(p.timeSearch.zoneOutage).toEqual({ required: true, possible: true, maxFloorUnits: 18 });
-    const max = p.timeSearch.searched.maxInferenceUnits;
-    expect((max - Math.ceil(max / 3)) * 10).toBeGreaterThanOrEqual(120);
-    expect(p.recommendation).toMatchObject({ source: 'search', maxInferenceUnits: max });
+    // 10 TPS a unit, peak 120, 3 zones: N − ceil(N / 3) ≥ 12 needs N = 18 (the search's Max floor).
+    const max = p.maxInferenceUnits;
+    expect(max).toBeGreaterThanOrEqual(18);
+    expect(p.pairSource).toBe('search');
+    expect(p.zoneOutage).toMatchObject({ required: true, check: 'simulated', holds: true });
+    const o = p.zoneOutage.outage;
+    // A 2 h outage from the busiest hour (12:00, 120 TPS; a 24-hour profile has no weekdays) throttles only while replacements start.
+    expect(o).toMatchObject({ start: '12:00', durationMinutes: 120, lagMinutes: 15, throttledAfterLag: 0 });
+    expect(o.throttledPct).toBeLessThanOrEqual((15 / 120) * 100);
+    expect(p.headline).toContain('survives a 2 h zone outage from 12:00');
   });
 
   it('with zones: 1 it says plainly that no pair survives', () => {
@@ -311,9 +316,9 @@ describe('plan: the search keeps survive_zone_outage', () => {
     writeFileSync(file, profile.replace('\n  zones: 3\n', '\n  zones: 1\n'));
     const r = runCli(['plan', file, '-f', 'json']);
     const p = JSON.parse(r.stdout).plans[0];
-    expect(p.timeSearch.zoneOutage).toMatchObject({ required: true, possible: false });
-    expect(p.recommendation.source).toBe('static-rule');
-    expect(p.recommendation.notes.join(' ')).toContain('no pair survives losing the only zone');
+    expect(p.zoneOutage).toMatchObject({ required: true, holds: false });
+    expect(p.notes.join(' ')).toContain('no pair keeps the promise');
+    expect(p.headline).toContain('does NOT survive a zone outage');
   });
 });
 
@@ -339,7 +344,7 @@ describe('plan: calibration from a load test file', () => {
     expect(r.stderr).toBe('');
     const p = JSON.parse(r.stdout).plans[0];
     expect(p.calibration).toBe(0.52);
-    expect(p.tpsPerUnit).toBeCloseTo(2.6, 10);
+    expect(p.tpsPerUnit).toBe(2.6);
     expect(p.derivation.calibration).toContain('5.20 TPS per unit from the load test lt.json (5.20 highest clean TPS / 1 units in service, 2026-11-02)');
     expect(runCli(['validate', workloadWith(LT)]).code).toBe(0);
   });
