@@ -61,6 +61,21 @@ describe('action.yml (composite)', () => {
     expect(json.workloads[0]).toMatchObject({ name: 'shelf', change: 'changed' });
   });
 
+  it('a workload renamed in place (no id) is matched by its path, so its cost rise fails the gate', () => {
+    const dir = tempDir('action-rename-');
+    mkdirSync(join(dir, 'base', 'workloads'), { recursive: true });
+    mkdirSync(join(dir, 'workloads'));
+    // 30 → 33 TPS: Max 4 → 5 units at $730 each (+25%), the budget allows +5%; the name changes too.
+    writeFileSync(join(dir, 'base', 'workloads', 'shelf.yaml'), workloadYaml({ name: 'shelf', peakTps: 30, budget: ['max_increase_pct: 5'] }));
+    writeFileSync(join(dir, 'workloads', 'shelf.yaml'), workloadYaml({ name: 'shelf-audit', peakTps: 33, budget: ['max_increase_pct: 5'] }));
+    const r = runAction(dir, {});
+    expect(r.outputs).toContain('code=1');
+    const json = JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8')) as GateResult;
+    expect(json.workloads).toHaveLength(1);
+    expect(json.workloads[0]).toMatchObject({ name: 'shelf-audit', previousName: 'shelf', matchedBy: 'file', change: 'renamed', status: 'fail' });
+    expect(json.workloads[0]!.rules[0]).toMatchObject({ id: 'max_increase_pct', status: 'fail', actual: 25 });
+  });
+
   it('the example workflow uses it, with inputs it declares', () => {
     const workflow = parse(readFileSync(join(ROOT, 'examples', 'github-actions', 'capacity-gate.yml'), 'utf8')) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
     const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);

@@ -106,10 +106,10 @@ describe('gate: each budget rule kind passes, warns and fails', () => {
     ]);
   });
 
-  it('basis selects the expected or Min monthly cost', () => {
+  it('basis selects the expected or Min monthly cost; the default is the plan\'s own basis', () => {
     // Expected: (4 units × 6 h + 2 units × 18 h) × 7 d × 730 / 168 = 1825 unit-hours = $1,825.
     const { dir, files } = setUp([
-      { name: 'max', peakTps: 30, peakHoursPerDay: 6, budget: ['monthly_usd: 2000'] },
+      { name: 'max', peakTps: 30, peakHoursPerDay: 6, budget: ['monthly_usd: 2000', 'basis: max'] },
       { name: 'expected', peakTps: 30, peakHoursPerDay: 6, budget: ['monthly_usd: 2000', 'basis: expected'] },
       { name: 'min', peakTps: 30, budget: ['monthly_usd: 1460', 'basis: min'] },
     ]);
@@ -122,6 +122,10 @@ describe('gate: each budget rule kind passes, warns and fails', () => {
     ]);
     expect(result.workloads.map((w) => w.basis)).toEqual(['max', 'expected', 'min']);
     expect(result.total.current.monthlyCostUsd).toBe(2920 + 1825 + 1460);
+    // No basis written: with peak_hours_per_day the plan quotes, and the gate checks, the expected cost.
+    const dflt = setUp([{ name: 'dflt', peakTps: 30, peakHoursPerDay: 6, budget: ['monthly_usd: 2000'] }]);
+    const d = gateJson(dflt.dir, dflt.files).result;
+    expect([d.workloads[0]!.basis, d.workloads[0]!.current!.monthlyCostUsd]).toEqual(['expected', 1825]);
   });
 
   it('increase rules are not checked without a baseline, and do not fail the gate', () => {
@@ -275,10 +279,10 @@ describe('gate: --fail-on and exit codes', () => {
     {
       what: 'a baseline with an unknown schema version',
       make: (dir) => {
-        writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/plan@3', plans: [] }));
+        writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/plan@9', plans: [] }));
         return ['a.yaml', '--baseline', 'b.json'];
       },
-      stderr: /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@3"; this capacity-plan reads capacity-plan\/plan@2 and capacity-plan\/plan@1/,
+      stderr: /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@9"; this capacity-plan reads capacity-plan\/plan@3, capacity-plan\/plan@2, capacity-plan\/plan@1/,
     },
     {
       what: 'a gate result given as the baseline',
@@ -325,7 +329,7 @@ describe('gate: --fail-on and exit codes', () => {
     {
       what: 'basis: expected without peak_hours_per_day',
       make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['monthly_usd: 5000', 'basis: expected'] })],
-      stderr: new RegExp(`n\\.yaml:${FIRST_BUDGET_LINE + 1}:3: budget\\.basis: expected needs traffic\\.peak_hours_per_day`),
+      stderr: new RegExp(`n\\.yaml:${FIRST_BUDGET_LINE + 1}:\\d+: budget\\.basis: expected needs traffic\\.peak_hours_per_day`),
     },
     {
       what: 'two workloads with one name',
@@ -333,7 +337,7 @@ describe('gate: --fail-on and exit codes', () => {
         writeFileSync(join(dir, 'a2.yaml'), workloadYaml({ name: 'a', peakTps: 40 }));
         return ['a.yaml', 'a2.yaml'];
       },
-      stderr: /a2\.yaml: workload name 'a' is also used by a\.yaml/,
+      stderr: /a2\.yaml:2:7: workload name 'a' is also used by a\.yaml/,
     },
     { what: 'a non-numeric flag', make: () => ['a.yaml', '--max-monthly-cost', 'lots'], stderr: /--max-monthly-cost: expected a number, got 'lots'/ },
     { what: 'a fractional --max-units', make: () => ['a.yaml', '--max-units', '2.5'], stderr: /--max-units: expected a whole number of units/ },
@@ -351,6 +355,41 @@ describe('gate: --fail-on and exit codes', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(c.stderr);
       expect(r.stderr).not.toMatch(/\n\s+at /); // one line, no stack trace
+    });
+  }
+});
+
+describe('validate is gate\'s pre-check: what gate refuses about the workloads, validate refuses at the same line', () => {
+  const cases: Array<{ what: string; make: (dir: string) => string[] }> = [
+    { what: 'basis: expected without peak_hours_per_day', make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['monthly_usd: 5000', 'basis: expected'] })] },
+    { what: 'basis: simulated without traffic over time', make: (dir) => [writeWorkload(dir, { name: 's', peakTps: 30, budget: ['basis: simulated'] })] },
+    {
+      what: 'two workloads with one name',
+      make: (dir) => {
+        writeFileSync(join(dir, 'a2.yaml'), workloadYaml({ name: 'a', peakTps: 40 }));
+        return ['a.yaml', 'a2.yaml'];
+      },
+    },
+    {
+      what: 'two workloads with one id',
+      make: (dir) => {
+        writeFileSync(join(dir, 'x.yaml'), workloadYaml({ name: 'x', peakTps: 40 }).replace('name: x\n', 'name: x\nid: shelf\n'));
+        writeFileSync(join(dir, 'y.yaml'), workloadYaml({ name: 'y', peakTps: 40 }).replace('name: y\n', 'name: y\nid: shelf\n'));
+        return ['x.yaml', 'y.yaml'];
+      },
+    },
+  ];
+  for (const c of cases) {
+    it(c.what, () => {
+      const { dir } = setUp([{ name: 'a', peakTps: 30 }]);
+      const files = c.make(dir);
+      const gate = runCli(['gate', ...files], { cwd: dir });
+      const validate = runCli(['validate', ...files], { cwd: dir });
+      expect([gate.code, validate.code]).toEqual([2, 2]);
+      // gate stops at the first problem; validate lists it, same file, line, column and words.
+      const problem = gate.stderr.replace(/^capacity-plan: /, '').trimEnd();
+      expect(problem).toMatch(/^\S+\.yaml:\d+:\d+: /);
+      expect(validate.stderr.split('\n')).toContain(problem);
     });
   }
 });
@@ -532,12 +571,12 @@ describe('gate: basis simulated', () => {
     expect(r.code).toBe(1);
     const row = (JSON.parse(r.stdout) as GateResult).workloads[0]!;
     expect(row.basis).toBe('simulated');
-    expect(row.current?.monthlyCostUsd).toBe(plan.recommendation.simulated.monthlyCostUsd);
-    expect(plan.recommendation.gate).toEqual({ basis: 'simulated', monthlyCostUsd: plan.recommendation.simulated.monthlyCostUsd });
+    expect(row.current).toEqual({ minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: plan.monthlyCostUsd });
+    expect([plan.costBasis, plan.monthlyCostUsd]).toEqual(['simulated', plan.costByBasis.simulated]);
 
     writeFileSync(join(dir, 'flat.yaml'), workloadYaml({ name: 'flat', peakTps: 30, budget: ['basis: simulated'] }));
     const bad = runCli(['gate', 'flat.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/flat\.yaml:\d+:\d+: budget\.basis: simulated needs traffic\.profile or traffic\.trace/);
+    expect(bad.stderr).toMatch(/flat\.yaml:\d+:\d+: budget\.basis: simulated needs traffic\.profile, traffic\.trace or traffic\.cloudwatch/);
   });
 });
