@@ -10,7 +10,7 @@ const BENCH = 'examples/workloads/example-bench.json';
 const RESULTS = {
   plan: ['plan', W('shelf-audit.yaml'), W('storefront-profile.yaml')],
   simulation: ['simulate', W('storefront-trace.yaml'), '--zone-outage', '09:00/90m'],
-  gate: ['gate', W('shelf-audit.yaml'), W('parcel-labels.yaml'), '--max-monthly-cost', '20000'],
+  gate: ['gate', W('shelf-audit.yaml'), W('parcel-labels.yaml'), '--max-monthly-cost', '15000'],
   backtest: ['simulate', 'test/fixtures/cloudwatch/backtest.yaml', '--backtest'],
 } as const;
 const FORMATS: Record<keyof typeof RESULTS, string[]> = {
@@ -55,7 +55,7 @@ describe('capacity-plan report', () => {
   it('the gate in github format; report renders, it does not judge: exit 0 for a failed gate', () => {
     const r = runCli(['report', saved.gate!, '--format', 'github']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^::error title=capacity-plan gate%3A --max-monthly-cost::total: total monthly cost \$26,071\.43 is over the \$20,000\.00 budget/m);
+    expect(r.stdout).toMatch(/^::error title=capacity-plan gate%3A --max-monthly-cost::total: total monthly cost \$17,311\.43 is over the \$15,000\.00 budget/m);
     expect(r.stdout).toMatch(/^capacity-plan gate failed: 1 rule failed/m);
   });
 
@@ -72,16 +72,13 @@ describe('capacity-plan report', () => {
     expect(again.stdout).toBe(runCli(['gate', workload, '--format', 'table']).stdout);
   });
 
-  it('reads a plan@1 file (one workload, a bare plan object) as plan@2', () => {
-    const v2 = JSON.parse(readFileSync(saved.plan!, 'utf8'));
-    const v1 = join(dir, 'plan-v1.json');
-    writeFileSync(v1, JSON.stringify({ schema: 'capacity-plan/plan@1', ...v2.plans[0] }, null, 2));
-    const r = runCli(['report', v1, '--format', 'json']);
-    expect(r.code, r.stderr).toBe(0);
-    const back = JSON.parse(r.stdout);
-    expect(back.schema).toBe('capacity-plan/plan@2');
-    expect(back.plans).toEqual([v2.plans[0]]);
-    expect(back.totals.monthlyCostUsd.max).toBe(v2.plans[0].monthlyCostUsd.max);
+  it('refuses a plan from an earlier version (plan@1, plan@2) with one line saying what to do', () => {
+    const v3 = JSON.parse(readFileSync(saved.plan!, 'utf8'));
+    const v2 = join(dir, 'plan-v2.json');
+    writeFileSync(v2, JSON.stringify({ ...v3, schema: 'capacity-plan/plan@2' }, null, 2));
+    const r = runCli(['report', v2, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^capacity-plan: \S+plan-v2\.json:1:1: has schema "capacity-plan\/plan@2"; report reads capacity-plan\/plan@3, [^\n]*\n$/);
   });
 
   it('--out writes the file atomically, the same text as stdout', () => {
@@ -91,7 +88,7 @@ describe('capacity-plan report', () => {
   });
 
   const refusals: Array<[string, (d: string) => string, RegExp]> = [
-    ['an unknown schema id', (d) => write(d, 'x.json', '{"schema": "capacity-plan/loadtest@9"}'), /^capacity-plan: .*x\.json:1:1: has schema "capacity-plan\/loadtest@9"; report reads capacity-plan\/plan@2, .*\n$/],
+    ['an unknown schema id', (d) => write(d, 'x.json', '{"schema": "capacity-plan/loadtest@9"}'), /^capacity-plan: .*x\.json:1:1: has schema "capacity-plan\/loadtest@9"; report reads capacity-plan\/plan@3, .*\n$/],
     ['no schema id', (d) => write(d, 'x.json', '{"plans": []}'), /x\.json:1:1: has no "schema" key; report reads/],
     ['not JSON', (d) => write(d, 'x.json', 'name: shelf-audit\n'), /x\.json: not a capacity-plan result: not valid JSON/],
     [
