@@ -83,7 +83,7 @@ const OutageCheckSchema = z.object({
   requests: int,
   throttled: int,
   throttledPct: nonneg,
-  /** Requests throttled after the lag: 0 when the promise holds. */
+  /** Requests the outage throttled after the lag, beyond what the same minutes throttle without it: 0 when the promise holds. */
   throttledAfterLag: int,
   /** lagMinutes / durationMinutes in percent: the most the window may lose. */
   allowedPct: nonneg,

@@ -1,6 +1,6 @@
 import type { Plan } from '../contracts/plan.js';
 import { formatUsd } from '../core/money.js';
-import { formatCount, formatPct } from '../core/numbers.js';
+import { formatPct } from '../core/numbers.js';
 import { BASIS_WORDS } from './bases.js';
 
 /** The answer as one line a person can act on: the pair, its cost and basis, and the zone promise. */
@@ -16,5 +16,5 @@ function zoneText(p: Omit<Plan, 'headline'>): string {
   const o = z.outage;
   if (!o) return '; survives losing a zone at peak';
   const hours = +(o.durationMinutes / 60).toFixed(2);
-  return `; survives a ${hours} h zone outage from ${o.start} (${formatCount(o.throttled)} requests lost while replacements start)`;
+  return `; survives a ${hours} h zone outage from ${o.start} (${formatPct(o.throttledPct)} of its requests throttled, at most ${formatPct(o.allowedPct)})`;
 }

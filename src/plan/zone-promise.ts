@@ -13,11 +13,13 @@ interface Pair {
 
 /**
  * What `survive_zone_outage: true` promises, checked by simulation: the worst zone is lost at
- * the start of the busiest hour for `durationMinutes`; requests may fail only while the
- * autoscaler's replacements start (the first scale_up_minutes), so at most lag / duration of the
- * window's requests, and after that the units left, up to Max, carry the traffic. Throttling the
- * same window shows without an outage (a traffic jump faster than the autoscaler) is not the
- * outage's doing and is not counted against it. The engine's outage model is in engine.ts.
+ * the start of the busiest hour for `durationMinutes`; at most lag / duration of the window's
+ * requests fail (the lag: scale_up_minutes, while the autoscaler's replacements start), and after
+ * the lag the outage throttles nothing more than the same minutes would without it: the units
+ * left, up to Max, carry the traffic. (A traffic jump faster than the autoscaler throttles with or
+ * without an outage; it counts in the window's share, not as the outage's doing after the lag.)
+ * The window's figures are the ones `simulate --zone-outage` reports for it. The engine's outage
+ * model is in engine.ts.
  */
 export function checkZoneOutage(setup: SimulationSetup, series: DemandSeries, pair: Pair, durationMinutes: number): OutageCheck {
   const d = series.demandTps;
@@ -35,10 +37,9 @@ export function checkZoneOutage(setup: SimulationSetup, series: DemandSeries, pa
   let afterLag = 0;
   for (let m = startMinute; m < startMinute + minutes; m++) {
     const over = (units: number) => Math.max(0, d[m]! - units * setup.tpsPerUnit) * 60;
-    const caused = Math.max(0, over(withOutage[m]!) - over(without[m]!));
     requests += d[m]! * 60;
-    throttled += caused;
-    if (m >= startMinute + lagMinutes) afterLag += caused;
+    throttled += over(withOutage[m]!);
+    if (m >= startMinute + lagMinutes) afterLag += Math.max(0, over(withOutage[m]!) - over(without[m]!));
   }
   return {
     start: minuteLabel(series, startMinute),

@@ -140,7 +140,7 @@ describe('fuzz: generated workloads, traces and suites', () => {
           const report = await planWorkloads([loaded]);
           // JSON writes Infinity and NaN as null: the headline figures must be real numbers.
           const plan = JSON.parse(planJson(report, { color, width: 100 })).plans[0];
-          for (const v of [plan.minInferenceUnits, plan.maxInferenceUnits, plan.monthlyCostUsd.min, plan.monthlyCostUsd.max]) expect(Number.isFinite(v)).toBe(true);
+          for (const v of [plan.minInferenceUnits, plan.maxInferenceUnits, plan.monthlyCostUsd, plan.costByBasis.min, plan.costByBasis.max]) expect(Number.isFinite(v)).toBe(true);
           planMarkdown(report, { color, width: 100 });
           if (loaded.overTime) simulationJson(simulateWorkload(loaded, loaded.overTime, report.plans[0]!), { color, width: 100 });
           const gate = evaluateGate({ workloads: [{ plan: report.plans[0]!, file, budget: budgetRules(loaded.workload.budget, loaded.doc, file) }], totalRules: [], baseline: null, failOn: 'error' });
