@@ -43,6 +43,8 @@ export interface BarsChart extends ChartBase {
   categoryLabel: string;
   categories: string[];
   series: Array<ChartSeries & { values: Array<number | null> }>;
+  /** A limit per category, drawn as a dashed line across its bars (a budget); null where there is none. */
+  limit?: ChartSeries & { values: Array<number | null> };
   stacked?: boolean;
   yLabel: string;
   unit: 'usd' | 'number';
@@ -124,10 +126,13 @@ const CHART_SCRIPT = String.raw`
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   function hhmm(m) { return pad(Math.floor(m / 60)) + ':' + pad(m % 60); }
   function minuteLabel(s, m) {
-    if (s.startEpochMs !== undefined) return new Date(s.startEpochMs + m * 60000).toISOString().slice(5, 16).replace('T', ' ');
+    // Every label names the day and where in the month's weeks it falls: a trace by its weekday
+    // and date (UTC), a profile by its repetition (week or day) and weekday.
     var w = s.weekOffsetMinutes + m;
+    var day = WEEKDAYS[Math.floor((w % 10080) / 1440)];
+    if (s.startEpochMs !== undefined) return day + ' ' + new Date(s.startEpochMs + m * 60000).toISOString().slice(5, 16).replace('T', ' ');
     if (s.kind === 'profile-day') return 'day ' + (Math.floor(m / 1440) + 1) + ' ' + hhmm(w % 1440);
-    return WEEKDAYS[Math.floor((w % 10080) / 1440)] + ' ' + hhmm(w % 1440);
+    return 'wk ' + (Math.floor(w / 10080) + 1) + ' ' + day + ' ' + hhmm(w % 1440);
   }
   function expandRuns(runs, n, step) {
     var out = new Array(Math.ceil(n / step));
@@ -226,10 +231,32 @@ const CHART_SCRIPT = String.raw`
     var lo = c.stacked ? -0.6 : -0.7, hi = c.stacked ? nc - 0.4 : nc * slot - 1.3;
     var category = function (v) { return c.categories[c.stacked ? Math.round(v) : Math.floor(v / slot)]; };
     uSeries[0] = { label: c.categoryLabel, value: function (u, v) { return v == null ? '—' : category(v); } };
+    var limit = c.limit;
+    var halfWidth = c.stacked ? size * 0.4 : (k * size) / 2 + 0.2;
+    // Each category's limit as a dashed line across its bars, labelled in the legend's colour.
+    var drawLimits = function (u) {
+      if (!limit) return;
+      var ctx = u.ctx;
+      ctx.save();
+      ctx.strokeStyle = limit.color;
+      ctx.lineWidth = 2 * devicePixelRatio;
+      ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+      limit.values.forEach(function (v, i) {
+        if (v == null) return;
+        var y = u.valToPos(v, 'y', true);
+        ctx.beginPath();
+        ctx.moveTo(u.valToPos(centers[i] - halfWidth, 'x', true), y);
+        ctx.lineTo(u.valToPos(centers[i] + halfWidth, 'x', true), y);
+        ctx.stroke();
+      });
+      ctx.restore();
+    };
+    var top = maxOf(limit ? data.concat([limit.values]) : data);
     return {
       opts: {
-        scales: { x: { time: false, range: function () { return [lo, hi]; } }, y: { range: fromZero(maxOf(data)) } },
+        scales: { x: { time: false, range: function () { return [lo, hi]; } }, y: { range: fromZero(top) } },
         series: uSeries,
+        hooks: { draw: [drawLimits] },
         cursor: { points: { show: false } },
         axes: [
           { splits: function () { return centers; }, values: function (u, splits) { return splits.map(function (v, i) { return c.categories[i]; }); }, rotate: rotate ? -25 : 0, size: rotate ? Math.min(170, 20 + longest * 3.5) : 40, grid: { show: false } },

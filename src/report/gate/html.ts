@@ -17,7 +17,7 @@ export const gateHtml: Formatter<GateResult> = (r, opts) => {
     categoryLabel: 'workload',
     id: 'gate-costs',
     title: r.baseline ? 'Monthly cost per workload, before (baseline) and after' : 'Monthly cost per workload',
-    note: "Each workload's cost is on its own budget basis; a workload added or removed has no bar on one side.",
+    note: "Each workload's cost is the plan's answer on its basis; the dashed line is its monthly_usd budget; a workload added or removed has no bar on one side.",
     categories: names,
     series: [
       ...(r.baseline ? [{ label: 'before', color: COLORS.palette[7], values: r.workloads.map((w) => w.baseline?.monthlyCostUsd ?? null) }] : []),
@@ -26,6 +26,9 @@ export const gateHtml: Formatter<GateResult> = (r, opts) => {
     yLabel: 'USD/month',
     unit: 'usd',
   };
+  // The workload's monthly_usd budget, where it has one, as a dashed line over its bars.
+  const budgets = r.workloads.map((w) => w.rules.find((x) => x.id === 'monthly_usd')?.limit ?? null);
+  if (budgets.some((b) => b !== null)) cost.limit = { label: 'budget (monthly_usd)', color: COLORS.palette[3], values: budgets };
   charts.push(cost);
   const withDemand = r.workloads.filter((w) => w.demand);
   if (withDemand.length) {

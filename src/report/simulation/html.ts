@@ -22,7 +22,7 @@ export const simulationHtml: Formatter<SimulationResult> = (r, opts) => {
     id: 'sim-costs',
     title: 'Monthly cost by strategy and Min/Max pair (simulated on the same traffic)',
     // Short names: the tables below give each one's full description.
-    categories: [...r.strategies.map((s) => s.name), 'static rule pair', 'searched pair'],
+    categories: [...r.strategies.map((s) => s.name), 'rule pair (step)', "plan's answer"],
     series: [{ label: 'cost/month', color: COLORS.palette[0], values: [...r.strategies.map((s) => s.monthlyCostUsd), r.staticPlan.monthlyCostUsd, r.recommended.monthlyCostUsd] }],
     yLabel: 'USD/month',
     unit: 'usd',
@@ -38,7 +38,7 @@ export const simulationHtml: Formatter<SimulationResult> = (r, opts) => {
     '<h2>Strategies, same traffic and scenarios</h2>',
     chartFigure(costs),
     htmlTable(STRATEGY_HEAD, strategyRows(r), ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
-    '<h3>Min/Max: static rule vs cost-optimal search (no scenarios)</h3>',
+    "<h3>Min/Max: the plan's answer and the peak/baseline rule's pair (no scenarios)</h3>",
     htmlTable(PAIR_HEAD, pairs, ['l', 'r', 'r', 'r', 'r']),
     '<h2>Assumptions</h2>',
     `<ul>${r.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`,

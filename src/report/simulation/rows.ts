@@ -12,7 +12,7 @@ export function simulationHeading(r: SimulationResult): string {
 /** Label, value, note: the headline figures every view shows. */
 export function simulationRows(r: SimulationResult): Array<[string, string, string]> {
   const rows: Array<[string, string, string]> = [
-    ['MinInferenceUnits', String(r.minInferenceUnits), r.pairSource === 'flags' ? 'from --min/--max' : 'from the static planner (plan)'],
+    ['MinInferenceUnits', String(r.minInferenceUnits), r.pairSource === 'flags' ? 'from --min/--max' : "the plan's answer (what plan recommends and gate checks)"],
     ['MaxInferenceUnits', String(r.maxInferenceUnits), `TPS per unit ${formatTps(r.tpsPerUnit)}, autoscaler plans on ${formatTps(r.capacityPerUnitTps)}`],
     ['Strategy', r.strategy, r.schedule ? `runs ${r.schedule.days} ${r.schedule.from}` : 'always on'],
     ['Inference hours/month', formatHours(r.inferenceHoursPerMonth), `730-hour month`],

@@ -20,7 +20,7 @@ export const simulationTable: Formatter<SimulationResult> = (r, { color: c, widt
     return [label, v, c.dim(note)];
   });
   out.push(renderTable(FIGURE_COLUMNS, figures, view), '', c.bold('Strategies, same traffic and scenarios'));
-  out.push(renderTable(STRATEGY_COLUMNS, strategyRows(r), view), '', c.bold('Min/Max: static rule vs cost-optimal search (no scenarios)'));
+  out.push(renderTable(STRATEGY_COLUMNS, strategyRows(r), view), '', c.bold("Min/Max: the plan's answer and the peak/baseline rule's pair (no scenarios)"));
   out.push(renderTable(PAIR_COLUMNS, pairRows(r), view), '');
   const chart = busiestDayChart(r, width);
   if (chart) {
