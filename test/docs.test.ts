@@ -15,10 +15,10 @@ describe('docs/planner.md', () => {
 });
 
 describe('README.md', () => {
-  it('opens the worked example with the headline plan prints first', () => {
+  it('shows in the worked example the headline plan ends with', () => {
     const readme = readFileSync('README.md', 'utf8');
     const r = runCli(['plan', 'examples/workloads/shelf-audit.yaml'], { env: { COLUMNS: '200' } });
-    const headline = r.stdout.split('\n')[0]!;
+    const headline = r.stdout.trimEnd().split('\n').at(-1)!;
     expect(headline).toMatch(/^shelf-audit: run MinInferenceUnits 2 \/ MaxInferenceUnits 5 — /);
     const example = readme.split('### Worked example')[1]!;
     expect(/```text\n(.*)\n```/.exec(example)?.[1]).toBe(headline);
