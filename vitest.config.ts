@@ -11,7 +11,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // Plans must not depend on a price cache that 'capacity-plan prices' left on this machine.
-    // The CLI's code cache goes to a folder of the tests' own, not the user's cache folder.
+    // Node's compile cache (22.1+) goes to a folder of the tests' own, not the user's cache folder.
     env: {
       CAPACITY_PLAN_PRICE_CACHE: join(tmpdir(), 'capacity-plan-tests-no-price-cache', 'prices.json'),
       NODE_COMPILE_CACHE: join(tmpdir(), 'capacity-plan-tests-compile-cache'),

@@ -3,19 +3,16 @@
 // loader, most of its start-up; one file loads in one read.
 //
 // What dist/ holds:
-//   launcher.cjs             what bin/capacity-plan.js starts: loads cli.cjs through V8's code
-//                            cache (src/core/compile-cache.ts)
-//   cli.cjs                  the CLI and its commands, the libraries it uses bundled in. CommonJS,
-//                            because Node 20 can hand V8 a code cache only for a script, not for an
-//                            ES module; one file, because a script cannot be split into chunks.
-//                            Commands still load lazily: a command's modules run only when it does.
+//   cli.cjs                  what bin/capacity-plan.js requires: the CLI and its commands, the
+//                            libraries it uses bundled in, as one CommonJS file (one read, and
+//                            Node's compile cache keeps it whole). Commands still load lazily:
+//                            a command's modules run only when it does.
 //   bench/scaling-worker.js  the worker thread of `bench --scaling`, a bundle of its own (ESM)
 //   serve/unit-worker.js     an inference unit of `serve`, a bundle of its own (ESM)
 //   THIRD-PARTY-NOTICES.txt  licences of the bundled libraries
 // The measurement stack (onnxruntime-node, sharp, ...) stays external: native code and data
 // files cannot be bundled, and they are optional peer dependencies, installed only for bench.
 import { build } from 'esbuild';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 
@@ -55,18 +52,6 @@ function sourceLocation(outDir) {
   };
 }
 
-/**
- * Every bundled `string-width` (cli-table3's, wrap-ansi's, report/table.ts's) becomes
- * src/report/string-width.cjs: the same measure with a fast path for one-column text (see there).
- */
-const STRING_WIDTH_FAST = join(SRC, 'report', 'string-width.cjs');
-const stringWidthFast = {
-  name: 'string-width-fast',
-  setup(b) {
-    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === STRING_WIDTH_FAST ? undefined : { path: STRING_WIDTH_FAST }));
-  },
-};
-
 const common = {
   bundle: true,
   platform: 'node',
@@ -100,8 +85,8 @@ const esm = {
 };
 
 /**
- * The CLI and its launcher: CommonJS scripts, where `import.meta` is the script's own file. Strict
- * mode as the ES modules they are built from: the directive has to come first, before the banner.
+ * The CLI: a CommonJS script, where `import.meta` is the script's own file. Strict mode as the ES
+ * modules it is built from: the directive has to come first, before the banner.
  */
 const cjs = {
   ...common,
@@ -116,15 +101,6 @@ const cli = await build({
   entryPoints: { cli: join(SRC, 'cli.ts') },
   outdir: DIST,
   outExtension: { '.js': '.cjs' },
-  plugins: [sourceLocation(''), stringWidthFast],
-});
-await build({
-  ...cjs,
-  define: { ...cjs.define, CLI_BUNDLE_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(DIST, 'cli.cjs'))).digest('hex')) },
-  entryPoints: { launcher: join(SRC, 'launcher.ts') },
-  outdir: DIST,
-  outExtension: { '.js': '.cjs' },
-  // The launcher loads cli.cjs by path and only takes a type from it: nothing of the CLI is bundled in.
   plugins: [sourceLocation('')],
 });
 const worker = await build({
@@ -140,15 +116,6 @@ const unitWorker = await build({
   outdir: join(DIST, 'serve'),
   plugins: [sourceLocation('serve')],
 });
-
-// The CLI runs from V8's code cache, where import() throws on Node 20 (src/core/compile-cache.ts):
-// an import() left in the bundle (of an optional package; the CLI's own modules are inlined) would
-// work on a first start and fail on every later one. Optional packages are loaded with require().
-const dynamicImports = Object.values(cli.metafile.outputs).flatMap((o) => (o.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
-if (dynamicImports.length > 0) {
-  console.error(`build: dist/cli.cjs calls import() (${dynamicImports.join(', ')}): load optional packages with createRequire(import.meta.url)(name)`);
-  process.exit(1);
-}
 
 // `import { z } from 'zod'` hands esbuild zod's whole namespace object, which it cannot
 // tree-shake: 500 kB more to parse at every start, 40 translations included. `import * as z` can.

@@ -227,9 +227,9 @@ describe('plan starts light', () => {
     const r = runCli(['plan', PARCEL, '-f', 'json'], { env: { NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
     expect(r.code).toBe(0);
     const modules = [...readFileSync(resolved, 'utf8').split('\n'), ...readFileSync(required, 'utf8').split('\n')];
-    // The probe does see what plan loads: the entry through the ESM hook, the CLI's launcher in the CommonJS cache.
+    // The probe does see what plan loads: the entry through the ESM hook, the CLI bundle in the CommonJS cache.
     expect(modules.some((m) => m.endsWith('/bin/capacity-plan.js') && m.startsWith('file:'))).toBe(true);
-    expect(modules.some((m) => m.endsWith('/dist/launcher.cjs'))).toBe(true);
+    expect(modules.some((m) => m.endsWith('/dist/cli.cjs'))).toBe(true);
     expect(modules.filter((m) => /node_modules\/(onnxruntime-node|sharp)\//.test(m))).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ type Layer =
   | 'loadtest-contract';
 
 export function layerOf(file: string): Layer | undefined {
-  if (file === 'cli.ts' || file === 'launcher.ts') return 'cli';
+  if (file === 'cli.ts') return 'cli';
   if (BENCH_CONTRACT.has(file)) return 'bench-contract';
   if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
   if (file === PROTOCOL) return 'protocol';

