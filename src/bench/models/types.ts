@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { PlausibilityWatch } from './plausibility.js';
 import type { ModelSpec } from './spec.js';
 
 /**
@@ -43,6 +44,11 @@ export interface ModelAdapter {
   readonly resolved: ResolvedModel;
   /** Input spec as recorded in the bench result file (size, layout, normalisation, ...). */
   readonly inputSpec: Record<string, unknown>;
+  /**
+   * Every output postprocess decodes is checked (plausibility.ts): bench, inspect and serve read
+   * the findings from here; whoever shows a new set of images resets it.
+   */
+  readonly plausibility: PlausibilityWatch;
   /** `name` (a file name or condition id) is used in the UserError for an undecodable or oversized image. */
   decode(bytes: Buffer, name?: string): Promise<DecodedImage>;
   preprocess(image: DecodedImage): Promise<Prepared>;
