@@ -101,7 +101,8 @@ export const boxesScored: OutputDecoder = {
     // NMS output: a symbolic row count (the image batch is fixed, so it is not a batch), columns
     // spelled in the name, PaddleDetection's scale_factor, or a few hundred static rows that are not a YOLOX grid.
     const yoloxGrid = graph.inputWidth !== null && graph.inputHeight !== null && n === anchorCount(graph.inputWidth, graph.inputHeight, YOLOX_STRIDES);
-    const nms = named !== null || paddle || count !== undefined || !isStatic(n) || (n <= 1000 && !yoloxGrid);
+    const symbolicRows = !isStatic(n) && (main.shape.length === 3 || graph.imageBatchFixed);
+    const nms = named !== null || paddle || count !== undefined || symbolicRows || (isStatic(n) && n <= 1000 && !yoloxGrid);
     if (!nms) return null;
     return paddle ? paddleProposal(main, count?.name) : endToEndProposal(main, k as number, named);
   },

@@ -55,6 +55,8 @@ export interface GraphFacts {
   metadata: Readonly<Record<string, string>>;
   /** Made by paddle2onnx (PaddleDetection, PaddleOCR). */
   paddle: boolean;
+  /** The image input's batch is fixed (1, or no batch dimension): a symbolic output dimension is then not a batch. */
+  imageBatchFixed: boolean;
 }
 
 /** A format's reading of a model: the output entry, what the family implies for the input, and why. */

@@ -61,14 +61,14 @@ export const ssd: OutputDecoder = {
     if (boxes === undefined || scores === undefined || graph.outputs.length !== 2) return null;
     const classes = scores.shape[2] as number;
     // UltraFace (Linzaer's face detector, in the ONNX Model Zoo): scores [1, N, 2] then boxes, RGB (x − 127) / 128, stretched.
-    const face = classes === 2 && graph.outputs[0] === scores;
+    const face = graph.outputs[0] === scores && classes <= 3;
     return {
       task: 'detection',
       output: { format: 'ssd', boxes: boxes.name, scores: scores.name, background_class: 0, score_threshold: face ? 0.7 : 0.25, iou_threshold: face ? 0.3 : 0.45 },
       input: face ? { color: 'RGB', scale: 1 / 128, mean: [127 / 128, 127 / 128, 127 / 128], std: [1, 1, 1], resize: 'stretch' } : { resize: 'stretch' },
       guesses: [
         `outputs ${boxes.name} ${fmt(boxes.shape)} and ${scores.name} ${fmt(scores.shape)}: separate boxes and ${classes} class scores (ssd), class 0 the background`,
-        ...(face ? ['scores first with 2 classes: an UltraFace-style face detector; its demo feeds RGB (x − 127) / 128, stretched, score threshold 0.7, IoU 0.3'] : []),
+        ...(face ? [`scores first with ${classes} classes: an UltraFace-style face detector; its demo feeds RGB (x − 127) / 128, stretched, score threshold 0.7, IoU 0.3`] : []),
       ],
       unknown: ['box order (xyxy assumed) and whether boxes are fractions of the input (assumed) or pixels; boxes must be decoded in the graph (a raw prior-encoded head is not supported)'],
     };

@@ -66,6 +66,8 @@ function rowsOutput(graph: GraphFacts) {
   const first = graph.outputs[0];
   if (graph.outputs.length !== 1 || first === undefined || first.shape.length !== 3) return null;
   const [, n, k] = first.shape;
+  // paddle2onnx's symbolic rows of thousands of values are a text recogniser's CTC output, not boxes.
+  if (graph.paddle && !isStatic(n)) return null;
   return isStatic(k) && k >= 6 && (!isStatic(n) || n > k) ? { first, n, k } : null;
 }
 
