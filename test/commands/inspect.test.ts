@@ -27,7 +27,7 @@ describe('capacity-plan inspect (built CLI)', () => {
     expect(r.stdout).toContain('inputs:\n  images  float32  [1, 3, 64, 64]\noutputs:\n  output0  float32  [1, 6, 84]\n');
     expect(r.stdout).toMatch(/^ {6}format: yolov8$/m);
     expect(r.stdout).toMatch(/^guessed:\n {2}- input images \[1, 3, 64, 64\] is NCHW$/m);
-    expect(r.stdout).toMatch(/^check: ran once on a synthetic 640x480 image: the output fits yolov8: 1 detection\(s\) above the threshold$/m);
+    expect(r.stdout).toMatch(/^check: ran on 3 images \(synthetic 640x480\): the output fits yolov8: 1 detection\(s\) above the threshold$/m);
   });
 
   it('--format yaml prints only the entry; pasted into a suite, bench runs it', async () => {
@@ -53,7 +53,7 @@ describe('capacity-plan inspect (built CLI)', () => {
     const r = runCli(['inspect', 'odd.onnx', '--format', 'yaml'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^# output\.format: could not tell from the model/);
-    expect(r.stderr).toMatch(/^capacity-plan: odd\.onnx: the proposed entry did not run: the entry is incomplete: output\.format/);
+    expect(r.stderr).toMatch(/^capacity-plan: odd\.onnx: the proposed entry did not pass its check: the entry is incomplete: output\.format/);
   });
 
   it.each([

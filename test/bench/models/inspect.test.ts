@@ -29,7 +29,7 @@ describe('inspect: exports', () => {
       input: { width: 64, height: 64, layout: 'NCHW', color: 'RGB', scale: 1 / 255, resize: 'letterbox', dtype: 'float32' },
       output: { format: 'yolov8', num_classes: 2 },
     });
-    expect(r.check).toEqual({ ok: true, imageWidth: 640, imageHeight: 480, summary: 'the output fits yolov8: 0 detection(s) above the threshold' });
+    expect(r.check).toEqual({ ok: true, imageWidth: 640, imageHeight: 480, images: 3, summary: 'the output fits yolov8: 0 detection(s) above the threshold' });
   });
 
   test('a convolutional classifier head [1, 1000, 1, 1]: logits, ImageNet normalisation guessed and said so', async () => {
@@ -62,14 +62,14 @@ describe('inspect: exports', () => {
     expect(r.check).toMatchObject({ ok: true, summary: 'the output fits boxes-scored: 1 detection(s) above the threshold' });
   });
 
-  test('a PaddleDetection export: image, im_shape and scale_factor; NMS rows in image pixels; padded at the top left', async () => {
+  test('a PaddleDetection export: image, im_shape and scale_factor; NMS rows in image pixels; stretched as its deploy code does', async () => {
     const file = writeModel(dir, 'ppyoloe.onnx', extraInputsModel({ shape: ['p2o.DynamicDimension.0', 3, 64, 64] }, [
       { name: 'im_shape', shape: ['p2o.DynamicDimension.1', 2] },
       { name: 'scale_factor', shape: ['p2o.DynamicDimension.2', 2] },
     ], [{ name: 'multiclass_nms3_0.tmp_0', dims: [1, 6], values: [2, 0.7, 10, 10, 50, 50] }]));
     const r = await inspectModel(file);
     expect(r.entry).toMatchObject({
-      input: { name: 'image', width: 64, height: 64, resize: 'letterbox', letterbox_align: 'top-left', extra: [{ name: 'im_shape', value: 'im_shape' }, { name: 'scale_factor', value: 'scale_factor' }] },
+      input: { name: 'image', width: 64, height: 64, color: 'RGB', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: 'stretch', extra: [{ name: 'im_shape', value: 'im_shape' }, { name: 'scale_factor', value: 'scale_factor' }] },
       output: { format: 'boxes-scored', columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'], boxes_in_image: true },
     });
     expect(r.check).toMatchObject({ ok: true, summary: 'the output fits boxes-scored: 1 detection(s) above the threshold' });

@@ -115,9 +115,9 @@ function paddleProposal(main: GraphFacts['outputs'][number], count: string | und
     input: { color: 'RGB', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: 'stretch' },
     guesses: [
       `output ${main.name} ${fmt(main.shape)} with a scale_factor input: PaddleDetection's multiclass_nms (class, score, x1, y1, x2, y2 in image pixels)${count === undefined ? '' : `, rows counted by ${count}`}`,
-      "PaddleDetection's deploy preprocessing: RGB, x/255, ImageNet mean and std, stretched to the input size (keep_ratio false)",
+      "PaddleDetection's deploy preprocessing (PicoDet's infer_cfg.yml): RGB, x/255, ImageNet mean and std, stretched to the input size (keep_ratio false)",
     ],
-    unknown: [],
+    unknown: ['the normalisation: PicoDet\'s ImageNet mean and std assumed (PP-YOLOE+ exports take x/255 without mean or std: see the infer_cfg.yml beside the model)'],
   };
 }
 
