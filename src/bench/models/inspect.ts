@@ -86,10 +86,12 @@ export function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
   const name = basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]+/g, '-') || 'model';
   const { image, at } = findImage(model, file);
   const extras = model.inputs.filter((i) => i !== image);
-  const staticSize = at !== null && isStatic(at.w) && isStatic(at.h) ? { width: at.w, height: at.h } : undefined;
-  const size = staticSize ?? (ultra.imgsz ? { height: ultra.imgsz[0], width: ultra.imgsz[1] } : undefined);
+  const declared = at !== null && isStatic(at.w) && isStatic(at.h) ? { width: at.w, height: at.h } : undefined;
+  const metaSize = ultra.imgsz ? { height: ultra.imgsz[0], width: ultra.imgsz[1] } : undefined;
+  const size = declared ?? metaSize;
   const facts: GraphFacts = { outputs: model.outputs, inputWidth: size?.width ?? null, inputHeight: size?.height ?? null, extras, metadata: model.metadata, paddle, imageBatchFixed: at?.batchFixed ?? true };
   const format = proposeFormat(facts);
+  const staticSize = declared ?? (format?.task === 'classification' ? textLineSize(at, paddle, format, guesses) : undefined);
 
   if (at === null) unknown.push(`input ${image.name} ${fmt(image.shape)}: no dimension of 3 (or 1) channels where NCHW or NHWC puts it; layout assumed NCHW`);
   else guesses.push(`input ${image.name} ${fmt(image.shape)} is ${at.layout}${at.channels === 1 ? ', one channel (grayscale)' : ''}${at.batched ? '' : ' without a batch dimension'}`);
@@ -116,6 +118,22 @@ export function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
   const ordered = Object.fromEntries(order.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
   const entry = { name, task, path: file, input: ordered, output } as unknown as ModelSpecInput;
   return { entry, guesses, unknown };
+}
+
+/**
+ * PaddleOCR's text-line models fix the height and leave the width free; its classifier pads lines
+ * to 4 × the height (ClsResizeImg: 3x48x192), which is what a fixed tensor can hold.
+ */
+function textLineSize(at: ImageInput | null, paddle: boolean, format: FormatProposal, guesses: string[]): { width: number; height: number } | undefined {
+  if (!paddle || at === null || isStatic(at.w)) return undefined;
+  if (isStatic(at.h)) {
+    guesses.push(`a PaddlePaddle input of fixed height ${at.h} and free width: a text line, ${4 * at.h}x${at.h} as PaddleOCR's classifier feeds it`);
+    return { width: 4 * at.h, height: at.h };
+  }
+  // PP-OCR's text-direction classifier (0° or 180°) leaves both sides free; its ClsResizeImg feeds 3x48x192.
+  if (format.output.num_classes !== 2) return undefined;
+  guesses.push("a PaddlePaddle classifier of two classes and free size: PP-OCR's text-direction classifier, fed 192x48 lines (ClsResizeImg)");
+  return { width: 192, height: 48 };
 }
 
 /** Width, height and resize rule: the static input size, else the exporter's imgsz, else a stated assumption. */

@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 import { constantOutputsModel, extraInputsModel, writeModel } from '../../helpers/onnx-graphs.js';
 import { inspectModel } from '../../../src/bench/models/inspect.js';
+import { BUILTIN_MODEL_NAMES, BUILTIN_SPECS } from '../../../src/bench/models/builtins.js';
+import { ModelSpecSchema } from '../../../src/bench/models/spec.js';
 
 /**
  * inspect on graphs shaped like the common exports (built here, so the right answer is known) and
@@ -104,11 +106,20 @@ describe('inspect: the built-in models', () => {
     expect(r.check).toMatchObject({ ok: true });
   });
 
-  test('ocr-cls: logits, two classes, already probabilities (the graph ends in Softmax)', async () => {
+  test('ocr-cls: logits, two classes, already probabilities (the graph ends in Softmax), 192x48 padded on the right', async () => {
     const r = await inspectModel(join(ASSETS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'));
     expect(r.outputs).toEqual([{ name: 'softmax_0.tmp_0', dtype: 'float32', shape: [expect.any(String), 2] }]);
     expect(r.entry).toMatchObject({ task: 'classification', output: { format: 'logits', num_classes: 2, softmax: false } });
-    expect(r.unknown.join('\n')).toMatch(/input size \(dynamic\)/);
+    expect(r.unknown.join('\n')).not.toMatch(/input size/);
     expect(r.check).toMatchObject({ ok: true, summary: expect.stringMatching(/^the output fits logits: top class [01] at/) });
+  });
+
+  test.each(BUILTIN_MODEL_NAMES)('%s: the proposed entry is the built-in spec itself', async (name) => {
+    const { file, ...builtin } = BUILTIN_SPECS[name];
+    const r = await inspectModel(join(ASSETS, file));
+    const parse = (e: object) => ModelSpecSchema.parse({ ...e, name: 'm', path: 'm.onnx' });
+    const { name: _n, path: _p, ...proposed } = parse(r.entry);
+    const { name: _n2, path: _p2, ...real } = parse(builtin);
+    expect(proposed).toEqual(real);
   });
 });

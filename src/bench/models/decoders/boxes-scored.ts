@@ -59,16 +59,21 @@ function rowsOf(d: Float32Array, n: number, k: number, spec: ModelOutputSpec, ct
   return c;
 }
 
-/** The main rows output and, when the model has one, a count output (rank 0 or 1). */
-function nmsOutputs(graph: GraphFacts) {
-  const rows = graph.outputs.filter((o) => o.shape.length === 2 || o.shape.length === 3);
+/**
+ * The rows output and, when the model has one, a count output (rank 0 or 1). PaddleDetection
+ * exports may carry more outputs (masks, indices): with scale_factor, only the rows of 6 count.
+ */
+function nmsOutputs(graph: GraphFacts, paddle: boolean) {
+  const rankOk = (o: GraphFacts['outputs'][number]) => o.shape.length === 2 || o.shape.length === 3;
+  const rows = graph.outputs.filter((o) => rankOk(o) && (!paddle || o.shape.at(-1) === 6));
   const counts = graph.outputs.filter((o) => o.shape.length <= 1);
-  if (rows.length !== 1 || rows.length + counts.length !== graph.outputs.length || counts.length > 1) return null;
+  if (rows.length !== 1 || counts.length > 1 || (!paddle && rows.length + counts.length !== graph.outputs.length)) return null;
   return { main: rows[0]!, count: counts[0] };
 }
 
 export const boxesScored: OutputDecoder = {
   expectedShape: EXPECTED,
+  // The rows are the first output (PaddleDetection: the first of the outputs other than the count).
   outputsRead: (spec, names) => (spec.count !== undefined ? [names.find((n) => n !== spec.count) ?? names[0], spec.count] : [names[0]]),
   shapeProblem(spec, _ctx, shapes) {
     const main = shapes[0] ?? [];
@@ -89,14 +94,14 @@ export const boxesScored: OutputDecoder = {
     return { output: keepBest(rowsOf(floatData(t), n, k, spec, ctx), spec, map, spec.boxes_in_image), classCount: spec.num_classes ?? null, cap: Math.min(spec.max_detections, rows) };
   },
   propose(graph) {
-    const found = nmsOutputs(graph);
+    const paddle = graph.extras.some((e) => e.name.includes('scale_factor'));
+    const found = nmsOutputs(graph, paddle);
     if (found === null) return null;
     const { main, count } = found;
     const k = main.shape.at(-1);
     const n = main.shape.at(-2);
     if (main.shape.length === 3 && main.shape[0] !== 1) return null;
     const named = isStatic(k) ? columnsFromName(main.name, k) : null;
-    const paddle = graph.extras.some((e) => e.name.includes('scale_factor'));
     if (!(k === 6 || k === 7 || named !== null)) return null;
     // NMS output: a symbolic row count (the image batch is fixed, so it is not a batch), columns
     // spelled in the name, PaddleDetection's scale_factor, or a few hundred static rows that are not a YOLOX grid.

@@ -63,7 +63,7 @@ export const logits: OutputDecoder = {
     const classes = first.shape.find((d, i) => isStatic(d) && d !== 1 && !(i === 0 && first.shape.length > 1 && !isStatic(d)));
     return {
       task: 'classification',
-      output: { format: 'logits', ...(isStatic(classes) ? { num_classes: classes } : {}), softmax: 'auto' },
+      output: { format: 'logits', ...(isStatic(classes) ? { num_classes: classes, ...(classes < 5 ? { top_k: classes } : {}) } : {}), softmax: 'auto' },
       guesses: [`output ${first.name} ${fmt(first.shape)} is one score vector: a classifier (logits)`],
       unknown: ['whether the scores are logits or probabilities: softmax: auto decides per image (values in 0..1 summing to 1 are probabilities)'],
     };
