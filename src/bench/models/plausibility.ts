@@ -30,7 +30,7 @@ export const MIN_IMAGES_FOR_TOP1 = 3;
 export interface OutputLimits {
   /** Classes the model can report, or null when the output does not say (label-map ids, NMS rows). */
   classCount: number | null;
-  /** Detections an image can have at most: max_detections, or fewer rows in the output. */
+  /** Detections an image can have at most: max_detections, or fewer anchors in a raw head. */
   cap: number;
   /** The original image's size: boxes must have area inside it. */
   imageWidth: number;

@@ -55,7 +55,7 @@ export const boxesLabels: OutputDecoder = {
       c.scores.push(score);
       c.classes.push(labels[i]!);
     }
-    return { output: keepBest(c, spec, map, false), classCount: spec.num_classes ?? null, cap: Math.min(spec.max_detections, Math.max(n, 1)) };
+    return { output: keepBest(c, spec, map, false), classCount: spec.num_classes ?? null, cap: spec.max_detections };
   },
   propose(graph) {
     const dets = outputNamed(graph.outputs, 'dets');

@@ -91,7 +91,7 @@ export const boxesScored: OutputDecoder = {
     const rows = t.dims.at(-2)!;
     const count = tensors[1] as Tensor | undefined;
     const n = count === undefined ? rows : Math.max(0, Math.min(rows, Math.round(numberData(count)[0] ?? 0)));
-    return { output: keepBest(rowsOf(floatData(t), n, k, spec, ctx), spec, map, spec.boxes_in_image), classCount: spec.num_classes ?? null, cap: Math.min(spec.max_detections, rows) };
+    return { output: keepBest(rowsOf(floatData(t), n, k, spec, ctx), spec, map, spec.boxes_in_image), classCount: spec.num_classes ?? null, cap: spec.max_detections };
   },
   propose(graph) {
     const paddle = graph.extras.some((e) => e.name.includes('scale_factor'));

@@ -40,7 +40,10 @@ export interface Decoded {
   output: ModelOutput;
   /** Classes the output can name (for the plausibility check), or null when the output does not say. */
   classCount: number | null;
-  /** The most detections this output can give: max_detections, or fewer rows. */
+  /**
+   * The most detections this output can give: max_detections (or fewer anchors). Not an NMS output's
+   * row count: a symbolic one is the number of detections itself, so every image would be "at the cap".
+   */
   cap: number;
 }
 

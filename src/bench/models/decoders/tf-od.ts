@@ -49,7 +49,7 @@ export const tfod: OutputDecoder = {
   },
   decode(tensors, spec, ctx, map) {
     // Label-map ids (COCO's run to 90 with gaps): no class count to check against.
-    return { output: keepBest(tfOd(tensors, spec, ctx), spec, map, false), classCount: null, cap: Math.min(spec.max_detections, tensors[0]!.dims[1]!) };
+    return { output: keepBest(tfOd(tensors, spec, ctx), spec, map, false), classCount: null, cap: spec.max_detections };
   },
   propose(graph) {
     const found = { boxes: outputNamed(graph.outputs, TF_OD_OUTPUTS.boxes), scores: outputNamed(graph.outputs, TF_OD_OUTPUTS.scores), classes: outputNamed(graph.outputs, TF_OD_OUTPUTS.classes), count: outputNamed(graph.outputs, TF_OD_OUTPUTS.count) };
