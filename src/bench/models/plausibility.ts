@@ -1,4 +1,4 @@
-import type { ModelOutput } from './types.js';
+import type { ModelOutput } from './output-types.js';
 
 /**
  * Does a decoded output make sense? A wrong suite entry (wrong format, columns, normalisation or

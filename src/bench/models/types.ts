@@ -23,16 +23,8 @@ export interface Prepared {
   meta: unknown;
 }
 
-export interface Detection {
-  /** x1, y1, x2, y2 in original-image pixels. */
-  box: [number, number, number, number];
-  score: number;
-  classId: number;
-}
-
-export type ModelOutput =
-  | { kind: 'classification'; top: Array<{ classId: number; score: number }> }
-  | { kind: 'detection'; detections: Detection[] };
+export type { Detection, ModelOutput } from './output-types.js';
+import type { ModelOutput } from './output-types.js';
 
 export interface ModelAdapter {
   readonly name: string;
