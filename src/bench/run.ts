@@ -316,7 +316,8 @@ function recordPlausibility(t: ModelTodo, on: 'conditions' | 'corpus', progress:
   const photos = on === 'corpus';
   const findings = adapter.plausibility.findings({ detectionsExpected: photos, differentImages: photos });
   adapter.plausibility.reset();
-  if (findings.length === 0) return;
+  // Without conditions the outputs seen so far are only the first run's, on a corpus image: the corpus counts them.
+  if (findings.length === 0 || (!photos && t.model.conditions.length === 0)) return;
   const model = t.model;
   model.plausibility = [...(model.plausibility ?? []), ...findings.map((f) => ({ ...f, on }))];
   for (const f of findings) {
