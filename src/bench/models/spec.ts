@@ -72,7 +72,7 @@ export const ModelSpecSchema = z.strictObject({
   input: ModelInputSchema,
   output: ModelOutputSchema,
 }).superRefine((m, ctx) => {
-  const tooBig = inputTensorProblem(m.input);
+  const tooBig = inputTensorProblem(m.input, m.input.channels);
   if (tooBig) ctx.addIssue({ code: 'custom', path: ['input', typeof m.input.resize === 'string' ? 'width' : 'resize'], message: tooBig });
   const classification = m.output.format === 'logits';
   if (classification !== (m.task === 'classification')) {
