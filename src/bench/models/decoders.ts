@@ -9,6 +9,7 @@ import { nanodet } from './decoders/nanodet.js';
 import { ssd } from './decoders/ssd.js';
 import { tfod } from './decoders/tf-od.js';
 import { yolov5, yolov8, yolox } from './decoders/yolo.js';
+import { yunet } from './decoders/yunet.js';
 import type { ModelOutputSpec, OutputFormat } from './spec.js';
 import type { ModelOutput } from './types.js';
 
@@ -31,13 +32,14 @@ export const DECODERS: { readonly [F in OutputFormat]: OutputDecoder } = {
   'boxes-scored': boxesScored,
   'boxes-labels': boxesLabels,
   nanodet,
+  yunet,
 };
 
 /**
  * The order inspect asks the formats in: the most specific shapes first (named outputs, grids that
  * must match the input size), the catch-alls (any 3-D rows, any score vector) last.
  */
-export const PROPOSAL_ORDER: readonly OutputFormat[] = ['tf-od', 'boxes-labels', 'nanodet', 'ssd', 'db', 'boxes-scored', 'yolox', 'yolov8', 'yolov5', 'logits'];
+export const PROPOSAL_ORDER: readonly OutputFormat[] = ['tf-od', 'boxes-labels', 'yunet', 'nanodet', 'ssd', 'db', 'boxes-scored', 'yolox', 'yolov8', 'yolov5', 'logits'];
 
 export const EXPECTED_SHAPE = Object.fromEntries(Object.entries(DECODERS).map(([f, d]) => [f, d.expectedShape])) as Record<OutputFormat, string>;
 

@@ -22,7 +22,7 @@ export {
 const fraction = (what: string) =>
   z.number({ error: `${what} must be a number` }).min(0, { error: `${what} must be between 0 and 1` }).max(1, { error: `${what} must be between 0 and 1` });
 
-export const OUTPUT_FORMATS = ['logits', 'yolov5', 'yolov8', 'yolox', 'ssd', 'db', 'tf-od', 'boxes-scored', 'boxes-labels', 'nanodet'] as const;
+export const OUTPUT_FORMATS = ['logits', 'yolov5', 'yolov8', 'yolox', 'ssd', 'db', 'tf-od', 'boxes-scored', 'boxes-labels', 'nanodet', 'yunet'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** What each value of a boxes-scored row means (NMS done inside the graph). */
@@ -39,7 +39,7 @@ export const ModelOutputSchema = z
     max_detections: positiveInt('output.max_detections').default(300).describe('Detection formats: keep at most this many boxes after NMS.'),
     num_classes: positiveInt('output.num_classes').optional().describe('Number of classes; when given, output shapes are checked exactly.'),
     softmax: z.union([z.boolean(), z.literal('auto')], { error: 'output.softmax must be true, false or auto' }).default('auto').describe('logits: apply softmax; false if the model already outputs probabilities; auto: softmax unless the values already are probabilities (all in 0..1, summing to 1).'),
-    strides: z.array(positiveInt('output.strides')).min(1).optional().describe('yolox, nanodet: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head: 8, 16, 32, 64).'),
+    strides: z.array(positiveInt('output.strides')).min(1).optional().describe('yolox, nanodet, yunet: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head: 8, 16, 32, 64).'),
     reg_max: z.number().int().min(0).max(64).default(7).describe('nanodet: the largest bin of each side\'s distance distribution (4 × (reg_max + 1) values per box).'),
     boxes: z.string().min(1).optional().describe('ssd: name of the boxes output [1, N, 4] (default: the first output); tf-od: default detection_boxes.'),
     scores: z.string().min(1).optional().describe('ssd: name of the scores output [1, N, C] (default: the second output); tf-od: default detection_scores.'),

@@ -157,6 +157,34 @@ describe('separate outputs', () => {
   });
 });
 
+describe('YuNet', () => {
+  test("named cls/obj/bbox outputs per stride, dynamic input: score √(cls·obj), box on the stride's grid, raw BGR", async () => {
+    // A 64x32 image stays 64x32 (longest side 640, multiples of 32): 32, 8 and 2 anchors at strides 8, 16, 32.
+    const level = (s: number, n: number, at = -1) => {
+      const cls = zeros(n), obj = zeros(n), box = zeros(4 * n);
+      if (at >= 0) {
+        cls[at] = 0.81;
+        obj[at] = 1;
+        [0.5, 0.5, Math.log(2), 0].forEach((v, j) => (box[at * 4 + j] = v));
+      }
+      return [
+        { name: `cls_${s}`, dims: [1, n, 1], values: cls, shape: [1, 'anchors', 1] },
+        { name: `obj_${s}`, dims: [1, n, 1], values: obj, shape: [1, 'anchors', 1] },
+        { name: `bbox_${s}`, dims: [1, n, 4], values: box, shape: [1, 'anchors', 4] },
+        { name: `kps_${s}`, dims: [1, n, 10], values: zeros(10 * n), shape: [1, 'anchors', 10] },
+      ];
+    };
+    const file = fixedModel('yunet.onnx', [{ name: 'input', shape: [1, 3, 'height', 'width'] }], [...level(8, 32), ...level(16, 8, 5), ...level(32, 2)]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'yunet', score_threshold: 0.9 });
+    expect(entry.input).toMatchObject({ color: 'BGR', scale: 1, resize: { longest_side_max: 640, multiple_of: 32 } });
+    const d = only(await run(adapter, session, 64, 32));
+    expect(d.score).toBeCloseTo(0.9, 6);
+    // Stride 16, anchor 5 = row 1, col 1 of a 4-wide grid: centre (1.5·16, 1.5·16), 2·16 wide, 16 high.
+    expectBox(d.box, [8, 16, 40, 32]);
+  });
+});
+
 describe('NMS rows', () => {
   test('[N, 7] with a symbolic N and a fixed image batch is NMS output, its columns spelled by the output name', async () => {
     const file = fixedModel('yolov7-end2end.onnx', [{ name: 'images', shape: [1, 3, 64, 64] }], [
