@@ -8,14 +8,16 @@ import { logits } from './decoders/logits.js';
 import { nanodet } from './decoders/nanodet.js';
 import { ssd } from './decoders/ssd.js';
 import { tfod } from './decoders/tf-od.js';
-import { yolov5, yolov8, yolox } from './decoders/yolo.js';
+import { yolov5 } from './decoders/yolov5.js';
+import { yolov8 } from './decoders/yolov8.js';
+import { yolox } from './decoders/yolox.js';
 import { yunet } from './decoders/yunet.js';
 import type { ModelOutputSpec, OutputFormat } from './spec.js';
 import type { ModelOutput } from './types.js';
 
 export type { BoxMapping, DecodeContext, Decoded, FormatProposal, GraphFacts, OutputDecoder } from './decoders/common.js';
 export { TF_OD_OUTPUTS } from './decoders/tf-od.js';
-export { anchorCount as yoloxAnchorCount } from './decoders/yolo.js';
+export { anchorCount as yoloxAnchorCount } from './decoders/yolo-rows.js';
 
 /**
  * The output decoders, one module per declared output format (decoders/), in one typed map: the

@@ -1,7 +1,7 @@
 import type { Tensor } from 'onnxruntime-node';
 import { emptyCandidates, type Candidates } from '../nms.js';
 import { BOX_COLUMNS, REQUIRED_BOX_COLUMNS, type BoxColumn, type ModelOutputSpec } from '../spec.js';
-import { anchorCount, YOLOX_STRIDES } from './yolo.js';
+import { anchorCount, YOLOX_STRIDES } from './yolo-rows.js';
 import { badShape, floatData, fmt, is, isStatic, keepBest, numberData, type DecodeContext, type GraphFacts, type OutputDecoder } from './common.js';
 
 /**

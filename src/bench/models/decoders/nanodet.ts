@@ -1,6 +1,6 @@
 import { emptyCandidates, type Candidates } from '../nms.js';
 import type { ModelOutputSpec } from '../spec.js';
-import { anchorCount } from './yolo.js';
+import { anchorCount } from './yolo-rows.js';
 import { badShape, finish, floatData, fmt, isStatic, type DecodeContext, type Dim, type GraphFacts, type OutputDecoder } from './common.js';
 
 /**
