@@ -7,6 +7,9 @@ import { ModelSpecSchema } from '../../src/bench/models/spec.js';
 import { BenchResultSchema } from '../../src/bench/result-schema.js';
 import { runBench } from '../../src/bench/run.js';
 import type { CorpusPlan, ModelPlan } from '../../src/bench/setup.js';
+import { benchHtml } from '../../src/report/bench/html.js';
+import { benchJson } from '../../src/report/bench/json.js';
+import { benchMarkdown } from '../../src/report/bench/markdown.js';
 import { benchTable } from '../../src/report/bench/table.js';
 import { tempDir } from '../helpers/cli.js';
 import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
@@ -20,7 +23,8 @@ import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
 const settings = { minSamples: 2, minTimeS: 0.02, maxTimeS: 0.2, targetRsePct: 80 };
 const lists = { resolutions: [{ width: 320, height: 240 }], sizesMb: () => [0.02], objects: [0, 5] };
 const dir = tempDir('capacity-plan-plausible-');
-const plain = { color: new Chalk({ level: 0 }), width: 300 };
+// Empty chart assets: the page's text is what is checked.
+const plain = { color: new Chalk({ level: 0 }), width: 300, html: { chartScript: '', chartStyle: '' } };
 
 /** NMS rows [1, 4, 6] as a PicoDet export writes them (class, score, box) read with the default columns (box, score, class). */
 async function plan(name: string, rows: number[], columns?: string[]): Promise<ModelPlan> {
@@ -33,7 +37,7 @@ async function plan(name: string, rows: number[], columns?: string[]): Promise<M
 const PICODET_ROWS = [0, 0.9, 10, 12, 40, 50, 2, 0.8, 1, 1, 20, 20];
 
 describe('plausibility in bench', () => {
-  it('a wrong column order: named in the result, as a warning, and in the table', async () => {
+  it('a wrong column order: named in the result, as a warning, and in every format', async () => {
     const r = await runBench({ models: [await plan('picodet-wrong', PICODET_ROWS)], threads: 1, settings });
     const m = BenchResultSchema.parse(r).models[0]!;
     // The default columns (x1, y1, x2, y2, score, class) read the first row's x2 (40) as its score,
@@ -41,7 +45,8 @@ describe('plausibility in bench', () => {
     expect(m.plausibility?.map((p) => [p.check, p.on])).toEqual([['score-out-of-range', 'conditions'], ['empty-box', 'conditions']]);
     expect(m.plausibility![0]!.images).toBe(m.plausibility![0]!.of);
     expect(m.warnings.some((w) => /^implausible output \[score-out-of-range\] on \d+ of \d+ image\(s\) \(score 40 outside 0\.\.1\)/.test(w))).toBe(true);
-    expect(benchTable(r, plain)).toMatch(/warning: implausible output \[score-out-of-range\]/);
+    // Markdown escapes the brackets.
+    for (const format of [benchTable, benchMarkdown, benchHtml, benchJson]) expect(format(r, plain)).toMatch(/implausible output \\?\[score-out-of-range\\?\]/);
   });
 
   it('the right columns: no plausibility entry; the objects axis is said not to be measured and each condition counts what was found', async () => {
