@@ -200,7 +200,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('show an ONNX model\'s inputs, outputs, parameters, opset and producer, and propose its bench suite entry (checked by one run on a synthetic image)')
     .argument('<model>', 'the .onnx file')
     .addOption(formatOption(['table', 'yaml']))
-    .addHelpText('after', '\n--format yaml prints only the entry, ready to paste under a suite\'s models:.\nExit 1 when the proposed entry did not run on the synthetic image (the output did not fit the guessed format).')
+    .option('--image <photo>', 'also run the entry on this photo of yours (JPEG, PNG, WebP): a detector that finds nothing on it is flagged')
+    .option('--out <preview.png>', 'with --image: write the photo with what the entry found drawn on it (boxes and labels, or the top-5 classes)')
+    .addHelpText('after', '\n--format yaml prints only the entry, ready to paste under a suite\'s models:.\nExit 1 when the proposed entry did not run on the synthetic images, or its outputs failed a plausibility check (scores outside 0..1, class ids past the class count, boxes without area, every image at the detection cap, nothing found on your --image).')
     .action(async (model: string, opts) => {
       await measurementStackFor('inspect');
       const { inspectCommand } = await import('./commands/inspect.js');

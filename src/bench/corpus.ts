@@ -146,6 +146,7 @@ export async function measureCorpus(
         postprocess: mean(timings.map((t) => t.postprocessMs)),
       },
       detected: detected.length ? mean(detected) : null,
+      ...(detected.length ? { detectedRange: [detected.reduce((a, b) => Math.min(a, b)), detected.reduce((a, b) => Math.max(a, b))] as [number, number] } : {}),
       rsePct: stats.rsePct,
       stable: decision.stable,
       megapixels: span((i) => (i.width * i.height) / 1e6),

@@ -31,6 +31,6 @@ export interface ModelInspection {
   guesses: string[];
   /** What the file could not tell: check these before trusting the numbers. */
   unknown: string[];
-  /** One run of the entry on a synthetic image. */
-  check: { ok: true; imageWidth: number; imageHeight: number; summary: string } | { ok: false; problem: string };
+  /** The entry run on synthetic images (and the user's photo): it fits, and its outputs pass the plausibility checks; or why not. */
+  check: { ok: true; imageWidth: number; imageHeight: number; images: number; summary: string } | { ok: false; problem: string };
 }

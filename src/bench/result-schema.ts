@@ -108,6 +108,8 @@ export const CorpusSchema = z.object({
   p99Reliable: z.boolean(),
   stagesMs: StagesSchema,
   detected: z.number().nonnegative().nullable(),
+  /** Fewest and most detections on one drawn image; absent for classification and in older files. */
+  detectedRange: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).optional(),
   rsePct: z.number().nonnegative(),
   stable: z.boolean(),
   megapixels: spanSchema,
@@ -115,6 +117,20 @@ export const CorpusSchema = z.object({
   /** The files with the highest mean per-image time among those drawn, slowest first. */
   slowest: z.array(z.object({ file: z.string(), ms: ms, width: z.number().int().positive(), height: z.number().int().positive(), sizeMb: z.number().positive() })),
   warnings: z.array(z.string()),
+});
+
+/**
+ * A plausibility check the model's decoded outputs failed (models/plausibility.ts): the outputs were
+ * timed, but they look like a wrong entry's (scores past 1, boxes without area, nothing found on
+ * any photo...). Each is also a line of the model's warnings, so every format shows it.
+ */
+export const PlausibilitySchema = z.object({
+  check: z.string(),
+  /** conditions (synthetic images) or corpus (the user's photos). */
+  on: z.enum(['conditions', 'corpus']),
+  images: z.number().int().nonnegative(),
+  of: z.number().int().nonnegative(),
+  example: z.string(),
 });
 
 /** The model's first condition measured again after its last (see recheck.ts): drift of the machine during the run. */
@@ -147,6 +163,8 @@ export const BenchModelSchema = z.object({
   corpus: CorpusSchema.optional(),
   /** Absent for runs that measured one block or were interrupted. */
   recheck: RecheckSchema.optional(),
+  /** Failed plausibility checks; absent when every output made sense (and in older files). */
+  plausibility: z.array(PlausibilitySchema).optional(),
   warnings: z.array(z.string()).default([]),
 });
 
@@ -201,4 +219,5 @@ export type Scaling = z.infer<typeof ScalingSchema>;
 export type Recheck = z.infer<typeof RecheckSchema>;
 export type StageModel = z.infer<typeof StageModelSchema>;
 export type Corpus = z.infer<typeof CorpusSchema>;
+export type Plausibility = z.infer<typeof PlausibilitySchema>;
 export type SuiteRecord = z.infer<typeof SuiteRecordSchema>;

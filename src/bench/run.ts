@@ -6,7 +6,7 @@ import { measureCorpus } from './corpus.js';
 import { fitCostModel } from './cost-model.js';
 import { describeHost } from './host.js';
 import { FIRST_BLOCK_WARMUP_S, measureBlock, type ConditionMeasurement } from './measure.js';
-import { createSession, modelInputSize } from './models/index.js';
+import { createSession, findingText, modelInputSize } from './models/index.js';
 import type { ModelAdapter } from './models/types.js';
 import { runSample } from './pipeline.js';
 import type { Progress } from './progress.js';
@@ -113,8 +113,12 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
         const measured = await measureModel(t, open, ctx);
         interrupted ||= !measured.complete;
         if (!interrupted && !signal?.aborted && measured.blocks >= 2) await driftCheck(t, open.session, measured.lastShape, ctx);
+        recordPlausibility(t, 'conditions', progress);
         const corpus = corpusFor(t);
-        if (corpus && !interrupted && !signal?.aborted) interrupted = !(await measureModelCorpus(t, open.session, corpus, ctx));
+        if (corpus && !interrupted && !signal?.aborted) {
+          interrupted = !(await measureModelCorpus(t, open.session, corpus, ctx));
+          recordPlausibility(t, 'corpus', progress);
+        }
       } finally {
         sessions[i] = null;
         await open.session.release();
@@ -302,24 +306,58 @@ async function driftCheck(t: ModelTodo, session: InferenceSession, lastShape: st
   await ctx.checkpoint();
 }
 
+/**
+ * The plausibility checks over the images the model just saw (the adapter checks every output):
+ * each failure becomes a named entry and a warning. Synthetic conditions are not expected to hold
+ * what a detector looks for, nor to change a classifier's answer; the user's photos are.
+ */
+function recordPlausibility(t: ModelTodo, on: 'conditions' | 'corpus', progress: RunOptions['progress']): void {
+  const { adapter } = t.plan;
+  const photos = on === 'corpus';
+  const findings = adapter.plausibility.findings({ detectionsExpected: photos, differentImages: photos });
+  adapter.plausibility.reset();
+  // Without conditions the outputs seen so far are only the first run's, on a corpus image: the corpus counts them.
+  if (findings.length === 0 || (!photos && t.model.conditions.length === 0)) return;
+  const model = t.model;
+  model.plausibility = [...(model.plausibility ?? []), ...findings.map((f) => ({ ...f, on }))];
+  for (const f of findings) {
+    const warning = `${photos ? 'corpus: ' : ''}${findingText(f)}`;
+    model.warnings.push(warning);
+    progress?.note(`warning: ${adapter.name}: ${warning}`);
+  }
+}
+
 /** The model's conditions back in the plan's order (whatever order resume measured them in), and its cost model. */
 function finishModel(t: ModelTodo, interrupted: boolean): void {
   const { model } = t;
   const order = new Map(t.plan.conditions.map((s, j) => [s.id, j]));
   model.conditions.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
   refit(model);
+  if (t.plan.adapter.task === 'detection' && !drawsWhatItFinds(t.plan.adapter) && model.conditions.length > 0 && !model.warnings.includes(OBJECTS_UNMEASURED)) {
+    model.warnings.push(OBJECTS_UNMEASURED);
+  }
   if (!model.costModel && model.conditions.length > 0 && !interrupted) {
     model.warnings.push(`too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`);
   }
 }
 
+/** The synthetic conditions draw text lines: a text detector (format db, as the built-in ocr-det) finds them, other detectors do not. */
+function drawsWhatItFinds(adapter: ModelAdapter): boolean {
+  return adapter.resolved.spec.output.format === 'db';
+}
+
+const OBJECTS_UNMEASURED =
+  "objects axis not measured: the synthetic conditions' objects are text lines, which this detector does not look for; each condition counts the objects it found, so the cost model's objects term is unknown unless your own images (images_dir, or images in the suite) hold objects it detects";
+
 function buildCondition(adapter: ModelAdapter, spec: ConditionSpec, images: ConditionImages, m: ConditionMeasurement): BenchCondition {
   const input = modelInputSize(adapter.resolved.spec.input, images.width, images.height);
   const warnings = [...m.warnings];
   const own = spec.userImage !== undefined;
+  // The drawn objects are text lines: only a text detector is expected to find them.
+  const drawnUnseen = !own && m.detected !== null && !drawsWhatItFinds(adapter);
   if (images.bytes.length === 1 && !own) warnings.push('only one distinct image: samples did not rotate');
   // Synthetic images have a known answer: say so when the detector's count is off (its post-processing cost follows what it finds).
-  if (m.detected !== null && !own && Math.abs(m.detected - spec.objects) > 0.5) {
+  if (m.detected !== null && !own && !drawnUnseen && Math.abs(m.detected - spec.objects) > 0.5) {
     warnings.push(`detected ${m.detected.toFixed(1)} objects on average, ${spec.objects} drawn`);
   }
   return {
@@ -331,7 +369,8 @@ function buildCondition(adapter: ModelAdapter, spec: ConditionSpec, images: Cond
     targetSizeMb: spec.targetSizeMb,
     // Nothing is drawn on a user's own image: its objects are what the detector found, so the
     // cost model still sees how object count drives post-processing.
-    objects: own && m.detected !== null ? Math.round(m.detected) : spec.objects,
+    // So is a detector that does not see the drawn text lines: the cost model is fitted on what it found.
+    objects: (own || drawnUnseen) && m.detected !== null ? Math.round(m.detected) : spec.objects,
     detected: m.detected,
     samples: m.samples,
     tps: 1000 / m.stats.mean,

@@ -1,9 +1,10 @@
 import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../core/errors.js';
-import { decodeOutputs, outputsRead, shapeProblem, withBatch, type DecodeContext } from './decoders.js';
+import { decodeWithLimits, outputsRead, shapeProblem, withBatch, type DecodeContext } from './decoders.js';
 import { float32ToFloat16Bits } from './float16.js';
 import { BGR_ORDER, decodeToRgb, fillTensor, resizeRgb, RGB_ORDER, type Placement } from './image.js';
+import { PlausibilityWatch } from './plausibility.js';
 import { placeImage, type ImagePlacement } from './resize.js';
 import type { ExtraInput } from './spec.js';
 import type { DecodedImage, ModelAdapter, ModelOutput, Prepared, ResolvedModel } from './types.js';
@@ -35,13 +36,15 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
   // Exporters may leave the batch dimension out ([3, H, W]); learnt from the model in onSession.
   let batched = true;
   let extras: Array<{ extra: ExtraInput; type: ExtraType; dims: number[] }> = [];
+  const channels = input.channels;
   const tensorDims = (width: number, height: number) => {
-    const dims = input.layout === 'NCHW' ? [3, height, width] : [height, width, 3];
+    const dims = input.layout === 'NCHW' ? [channels, height, width] : [height, width, channels];
     return batched ? [1, ...dims] : dims;
   };
   const norm = { order: input.color === 'RGB' ? RGB_ORDER : BGR_ORDER, scale: input.scale, mean: input.mean, std: input.std };
   // pad-right pads with 0 in the tensor itself (PaddleOCR's zero padding after normalisation); letterbox with a pixel value.
   const pad = input.resize === 'pad-right' ? { padRaw: 0 } : { padPixel: input.pad_value };
+  const plausibility = new PlausibilityWatch();
   return {
     name: spec.name,
     task: spec.task,
@@ -49,13 +52,14 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
     modelPath: spec.path,
     resolved: model,
     inputSpec: { ...input, output: output.format },
+    plausibility,
     decode: (bytes: Buffer, name?: string) => decodeToRgb(bytes, name),
     async preprocess(image: DecodedImage): Promise<Prepared> {
       const place = placeImage(image.width, image.height, input);
       const resized = await resizeRgb(image, place.width, place.height);
       const { tensorWidth: width, tensorHeight: height } = place;
-      const at: Placement = { width, height, layout: input.layout, offsetX: place.offsetX, offsetY: place.offsetY, ...pad };
-      const size = 3 * width * height;
+      const at: Placement = { width, height, layout: input.layout, channels, offsetX: place.offsetX, offsetY: place.offsetY, ...pad };
+      const size = channels * width * height;
       const dims = tensorDims(width, height);
       const tensor =
         input.dtype === 'float16'
@@ -70,7 +74,9 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
     postprocess(outputs: InferenceSession.OnnxValueMapType, meta: unknown): ModelOutput {
       const place = meta as ImagePlacement;
       const ctx: DecodeContext = { file, inputWidth: place.tensorWidth, inputHeight: place.tensorHeight, outputNames, imageBatched: batched };
-      return decodeOutputs(outputs, output, ctx, place);
+      const decoded = decodeWithLimits(outputs, output, ctx, place);
+      plausibility.see(decoded.output, { classCount: decoded.classCount, cap: decoded.cap, imageWidth: place.srcWidth, imageHeight: place.srcHeight });
+      return decoded.output;
     },
     onSession(session: InferenceSession): void {
       const inputs = session.inputMetadata;
@@ -81,7 +87,7 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
       // each image (null here), so the model must leave them symbolic.
       const h = input.height ?? null;
       const w = input.width ?? null;
-      const spatial = input.layout === 'NCHW' ? [3, h, w] : [h, w, 3];
+      const spatial = input.layout === 'NCHW' ? [channels, h, w] : [h, w, channels];
       if (meta.isTensor) {
         if (meta.type !== input.dtype) throw UserError.at(file, `input ${meta.name} is ${meta.type}, but the spec says dtype ${input.dtype}`);
         const shape = meta.shape;

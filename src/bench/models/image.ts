@@ -48,8 +48,9 @@ export interface Normalisation {
   /** Which source channel (0=R, 1=G, 2=B) feeds model channel 0, 1, 2. */
   order: readonly [number, number, number];
   scale: number;
-  mean: readonly [number, number, number];
-  std: readonly [number, number, number];
+  /** Per model channel; a grayscale tensor uses the first. */
+  mean: readonly number[];
+  std: readonly number[];
 }
 
 export interface Placement {
@@ -57,6 +58,8 @@ export interface Placement {
   width: number;
   height: number;
   layout: 'NCHW' | 'NHWC';
+  /** 1: one luma plane (grayscale models); 3: colour. Default 3. */
+  channels?: 1 | 3;
   /** Where the (already resized) image goes in the tensor; the rest is padding. */
   offsetX: number;
   offsetY: number;
@@ -73,6 +76,7 @@ export interface Placement {
  */
 export function fillTensor<T extends Float32Array | Uint16Array | Uint8Array>(image: DecodedImage, norm: Normalisation, place: Placement, out: T): T {
   const { width: W, height: H, layout } = place;
+  if (place.channels === 1) return fillGray(image, norm, place, out);
   const plane = W * H;
   const tensor = out;
   const half = tensor instanceof Uint16Array;
@@ -115,6 +119,33 @@ export function fillTensor<T extends Float32Array | Uint16Array | Uint8Array>(im
     }
   }
   return tensor;
+}
+
+/** ITU-R 601-2 luma, in 1/1000: what cv2.COLOR_RGB2GRAY and PIL's convert('L') compute. */
+const LUMA = [299, 587, 114] as const;
+
+/** A one-channel tensor: each pixel's luma, normalised like a pixel through the first channel's table. */
+function fillGray<T extends Float32Array | Uint16Array | Uint8Array>(image: DecodedImage, norm: Normalisation, place: Placement, out: T): T {
+  const { width: W, height: H } = place;
+  const half = out instanceof Uint16Array;
+  const raw = out instanceof Uint8Array;
+  const lut = half ? new Uint16Array(256) : raw ? new Uint8Array(256) : new Float32Array(256);
+  for (let v = 0; v < 256; v++) {
+    const value = (v * norm.scale - norm.mean[0]!) / norm.std[0]!;
+    lut[v] = raw ? v : half ? float32ToFloat16Bits(value) : value;
+  }
+  const pad = place.padRaw !== undefined ? (half ? float32ToFloat16Bits(place.padRaw) : place.padRaw) : lut[Math.round(place.padPixel ?? 0)]!;
+  out.fill(pad);
+  const src = image.data;
+  const w = Math.min(image.width, W - place.offsetX);
+  const h = Math.min(image.height, H - place.offsetY);
+  for (let y = 0; y < h; y++) {
+    let si = y * image.width * 3;
+    for (let x = 0, di = (y + place.offsetY) * W + place.offsetX; x < w; x++, di++, si += 3) {
+      out[di] = lut[Math.round((LUMA[0] * src[si]! + LUMA[1] * src[si + 1]! + LUMA[2] * src[si + 2]!) / 1000)]!;
+    }
+  }
+  return out;
 }
 
 export const RGB_ORDER = [0, 1, 2] as const;

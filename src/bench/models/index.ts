@@ -4,3 +4,4 @@ export { describeModelFile } from './onnx-proto.js';
 export type { ModelSpec } from './spec.js';
 export { createAdapter, type ResolvedModel } from './adapter.js';
 export { modelInputSize } from './resize.js';
+export { findingText } from './plausibility.js';

@@ -8,8 +8,9 @@ import * as z from 'zod';
 
 export const positiveInt = (what: string) =>
   z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number` }).positive({ error: `${what} must be greater than 0` });
-const triple = (what: string) =>
-  z.tuple([z.number(), z.number(), z.number()], { error: `${what} must be a list of 3 numbers` });
+/** One number per channel: 3 for colour, 1 for a grayscale input (a colour spec's 3 also fit a grayscale one: the first is used). */
+const perChannel = (what: string) =>
+  z.union([z.tuple([z.number(), z.number(), z.number()]), z.tuple([z.number()])], { error: `${what} must be a list of 3 numbers (1 for a grayscale input)` });
 
 /** Resize rules whose tensor has the declared input.width × input.height (see resize.ts). */
 export const FIXED_RESIZE_MODES = ['stretch', 'letterbox', 'pad-right'] as const;
@@ -39,10 +40,11 @@ export const ModelInputSchema = z.strictObject({
   width: positiveInt('input.width').optional().describe('Model input width, pixels (not with a longest_side_max resize: the size follows each image).'),
   height: positiveInt('input.height').optional().describe('Model input height, pixels (not with a longest_side_max resize).'),
   layout: z.enum(['NCHW', 'NHWC']).default('NCHW').describe('Tensor layout.'),
+  channels: z.union([z.literal(1), z.literal(3)], { error: 'input.channels must be 1 (grayscale) or 3' }).default(3).describe('3: colour in `color` order; 1: grayscale (ITU-R 601 luma, as OpenCV and PIL convert).'),
   color: z.enum(['RGB', 'BGR']).default('RGB').describe('Channel order the model was trained on.'),
   scale: z.number().positive().default(1 / 255).describe('Pixel value (0..255) is multiplied by this first, e.g. 0.00392156862745098 (1/255) or 1.'),
-  mean: triple('input.mean').default([0, 0, 0]).describe('Subtracted after scaling, per channel in the model\'s colour order.'),
-  std: triple('input.std')
+  mean: perChannel('input.mean').default([0, 0, 0]).describe('Subtracted after scaling, per channel in the model\'s colour order.'),
+  std: perChannel('input.std')
     .default([1, 1, 1])
     .refine((s) => s.every((v) => v > 0), { error: 'input.std values must be greater than 0' })
     .describe('Divided after subtracting the mean, per channel.'),
@@ -60,6 +62,11 @@ export const ModelInputSchema = z.strictObject({
     // The tensor holds the pixels themselves: a declared normalisation would be silently ignored.
     const identity = (input.scale === 1 || input.scale === 1 / 255) && input.mean.every((v) => v === 0) && input.std.every((v) => v === 1);
     if (!identity) ctx.addIssue({ code: 'custom', path: ['dtype'], message: 'input.dtype uint8 feeds the raw 0..255 pixels: scale, mean and std do not apply' });
+  }
+  if (input.channels === 3) {
+    for (const key of ['mean', 'std'] as const) {
+      if (input[key].length !== 3) ctx.addIssue({ code: 'custom', path: [key], message: `input.${key} must be a list of 3 numbers for a 3-channel input` });
+    }
   }
   const names = input.extra.map((e) => e.name);
   names.forEach((n, i) => {

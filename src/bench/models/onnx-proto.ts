@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs';
 import { UserError } from '../../core/errors.js';
 import { readUserFileBytes } from '../../core/files.js';
+import { checkModelBounds } from './onnx-bounds.js';
 import { displayPath } from './paths.js';
 
 /**
@@ -126,8 +127,8 @@ export interface ModelFileInfo {
   parameterCount: number;
 }
 
-/** Protobuf's limit on one message, so on an ONNX model file that carries its weights. */
-const MAX_MODEL_BYTES = 2 ** 31 - 1;
+/** Protobuf's limit on one message, so on an ONNX model file that carries its weights (and, for us, with its external data). */
+export const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
 /** Reads a model file: its hash, size and parameter count. Refuses files that are not ONNX models. */
 export async function describeModelFile(modelPath: string): Promise<ModelFileInfo> {
@@ -135,6 +136,7 @@ export async function describeModelFile(modelPath: string): Promise<ModelFileInf
   const bytes = await readUserFileBytes(modelPath, 'model file', MAX_MODEL_BYTES).catch((err: unknown) => {
     throw err instanceof UserError ? UserError.at(path, err.problems[0]?.message ?? err.message) : err;
   });
+  await checkModelBounds(bytes, modelPath, path, MAX_MODEL_BYTES);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let model: DecodedModel;
   try {

@@ -4,6 +4,9 @@ import { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../core/errors.js';
 import { createAdapter } from './adapter.js';
 import { BUILTIN_MODEL_NAMES, BUILTIN_SPECS, isBuiltinModel, ocrModelsAsset } from './builtins.js';
+import { readUserFileBytes } from '../../core/files.js';
+import { checkModelBounds } from './onnx-bounds.js';
+import { MAX_MODEL_BYTES } from './onnx-proto.js';
 import { displayPath } from './paths.js';
 import { ModelSpecSchema, type ModelSpec } from './spec.js';
 import type { ModelAdapter } from './types.js';
@@ -52,6 +55,11 @@ export async function createSession(adapter: ModelAdapter, threads: number): Pro
   } catch {
     throw UserError.at(file, `model file not found (model ${adapter.name})`);
   }
+  // onnxruntime would load any graph and external data the file names: bounded first (onnx-bounds.ts).
+  const bytes = await readUserFileBytes(adapter.modelPath, 'model file', MAX_MODEL_BYTES).catch((err: unknown) => {
+    throw err instanceof UserError ? UserError.at(file, err.problems[0]?.message ?? err.message) : err;
+  });
+  await checkModelBounds(bytes, adapter.modelPath, file, MAX_MODEL_BYTES);
   let session: InferenceSession;
   try {
     session = await InferenceSession.create(adapter.modelPath, {

@@ -22,7 +22,7 @@ export {
 const fraction = (what: string) =>
   z.number({ error: `${what} must be a number` }).min(0, { error: `${what} must be between 0 and 1` }).max(1, { error: `${what} must be between 0 and 1` });
 
-export const OUTPUT_FORMATS = ['logits', 'yolov5', 'yolov8', 'yolox', 'ssd', 'db', 'tf-od', 'boxes-scored'] as const;
+export const OUTPUT_FORMATS = ['logits', 'yolov5', 'yolov8', 'yolox', 'ssd', 'db', 'tf-od', 'boxes-scored', 'boxes-labels', 'nanodet', 'yunet'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** What each value of a boxes-scored row means (NMS done inside the graph). */
@@ -39,11 +39,12 @@ export const ModelOutputSchema = z
     max_detections: positiveInt('output.max_detections').default(300).describe('Detection formats: keep at most this many boxes after NMS.'),
     num_classes: positiveInt('output.num_classes').optional().describe('Number of classes; when given, output shapes are checked exactly.'),
     softmax: z.union([z.boolean(), z.literal('auto')], { error: 'output.softmax must be true, false or auto' }).default('auto').describe('logits: apply softmax; false if the model already outputs probabilities; auto: softmax unless the values already are probabilities (all in 0..1, summing to 1).'),
-    strides: z.array(positiveInt('output.strides')).min(1).default([8, 16, 32]).describe('yolox: the feature-map strides, in output order.'),
+    strides: z.array(positiveInt('output.strides')).min(1).optional().describe('yolox, nanodet, yunet: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head: 8, 16, 32, 64).'),
+    reg_max: z.number().int().min(0).max(64).default(7).describe('nanodet: the largest bin of each side\'s distance distribution (4 × (reg_max + 1) values per box).'),
     boxes: z.string().min(1).optional().describe('ssd: name of the boxes output [1, N, 4] (default: the first output); tf-od: default detection_boxes.'),
     scores: z.string().min(1).optional().describe('ssd: name of the scores output [1, N, C] (default: the second output); tf-od: default detection_scores.'),
-    classes: z.string().min(1).optional().describe('tf-od: name of the classes output [1, N] (default: detection_classes).'),
-    count: z.string().min(1).optional().describe('tf-od: name of the number-of-detections output [1] (default: num_detections).'),
+    classes: z.string().min(1).optional().describe('tf-od, boxes-labels: name of the classes output [1, N] (tf-od default: detection_classes; boxes-labels: labels).'),
+    count: z.string().min(1).optional().describe('tf-od: name of the number-of-detections output [1] (default: num_detections); boxes-scored: an output holding how many rows count (PaddleDetection).'),
     box_order: z.enum(['xyxy', 'yxyx']).optional().describe('ssd, tf-od: coordinate order of each box (default: xyxy for ssd, yxyx for tf-od).'),
     boxes_normalized: z.boolean().optional().describe('ssd, tf-od, boxes-scored: box coordinates are fractions of the input size (true) or input pixels (false); default true for ssd and tf-od, false for boxes-scored.'),
     columns: z
@@ -59,7 +60,7 @@ export const ModelOutputSchema = z
     unclip_ratio: z.number().positive().default(1.5).describe('db: how much each region is expanded (DB unclip ratio).'),
   })
   .superRefine((o, ctx) => {
-    if ((o.format === 'ssd' || o.format === 'tf-od') && o.boxes !== undefined && o.boxes === o.scores) {
+    if ((o.format === 'ssd' || o.format === 'tf-od' || o.format === 'boxes-labels') && o.boxes !== undefined && o.boxes === o.scores) {
       ctx.addIssue({ code: 'custom', path: ['scores'], message: 'output.boxes and output.scores must name different outputs' });
     }
   });
@@ -71,7 +72,7 @@ export const ModelSpecSchema = z.strictObject({
   input: ModelInputSchema,
   output: ModelOutputSchema,
 }).superRefine((m, ctx) => {
-  const tooBig = inputTensorProblem(m.input);
+  const tooBig = inputTensorProblem(m.input, m.input.channels);
   if (tooBig) ctx.addIssue({ code: 'custom', path: ['input', typeof m.input.resize === 'string' ? 'width' : 'resize'], message: tooBig });
   const classification = m.output.format === 'logits';
   if (classification !== (m.task === 'classification')) {

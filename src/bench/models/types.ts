@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { PlausibilityWatch } from './plausibility.js';
 import type { ModelSpec } from './spec.js';
 
 /**
@@ -22,16 +23,8 @@ export interface Prepared {
   meta: unknown;
 }
 
-export interface Detection {
-  /** x1, y1, x2, y2 in original-image pixels. */
-  box: [number, number, number, number];
-  score: number;
-  classId: number;
-}
-
-export type ModelOutput =
-  | { kind: 'classification'; top: Array<{ classId: number; score: number }> }
-  | { kind: 'detection'; detections: Detection[] };
+export type { Detection, ModelOutput } from './output-types.js';
+import type { ModelOutput } from './output-types.js';
 
 export interface ModelAdapter {
   readonly name: string;
@@ -43,6 +36,11 @@ export interface ModelAdapter {
   readonly resolved: ResolvedModel;
   /** Input spec as recorded in the bench result file (size, layout, normalisation, ...). */
   readonly inputSpec: Record<string, unknown>;
+  /**
+   * Every output postprocess decodes is checked (plausibility.ts): bench, inspect and serve read
+   * the findings from here; whoever shows a new set of images resets it.
+   */
+  readonly plausibility: PlausibilityWatch;
   /** `name` (a file name or condition id) is used in the UserError for an undecodable or oversized image. */
   decode(bytes: Buffer, name?: string): Promise<DecodedImage>;
   preprocess(image: DecodedImage): Promise<Prepared>;

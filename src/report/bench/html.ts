@@ -2,7 +2,7 @@ import type { BenchResult } from '../../bench/result-schema.js';
 import { COLORS } from '../colors.js';
 import type { Formatter } from '../format.js';
 import { chartFigure, esc, htmlDocument, htmlTable, warningList, type ChartSpec, type PointsChart } from '../html.js';
-import { CONDITION_HEAD, conditionRow, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine } from './rows.js';
+import { CONDITION_HEAD, conditionRow, corpusLines, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine } from './rows.js';
 
 const STAGES = [
   ['decode', 'decode'],
@@ -42,6 +42,7 @@ export const benchHtml: Formatter<BenchResult> = (r, opts) => {
     charts.push(stages);
     const rows = m.conditions.map((c) => conditionRow(c));
     body.push(`<h2>${esc(modelHeading(m))}</h2>`, chartFigure(stages), htmlTable(CONDITION_HEAD, rows, ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)]), `<p>${esc(costModelLine(m))}</p>`);
+    for (const line of corpusLines(m)) body.push(`<p>${esc(line)}</p>`);
     const recheck = recheckLine(m);
     if (recheck) body.push(`<p>${esc(recheck)}</p>`);
     body.push(warningList(modelWarnings(m).map((message) => ({ message }))));

@@ -62,6 +62,7 @@ export function corpusLines(m: BenchModel): string[] {
     `corpus ${c.name}: ${c.images} images, ${c.samples} random draws (seed ${c.seed}, ${c.distinctImages} distinct): ${f(c.tps, 2)} TPS, ` +
       `p50/p90/p99 ${f(c.latencyMs.p50)}/${f(c.latencyMs.p90)}/${f(c.latencyMs.p99)}${c.p99Reliable ? '' : '*'} ms, RSE ${f(c.rsePct, 2)}%${c.stable ? '' : ' (UNSTABLE)'}`,
     `corpus stages: decode ${f(s.decode)} + pre ${f(s.preprocess)} + infer ${f(s.infer)} + post ${f(s.postprocess)} ms; images ${f(c.megapixels.min, 2)}-${f(c.megapixels.max, 2)} MP, ${f(c.sizeMb.min, 2)}-${f(c.sizeMb.max, 2)} MB`,
+    ...(c.detected === null ? [] : [`corpus detections per image: mean ${f(c.detected, 1)}${c.detectedRange ? `, range ${c.detectedRange[0]}-${c.detectedRange[1]}` : ''}`]),
     `slowest files: ${c.slowest.map((x) => `${x.file} ${f(x.ms)} ms`).join(', ')}`,
   ];
 }

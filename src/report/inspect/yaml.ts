@@ -1,4 +1,5 @@
 import { Document, isScalar, visit } from 'yaml';
+import { forTerminal } from '../../core/escape.js';
 import type { ModelInspection } from '../../bench/inspect-result.js';
 import type { Formatter } from '../format.js';
 
@@ -12,9 +13,14 @@ export function entryYaml(r: ModelInspection): string {
     Seq(_, node) {
       if (node.items.every((i) => isScalar(i))) node.flow = true;
     },
+    // Names come from the model file: no control or bidi character reaches the terminal raw.
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && forTerminal(node.value) !== node.value) node.value = forTerminal(node.value);
+    },
   });
   const missing = (r.entry.output as { format?: string }).format === undefined ? '# output.format: could not tell from the model; see docs/models.md\n' : '';
-  return missing + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  const failed = !r.check.ok && missing === '' ? `# this entry did not pass its check: ${forTerminal(r.check.problem).replace(/\s+/g, ' ')}\n` : '';
+  return missing + failed + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 export const inspectYaml: Formatter<ModelInspection> = (r) => entryYaml(r);

@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { ROOT, tempDir } from '../../helpers/cli.js';
 import { constantOutputsModel, extraInputsModel, writeModel } from '../../helpers/onnx-graphs.js';
 import { inspectModel } from '../../../src/bench/models/inspect.js';
+import { BUILTIN_MODEL_NAMES, BUILTIN_SPECS } from '../../../src/bench/models/builtins.js';
+import { ModelSpecSchema } from '../../../src/bench/models/spec.js';
 
 /**
  * inspect on graphs shaped like the common exports (built here, so the right answer is known) and
@@ -29,7 +31,7 @@ describe('inspect: exports', () => {
       input: { width: 64, height: 64, layout: 'NCHW', color: 'RGB', scale: 1 / 255, resize: 'letterbox', dtype: 'float32' },
       output: { format: 'yolov8', num_classes: 2 },
     });
-    expect(r.check).toEqual({ ok: true, imageWidth: 640, imageHeight: 480, summary: 'the output fits yolov8: 0 detection(s) above the threshold' });
+    expect(r.check).toEqual({ ok: true, imageWidth: 640, imageHeight: 480, images: 3, summary: 'the output fits yolov8: 0 detection(s) above the threshold' });
   });
 
   test('a convolutional classifier head [1, 1000, 1, 1]: logits, ImageNet normalisation guessed and said so', async () => {
@@ -62,14 +64,14 @@ describe('inspect: exports', () => {
     expect(r.check).toMatchObject({ ok: true, summary: 'the output fits boxes-scored: 1 detection(s) above the threshold' });
   });
 
-  test('a PaddleDetection export: image, im_shape and scale_factor; NMS rows in image pixels; padded at the top left', async () => {
+  test('a PaddleDetection export: image, im_shape and scale_factor; NMS rows in image pixels; stretched as its deploy code does', async () => {
     const file = writeModel(dir, 'ppyoloe.onnx', extraInputsModel({ shape: ['p2o.DynamicDimension.0', 3, 64, 64] }, [
       { name: 'im_shape', shape: ['p2o.DynamicDimension.1', 2] },
       { name: 'scale_factor', shape: ['p2o.DynamicDimension.2', 2] },
     ], [{ name: 'multiclass_nms3_0.tmp_0', dims: [1, 6], values: [2, 0.7, 10, 10, 50, 50] }]));
     const r = await inspectModel(file);
     expect(r.entry).toMatchObject({
-      input: { name: 'image', width: 64, height: 64, resize: 'letterbox', letterbox_align: 'top-left', extra: [{ name: 'im_shape', value: 'im_shape' }, { name: 'scale_factor', value: 'scale_factor' }] },
+      input: { name: 'image', width: 64, height: 64, color: 'RGB', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: 'stretch', extra: [{ name: 'im_shape', value: 'im_shape' }, { name: 'scale_factor', value: 'scale_factor' }] },
       output: { format: 'boxes-scored', columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'], boxes_in_image: true },
     });
     expect(r.check).toMatchObject({ ok: true, summary: 'the output fits boxes-scored: 1 detection(s) above the threshold' });
@@ -104,11 +106,20 @@ describe('inspect: the built-in models', () => {
     expect(r.check).toMatchObject({ ok: true });
   });
 
-  test('ocr-cls: logits, two classes, already probabilities (the graph ends in Softmax)', async () => {
+  test('ocr-cls: logits, two classes, already probabilities (the graph ends in Softmax), 192x48 padded on the right', async () => {
     const r = await inspectModel(join(ASSETS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'));
     expect(r.outputs).toEqual([{ name: 'softmax_0.tmp_0', dtype: 'float32', shape: [expect.any(String), 2] }]);
     expect(r.entry).toMatchObject({ task: 'classification', output: { format: 'logits', num_classes: 2, softmax: false } });
-    expect(r.unknown.join('\n')).toMatch(/input size \(dynamic\)/);
+    expect(r.unknown.join('\n')).not.toMatch(/input size/);
     expect(r.check).toMatchObject({ ok: true, summary: expect.stringMatching(/^the output fits logits: top class [01] at/) });
+  });
+
+  test.each(BUILTIN_MODEL_NAMES)('%s: the proposed entry is the built-in spec itself', async (name) => {
+    const { file, ...builtin } = BUILTIN_SPECS[name];
+    const r = await inspectModel(join(ASSETS, file));
+    const parse = (e: object) => ModelSpecSchema.parse({ ...e, name: 'm', path: 'm.onnx' });
+    const { name: _n, path: _p, ...proposed } = parse(r.entry);
+    const { name: _n2, path: _p2, ...real } = parse(builtin);
+    expect(proposed).toEqual(real);
   });
 });

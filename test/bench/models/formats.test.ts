@@ -1,0 +1,241 @@
+import sharp from 'sharp';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { InferenceSession } from 'onnxruntime-node';
+import { inspectModel } from '../../../src/bench/models/inspect.js';
+import { createSession, resolveModel } from '../../../src/bench/models/registry.js';
+import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
+import type { Detection, ModelAdapter, ModelOutput } from '../../../src/bench/models/types.js';
+import { ONNX_DTYPE } from '../../../src/bench/models/onnx-proto.js';
+import { tempDir } from '../../helpers/cli.js';
+import { castToFloat32Model, encodeModel, writeModel, type Dim } from '../../helpers/onnx-graphs.js';
+
+/**
+ * The export shapes added to the decoder registry, each as a small real graph with known outputs:
+ * inspect proposes the format from the graph alone, and that proposed entry, run through
+ * onnxruntime on a real image, decodes the known box.
+ */
+
+const dir = tempDir('capacity-plan-formats-');
+const sessions: InferenceSession[] = [];
+afterAll(async () => {
+  for (const s of sessions) await s.release();
+});
+
+interface Out {
+  name: string;
+  dims: number[];
+  values: number[];
+  /** Declared shape (symbolic dimensions by name); default dims. */
+  shape?: Dim[];
+  /** An integer output: cast from the float constant. */
+  type?: 'int64' | 'int32';
+}
+
+/** Fixed outputs whatever the image (Identity, or Cast for integer outputs), with these inputs declared. */
+function fixedModel(name: string, inputs: Array<{ name: string; shape: Dim[] }>, outputs: Out[]): string {
+  return writeModel(dir, name, encodeModel({
+    inputs,
+    outputs: outputs.map((o) => ({ name: o.name, shape: o.shape ?? o.dims, type: o.type })),
+    initializers: outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, values: o.values })),
+    nodes: outputs.map((o) =>
+      o.type === undefined
+        ? { opType: 'Identity', input: [`${o.name}_value`], output: [o.name] }
+        : { opType: 'Cast', input: [`${o.name}_value`], output: [o.name], attribute: [{ name: 'to', type: 2, i: ONNX_DTYPE[o.type] }] },
+    ),
+  }));
+}
+
+async function photo(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 200 } } }).png().toBuffer();
+}
+
+/** The entry inspect proposes for the file, opened as bench would open it. */
+async function proposed(file: string): Promise<{ entry: ModelSpecInput; adapter: ModelAdapter; session: InferenceSession }> {
+  const r = await inspectModel(file);
+  const entry = r.entry as unknown as ModelSpecInput;
+  const adapter = await resolveModel(ModelSpecSchema.parse(entry));
+  const session = await createSession(adapter, 1);
+  sessions.push(session);
+  return { entry, adapter, session };
+}
+
+async function run(adapter: ModelAdapter, session: InferenceSession, width: number, height: number): Promise<ModelOutput> {
+  const prepared = await adapter.preprocess(await adapter.decode(await photo(width, height)));
+  return adapter.postprocess(await session.run(prepared.feeds), prepared.meta);
+}
+
+function only(out: ModelOutput): Detection {
+  if (out.kind !== 'detection') throw new Error('expected detections');
+  expect(out.detections).toHaveLength(1);
+  return out.detections[0]!;
+}
+
+const expectBox = (actual: Detection['box'], expected: number[]) => actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 3));
+const zeros = (n: number) => new Array<number>(n).fill(0);
+
+/** 8 distance bins with all the weight on `bin` (softmax of a one-hot of 20: the expectation is bin within 1e-7). */
+const bins = (bin: number) => zeros(8).map((_, j) => (j === bin ? 20 : 0));
+
+describe('NanoDet', () => {
+  test('NanoDet-Plus, one output [1, N, C + 32] over strides 8..64: anchor (x·s, y·s), distances as expected bins × stride', async () => {
+    // 64x64 input: 64 + 16 + 4 + 1 = 85 anchor points; 2 classes + 32 distance logits per row.
+    const k = 2 + 32;
+    const values = zeros(85 * k);
+    // Stride 8, cell (2, 3) = row 26: class 1 at 0.9; left 1, top 2, right 3, bottom 1 bins.
+    [0.01, 0.9, ...bins(1), ...bins(2), ...bins(3), ...bins(1)].forEach((v, j) => (values[26 * k + j] = v));
+    const file = fixedModel('nanodet-plus.onnx', [{ name: 'data', shape: [1, 3, 64, 64] }], [{ name: 'output', dims: [1, 85, k], values }]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'nanodet', num_classes: 2 });
+    expect(entry.input).toMatchObject({ color: 'BGR', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], resize: 'stretch' });
+    const d = only(await run(adapter, session, 64, 64));
+    expect(d.classId).toBe(1);
+    expectBox(d.box, [16 - 8, 24 - 16, 16 + 24, 24 + 8]);
+  });
+
+  test('NanoDet per-stride outputs paired by shape, whatever their names say (hpc203 export): distances [N, 4] in strides, anchors at the cell centre', async () => {
+    // 32x32 input: 16, 4 and 1 anchors at strides 8, 16, 32; names deliberately out of step with shapes, no batch dimension.
+    const dis = zeros(4 * 4);
+    [0.25, 0.25, 0.25, 0.5].forEach((v, j) => (dis[1 * 4 + j] = v)); // stride 16, cell (1, 0)
+    const cls = zeros(4 * 2);
+    cls[1 * 2 + 0] = 0.8;
+    const file = fixedModel('nanodet-m.onnx', [{ name: 'image', shape: [1, 3, 32, 32] }], [
+      { name: 'cls_score0', dims: [16, 2], values: zeros(32) },
+      { name: 'bbox_pred0', dims: [4, 2], values: cls },
+      { name: 'cls_score1', dims: [1, 2], values: zeros(2) },
+      { name: 'bbox_pred1', dims: [16, 4], values: zeros(64) },
+      { name: 'cls_score2', dims: [4, 4], values: dis },
+      { name: 'bbox_pred2', dims: [1, 4], values: zeros(4) },
+    ]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'nanodet', num_classes: 2 });
+    const d = only(await run(adapter, session, 32, 32));
+    expect(d).toMatchObject({ classId: 0, score: expect.closeTo(0.8, 6) });
+    const c = 16 + 7.5; // x·s + (s − 1) / 2
+    expectBox(d.box, [c - 4, 7.5 - 4, c + 4, 7.5 + 8]);
+  });
+});
+
+describe('separate outputs', () => {
+  test('scores before boxes (UltraFace): ssd with the outputs named, background 0, its (x − 127) / 128', async () => {
+    const file = fixedModel('ultraface.onnx', [{ name: 'input', shape: [1, 3, 30, 40] }], [
+      { name: 'scores', dims: [1, 3, 2], values: [0.9, 0.1, 0.1, 0.9, 0.6, 0.4] },
+      { name: 'boxes', dims: [1, 3, 4], values: [0, 0, 1, 1, 0.25, 0.25, 0.75, 0.5, 0, 0, 0.1, 0.1] },
+    ]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'ssd', boxes: 'boxes', scores: 'scores', background_class: 0 });
+    expect(entry.input).toMatchObject({ scale: 1 / 128, mean: [127 / 128, 127 / 128, 127 / 128], resize: 'stretch' });
+    const d = only(await run(adapter, session, 40, 30));
+    expectBox(d.box, [10, 7.5, 30, 15]);
+    expect(d.classId).toBe(1);
+  });
+
+  test('torchvision detection export: boxes [N, 4], int64 labels [N], scores [N], one image without a batch dimension', async () => {
+    const file = fixedModel('fasterrcnn.onnx', [{ name: 'images', shape: [3, 'height', 'width'] }], [
+      { name: 'boxes', dims: [2, 4], values: [5, 6, 20, 30, 1, 1, 2, 2], shape: ['N', 4] },
+      { name: 'labels', dims: [2], values: [3, 1], shape: ['N'], type: 'int64' },
+      { name: 'scores', dims: [2], values: [0.9, 0.1], shape: ['N'] },
+    ]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'boxes-labels' });
+    expect(entry.input).toMatchObject({ color: 'RGB', scale: 1 / 255, resize: { longest_side_max: 800, multiple_of: 1 } });
+    const d = only(await run(adapter, session, 64, 48));
+    expect(d).toMatchObject({ classId: 3, score: expect.closeTo(0.9, 6) });
+    expectBox(d.box, [5, 6, 20, 30]);
+  });
+
+  test('mmdeploy end2end: dets [1, N, 5] with the score fifth, labels [1, N]', async () => {
+    const file = fixedModel('end2end.onnx', [{ name: 'input', shape: [1, 3, 32, 32] }], [
+      { name: 'dets', dims: [1, 2, 5], values: [4, 4, 12, 20, 0.8, 0, 0, 1, 1, 0.05] },
+      { name: 'labels', dims: [1, 2], values: [7, 2], type: 'int64' },
+    ]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'boxes-labels' });
+    expect(entry.input).toMatchObject({ scale: 1, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] });
+    const d = only(await run(adapter, session, 32, 32));
+    expect(d.classId).toBe(7);
+    expectBox(d.box, [4, 4, 12, 20]);
+  });
+});
+
+describe('YuNet', () => {
+  test("named cls/obj/bbox outputs per stride, dynamic input: score √(cls·obj), box on the stride's grid, raw BGR", async () => {
+    // A 64x32 image stays 64x32 (longest side 640, multiples of 32): 32, 8 and 2 anchors at strides 8, 16, 32.
+    const level = (s: number, n: number, at = -1) => {
+      const cls = zeros(n), obj = zeros(n), box = zeros(4 * n);
+      if (at >= 0) {
+        cls[at] = 0.81;
+        obj[at] = 1;
+        [0.5, 0.5, Math.log(2), 0].forEach((v, j) => (box[at * 4 + j] = v));
+      }
+      return [
+        { name: `cls_${s}`, dims: [1, n, 1], values: cls, shape: [1, 'anchors', 1] },
+        { name: `obj_${s}`, dims: [1, n, 1], values: obj, shape: [1, 'anchors', 1] },
+        { name: `bbox_${s}`, dims: [1, n, 4], values: box, shape: [1, 'anchors', 4] },
+        { name: `kps_${s}`, dims: [1, n, 10], values: zeros(10 * n), shape: [1, 'anchors', 10] },
+      ];
+    };
+    const file = fixedModel('yunet.onnx', [{ name: 'input', shape: [1, 3, 'height', 'width'] }], [...level(8, 32), ...level(16, 8, 5), ...level(32, 2)]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'yunet', score_threshold: 0.9 });
+    expect(entry.input).toMatchObject({ color: 'BGR', scale: 1, resize: { longest_side_max: 640, multiple_of: 32 } });
+    const d = only(await run(adapter, session, 64, 32));
+    expect(d.score).toBeCloseTo(0.9, 6);
+    // Stride 16, anchor 5 = row 1, col 1 of a 4-wide grid: centre (1.5·16, 1.5·16), 2·16 wide, 16 high.
+    expectBox(d.box, [8, 16, 40, 32]);
+  });
+});
+
+describe('NMS rows', () => {
+  test('[N, 7] with a symbolic N and a fixed image batch is NMS output, its columns spelled by the output name', async () => {
+    const file = fixedModel('yolov7-end2end.onnx', [{ name: 'images', shape: [1, 3, 64, 64] }], [
+      { name: 'batchno_classid_score_x1y1x2y2', dims: [2, 7], values: [0, 2, 0.8, 10, 12, 30, 40, 0, 5, 0.1, 0, 0, 4, 4], shape: ['N', 7] },
+    ]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toEqual({ format: 'boxes-scored', columns: ['batch', 'class', 'score', 'x1', 'y1', 'x2', 'y2'] });
+    const d = only(await run(adapter, session, 64, 64));
+    expect(d).toMatchObject({ classId: 2, score: expect.closeTo(0.8, 6) });
+    expectBox(d.box, [10, 12, 30, 40]);
+  });
+
+  test('[N, 7] with a symbolic batch on the image too: a 7-class classifier', async () => {
+    const file = fixedModel('cls7.onnx', [{ name: 'x', shape: ['N', 3, 32, 32] }], [{ name: 'y', dims: [1, 7], values: [0, 1, 2, 3, 4, 5, 6], shape: ['N', 7] }]);
+    expect((await inspectModel(file)).entry.output).toMatchObject({ format: 'logits', num_classes: 7 });
+  });
+
+  test('PaddleDetection postprocessed: 2125 static rows and a count output, with scale_factor; rows past the count ignored', async () => {
+    const rows = zeros(2125 * 6);
+    [1, 0.8, 5, 6, 20, 24].forEach((v, j) => (rows[j] = v));
+    [0, 0.9, 1, 1, 2, 2].forEach((v, j) => (rows[6 + j] = v)); // past the count
+    const file = fixedModel('picodet_postprocessed.onnx', [{ name: 'image', shape: [1, 3, 32, 32] }, { name: 'scale_factor', shape: [1, 2] }], [
+      { name: 'multiclass_nms3_0.tmp_0', dims: [2125, 6], values: rows },
+      { name: 'multiclass_nms3_0.tmp_2', dims: [1], values: [1], type: 'int32' },
+    ]);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'boxes-scored', columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'], boxes_in_image: true, count: 'multiclass_nms3_0.tmp_2' });
+    expect(entry.input).toMatchObject({ extra: [{ name: 'scale_factor', value: 'scale_factor' }] });
+    const d = only(await run(adapter, session, 40, 40));
+    expect(d.classId).toBe(1);
+    expectBox(d.box, [5, 6, 20, 24]);
+  });
+
+  test('a single-class YOLOX at 192x192 ([1, 756, 6]: its anchor count) is yolox, not NMS rows', async () => {
+    const file = fixedModel('yolox-person.onnx', [{ name: 'images', shape: [1, 3, 192, 192] }], [{ name: 'output', dims: [1, 756, 6], values: zeros(756 * 6) }]);
+    expect((await inspectModel(file)).entry.output).toMatchObject({ format: 'yolox', num_classes: 1 });
+  });
+});
+
+describe('grayscale input', () => {
+  test('[1, 1, H, W] is proposed with channels: 1 and fed the luma (ITU-R 601), normalised', async () => {
+    const file = writeModel(dir, 'gray.onnx', castToFloat32Model([1, 1, 4, 4], 'float32'));
+    const r = await inspectModel(file);
+    expect(r.entry.input).toMatchObject({ width: 4, height: 4, channels: 1, scale: 1 / 255, mean: [0], std: [1] });
+    expect(r.unknown.join('\n')).not.toMatch(/input size/);
+    const adapter = await resolveModel(ModelSpecSchema.parse(r.entry));
+    const session = await createSession(adapter, 1);
+    sessions.push(session);
+    const prepared = await adapter.preprocess(await adapter.decode(await photo(4, 4)));
+    const seen = (await session.run(prepared.feeds)).seen!.data as Float32Array;
+    // (299·40 + 587·90 + 114·200) / 1000 = 87.59 → 88
+    expect([...seen]).toEqual(new Array(16).fill(Math.fround(88 / 255)));
+  });
+});
