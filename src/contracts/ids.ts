@@ -3,3 +3,7 @@
  * at no cost, while the schemas themselves are built only by the commands that read results back.
  */
 export const PLAN_SCHEMA_ID = 'capacity-plan/plan@3';
+export const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
+export const BACKTEST_SCHEMA_ID = 'capacity-plan/backtest@1';
+export const GATE_SCHEMA_ID = 'capacity-plan/gate@1';
+export const VALIDATE_SCHEMA_ID = 'capacity-plan/validate@1';

@@ -1,3 +1,5 @@
+import { BACKTEST_SCHEMA_ID } from '../contracts/ids.js';
+import type { BacktestResult } from '../contracts/backtest.js';
 import type { Warning } from '../core/errors.js';
 import { roundTo } from '../core/money.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
@@ -6,56 +8,7 @@ import type { RecordedHistory, TrafficOverTime } from '../workload/traffic.js';
 import { simulate } from './engine.js';
 import { simulationSetup } from './setup.js';
 
-const BACKTEST_SCHEMA_ID = 'capacity-plan/backtest@1';
-
-/** Figures of one side (recorded or simulated) of a backtest. */
-interface Side {
-  unitHours: number;
-  throttledRequests: number;
-  minutesThrottled: number;
-}
-
-/**
- * The simulator replayed on a model's recorded history with the recorded Min/Max, next to what
- * CloudWatch recorded: the simulator's error on real traffic, minute by minute and in total.
- */
-export interface BacktestResult {
-  schema: typeof BACKTEST_SCHEMA_ID;
-  name: string;
-  file?: string;
-  trafficSource: string;
-  periodSeconds: number;
-  minutes: number;
-  /** Minutes with units in service (the model ran). */
-  runningMinutes: number;
-  requestsTotal: number;
-  minInferenceUnits: number;
-  maxInferenceUnits: number;
-  pairSource: 'recorded' | 'flags';
-  tpsPerUnit: number;
-  capacityPerUnitTps: number;
-  scaleUpMinutes: number;
-  scaleDownMinutes: number;
-  recorded: Side;
-  simulated: Side;
-  /** Simulated minus recorded, over the running minutes. */
-  error: {
-    unitHoursPct: number | null;
-    meanAbsUnits: number;
-    meanUnits: number;
-    minutesUnitsExactPct: number;
-    throttledRequests: number;
-    /** Throttled difference as a share of all requests. */
-    throttledPctOfRequests: number;
-    meanAbsThrottledPerMinute: number;
-    /** Minutes both sides throttled, only the simulator, only the service. */
-    throttledMinutes: { both: number; simulatedOnly: number; recordedOnly: number };
-  };
-  /** Hour by hour, for charts: mean units in service and throttled requests of each side. */
-  hourly: { start: string; recordedUnits: number[]; simulatedUnits: number[]; recordedThrottled: number[]; simulatedThrottled: number[] };
-  assumptions: string[];
-  warnings: Warning[];
-}
+export type { BacktestResult } from '../contracts/backtest.js';
 
 export interface BacktestPair {
   minUnits: number;

@@ -1,28 +1,8 @@
 import { roundTo } from '../core/money.js';
+import type { MonthSeries } from '../contracts/simulation.js';
 import { MINUTES_PER_MONTH, type DemandSeries } from '../workload/series.js';
 
-/**
- * The simulated traffic minute by minute, compact enough to ride in the result JSON for the HTML
- * report's month chart: demand at the series' own resolution (a profile's hour holds flat for its
- * 60 minutes, so one value per hour), units and throttled minutes as runs (they change seldom).
- */
-export interface MonthSeries {
-  kind: DemandSeries['kind'];
-  /** Minutes from Monday 00:00 to minute 0 (UTC for a trace): places weekday and time labels. */
-  weekOffsetMinutes: number;
-  /** Minute 0 as Unix ms (traces only). */
-  startEpochMs?: number;
-  minutes: number;
-  /** Each demand value holds for this many minutes: 60 for a profile, 1 for a trace up to a month long (more for longer ones: their mean). */
-  demandStepMinutes: number;
-  demandTps: number[];
-  /** [units, minutes] runs covering every minute: units serving (after scenario losses). */
-  unitsServing: Array<[number, number]>;
-  /** [units, minutes] runs covering every minute: units billed (serving or starting). */
-  unitsBilled: Array<[number, number]>;
-  /** [first minute, minutes] ranges in which requests were throttled. */
-  throttledMinutes: Array<[number, number]>;
-}
+export type { MonthSeries } from '../contracts/simulation.js';
 
 /** What the headline strategy's run recorded, minute by minute. */
 export interface MinuteRecord {

@@ -2,74 +2,19 @@ import type { Warning } from '../core/errors.js';
 import { roundTo } from '../core/money.js';
 import { formatCount, formatPct } from '../core/numbers.js';
 import type { Plan } from '../contracts/plan.js';
+import { SIMULATION_SCHEMA_ID } from '../contracts/ids.js';
+import type { SimulationResult } from '../contracts/simulation.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { TrafficOverTime } from '../workload/traffic.js';
 import type { SimParams } from './engine.js';
-import { monthFigures, simulationSetup, type MonthFigures } from './setup.js';
+import { monthFigures, simulationSetup } from './setup.js';
 import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS } from '../workload/series.js';
-import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow, type StrategyName } from './strategies.js';
-import { monthSeries, type MonthSeries } from './month-series.js';
+import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow } from './strategies.js';
+import { monthSeries } from './month-series.js';
 
-const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
 const CHART_BUCKET_MINUTES = 15;
 
-interface StrategyResult extends MonthFigures {
-  name: StrategyName;
-  title: string;
-  minInferenceUnits: number;
-  maxInferenceUnits: number;
-}
-
-export interface SimulationResult extends MonthFigures {
-  schema: typeof SIMULATION_SCHEMA_ID;
-  name: string;
-  file?: string;
-  traffic: { source: string; minutesSimulated: number; monthScale: number; peakTps: number; meanTps: number; lowestTps: number };
-  tpsPerUnit: number;
-  capacityPerUnitTps: number;
-  pricePerUnitHourUsd: number;
-  scaleUpMinutes: number;
-  scaleDownMinutes: number;
-  /** Where Min and Max came from: the --min/--max flags, or the plan's answer (the pair `plan` recommends). */
-  pairSource: 'flags' | 'plan';
-  minInferenceUnits: number;
-  maxInferenceUnits: number;
-  /** The strategy the headline figures are for: the workload's schedule decides. */
-  strategy: StrategyName;
-  schedule: { days: string; from: string; hoursPerDay: number; restartMinutes: number } | null;
-  busiestHour: { start: string; startMinute: number; requests: number; throttled: number };
-  /**
-   * Each scenario with the requests in its own window (not scaled to a month) and the share of
-   * them throttled: a two-hour outage is judged on its two hours, not diluted over a month.
-   */
-  scenarios: { zoneOutage?: ScenarioWindow & { durationMinutes: number }; unitFailure?: ScenarioWindow & { downMinutes: number } };
-  strategies: StrategyResult[];
-  /** The plan's answer simulated on the same traffic (no scenarios): what `plan` and `gate` quote. */
-  recommended: PairFigures & { maxThrottledPct: number };
-  /** The peak/baseline rule's pair, a step of the plan's derivation, simulated the same way. */
-  staticPlan: PairFigures;
-  busiestDay: { start: string; bucketMinutes: number; demandTps: number[]; capacityTps: number[] };
-  assumptions: string[];
-  warnings: Warning[];
-  /** The headline strategy's run minute by minute (compact); last, so the JSON reads figures first. */
-  series: MonthSeries;
-}
-
-interface PairFigures {
-  minInferenceUnits: number;
-  maxInferenceUnits: number;
-  monthlyCostUsd: number;
-  throttledPct: number;
-}
-
-interface ScenarioWindow {
-  start: string;
-  startMinute: number;
-  /** Requests in the scenario's minutes, and those throttled (the simulated minutes, not scaled to a month). */
-  requests: number;
-  throttled: number;
-  throttledPct: number;
-}
+export type { SimulationResult } from '../contracts/simulation.js';
 
 /** What to simulate besides the workload: a Min/Max pair other than the plan's, and scenarios. */
 export interface SimulationOptions {
