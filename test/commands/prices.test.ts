@@ -51,7 +51,7 @@ describe('capacity-plan prices against a Price List API on 127.0.0.1', () => {
     // shelf-audit: 2 × 730 h at the cached $4.25 = $6,205; the source names the cache and its date.
     const p = JSON.parse(runCli(['plan', 'examples/workloads/shelf-audit.yaml', '-f', 'json'], { env: { CAPACITY_PLAN_PRICE_CACHE: cache } }).stdout).plans[0];
     expect(p.pricePerUnitHourUsd).toBe(4.25);
-    expect(p.monthlyCostUsd.min).toBe(6205);
+    expect(p.costByBasis.min).toBe(6205);
     expect(p.priceSource).toMatch(/^AWS Price List API, fetched \d{4}-\d{2}-\d{2} \(capacity-plan prices\)$/);
     // A region only the cache knows is accepted; price_per_unit_hour still wins.
     const w = join(dir, 'osaka.yaml');
