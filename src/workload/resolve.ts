@@ -67,15 +67,38 @@ export function priceOf(w: Workload, cache: PriceCache | null = null): PriceQuot
 }
 
 /** Pure: decides traffic and per-class TPS for a validated workload. */
+/** A part of a workload that cannot be resolved, with the key it belongs to: the loader points at that key's line. */
+export class ResolveError extends Error {
+  constructor(
+    readonly key: Array<string | number>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload {
-  const resolved = resolveCalibration(w, i.tpsSource, i.loadtest);
+  // An anchored calibration cancels the bench run's drift: the classes are priced knowing it.
+  const anchored = typeof w.model.calibration === 'object';
   // Every figure a derivation prints is the figure computed on (calibration to 4 decimals, TPS to
   // 3), so each printed step, worked again from the printed numbers, gives the printed result.
-  const calibration = { ...resolved, factor: resolved.factor >= 0.01 ? roundTo(resolved.factor, 4) : Number(resolved.factor.toPrecision(4)) };
   const classes = w.images.map((img, index) => {
-    const c = classTps(i.tpsSource, img, index, calibration.anchored);
-    return { ...c, tps: roundTps(c.tps), uncertaintyPct: roundTo(c.uncertaintyPct, 2) };
+    try {
+      const c = classTps(i.tpsSource, img, index, anchored);
+      return { ...c, tps: roundTps(c.tps), uncertaintyPct: roundTo(c.uncertaintyPct, 2) };
+    } catch (err) {
+      const at = img.corpus !== undefined ? ['images', index, 'corpus'] : ['images', index];
+      throw new ResolveError(at, `images[${index}]${img.corpus !== undefined ? '.corpus' : ''}: ${(err as Error).message}`);
+    }
   });
+  let resolved: ResolvedCalibration;
+  try {
+    resolved = resolveCalibration(w, i.tpsSource, i.loadtest);
+  } catch (err) {
+    const c = w.model.calibration;
+    throw new ResolveError(typeof c === 'object' && 'loadtest' in c ? ['model', 'calibration', 'loadtest'] : ['model', 'calibration'], `model.calibration: ${(err as Error).message}`);
+  }
+  const calibration = { ...resolved, factor: resolved.factor >= 0.01 ? roundTo(resolved.factor, 4) : Number(resolved.factor.toPrecision(4)) };
   // A TPS measured on the mix itself is the mix's TPS: the class shape adds no uncertainty to it.
   const tpsPerUnit = calibration.mixTps ?? mixTpsPerUnit(classes, calibration.factor);
   return {
@@ -113,15 +136,6 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
     const binding = await bindBench(workload, benchPath, file, doc);
     tpsSource = { kind: 'bench', file: m.bench!, model: binding.model, inputSizeOf: binding.inputSizeOf };
     warnings = binding.warnings;
-    // A class the cost model cannot price fails at its own line, before anything else runs.
-    for (const [i, img] of workload.images.entries()) {
-      try {
-        classTps(tpsSource, img, i);
-      } catch (err) {
-        const loc = doc.locate(img.corpus !== undefined ? ['images', i, 'corpus'] : ['images', i]);
-        throw UserError.at(file, `images[${i}]${img.corpus !== undefined ? '.corpus' : ''}: ${(err as Error).message}`, loc.line, loc.col);
-      }
-    }
     const c = workload.model.calibration;
     if (typeof c === 'object' && 'loadtest' in c) {
       const key = ['model', 'calibration', 'loadtest'];
@@ -138,12 +152,6 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
         throw UserError.at(file, `model.calibration.loadtest: ${err.message}`, at.line, at.col);
       }
     }
-    try {
-      resolveCalibration(workload, tpsSource, loadtest);
-    } catch (err) {
-      const loc = doc.locate(typeof c === 'object' && 'loadtest' in c ? ['model', 'calibration', 'loadtest'] : ['model', 'calibration']);
-      throw UserError.at(file, `model.calibration: ${(err as Error).message}`, loc.line, loc.col);
-    }
   }
   const trafficFiles: { trace?: string; cloudwatch?: string } = {};
   for (const key of ['trace', 'cloudwatch'] as const) {
@@ -153,7 +161,14 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
     inputs.push(trafficFiles[key]);
   }
   const overTime = await readTrafficOverTime(workload, file, doc, trafficFiles);
-  const resolved = resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
+  let resolved: ResolvedWorkload;
+  try {
+    resolved = resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
+  } catch (err) {
+    if (!(err instanceof ResolveError)) throw err;
+    const at = doc.locate(err.key);
+    throw UserError.at(file, err.message, at.line, at.col);
+  }
   checkUnitBound(resolved, file, doc);
   return { ...resolved, file, doc, inputs };
 }

@@ -221,8 +221,8 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
     expect(p.code, p.stderr).toBe(0);
     const plan = JSON.parse(p.stdout).plans[0];
     expect(plan.classes[0].corpus).toBe('photos');
-    expect(plan.classes[0].tps).toBeCloseTo(c.tps, 3);
-    expect(plan.tpsPerUnit).toBeCloseTo(0.5 * c.tps, 3);
+    expect(plan.classes[0].tps).toBeCloseTo(c.tps, 2);
+    expect(plan.tpsPerUnit).toBeCloseTo(0.5 * c.tps, 2);
   });
 
   describe('bad input: exit 2, one line, no file written', () => {
