@@ -171,6 +171,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'a result JSON written by plan, simulate or gate --format json, or a bench result file')
     .addOption(formatOption(['table', 'json', 'markdown', 'github', 'html']))
     .addOption(outOption())
+    .addOption(new Option('--allow-path <dir...>', 'also read the result file from this folder when it is a symbolic link leading out of its own folder and the working directory'))
     .action(async (file: string, opts) => {
       const { reportCommand } = await import('./commands/report.js');
       setExit(await reportCommand(file, opts));

@@ -4,8 +4,8 @@ import { parseBaseline } from '../gate/baseline.js';
 import { evaluateGate } from '../gate/gate.js';
 import type { GateResult, Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
-import { readUserFile } from '../core/files.js';
-import { confinePath, pathPolicy } from '../core/paths.js';
+import { pathPolicy, type PathPolicy } from '../core/paths.js';
+import { checkJsonBounds, parseJsonText, readSavedFile } from '../core/saved-json.js';
 import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
@@ -44,8 +44,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     }
   }
   const paths = pathPolicy(opts.allowPath);
-  if (opts.baseline) await confinePath(opts.baseline, undefined, paths);
-  const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
+  const baseline = opts.baseline ? { file: opts.baseline, plans: await readBaseline(opts.baseline, paths) } : null;
   // The gate reads Min, Max and cost: the static plan is all it needs, except for budget.basis:
   // simulated, the recommended pair simulated minute by minute (the Min/Max search runs for those only).
   const loaded = await loadWorkloads(files, paths);
@@ -82,6 +81,13 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     await emit(format(result, render), opts.out, inputs);
   }
   return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
+}
+
+/** A baseline is a saved result: confined, bounded and parsed without quoting it (core/saved-json.ts). */
+async function readBaseline(file: string, paths: PathPolicy): Promise<ReturnType<typeof parseBaseline>> {
+  const text = await readSavedFile(file, paths, { what: 'baseline file' });
+  checkJsonBounds(parseJsonText(text, file, 'baseline file'), file);
+  return parseBaseline(text, file);
 }
 
 /** Numbers from the flags; each is checked here so a typo is exit 2, not a silent pass. */
