@@ -15,7 +15,7 @@ import { gateTable } from '../report/gate/table.js';
 import { computePlan } from '../plan/plan.js';
 import { planWorkloads } from '../simulate/plan-search.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { emit, renderOptions, renderOptionsFor, workspacePath } from './output.js';
+import { emit, renderOptions, renderOptionsFor, workloadInputs, workspacePath } from './output.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
 
@@ -49,7 +49,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   // simulated, the recommended pair simulated minute by minute (the Min/Max search runs for those only).
   const loaded = await loadWorkloads(files, paths);
   const plans = await Promise.all(loaded.map(async (w) => (w.workload.budget?.basis === 'simulated' ? (await planWorkloads([w])).plans[0]! : computePlan(w))));
-  const inputs = [...(opts.baseline ? [opts.baseline] : []), ...loaded.flatMap((w) => w.inputs)];
+  const inputs = [...(opts.baseline ? [opts.baseline] : []), ...workloadInputs(loaded)];
   const result = evaluateGate({
     workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file) })),
     totalRules: flagRules(limits),

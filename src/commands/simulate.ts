@@ -12,7 +12,7 @@ import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationHtml } from '../report/simulation/html.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/resolve.js';
-import { emit, renderOptions } from './output.js';
+import { emit, renderOptions, workloadInputs } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml };
 const BACKTEST_FORMATS = { table: backtestTable, json: backtestJson, markdown: backtestMarkdown };
@@ -54,7 +54,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     ...(zoneOutage ? { zoneOutage } : {}),
     ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
   });
-  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, loaded.inputs);
+  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs([loaded]));
   return 0;
 }
 
@@ -83,6 +83,6 @@ async function backtestCommand(file: string, opts: SimulateOptions): Promise<num
   if (minUnits > maxUnits) throw new UserError(`--backtest: Min ${minUnits} is above Max ${maxUnits}`);
   const source = minFlag !== undefined || maxFlag !== undefined ? 'flags' : 'recorded';
   const result = backtest(loaded, loaded.overTime, { ...recorded, inServiceUnits }, { minUnits, maxUnits, source });
-  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out);
+  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs([loaded]));
   return 0;
 }
