@@ -79,6 +79,26 @@ export async function readUserFileBytes(path: string, what = 'file', maxBytes = 
   }
 }
 
+/** Opening a cache fails like this when there is none to read, or none we may read: skip it. */
+const NO_CACHE = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'ELOOP', 'ENAMETOOLONG']);
+
+/**
+ * A cache file's bytes, or null when there is none or it cannot be read (a folder we may not
+ * enter, as in a container running as another user): a cache is never needed. What is there is
+ * held to readUserFileBytes's rules: a regular file (a FIFO never blocks, /dev/zero is never
+ * read) of at most `maxBytes`.
+ */
+export async function readCacheFile(path: string, what: string, maxBytes: number): Promise<Buffer | null> {
+  try {
+    const fh = await open(path, OPEN_READ);
+    await fh.close();
+  } catch (err) {
+    if (NO_CACHE.has((err as NodeJS.ErrnoException).code ?? '')) return null;
+    throw openError(path, what, err);
+  }
+  return readUserFileBytes(path, what, maxBytes);
+}
+
 /** Refuses anything but a regular file: directories, devices, FIFOs and sockets. */
 export function assertRegular(info: Stats, path: string, what: string): void {
   if (info.isDirectory()) throw UserError.at(path, `is a directory, expected a ${what}`);
