@@ -25,7 +25,9 @@ const quoted = (s: string) => forMermaid(s);
 const n = (x: number) => String(Math.round(x * 100) / 100);
 
 export function mermaidXyChart(c: XyChart): string {
-  const top = Math.max(1, ...c.plots.flatMap((p) => p.values));
+  // A loop, not a spread: a saved result's series may hold a million values.
+  let top = 1;
+  for (const p of c.plots) for (const v of p.values) top = Math.max(top, v);
   const palette = c.plots.map((p) => p.color).join(', ');
   const x = 'categories' in c.x ? `x-axis [${c.x.categories.map(quoted).join(', ')}]` : `x-axis ${quoted(c.x.label)} ${n(c.x.min)} --> ${n(c.x.max)}`;
   return [
