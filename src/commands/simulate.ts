@@ -1,4 +1,6 @@
+import { quoteField } from '../core/escape.js';
 import { UserError } from '../core/errors.js';
+import { BOUNDS } from '../workload/bounds.js';
 import { backtest } from '../simulate/backtest.js';
 import { pathPolicy } from '../core/paths.js';
 import { simulateWorkload } from '../simulate/result.js';
@@ -28,10 +30,20 @@ export interface SimulateOptions {
   allowPath?: string[];
 }
 
+/** Flags are bounded like the workload's numbers (workload/bounds.ts): the simulator's arrays assume it. */
 function unitsFlag(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UserError(`${flag}: expected a whole number of units, 1 or more, got '${text}'`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UserError(`${flag}: expected a whole number of units, 1 or more, got ${quoteField(text)}`);
+  if (Number(text) > BOUNDS.units) throw new UserError(`${flag}: must be at most ${BOUNDS.units.toLocaleString('en-US')} units (the most a plan may have), got ${quoteField(text)}`);
   return Number(text);
+}
+
+/** A zone outage lasts at most a year: longer is a typo in units, and the simulator walks every minute of it. */
+const MAX_OUTAGE_MINUTES = 366 * 24 * 60;
+
+function boundedOutage(outage: { startMinute: number; durationMinutes: number }): { startMinute: number; durationMinutes: number } {
+  if (outage.durationMinutes > MAX_OUTAGE_MINUTES) throw new UserError(`--zone-outage: the outage must last at most ${MAX_OUTAGE_MINUTES.toLocaleString('en-US')} minutes (a year), got ${outage.durationMinutes.toLocaleString('en-US')}`);
+  return outage;
 }
 
 export async function simulateCommand(file: string, opts: SimulateOptions): Promise<number> {
@@ -46,7 +58,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values), traffic.trace (a CSV file) or traffic.cloudwatch', at.line, at.col);
   }
   const { series } = loaded.overTime;
-  const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
+  const zoneOutage = opts.zoneOutage !== undefined ? boundedOutage(parseZoneOutage(opts.zoneOutage, series)) : undefined;
   const unitFailureMinute = opts.unitFailure !== undefined ? parseStart(opts.unitFailure, series, '--unit-failure') : undefined;
   const result = simulateWorkload(loaded, loaded.overTime, {
     ...(minUnits !== undefined ? { minUnits } : {}),
