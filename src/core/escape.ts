@@ -82,6 +82,15 @@ export function forMermaid(s: string, maxChars = 120): string {
   return `"${truncate(text, maxChars)}"`;
 }
 
+/**
+ * YAML text that capacity-plan wrote, made safe to show and paste: bidi overrides become \u
+ * escapes. Valid only where every scalar holding one is double-quoted (the writer's job; YAML
+ * double quotes take \u escapes and already escape control characters), so the value is kept.
+ */
+export function forYaml(yamlText: string): string {
+  return yamlText.replace(BIDI_G, uEscape);
+}
+
 // The only escape sequences capacity-plan writes itself: SGR colour codes (chalk).
 // eslint-disable-next-line no-control-regex
 const TERMINAL_OUTPUT_G = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;

@@ -1,4 +1,5 @@
 import { Document, isScalar, visit } from 'yaml';
+import { forYaml, hasControlChars } from '../../core/escape.js';
 import type { ModelInspection } from '../../bench/inspect-result.js';
 import type { Formatter } from '../format.js';
 
@@ -12,9 +13,14 @@ export function entryYaml(r: ModelInspection): string {
     Seq(_, node) {
       if (node.items.every((i) => isScalar(i))) node.flow = true;
     },
+    // Names come from the model file: one holding a control or bidi character is written
+    // double-quoted, where YAML escapes control characters and forYaml the bidi ones.
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && hasControlChars(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
   });
   const missing = (r.entry.output as { format?: string }).format === undefined ? '# output.format: could not tell from the model; see docs/models.md\n' : '';
-  return missing + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return missing + forYaml(doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }
 
 export const inspectYaml: Formatter<ModelInspection> = (r) => entryYaml(r);

@@ -18,7 +18,7 @@ export const planMarkdown: Formatter<PlanReport> = (r) => {
     for (const note of p.recommendation.notes) out.push(`> ${cell(note)}`, '');
     out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], { align: ['l', 'r', 'l'] }), '');
     if (p.startCommand) out.push('Start it with:', '', '```sh', p.startCommand, '```', '');
-    for (const w of p.warnings) out.push(`> ⚠️ **${w.code}**: ${cell(w.message)}`, '');
+    for (const w of p.warnings) out.push(`> ⚠️ **${cell(w.code)}**: ${cell(w.message)}`, '');
   }
   // One workload is its own total: the totals table is for several.
   if (r.plans.length > 1) {
