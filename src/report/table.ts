@@ -108,26 +108,40 @@ export function renderTable(columns: Column[], allRows: string[][], { color: c, 
   }
 
   const style = { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [], compact: true };
-  const t = new Table({
-    head: shown.map((i) => columns[i]!.head),
-    colWidths: widths,
-    colAligns: shown.map((i) => columns[i]!.align ?? 'left'),
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style,
-  });
+  const options = { colWidths: widths, colAligns: shown.map((i) => columns[i]!.align ?? 'left'), wordWrap: true, wrapOnWordBoundary: true, style };
   const spanWidth = tableWidth(widths) - 2 - PADDING;
+  const entries: Table.HorizontalTableRow[] = [];
   for (const row of rows) {
-    t.push(shown.map((i) => row[i] ?? ''));
+    entries.push(shown.map((i) => row[i] ?? ''));
     const detail = moved
       .map((i) => ({ col: columns[i]!, text: row[i] ?? '' }))
       .filter((d) => d.text !== '')
       .map((d) => (d.col.under === 'labelled' ? `${d.col.head} ${d.text}` : d.text))
       .join(' · ');
     // Wrapped here: cli-table3 forgets the borders a span covers and would wrap it too narrow.
-    if (detail) t.push([{ colSpan: shown.length, content: wrapLine(`  ${detail}`, spanWidth, '  '), wordWrap: false }]);
+    if (detail) entries.push([{ colSpan: shown.length, content: wrapLine(`  ${detail}`, spanWidth, '  '), wordWrap: false }]);
   }
-  return t.toString();
+  return chunkedTable(shown.map((i) => columns[i]!.head), entries, options);
+}
+
+/**
+ * cli-table3 passes all of a table's rows as the arguments of one call (push.apply), which
+ * overflows the stack past about 100,000 rows: a long table is drawn in chunks of the same column
+ * widths, joined where one chunk's bottom border would meet the next one's top border.
+ */
+const ROWS_PER_CHUNK = 5_000;
+
+function chunkedTable(head: string[], entries: Table.HorizontalTableRow[], options: Table.TableConstructorOptions): string {
+  const parts: string[] = [];
+  for (let at = 0; at === 0 || at < entries.length; at += ROWS_PER_CHUNK) {
+    const t = new Table({ ...options, style: { ...options.style }, ...(at === 0 ? { head } : {}) });
+    t.push(...entries.slice(at, at + ROWS_PER_CHUNK));
+    let lines = t.toString().split('\n');
+    if (at > 0) lines = lines.slice(1);
+    if (at + ROWS_PER_CHUNK < entries.length) lines = lines.slice(0, -1);
+    parts.push(lines.join('\n'));
+  }
+  return parts.join('\n');
 }
 
 /** A line of prose (heading, warning, note) wrapped to the width; continuation lines indented. */
