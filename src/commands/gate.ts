@@ -86,7 +86,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
 /** A baseline is a saved result: confined, bounded and parsed without quoting it (core/saved-json.ts). */
 async function readBaseline(file: string, paths: PathPolicy): Promise<ReturnType<typeof parseBaseline>> {
   const text = await readSavedFile(file, paths, { what: 'baseline file' });
-  checkJsonBounds(parseJsonText(text, file, 'baseline file'), file);
+  checkJsonBounds(parseJsonText(text, file, 'baseline'), file);
   return parseBaseline(text, file);
 }
 

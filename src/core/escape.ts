@@ -69,7 +69,7 @@ export function forMarkdown(s: string): string {
  * an attribute value become entities; control and bidi characters become visible escapes.
  */
 export function forHtml(s: string): string {
-  return forTerminal(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return forTerminal(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /**

@@ -147,11 +147,12 @@ export interface WriteOptions {
 export async function checkOutputPath(path: string, opts: WriteOptions = {}): Promise<Stats | undefined> {
   const link = await lstat(path).catch(() => undefined);
   const existing = await stat(path).catch(() => undefined);
+  // An input first: the more useful thing to say about a link to one.
+  if (existing?.isFile()) await assertNotInput(path, existing, opts.inputs ?? []);
   if (link?.isSymbolicLink() && (!existing || existing.isFile() || existing.isDirectory())) {
     throw UserError.at(path, 'is a symbolic link; refusing to write through it (remove the link or choose another --out)');
   }
   if (!existing) return undefined;
-  if (existing.isFile()) await assertNotInput(path, existing, opts.inputs ?? []);
   if (existing.isDirectory()) throw UserError.at(path, 'is a directory; cannot write the output there');
   if (!existing.isFile()) return existing;
   // Mode bits, not access(): root passes access(W_OK) on a file its owner marked read-only.

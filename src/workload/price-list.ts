@@ -1,5 +1,5 @@
 import { readCacheFile } from '../core/files.js';
-import { describeSchemaId } from '../core/saved-json.js';
+import { truncate } from '../core/escape.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -94,7 +94,7 @@ export function parsePriceCache(text: string, file: string): PriceCache {
   const parsed = PriceCacheSchema.safeParse(data);
   if (!parsed.success) {
     const schema = (data as { schema?: unknown } | null)?.schema;
-    throw UserError.at(file, `price cache is not a ${PRICE_CACHE_SCHEMA_ID} file${schema !== undefined && schema !== PRICE_CACHE_SCHEMA_ID ? ` (it has ${describeSchemaId(schema)})` : ''}: run 'capacity-plan prices' again, or delete it to use the built-in table`);
+    throw UserError.at(file, `price cache is not a ${PRICE_CACHE_SCHEMA_ID} file${schema !== undefined && schema !== PRICE_CACHE_SCHEMA_ID ? ` (it says ${typeof schema === 'string' ? JSON.stringify(truncate(schema)) : 'a schema that is not a string'})` : ''}: run 'capacity-plan prices' again, or delete it to use the built-in table`);
   }
   return parsed.data;
 }
