@@ -47,22 +47,28 @@ function setAt(root: unknown, path: Path, value: unknown, remove: boolean): unkn
   return copy;
 }
 
-const nest = (depth: number, inner: unknown) => {
-  let v = inner;
-  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
-  return v;
-};
+/** Deep nesting as text: JSON.stringify of 5,000 levels would overflow the test's own stack. */
+const NEST = '\u0000nest';
+const nestText = (depth: number) => `${'{"a":['.repeat(depth / 2)}1${']}'.repeat(depth / 2)}`;
 
 const hostileValue = fc.oneof(
   fc.constantFrom(null, true, 0, -1, -0, 1e308, -1e308, 2 ** 53 + 1, 0.1, 1e-300, '', 'capacity-plan/plan@2', '\u001b]0;pwned\u0007\u202e<img src=x>@octocat<!-- capacity-plan-gate -->', {}, []),
   fc.string({ maxLength: 50 }),
   fc.string({ unit: 'binary', maxLength: 50 }),
-  fc.integer({ min: 60, max: 250 }).map((n) => 'n'.repeat(n)),
-  fc.constantFrom(10_000, 30_000, 200_000).map((n) => 'x\n'.repeat(n / 2)),
-  fc.constantFrom(100, 10_001, 150_000).map((n) => Array.from({ length: n }, (_, i) => i)),
-  fc.constantFrom(60, 70, 5_000).map((d) => nest(d, 1)),
   fc.json().map((j) => JSON.parse(j) as unknown),
+  // Large values as recipes, built in mutate(): a counterexample must stay printable.
+  fc.record({ big: fc.constantFrom('name', 'lines', 'array', 'nest'), size: fc.constantFrom(0, 1, 2) }),
 );
+
+/** A large value from its recipe: names past 200 characters, 200,000 lines, 150,000 rows, 5,000 levels. */
+function build(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || !('big' in v) || !('size' in v)) return v;
+  const { big, size } = v as { big: string; size: number };
+  if (big === 'name') return 'n'.repeat([60, 201, 250][size]!);
+  if (big === 'lines') return 'x\n'.repeat([5_000, 15_000, 100_000][size]!);
+  if (big === 'array') return Array.from({ length: [100, 10_001, 150_000][size]! }, (_, i) => i);
+  return `${NEST}${[60, 70, 5_000][size]!}`;
+}
 
 const mutation = fc.record({
   kind: fc.constantFrom(...KINDS),
@@ -84,7 +90,8 @@ function mutate(m: Mutation): string {
     return m.op === 'cut' ? text.slice(0, i) : text.slice(0, i) + String.fromCharCode(m.byte) + text.slice(i + 1);
   }
   const paths = pathsOf(base);
-  return JSON.stringify(setAt(base, paths[m.pick % paths.length]!, m.value, m.op === 'remove'));
+  const text = JSON.stringify(setAt(base, paths[m.pick % paths.length]!, build(m.value), m.op === 'remove'));
+  return text.replace(/"\\u0000nest(\d+)"/, (_, depth: string) => nestText(Number(depth)));
 }
 
 const dir = tempDir('capacity-plan-fuzz-saved-');
