@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { forTerminal } from './core/escape.js';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { forTerminal, truncate } from './core/escape.js';
 import { EXIT, UserError } from './core/errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -65,7 +66,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     // Usage errors read like every other error: one line after 'capacity-plan: ', not commander's
     // 'error: ' with a '(Did you mean …?)' line under it. Exit codes stay with main() (exitOverride).
     // Set before the subcommands are added: they copy this configuration when created.
-    .configureOutput({ outputError: (str, write) => write(`capacity-plan: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) })
+    .configureOutput({ outputError: (str, write) => write(`capacity-plan: ${forTerminal(truncate(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '), 400))}\n`) })
     .exitOverride();
 
   program
@@ -171,6 +172,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'a result JSON written by plan, simulate or gate --format json, or a bench result file')
     .addOption(formatOption(['table', 'json', 'markdown', 'github', 'html']))
     .addOption(outOption())
+    .addOption(new Option('--allow-path <dir...>', 'also read the result file from this folder when it is a symbolic link leading out of its own folder and the working directory'))
     .action(async (file: string, opts) => {
       const { reportCommand } = await import('./commands/report.js');
       setExit(await reportCommand(file, opts));
@@ -290,8 +292,29 @@ function guardStreams(): void {
   }
 }
 
+/**
+ * True when file descriptor `fd` was closed when we started (`>&-`, `2>&-`). Node replaces a
+ * closed stdio descriptor with /dev/null opened read-write, so every write would succeed into
+ * nothing; a redirect to /dev/null opens it write-only. Linux only (/proc); elsewhere false.
+ */
+function startedClosed(fd: 1 | 2): boolean {
+  try {
+    if (readlinkSync(`/proc/self/fd/${fd}`) !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the CLI; returns the exit code. The one place where errors become exit codes. */
 export async function main(argv: string[]): Promise<number> {
+  // Output that cannot be written is exit 2 (README), not a silent success.
+  if (startedClosed(2)) return EXIT.invalidInput;
+  if (startedClosed(1)) {
+    process.stderr.write('capacity-plan: stdout: cannot write: it is closed\n');
+    return EXIT.invalidInput;
+  }
   guardStreams();
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
-import { lockOutputFile, writeOutputFile } from '../core/files.js';
+import { checkOutputPath, lockOutputFile, writeOutputFile, writeResultOrKeep } from '../core/files.js';
 import { pathPolicy } from '../core/paths.js';
 import { createProgress } from '../bench/progress.js';
 import { readBenchResult } from '../bench/read-result.js';
@@ -80,6 +80,8 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
 
   // What --out must never replace: the suite and its model files (--resume is meant to be rewritten).
   const inputs = [...(suiteFile ? [suiteFile] : []), ...setup.models.map((m) => m.adapter.modelPath)];
+  // Checked before measuring: a run of minutes must not end on an --out it may not write.
+  await checkOutputPath(out, { inputs });
   const side = sideFile(out);
   const lock = await lockOutputFile(out);
   let written: string;
@@ -93,7 +95,7 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
     })));
     // A partial result goes to --out unless that holds a complete one; then it stays in the side file.
     written = result.complete || !(await holdsCompleteResult(out)) ? out : side;
-    await writeOutputFile(written, benchResultJson(result), { inputs });
+    await writeResultOrKeep(written, benchResultJson(result), { inputs });
     if (written === out) await rm(side, { force: true });
   } finally {
     lock.release();

@@ -4,8 +4,8 @@ import { parseBaseline } from '../gate/baseline.js';
 import { evaluateGate } from '../gate/gate.js';
 import type { GateResult, Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
-import { readUserFile } from '../core/files.js';
-import { confinePath, pathPolicy } from '../core/paths.js';
+import { pathPolicy, type PathPolicy } from '../core/paths.js';
+import { checkJsonBounds, parseJsonText, readSavedFile } from '../core/saved-json.js';
 import { pickFormatter } from '../report/format.js';
 import { gateGithub } from '../report/gate/github.js';
 import { gateJson } from '../report/gate/json.js';
@@ -14,7 +14,7 @@ import { gateHtml } from '../report/gate/html.js';
 import { gateTable } from '../report/gate/table.js';
 import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads, type LoadedWorkload } from '../workload/resolve.js';
-import { emit, renderOptions, renderOptionsFor, workspacePath } from './output.js';
+import { emit, renderOptions, renderOptionsFor, workloadInputs, workspacePath } from './output.js';
 
 export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
 
@@ -43,12 +43,11 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
     }
   }
   const paths = pathPolicy(opts.allowPath);
-  if (opts.baseline) await confinePath(opts.baseline, undefined, paths);
-  const baseline = opts.baseline ? { file: opts.baseline, plans: parseBaseline(await readUserFile(opts.baseline, 'baseline file'), opts.baseline) } : null;
+  const baseline = opts.baseline ? { file: opts.baseline, plans: await readBaseline(opts.baseline, paths) } : null;
   // The gate checks each plan's answer: the pair `plan` recommends and its cost on the plan's basis.
   const loaded = await loadWorkloads(files, paths);
   const { plans } = await planWorkloads(loaded);
-  const inputs = [...(opts.baseline ? [opts.baseline] : []), ...loaded.flatMap((w) => w.inputs)];
+  const inputs = [...(opts.baseline ? [opts.baseline] : []), ...workloadInputs(loaded)];
   const result = evaluateGate({
     workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file), keyAt: keyLocation(w) })),
     totalRules: flagRules(limits),
@@ -85,6 +84,13 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
 /** Where a workload's gate key (`id:`, else `name:`) is written. */
 function keyLocation(w: LoadedWorkload): { line: number; col: number } {
   return w.doc.locate([w.workload.id !== undefined ? 'id' : 'name']);
+}
+
+/** A baseline is a saved result: confined, bounded and parsed without quoting it (core/saved-json.ts). */
+async function readBaseline(file: string, paths: PathPolicy): Promise<ReturnType<typeof parseBaseline>> {
+  const text = await readSavedFile(file, paths, { what: 'baseline file' });
+  checkJsonBounds(parseJsonText(text, file, 'baseline'), file);
+  return parseBaseline(text, file);
 }
 
 /** Numbers from the flags; each is checked here so a typo is exit 2, not a silent pass. */

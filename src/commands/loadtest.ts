@@ -1,6 +1,6 @@
 import { renderOptions } from './output.js';
 import { UserError } from '../core/errors.js';
-import { writeOutputFile } from '../core/files.js';
+import { checkOutputPath, writeResultOrKeep } from '../core/files.js';
 import type { ImageSource } from '../loadtest/images.js';
 import { loadImageBytes } from '../loadtest/images.js';
 import type { LoadtestResult, LoadtestStep } from '../loadtest/result-schema.js';
@@ -111,6 +111,9 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
     images = await listS3Images(o.s3!, region);
   }
 
+  // The images sent are inputs; checked before the load starts, so a run never ends unwritable.
+  const inputs = images.kind === 'bytes' ? images.images.map((i) => i.file) : [];
+  await checkOutputPath(o.out, { inputs });
   const target = await createTarget({ endpoint: o.endpoint, projectVersionArn: o.projectVersionArn, images, maxSockets: MAX_IN_FLIGHT });
   const controller = new AbortController();
   const onSigint = () => {
@@ -153,7 +156,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
       warnings,
       onStep: (s) => process.stderr.write(progressLine(s)),
     });
-    await writeOutputFile(o.out, loadtestResultJson(run.result));
+    await writeResultOrKeep(o.out, loadtestResultJson(run.result), { inputs });
     process.stdout.write(format(run.result, await renderOptions(o.format, undefined)));
     process.stderr.write(`${run.result.complete ? 'result' : 'partial result (complete: false)'} written to ${o.out}\n`);
     if (run.stopLine) process.stderr.write(`capacity-plan: ${run.stopLine}\n`);

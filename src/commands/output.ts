@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { writeOutputFile } from '../core/files.js';
 import { colorFor, widthFor, type HtmlAssets, type RenderOptions } from '../report/format.js';
+import { priceCachePath } from '../workload/price-list.js';
 
 /**
  * Sends a rendered report to --out or stdout. --out never replaces one of the command's
@@ -15,6 +16,14 @@ export async function emit(text: string, out: string | undefined, inputs: readon
   await new Promise<void>((resolve, reject) => {
     process.stdout.write(text, (err) => (err ? reject(new UserError(`stdout: cannot write: ${(err as NodeJS.ErrnoException).code ?? 'write error'}`)) : resolve()));
   });
+}
+
+/**
+ * What --out must never replace for a command that loads workloads: every file they read (the
+ * workload, bench file, trace, CloudWatch file, load test) and the price cache plan reads.
+ */
+export function workloadInputs(loaded: ReadonlyArray<{ inputs: readonly string[] }>): string[] {
+  return [...loaded.flatMap((w) => w.inputs), priceCachePath()];
 }
 
 /** Colour for a report: never in a file (even with FORCE_COLOR), else as the terminal allows. */

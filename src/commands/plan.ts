@@ -6,7 +6,7 @@ import { planHtml } from '../report/plan/html.js';
 import { planTable } from '../report/plan/table.js';
 import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { emit, renderOptions } from './output.js';
+import { emit, renderOptions, workloadInputs } from './output.js';
 
 export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml };
 
@@ -20,6 +20,6 @@ export async function planCommand(files: string[], opts: PlanOptions): Promise<n
   const format = pickFormatter(PLAN_FORMATS, opts.format);
   const loaded = await loadWorkloads(files, pathPolicy(opts.allowPath));
   const report = await planWorkloads(loaded);
-  await emit(format(report, await renderOptions(opts.format, opts.out)), opts.out, loaded.flatMap((w) => w.inputs));
+  await emit(format(report, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs(loaded));
   return 0;
 }

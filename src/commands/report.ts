@@ -1,4 +1,6 @@
-import { readUserFile } from '../core/files.js';
+import { forTerminal, forTerminalOutput, mapStrings } from '../core/escape.js';
+import { pathPolicy } from '../core/paths.js';
+import { checkJsonBounds, describeSchemaId, parseJsonText, readSavedFile } from '../core/saved-json.js';
 import { UserError } from '../core/errors.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { loadtestJson } from '../report/loadtest/json.js';
@@ -45,15 +47,31 @@ const FORMATS: { [K in SavedResult['kind']]: Formats<K> } = {
 export interface ReportOptions {
   format: string;
   out?: string;
+  allowPath?: string[];
 }
 
-/** Re-renders a saved result JSON: heavy work runs once and is viewed many ways. */
+/** Schema ids as capacity-plan writes them; anything else is refused before a reader sees it. */
+const SCHEMA_ID = /^capacity-plan\/[a-z]{1,20}@\d{1,3}$/;
+
+/**
+ * Re-renders a saved result JSON: heavy work runs once and is viewed many ways. The file is
+ * untrusted (core/saved-json.ts): confined, bounded, and its strings escaped for the terminal
+ * before any view renders them (json gives the file back as it was).
+ */
 export async function reportCommand(file: string, opts: ReportOptions): Promise<number> {
-  const saved = parseSavedResult(await readUserFile(file, 'result file'), file);
+  const text = await readSavedFile(file, pathPolicy(opts.allowPath));
+  const data = parseJsonText(text, file);
+  checkJsonBounds(data, file);
+  const schema = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { schema?: unknown }).schema : undefined;
+  if (typeof schema !== 'string' || !SCHEMA_ID.test(schema)) throw UserError.at(file, `has ${describeSchemaId(schema)}; report reads capacity-plan result files (capacity-plan/<kind>@<version>)`, 1, 1);
+  const saved = parseSavedResult(text, file);
   const formats = FORMATS[saved.kind] as Record<string, Formatter<typeof saved.result>>;
   if (!Object.hasOwn(formats, opts.format)) {
     throw new UserError(`--format: a ${saved.kind} result has no '${opts.format}' view (choose ${Object.keys(formats).join(', ')})`);
   }
-  await emit(formats[opts.format]!(saved.result, await renderOptions(opts.format, opts.out)), opts.out);
+  const result = opts.format === 'json' ? saved.result : mapStrings(saved.result, forTerminal);
+  const render = await renderOptions(opts.format, opts.out);
+  const view = formats[opts.format]!(result, render);
+  await emit(opts.format === 'table' ? forTerminalOutput(view, render.color.level > 0) : view, opts.out, [file]);
   return 0;
 }

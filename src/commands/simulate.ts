@@ -1,4 +1,6 @@
+import { quoteField } from '../core/escape.js';
 import { UserError } from '../core/errors.js';
+import { BOUNDS } from '../workload/bounds.js';
 import { backtest } from '../simulate/backtest.js';
 import { pathPolicy } from '../core/paths.js';
 import { simulateWorkload } from '../simulate/result.js';
@@ -13,7 +15,7 @@ import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationHtml } from '../report/simulation/html.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/resolve.js';
-import { emit, renderOptions } from './output.js';
+import { emit, renderOptions, workloadInputs } from './output.js';
 
 export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml };
 const BACKTEST_FORMATS = { table: backtestTable, json: backtestJson, markdown: backtestMarkdown };
@@ -29,10 +31,20 @@ export interface SimulateOptions {
   allowPath?: string[];
 }
 
+/** Flags are bounded like the workload's numbers (workload/bounds.ts): the simulator's arrays assume it. */
 function unitsFlag(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UserError(`${flag}: expected a whole number of units, 1 or more, got '${text}'`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UserError(`${flag}: expected a whole number of units, 1 or more, got ${quoteField(text)}`);
+  if (Number(text) > BOUNDS.units) throw new UserError(`${flag}: must be at most ${BOUNDS.units.toLocaleString('en-US')} units (the most a plan may have), got ${quoteField(text)}`);
   return Number(text);
+}
+
+/** A zone outage lasts at most a year: longer is a typo in units, and the simulator walks every minute of it. */
+const MAX_OUTAGE_MINUTES = 366 * 24 * 60;
+
+function boundedOutage(outage: { startMinute: number; durationMinutes: number }): { startMinute: number; durationMinutes: number } {
+  if (outage.durationMinutes > MAX_OUTAGE_MINUTES) throw new UserError(`--zone-outage: the outage must last at most ${MAX_OUTAGE_MINUTES.toLocaleString('en-US')} minutes (a year), got ${outage.durationMinutes.toLocaleString('en-US')}`);
+  return outage;
 }
 
 export async function simulateCommand(file: string, opts: SimulateOptions): Promise<number> {
@@ -47,7 +59,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values), traffic.trace (a CSV file) or traffic.cloudwatch', at.line, at.col);
   }
   const { series } = loaded.overTime;
-  const zoneOutage = opts.zoneOutage !== undefined ? parseZoneOutage(opts.zoneOutage, series) : undefined;
+  const zoneOutage = opts.zoneOutage !== undefined ? boundedOutage(parseZoneOutage(opts.zoneOutage, series)) : undefined;
   const unitFailureMinute = opts.unitFailure !== undefined ? parseStart(opts.unitFailure, series, '--unit-failure') : undefined;
   // The default pair is the plan's answer: the one `plan` recommends and `gate` checks.
   const { plans } = await planWorkloads([loaded]);
@@ -57,7 +69,7 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     ...(zoneOutage ? { zoneOutage } : {}),
     ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
   });
-  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, loaded.inputs);
+  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs([loaded]));
   return 0;
 }
 
@@ -86,6 +98,6 @@ async function backtestCommand(file: string, opts: SimulateOptions): Promise<num
   if (minUnits > maxUnits) throw new UserError(`--backtest: Min ${minUnits} is above Max ${maxUnits}`);
   const source = minFlag !== undefined || maxFlag !== undefined ? 'flags' : 'recorded';
   const result = backtest(loaded, loaded.overTime, { ...recorded, inServiceUnits }, { minUnits, maxUnits, source });
-  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out);
+  await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs([loaded]));
   return 0;
 }

@@ -1,5 +1,7 @@
 import { constants, fstatSync, unlinkSync, type Stats } from 'node:fs';
-import { access, open, readFile, stat, unlink } from 'node:fs/promises';
+import { access, lstat, open, readFile, realpath, stat, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 
 /**
@@ -77,6 +79,26 @@ export async function readUserFileBytes(path: string, what = 'file', maxBytes = 
   }
 }
 
+/** Opening a cache fails like this when there is none to read, or none we may read: skip it. */
+const NO_CACHE = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'ELOOP', 'ENAMETOOLONG']);
+
+/**
+ * A cache file's bytes, or null when there is none or it cannot be read (a folder we may not
+ * enter, as in a container running as another user): a cache is never needed. What is there is
+ * held to readUserFileBytes's rules: a regular file (a FIFO never blocks, /dev/zero is never
+ * read) of at most `maxBytes`.
+ */
+export async function readCacheFile(path: string, what: string, maxBytes: number): Promise<Buffer | null> {
+  try {
+    const fh = await open(path, OPEN_READ);
+    await fh.close();
+  } catch (err) {
+    if (NO_CACHE.has((err as NodeJS.ErrnoException).code ?? '')) return null;
+    throw openError(path, what, err);
+  }
+  return readUserFileBytes(path, what, maxBytes);
+}
+
 /** Refuses anything but a regular file: directories, devices, FIFOs and sockets. */
 export function assertRegular(info: Stats, path: string, what: string): void {
   if (info.isDirectory()) throw UserError.at(path, `is a directory, expected a ${what}`);
@@ -109,32 +131,54 @@ async function identity(path: string): Promise<string | undefined> {
   }
 }
 
-interface WriteOptions {
-  /** Files the command read: --out naming one of them (after symlinks) is refused, not overwritten. */
+export interface WriteOptions {
+  /** Files the command read: --out naming one of them (after symlinks and hard links) is refused, not overwritten. */
   inputs?: readonly string[];
+}
+
+/**
+ * The one rule for where an output may go, checked before anything is written (and before a
+ * long measurement starts): never one of the run's `inputs`, compared after symlinks and by
+ * device and inode (a hard link has another path, the same inode); never through a symbolic link
+ * at the output path that leads to a file or a folder (in a checkout a pull request controls, it
+ * would replace a file anywhere); never a directory or a read-only file. A link to a device or
+ * FIFO (/dev/stdout is one) is written through. Returns what is at the path now, if anything.
+ */
+export async function checkOutputPath(path: string, opts: WriteOptions = {}): Promise<Stats | undefined> {
+  const link = await lstat(path).catch(() => undefined);
+  const existing = await stat(path).catch(() => undefined);
+  // An input first: the more useful thing to say about a link to one.
+  if (existing?.isFile()) await assertNotInput(path, existing, opts.inputs ?? []);
+  if (link?.isSymbolicLink() && (!existing || existing.isFile() || existing.isDirectory())) {
+    throw UserError.at(path, 'is a symbolic link; refusing to write through it (remove the link or choose another --out)');
+  }
+  if (!existing) return undefined;
+  if (existing.isDirectory()) throw UserError.at(path, 'is a directory; cannot write the output there');
+  if (!existing.isFile()) return existing;
+  // Mode bits, not access(): root passes access(W_OK) on a file its owner marked read-only.
+  const readOnly = (existing.mode & 0o222) === 0 || (await access(path, constants.W_OK).then(() => false, () => true));
+  if (readOnly) throw UserError.at(path, 'is read-only; refusing to replace it');
+  return existing;
+}
+
+async function assertNotInput(path: string, existing: Stats, inputs: readonly string[]): Promise<void> {
+  const id = `${existing.dev}:${existing.ino}`;
+  const target = await realpath(path).catch(() => resolve(path));
+  for (const input of inputs) {
+    const same = (await realpath(input).catch(() => resolve(input))) === target || (await identity(input)) === id;
+    if (same) throw UserError.at(path, `is an input of this command (${input}); refusing to overwrite it`);
+  }
 }
 
 /**
  * Writes an output file. A regular file (new or existing) is written to a temporary name and
  * renamed, so a crash never leaves half a file. An existing device or FIFO (/dev/stdout,
  * /dev/null, a named pipe) is written through, never replaced by a regular file. Refused, with
- * nothing written: a target that is one of the command's inputs, a directory, a read-only file.
+ * nothing written: whatever checkOutputPath refuses.
  */
 export async function writeOutputFile(path: string, contents: string | Buffer, opts: WriteOptions = {}): Promise<void> {
-  const existing = await stat(path).catch(() => undefined);
-  if (existing) {
-    const id = `${existing.dev}:${existing.ino}`;
-    if (existing.isFile() && opts.inputs) {
-      for (const input of opts.inputs) {
-        if ((await identity(input)) === id) throw UserError.at(path, `is an input of this command (${input}); refusing to overwrite it`);
-      }
-    }
-    if (existing.isDirectory()) throw UserError.at(path, 'is a directory; cannot write the output there');
-    if (!existing.isFile()) return writeThrough(path, contents, existing);
-    // Mode bits, not access(): root passes access(W_OK) on a file its owner marked read-only.
-    const readOnly = (existing.mode & 0o222) === 0 || (await access(path, constants.W_OK).then(() => false, () => true));
-    if (readOnly) throw UserError.at(path, 'is read-only; refusing to replace it');
-  }
+  const existing = await checkOutputPath(path, opts);
+  if (existing && !existing.isFile()) return writeThrough(path, contents, existing);
   // Loaded here, not at the top: it installs exit handlers when loaded, and most runs print to stdout.
   const { default: writeFileAtomic } = await import('write-file-atomic');
   try {
@@ -142,6 +186,33 @@ export async function writeOutputFile(path: string, contents: string | Buffer, o
   } catch (err) {
     throw UserError.at(path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? 'write error'}`);
   }
+}
+
+/**
+ * For the result of a long measurement (bench, loadtest): writes it like writeOutputFile, and when
+ * that fails (a full disk, /dev/full, a folder at the path) keeps it rather than lose it: in a
+ * side file in the temporary folder, named in the error, else on stdout. Still exit 2.
+ */
+export async function writeResultOrKeep(path: string, contents: string, opts: WriteOptions = {}): Promise<void> {
+  try {
+    return await writeOutputFile(path, contents, opts);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    const side = join(tmpdir(), `capacity-plan-${process.pid}-${Date.now()}-${basename(path).replace(/[^\w.-]/g, '_').slice(0, 60)}`);
+    try {
+      await writeFile(side, contents, { flag: 'wx', mode: 0o600 });
+      throw UserError.at(path, `${firstProblem(err)}; the result is kept in ${side}`);
+    } catch (sideErr) {
+      if (sideErr instanceof UserError) throw sideErr;
+      await new Promise<void>((done) => process.stdout.write(contents, () => done()));
+      throw UserError.at(path, `${firstProblem(err)}; the result was printed to stdout instead`);
+    }
+  }
+}
+
+/** A UserError's message without the path it starts with (the caller names the path again). */
+function firstProblem(err: UserError): string {
+  return err.problems[0]?.message ?? err.message;
 }
 
 async function writeThrough(path: string, contents: string | Buffer, target: Stats): Promise<void> {

@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import { truncate } from './escape.js';
 import { UserError } from './errors.js';
 import { readUserFile } from './files.js';
+import { checkJsonBounds, firstJsonError } from './saved-json.js';
 
 /**
  * Reads a capacity-plan result file (`{"schema": "capacity-plan/<kind>@N", ...}`): refuses any
@@ -17,6 +18,8 @@ export async function readVersionedJson<S extends z.ZodType>(path: string, kind:
     // V8's message quotes the file around the error: say where, never what (it may be any file).
     throw UserError.at(path, `not valid JSON${jsonErrorWhere(text, (err as Error).message)}`);
   }
+  // Bounded like every saved result before the schema walks it (core/saved-json.ts).
+  checkJsonBounds(data, path);
   const id = (data as { schema?: unknown } | null)?.schema;
   if (id !== schemaId) {
     const shown = typeof id === 'string' ? JSON.stringify(truncate(id)) : typeof id === 'number' || typeof id === 'boolean' ? String(id) : id === undefined || id === null ? 'null' : 'of another type';
@@ -37,7 +40,9 @@ export async function readVersionedJson<S extends z.ZodType>(path: string, kind:
  */
 function jsonErrorWhere(text: string, v8Message: string): string {
   const m = /position (\d+)/.exec(v8Message);
-  if (!m) return '';
-  const before = text.slice(0, Math.min(Number(m[1]), text.length));
+  // Some V8 messages give no position, only the snippet: find it without quoting anything.
+  const offset = m ? Number(m[1]) : firstJsonError(text);
+  if (offset < 0) return '';
+  const before = text.slice(0, Math.min(offset, text.length));
   return ` (line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')})`;
 }

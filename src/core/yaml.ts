@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { quoteField, truncate } from './escape.js';
 import { UserError, type Problem } from './errors.js';
@@ -14,7 +14,9 @@ export interface LocatedDocument {
 /** Parses YAML; syntax errors and duplicate keys become problems with line and column. */
 export function parseYamlLocated(text: string, file: string): LocatedDocument {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are found below, in one pass: the library's own check compares each key with
+  // every earlier one, quadratic in the keys of a map (40,000 keys took most of a minute).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     return { file, line: pos.line, col: pos.col, message: firstLine(e.message) };
@@ -26,6 +28,14 @@ export function parseYamlLocated(text: string, file: string): LocatedDocument {
   // runtime warning on stderr), a null key would become ''. Refused at the key's own position.
   let firstAlias: number | undefined;
   visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value) && pair.key.range) problems.push({ file, ...at(pair.key.range[0]), message: 'Map keys must be unique' });
+        seen.add(pair.key.value);
+      }
+    },
     Pair(_, pair) {
       const key = pair.key as YamlNode | null;
       const offset = key?.range?.[0];
@@ -53,6 +63,18 @@ export function parseYamlLocated(text: string, file: string): LocatedDocument {
     const p = at(offset);
     return [p.line, p.col];
   }
+  // Each map's pairs by key, built the first time a path goes through it: a zod problem per key
+  // of a 40,000-key map would otherwise search the map once per problem.
+  const index = new WeakMap<object, globalThis.Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, seg: PropertyKey): Pair | undefined => {
+    let byKey = index.get(map);
+    if (!byKey) {
+      byKey = new globalThis.Map();
+      for (const p of map.items) if (isPair(p) && isScalar(p.key) && !byKey.has(String(p.key.value))) byKey.set(String(p.key.value), p);
+      index.set(map, byKey);
+    }
+    return byKey.get(String(seg));
+  };
   return {
     file,
     data,
@@ -61,7 +83,7 @@ export function parseYamlLocated(text: string, file: string): LocatedDocument {
       let keyNode: unknown;
       for (const seg of path) {
         if (isMap(node)) {
-          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+          const pair = pairOf(node, seg);
           if (!pair) break;
           keyNode = pair.key;
           node = pair.value ?? pair.key;

@@ -29,15 +29,14 @@ export function pickFormatter<T, F extends string>(formatters: Record<F, Formatt
 }
 
 /**
- * Colour only on a terminal. FORCE_COLOR wins (0 turns it off), then NO_COLOR
- * (https://no-color.org), then whether stdout is a TTY. Decided here once, not per call site.
+ * Colour only on a terminal: never in a pipe or a file, whatever FORCE_COLOR says (a CI log or a
+ * saved report would carry escape codes); NO_COLOR (https://no-color.org) turns it off and wins
+ * over FORCE_COLOR; FORCE_COLOR=0 turns it off too. Decided here once, not per call site.
  */
 export function colorFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
-  let on: boolean;
-  if (env.FORCE_COLOR !== undefined) on = env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  else if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') on = false;
-  else on = stream.isTTY === true;
-  return new Chalk({ level: on ? 1 : 0 });
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const forcedOff = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
+  return new Chalk({ level: stream.isTTY === true && !noColor && !forcedOff ? 1 : 0 });
 }
 
 /** Width of a view that goes to neither a terminal nor a COLUMNS setting: a file or a pipe. */

@@ -1,3 +1,4 @@
+import { forHtml } from '../core/escape.js';
 import type { MonthSeries } from '../simulate/month-series.js';
 import { COLORS } from './colors.js';
 import type { HtmlAssets } from './format.js';
@@ -11,10 +12,8 @@ import type { HtmlAssets } from './format.js';
  * at that density); its bars and points path builders cover the other charts.
  */
 
-/** HTML text and attribute escaping (the five characters that can end a text node or an attribute value). */
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+/** HTML text and attribute escaping: core/escape.ts's, one rule for every medium. */
+export const esc = forHtml;
 
 
 interface ChartBase {

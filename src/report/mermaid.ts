@@ -1,3 +1,5 @@
+import { forMermaid } from '../core/escape.js';
+
 /**
  * Mermaid `xychart-beta` blocks for markdown views: GitHub renders them in comments, job
  * summaries and files (https://mermaid.js.org/syntax/xyChart.html). The chart has no legend,
@@ -18,15 +20,14 @@ interface XyChart {
   plots: XyPlot[];
 }
 
-/**
- * Text inside mermaid's double quotes: no quote, no line break, no backtick fence; and, since a
- * PR comment shows the block's source where mermaid does not render, no HTML tag or @mention.
- */
-const quoted = (s: string) => `"${s.replace(/["`\r\n]+/g, "'").replace(/[<>]/g, ' ').replace(/@/g, '＠').slice(0, 120)}"`;
+/** Text inside mermaid's double quotes: escaped in core/escape.ts with every other medium. */
+const quoted = (s: string) => forMermaid(s);
 const n = (x: number) => String(Math.round(x * 100) / 100);
 
 export function mermaidXyChart(c: XyChart): string {
-  const top = Math.max(1, ...c.plots.flatMap((p) => p.values));
+  // A loop, not a spread: a saved result's series may hold a million values.
+  let top = 1;
+  for (const p of c.plots) for (const v of p.values) top = Math.max(top, v);
   const palette = c.plots.map((p) => p.color).join(', ');
   const x = 'categories' in c.x ? `x-axis [${c.x.categories.map(quoted).join(', ')}]` : `x-axis ${quoted(c.x.label)} ${n(c.x.min)} --> ${n(c.x.max)}`;
   return [

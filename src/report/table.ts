@@ -32,17 +32,24 @@ interface TableStyle {
 const BORDER_PER_COLUMN = 1;
 const PADDING = 2;
 
-const cellWidth = (s: string) => Math.max(0, ...s.split('\n').map((line) => stringWidth(line)));
-const longestWord = (s: string) => Math.max(0, ...s.split(/\s+/).map((word) => stringWidth(word)));
+/** The largest `measure` over `items`: a loop, since spreading 125,000 rows into Math.max overflows the stack. */
+function widest<T>(items: readonly T[], measure: (item: T) => number): number {
+  let max = 0;
+  for (const item of items) max = Math.max(max, measure(item));
+  return max;
+}
+
+const cellWidth = (s: string) => widest(s.split('\n'), stringWidth);
+const longestWord = (s: string) => widest(s.split(/\s+/), stringWidth);
 const tableWidth = (widths: number[]) => widths.reduce((a, b) => a + b, 0) + widths.length * BORDER_PER_COLUMN + 1;
 
 /** Widths (with padding) for columns within `width`, wrapping the wrap columns; undefined if they cannot fit. */
 function fit(columns: Column[], rows: string[][], width: number): number[] | undefined {
-  const natural = columns.map((col, i) => Math.max(cellWidth(col.head), ...rows.map((r) => cellWidth(r[i] ?? ''))) + PADDING);
+  const natural = columns.map((col, i) => Math.max(cellWidth(col.head), widest(rows, (r) => cellWidth(r[i] ?? ''))) + PADDING);
   if (tableWidth(natural) <= width) return natural;
   const widths = [...natural];
   // A column never wraps below its longest word (cli-table3 would cut it) nor its minWidth.
-  const floor = columns.map((col, i) => Math.max(col.minWidth ?? 0, longestWord(col.head), ...rows.map((r) => longestWord(r[i] ?? ''))) + PADDING);
+  const floor = columns.map((col, i) => Math.max(col.minWidth ?? 0, longestWord(col.head), widest(rows, (r) => longestWord(r[i] ?? ''))) + PADDING);
   // Take the excess from the widest wrap columns first.
   let excess = tableWidth(widths) - width;
   while (excess > 0) {
@@ -59,12 +66,30 @@ function fit(columns: Column[], rows: string[][], width: number): number[] | und
   return widths;
 }
 
+/** Most of a cell a terminal table shows: more is unreadable there, and wrapping it is slow. */
+const MAX_CELL_CHARS = 2_000;
+const MAX_CELL_LINES = 100;
+
+/** A cell cut to the bounds above, with an ellipsis where it was cut (the JSON view keeps it whole). */
+function boundCell(s: string): string {
+  let out = s.length > MAX_CELL_CHARS ? `${s.slice(0, MAX_CELL_CHARS)}…` : s;
+  let lines = 0;
+  for (let at = out.indexOf('\n'); at >= 0; at = out.indexOf('\n', at + 1)) {
+    if (++lines === MAX_CELL_LINES) {
+      out = `${out.slice(0, at)}\n…`;
+      break;
+    }
+  }
+  return out;
+}
+
 /**
  * Renders a table that fits `width` columns: natural widths when they fit; else wrap the
  * wrap columns; else move the `under` columns beneath their rows; else wrap every column.
  * No line between rows (it doubled the height); a line under the head only.
  */
-export function renderTable(columns: Column[], rows: string[][], { color: c, width }: TableStyle): string {
+export function renderTable(columns: Column[], allRows: string[][], { color: c, width }: TableStyle): string {
+  const rows = allRows.map((r) => r.map(boundCell));
   let shown = columns.map((_, i) => i);
   let widths = fit(columns, rows, width);
   let moved: number[] = [];
@@ -83,26 +108,40 @@ export function renderTable(columns: Column[], rows: string[][], { color: c, wid
   }
 
   const style = { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [], compact: true };
-  const t = new Table({
-    head: shown.map((i) => columns[i]!.head),
-    colWidths: widths,
-    colAligns: shown.map((i) => columns[i]!.align ?? 'left'),
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style,
-  });
+  const options = { colWidths: widths, colAligns: shown.map((i) => columns[i]!.align ?? 'left'), wordWrap: true, wrapOnWordBoundary: true, style };
   const spanWidth = tableWidth(widths) - 2 - PADDING;
+  const entries: Table.HorizontalTableRow[] = [];
   for (const row of rows) {
-    t.push(shown.map((i) => row[i] ?? ''));
+    entries.push(shown.map((i) => row[i] ?? ''));
     const detail = moved
       .map((i) => ({ col: columns[i]!, text: row[i] ?? '' }))
       .filter((d) => d.text !== '')
       .map((d) => (d.col.under === 'labelled' ? `${d.col.head} ${d.text}` : d.text))
       .join(' · ');
     // Wrapped here: cli-table3 forgets the borders a span covers and would wrap it too narrow.
-    if (detail) t.push([{ colSpan: shown.length, content: wrapLine(`  ${detail}`, spanWidth, '  '), wordWrap: false }]);
+    if (detail) entries.push([{ colSpan: shown.length, content: wrapLine(`  ${detail}`, spanWidth, '  '), wordWrap: false }]);
   }
-  return t.toString();
+  return chunkedTable(shown.map((i) => columns[i]!.head), entries, options);
+}
+
+/**
+ * cli-table3 passes all of a table's rows as the arguments of one call (push.apply), which
+ * overflows the stack past about 100,000 rows: a long table is drawn in chunks of the same column
+ * widths, joined where one chunk's bottom border would meet the next one's top border.
+ */
+const ROWS_PER_CHUNK = 5_000;
+
+function chunkedTable(head: string[], entries: Table.HorizontalTableRow[], options: Table.TableConstructorOptions): string {
+  const parts: string[] = [];
+  for (let at = 0; at === 0 || at < entries.length; at += ROWS_PER_CHUNK) {
+    const t = new Table({ ...options, style: { ...options.style }, ...(at === 0 ? { head } : {}) });
+    t.push(...entries.slice(at, at + ROWS_PER_CHUNK));
+    let lines = t.toString().split('\n');
+    if (at > 0) lines = lines.slice(1);
+    if (at + ROWS_PER_CHUNK < entries.length) lines = lines.slice(0, -1);
+    parts.push(lines.join('\n'));
+  }
+  return parts.join('\n');
 }
 
 /** A line of prose (heading, warning, note) wrapped to the width; continuation lines indented. */

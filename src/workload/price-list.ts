@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readCacheFile } from '../core/files.js';
+import { truncate } from '../core/escape.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../core/errors.js';
+import { BOUNDS } from './bounds.js';
 import type { PriceQuote } from './prices.js';
 import type { Service } from './schema.js';
 
@@ -21,7 +23,7 @@ const PriceCacheSchema = z.strictObject({
   schema: z.literal(PRICE_CACHE_SCHEMA_ID),
   fetchedAt: z.iso.datetime(),
   source: z.string(),
-  entries: z.record(z.string(), z.record(z.string(), z.number().positive().finite())),
+  entries: z.record(z.string(), z.record(z.string(), z.number().positive().max(BOUNDS.pricePerUnitHourUsd))),
   skus: z.array(z.strictObject({ sku: z.string(), service: z.string(), region: z.string(), usd: z.number(), unit: z.string(), usageType: z.string(), description: z.string() })),
   ambiguous: z.array(z.strictObject({ service: z.string(), region: z.string(), usd: z.array(z.number()) })),
 });
@@ -92,7 +94,7 @@ export function parsePriceCache(text: string, file: string): PriceCache {
   const parsed = PriceCacheSchema.safeParse(data);
   if (!parsed.success) {
     const schema = (data as { schema?: unknown } | null)?.schema;
-    throw UserError.at(file, `price cache is not a ${PRICE_CACHE_SCHEMA_ID} file${schema !== undefined && schema !== PRICE_CACHE_SCHEMA_ID ? ` (it says ${JSON.stringify(schema).slice(0, 60)})` : ''}: run 'capacity-plan prices' again, or delete it to use the built-in table`);
+    throw UserError.at(file, `price cache is not a ${PRICE_CACHE_SCHEMA_ID} file${schema !== undefined && schema !== PRICE_CACHE_SCHEMA_ID ? ` (it says ${typeof schema === 'string' ? JSON.stringify(truncate(schema)) : 'a schema that is not a string'})` : ''}: run 'capacity-plan prices' again, or delete it to use the built-in table`);
   }
   return parsed.data;
 }
@@ -114,14 +116,6 @@ const MAX_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** The cache if there is one; null when there is none (the built-in table applies). */
 export async function readPriceCache(path = priceCachePath()): Promise<PriceCache | null> {
-  let text: Buffer;
-  try {
-    text = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw UserError.at(path, `cannot read the price cache: ${code ?? String(err)}`);
-  }
-  if (text.length > MAX_CACHE_BYTES) throw UserError.at(path, `price cache is ${text.length} bytes, more than a price cache can be; delete it to use the built-in table`);
-  return parsePriceCache(text.toString('utf8'), path);
+  const bytes = await readCacheFile(path, 'price cache', MAX_CACHE_BYTES);
+  return bytes === null ? null : parsePriceCache(bytes.toString('utf8'), path);
 }

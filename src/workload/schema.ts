@@ -31,13 +31,13 @@ const namedFile = (what: string) =>
     .string({ error: `${what} must be a path` })
     .min(1, { error: `${what} must not be empty` })
     .max(4096, { error: `${what} must be at most 4096 characters` })
-    .refine((s) => !hasControlChars(s), { error: `${what} must not contain control characters (escape sequences, tabs, line breaks, NUL)` });
+    .refine((s) => !hasControlChars(s), { error: `${what} must not contain control characters (escape sequences, tabs, line breaks, NUL) or bidi overrides` });
 const displayName = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
     .min(1, { error: `${what} must not be empty` })
     .max(200, { error: `${what} must be at most 200 characters` })
-    .refine((s) => !hasControlChars(s), { error: `${what} must not contain control characters (escape sequences, tabs, line breaks, NUL)` });
+    .refine((s) => !hasControlChars(s), { error: `${what} must not contain control characters (escape sequences, tabs, line breaks, NUL) or bidi overrides` });
 
 const SERVICES = ['rekognition-custom-labels', 'lookout-for-vision', 'custom'] as const;
 const TASKS = ['classification', 'detection'] as const;

@@ -47,12 +47,21 @@ function parseTime(s: string): number {
  * A two-column numeric CSV needs no quoting rules; splitting by hand keeps line numbers exact and
  * is fast on a year of rows.
  */
+/**
+ * Longest line read, in characters. A row is a timestamp and a rate (about 40 characters); a
+ * header with a few extra columns a few hundred. Splitting a 60 MB line into cells took gigabytes.
+ */
+export const MAX_TRACE_LINE_CHARS = 4096;
+
+const tooLong = `line is longer than ${MAX_TRACE_LINE_CHARS.toLocaleString('en-US')} characters; a trace row is a timestamp and a rate`;
+
 export function parseTrace(text: string, file: string): Trace {
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && (lines[li]!.trim() === '' || lines[li]!.trim().startsWith('#'))) li++;
   if (li >= lines.length) throw UserError.at(file, 'trace is empty', 1, 1);
   const headerLine = li + 1;
+  if (lines[li]!.length > MAX_TRACE_LINE_CHARS) throw UserError.at(file, tooLong, headerLine);
   const header = lines[li]!.split(',').map((h) => h.trim().toLowerCase().replace(/^"|"$/g, ''));
   const timeCol = header.findIndex((h) => TIME_COLUMNS.includes(h));
   const rpsCol = header.findIndex((h) => RPS_COLUMNS.includes(h));
@@ -75,6 +84,10 @@ export function parseTrace(text: string, file: string): Trace {
   };
   for (let i = li + 1; i < lines.length; i++) {
     const raw = lines[i]!;
+    if (raw.length > MAX_TRACE_LINE_CHARS) {
+      bad(i + 1, tooLong);
+      continue;
+    }
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
     const line = i + 1;
     const cells = raw.split(',');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, runCliInTerminal, tempDir } from '../helpers/cli.js';
 import { loadtestResult } from '../helpers/loadtest-result.js';
 
 const SHELF = 'examples/workloads/shelf-audit.yaml';
@@ -160,11 +160,14 @@ describe('plan --out', () => {
 describe('plan: colour', () => {
   const table = (env: Record<string, string | undefined>) => runCli(['plan', SHELF], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } }).stdout;
 
+  const onTerminal = (env: Record<string, string | undefined>) => runCliInTerminal(['plan', SHELF], { env }).stdout;
+
   it('none when stdout is not a terminal', () => expect(table({})).not.toMatch(ANSI));
-  it('FORCE_COLOR=1 turns it on', () => expect(table({ FORCE_COLOR: '1' })).toMatch(ANSI));
-  it('FORCE_COLOR=0 keeps it off', () => expect(table({ FORCE_COLOR: '0' })).not.toMatch(ANSI));
-  it('NO_COLOR keeps it off', () => expect(table({ NO_COLOR: '1' })).not.toMatch(ANSI));
-  it('FORCE_COLOR wins over NO_COLOR', () => expect(table({ FORCE_COLOR: '1', NO_COLOR: '1' })).toMatch(ANSI));
+  it('on a terminal', () => expect(onTerminal({})).toMatch(ANSI));
+  it('FORCE_COLOR=1 does not colour a pipe (README: never in pipes)', () => expect(table({ FORCE_COLOR: '1' })).not.toMatch(ANSI));
+  it('FORCE_COLOR=0 keeps a terminal plain', () => expect(onTerminal({ FORCE_COLOR: '0' })).not.toMatch(ANSI));
+  it('NO_COLOR keeps a terminal plain', () => expect(onTerminal({ NO_COLOR: '1' })).not.toMatch(ANSI));
+  it('NO_COLOR wins over FORCE_COLOR', () => expect(onTerminal({ FORCE_COLOR: '1', NO_COLOR: '1' })).not.toMatch(ANSI));
   it('json and markdown never carry colour', () => {
     for (const f of ['json', 'markdown']) expect(runCli(['plan', SHELF, '-f', f], { env: { FORCE_COLOR: '1', NO_COLOR: undefined } }).stdout).not.toMatch(ANSI);
   });

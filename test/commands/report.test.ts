@@ -90,7 +90,7 @@ describe('capacity-plan report', () => {
   const refusals: Array<[string, (d: string) => string, RegExp]> = [
     ['an unknown schema id', (d) => write(d, 'x.json', '{"schema": "capacity-plan/loadtest@9"}'), /^capacity-plan: .*x\.json:1:1: has schema "capacity-plan\/loadtest@9"; report reads capacity-plan\/plan@3, .*\n$/],
     ['no schema id', (d) => write(d, 'x.json', '{"plans": []}'), /x\.json:1:1: has no "schema" key; report reads/],
-    ['not JSON', (d) => write(d, 'x.json', 'name: shelf-audit\n'), /x\.json: not a capacity-plan result: not valid JSON/],
+    ['not JSON', (d) => write(d, 'x.json', 'name: shelf-audit\n'), /x\.json:1:\d+: result file is not valid JSON/],
     [
       'a bad value, located',
       (d) => {

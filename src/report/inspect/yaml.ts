@@ -1,5 +1,5 @@
 import { Document, isScalar, visit } from 'yaml';
-import { forTerminal } from '../../core/escape.js';
+import { forTerminal, forYaml, hasControlChars } from '../../core/escape.js';
 import type { ModelInspection } from '../../bench/inspect-result.js';
 import type { Formatter } from '../format.js';
 
@@ -13,14 +13,15 @@ export function entryYaml(r: ModelInspection): string {
     Seq(_, node) {
       if (node.items.every((i) => isScalar(i))) node.flow = true;
     },
-    // Names come from the model file: no control or bidi character reaches the terminal raw.
+    // Names come from the model file: one holding a control or bidi character is written
+    // double-quoted, where YAML escapes control characters and forYaml the bidi ones.
     Scalar(_, node) {
-      if (typeof node.value === 'string' && forTerminal(node.value) !== node.value) node.value = forTerminal(node.value);
+      if (typeof node.value === 'string' && hasControlChars(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
   const missing = (r.entry.output as { format?: string }).format === undefined ? '# output.format: could not tell from the model; see docs/models.md\n' : '';
   const failed = !r.check.ok && missing === '' ? `# this entry did not pass its check: ${forTerminal(r.check.problem).replace(/\s+/g, ' ')}\n` : '';
-  return missing + failed + doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return missing + failed + forYaml(doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }
 
 export const inspectYaml: Formatter<ModelInspection> = (r) => entryYaml(r);

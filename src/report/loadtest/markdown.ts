@@ -1,9 +1,11 @@
+import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
 import type { LoadtestResult } from '../../loadtest/result-schema.js';
 import type { Formatter } from '../format.js';
 import { loadtestHeading, STEP_HEAD, stepRow, summaryRows } from './rows.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+/** Text from the result file (endpoint, warnings, error names): core/escape.ts's markdown rule, not only `|`. */
+const cell = forMarkdown;
 
 export const loadtestMarkdown: Formatter<LoadtestResult> = (r) => {
   const out: string[] = [`### ${cell(loadtestHeading(r))}`, ''];

@@ -19,7 +19,7 @@ export const planMarkdown: Formatter<PlanReport> = (r) => {
     for (const note of p.notes) out.push(`> ${cell(note)}`, '');
     out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], { align: ['l', 'r', 'l'] }), '');
     if (p.startCommand) out.push('Start it with:', '', '```sh', p.startCommand, '```', '');
-    for (const w of p.warnings) out.push(`> ⚠️ **${w.code}**: ${cell(w.message)}`, '');
+    for (const w of p.warnings) out.push(`> ⚠️ **${cell(w.code)}**: ${cell(w.message)}`, '');
   }
   return out.join('\n');
 };

@@ -31,7 +31,7 @@ export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
       '',
     );
   }
-  out.push('#### Assumptions', '', ...r.assumptions.map((a) => `- ${a}`), '');
-  for (const w of r.warnings) out.push(`> ⚠️ **${w.code}**: ${cell(w.message)}`, '');
+  out.push('#### Assumptions', '', ...r.assumptions.map((a) => `- ${cell(a)}`), '');
+  for (const w of r.warnings) out.push(`> ⚠️ **${cell(w.code)}**: ${cell(w.message)}`, '');
   return out.join('\n');
 };

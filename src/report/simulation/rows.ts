@@ -75,8 +75,9 @@ export function busiestDayChart(r: SimulationResult, width = Number.POSITIVE_INF
   const merge = (xs: number[]) => (per === 1 ? xs : Array.from({ length: Math.ceil(xs.length / per) }, (_, k) => { const part = xs.slice(k * per, k * per + per); return part.reduce((a, b) => a + b, 0) / part.length; }));
   const demandTps = merge(d.demandTps);
   const capacityTps = merge(d.capacityTps);
-  const all = [...demandTps, ...capacityTps];
-  const cfg: asciichart.PlotConfig = { height: 10, min: Math.min(0, ...all), max: Math.max(...all), format: (x) => x.toFixed(1).padStart(8) };
+  // Reduced, not spread: a saved result's day may hold a million buckets.
+  const all = demandTps.concat(capacityTps);
+  const cfg: asciichart.PlotConfig = { height: 10, min: all.reduce((a, b) => Math.min(a, b), 0), max: all.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY), format: (x) => x.toFixed(1).padStart(8) };
   const demand = asciichart.plot(demandTps, cfg).split('\n');
   const capacity = asciichart.plot(capacityTps, { ...cfg, symbols: CAPACITY_SYMBOLS }).split('\n');
   const merged = demand.map((line, i) => {
