@@ -95,7 +95,7 @@ describe('--out never writes through a symlink at the output path', () => {
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
     const r = runCli(['plan', 'w.yaml', '-f', 'json', '--out', '/dev/stdout'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).schema).toBe('capacity-plan/plan@2');
+    expect(JSON.parse(r.stdout).schema).toBe('capacity-plan/plan@3');
   });
 });
 
