@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import { BOUNDS } from '../workload/bounds.js';
 import { PLAN_SCHEMA_ID } from '../contracts/ids.js';
 import { BASES, PlanReportSchema } from '../contracts/plan.js';
+import { parseJsonText } from '../core/saved-json.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 import type { PlanFigures } from './gate.js';
 
@@ -51,12 +52,7 @@ const fromOld = (p: OldPlan): PlanFigures => {
 
 /** Parses and validates a baseline's text; refuses other schema versions. Problems carry file:line:col. */
 export function parseBaseline(text: string, file: string): PlanFigures[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw notJson(text, file, (err as Error).message);
-  }
+  const data = parseJsonText(text, file, 'baseline');
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw UserError.at(file, 'baseline must be a plan JSON object (capacity-plan plan --format json)', 1, 1);
   const schema = (data as Record<string, unknown>).schema;
   if (!(READABLE as readonly unknown[]).includes(schema)) {
@@ -83,28 +79,4 @@ export function parseBaseline(text: string, file: string): PlanFigures[] {
     seen.add(key);
   }
   return plans;
-}
-
-/**
- * V8 reports some JSON errors by character offset and some only with a snippet; users want
- * line and column, so fall back to the YAML parser (JSON is YAML) to place the error.
- */
-function notJson(text: string, file: string, v8Message: string): UserError {
-  let detail = v8Message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '');
-  let line: number | undefined;
-  let col: number | undefined;
-  const m = /position (\d+)/.exec(v8Message);
-  if (m) {
-    const before = text.slice(0, Math.min(Number(m[1]), text.length));
-    line = before.split('\n').length;
-    col = before.length - before.lastIndexOf('\n');
-  } else {
-    try {
-      parseYamlLocated(text, file);
-    } catch (err) {
-      const p = err instanceof UserError ? err.problems[0] : undefined;
-      if (p) ({ line, col, message: detail } = p);
-    }
-  }
-  return UserError.at(file, `baseline is not valid JSON: ${detail}`, line, col);
 }

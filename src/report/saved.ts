@@ -1,5 +1,7 @@
 import type * as z from 'zod';
 import { UserError } from '../core/errors.js';
+import { truncate } from '../core/escape.js';
+import { checkJsonBounds, describeSchemaId, parseJsonText } from '../core/saved-json.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
 import { BacktestResultSchema, type BacktestResult } from '../contracts/backtest.js';
@@ -55,16 +57,13 @@ function parsed<T>(schema: z.ZodType<T>, data: unknown, refuse: (e: z.ZodError) 
 
 /** Parses a saved result's text; one-line refusal (file:line:col where known) for anything else. */
 export function parseSavedResult(text: string, file: string): SavedResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw UserError.at(file, `not a capacity-plan result: not valid JSON (${(err as Error).message.replace(/\s+/g, ' ')})`);
-  }
+  // Where the JSON breaks, never what the file says there; bounded before any schema walks it.
+  const data = parseJsonText(text, file);
+  checkJsonBounds(data, file);
   const schema = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { schema?: unknown }).schema : undefined;
   const reader = typeof schema === 'string' && Object.hasOwn(READERS, schema) ? READERS[schema]! : undefined;
   if (!reader) {
-    const what = schema === undefined ? 'has no "schema" key' : `has schema ${JSON.stringify(schema).slice(0, 80)}`;
+    const what = schema === undefined ? 'has no "schema" key' : typeof schema === 'string' ? `has schema ${JSON.stringify(truncate(schema))}` : `has ${describeSchemaId(schema)}`;
     throw UserError.at(file, `${what}; report reads ${Object.keys(READERS).join(', ')}`, 1, 1);
   }
   // Positions only on failure: re-read the JSON (a YAML subset) with locations to point at the first bad value.

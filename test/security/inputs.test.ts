@@ -74,7 +74,7 @@ describe('1. file contents and the environment never leak into errors; paths sta
   it('a bad bench file or trace inside the folder: the error quotes no more than the start of the offending field', () => {
     const key = `-----BEGIN KEY-----${SECRET}${'A'.repeat(200)}`;
     const dir = dirWith({ 'w.yaml': workload({ model: '{ task: classification, bench: key.json }' }), 'key.json': key, 'k.csv': `${key}\n` });
-    expect(expectOneLine(runCli(['plan', 'w.yaml'], { cwd: dir }), /model\.bench: .*key\.json: not valid JSON/)).not.toContain(SECRET);
+    expect(expectOneLine(runCli(['plan', 'w.yaml'], { cwd: dir }), /model\.bench: .*key\.json:\d+:\d+: bench result file is not valid JSON/)).not.toContain(SECRET);
     writeFileSync(join(dir, 'w.yaml'), workload({ traffic: '{ trace: k.csv }' }));
     const err = expectOneLine(runCli(['plan', 'w.yaml'], { cwd: dir }), /k\.csv:1: header needs a timestamp column/);
     expect(err).not.toContain(SECRET);

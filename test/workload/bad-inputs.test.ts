@@ -47,7 +47,7 @@ const CASES: Array<[file: string, line: number, col: number, message: string]> =
   ['bench-model-without-bench.yaml', 6, 16, 'model.bench_model: bench_model needs bench'],
   ['missing-bench-file.yaml', 5, 10, 'bench/does-not-exist.json: bench result file not found'],
   ['bench-wrong-schema.yaml', 5, 10, 'unsupported bench file schema "capacity-plan/bench@2"; this version reads capacity-plan/bench@1'],
-  ['bench-not-json.yaml', 5, 10, 'bench/not-json.json: not valid JSON'],
+  ['bench-not-json.yaml', 5, 10, 'bench/not-json.json:2:1: bench result file is not valid JSON'],
   ['bench-model-not-in-file.yaml', 6, 16, "model.bench_model: 'ocr-rec' is not in ../../../examples/workloads/example-bench.json (it has: ocr-det, ocr-cls)"],
   ['bench-task-mismatch.yaml', 4, 9, "model.task is classification but bench model 'ocr-det' is detection"],
   // anchored calibration and corpus classes
