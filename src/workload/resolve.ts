@@ -144,7 +144,7 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
     inputs.push(trafficFiles[key]);
   }
   const overTime = await readTrafficOverTime(workload, file, doc, trafficFiles);
-  const resolved = resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
+  const resolved = resolveWorkload(workload, { tpsSource, warnings: [...warnings, ...(overTime?.warnings ?? [])], file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
   checkUnitBound(resolved, file, doc);
   return { ...resolved, file, doc, inputs };
 }
