@@ -37,6 +37,8 @@ const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts'
 const LOADTEST_CONTRACT = new Set(['loadtest/result-schema.ts', 'loadtest/read-result.ts']);
 /** The Rekognition wire protocol: `serve` speaks it, `loadtest` checks images against its limits. */
 const PROTOCOL = 'serve/protocol.ts';
+/** The service's image limits: one table the planner, `serve` and `loadtest` all apply; it imports nothing. */
+const SERVICE_LIMITS = 'workload/limits.ts';
 
 type Layer =
   | 'cli'
@@ -51,6 +53,7 @@ type Layer =
   | 'bench-contract'
   | 'serve'
   | 'protocol'
+  | 'service-limits'
   | 'loadtest'
   | 'loadtest-contract';
 
@@ -59,6 +62,7 @@ export function layerOf(file: string): Layer | undefined {
   if (BENCH_CONTRACT.has(file)) return 'bench-contract';
   if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
   if (file === PROTOCOL) return 'protocol';
+  if (file === SERVICE_LIMITS) return 'service-limits';
   const top = file.split('/')[0];
   const known: Layer[] = ['commands', 'report', 'gate', 'simulate', 'plan', 'workload', 'core', 'bench', 'serve', 'loadtest'];
   return known.find((l) => l === top);
@@ -69,17 +73,18 @@ const ALLOWED: Record<Layer, Layer[]> = {
   core: [],
   bench: ['core', 'bench-contract'],
   'bench-contract': ['core', 'bench', 'bench-contract'],
-  workload: ['core', 'bench-contract', 'loadtest-contract'],
+  'service-limits': [],
+  workload: ['core', 'bench-contract', 'loadtest-contract', 'service-limits'],
   plan: ['core', 'workload'],
   simulate: ['core', 'workload', 'plan'],
   gate: ['core', 'workload', 'plan', 'simulate'],
   // serve and loadtest stand beside bench: they run its models and read its images, nothing above.
-  protocol: ['core', 'bench'],
-  serve: ['core', 'bench', 'protocol'],
+  protocol: ['core', 'bench', 'service-limits'],
+  serve: ['core', 'bench', 'protocol', 'service-limits'],
   'loadtest-contract': ['core'],
-  loadtest: ['core', 'bench', 'protocol', 'loadtest-contract'],
+  loadtest: ['core', 'bench', 'protocol', 'loadtest-contract', 'service-limits'],
   report: ['core', 'workload', 'plan', 'simulate', 'gate', 'bench-contract', 'loadtest-contract'],
-  commands: ['core', 'workload', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract'],
+  commands: ['core', 'workload', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract', 'service-limits'],
   cli: ['core', 'commands'],
 };
 
