@@ -129,6 +129,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'where to write the cache (default: $CAPACITY_PLAN_PRICE_CACHE, else ~/.cache/capacity-plan/prices.json)')
     .option('--api-region <region>', 'region of the Price List API endpoint', 'us-east-1')
     .option('--endpoint-url <url>', 'another endpoint for the Price List API (a proxy or a test server)')
+    .option('--timeout-s <seconds>', 'the whole fetch, every page, ends by then', '120')
     .addOption(formatOption(['table', 'json']))
     .action(async (opts) => {
       const { pricesCommand } = await import('./commands/prices.js');

@@ -2,9 +2,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { DescribeProjectsCommand, DescribeProjectVersionsCommand, DetectCustomLabelsCommand, RekognitionClient, type Image } from '@aws-sdk/client-rekognition';
-import { Transform } from 'node:stream';
 import { UserError } from '../core/errors.js';
 import { LOCAL_ARN } from '../serve/protocol.js';
+import { boundAnswers } from './bounded-answers.js';
 import type { ImageSource } from './images.js';
 
 /**
@@ -41,9 +41,9 @@ export interface Target {
 /** The ARN `loadtest --endpoint` uses when none is given: the one `serve` runs by default. */
 export { LOCAL_ARN };
 
-/** An answer larger than this is not DetectCustomLabels' (a few hundred labels are tens of kB). */
+/** An answer larger than this is not DetectCustomLabels' (a few hundred labels are tens of kB)... */
 const MAX_ANSWER_BYTES = 1024 * 1024;
-/** Answers being received at once hold at most this much, whatever the calls in flight. */
+/** ...and answers being received at once hold at most this much, whatever the calls in flight. */
 const MAX_ANSWERS_BYTES = 64 * 1024 * 1024;
 /** Whole numbers the service gives as integers (inference units) are at most this. */
 const MAX_UNITS = 100_000;
@@ -86,6 +86,7 @@ export function classify(err: unknown, where: string, arn: string): Exclude<Outc
   const status = e.$metadata?.httpStatusCode;
   const fatal = (line: string) => ({ kind: 'error' as const, name, server: false, latencyMs: 0, line, fatal: true });
   if (name === 'ProvisionedThroughputExceededException') return { kind: 'throttled', latencyMs: 0 };
+  if (name === 'AnswerTooLarge') return fatal(`${where} sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB: not a DetectCustomLabels answer`);
   if (name === 'CredentialsProviderError') {
     return fatal('no AWS credentials found (the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws files, SSO, container or instance role)');
   }
@@ -122,43 +123,6 @@ function unitsFrom(v: unknown, member: string, where: string): number | null {
 /** A string the service sends, bounded and shown safely; null when absent. */
 function textFrom(v: unknown): string | null {
   return typeof v === 'string' ? brief(v) : null;
-}
-
-/**
- * Bounds every answer's body as it streams: over MAX_ANSWER_BYTES, or all answers together over
- * MAX_ANSWERS_BYTES, the call fails instead of holding it. Added inside the SDK's deserializer,
- * so it sees the raw HTTP response before the SDK collects it.
- */
-function boundAnswers(client: RekognitionClient): void {
-  let receiving = 0;
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const out = await next(args);
-      const response = out.response as { headers?: Record<string, string>; body?: NodeJS.ReadableStream & { destroy?: (e?: Error) => void } };
-      const declared = Number(response.headers?.['content-length'] ?? 0);
-      const tooLarge = () => Object.assign(new Error(`an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`), { name: 'AnswerTooLarge' });
-      if (declared > MAX_ANSWER_BYTES) {
-        response.body?.destroy?.();
-        throw tooLarge();
-      }
-      if (!response.body || typeof response.body.pipe !== 'function') return out;
-      let seen = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          seen += chunk.length;
-          receiving += chunk.length;
-          if (seen > MAX_ANSWER_BYTES || receiving > MAX_ANSWERS_BYTES) return done(tooLarge());
-          done(null, chunk);
-        },
-      });
-      counter.once('close', () => (receiving -= seen));
-      response.body.once('error', (e: Error) => counter.destroy(e));
-      response.body.pipe(counter);
-      response.body = counter;
-      return out;
-    },
-    { step: 'deserialize', priority: 'low', name: 'capacityPlanBoundAnswers' },
-  );
 }
 
 export interface TargetOptions {
@@ -202,7 +166,7 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
     maxAttempts: opts.maxAttempts ?? 1,
     requestHandler: { httpAgent, httpsAgent, connectionTimeout: 5_000, requestTimeout: opts.callTimeoutMs },
   });
-  boundAnswers(client);
+  boundAnswers(client, MAX_ANSWER_BYTES, MAX_ANSWERS_BYTES);
   try {
     await client.config.credentials();
   } catch (err) {
