@@ -66,7 +66,7 @@ export async function runAwsSampleStep(send: Send, users: number, stepS: number,
   let image = imageOffset;
   const user = async (k: number) => {
     const startDelayMs = (k * AWS_SAMPLE.spawnS * 1000) / users;
-    await new Promise((resolve) => setTimeout(resolve, startDelayMs).unref());
+    await new Promise((resolve) => setTimeout(resolve, startDelayMs));
     while (!quit.aborted && performance.now() < endAt) {
       const outcome = await send(image++, quit);
       // A call cut off by the quit is abandoned, as Locust's killed greenlets are.
