@@ -63,12 +63,23 @@ class ByteBudget {
   }
 }
 
-/** Reads a body up to `limit` bytes within the budget; 'too-large' or 'busy' stop buffering and drain the rest. */
+/**
+ * Reads a body up to `limit` bytes within the budget; 'too-large' or 'busy' stop buffering and
+ * drain the rest. A connection closed before the end gives its bytes back and settles as 'too-large'.
+ */
 function readBody(req: IncomingMessage, limit: number, budget: ByteBudget): Promise<Buffer | 'too-large' | 'busy'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let outcome: 'too-large' | 'busy' | undefined;
+    let settled = false;
+    const settle = (r: Buffer | 'too-large' | 'busy') => {
+      if (settled) return;
+      settled = true;
+      if (!outcome) budget.give(size);
+      chunks.length = 0;
+      resolve(r);
+    };
     req.on('data', (c: Buffer) => {
       if (outcome) return;
       if (size + c.length > limit) outcome = 'too-large';
@@ -81,15 +92,9 @@ function readBody(req: IncomingMessage, limit: number, budget: ByteBudget): Prom
       size += c.length;
       chunks.push(c);
     });
-    req.on('end', () => {
-      if (outcome) return resolve(outcome);
-      budget.give(size);
-      resolve(Buffer.concat(chunks, size));
-    });
-    req.on('error', () => {
-      if (!outcome) budget.give(size);
-      resolve('too-large');
-    });
+    req.on('end', () => settle(outcome ?? Buffer.concat(chunks, size)));
+    req.on('error', () => settle('too-large'));
+    req.on('close', () => settle(outcome ?? 'too-large'));
   });
 }
 
@@ -140,7 +145,7 @@ async function answer(req: IncomingMessage, fleet: Fleet, budget: ByteBudget, op
   // The fleet cannot take it: throttle now and drain the body without keeping it.
   if (operation === 'DetectCustomLabels' && !fleet.canAccept()) {
     req.resume();
-    await new Promise((resolve) => req.once('end', resolve).once('error', resolve));
+    await new Promise((resolve) => req.once('end', resolve).once('error', resolve).once('close', resolve));
     return { r: THROTTLED() };
   }
   const body = await readBody(req, limit, budget);
