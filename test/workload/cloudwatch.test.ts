@@ -207,3 +207,27 @@ describe('CloudWatch files as untrusted input: linear, bounded', () => {
     expect(message).not.toContain('A'.repeat(41));
   });
 });
+
+describe('a CloudWatch history read by plan', () => {
+  it("the operation series' warning reaches the plan; a refused history is one line at the workload's line", async () => {
+    const { runCli, tempDir } = await import('../helpers/cli.js');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = tempDir();
+    const points = (n: number, v: number): Array<[string, number]> => Array.from({ length: n }, (_, i) => [at(i), v]);
+    writeFileSync(join(dir, 'ops.json'), page([series('successful', []), series('throttled', []), series('inservice', points(5, 1)), series('opsuccessful', points(5, 120)), series('opthrottled', [])]));
+    writeFileSync(join(dir, 'zero.json'), page([series('successful', []), series('throttled', []), series('inservice', points(5, 1))]));
+    const workload = (file: string) => {
+      const w = join(dir, `${file}.yaml`);
+      writeFileSync(w, `version: 1\nname: cw\nregion: eu-west-1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.1 }]\ntraffic: { cloudwatch: ./${file}.json }\n`);
+      return w;
+    };
+    const ops = runCli(['plan', workload('ops'), '-f', 'json']);
+    expect(ops.code, ops.stderr).toBe(0);
+    expect(JSON.parse(ops.stdout).plans[0].warnings.map((w: { code: string }) => w.code)).toContain('cloudwatch-operation-series');
+    const zero = runCli(['plan', workload('zero')]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr.trim().split('\n')).toHaveLength(1);
+    expect(zero.stderr).toMatch(/zero\.yaml:6:\d+: traffic\.cloudwatch: .*zero\.json: no requests recorded while InServiceInferenceUnits shows units in service.*--region eu-west-1/);
+  });
+});
