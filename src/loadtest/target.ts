@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { DescribeProjectsCommand, DescribeProjectVersionsCommand, DetectCustomLabelsCommand, RekognitionClient, type Image } from '@aws-sdk/client-rekognition';
 import { UserError } from '../core/errors.js';
+import { forTerminal, truncate } from '../core/escape.js';
 import { LOCAL_ARN } from '../serve/protocol.js';
 import { boundAnswers } from './bounded-answers.js';
 import type { ImageSource } from './images.js';
@@ -72,11 +73,9 @@ function isLoopback(url: URL): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-/** At most 40 characters of text from an endpoint, control and bidi characters shown as escapes. */
+/** The first line of text from an endpoint, at most 40 characters, control and bidi characters shown as escapes. */
 function brief(text: string | undefined): string {
-  const line = (text ?? '').split('\n')[0]!;
-  const cut = line.length > 40 ? `${line.slice(0, 40)}…` : line;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return forTerminal(truncate((text ?? '').split('\n')[0]!));
 }
 
 /** An SDK failure as the search counts it, with the one line that explains it. */

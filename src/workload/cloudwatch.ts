@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { UserError } from '../core/errors.js';
+import { forTerminal, truncate } from '../core/escape.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 import { BOUNDS } from './bounds.js';
 
@@ -115,11 +116,8 @@ const PageSchema = z.looseObject({ MetricDataResults: z.array(ResultSchema), Nex
 type Page = z.infer<typeof PageSchema>;
 type Result = z.infer<typeof ResultSchema>;
 
-/** At most 40 characters of text from the file, control characters shown as escapes. */
-function quote(s: string): string {
-  const cut = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** At most 40 characters of text from the file, control and bidi characters shown as escapes. */
+const quote = (s: string) => forTerminal(truncate(s));
 
 /** Offsets of line starts, so any offset becomes line:col by binary search (linear overall). */
 class LineIndex {

@@ -56,9 +56,11 @@ describe('loadtest --method aws-sample on a serve fleet (real processes, loopbac
       const cap = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--mode', 'users', '--start', '1', '--max-steps', '1', '--step-s', '4', '--warmup-s', '0.5', '--out', capOut, '-f', 'json']);
       expect(cap.code, cap.stderr).toBe(0);
       const capacityTps = (await readLoadtestResult(capOut)).steps[0]!.achievedTps;
-      // Ratios, not times: a 10-user overload of one unit serves about what one user keeps it busy with.
+      // Ratios, not times. One user leaves the unit idle during each round trip, so its rate is a
+      // lower bound of the capacity (lower still on a loaded machine); ten users keep the unit busy.
+      // The sample's figure sits at or above that bound, within a small factor of it.
       expect(a.maxTps / capacityTps).toBeGreaterThan(0.5);
-      expect(a.maxTps / capacityTps).toBeLessThan(1.5);
+      expect(a.maxTps / capacityTps).toBeLessThan(4);
     } finally {
       const end = await serve.stop();
       // Two HTTP requests for a throttled call: serve counted more throttles than the sample's failed calls.

@@ -52,7 +52,7 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
   let rek: RekognitionClient;
   let good: Buffer;
   beforeAll(async () => {
-    serve = await startServe(['--units', '1', '--model', 'ocr-cls', '--project-version-arn', ARN, '--call-timeout-s', '2']);
+    serve = await startServe(['--units', '1', '--model', 'ocr-cls', '--project-version-arn', ARN]);
     rek = new RekognitionClient({ endpoint: serve.url, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).jpeg().toBuffer();
   });
@@ -90,19 +90,6 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
     // Answered 400 and closed, or cut (EPIPE/ECONNRESET) while still writing: never buffered to the end.
     expect([400, -1]).toContain(r.status);
     await answersGood();
-  });
-
-  it('a body trickling past the call limit is answered 500 at the limit', async () => {
-    const r = await raw(serve.url, 'DescribeProjects', null, {
-      headers: { 'Content-Length': '1000' },
-      write: (req) => {
-        req.write('{');
-        const t = setInterval(() => (req.destroyed ? clearInterval(t) : req.write(' ')), 200);
-        req.on('close', () => clearInterval(t));
-      },
-    });
-    expect(r.status).toBe(500);
-    expect(JSON.parse(r.body)).toMatchObject({ __type: 'InternalServerError', Message: 'no answer within 2 s' });
   });
 
   it('a 429-byte SVG of 10000x10000 is refused from its magic bytes at once, as are WebP, GIF, TIFF and AVIF', async () => {
@@ -202,6 +189,27 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
     expect(afterSoakMb - afterWarmMb, `RSS ${afterWarmMb.toFixed(0)} MB after 2,000, ${afterSoakMb.toFixed(0)} MB after 10,000`).toBeLessThan(48);
     await answersGood();
   }, 300_000);
+});
+
+describe('serve: the per-call time limit', () => {
+  it('a body trickling past --call-timeout-s is answered 500 at the limit, and the connection closed', async () => {
+    const serve = await startServe(['--units', '1', '--model', 'ocr-cls', '--call-timeout-s', '1']);
+    try {
+      const r = await raw(serve.url, 'DescribeProjects', null, {
+        headers: { 'Content-Length': '1000' },
+        write: (req) => {
+          req.write('{');
+          const t = setInterval(() => (req.destroyed ? clearInterval(t) : req.write(' ')), 200);
+          req.on('close', () => clearInterval(t));
+        },
+      });
+      expect(r.status).toBe(500);
+      expect(r.headers.connection).toBe('close');
+      expect(JSON.parse(r.body)).toMatchObject({ __type: 'InternalServerError', Message: 'no answer within 1 s' });
+    } finally {
+      expect((await serve.stop()).code).toBe(0);
+    }
+  }, 120_000);
 });
 
 describe('serve: SIGTERM while a unit is busy', () => {
