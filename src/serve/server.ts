@@ -76,7 +76,7 @@ function readBody(req: IncomingMessage, limit: number, budget: ByteBudget): Prom
     const settle = (r: Buffer | 'too-large' | 'busy') => {
       if (settled) return;
       settled = true;
-      if (!outcome) budget.give(size);
+      budget.give(size);
       chunks.length = 0;
       resolve(r);
     };
@@ -85,8 +85,12 @@ function readBody(req: IncomingMessage, limit: number, budget: ByteBudget): Prom
       if (size + c.length > limit) outcome = 'too-large';
       else if (!budget.take(c.length)) outcome = 'busy';
       if (outcome) {
+        // Answer now, not at the body's end (an endless body has none): stop reading, and the
+        // connection is closed once the answer is out.
         budget.give(size);
-        chunks.length = 0;
+        size = 0;
+        req.pause();
+        settle(outcome);
         return;
       }
       size += c.length;
@@ -118,7 +122,8 @@ function send(res: ServerResponse, r: AwsResponse, close = false): void {
   if (reply.errorType) headers['x-amzn-ErrorType'] = reply.errorType;
   if (close) headers['Connection'] = 'close';
   res.writeHead(reply.status, headers);
-  res.end(reply.body);
+  // A body still arriving is not read to its end: once the answer is out, the connection goes.
+  res.end(reply.body, close ? () => res.socket?.destroy() : undefined);
 }
 
 function operationOf(req: IncomingMessage): Operation | AwsResponse {
@@ -150,7 +155,7 @@ async function answer(req: IncomingMessage, fleet: Fleet, budget: ByteBudget, op
   }
   const body = await readBody(req, limit, budget);
   if (body === 'too-large') return { r: tooLarge(), close: true };
-  if (body === 'busy') return { r: awsError('ThrottlingException', 'too many request bodies are being received at once; slow down') };
+  if (body === 'busy') return { r: awsError('ThrottlingException', 'too many request bodies are being received at once; slow down'), close: true };
   if (operation === 'DetectCustomLabels') {
     if (!jsonDepthWithin(body, MAX_JSON_DEPTH)) return { r: awsError('SerializationException', `the request body nests JSON more than ${MAX_JSON_DEPTH} deep`) };
     // The unit parses the body: this thread only routes it.
