@@ -130,6 +130,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'where to write the cache (default: $CAPACITY_PLAN_PRICE_CACHE, else ~/.cache/capacity-plan/prices.json)')
     .option('--api-region <region>', 'region of the Price List API endpoint', 'us-east-1')
     .option('--endpoint-url <url>', 'another endpoint for the Price List API (a proxy or a test server)')
+    .option('--timeout-s <seconds>', 'the whole fetch, every page, ends by then', '120')
     .addOption(formatOption(['table', 'json']))
     .action(async (opts) => {
       const { pricesCommand } = await import('./commands/prices.js');
@@ -231,6 +232,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--port <port>', 'TCP port; 0 picks a free one', '0')
     .option('--host <address>', 'address to listen on (anything but loopback is warned about)', '127.0.0.1')
     .option('--queue <n>', 'requests that may wait for a busy fleet before it throttles', '0')
+    .option('--project-version-arn <arn>', 'the model version this endpoint runs; calls naming another get ResourceNotFoundException')
+    .option('--call-timeout-s <seconds>', 'a call not answered by then gets HTTP 500', '30')
     .addHelpText('after', '\nPrints `listening on http://HOST:PORT` first; SIGINT/SIGTERM stop it cleanly.')
     .action(async (opts) => {
       await measurementStackFor('serve');
@@ -253,11 +256,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-load <n>', 'the ramp goes no higher than this TPS (open, default 4096) or users (default 256)')
     .option('--resolution-pct <pct>', 'stop the bisection when the last clean and first throttled steps are this close', '10')
     .option('--units <n>', 'units in service (default: MinInferenceUnits from DescribeProjectVersions)')
+    .option('--call-timeout-s <seconds>', 'a call not answered by then counts as failed (timed out)', '30')
+    .option('--method <method>', "step-search (capacity-plan's), or aws-sample: AWS's tps.py reproduced (10 users doubling, 30 s runs, stop at the first failure)", 'step-search')
     .addOption(formatOption(['table', 'json', 'markdown']))
     .option('-o, --out <file>', 'result file, written atomically', 'loadtest-result.json')
     .addHelpText('after', '\nExit 130 after Ctrl-C (finished steps are kept); exit 1 when the endpoint failed (server errors) before a throttling point was found.')
     .action(async (opts) => {
-      await measurementStackFor('loadtest', ['@aws-sdk/client-rekognition']);
+      // The AWS SDK client only: loadtest reads image headers itself and runs no model.
+      const { requireOptionalPackages } = await import('./core/optional-packages.js');
+      requireOptionalPackages('loadtest', ['@aws-sdk/client-rekognition']);
       const { loadtestCommand } = await import('./commands/loadtest.js');
       setExit(await loadtestCommand(opts));
     });

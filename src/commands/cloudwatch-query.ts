@@ -18,25 +18,58 @@ const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replac
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
+const DAY_MS = 86_400_000;
+/** CloudWatch keeps hourly data 455 days: a window must start no earlier. */
+const RETENTION_DAYS = 455;
+/** The printed command is good for this long: its period is chosen for a start this much older than now. */
+const RUN_WITHIN_DAYS = 1;
+
+/**
+ * The window and period the command asks for: whole periods ending at --end (default now), and
+ * a period CloudWatch answers for the start's age when the command runs (within RUN_WITHIN_DAYS).
+ */
+export function queryWindow(days: number, endMs: number, nowMs: number): { startMs: number; endMs: number; periodSeconds: number } {
+  let periodSeconds = 60;
+  for (;;) {
+    const periodMs = periodSeconds * 1000;
+    // Whole periods only: CloudWatch aligns datapoints to the period, and a partial last period reads low.
+    const end = Math.floor(endMs / periodMs) * periodMs;
+    const start = end - Math.round((days * DAY_MS) / periodMs) * periodMs;
+    const needed = periodForDays((nowMs - start) / DAY_MS + RUN_WITHIN_DAYS);
+    if (needed <= periodSeconds) return { startMs: start, endMs: end, periodSeconds };
+    periodSeconds = needed;
+  }
+}
+
+function parseEnd(raw: string | undefined, nowMs: number, days: number): number {
+  if (raw === undefined) return nowMs;
+  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/i.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new UserError(`--end: expected an ISO 8601 time such as 2026-11-30T00:00:00Z, got '${raw.slice(0, 40)}'`);
+  if (ms > nowMs + DAY_MS) throw new UserError(`--end: ${raw.slice(0, 40)} is in the future: CloudWatch has no datapoints there`);
+  if (nowMs - ms + days * DAY_MS > (RETENTION_DAYS - RUN_WITHIN_DAYS) * DAY_MS) {
+    throw new UserError(`--end: a window of ${days} days ending ${raw.slice(0, 40)} starts more than ${RETENTION_DAYS - RUN_WITHIN_DAYS} days ago: CloudWatch keeps data ${RETENTION_DAYS} days`);
+  }
+  return ms;
+}
+
 export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Promise<number> {
   const days = Number(opts.days);
-  if (!Number.isFinite(days) || days <= 0 || days > 455) throw new UserError(`--days: expected a number of days from 1 to 455 (CloudWatch keeps hourly data 455 days), got '${opts.days}'`);
-  for (const [flag, v] of [['--project', opts.project], ['--version', opts.version]] as const) {
-    if (v.trim() === '' || v.length > 255 || /[\u0000-\u001f\u007f]/.test(v)) throw new UserError(`${flag}: expected a name of 1-255 printable characters`);
+  if (!Number.isFinite(days) || days <= 0 || days > RETENTION_DAYS - RUN_WITHIN_DAYS) {
+    throw new UserError(`--days: expected a number of days from 1 to ${RETENTION_DAYS - RUN_WITHIN_DAYS} (CloudWatch keeps hourly data ${RETENTION_DAYS} days), got '${opts.days.slice(0, 40)}'`);
   }
-  if (opts.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(opts.region)) throw new UserError(`--region: expected an AWS region such as us-east-1, got '${opts.region}'`);
-  const periodSeconds = periodForDays(days);
-  const periodMs = periodSeconds * 1000;
-  const endRaw = opts.end === undefined ? Date.now() : Date.parse(opts.end);
-  if (!Number.isFinite(endRaw)) throw new UserError(`--end: expected an ISO 8601 time such as 2026-11-30T00:00:00Z, got '${opts.end}'`);
-  // Whole periods only: CloudWatch aligns datapoints to the period, and a partial last period reads low.
-  const endMs = Math.floor(endRaw / periodMs) * periodMs;
-  const startMs = endMs - Math.round((days * 86_400_000) / periodMs) * periodMs;
+  for (const [flag, v] of [['--project', opts.project], ['--version', opts.version]] as const) {
+    if (v.trim() === '' || v.length > 255 || /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v)) throw new UserError(`${flag}: expected a name of 1-255 printable characters`);
+  }
+  // The printed command must run as printed: without a region the CLI asks its default one, not the model's.
+  if (opts.region === undefined) throw new UserError("--region: required: CloudWatch keeps a model's metrics in the model's region (the region in its ARN)");
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(opts.region)) throw new UserError(`--region: expected an AWS region such as us-east-1, got '${opts.region.slice(0, 40)}'`);
+  const nowMs = Date.now();
+  const { startMs, endMs, periodSeconds } = queryWindow(days, parseEnd(opts.end, nowMs, days), nowMs);
   const queries = cloudwatchQueries(opts.project, opts.version, periodSeconds);
   const queryFile = opts.out ?? 'cloudwatch-query.json';
   const command = [
     'aws cloudwatch get-metric-data',
-    ...(opts.region ? [`--region ${opts.region}`] : []),
+    `--region ${opts.region}`,
     `--start-time ${iso(startMs)}`,
     `--end-time ${iso(endMs)}`,
     `--metric-data-queries file://${shellQuote(queryFile)}`,
@@ -49,7 +82,8 @@ export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Prom
     return 0;
   }
   const lines = [
-    `# ${opts.project} / ${opts.version}: ${days} days at ${periodSeconds} s periods (${formatCount((endMs - startMs) / periodMs)} datapoints per metric)`,
+    `# ${opts.project} / ${opts.version}: ${days} days at ${periodSeconds} s periods (${formatCount((endMs - startMs) / (periodSeconds * 1000))} datapoints per metric)`,
+    `# the period is the one CloudWatch answers for this start if the command runs within ${RUN_WITHIN_DAYS * 24} h`,
     opts.out ? `# the query is in ${opts.out}; run:` : `# save the query below as ${queryFile}, then run:`,
     command,
     '# and point the workload at it:  traffic: { cloudwatch: ./cloudwatch.json }',

@@ -5,6 +5,7 @@ import type { ImageSource } from '../loadtest/images.js';
 import { loadImageBytes } from '../loadtest/images.js';
 import type { LoadtestResult, LoadtestStep } from '../loadtest/result-schema.js';
 import { runLoadtest, type LoadtestSettings } from '../loadtest/run.js';
+import { runAwsSampleMethod } from '../loadtest/run-aws-sample.js';
 import { pickFormatter } from '../report/format.js';
 import { EXIT_INTERRUPTED } from './interrupt.js';
 import { loadtestJson, loadtestResultJson } from '../report/loadtest/json.js';
@@ -33,6 +34,8 @@ export interface LoadtestOptions {
   maxLoad?: string;
   resolutionPct: string;
   units?: string;
+  method: string;
+  callTimeoutS: string;
   format: string;
   out: string;
 }
@@ -86,8 +89,10 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   const format = pickFormatter(LOADTEST_FORMATS, o.format);
   if (o.endpoint === undefined && o.projectVersionArn === undefined) throw new UserError('give --endpoint URL (e.g. capacity-plan serve) or --project-version-arn ARN (a running Rekognition Custom Labels model)');
   if ((o.images === undefined) === (o.s3 === undefined)) throw new UserError('give exactly one of --images DIR and --s3 s3://bucket/prefix');
+  if (o.method !== 'step-search' && o.method !== 'aws-sample') throw new UserError(`--method: expected step-search or aws-sample, got '${o.method.slice(0, 40)}'`);
   const settings = settingsFrom(o);
   const unitsFlag = o.units !== undefined ? num('--units', o.units, 1, 1000, true) : undefined;
+  const callTimeoutMs = num('--call-timeout-s', o.callTimeoutS, 1, 600) * 1000;
 
   // The AWS SDK loads here only: plan, gate and validate never pay for it.
   const { createTarget, parseProjectVersionArn, startCommand, stopCommand, LOCAL_ARN } = await import('../loadtest/target.js');
@@ -114,7 +119,9 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   // The images sent are inputs; checked before the load starts, so a run never ends unwritable.
   const inputs = images.kind === 'bytes' ? images.images.map((i) => i.file) : [];
   await checkOutputPath(o.out, { inputs });
-  const target = await createTarget({ endpoint: o.endpoint, projectVersionArn: o.projectVersionArn, images, maxSockets: MAX_IN_FLIGHT });
+  // The AWS sample's botocore config retries once (two attempts); the step search never does.
+  const maxAttempts = o.method === 'aws-sample' ? 2 : 1;
+  const target = await createTarget({ endpoint: o.endpoint, projectVersionArn: o.projectVersionArn, images, maxSockets: MAX_IN_FLIGHT, callTimeoutMs, maxAttempts });
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
@@ -124,7 +131,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const state = await target.describe();
-    if (state.status !== 'RUNNING') throw new UserError(`the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage.slice(0, 200)})` : ''}; start it with: ${startCommand(arn)}`);
+    if (state.status !== 'RUNNING') throw new UserError(`the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage})` : ''}; start it with: ${startCommand(arn)}`);
     const warnings: string[] = [];
     if (state.maxInferenceUnits !== null && state.minInferenceUnits !== null && state.maxInferenceUnits > state.minInferenceUnits) {
       warnings.push(`MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`);
@@ -138,6 +145,8 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
 
     const first = await target.detect(0, controller.signal);
     if (first.kind === 'error') {
+      // An endpoint that takes the call and never answers is not a storm of server errors: one line, exit 2.
+      if (first.name === 'timed out') throw new UserError(first.line);
       if (first.server && !first.fatal) {
         process.stderr.write(`capacity-plan: ${first.line}\n`);
         return EXIT_ENDPOINT_FAILED;
@@ -146,7 +155,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
     }
 
     const targetInfo: LoadtestResult['target'] = { kind: target.kind, endpoint: target.endpoint, projectVersionArn: arn, region: target.kind === 'aws' ? region : null };
-    const run = await runLoadtest({
+    const run = await (o.method === 'aws-sample' ? runAwsSampleMethod : runLoadtest)({
       send: (i, signal) => target.detect(i, signal),
       target: targetInfo,
       images,

@@ -51,6 +51,8 @@ export const LoadtestResultSchema = z.object({
     region: z.string().nullable(),
   }),
   method: z.object({
+    /** capacity-plan's step search, or AWS's sample reproduced (`--method aws-sample`); absent in older files: the step search. */
+    name: z.enum(['step-search', 'aws-sample']).optional(),
     mode: z.enum(['open', 'users']),
     start: z.number().positive(),
     growth: z.number().gt(1),
@@ -59,8 +61,8 @@ export const LoadtestResultSchema = z.object({
     throttleLimitPct: z.number().nonnegative(),
     resolutionPct: z.number().positive(),
     maxSteps: z.number().int().positive(),
-    /** Always 0: a throttled call is the measurement, never retried (SDK maxAttempts: 1). */
-    retries: z.literal(0),
+    /** 0 for the step search: a throttled call is the measurement (SDK maxAttempts: 1). 1 for the AWS sample, whose botocore config retries once. */
+    retries: z.union([z.literal(0), z.literal(1)]),
   }),
   /** The image class sent: what a calibration matches against the bench file's conditions. */
   images: z.object({
@@ -88,6 +90,17 @@ export const LoadtestResultSchema = z.object({
   /** How the headline number was reached, in words and figures. */
   derivation: z.string(),
   warnings: z.array(z.string()).default([]),
+  /** `--method aws-sample`: the sample's own figure for its last run (Locust's current_rps - current_fail_per_sec). */
+  awsSample: z
+    .object({
+      maxTps: z.number().nonnegative(),
+      failurePerS: z.number().nonnegative(),
+      p95LatencyMs: ms.nullable(),
+      users: z.number().int().positive(),
+      /** The seconds of the last run that Locust's window averaged (12 s to 2 s before its last answer). */
+      window: z.object({ fromS: z.number(), toS: z.number() }),
+    })
+    .optional(),
 });
 
 export type LoadtestResult = z.infer<typeof LoadtestResultSchema>;

@@ -1,10 +1,14 @@
-import { mean, percentile, sortSamples } from '../bench/stats.js';
+import { mean, percentile, sortedSamples } from './stats.js';
 import { LATE_MS, runOpenStep, runUsersStep, type Send, type StepTally } from './generator.js';
 import { imageClass, type ImageSource } from './images.js';
 import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
 import { nextStep, type SearchSettings, type StepVerdict } from './search.js';
 
-/** AWS's rule: a step is clean while throttled calls stay at most 1% of the calls sent. */
+/**
+ * capacity-plan's rule, not the AWS sample's (which stops at the first failure of any kind): a
+ * step is clean while throttled calls stay at most 1% of the calls sent, so one throttled call
+ * among thousands does not end the search.
+ */
 export const THROTTLE_LIMIT_PCT = 1;
 /** More than this share of a step's calls failing otherwise stops the test: the endpoint, not the load, is the problem. */
 export const ERROR_STORM_PCT = 10;
@@ -43,8 +47,8 @@ export interface LoadtestRun {
   inputProblem?: boolean;
 }
 
-function toStep(t: StepTally, index: number, level: number, phase: 'ramp' | 'bisect', mode: 'open' | 'users'): LoadtestStep {
-  const sorted = sortSamples(t.latenciesMs);
+export function toStep(t: StepTally, index: number, level: number, phase: 'ramp' | 'bisect', mode: 'open' | 'users'): LoadtestStep {
+  const sorted = sortedSamples(t.latenciesMs);
   const throttledPct = t.sent === 0 ? 0 : (t.throttled / t.sent) * 100;
   return {
     index,
@@ -154,7 +158,7 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     complete: stoppedBy !== 'interrupted' && stoppedBy !== 'server-errors' && stoppedBy !== 'request-errors',
     stoppedBy,
     target: inp.target,
-    method: { mode: s.mode, start: s.start, growth: s.growth, stepS: s.stepS, warmupS: s.warmupS, throttleLimitPct: THROTTLE_LIMIT_PCT, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, retries: 0 },
+    method: { name: 'step-search', mode: s.mode, start: s.start, growth: s.growth, stepS: s.stepS, warmupS: s.warmupS, throttleLimitPct: THROTTLE_LIMIT_PCT, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, retries: 0 },
     images: { source: inp.images.kind, location: inp.images.location, ...imageClass(inp.images), meanObjects: objects.length ? mean(objects) : null },
     units: inp.units,
     steps,

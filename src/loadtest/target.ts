@@ -3,6 +3,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { DescribeProjectsCommand, DescribeProjectVersionsCommand, DetectCustomLabelsCommand, RekognitionClient, type Image } from '@aws-sdk/client-rekognition';
 import { UserError } from '../core/errors.js';
+import { forTerminal, truncate } from '../core/escape.js';
+import { LOCAL_ARN } from '../serve/protocol.js';
+import { boundAnswers } from './bounded-answers.js';
 import type { ImageSource } from './images.js';
 
 /**
@@ -36,14 +39,21 @@ export interface Target {
   close(): void;
 }
 
-/** The ARN `loadtest --endpoint` uses when none is given: serve answers for any. */
-export const LOCAL_ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/capacity-plan-serve/version/capacity-plan-serve.serve/1';
+/** The ARN `loadtest --endpoint` uses when none is given: the one `serve` runs by default. */
+export { LOCAL_ARN };
+
+/** An answer larger than this is not DetectCustomLabels' (a few hundred labels are tens of kB)... */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** ...and answers being received at once hold at most this much, whatever the calls in flight. */
+const MAX_ANSWERS_BYTES = 64 * 1024 * 1024;
+/** Whole numbers the service gives as integers (inference units) are at most this. */
+const MAX_UNITS = 100_000;
 
 const ARN = /^arn:(aws[a-z-]*):rekognition:([a-z0-9-]+):(\d{12}):project\/([a-zA-Z0-9_.-]{1,255})\/version\/([a-zA-Z0-9_.-]{1,255})\/(\d+)$/;
 
 export function parseProjectVersionArn(arn: string): { partition: string; region: string; account: string; project: string; version: string } {
   const m = ARN.exec(arn);
-  if (!m) throw new UserError(`--project-version-arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/VERSION/TIMESTAMP, got '${arn.slice(0, 200)}'`);
+  if (!m) throw new UserError(`--project-version-arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/VERSION/TIMESTAMP, got '${arn.slice(0, 40)}'`);
   return { partition: m[1]!, region: m[2]!, account: m[3]!, project: m[4]!, version: m[5]! };
 }
 
@@ -63,22 +73,24 @@ function isLoopback(url: URL): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+/** The first line of text from an endpoint, at most 40 characters, control and bidi characters shown as escapes. */
 function brief(text: string | undefined): string {
-  return (text ?? '').split('\n')[0]!.slice(0, 200);
+  return forTerminal(truncate((text ?? '').split('\n')[0]!));
 }
 
 /** An SDK failure as the search counts it, with the one line that explains it. */
 export function classify(err: unknown, where: string, arn: string): Exclude<Outcome, { kind: 'ok' }> {
   const e = (err ?? {}) as SdkError;
-  const name = e.name ?? 'Error';
+  const name = brief(e.name ?? 'Error');
   const status = e.$metadata?.httpStatusCode;
   const fatal = (line: string) => ({ kind: 'error' as const, name, server: false, latencyMs: 0, line, fatal: true });
   if (name === 'ProvisionedThroughputExceededException') return { kind: 'throttled', latencyMs: 0 };
+  if (name === 'AnswerTooLarge') return fatal(`${where} sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB: not a DetectCustomLabels answer`);
   if (name === 'CredentialsProviderError') {
     return fatal('no AWS credentials found (the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws files, SSO, container or instance role)');
   }
   if (ACCESS_ERRORS.has(name)) return fatal(`access denied by ${where}: ${name}: ${brief(e.message)} (the caller needs ${PERMISSIONS})`);
-  if (name === 'ResourceNotFoundException') return fatal(`model not found at ${where}: ${arn}`);
+  if (name === 'ResourceNotFoundException') return fatal(`model not found at ${where}: ${arn.slice(0, 120)}`);
   if (name === 'ResourceNotReadyException') return fatal(`the model is not RUNNING (${brief(e.message)}); start it with: ${startCommand(arn)}`);
   if (status === undefined) {
     // No HTTP answer at all: refused, reset, timed out, name not resolved.
@@ -88,13 +100,28 @@ export function classify(err: unknown, where: string, arn: string): Exclude<Outc
   return { kind: 'error', name, server: status >= 500 || e.$fault === 'server', latencyMs: 0, line: `${where} answered ${name} (HTTP ${status}): ${brief(e.message)}`, fatal: false };
 }
 
-/** AWS's method measures one unit, and Min = Max keeps autoscaling out of the measurement. */
+/**
+ * AWS's method measures one unit, and Min = Max keeps autoscaling out of the measurement. The
+ * region is the ARN's: without it the CLI calls its configured region, where the model is not.
+ */
 export function startCommand(arn: string): string {
-  return `aws rekognition start-project-version --project-version-arn ${arn} --min-inference-units 1 --max-inference-units 1`;
+  return `aws rekognition start-project-version --region ${parseProjectVersionArn(arn).region} --project-version-arn ${arn} --min-inference-units 1 --max-inference-units 1`;
 }
 
 export function stopCommand(arn: string): string {
-  return `aws rekognition stop-project-version --project-version-arn ${arn}`;
+  return `aws rekognition stop-project-version --region ${parseProjectVersionArn(arn).region} --project-version-arn ${arn}`;
+}
+
+/** A whole number of units from the service, or null when absent; anything else is refused. */
+function unitsFrom(v: unknown, member: string, where: string): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_UNITS) return v;
+  throw new UserError(`${where} answered ${member} ${brief(typeof v === 'string' ? `'${v}'` : String(v))}: not a whole number of units from 0 to ${MAX_UNITS.toLocaleString('en-US')}`);
+}
+
+/** A string the service sends, bounded and shown safely; null when absent. */
+function textFrom(v: unknown): string | null {
+  return typeof v === 'string' ? brief(v) : null;
 }
 
 export interface TargetOptions {
@@ -103,6 +130,10 @@ export interface TargetOptions {
   images: ImageSource;
   /** Calls allowed in flight at once (sockets of the client's agent). */
   maxSockets: number;
+  /** A call not answered by then has failed (timed out): an endpoint that accepts and never answers cannot hold the test. */
+  callTimeoutMs: number;
+  /** SDK attempts per call: 1 (the measurement); the AWS sample's botocore config makes 2. */
+  maxAttempts?: number;
 }
 
 /** Builds the client; resolves credentials now so a missing one is a clear line before any load. */
@@ -114,7 +145,7 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
     try {
       endpointUrl = new URL(opts.endpoint);
     } catch {
-      throw new UserError(`--endpoint: not a URL: '${opts.endpoint.slice(0, 200)}'`);
+      throw new UserError(`--endpoint: not a URL: '${opts.endpoint.slice(0, 40)}'`);
     }
     if (endpointUrl.protocol !== 'http:' && endpointUrl.protocol !== 'https:') throw new UserError(`--endpoint: expected an http:// or https:// URL, got '${endpointUrl.protocol}'`);
   }
@@ -131,9 +162,10 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
     region: endpointUrl ? (process.env.AWS_REGION ?? parsed.region) : parsed.region,
     ...(endpointUrl ? { endpoint: endpointUrl.href } : {}),
     ...(staticCredentials ? { credentials: staticCredentials } : {}),
-    maxAttempts: 1,
-    requestHandler: { httpAgent, httpsAgent, connectionTimeout: 5_000, requestTimeout: 30_000 },
+    maxAttempts: opts.maxAttempts ?? 1,
+    requestHandler: { httpAgent, httpsAgent, connectionTimeout: 5_000, requestTimeout: opts.callTimeoutMs },
   });
+  boundAnswers(client, MAX_ANSWER_BYTES, MAX_ANSWERS_BYTES);
   try {
     await client.config.credentials();
   } catch (err) {
@@ -159,27 +191,42 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
     region: parsed.region,
     async describe(): Promise<ModelState> {
       try {
-        const projects = await client.send(new DescribeProjectsCommand({ ProjectNames: [parsed.project] }));
+        const projects = await client.send(new DescribeProjectsCommand({ ProjectNames: [parsed.project] }), { abortSignal: AbortSignal.timeout(opts.callTimeoutMs) });
         const projectArn = projects.ProjectDescriptions?.[0]?.ProjectArn;
-        if (!projectArn) throw new UserError(`model not found at ${where}: no project '${parsed.project}'`);
-        const versions = await client.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn, VersionNames: [parsed.version] }));
+        if (typeof projectArn !== 'string') throw new UserError(`model not found at ${where}: no project '${brief(parsed.project)}'`);
+        const versions = await client.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn, VersionNames: [parsed.version] }), { abortSignal: AbortSignal.timeout(opts.callTimeoutMs) });
         const d = versions.ProjectVersionDescriptions?.[0];
-        if (!d) throw new UserError(`model not found at ${where}: no version '${parsed.version}' in project '${parsed.project}'`);
-        return { status: d.Status ?? 'UNKNOWN', statusMessage: d.StatusMessage ?? null, minInferenceUnits: d.MinInferenceUnits ?? null, maxInferenceUnits: d.MaxInferenceUnits ?? null };
+        if (!d) throw new UserError(`model not found at ${where}: no version '${brief(parsed.version)}' in project '${brief(parsed.project)}'`);
+        const answered = d as Record<string, unknown>;
+        return {
+          status: textFrom(answered.Status) ?? 'UNKNOWN',
+          statusMessage: textFrom(answered.StatusMessage),
+          minInferenceUnits: unitsFrom(answered.MinInferenceUnits, 'MinInferenceUnits', where),
+          maxInferenceUnits: unitsFrom(answered.MaxInferenceUnits, 'MaxInferenceUnits', where),
+        };
       } catch (err) {
         if (err instanceof UserError) throw err;
+        if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError') throw new UserError(`${where} did not answer DescribeProjects/DescribeProjectVersions within ${opts.callTimeoutMs / 1000} s`);
         throw fail(err);
       }
     },
     async detect(i: number, signal?: AbortSignal): Promise<Outcome> {
       const t0 = performance.now();
+      // One signal per call: the step's abort and the call's own deadline. The SDK listens on it,
+      // not on the step's signal, so a thousand calls in flight add no listeners there.
+      const deadline = AbortSignal.timeout(opts.callTimeoutMs);
+      const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
       try {
-        const out = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: arn, Image: images[i % images.length]! }), signal ? { abortSignal: signal } : {});
-        const labels = out.CustomLabels ?? [];
-        const boxes = labels.filter((l) => l.Geometry?.BoundingBox !== undefined).length;
+        const out = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: arn, Image: images[i % images.length]! }), { abortSignal });
+        const labels = Array.isArray(out.CustomLabels) ? out.CustomLabels : [];
+        const boxes = labels.filter((l) => l?.Geometry?.BoundingBox !== undefined).length;
         return { kind: 'ok', latencyMs: performance.now() - t0, objects: boxes > 0 || labels.length === 0 ? boxes : null };
       } catch (err) {
-        return { ...classify(err, where, arn), latencyMs: performance.now() - t0 };
+        const latencyMs = performance.now() - t0;
+        if (deadline.aborted && !signal?.aborted) {
+          return { kind: 'error', name: 'timed out', server: true, latencyMs, line: `${where} did not answer a DetectCustomLabels call within ${opts.callTimeoutMs / 1000} s`, fatal: false };
+        }
+        return { ...classify(err, where, arn), latencyMs };
       }
     },
     close(): void {

@@ -9,6 +9,8 @@ export interface FleetOptions extends UnitWorkerInput {
   queue: number;
 }
 
+const TERMINATE_WAIT_MS = 2_000;
+
 interface Unit {
   worker: Worker;
   /** Requests sent to the unit and not yet answered: the one it serves and those waiting for it. */
@@ -34,7 +36,7 @@ export class Fleet {
 
   /** Starts every unit and resolves once all have a warmed-up session; a unit that cannot start is a UserError. */
   static async start(opts: FleetOptions, onFatal: (message: string) => void): Promise<Fleet> {
-    const workerData: UnitWorkerInput = { model: opts.model, baseDir: opts.baseDir, threads: opts.threads };
+    const workerData: UnitWorkerInput = { model: opts.model, baseDir: opts.baseDir, threads: opts.threads, projectVersionArn: opts.projectVersionArn };
     const units: Unit[] = [];
     const fleet = new Fleet(units, opts.queue);
     let started = false;
@@ -70,6 +72,13 @@ export class Fleet {
     return this.unitList.length;
   }
 
+  /** Whether a call arriving now would be served or wait, rather than be throttled. */
+  canAccept(): boolean {
+    if (this.closed) return false;
+    const waiting = this.unitList.reduce((n, u) => n + Math.max(0, u.outstanding - 1), 0);
+    return this.unitList.some((u) => u.outstanding === 0) || waiting < this.queueLimit;
+  }
+
   /** A DetectCustomLabels body → the answer; THROTTLED when every unit is busy and the queue is full. */
   submit(body: Uint8Array): Promise<AwsResponse> {
     if (this.closed) return Promise.resolve(awsError('ServiceUnavailableException', 'the fleet is shutting down', 503));
@@ -93,15 +102,21 @@ export class Fleet {
     if (!job) return;
     this.pending.delete(m.id);
     unit.outstanding--;
-    job.resolve({ status: m.status, body: m.body });
+    job.resolve({ status: m.status, body: m.body, ...(m.errorType ? { errorType: m.errorType } : {}) });
   }
 
-  /** Answers what is in flight with 503, then stops every unit. */
+  /**
+   * Answers what is in flight with 503, then stops every unit. A unit inside a native call may
+   * take a while to stop: after TERMINATE_WAIT_MS it is let go (unref), so the process still exits.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const job of this.pending.values()) job.resolve(awsError('ServiceUnavailableException', 'the fleet is shutting down', 503));
     this.pending.clear();
-    await Promise.all(this.unitList.map((u) => u.worker.terminate()));
+    const stopped = Promise.all(this.unitList.map((u) => u.worker.terminate()));
+    const waited = new Promise((resolve) => setTimeout(resolve, TERMINATE_WAIT_MS).unref());
+    await Promise.race([stopped, waited]);
+    for (const u of this.unitList) u.worker.unref();
   }
 }

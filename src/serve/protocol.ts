@@ -13,24 +13,34 @@ import type { ModelOutput } from '../bench/models/types.js';
 export const TARGET_PREFIX = 'RekognitionService.';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-/**
- * Image bytes DetectCustomLabels accepts: "the maximum image size you can pass to
- * DetectCustomLabels is 4MB" (Rekognition API reference, Image.Bytes); the Custom Labels guide
- * says "smaller than 4.0 MB". Held as 4.0 × 10^6 bytes, like every MB in capacity-plan, so a file
- * passes here only if it passes the planner's image limits too.
- */
-export const MAX_IMAGE_BYTES = 4_000_000;
+/** The model version `serve` runs unless told another (`loadtest --endpoint` uses the same by default). */
+export const LOCAL_ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/capacity-plan-serve/version/capacity-plan-serve.serve/1';
+
+/** The API model's ProjectVersionArn and ProjectArn patterns (Rekognition service-2.json). */
+export const PROJECT_VERSION_ARN = /^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.-]{1,255}\/version\/[a-zA-Z0-9_.-]{1,255}\/[0-9]+$/;
+export const PROJECT_ARN = /^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.-]{1,255}\/[0-9]+$/;
 
 export interface AwsResponse {
   status: number;
   body: string;
+  /** The exception's name, sent as `x-amzn-ErrorType` as the service does (the SDK reads either). */
+  errorType?: string;
   /** Set on the throttling answer, so the server can count it without reading the body. */
   throttled?: true;
 }
 
-/** One AWS JSON error: 400 for the caller's faults (throttling included, as the service answers), 500 for the server's. */
+/**
+ * One AWS JSON error: 400 for the caller's faults (throttling included, as the service answers),
+ * 500 for the server's. The body carries `__type`, `Code` and `Message`, as Rekognition's
+ * exceptions do (their shapes have Message, Code and Logref).
+ */
 export function awsError(type: string, message: string, status = 400): AwsResponse {
-  return { status, body: JSON.stringify({ __type: type, Message: message }) };
+  return { status, errorType: type, body: JSON.stringify({ __type: type, Code: type, Message: message }) };
+}
+
+/** A constraint of the API model broken, worded as AWS's request validation words it. */
+export function validationError(what: string): AwsResponse {
+  return awsError('ValidationException', `1 validation error detected: ${what}`);
 }
 
 export const THROTTLED = (): AwsResponse => ({
@@ -38,9 +48,30 @@ export const THROTTLED = (): AwsResponse => ({
   throttled: true,
 });
 
-export const DetectCustomLabelsRequestSchema = z.object({
-  ProjectVersionArn: z.string().min(20),
-  Image: z.object({ Bytes: z.string().optional(), S3Object: z.unknown().optional() }),
+/** JSON nesting of a request body, counted without parsing it; stops counting past `max`. */
+export function jsonDepthWithin(body: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return false;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return true;
+}
+
+/** Request bodies nest at most this deep (DetectCustomLabels: 3); deeper is refused before JSON.parse. */
+export const MAX_JSON_DEPTH = 16;
+
+/** DetectCustomLabels' input members with the API model's constraints. */
+export const DetectCustomLabelsRequestSchema = z.looseObject({
+  ProjectVersionArn: z.string().min(20).max(2048).regex(PROJECT_VERSION_ARN),
+  Image: z.looseObject({ Bytes: z.string().optional(), S3Object: z.unknown().optional() }),
   MaxResults: z.number().int().nonnegative().optional(),
   MinConfidence: z.number().min(0).max(100).optional(),
 });
@@ -79,6 +110,9 @@ export function toCustomLabels(
             Geometry: { BoundingBox: { Width: clamp(x2 / image.width) - left, Height: clamp(y2 / image.height) - top, Left: left, Top: top } },
           };
         });
-  const kept = labels.filter((l) => l.Confidence >= (req.MinConfidence ?? 0)).sort((a, b) => b.Confidence - a.Confidence);
+  // The operation's documentation: labels "with a confidence that's higher than" MinConfidence,
+  // and 0 returns every label.
+  const min = req.MinConfidence ?? 0;
+  const kept = labels.filter((l) => min === 0 || l.Confidence > min).sort((a, b) => b.Confidence - a.Confidence);
   return req.MaxResults !== undefined ? kept.slice(0, req.MaxResults) : kept;
 }

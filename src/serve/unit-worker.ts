@@ -4,7 +4,9 @@ import { UserError } from '../core/errors.js';
 import { configureSharpForUnit } from '../bench/unit.js';
 import { createSession, resolveModel } from '../bench/models/index.js';
 import type { ModelSpec } from '../bench/models/index.js';
-import { awsError, DetectCustomLabelsRequestSchema, MAX_IMAGE_BYTES, toCustomLabels, type AwsResponse } from './protocol.js';
+import { checkImageBytes } from '../workload/limits.js';
+import { identityOf, notThisModel } from './describe.js';
+import { awsError, DetectCustomLabelsRequestSchema, toCustomLabels, validationError, type AwsResponse, type DetectCustomLabelsRequest } from './protocol.js';
 
 /**
  * One inference unit: a worker thread with its own onnxruntime session, serving one request at a
@@ -15,9 +17,11 @@ export interface UnitWorkerInput {
   model: string | ModelSpec;
   baseDir: string;
   threads: number;
+  /** The model version this fleet runs: a call naming another is ResourceNotFoundException. */
+  projectVersionArn: string;
 }
 
-export type UnitMessage = { type: 'ready' } | { type: 'result'; id: number; status: number; body: string } | { type: 'fatal'; message: string };
+export type UnitMessage = { type: 'ready' } | { type: 'result'; id: number; status: number; body: string; errorType?: string } | { type: 'fatal'; message: string };
 
 const input = workerData as UnitWorkerInput;
 const port = parentPort!;
@@ -29,25 +33,39 @@ try {
   const spec = adapter.inputSpec['classes'];
   const classNames = Array.isArray(spec) ? spec.map(String) : [];
 
-  async function detect(body: Uint8Array): Promise<AwsResponse> {
+  const identity = identityOf(input.projectVersionArn);
+
+  /** The request checked as the service checks it, up to the image bytes: an answer, or what to run. */
+  function check(body: Uint8Array): AwsResponse | { bytes: Buffer; req: DetectCustomLabelsRequest } {
     let json: unknown;
     try {
       json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
     } catch {
       return awsError('SerializationException', 'the request body is not valid JSON');
     }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) return validationError("Value null at 'projectVersionArn' failed to satisfy constraint: Member must not be null");
     const parsed = DetectCustomLabelsRequestSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return awsError('InvalidParameterException', `${issue.path.join('.') || 'request'}: ${issue.message}`);
+      return validationError(`Value at '${issue.path.join('.').slice(0, 60) || 'request'}' failed to satisfy constraint: ${issue.message.slice(0, 120)}`);
     }
     const req = parsed.data;
-    if (req.Image.Bytes === undefined) {
-      return awsError('InvalidParameterException', 'this endpoint (capacity-plan serve) takes Image.Bytes only; it cannot read S3 objects');
-    }
+    const elsewhere = notThisModel(req.ProjectVersionArn, identity);
+    if (elsewhere) return elsewhere;
+    if (req.Image.Bytes === undefined && req.Image.S3Object === undefined) return awsError('InvalidParameterException', 'Request has invalid parameters: Image needs Bytes or S3Object');
+    if (req.Image.Bytes === undefined) return awsError('InvalidParameterException', 'this endpoint (capacity-plan serve) takes Image.Bytes only; it cannot read S3 objects');
     const bytes = Buffer.from(req.Image.Bytes, 'base64');
-    if (bytes.length === 0) return awsError('InvalidParameterException', 'Image.Bytes is empty');
-    if (bytes.length >= MAX_IMAGE_BYTES) return awsError('ImageTooLargeException', `image is ${(bytes.length / 1e6).toFixed(2)} MB; DetectCustomLabels takes image bytes under 4.0 MB`);
+    if (bytes.length === 0) return validationError("Value at 'image.bytes' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    // Format, bytes and dimensions from the header, before any decoder sees the image.
+    const refusal = checkImageBytes(bytes);
+    if (refusal) return awsError(refusal.exception, refusal.message);
+    return { bytes, req };
+  }
+
+  async function detect(body: Uint8Array): Promise<AwsResponse> {
+    const checked = check(body);
+    if ('status' in checked) return checked;
+    const { bytes, req } = checked;
     let image;
     try {
       image = await adapter.decode(bytes, 'Image.Bytes');
@@ -63,7 +81,7 @@ try {
 
   // The first run of a session plans its buffers (tens of ms): done before the unit reports ready.
   const warm = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#808080' } }).jpeg().toBuffer();
-  await detect(Buffer.from(JSON.stringify({ ProjectVersionArn: 'warm-up'.padEnd(20, '-'), Image: { Bytes: warm.toString('base64') } })));
+  await detect(Buffer.from(JSON.stringify({ ProjectVersionArn: input.projectVersionArn, Image: { Bytes: warm.toString('base64') } })));
 
   // One image at a time: requests that arrive while the unit is busy wait their turn here.
   let line: Promise<void> = Promise.resolve();

@@ -19,13 +19,17 @@ import type { Service } from './schema.js';
  */
 export const PRICE_CACHE_SCHEMA_ID = 'capacity-plan/prices@1';
 
+/** A price as the planner can use it: positive and within the workload's own bound, so costs stay finite (1e308 would not). */
+const Usd = z.number().positive().max(BOUNDS.pricePerUnitHourUsd);
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const Text = z.string().max(200);
 const PriceCacheSchema = z.strictObject({
   schema: z.literal(PRICE_CACHE_SCHEMA_ID),
   fetchedAt: z.iso.datetime(),
-  source: z.string(),
-  entries: z.record(z.string(), z.record(z.string(), z.number().positive().max(BOUNDS.pricePerUnitHourUsd))),
-  skus: z.array(z.strictObject({ sku: z.string(), service: z.string(), region: z.string(), usd: z.number(), unit: z.string(), usageType: z.string(), description: z.string() })),
-  ambiguous: z.array(z.strictObject({ service: z.string(), region: z.string(), usd: z.array(z.number()) })),
+  source: Text,
+  entries: z.record(z.string().max(64), z.record(z.string().regex(REGION).max(64), Usd)),
+  skus: z.array(z.strictObject({ sku: Text, service: Text, region: Text, usd: Usd, unit: Text, usageType: Text, description: z.string().max(1000) })).max(10_000),
+  ambiguous: z.array(z.strictObject({ service: Text, region: Text, usd: z.array(Usd).max(100) })).max(1_000),
 });
 export type PriceCache = z.infer<typeof PriceCacheSchema>;
 
@@ -54,14 +58,17 @@ export function priceCacheFrom(priceList: string[], fetchedAt: Date): PriceCache
     if (!doc.success) continue;
     const a = doc.data.product.attributes;
     const region = a.regionCode;
-    if (!region) continue;
+    // Only what looks like an AWS region, and prices the planner can use: an answer is untrusted.
+    if (!region || !REGION.test(region) || region.length > 64) continue;
     for (const term of Object.values(doc.data.terms.OnDemand)) {
       for (const dim of Object.values(term.priceDimensions)) {
         const text = [a.usagetype, a.group, a.groupDescription, a.operation, dim.description].filter(Boolean).join(' ');
         if (!HOURLY.test(dim.unit) || !/custom ?labels/i.test(text) || /train/i.test(text)) continue;
         const usd = Number(dim.pricePerUnit.USD);
-        if (!(usd > 0) || !Number.isFinite(usd)) continue;
-        skus.push({ sku: doc.data.product.sku ?? '', service: 'rekognition-custom-labels', region, usd, unit: dim.unit, usageType: a.usagetype ?? '', description: dim.description });
+        if (!(usd > 0) || !(usd <= BOUNDS.pricePerUnitHourUsd)) continue;
+        const cut = (t: string | undefined, n = 200) => (t ?? '').slice(0, n);
+        skus.push({ sku: cut(doc.data.product.sku), service: 'rekognition-custom-labels', region, usd, unit: cut(dim.unit), usageType: cut(a.usagetype), description: cut(dim.description, 1000) });
+        if (skus.length >= 10_000) break;
       }
     }
   }
@@ -114,7 +121,12 @@ export function priceCachePath(env: NodeJS.ProcessEnv = process.env): string {
 // A cache is a few kilobytes per region; anything far larger is not one.
 const MAX_CACHE_BYTES = 4 * 1024 * 1024;
 
-/** The cache if there is one; null when there is none (the built-in table applies). */
+/**
+ * The cache if there is one; null when there is none or it cannot be read (missing, unreadable,
+ * not a regular file, too large): a cache only saves a fetch, so the built-in table applies, and
+ * a FIFO or device at its name is never opened blocking. A readable file that is not a cache is
+ * one line naming it (the user can delete it).
+ */
 export async function readPriceCache(path = priceCachePath()): Promise<PriceCache | null> {
   const bytes = await readCacheFile(path, 'price cache', MAX_CACHE_BYTES);
   return bytes === null ? null : parsePriceCache(bytes.toString('utf8'), path);

@@ -163,7 +163,8 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
   const overTime = await readTrafficOverTime(workload, file, doc, trafficFiles);
   let resolved: ResolvedWorkload;
   try {
-    resolved = resolveWorkload(workload, { tpsSource, warnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
+    const allWarnings = [...warnings, ...(overTime?.warnings ?? [])];
+    resolved = resolveWorkload(workload, { tpsSource, warnings: allWarnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
   } catch (err) {
     if (!(err instanceof ResolveError)) throw err;
     const at = doc.locate(err.key);

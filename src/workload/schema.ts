@@ -106,7 +106,7 @@ const PROJECT_VERSION_ARN = /^arn:aws[a-z-]*:rekognition:[a-z]{2}(-[a-z]+)+-\d:\
  * machine's speed on the day of the bench run cancels out of every class.
  */
 const AnchoredCalibrationSchema = z.strictObject({
-  tps: positive('tps').describe('TPS measured on one real inference unit for this image, or for this workload\'s image mix when image is omitted.'),
+  tps: tps('tps', positive('tps')).describe('TPS measured on one real inference unit for this image, or for this workload\'s image mix when image is omitted.'),
   image: CalibrationImageSchema.optional().describe('The image that TPS was measured on; omitted: a load test that sent this workload\'s own image mix.'),
 });
 
@@ -131,7 +131,7 @@ const CalibrationSchema = z
   .transform((value, ctx): number | AnchoredCalibration | LoadtestCalibration => {
     const r =
       typeof value === 'number'
-        ? positive('calibration').safeParse(value)
+        ? positive('calibration').max(BOUNDS.calibration, atMost('calibration', BOUNDS.calibration)).safeParse(value)
         : 'loadtest' in value
           ? LoadtestCalibrationSchema.safeParse(value)
           : AnchoredCalibrationSchema.safeParse(value);

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { LocatedDocument } from '../core/yaml.js';
+import type { Warning } from '../core/errors.js';
 import type { Workload } from './schema.js';
 import { lowestTpsOf, peakTpsOf, seriesFromProfile, seriesFromTrace, type DemandSeries } from './series.js';
 import { readUserFile } from '../core/files.js';
@@ -20,6 +21,8 @@ export interface TrafficOverTime {
   source: string;
   /** Present for a CloudWatch history. */
   recorded?: RecordedHistory;
+  /** What reading the traffic found worth saying (a CloudWatch history's partial data, its fallback series). */
+  warnings?: Warning[];
 }
 
 /**
@@ -60,7 +63,7 @@ export async function readTrafficOverTime(w: Workload, file: string, doc: Locate
     const h = await atKey('cloudwatch', async () => {
       // Loaded only for a CloudWatch history: its schemas cost start-up time every other plan would pay.
       const { parseCloudWatch } = await import('./cloudwatch.js');
-      return parseCloudWatch(await readUserFile(path, 'CloudWatch history file'), path);
+      return parseCloudWatch(await readUserFile(path, 'CloudWatch history file'), path, w.region);
     });
     const hours = h.demandTps.length / 60;
     const span = hours < 48 ? `${+hours.toFixed(2)} h` : `${(hours / 24).toFixed(1)} days`;
@@ -68,8 +71,9 @@ export async function readTrafficOverTime(w: Workload, file: string, doc: Locate
     const { throttledPerMinute, inServiceUnits, minUnits, maxUnits, pairChanged, periodSeconds } = h;
     return {
       series: seriesFromTrace(h.demandTps, h.startEpochMs),
-      source: `traffic.cloudwatch ${t.cloudwatch} (${h.periods} periods of ${h.periodSeconds} s over ${span}${gaps}; ${h.pages} page${h.pages === 1 ? '' : 's'})`,
+      source: `traffic.cloudwatch ${t.cloudwatch} (${h.periods} periods of ${h.periodSeconds} s over ${span}${gaps}; ${h.documents} JSON document${h.documents === 1 ? '' : 's'}${h.demandScope === 'operation' ? '; requests of every model (Operation series)' : ''})`,
       recorded: { throttledPerMinute, inServiceUnits, minUnits, maxUnits, pairChanged, periodSeconds },
+      ...(h.warnings.length ? { warnings: h.warnings } : {}),
     };
   }
   if (!t.trace) return undefined;

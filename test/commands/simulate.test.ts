@@ -193,6 +193,6 @@ describe('capacity-plan simulate --backtest', () => {
     const p = JSON.parse(runCli(['plan', FILE, '-f', 'json']).stdout).plans[0];
     // Busiest minute 40 TPS, quietest 0: at 10 TPS per unit and utilization 1, Max 4.
     expect([p.peakTps, p.baselineTps, p.maxInferenceUnits]).toEqual([40, 0, 4]);
-    expect(p.search.trafficSource).toMatch(/^traffic\.cloudwatch \.\/backtest\.json \(6 periods of 60 s over 0\.1 h, 1 without requests; 1 page\)$/);
+    expect(p.search.trafficSource).toMatch(/^traffic\.cloudwatch \.\/backtest\.json \(6 periods of 60 s over 0\.1 h, 1 without requests; 1 JSON document\)$/);
   });
 });

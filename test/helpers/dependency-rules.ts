@@ -37,6 +37,8 @@ const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts'
 const LOADTEST_CONTRACT = new Set(['loadtest/result-schema.ts', 'loadtest/read-result.ts']);
 /** The Rekognition wire protocol: `serve` speaks it, `loadtest` checks images against its limits. */
 const PROTOCOL = 'serve/protocol.ts';
+/** The service's image limits: one table the planner, `serve` and `loadtest` all apply; it imports nothing. */
+const SERVICE_LIMITS = 'workload/limits.ts';
 
 type Layer =
   | 'cli'
@@ -53,6 +55,7 @@ type Layer =
   | 'bench-contract'
   | 'serve'
   | 'protocol'
+  | 'service-limits'
   | 'loadtest'
   | 'loadtest-contract';
 
@@ -61,6 +64,7 @@ export function layerOf(file: string): Layer | undefined {
   if (BENCH_CONTRACT.has(file)) return 'bench-contract';
   if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
   if (file === PROTOCOL) return 'protocol';
+  if (file === SERVICE_LIMITS) return 'service-limits';
   const top = file.split('/')[0];
   const known: Layer[] = ['commands', 'report', 'gate', 'plan', 'simulate', 'sizing', 'contracts', 'workload', 'core', 'bench', 'serve', 'loadtest'];
   return known.find((l) => l === top);
@@ -71,9 +75,10 @@ const ALLOWED: Record<Layer, Layer[]> = {
   core: [],
   bench: ['core', 'bench-contract'],
   'bench-contract': ['core', 'bench', 'bench-contract'],
+  'service-limits': [],
   // Saved results' schemas: every layer above core may read them.
   contracts: ['core'],
-  workload: ['core', 'contracts', 'bench-contract', 'loadtest-contract'],
+  workload: ['core', 'contracts', 'bench-contract', 'loadtest-contract', 'service-limits'],
   // The peak/baseline rule and the unit arithmetic; the simulator runs on them; the plan layer
   // (the one answer: rule, search, zone promise) stands on both.
   sizing: ['core', 'contracts', 'workload'],
@@ -81,12 +86,12 @@ const ALLOWED: Record<Layer, Layer[]> = {
   plan: ['core', 'contracts', 'workload', 'sizing', 'simulate'],
   gate: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate'],
   // serve and loadtest stand beside bench: they run its models and read its images, nothing above.
-  protocol: ['core', 'bench'],
-  serve: ['core', 'bench', 'protocol'],
+  protocol: ['core', 'bench', 'service-limits'],
+  serve: ['core', 'bench', 'protocol', 'service-limits'],
   'loadtest-contract': ['core'],
-  loadtest: ['core', 'bench', 'protocol', 'loadtest-contract'],
+  loadtest: ['core', 'bench', 'protocol', 'loadtest-contract', 'service-limits'],
   report: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'bench-contract', 'loadtest-contract'],
-  commands: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract'],
+  commands: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract', 'service-limits'],
   cli: ['core', 'commands'],
 };
 

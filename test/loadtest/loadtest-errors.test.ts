@@ -78,8 +78,8 @@ describe('loadtest: faults and bad input, one line each', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^capacity-plan: no AWS credentials found \(the standard chain/m);
     // The cost guard came first, with the exact commands to start and stop the model.
-    expect(r.stderr).toContain(`aws rekognition start-project-version --project-version-arn ${arn} --min-inference-units 1`);
-    expect(r.stderr).toContain(`aws rekognition stop-project-version --project-version-arn ${arn}`);
+    expect(r.stderr).toContain(`aws rekognition start-project-version --region eu-west-1 --project-version-arn ${arn} --min-inference-units 1`);
+    expect(r.stderr).toContain(`aws rekognition stop-project-version --region eu-west-1 --project-version-arn ${arn}`);
     expect(r.stderr).toMatch(/12 steps × 33 s = 6\.6 min: 1 unit × 0\.110 h = 0\.110 inference hours ≈ \$0\.44 at \$4\.00 per inference hour/);
   });
 
@@ -88,7 +88,7 @@ describe('loadtest: faults and bad input, one line each', () => {
     const r = await runCliAsync(['loadtest', '--endpoint', url, '--images', images, '--out', join(dir, 'x.json')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      `capacity-plan: access denied by ${url}: AccessDeniedException: User: arn:aws:iam::000000000000:user/test is not authorized (the caller needs rekognition:DescribeProjects, rekognition:DescribeProjectVersions and rekognition:DetectCustomLabels)`,
+      `capacity-plan: access denied by ${url}: AccessDeniedException: User: arn:aws:iam::000000000000:user/tes… (the caller needs rekognition:DescribeProjects, rekognition:DescribeProjectVersions and rekognition:DetectCustomLabels)`,
     );
   });
 
@@ -96,7 +96,7 @@ describe('loadtest: faults and bad input, one line each', () => {
     const url = await fake({ describe: { status: 'STOPPED' }, detect: () => 'ok' });
     const r = await runCliAsync(['loadtest', '--endpoint', url, '--images', images, '--out', join(dir, 'x.json')]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^capacity-plan: the model is STOPPED, not RUNNING; start it with: aws rekognition start-project-version --project-version-arn arn:aws:rekognition:\S+ --min-inference-units 1 --max-inference-units 1$/);
+    expect(r.stderr.trim()).toMatch(/^capacity-plan: the model is STOPPED, not RUNNING; start it with: aws rekognition start-project-version --region us-east-1 --project-version-arn arn:aws:rekognition:\S+ --min-inference-units 1 --max-inference-units 1$/);
   });
 
   it('MaxInferenceUnits above MinInferenceUnits: a warning, in the result too', async () => {
@@ -138,7 +138,7 @@ describe('loadtest: faults and bad input, one line each', () => {
     await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png({ compressionLevel: 0 }).toFile(join(big, 'huge.png'));
     const r1 = await runCliAsync(['loadtest', '--endpoint', 'http://127.0.0.1:1', '--images', big]);
     expect(r1.code).toBe(2);
-    expect(r1.stderr.trim()).toMatch(/^capacity-plan: .*huge\.png: is 4\.\d\d MB; images sent as bytes must be under 4\.0 MB \(the service's limit\): use --s3 for larger ones$/);
+    expect(r1.stderr.trim()).toMatch(/^capacity-plan: .*huge\.png: the service would refuse it \(ImageTooLargeException\): image is 4\.\d\d MB; DetectCustomLabels takes image bytes under 4\.0 MB$/);
 
     const escape = join(dir, 'escape');
     mkdirSync(escape);

@@ -63,7 +63,9 @@ describe('loadtest result file and views', () => {
     const table = loadtestTable(result, { color, width: 200 });
     expect(table).toContain('TPS per unit');
     expect(table).toContain('1920×1080 px, 0.80 MB, jpeg, 6.50 objects found per image');
-    expect(table).toMatch(/│ 4\s+│ bisect │ 6\.20 TPS │ 6\.10\s+│ 0\.10\s+│ 1\.6\s+│ 0\s+│ 80\.0\s+│ 120\s+│ 150\s+│ no/);
+    expect(table).toMatch(/│ 4 │ bisect │\s+6\.20 TPS │\s+6\.10 │\s+0\.10 │\s+1\.6 │\s+0 │\s+80\.0 │\s+120 │\s+150 │ no/);
+    // Fitted to the width asked for, like every table.
+    for (const width of [60, 80, 120]) expect(Math.max(...loadtestTable(result, { color, width }).split('\n').map((l) => l.length)), `width ${width}`).toBeLessThanOrEqual(width);
     const md = loadtestMarkdown(result, { color, width: 200 });
     expect(md).toContain('| TPS per unit');
     expect(md).toContain('**5.70**');

@@ -26,7 +26,7 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
     let serve: ServeProcess;
     let rek: RekognitionClient;
     beforeAll(async () => {
-      serve = await startServe(['--units', '1', '--model', 'ocr-cls']);
+      serve = await startServe(['--units', '1', '--model', 'ocr-cls', '--project-version-arn', ARN]);
       rek = client(serve.url);
     });
     afterAll(async () => {
@@ -70,7 +70,8 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
       const raw = await fetch(serve.url, { method: 'POST', headers: { 'X-Amz-Target': 'RekognitionService.DetectCustomLabels' }, body: '{"ProjectVersionArn": "x"}' });
       expect(raw.status).toBe(400);
       expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.1');
-      expect(await raw.json()).toMatchObject({ __type: 'InvalidParameterException' });
+      expect(raw.headers.get('x-amzn-errortype')).toBe('ValidationException');
+      expect(await raw.json()).toMatchObject({ __type: 'ValidationException', Code: 'ValidationException' });
     });
 
     it('refuses images of 4 MB or more, and what it cannot decode, as the service does', async () => {
@@ -82,7 +83,7 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
   });
 
   it('a detector answers with bounding boxes as fractions of the image', async () => {
-    const serve = await startServe(['--model', 'ocr-det', '--queue', '1']);
+    const serve = await startServe(['--model', 'ocr-det', '--queue', '1', '--project-version-arn', ARN]);
     const rek = client(serve.url);
     try {
       const out = await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) } }));
@@ -101,12 +102,15 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
     }
   });
 
-  it('warns about a host other than loopback, and names a port it cannot bind', async () => {
+  it('names a host it cannot bind or resolve in one line (the loopback warning comes only once it listens)', async () => {
     // 192.0.2.1 (TEST-NET-1) is on no interface here: the bind fails, nothing is ever sent.
     const r = await runCliAsync(['serve', '--host', '192.0.2.1', '--port', '0'], { timeoutMs: 30_000 });
-    expect(r.stderr).toMatch(/warning: serving on 192\.0\.2\.1, not loopback/);
-    expect(r.stderr).toMatch(/^capacity-plan: cannot listen on 192\.0\.2\.1:0: EADDRNOTAVAIL$/m);
+    expect(r.stderr.trim()).toBe('capacity-plan: cannot listen on 192.0.2.1:0: EADDRNOTAVAIL');
     expect(r.code).toBe(2);
+    // .invalid never resolves (RFC 2606).
+    const r2 = await runCliAsync(['serve', '--host', 'no-such-host.invalid', '--port', '0'], { timeoutMs: 30_000 });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr.trim()).toMatch(/^capacity-plan: --host: cannot resolve 'no-such-host\.invalid': [A-Z_]+$/);
   });
 
   it('refuses an unknown model in one line', async () => {

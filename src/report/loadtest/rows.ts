@@ -19,7 +19,7 @@ export function summaryRows(r: LoadtestResult): Array<[string, string, string]> 
     ['Highest clean TPS', r.highestCleanTps === null ? '—' : n(r.highestCleanTps), `throttled ≤ ${r.method.throttleLimitPct}% of a step's calls`],
     ['Units in service', String(r.units.inService), r.units.source + (r.units.maxInferenceUnits !== null ? ` (Min ${r.units.minInferenceUnits}, Max ${r.units.maxInferenceUnits})` : '')],
     ['Images', `${img.count} ${img.source === 'bytes' ? 'files' : 'S3 objects'}`, `${img.location}: mean ${size}${n(img.meanSizeMb)} MB, ${img.formats.join('/')}${objects}`],
-    ['Steps', String(r.steps.length), `stopped: ${r.stoppedBy}; ${r.method.stepS} s measured after ${r.method.warmupS} s warm-up each, no retries`],
+    ['Steps', String(r.steps.length), `stopped: ${r.stoppedBy}; ${r.method.stepS} s measured after ${r.method.warmupS} s warm-up each, ${r.method.retries ? 'one retry of a failed call (the AWS sample)' : 'no retries'}`],
   ];
 }
 
