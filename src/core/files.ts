@@ -96,7 +96,13 @@ export async function readCacheFile(path: string, what: string, maxBytes: number
     if (NO_CACHE.has((err as NodeJS.ErrnoException).code ?? '')) return null;
     throw openError(path, what, err);
   }
-  return readUserFileBytes(path, what, maxBytes);
+  try {
+    return await readUserFileBytes(path, what, maxBytes);
+  } catch (err) {
+    // A FIFO, a device, a folder or a file too large to be one is no cache: skipped, never read.
+    if (err instanceof UserError) return null;
+    throw err;
+  }
 }
 
 /** Refuses anything but a regular file: directories, devices, FIFOs and sockets. */
