@@ -101,3 +101,27 @@ export function totalsBasisText(t: { bases: Record<Basis, number> }): string {
   const parts = (['simulated', 'expected', 'max', 'min'] as const).filter((b) => t.bases[b] > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
   return `the headline costs added: ${parts.join(' + ')}`;
 }
+
+/** One saving as every view shows it: what it saves and costs after, what it is, how it is worked out. */
+export interface SavingLine {
+  saving: string;
+  title: string;
+  how: string;
+  commands: string[];
+}
+
+export function savingLines(p: Plan): SavingLine[] {
+  return p.savings.map((s) => ({
+    saving: s.monthlySavingUsd > 0 ? `saves ${usd(s.monthlySavingUsd)}/month → ${usd(s.monthlyCostUsd)}` : `${usd(s.monthlyCostUsd)}/month as planned`,
+    title: `${s.kind}: ${s.title}`,
+    how: s.derivation + (s.imageSize ? `; ${s.imageSize.caveat}` : ''),
+    commands: s.commands ?? [],
+  }));
+}
+
+/** The answer block's savings line: the largest saving of each workload, added. */
+export function savingsTotalText(plans: Plan[], where: 'above' | 'below'): string | undefined {
+  const best = plans.reduce((sum, p) => sum + Math.round((p.savings[0]?.monthlySavingUsd ?? 0) * 100), 0) / 100;
+  if (best <= 0) return undefined;
+  return `savings available: ${usd(best)}/month, see ${where}${plans.length > 1 ? ' (the largest saving of each workload, added)' : ''}`;
+}

@@ -3,7 +3,7 @@ import { formatUsd } from '../../core/money.js';
 import type { Formatter } from '../format.js';
 import type { PlanReport } from '../../contracts/plan.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
-import { planHeading, planRows, totalsBasisText } from './rows.js';
+import { planHeading, planRows, savingLines, savingsTotalText, totalsBasisText } from './rows.js';
 
 const PLAN_COLUMNS: Column[] = [
   { head: '', wrap: true, minWidth: 16 },
@@ -25,6 +25,13 @@ export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
     if (p.startCommand) out.push(`start it with: ${p.startCommand}`);
     for (const note of p.notes) out.push(wrapLine(`note: ${forTerminal(note)}`, width));
     for (const w of p.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
+    const savings = savingLines(p);
+    if (savings.length) out.push(c.bold('savings, largest first:'));
+    for (const s of savings) {
+      out.push(wrapLine(`- ${s.saving}: ${forTerminal(s.title)}`, width), wrapLine(c.dim(`  how: ${forTerminal(s.how)}`), width));
+      // Not wrapped, like the start command: a command is copied whole.
+      for (const cmd of s.commands) out.push(`  $ ${forTerminal(cmd)}`);
+    }
     out.push('');
   }
   out.push(...planAnswers(r, c.bold, width));
@@ -38,5 +45,7 @@ export function planAnswers(r: PlanReport, bold: (s: string) => string, width: n
     const t = r.totals;
     out.push(wrapLine(`total of ${t.workloads} workloads: Min ${t.minInferenceUnits} / Max ${t.maxInferenceUnits} units, ${formatUsd(t.monthlyCostUsd)}/month (${totalsBasisText(t)})`, width));
   }
+  const savings = savingsTotalText(r.plans, 'above');
+  if (savings) out.push(wrapLine(savings, width));
   return out;
 }
