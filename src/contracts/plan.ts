@@ -19,7 +19,7 @@ const str = z.string();
 export const WarningSchema = z.object({ code: str, message: str });
 
 /** Which monthly cost a figure is: the pair simulated minute by minute, Max in peak hours and Min otherwise, or one of them all month. */
-export const BASES = ['simulated', 'expected', 'max', 'min'] as const;
+export const BASES = ['simulated', 'expected', 'max', 'min', 'batch'] as const;
 export const BasisSchema = z.enum(BASES);
 
 const ClassTpsSchema = z.object({
@@ -40,7 +40,7 @@ const ClassTpsSchema = z.object({
 });
 
 /** One pair's monthly cost on every basis that applies to the workload. */
-const CostByBasisSchema = z.object({ max: nonneg, min: nonneg, expected: nonneg.optional(), simulated: nonneg.optional() });
+const CostByBasisSchema = z.object({ max: nonneg, min: nonneg, expected: nonneg.optional(), simulated: nonneg.optional(), batch: nonneg.optional() });
 
 const PairFiguresSchema = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
 
@@ -112,7 +112,7 @@ const DerivationSchema = z.object({
   maxInferenceUnits: str,
   hoursPerMonth: str,
   /** The recommended pair's cost on each basis, worked out. */
-  monthlyCost: z.object({ max: str, min: str, expected: str.optional(), simulated: str.optional() }),
+  monthlyCost: z.object({ max: str, min: str, expected: str.optional(), simulated: str.optional(), batch: str.optional() }),
   costPer1000Images: str.optional(),
   zoneOutage: str,
 });
@@ -226,7 +226,7 @@ export const PlanTotalsSchema = z.object({
   maxInferenceUnits: int,
   /** The sum of every plan's headline cost, each on its own basis (`bases` counts them). */
   monthlyCostUsd: nonneg,
-  bases: z.object({ simulated: int, expected: int, max: int, min: int }),
+  bases: z.object({ simulated: int, expected: int, max: int, min: int, batch: int.default(0) }),
 });
 
 export const PlanReportSchema = z.object({ schema: z.literal(PLAN_SCHEMA_ID), plans: z.array(PlanSchema), totals: PlanTotalsSchema });

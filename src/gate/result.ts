@@ -13,7 +13,7 @@ type Budget = z.infer<typeof BudgetSchema>;
 export type RuleId = Exclude<keyof Budget, 'basis' | 'level'>;
 export type Level = Budget['level'];
 /** Which monthly cost a workload's cost rules compare. */
-export type Basis = NonNullable<Budget['basis']>;
+export type Basis = NonNullable<Budget['basis']> | 'batch';
 /** `skip`: the rule could not be checked (e.g. an increase rule with no baseline figure); never fails the gate. */
 type RuleStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Verdict = 'pass' | 'warn' | 'fail';

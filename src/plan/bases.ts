@@ -79,4 +79,5 @@ export const BASIS_WORDS: Record<Basis, string> = {
   expected: 'expected (Max in peak hours, Min otherwise)',
   max: 'at Max all month',
   min: 'at Min all month',
+  batch: 'for the batch fleet (started, run and stopped each batch)',
 };

@@ -11,6 +11,7 @@ import { headlineOf } from './headline.js';
 import type { SearchedPair } from './search-pair.js';
 import { totalPlans } from './totals.js';
 import { savingsOf } from './savings.js';
+import { batchFleet } from './batch.js';
 
 /**
  * The one answer for each workload: the Min/Max pair to run and its monthly cost, computed once
@@ -35,10 +36,15 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { s
   const rule = staticRule(r);
   const searched = r.overTime && search ? search(r, rule) : undefined;
   const useSearch = searched !== undefined && searched.feasible;
-  const pair = useSearch ? searched.pair : { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits };
+  const batch = w.traffic.batch ? batchFleet(r, rule.capTps) : undefined;
+  const pair = batch ? { minUnits: batch.units, maxUnits: batch.units } : useSearch ? searched.pair : { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits };
   const simulatedUsd = searched ? (useSearch ? searched.monthlyCostUsd : searched.staticRule.monthlyCostUsd) : undefined;
   const { costs, derivation: costText } = costsOnBases(w, pair, r.price.pricePerUnitHourUsd, simulatedUsd);
-  const costBasis = basisOf(w, r.overTime !== undefined);
+  if (batch) {
+    costs.batch = batch.monthlyCostUsd;
+    costText.batch = batch.derivation;
+  }
+  const costBasis = batch ? 'batch' : basisOf(w, r.overTime !== undefined);
   const zone = zoneOutageOf(r, pair.maxUnits, searched);
   const notes = notesOf(r, rule, searched, zone);
   const warnings = warningsOf(r, rule, zone, searched);
@@ -95,6 +101,7 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { s
     notes,
     ...(w.model.project_version_arn !== undefined ? { startCommand: startCommand(w.model.project_version_arn, pair.minUnits, pair.maxUnits) } : {}),
     warnings,
+    ...(batch ? { batch } : {}),
   };
   const savings = opts.savings === false ? [] : savingsOf(r, plan, (changed) => planWorkload(changed, search, { savings: false }));
   return { ...plan, savings, headline: headlineOf({ ...plan, savings }) };

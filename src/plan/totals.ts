@@ -8,7 +8,7 @@ import { roundUsd } from '../core/money.js';
  */
 export function totalPlans(plans: Plan[]): PlanTotals {
   const sum = (f: (p: Plan) => number) => plans.reduce((s, p) => s + f(p), 0);
-  const bases = { simulated: 0, expected: 0, max: 0, min: 0 };
+  const bases = { simulated: 0, expected: 0, max: 0, min: 0, batch: 0 };
   for (const p of plans) bases[p.costBasis]++;
   return {
     workloads: plans.length,

@@ -26,7 +26,7 @@ const warning = z.object({ code: str, message: str });
 
 const pairFigures = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
 
-const basis = z.enum(['max', 'expected', 'min', 'simulated']);
+const basis = z.enum(['max', 'expected', 'min', 'simulated', 'batch']);
 
 const monthFigures = {
   inferenceHoursPerMonth: nonneg,

@@ -7,6 +7,7 @@ import { readUserFile } from '../core/files.js';
 import type { CloudWatchHistory } from './cloudwatch.js';
 import { readTrace } from './trace.js';
 import { seriesFromWeekly } from './calendar.js';
+import { roundTps } from '../core/numbers.js';
 
 /** Traffic with peak and baseline decided: what the planner and the simulator read. */
 type DecidedTraffic = Workload['traffic'] & { peak_tps: number; baseline_tps: number };
@@ -32,7 +33,7 @@ export function decideTraffic(w: Workload, series?: DemandSeries): WorkloadWithT
   const t = w.traffic;
   const fromSeries = t.peak_tps === undefined;
   if (fromSeries && !series && !t.batch) throw new Error(`${w.name}: traffic without peak_tps needs its profile or trace series`);
-  if (t.batch) return { ...w, traffic: { ...t, peak_tps: batchRateTps(t.batch, startMinutesOf(w)), baseline_tps: 0 } };
+  if (t.batch) return { ...w, traffic: { ...t, peak_tps: roundTps(batchRateTps(t.batch, startMinutesOf(w))), baseline_tps: 0 } };
   const peak = t.peak_tps ?? peakTpsOf(series!.demandTps);
   const baseline = t.baseline_tps ?? (t.weekly ? 0 : fromSeries ? lowestTpsOf(series!.demandTps) : peak);
   return { ...w, traffic: { ...t, peak_tps: peak, baseline_tps: baseline } };

@@ -20,7 +20,8 @@ export const planMarkdown: Formatter<PlanReport> = (r) => {
     out.push(`### ${cell(planHeading(p))}`, '');
     for (const note of p.notes) out.push(`> ${cell(note)}`, '');
     out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], { align: ['l', 'r', 'l'] }), '');
-    if (p.startCommand) out.push('Start it with:', '', '```sh', p.startCommand, '```', '');
+    if (p.startCommand && !p.batch) out.push('Start it with:', '', '```sh', p.startCommand, '```', '');
+    if (p.batch) out.push('Each batch:', '', '```sh', ...p.batch.commands, '```', '');
     for (const w of p.warnings) out.push(`> ⚠️ **${w.code}**: ${cell(w.message)}`, '');
     const savings = savingLines(p);
     if (savings.length) out.push('**Savings**, largest first:', '');

@@ -15,6 +15,7 @@ const BASIS_LABEL: Record<Basis, string> = {
   expected: 'Monthly cost, expected',
   max: 'Monthly cost, Max all month',
   min: 'Monthly cost, Min all month',
+  batch: 'Monthly cost, batch fleet',
 };
 
 /**
@@ -43,7 +44,7 @@ export function planRows(p: Plan): PlanRow[] {
   row('MinInferenceUnits', `${p.minInferenceUnits}`, `the answer: ${from}'s Min`, 'answer');
   row('MaxInferenceUnits', `${p.maxInferenceUnits}`, `the answer: ${from}'s Max`, 'answer');
   row('Hours per month', formatHours(p.hoursPerMonth), d.hoursPerMonth);
-  for (const basis of ['simulated', 'expected', 'max', 'min'] as const) {
+  for (const basis of ['batch', 'simulated', 'expected', 'max', 'min'] as const) {
     const cost = p.costByBasis[basis];
     const how = d.monthlyCost[basis];
     if (cost === undefined || how === undefined) continue;
@@ -98,7 +99,7 @@ export function planHeading(p: Plan): string {
 
 /** What the totals add: each workload's headline cost on its own basis. */
 export function totalsBasisText(t: { bases: Record<Basis, number> }): string {
-  const parts = (['simulated', 'expected', 'max', 'min'] as const).filter((b) => t.bases[b] > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
+  const parts = (['simulated', 'expected', 'max', 'min', 'batch'] as const).filter((b) => t.bases[b] > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
   return `the headline costs added: ${parts.join(' + ')}`;
 }
 

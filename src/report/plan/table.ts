@@ -22,7 +22,8 @@ export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
     const rows = planRows(p).map(({ label, value, how, emphasis }) => [label, emphasis === 'answer' ? c.bold(value) : emphasis === 'alarm' ? c.red(value) : value, c.dim(how)]);
     out.push(renderTable(PLAN_COLUMNS, rows, { color: c, width }));
     // Not wrapped: a command is copied whole, and a wrapped one would not paste.
-    if (p.startCommand) out.push(`start it with: ${p.startCommand}`);
+    if (p.startCommand && !p.batch) out.push(`start it with: ${p.startCommand}`);
+    if (p.batch) out.push('each batch:', ...p.batch.commands.map((cmd) => `  $ ${forTerminal(cmd)}`));
     for (const note of p.notes) out.push(wrapLine(`note: ${forTerminal(note)}`, width));
     for (const w of p.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
     const savings = savingLines(p);
