@@ -226,7 +226,8 @@ export const PlanTotalsSchema = z.object({
   maxInferenceUnits: int,
   /** The sum of every plan's headline cost, each on its own basis (`bases` counts them). */
   monthlyCostUsd: nonneg,
-  bases: z.object({ simulated: int, expected: int, max: int, min: int, batch: int.default(0) }),
+  /** batch: present when some plan is a batch fleet. */
+  bases: z.object({ simulated: int, expected: int, max: int, min: int, batch: int.optional() }),
 });
 
 export const PlanReportSchema = z.object({ schema: z.literal(PLAN_SCHEMA_ID), plans: z.array(PlanSchema), totals: PlanTotalsSchema });

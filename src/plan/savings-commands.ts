@@ -1,6 +1,5 @@
 import type { WorkloadWithTraffic } from '../workload/traffic.js';
 import { MINUTES_PER_DAY } from '../workload/series.js';
-import type { StopWindow } from './savings-stop.js';
 
 /**
  * The AWS CLI commands a saving applies with. The model is model.project_version_arn, and the
@@ -17,6 +16,15 @@ export function stopStartCommands(w: WorkloadWithTraffic, pair: { minUnits: numb
     `aws rekognition stop-project-version --region ${region} --project-version-arn ${arn}`,
     `aws rekognition start-project-version --region ${region} --project-version-arn ${arn} --min-inference-units ${pair.minUnits}` + (pair.maxUnits > pair.minUnits ? ` --max-inference-units ${pair.maxUnits}` : ''),
   ];
+}
+
+/** A run of the week (minutes from Monday 00:00) the model can be stopped in. */
+export interface StopWindow {
+  /** First stopped minute of the week. */
+  stopMinute: number;
+  /** Minute the start command runs: start_minutes before demand resumes. */
+  startMinute: number;
+  stoppedMinutes: number;
 }
 
 const CRON_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];

@@ -5,7 +5,7 @@ import { checkImageLimits } from '../workload/limits.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
 import { isDescribed, type DescribedImage } from '../workload/schema.js';
 import { classTps, mixTpsPerUnit } from '../workload/tps.js';
-import type { Replan } from './savings.js';
+import type { Replan } from './savings-replan.js';
 
 /** The long side an image class is offered at: Full HD, or the model's own input when that is larger. */
 const TARGET_LONG_SIDE_PX = 1920;

@@ -6,16 +6,10 @@ import { simulationSetup } from '../simulate/setup.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
 import { STOP_DEFAULTS, startMinutesOf } from '../workload/schema.js';
 import { MINUTES_PER_DAY, MINUTES_PER_WEEK, hhmm } from '../workload/series.js';
-import { scheduleCommands, stopStartCommands } from './savings-commands.js';
+import { scheduleCommands, stopStartCommands, type StopWindow } from './savings-commands.js';
 
-/** A run of the week (minutes from Monday 00:00) the model can be stopped in. */
-export interface StopWindow {
-  /** First stopped minute of the week. */
-  stopMinute: number;
-  /** Minute the start command runs: start_minutes before demand resumes. */
-  startMinute: number;
-  stoppedMinutes: number;
-}
+export type { StopWindow };
+
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 export const weekLabel = (minuteOfWeek: number) => `${DAYS[Math.floor(minuteOfWeek / MINUTES_PER_DAY) % 7]} ${hhmm(minuteOfWeek % MINUTES_PER_DAY)}`;

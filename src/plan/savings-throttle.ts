@@ -2,7 +2,7 @@ import type { Plan, Saving } from '../contracts/plan.js';
 import { formatUsd } from '../core/money.js';
 import { formatCount, formatPct } from '../core/numbers.js';
 import type { ResolvedWorkload } from '../workload/resolve.js';
-import type { Replan } from './savings.js';
+import type { Replan } from './savings-replan.js';
 
 /** The limits a team usually weighs: none, one in ten thousand, one in a thousand, one in a hundred. */
 export const TRADEOFF_LIMITS_PCT = [0, 0.01, 0.1, 1] as const;

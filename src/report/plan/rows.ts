@@ -98,8 +98,8 @@ export function planHeading(p: Plan): string {
 }
 
 /** What the totals add: each workload's headline cost on its own basis. */
-export function totalsBasisText(t: { bases: Record<Basis, number> }): string {
-  const parts = (['simulated', 'expected', 'max', 'min', 'batch'] as const).filter((b) => t.bases[b] > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
+export function totalsBasisText(t: { bases: Partial<Record<Basis, number>> }): string {
+  const parts = (['simulated', 'expected', 'max', 'min', 'batch'] as const).filter((b) => (t.bases[b] ?? 0) > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
   return `the headline costs added: ${parts.join(' + ')}`;
 }
 

@@ -42,11 +42,11 @@ export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
 /** The answer block: one headline per workload, then (for several) what they add up to. */
 export function planAnswers(r: PlanReport, bold: (s: string) => string, width: number): string[] {
   const out = r.plans.map((p) => wrapLine(bold(forTerminal(p.headline)), width));
+  const savings = savingsTotalText(r.plans, 'above');
+  if (savings) out.push(wrapLine(savings, width));
   if (r.plans.length > 1) {
     const t = r.totals;
     out.push(wrapLine(`total of ${t.workloads} workloads: Min ${t.minInferenceUnits} / Max ${t.maxInferenceUnits} units, ${formatUsd(t.monthlyCostUsd)}/month (${totalsBasisText(t)})`, width));
   }
-  const savings = savingsTotalText(r.plans, 'above');
-  if (savings) out.push(wrapLine(savings, width));
   return out;
 }
