@@ -182,3 +182,16 @@ describe('property: no saving breaks max_throttled_pct, the zone promise or a se
     );
   });
 });
+
+describe('docs/savings.md: the worked examples are real output', () => {
+  it('each kind\'s figure appears as plan prints it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync('docs/savings.md', 'utf8');
+    const kinds: Array<[string, 'stop-schedule' | 'throttle-tradeoff' | 'image-size', 'derivation' | 'title']> = [
+      ['examples/workloads/office-hours.yaml', 'stop-schedule', 'derivation'],
+      ['examples/workloads/storefront-trace.yaml', 'throttle-tradeoff', 'title'],
+      ['examples/workloads/parcel-labels.yaml', 'image-size', 'title'],
+    ];
+    for (const [file, kind, field] of kinds) expect(doc).toContain(planOf(file).savings.find((s) => s.kind === kind)![field]);
+  });
+});
