@@ -339,7 +339,7 @@ function basisProblems(w: { budget?: { basis?: string | undefined } | undefined;
   const t = w.traffic;
   if (t.batch !== undefined && basis !== undefined) return ['budget.basis does not apply with traffic.batch: the batch fleet\'s cost is the answer'];
   if (basis === 'simulated' && t.profile === undefined && t.weekly === undefined && t.trace === undefined && t.cloudwatch === undefined) {
-    return ['simulated needs traffic.profile, traffic.weekly, traffic.trace or traffic.cloudwatch (the simulation runs on it)'];
+    return ['simulated needs traffic.profile, traffic.trace or traffic.cloudwatch, or traffic.weekly (the simulation runs on it)'];
   }
   if (basis === 'expected' && t.peak_hours_per_day === undefined && t.weekly === undefined) return ['expected needs traffic.peak_hours_per_day or traffic.weekly (the expected cost runs Max in those hours)'];
   return [];
