@@ -19,7 +19,7 @@ const str = z.string();
 export const WarningSchema = z.object({ code: str, message: str });
 
 /** Which monthly cost a figure is: the pair simulated minute by minute, Max in peak hours and Min otherwise, or one of them all month. */
-export const BASES = ['simulated', 'expected', 'max', 'min'] as const;
+export const BASES = ['simulated', 'expected', 'max', 'min', 'batch'] as const;
 export const BasisSchema = z.enum(BASES);
 
 const ClassTpsSchema = z.object({
@@ -40,7 +40,7 @@ const ClassTpsSchema = z.object({
 });
 
 /** One pair's monthly cost on every basis that applies to the workload. */
-const CostByBasisSchema = z.object({ max: nonneg, min: nonneg, expected: nonneg.optional(), simulated: nonneg.optional() });
+const CostByBasisSchema = z.object({ max: nonneg, min: nonneg, expected: nonneg.optional(), simulated: nonneg.optional(), batch: nonneg.optional() });
 
 const PairFiguresSchema = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
 
@@ -112,9 +112,63 @@ const DerivationSchema = z.object({
   maxInferenceUnits: str,
   hoursPerMonth: str,
   /** The recommended pair's cost on each basis, worked out. */
-  monthlyCost: z.object({ max: str, min: str, expected: str.optional(), simulated: str.optional() }),
+  monthlyCost: z.object({ max: str, min: str, expected: str.optional(), simulated: str.optional(), batch: str.optional() }),
   costPer1000Images: str.optional(),
   zoneOutage: str,
+});
+
+export const SAVING_KINDS = ['stop-schedule', 'throttle-tradeoff', 'image-size'] as const;
+
+/** One stop of a stop schedule: stopped from `stop` until `start` (start_minutes before demand resumes). */
+const StopWindowSchema = z.object({ stop: str, start: str, stoppedMinutes: int });
+
+/** The recommended pair searched again at one max_throttled_pct. */
+const TradeoffPointSchema = z.object({
+  maxThrottledPct: nonneg,
+  feasible: z.boolean(),
+  minInferenceUnits: int,
+  maxInferenceUnits: int,
+  monthlyCostUsd: nonneg,
+  throttledPct: nonneg,
+  throttledRequestsPerMonth: int,
+});
+
+/** An image class sent smaller: its size before and after, and TPS per class as the bench model predicts. */
+const ResizedClassSchema = z.object({ index: int, from: str, to: str, tpsBefore: num, tpsAfter: num });
+
+/**
+ * A way to pay less that the plan can prove: what it saves a month against the answer's cost, the
+ * cost after it, how the figure is worked out (recomputable by hand), and the commands that apply it.
+ * No saving breaks max_throttled_pct, the zone promise or a service limit.
+ */
+export const SavingSchema = z.object({
+  kind: z.enum(SAVING_KINDS),
+  title: str,
+  monthlySavingUsd: nonneg,
+  monthlyCostUsd: nonneg,
+  derivation: str,
+  commands: z.array(str).optional(),
+  /** stop-schedule: the weekly stops, the requests they fail (none when demand is zero) and the clock. */
+  stops: z.object({ timezone: str, windows: z.array(StopWindowSchema), stoppedHoursPerWeek: nonneg, failedRequestsPerMonth: int, throttledPct: nonneg }).optional(),
+  /** throttle-tradeoff: the pair and its cost at each limit. */
+  tradeoff: z.array(TradeoffPointSchema).optional(),
+  /** image-size: the classes sent smaller and the answer they give. */
+  imageSize: z.object({ classes: z.array(ResizedClassSchema), tpsPerUnit: num, minInferenceUnits: int, maxInferenceUnits: int, caveat: str }).optional(),
+});
+
+/** A batch workload's fleet: starts, processes one batch and stops, every day or week. */
+const BatchSchema = z.object({
+  images: int,
+  every: z.enum(['day', 'week']),
+  deadlineHours: nonneg,
+  startMinutes: int,
+  units: int,
+  runHoursPerBatch: nonneg,
+  batchesPerMonth: nonneg,
+  monthlyCostUsd: nonneg,
+  meetsDeadline: z.boolean(),
+  derivation: str,
+  commands: z.array(str),
 });
 
 export const PlanSchema = z.object({
@@ -160,6 +214,10 @@ export const PlanSchema = z.object({
   /** The AWS CLI command that starts model.project_version_arn with the recommended pair. */
   startCommand: str.optional(),
   warnings: z.array(WarningSchema),
+  /** Ways to pay less, largest saving first (plan@3 files written before them read as none). */
+  savings: z.array(SavingSchema).default([]),
+  /** traffic.batch: the fleet that is the answer (Min = Max = its units). */
+  batch: BatchSchema.optional(),
 });
 
 export const PlanTotalsSchema = z.object({
@@ -168,7 +226,8 @@ export const PlanTotalsSchema = z.object({
   maxInferenceUnits: int,
   /** The sum of every plan's headline cost, each on its own basis (`bases` counts them). */
   monthlyCostUsd: nonneg,
-  bases: z.object({ simulated: int, expected: int, max: int, min: int }),
+  /** batch: present when some plan is a batch fleet. */
+  bases: z.object({ simulated: int, expected: int, max: int, min: int, batch: int.optional() }),
 });
 
 export const PlanReportSchema = z.object({ schema: z.literal(PLAN_SCHEMA_ID), plans: z.array(PlanSchema), totals: PlanTotalsSchema });
@@ -182,4 +241,6 @@ export type ZoneOutageCheck = z.output<typeof ZoneOutageSchema>;
 export type StaticRule = z.output<typeof StaticRuleSchema>;
 export type PlanSearch = z.output<typeof SearchSchema>;
 export type PlanDerivation = z.output<typeof DerivationSchema>;
+export type Saving = z.output<typeof SavingSchema>;
+export type BatchFleet = z.output<typeof BatchSchema>;
 export type ClassTpsFigures = z.output<typeof ClassTpsSchema>;

@@ -112,7 +112,7 @@ export function evaluateGate(input: GateInput): GateResult {
   return { schema: GATE_SCHEMA_ID, status, failOn: input.failOn, baseline: input.baseline ? { file: input.baseline.file } : null, workloads: rows, total, counts };
 }
 
-const BASIS_SUBJECT: Record<Basis, string> = { simulated: 'simulated ', expected: 'expected ', max: '', min: 'Min ' };
+const BASIS_SUBJECT: Record<Basis, string> = { simulated: 'simulated ', expected: 'expected ', max: '', min: 'Min ', batch: 'batch ' };
 
 /** The gate matches by id, else by name: two current workloads may not share one. */
 function checkDistinctKeys(workloads: GateInput['workloads']): void {

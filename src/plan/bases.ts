@@ -3,6 +3,7 @@ import { scheduledHoursPerMonth } from '../core/hours.js';
 import { formatUsd, roundUsd } from '../core/money.js';
 import { formatExact, formatHours } from '../core/numbers.js';
 import type { WorkloadWithTraffic } from '../workload/traffic.js';
+import { windowHoursPerWeek } from '../workload/calendar.js';
 
 /**
  * One pair's monthly cost on each basis, with its working:
@@ -38,11 +39,31 @@ export function costsOnBases(
     costs.expected = roundUsd(hours * usdPerUnitHour);
     derivation.expected = `${formula}${exact2(hours) ? ` = ${formatHours(hours)} h` : ''} × ${price} = ${formatUsd(costs.expected)}`;
   }
+  if (w.traffic.weekly !== undefined) {
+    const e = weeklyExpected(w.traffic.weekly, hoursPerDay * daysPerWeek, pair, usdPerUnitHour);
+    costs.expected = e.usd;
+    derivation.expected = e.text;
+  }
   if (simulatedUsd !== undefined) {
     costs.simulated = simulatedUsd;
     derivation.simulated = `Min ${pair.minUnits} / Max ${pair.maxUnits} run minute by minute on the traffic (autoscaler, schedule, 730-hour month) = ${formatUsd(simulatedUsd)}`;
   }
   return { costs, derivation };
+}
+
+/**
+ * Calendar traffic's expected cost: Max in the windows' hours of the week, Min in the rest of the
+ * scheduled week; a week is 168 hours, a month 730.
+ */
+function weeklyExpected(weekly: NonNullable<WorkloadWithTraffic['traffic']['weekly']>, scheduledHoursPerWeek: number, pair: { minUnits: number; maxUnits: number }, usdPerUnitHour: number) {
+  const peakH = windowHoursPerWeek(weekly);
+  const restH = Math.max(0, scheduledHoursPerWeek - peakH);
+  const weekHours = pair.maxUnits * peakH + pair.minUnits * restH;
+  const usd = roundUsd((weekHours * 730 * usdPerUnitHour) / 168);
+  const hours = (weekHours * 730) / 168;
+  const exact = Math.abs(hours * 100 - Math.round(hours * 100)) < 1e-6;
+  const text = `(${pair.maxUnits} × ${formatExact(peakH)} h + ${pair.minUnits} × ${formatExact(restH)} h) a week × 730 / 168${exact ? ` = ${formatHours(hours)} h` : ''} × $${usdPerUnitHour} = ${formatUsd(usd)}`;
+  return { usd, text };
 }
 
 /**
@@ -58,4 +79,5 @@ export const BASIS_WORDS: Record<Basis, string> = {
   expected: 'expected (Max in peak hours, Min otherwise)',
   max: 'at Max all month',
   min: 'at Min all month',
+  batch: 'for the batch fleet (started, run and stopped each batch)',
 };

@@ -10,6 +10,8 @@ import { basisOf, costsOnBases } from './bases.js';
 import { headlineOf } from './headline.js';
 import type { SearchedPair } from './search-pair.js';
 import { totalPlans } from './totals.js';
+import { savingsOf } from './savings.js';
+import { batchFleet } from './batch.js';
 
 /**
  * The one answer for each workload: the Min/Max pair to run and its monthly cost, computed once
@@ -28,15 +30,21 @@ export async function planWorkloads(workloads: ResolvedWorkload[]): Promise<Plan
 
 type SearchPair = (r: ResolvedWorkload, rule: StaticRule) => SearchedPair;
 
-export function planWorkload(r: ResolvedWorkload, search?: SearchPair): Plan {
+/** `savings: false`: the answer alone, for a saving that plans a changed workload again. */
+export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { savings?: boolean } = {}): Plan {
   const w = r.workload;
   const rule = staticRule(r);
   const searched = r.overTime && search ? search(r, rule) : undefined;
   const useSearch = searched !== undefined && searched.feasible;
-  const pair = useSearch ? searched.pair : { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits };
+  const batch = w.traffic.batch ? batchFleet(r, rule.capTps) : undefined;
+  const pair = batch ? { minUnits: batch.units, maxUnits: batch.units } : useSearch ? searched.pair : { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits };
   const simulatedUsd = searched ? (useSearch ? searched.monthlyCostUsd : searched.staticRule.monthlyCostUsd) : undefined;
   const { costs, derivation: costText } = costsOnBases(w, pair, r.price.pricePerUnitHourUsd, simulatedUsd);
-  const costBasis = basisOf(w, r.overTime !== undefined);
+  if (batch) {
+    costs.batch = batch.monthlyCostUsd;
+    costText.batch = batch.derivation;
+  }
+  const costBasis = batch ? 'batch' : basisOf(w, r.overTime !== undefined);
   const zone = zoneOutageOf(r, pair.maxUnits, searched);
   const notes = notesOf(r, rule, searched, zone);
   const warnings = warningsOf(r, rule, zone, searched);
@@ -44,7 +52,7 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair): Plan {
   const baselineTps = w.traffic.baseline_tps;
   // Below a request every 1,000 s there are too few images at baseline to price per thousand.
   const costPer1000 = baselineTps >= 0.001 ? ((pair.minUnits * r.price.pricePerUnitHourUsd) / (baselineTps * 3600)) * 1000 : null;
-  const plan: Omit<Plan, 'headline'> = {
+  const plan: Omit<Plan, 'headline' | 'savings'> = {
     name: w.name,
     ...(w.id !== undefined ? { id: w.id } : {}),
     ...(r.file !== undefined ? { file: r.file } : {}),
@@ -93,8 +101,10 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair): Plan {
     notes,
     ...(w.model.project_version_arn !== undefined ? { startCommand: startCommand(w.model.project_version_arn, pair.minUnits, pair.maxUnits) } : {}),
     warnings,
+    ...(batch ? { batch } : {}),
   };
-  return { ...plan, headline: headlineOf(plan) };
+  const savings = opts.savings === false ? [] : savingsOf(r, plan, (changed) => planWorkload(changed, search, { savings: false }));
+  return { ...plan, savings, headline: headlineOf({ ...plan, savings }) };
 }
 
 function searchFigures(r: ResolvedWorkload, s: SearchedPair): PlanSearch {

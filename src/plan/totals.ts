@@ -8,8 +8,8 @@ import { roundUsd } from '../core/money.js';
  */
 export function totalPlans(plans: Plan[]): PlanTotals {
   const sum = (f: (p: Plan) => number) => plans.reduce((s, p) => s + f(p), 0);
-  const bases = { simulated: 0, expected: 0, max: 0, min: 0 };
-  for (const p of plans) bases[p.costBasis]++;
+  const bases: PlanTotals['bases'] = { simulated: 0, expected: 0, max: 0, min: 0 };
+  for (const p of plans) bases[p.costBasis] = (bases[p.costBasis] ?? 0) + 1;
   return {
     workloads: plans.length,
     minInferenceUnits: sum((p) => p.minInferenceUnits),

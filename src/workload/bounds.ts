@@ -29,4 +29,8 @@ export const BOUNDS = {
   objects: 100_000,
   /** scale_up_minutes and scale_down_minutes: a day. The simulator keeps a ring of that many minutes. */
   scalingMinutes: 1_440,
+  /** Images in one traffic.batch: a week at the TPS bound. */
+  batchImages: 604_800_000_000,
+  /** Windows in traffic.weekly: more than a week has hours. */
+  weeklyWindows: 200,
 } as const;

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { hasControlChars } from '../core/escape.js';
 import { formatCount } from '../core/numbers.js';
 import { BOUNDS } from './bounds.js';
+import { isTimeZone, weeklyMinutes } from './calendar.js';
 
 // A CLI run parses each schema once or a few times: compiling zod's fast-path parsers with
 // `new Function` costs more than it saves (and is refused where eval is disabled).
@@ -174,6 +175,20 @@ const ModelSchema = z
     }
   });
 
+/** One window of calendar traffic (calendar.ts reads days and hours). */
+const WeeklyWindowSchema = z.strictObject({
+  days: z.string({ error: 'days must be a string such as mon-fri, sat,sun, weekdays or weekend' }).min(1).max(100).describe('Days the window starts on: names (mon, monday), ranges (mon-fri), weekdays, weekend or daily, comma-separated.'),
+  hours: z.string({ error: 'hours must be a string such as "09:00-17:00"' }).min(1).max(100).describe('HH:MM-HH:MM, end exclusive; an end at or before the start crosses midnight.'),
+  tps: tps('tps', nonNegative('tps')).describe('Mean requests per second inside the window.'),
+});
+
+/** A batch: a fleet starts, processes the images and stops, every day or week, within a deadline. */
+const BatchSchema = z.strictObject({
+  images: positive('images').int({ error: 'images must be a whole number' }).max(BOUNDS.batchImages, atMost('images', BOUNDS.batchImages)).describe('Images in one batch.'),
+  every: z.enum(['day', 'week']).describe('How often a batch runs.'),
+  deadline_hours: positive('deadline_hours').max(168, { error: 'deadline_hours must be at most 168 (a week)' }).describe('Hours from the start command until the batch must be done, start_minutes included.'),
+});
+
 const TrafficSchema = z
   .strictObject({
     peak_tps: tps('peak_tps', positive('peak_tps')).optional().describe('Highest sustained requests per second to serve. May be omitted with profile or trace: then the highest hour of the profile, or the busiest minute of the trace.'),
@@ -185,20 +200,44 @@ const TrafficSchema = z
       .optional()
       .describe('Mean TPS in each hour: 24 values (one day, repeated) or 168 (one week, Monday 00:00 first).'),
     trace: namedFile('trace').optional().describe('CSV trace relative to this workload file: a timestamp column and an rps or rpm column, at most a year at one-minute resolution.'),
+    weekly: z
+      .array(WeeklyWindowSchema)
+      .min(1, { error: 'weekly needs at least one window' })
+      .max(BOUNDS.weeklyWindows, atMost('weekly windows', BOUNDS.weeklyWindows))
+      .optional()
+      .describe('Calendar traffic: windows such as {days: mon-fri, hours: "09:00-17:00", tps: 300}; baseline_tps (default 0) outside every window. Monday 00:00 first, like a 168-value profile.'),
+    timezone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, { error: 'timezone must be an IANA time zone name such as Europe/Berlin' })
+      .optional()
+      .describe('IANA time zone the weekly windows are in (default UTC): reports and stop schedules name it.'),
+    batch: BatchSchema.optional().describe('A batch workload: images every day or week, done within deadline_hours; plans a fleet that starts, processes and stops.'),
     cloudwatch: namedFile('cloudwatch')
       .optional()
       .describe("A model's request history: the JSON that `aws cloudwatch get-metric-data` writes for the query from `capacity-plan cloudwatch-query`, relative to this workload file. Demand = (SuccessfulRequestCount + ThrottledCount) / period."),
   })
   .superRefine((t, ctx) => {
-    const overTime = (['profile', 'trace', 'cloudwatch'] as const).filter((k) => t[k] !== undefined);
-    if (overTime.length > 1) ctx.addIssue({ code: 'custom', path: [overTime[1]!], message: `traffic takes one of profile, trace and cloudwatch, not ${overTime.join(' and ')}` });
-    if (t.peak_tps === undefined && overTime.length === 0) ctx.addIssue({ code: 'custom', message: 'traffic needs peak_tps, profile, trace or cloudwatch' });
+    const overTime = (['profile', 'weekly', 'trace', 'cloudwatch', 'batch'] as const).filter((k) => t[k] !== undefined);
+    if (overTime.length > 1) ctx.addIssue({ code: 'custom', path: [overTime[1]!], message: `traffic takes one of profile, weekly, trace, cloudwatch and batch, not ${overTime.join(' and ')}` });
+    if (t.peak_tps === undefined && overTime.length === 0) ctx.addIssue({ code: 'custom', message: 'traffic needs peak_tps, profile, weekly, trace, cloudwatch or batch' });
+    if (t.batch !== undefined) for (const key of ['peak_tps', 'baseline_tps', 'peak_hours_per_day'] as const) if (t[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} does not apply with batch: the deadline sets the rate` });
+    if (t.weekly !== undefined) calendarProblems(t.weekly, t.peak_hours_per_day, ctx);
+    if (t.timezone !== undefined && t.weekly === undefined) ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'timezone needs weekly (it names the clock the windows are on)' });
+    if (t.weekly !== undefined && t.peak_tps === undefined && Math.max(0, t.baseline_tps ?? 0, ...t.weekly.map((x) => x.tps)) <= 0) ctx.addIssue({ code: 'custom', path: ['weekly'], message: 'weekly is all zeros: nothing to plan for' });
     if (t.profile !== undefined && t.peak_tps === undefined && Math.max(...t.profile) <= 0) ctx.addIssue({ code: 'custom', path: ['profile'], message: 'profile is all zeros: nothing to plan for' });
-    const peak = t.peak_tps ?? (t.profile ? Math.max(...t.profile) : undefined);
+    const peak = t.peak_tps ?? (t.profile ? Math.max(...t.profile) : t.weekly ? Math.max(t.baseline_tps ?? 0, ...t.weekly.map((x) => x.tps)) : undefined);
     if (t.baseline_tps !== undefined && peak !== undefined && t.baseline_tps > peak) {
       ctx.addIssue({ code: 'custom', path: ['baseline_tps'], message: `baseline_tps (${t.baseline_tps}) is above peak_tps (${peak})` });
     }
   });
+
+/** Overlapping windows, unknown day names and bad times, each at its own window's key. */
+function calendarProblems(weekly: Array<{ days: string; hours: string; tps: number }>, peakHoursPerDay: number | undefined, ctx: z.RefinementCtx): void {
+  const r = weeklyMinutes(weekly);
+  if ('error' in r) ctx.addIssue({ code: 'custom', path: ['weekly', r.error.index, r.error.key], message: r.error.message });
+  if (peakHoursPerDay !== undefined) ctx.addIssue({ code: 'custom', path: ['peak_hours_per_day'], message: 'peak_hours_per_day does not apply with weekly: the windows say when the peak is' });
+}
 
 const ScheduleSchema = z.strictObject({
   hours_per_day: positive('hours_per_day').max(24, { error: 'hours_per_day must be at most 24' }).default(24).describe('Hours a day the model runs.'),
@@ -217,6 +256,9 @@ const ScalingSchema = z.strictObject({
   autoscale: z.boolean().default(true).describe('false: a fixed fleet (Min = Max).'),
   scale_up_minutes: nonNegative('scale_up_minutes').int({ error: 'scale_up_minutes must be whole minutes' }).max(BOUNDS.scalingMinutes, atMost('scale_up_minutes', BOUNDS.scalingMinutes, ' (a day)')).default(15).describe('Minutes before an added unit serves (an assumption: the services do not document it).'),
   scale_down_minutes: nonNegative('scale_down_minutes').int({ error: 'scale_down_minutes must be whole minutes' }).max(BOUNDS.scalingMinutes, atMost('scale_down_minutes', BOUNDS.scalingMinutes, ' (a day)')).default(15).describe('Minutes a unit must be unneeded before it is removed.'),
+  start_minutes: nonNegative('start_minutes').int({ error: 'start_minutes must be whole minutes' }).max(BOUNDS.scalingMinutes, atMost('start_minutes', BOUNDS.scalingMinutes, ' (a day)')).optional().describe('Default 15. Minutes from start-project-version until the model serves (an assumption: AWS documents only "a few minutes"); billed. Stop schedules and batches start this early.'),
+  min_stop_minutes: positive('min_stop_minutes').int({ error: 'min_stop_minutes must be whole minutes' }).max(BOUNDS.scalingMinutes, atMost('min_stop_minutes', BOUNDS.scalingMinutes, ' (a day)')).optional().describe('Default 60. Shortest stop a stop-schedule saving proposes, minutes (start_minutes not included).'),
+  stop_below_tps: tps('stop_below_tps', nonNegative('stop_below_tps')).optional().describe('Default 0. Demand at or below this counts as negligible for a stop schedule: its requests fail while stopped (default 0: stop only where there is no demand).'),
   max_throttled_pct: nonNegative('max_throttled_pct').max(100, { error: 'max_throttled_pct must be at most 100' }).default(0.1).describe('Highest share of requests, in percent, the Min/Max search may leave throttled (0.1 = 0.1%).'),
 });
 
@@ -275,6 +317,10 @@ export const WorkloadSchema = z
       ctx.addIssue({ code: 'custom', path: ['images'], message: `image shares sum to ${+sum.toFixed(6)}, not 1` });
     }
     for (const problem of basisProblems(w)) ctx.addIssue({ code: 'custom', path: ['budget', 'basis'], message: problem });
+    const batch = w.traffic.batch;
+    if (batch !== undefined && batch.deadline_hours * 60 <= startMinutesOf(w)) {
+      ctx.addIssue({ code: 'custom', path: ['traffic', 'batch', 'deadline_hours'], message: `deadline_hours (${batch.deadline_hours}) leaves no time after scaling.start_minutes (${startMinutesOf(w)} min)` });
+    }
     if (w.traffic.peak_hours_per_day !== undefined && w.traffic.peak_hours_per_day > w.schedule.hours_per_day) {
       ctx.addIssue({
         code: 'custom',
@@ -291,12 +337,20 @@ export const WorkloadSchema = z
 function basisProblems(w: { budget?: { basis?: string | undefined } | undefined; traffic: z.infer<typeof TrafficSchema> }): string[] {
   const basis = w.budget?.basis;
   const t = w.traffic;
-  if (basis === 'simulated' && t.profile === undefined && t.trace === undefined && t.cloudwatch === undefined) {
-    return ['simulated needs traffic.profile, traffic.trace or traffic.cloudwatch (the simulation runs on it)'];
+  if (t.batch !== undefined && basis !== undefined) return ['budget.basis does not apply with traffic.batch: the batch fleet\'s cost is the answer'];
+  if (basis === 'simulated' && t.profile === undefined && t.weekly === undefined && t.trace === undefined && t.cloudwatch === undefined) {
+    return ['simulated needs traffic.profile, traffic.trace or traffic.cloudwatch, or traffic.weekly (the simulation runs on it)'];
   }
-  if (basis === 'expected' && t.peak_hours_per_day === undefined) return ['expected needs traffic.peak_hours_per_day (the expected cost runs Max in those hours)'];
+  if (basis === 'expected' && t.peak_hours_per_day === undefined && t.weekly === undefined) return ['expected needs traffic.peak_hours_per_day or traffic.weekly (the expected cost runs Max in those hours)'];
   return [];
 }
+
+/**
+ * The defaults of the keys stop schedules and batches read. Applied here, not in the schema, so
+ * a workload that leaves them out keeps the content digest it had before they existed.
+ */
+export const STOP_DEFAULTS = { startMinutes: 15, minStopMinutes: 60, stopBelowTps: 0 } as const;
+export const startMinutesOf = (w: { scaling: { start_minutes?: number | undefined } }) => w.scaling.start_minutes ?? STOP_DEFAULTS.startMinutes;
 
 export type Workload = z.infer<typeof WorkloadSchema>;
 export type WorkloadInput = z.input<typeof WorkloadSchema>;

@@ -2,11 +2,13 @@ import { dirname, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { LocatedDocument } from '../core/yaml.js';
 import type { Warning } from '../core/errors.js';
-import type { Workload } from './schema.js';
+import { startMinutesOf, type Workload } from './schema.js';
 import { lowestTpsOf, peakTpsOf, seriesFromProfile, seriesFromTrace, type DemandSeries } from './series.js';
 import { readUserFile } from '../core/files.js';
 import type { CloudWatchHistory } from './cloudwatch.js';
 import { readTrace } from './trace.js';
+import { seriesFromWeekly } from './calendar.js';
+import { roundTps } from '../core/numbers.js';
 
 /** Traffic with peak and baseline decided: what the planner and the simulator read. */
 type DecidedTraffic = Workload['traffic'] & { peak_tps: number; baseline_tps: number };
@@ -33,9 +35,10 @@ export interface TrafficOverTime {
 export function decideTraffic(w: Workload, series?: DemandSeries): WorkloadWithTraffic {
   const t = w.traffic;
   const fromSeries = t.peak_tps === undefined;
-  if (fromSeries && !series) throw new Error(`${w.name}: traffic without peak_tps needs its profile or trace series`);
+  if (fromSeries && !series && !t.batch) throw new Error(`${w.name}: traffic without peak_tps needs its profile or trace series`);
+  if (t.batch) return { ...w, traffic: { ...t, peak_tps: roundTps(batchRateTps(t.batch, startMinutesOf(w))), baseline_tps: 0 } };
   const peak = t.peak_tps ?? peakTpsOf(series!.demandTps);
-  const baseline = t.baseline_tps ?? (fromSeries ? lowestTpsOf(series!.demandTps) : peak);
+  const baseline = t.baseline_tps ?? (t.weekly ? 0 : fromSeries ? lowestTpsOf(series!.demandTps) : peak);
   return { ...w, traffic: { ...t, peak_tps: peak, baseline_tps: baseline } };
 }
 
@@ -46,6 +49,10 @@ export function decideTraffic(w: Workload, series?: DemandSeries): WorkloadWithT
 export async function readTrafficOverTime(w: Workload, file: string, doc: LocatedDocument, paths: { trace?: string; cloudwatch?: string } = {}): Promise<TrafficOverTime | undefined> {
   const t = w.traffic;
   if (t.profile) return { series: seriesFromProfile(t.profile), source: `traffic.profile (${t.profile.length} hourly values)` };
+  if (t.weekly) {
+    const zone = t.timezone ?? 'UTC';
+    return { series: seriesFromWeekly(t.weekly, t.baseline_tps ?? 0), source: `traffic.weekly (${t.weekly.length} window${t.weekly.length === 1 ? '' : 's'}, ${zone}; baseline ${t.baseline_tps ?? 0} TPS)` };
+  }
   // A file that cannot be read at all is the workload's problem: point at the key that names it.
   const atKey = async <T>(key: 'trace' | 'cloudwatch', read: () => Promise<T>): Promise<T> => {
     try {
@@ -80,4 +87,9 @@ export async function readTrafficOverTime(w: Workload, file: string, doc: Locate
   const path = paths.trace ?? resolve(dirname(file), t.trace);
   const trace = await atKey('trace', () => readTrace(path));
   return { series: seriesFromTrace(trace.demandTps, trace.startEpochMs), source: `traffic.trace ${t.trace} (${trace.rows} rows, ${trace.unit})` };
+}
+
+/** The rate that finishes a batch by its deadline, start time taken out: images / processing seconds. */
+export function batchRateTps(batch: NonNullable<Workload['traffic']['batch']>, startMinutes: number): number {
+  return batch.images / ((batch.deadline_hours * 60 - startMinutes) * 60);
 }

@@ -2,8 +2,9 @@ import type { PlanReport } from '../../contracts/plan.js';
 import { formatUsd } from '../../core/money.js';
 import { COLORS } from '../colors.js';
 import type { Formatter } from '../format.js';
-import { chartFigure, esc, htmlDocument, htmlTable, warningList, type BarsChart, type HtmlCell } from '../html.js';
-import { planHeading, planRows, totalsBasisText } from './rows.js';
+import { chartFigure, esc, htmlDocument, htmlTable, warningList, type BarsChart, type ChartSpec, type HtmlCell, type PointsChart } from '../html.js';
+import { planHeading, planRows, savingLines, savingsTotalText, totalsBasisText } from './rows.js';
+import type { Plan } from '../../contracts/plan.js';
 
 /**
  * The plan as a page: the answers first (each workload's pair and cost, as the headline says),
@@ -41,8 +42,11 @@ export const planHtml: Formatter<PlanReport> = (r, opts) => {
     const t = r.totals;
     answers.push([{ text: `total of ${t.workloads}`, emphasis: 'total' }, { text: `${t.minInferenceUnits} / ${t.maxInferenceUnits}`, emphasis: 'total' }, { text: formatUsd(t.monthlyCostUsd), emphasis: 'total' }, totalsBasisText(t), '']);
   }
+  const total = savingsTotalText(p, 'below');
+  const charts: ChartSpec[] = [costs];
   const body: string[] = [
     ...p.map((x) => `<p class="verdict">${esc(x.headline)}</p>`),
+    ...(total ? [`<p class="sub">${esc(total)}</p>`] : []),
     htmlTable(['workload', 'Min / Max', 'cost/month', 'basis', 'zone outage'], answers, ['l', 'r', 'r', 'l', 'l']),
     chartFigure(costs),
   ];
@@ -51,7 +55,31 @@ export const planHtml: Formatter<PlanReport> = (r, opts) => {
     for (const note of plan.notes) body.push(`<p class="note">${esc(note)}</p>`);
     const rows = planRows(plan).map((row): Array<string | HtmlCell> => [row.label, row.emphasis ? { text: row.value, emphasis: row.emphasis } : row.value, row.how]);
     body.push(htmlTable(['', 'value', 'how'], rows, ['l', 'r', 'l']), warningList(plan.warnings));
+    body.push(...savingsHtml(plan, `tradeoff-${p.indexOf(plan)}`, charts));
   }
   const title = p.length === 1 ? `capacity plan: ${p[0]!.name}` : `capacity plan: ${p.length} workloads`;
-  return htmlDocument({ title, body, charts: [costs] }, opts.html);
+  return htmlDocument({ title, body, charts }, opts.html);
 };
+
+/** A plan's savings, largest first, with their commands; the throttling trade-off as a chart of cost against throttled share. */
+function savingsHtml(plan: Plan, chartId: string, charts: ChartSpec[]): string[] {
+  const lines = savingLines(plan);
+  if (lines.length === 0) return [];
+  const out = [`<h3>Savings, largest first</h3>`, htmlTable(['saving', 'what', 'how'], lines.map((s) => [{ text: s.saving, emphasis: 'answer' }, s.title, s.how]), ['r', 'l', 'l'])];
+  for (const s of lines) if (s.commands.length) out.push(`<pre>${esc(s.commands.join('\n'))}</pre>`);
+  const tradeoff = plan.savings.find((s) => s.tradeoff)?.tradeoff;
+  if (tradeoff) {
+    const chart: PointsChart = {
+      kind: 'points',
+      id: chartId,
+      title: `${plan.name}: monthly cost against throttled share`,
+      note: 'Each point is the answer searched again at one max_throttled_pct (0, 0.01, 0.1, 1%): its simulated cost and the share of requests it throttles. Where the line flattens, allowing more throttling buys little.',
+      series: [{ label: 'searched pair at each limit', color: COLORS.palette[0], points: tradeoff.map((x) => [x.throttledPct, x.monthlyCostUsd] as [number, number]) }],
+      xLabel: 'throttled share of requests, %',
+      yLabel: 'USD/month',
+    };
+    charts.push(chart);
+    out.push(chartFigure(chart));
+  }
+  return out;
+}

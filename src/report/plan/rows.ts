@@ -15,6 +15,7 @@ const BASIS_LABEL: Record<Basis, string> = {
   expected: 'Monthly cost, expected',
   max: 'Monthly cost, Max all month',
   min: 'Monthly cost, Min all month',
+  batch: 'Monthly cost, batch fleet',
 };
 
 /**
@@ -43,7 +44,7 @@ export function planRows(p: Plan): PlanRow[] {
   row('MinInferenceUnits', `${p.minInferenceUnits}`, `the answer: ${from}'s Min`, 'answer');
   row('MaxInferenceUnits', `${p.maxInferenceUnits}`, `the answer: ${from}'s Max`, 'answer');
   row('Hours per month', formatHours(p.hoursPerMonth), d.hoursPerMonth);
-  for (const basis of ['simulated', 'expected', 'max', 'min'] as const) {
+  for (const basis of ['batch', 'simulated', 'expected', 'max', 'min'] as const) {
     const cost = p.costByBasis[basis];
     const how = d.monthlyCost[basis];
     if (cost === undefined || how === undefined) continue;
@@ -97,7 +98,31 @@ export function planHeading(p: Plan): string {
 }
 
 /** What the totals add: each workload's headline cost on its own basis. */
-export function totalsBasisText(t: { bases: Record<Basis, number> }): string {
-  const parts = (['simulated', 'expected', 'max', 'min'] as const).filter((b) => t.bases[b] > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
+export function totalsBasisText(t: { bases: Partial<Record<Basis, number>> }): string {
+  const parts = (['simulated', 'expected', 'max', 'min', 'batch'] as const).filter((b) => (t.bases[b] ?? 0) > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
   return `the headline costs added: ${parts.join(' + ')}`;
+}
+
+/** One saving as every view shows it: what it saves and costs after, what it is, how it is worked out. */
+export interface SavingLine {
+  saving: string;
+  title: string;
+  how: string;
+  commands: string[];
+}
+
+export function savingLines(p: Plan): SavingLine[] {
+  return p.savings.map((s) => ({
+    saving: s.monthlySavingUsd > 0 ? `saves ${usd(s.monthlySavingUsd)}/month → ${usd(s.monthlyCostUsd)}` : `${usd(s.monthlyCostUsd)}/month as planned`,
+    title: `${s.kind}: ${s.title}`,
+    how: s.derivation + (s.imageSize ? `; ${s.imageSize.caveat}` : ''),
+    commands: s.commands ?? [],
+  }));
+}
+
+/** The answer block's savings line: the largest saving of each workload, added. */
+export function savingsTotalText(plans: Plan[], where: 'above' | 'below'): string | undefined {
+  const best = plans.reduce((sum, p) => sum + Math.round((p.savings[0]?.monthlySavingUsd ?? 0) * 100), 0) / 100;
+  if (best <= 0) return undefined;
+  return `savings available: ${usd(best)}/month, see ${where}${plans.length > 1 ? ' (the largest saving of each workload, added)' : ''}`;
 }

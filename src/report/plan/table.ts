@@ -3,7 +3,7 @@ import { formatUsd } from '../../core/money.js';
 import type { Formatter } from '../format.js';
 import type { PlanReport } from '../../contracts/plan.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
-import { planHeading, planRows, totalsBasisText } from './rows.js';
+import { planHeading, planRows, savingLines, savingsTotalText, totalsBasisText } from './rows.js';
 
 const PLAN_COLUMNS: Column[] = [
   { head: '', wrap: true, minWidth: 16 },
@@ -22,9 +22,17 @@ export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
     const rows = planRows(p).map(({ label, value, how, emphasis }) => [label, emphasis === 'answer' ? c.bold(value) : emphasis === 'alarm' ? c.red(value) : value, c.dim(how)]);
     out.push(renderTable(PLAN_COLUMNS, rows, { color: c, width }));
     // Not wrapped: a command is copied whole, and a wrapped one would not paste.
-    if (p.startCommand) out.push(`start it with: ${p.startCommand}`);
+    if (p.startCommand && !p.batch) out.push(`start it with: ${p.startCommand}`);
+    if (p.batch) out.push('each batch:', ...p.batch.commands.map((cmd) => `  $ ${forTerminal(cmd)}`));
     for (const note of p.notes) out.push(wrapLine(`note: ${forTerminal(note)}`, width));
     for (const w of p.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
+    const savings = savingLines(p);
+    if (savings.length) out.push(c.bold('savings, largest first:'));
+    for (const s of savings) {
+      out.push(wrapLine(`- ${s.saving}: ${forTerminal(s.title)}`, width), wrapLine(c.dim(`  how: ${forTerminal(s.how)}`), width));
+      // Not wrapped, like the start command: a command is copied whole.
+      for (const cmd of s.commands) out.push(`  $ ${forTerminal(cmd)}`);
+    }
     out.push('');
   }
   out.push(...planAnswers(r, c.bold, width));
@@ -34,6 +42,8 @@ export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
 /** The answer block: one headline per workload, then (for several) what they add up to. */
 export function planAnswers(r: PlanReport, bold: (s: string) => string, width: number): string[] {
   const out = r.plans.map((p) => wrapLine(bold(forTerminal(p.headline)), width));
+  const savings = savingsTotalText(r.plans, 'above');
+  if (savings) out.push(wrapLine(savings, width));
   if (r.plans.length > 1) {
     const t = r.totals;
     out.push(wrapLine(`total of ${t.workloads} workloads: Min ${t.minInferenceUnits} / Max ${t.maxInferenceUnits} units, ${formatUsd(t.monthlyCostUsd)}/month (${totalsBasisText(t)})`, width));
