@@ -358,7 +358,7 @@ describe('plan: calibration from a load test file', () => {
     expect(missing.stderr).toMatch(/^capacity-plan: \S+w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json: loadtest result file not found\n$/);
     const malformed = runCli(['plan', workloadWith('{"schema": "capacity-plan/loadtest@1"')]);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json: not valid JSON/);
+    expect(malformed.stderr).toMatch(/w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json:1:38: loadtest result file is not valid JSON/);
     const unclean = runCli(['plan', workloadWith({ ...LT, complete: false, stoppedBy: 'throttled-at-start', highestCleanTps: null, tpsPerUnit: null })]);
     expect(unclean.code).toBe(2);
     expect(unclean.stderr).toMatch(/w\.yaml:7:28: model\.calibration: lt\.json: the load test found no step without throttling/);

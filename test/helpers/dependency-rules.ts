@@ -83,7 +83,7 @@ const ALLOWED: Record<Layer, Layer[]> = {
   // (the one answer: rule, search, zone promise) stands on both.
   sizing: ['core', 'contracts', 'workload'],
   simulate: ['core', 'contracts', 'workload', 'sizing'],
-  plan: ['core', 'contracts', 'workload', 'sizing', 'simulate'],
+  plan: ['core', 'contracts', 'workload', 'service-limits', 'sizing', 'simulate'],
   gate: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate'],
   // serve and loadtest stand beside bench: they run its models and read its images, nothing above.
   protocol: ['core', 'bench', 'service-limits'],
