@@ -72,8 +72,9 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
           const plan = await runCliAsync(['plan', workload, '--format', 'json']);
           expect(plan.code, plan.stderr).toBe(0);
           const p = JSON.parse(plan.stdout).plans[0];
-          // The plan's JSON rounds TPS to 3 decimals.
-          expect(p.tpsPerUnit).toBeCloseTo(result.tpsPerUnit!, 2);
+          // The plan works on the calibration factor to 4 decimals and TPS to 3 (its derivations
+          // are redone from the printed figures), so at ~100 TPS it lands within a few thousandths.
+          expect(Math.abs(p.tpsPerUnit - result.tpsPerUnit!) / result.tpsPerUnit!).toBeLessThan(1e-4);
           expect(p.derivation.calibration).toContain(`TPS per unit from the load test lt-1.json`);
           expect(p.warnings.map((w: { code: string }) => w.code)).toContain('calibration-not-aws');
         }
