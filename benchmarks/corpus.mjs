@@ -25,7 +25,7 @@ const t0 = performance.now();
 let made = 0;
 for (let i = 0; made < count && i < count * 3; i++) {
   const [width, height] = SIZES[i % SIZES.length];
-  const targetSizeMb = 0.1 + 0.2 * ((i * 7919) % 101) / 100;
+  const targetSizeMb = 0.1 + (0.2 * ((i * 7919) % 101)) / 100;
   const img = await synthesizeImage({ width, height, targetSizeMb, objects: i % 8, kind: 'text', variant: i });
   if ('skipped' in img) continue;
   writeFileSync(join(dir, 'photos', `img-${String(made).padStart(4, '0')}.jpg`), img.bytes);
@@ -33,7 +33,10 @@ for (let i = 0; made < count && i < count * 3; i++) {
 }
 const generateS = (performance.now() - t0) / 1000;
 console.error(`${made} images generated in ${generateS.toFixed(1)} s`);
-writeFileSync(join(dir, 'suite.yaml'), `version: 1\nmodels: [${model}]\nconditions: { images_dir: photos, corpus_max_time_s: 45 }\nmeasure: { target_rse_pct: 2 }\n`);
+writeFileSync(
+  join(dir, 'suite.yaml'),
+  `version: 1\nmodels: [${model}]\nconditions: { images_dir: photos, corpus_max_time_s: 45 }\nmeasure: { target_rse_pct: 2 }\n`,
+);
 const loadBefore = loadAverage();
 const run = runCli(['bench', 'suite.yaml', '--out', 'r.json'], { cwd: dir });
 const loadAfter = loadAverage();
@@ -41,8 +44,35 @@ const { readFileSync } = await import('node:fs');
 const c = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).models[0].corpus;
 printTable(
   ['images', 'model', 'bench wall s', 'samples', 'distinct', 'mean ms', 'p50', 'p90', 'p99', 'RSE %', 'stable', 'TPS'],
-  [[c.images, model, run.wallS.toFixed(1), c.samples, c.distinctImages, c.latencyMs.mean.toFixed(1), c.latencyMs.p50.toFixed(1), c.latencyMs.p90.toFixed(1), c.latencyMs.p99.toFixed(1), c.rsePct.toFixed(2), c.stable, c.tps.toFixed(2)]],
+  [
+    [
+      c.images,
+      model,
+      run.wallS.toFixed(1),
+      c.samples,
+      c.distinctImages,
+      c.latencyMs.mean.toFixed(1),
+      c.latencyMs.p50.toFixed(1),
+      c.latencyMs.p90.toFixed(1),
+      c.latencyMs.p99.toFixed(1),
+      c.rsePct.toFixed(2),
+      c.stable,
+      c.tps.toFixed(2),
+    ],
+  ],
 );
 const pass = run.wallS <= 60;
-console.log(`bench on ${c.images} images: ${run.wallS.toFixed(1)} s (goal ≤ 60 s) → ${pass ? 'PASS' : 'FAIL'}; generation ${generateS.toFixed(1)} s apart; 1-min load average ${loadBefore[0]} → ${loadAfter[0]} (2 cores)`);
-writeResult('corpus', { images: c.images, model, wallS: run.wallS, maxRssMb: run.maxRssMb, generateS, corpus: c, pass, loadBefore, loadAfter });
+console.log(
+  `bench on ${c.images} images: ${run.wallS.toFixed(1)} s (goal ≤ 60 s) → ${pass ? 'PASS' : 'FAIL'}; generation ${generateS.toFixed(1)} s apart; 1-min load average ${loadBefore[0]} → ${loadAfter[0]} (2 cores)`,
+);
+writeResult('corpus', {
+  images: c.images,
+  model,
+  wallS: run.wallS,
+  maxRssMb: run.maxRssMb,
+  generateS,
+  corpus: c,
+  pass,
+  loadBefore,
+  loadAfter,
+});

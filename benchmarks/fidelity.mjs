@@ -69,10 +69,27 @@ for (const m of result.models) {
     const e = (p) => (100 * (p - measuredMs)) / measuredMs;
     errs.stage.push(e(stage));
     errs.whole.push(e(whole));
-    rows.push([m.name, c.id, `${c.inputWidth}x${c.inputHeight}`, measuredMs.toFixed(1), stage.toFixed(1), e(stage).toFixed(1), whole.toFixed(1), e(whole).toFixed(1)]);
+    rows.push([
+      m.name,
+      c.id,
+      `${c.inputWidth}x${c.inputHeight}`,
+      measuredMs.toFixed(1),
+      stage.toFixed(1),
+      e(stage).toFixed(1),
+      whole.toFixed(1),
+      e(whole).toFixed(1),
+    ]);
   }
   const stats = (xs) => ({ meanAbsPct: xs.reduce((s, x) => s + Math.abs(x), 0) / xs.length, maxAbsPct: Math.max(...xs.map(Math.abs)) });
-  summary[m.name] = { stage: stats(errs.stage), whole: stats(errs.whole), stageLooPct: fitted.stageModel?.looMeanAbsErrPct, wholeLooPct: fitted.costModel?.looMeanAbsErrPct, sweepConditions: sweep.length, heldOut: held.length, drift: m.recheck?.changePct };
+  summary[m.name] = {
+    stage: stats(errs.stage),
+    whole: stats(errs.whole),
+    stageLooPct: fitted.stageModel?.looMeanAbsErrPct,
+    wholeLooPct: fitted.costModel?.looMeanAbsErrPct,
+    sweepConditions: sweep.length,
+    heldOut: held.length,
+    drift: m.recheck?.changePct,
+  };
 }
 printTable(['model', 'held-out condition', 'model input', 'measured ms', 'per-stage ms', 'err %', 'whole-pipeline ms', 'err %'], rows);
 const loadAfter = loadAverage();

@@ -131,13 +131,27 @@ try {
   for (const r of rows) console.log(line(r));
   const cold = results[CACHE_OFF];
   const pass = gate.medianCpuMs !== null && gate.medianCpuMs <= TARGET_MS;
-  console.log(`\ngate over ${FILES} files: median ${gate.medianCpuMs ?? 'n/a'} ms CPU, wall median ${gate.medianMs.toFixed(0)} ms (worst ${gate.maxMs.toFixed(0)} ms); target ≤ ${TARGET_MS} ms CPU: ${pass ? 'met' : 'NOT met'} (gate exit code ${gateCode})`);
-  console.log(`without the code cache (a CI runner's one run): ${cold.medianCpuMs ?? 'n/a'} ms CPU, wall median ${cold.medianMs.toFixed(0)} ms`);
-  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; shared machines make wall times noisy (CPU ms is user+sys of the child, from /proc)`);
+  console.log(
+    `\ngate over ${FILES} files: median ${gate.medianCpuMs ?? 'n/a'} ms CPU, wall median ${gate.medianMs.toFixed(0)} ms (worst ${gate.maxMs.toFixed(0)} ms); target ≤ ${TARGET_MS} ms CPU: ${pass ? 'met' : 'NOT met'} (gate exit code ${gateCode})`,
+  );
+  console.log(
+    `without the code cache (a CI runner's one run): ${cold.medianCpuMs ?? 'n/a'} ms CPU, wall median ${cold.medianMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; shared machines make wall times noisy (CPU ms is user+sys of the child, from /proc)`,
+  );
 
   const out = join(ROOT, 'benchmarks', 'results');
   mkdirSync(out, { recursive: true });
-  const json = { benchmark: 'gate', files: FILES, targetMs: TARGET_MS, targetMet: pass, node: process.version, cores: cpus().length, results };
+  const json = {
+    benchmark: 'gate',
+    files: FILES,
+    targetMs: TARGET_MS,
+    targetMet: pass,
+    node: process.version,
+    cores: cpus().length,
+    results,
+  };
   writeFileSync(join(out, 'gate.json.tmp'), JSON.stringify(json, null, 2) + '\n');
   // Rename so a crash never leaves half a result file.
   renameSync(join(out, 'gate.json.tmp'), join(out, 'gate.json'));

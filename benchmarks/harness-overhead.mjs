@@ -41,7 +41,12 @@ const inferOnly = {
   postprocess: () => ({ kind: 'classification', top: [] }),
 };
 async function engine() {
-  const block = await measureBlock(inferOnly, session, [{ id: 'infer-only', images: [img.bytes] }], { minSamples: 10, minTimeS: seconds, maxTimeS: seconds, targetRsePct: 0.000001 });
+  const block = await measureBlock(inferOnly, session, [{ id: 'infer-only', images: [img.bytes] }], {
+    minSamples: 10,
+    minTimeS: seconds,
+    maxTimeS: seconds,
+    targetRsePct: 0.000001,
+  });
   const m = block.conditions[0];
   return { tps: 1000 / m.stats.mean, wallTps: block.samples / block.wallS };
 }
@@ -60,7 +65,26 @@ const ratios = rows.map((x) => x.ratio).sort((a, b) => a - b);
 const medianRatio = ratios.length % 2 ? ratios[(ratios.length - 1) / 2] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
 printTable(
   ['round', 'bare TPS', 'engine TPS (1000/mean ms)', 'engine TPS (samples/wall s)', 'ratio', 'wall ratio'],
-  rows.map((x) => [x.round, x.bareTps.toFixed(1), x.engineTps.toFixed(1), x.engineWallTps.toFixed(1), x.ratio.toFixed(3), x.wallRatio.toFixed(3)]),
+  rows.map((x) => [
+    x.round,
+    x.bareTps.toFixed(1),
+    x.engineTps.toFixed(1),
+    x.engineWallTps.toFixed(1),
+    x.ratio.toFixed(3),
+    x.wallRatio.toFixed(3),
+  ]),
 );
-console.log(`\n${modelName}, ${threads} thread: engine/bare = ${ratio.toFixed(3)} over all rounds, median round ${medianRatio.toFixed(3)} (by samples/wall time: ${wallRatio.toFixed(3)}); target ≥ 0.97 → ${ratio >= 0.97 ? 'PASS' : 'FAIL'}`);
-writeResult(`harness-overhead-${modelName}`, { model: modelName, threads, secondsPerRun: seconds, rounds: rows, ratio, medianRatio, wallRatio, target: 0.97, pass: ratio >= 0.97 });
+console.log(
+  `\n${modelName}, ${threads} thread: engine/bare = ${ratio.toFixed(3)} over all rounds, median round ${medianRatio.toFixed(3)} (by samples/wall time: ${wallRatio.toFixed(3)}); target ≥ 0.97 → ${ratio >= 0.97 ? 'PASS' : 'FAIL'}`,
+);
+writeResult(`harness-overhead-${modelName}`, {
+  model: modelName,
+  threads,
+  secondsPerRun: seconds,
+  rounds: rows,
+  ratio,
+  medianRatio,
+  wallRatio,
+  target: 0.97,
+  pass: ratio >= 0.97,
+});

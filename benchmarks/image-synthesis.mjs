@@ -41,14 +41,32 @@ for (const { width, height } of DEFAULT_RESOLUTIONS) {
         hit.push(performance.now() - t);
         if (!('skipped' in img)) worstErrPct = Math.max(worstErrPct, (Math.abs(img.sizeMb - targetSizeMb) / targetSizeMb) * 100);
       }
-      rows.push({ resolution: `${width}x${height}`, targetSizeMb, objects, freshMs: median(fresh), freshCpuMs: median(freshCpu), hitMs: median(hit), worstSizeErrPct: worstErrPct });
+      rows.push({
+        resolution: `${width}x${height}`,
+        targetSizeMb,
+        objects,
+        freshMs: median(fresh),
+        freshCpuMs: median(freshCpu),
+        hitMs: median(hit),
+        worstSizeErrPct: worstErrPct,
+      });
     }
   }
 }
 
 printTable(
   ['resolution', 'target MB', 'lines', 'fresh ms (median)', 'fresh CPU ms', 'cache hit ms', 'worst size error %'],
-  rows.map((r) => [r.resolution, r.targetSizeMb, r.objects, r.freshMs.toFixed(0), r.freshCpuMs.toFixed(0), r.hitMs.toFixed(1), r.worstSizeErrPct.toFixed(1)]),
+  rows.map((r) => [
+    r.resolution,
+    r.targetSizeMb,
+    r.objects,
+    r.freshMs.toFixed(0),
+    r.freshCpuMs.toFixed(0),
+    r.hitMs.toFixed(1),
+    r.worstSizeErrPct.toFixed(1),
+  ]),
 );
-console.log(`\nload average ${loadAverage().join(' ')} on ${variants} variants per row; wall times on a shared machine are noisy, CPU time less so.`);
+console.log(
+  `\nload average ${loadAverage().join(' ')} on ${variants} variants per row; wall times on a shared machine are noisy, CPU time less so.`,
+);
 writeResult('image-synthesis', { variants, rows });

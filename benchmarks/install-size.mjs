@@ -17,7 +17,10 @@ requireBuild();
 const installs = [{ name: 'capacity-plan', extra: [] }];
 if (withPeers) {
   const pkg = (await import('../package.json', { with: { type: 'json' } })).default;
-  installs.push({ name: 'capacity-plan + measurement stack', extra: Object.entries(pkg.peerDependencies).map(([n, range]) => `${n}@${range}`) });
+  installs.push({
+    name: 'capacity-plan + measurement stack',
+    extra: Object.entries(pkg.peerDependencies).map(([n, range]) => `${n}@${range}`),
+  });
 }
 
 const results = [];
@@ -42,7 +45,9 @@ for (const { name, extra } of installs) {
       installS: c.installS,
       nodeModulesMb: totalMb,
       packages: Object.fromEntries(top.map(([p, bytes]) => [p, +mb(bytes).toFixed(3)])),
-      checks: Object.fromEntries(Object.entries(checks).map(([k, r]) => [k, { exitCode: r.code, stderr: r.stderr.trim().split('\n')[0] ?? '' }])),
+      checks: Object.fromEntries(
+        Object.entries(checks).map(([k, r]) => [k, { exitCode: r.code, stderr: r.stderr.trim().split('\n')[0] ?? '' }]),
+      ),
     });
   } finally {
     rmSync(c.dir, { recursive: true, force: true });
@@ -67,8 +72,14 @@ const light = results[0];
 console.log('\nin the light install (exit code, first line of stderr):');
 for (const [k, v] of Object.entries(light.checks)) console.log(`  ${k.padEnd(8)} ${v.exitCode}  ${v.stderr}`);
 // gate exits 1 when a budget rule fails: a verdict, so it worked.
-const works = light.checks.validate.exitCode === 0 && light.checks.plan.exitCode === 0 && [0, 1].includes(light.checks.gate.exitCode) && light.checks.bench.exitCode === 2;
+const works =
+  light.checks.validate.exitCode === 0 &&
+  light.checks.plan.exitCode === 0 &&
+  [0, 1].includes(light.checks.gate.exitCode) &&
+  light.checks.bench.exitCode === 2;
 const met = light.nodeModulesMb <= TARGET_MB && works;
-console.log(`\nnode_modules ${light.nodeModulesMb.toFixed(1)} MB; target ≤ ${TARGET_MB} MB with plan, validate and gate working and bench exiting 2: ${met ? 'met' : 'NOT met'}`);
+console.log(
+  `\nnode_modules ${light.nodeModulesMb.toFixed(1)} MB; target ≤ ${TARGET_MB} MB with plan, validate and gate working and bench exiting 2: ${met ? 'met' : 'NOT met'}`,
+);
 writeResult('install-size', { targetMb: TARGET_MB, targetMet: met, results });
 if (!met) process.exitCode = 1;

@@ -66,7 +66,19 @@ export function printTable(head, rows) {
 export function writeResult(name, data) {
   mkdirSync(RESULTS, { recursive: true });
   const file = join(RESULTS, `${name}.json`);
-  writeFileAtomic.sync(file, JSON.stringify({ benchmark: name, when: new Date().toISOString(), host: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverage: loadAverage() }, ...data }, null, 2) + '\n');
+  writeFileAtomic.sync(
+    file,
+    JSON.stringify(
+      {
+        benchmark: name,
+        when: new Date().toISOString(),
+        host: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), loadAverage: loadAverage() },
+        ...data,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`\nwritten ${file}`);
 }
 
@@ -79,7 +91,11 @@ export function writeResult(name, data) {
  */
 export function consumerInstall({ extra = [], dir = tempDir('capacity-plan-consumer-') } = {}) {
   const npm = (args, cwd) => {
-    const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+    const r = spawnSync('npm', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+    });
     if (r.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
     return r.stdout;
   };
@@ -113,7 +129,8 @@ export function sizeByPackage(nodeModules) {
   const out = {};
   for (const name of readdirSync(nodeModules)) {
     if (name.startsWith('.')) continue;
-    if (name.startsWith('@')) for (const sub of readdirSync(join(nodeModules, name))) out[`${name}/${sub}`] = sizeOf(join(nodeModules, name, sub));
+    if (name.startsWith('@'))
+      for (const sub of readdirSync(join(nodeModules, name))) out[`${name}/${sub}`] = sizeOf(join(nodeModules, name, sub));
     else out[name] = sizeOf(join(nodeModules, name));
   }
   return out;

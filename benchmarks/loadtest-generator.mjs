@@ -12,7 +12,9 @@ import { printTable, requireBuild, runCli, tempDir, writeResult } from './lib.mj
 
 requireBuild();
 const dir = tempDir();
-await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).jpeg().toFile(join(dir, 'img.jpg'));
+await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } })
+  .jpeg()
+  .toFile(join(dir, 'img.jpg'));
 const imageKb = readFileSync(join(dir, 'img.jpg')).length / 1024;
 
 const TRIVIAL = `
@@ -35,16 +37,54 @@ const server = spawn(process.execPath, ['-e', TRIVIAL], { stdio: ['ignore', 'pip
 const url = await new Promise((resolve) => server.stdout.once('data', (c) => resolve(c.toString().trim())));
 const out = join(dir, 'lt.json');
 try {
-  runCli(['loadtest', '--endpoint', url, '--images', dir, '--start', '500', '--max-load', '8000', '--step-s', '3', '--warmup-s', '0.5', '--format', 'json', '--out', out]);
+  runCli([
+    'loadtest',
+    '--endpoint',
+    url,
+    '--images',
+    dir,
+    '--start',
+    '500',
+    '--max-load',
+    '8000',
+    '--step-s',
+    '3',
+    '--warmup-s',
+    '0.5',
+    '--format',
+    'json',
+    '--out',
+    out,
+  ]);
 } finally {
   server.kill('SIGTERM');
 }
 const result = JSON.parse(readFileSync(out, 'utf8'));
-const rows = result.steps.map((s) => [s.offeredTps, s.achievedTps.toFixed(0), `${((s.achievedTps / s.offeredTps) * 100).toFixed(1)}%`, s.otherErrors, s.notSent, s.lateSends, s.latencyMs ? s.latencyMs.p50.toFixed(2) : '—', s.latencyMs ? s.latencyMs.p99.toFixed(1) : '—']);
+const rows = result.steps.map((s) => [
+  s.offeredTps,
+  s.achievedTps.toFixed(0),
+  `${((s.achievedTps / s.offeredTps) * 100).toFixed(1)}%`,
+  s.otherErrors,
+  s.notSent,
+  s.lateSends,
+  s.latencyMs ? s.latencyMs.p50.toFixed(2) : '—',
+  s.latencyMs ? s.latencyMs.p99.toFixed(1) : '—',
+]);
 printTable(['offered TPS', 'achieved TPS', 'achieved/offered', 'errors', 'not sent', 'late sends', 'p50 ms', 'p99 ms'], rows);
 // The client keeps up at a rate when it achieves ≥ 98% of it with no errors and nothing held back.
-const kept = result.steps.filter((s) => s.achievedTps >= 0.98 * s.offeredTps && s.otherErrors === 0 && s.notSent === 0 && s.lateSends <= 0.05 * s.sent);
+const kept = result.steps.filter(
+  (s) => s.achievedTps >= 0.98 * s.offeredTps && s.otherErrors === 0 && s.notSent === 0 && s.lateSends <= 0.05 * s.sent,
+);
 const maxKeptTps = kept.length ? Math.max(...kept.map((s) => s.offeredTps)) : 0;
 const bestAchievedTps = Math.max(...result.steps.map((s) => s.achievedTps));
-console.log(`\nclient keeps up to ${maxKeptTps} TPS offered; most achieved ${bestAchievedTps.toFixed(0)} TPS (${imageKb.toFixed(1)} KB image; target ≥ 2000)`);
-writeResult('loadtest-generator', { imageKb, maxKeptTps, bestAchievedTps, targetTps: 2000, pass: bestAchievedTps >= 2000, steps: result.steps });
+console.log(
+  `\nclient keeps up to ${maxKeptTps} TPS offered; most achieved ${bestAchievedTps.toFixed(0)} TPS (${imageKb.toFixed(1)} KB image; target ≥ 2000)`,
+);
+writeResult('loadtest-generator', {
+  imageKb,
+  maxKeptTps,
+  bestAchievedTps,
+  targetTps: 2000,
+  pass: bestAchievedTps >= 2000,
+  steps: result.steps,
+});

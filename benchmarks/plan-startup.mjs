@@ -44,7 +44,12 @@ const cases = [
   { name: `capacity-plan plan ${workload} -f json`, argv: [...plan, '-f', 'json'] },
   { name: `capacity-plan validate ${workload}`, argv: [BIN, 'validate', workload] },
   { name: `capacity-plan gate ${workload}`, argv: [BIN, 'gate', workload] },
-  { name: `plan, first start (no cache yet; writes it)`, argv: plan, env: { NODE_COMPILE_CACHE: firstCache }, before: () => rmSync(firstCache, { recursive: true, force: true }) },
+  {
+    name: `plan, first start (no cache yet; writes it)`,
+    argv: plan,
+    env: { NODE_COMPILE_CACHE: firstCache },
+    before: () => rmSync(firstCache, { recursive: true, force: true }),
+  },
   { name: `plan, cache off (NODE_DISABLE_COMPILE_CACHE=1)`, argv: plan, env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
 ];
 
@@ -112,7 +117,18 @@ const headline = results[cases.findIndex((c) => c.headline)];
 const first = results.at(-2);
 const off = results.at(-1);
 const met = headline.ratioToNode <= TARGET_RATIO;
-console.log(`\nplan: ${headline.ratioToNode.toFixed(2)}× node -e 0 in CPU time; target ≤ ${TARGET_RATIO}×: ${met ? 'met' : 'NOT met'} (load average ${loadAverage().join(' ')})`);
+console.log(
+  `\nplan: ${headline.ratioToNode.toFixed(2)}× node -e 0 in CPU time; target ≤ ${TARGET_RATIO}×: ${met ? 'met' : 'NOT met'} (load average ${loadAverage().join(' ')})`,
+);
 console.log(`plan's first start ${first.ratioToNode.toFixed(2)}×, with the cache off ${off.ratioToNode.toFixed(2)}×`);
-writeResult('plan-startup', { node: process.version, workload, targetRatio: TARGET_RATIO, targetMet: met, ratio: headline.ratioToNode, firstStartRatio: first.ratioToNode, cacheOffRatio: off.ratioToNode, results });
+writeResult('plan-startup', {
+  node: process.version,
+  workload,
+  targetRatio: TARGET_RATIO,
+  targetMet: met,
+  ratio: headline.ratioToNode,
+  firstStartRatio: first.ratioToNode,
+  cacheOffRatio: off.ratioToNode,
+  results,
+});
 if (!met) process.exitCode = 1;

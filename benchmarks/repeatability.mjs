@@ -50,7 +50,9 @@ const workloadYaml = (bench) =>
     `  bench: ${bench}`,
     `  calibration: { tps: ${ANCHOR.tps}, image: { width: ${ANCHOR.image.width}, height: ${ANCHOR.image.height}, size_mb: ${ANCHOR.image.size_mb}, objects: ${ANCHOR.image.objects} } }`,
     'images:',
-    ...CLASSES.map((c) => `  - { share: ${c.share}, width: ${c.width}, height: ${c.height}, size_mb: ${c.size_mb}, objects: ${c.objects} }`),
+    ...CLASSES.map(
+      (c) => `  - { share: ${c.share}, width: ${c.width}, height: ${c.height}, size_mb: ${c.size_mb}, objects: ${c.objects} }`,
+    ),
     'traffic: { peak_tps: 40, baseline_tps: 6 }',
     '',
   ].join('\n');
@@ -108,7 +110,9 @@ for (let i = 0; i < runs; i++) {
   const infer = hd.map((c) => c.stagesMs.infer);
   inferSpreadPct.push(100 * (Math.max(...infer) / Math.min(...infer) - 1));
   const measuredS = hd.reduce((s, c) => s + (c.samples * c.latencyMs.mean) / 1000, 0);
-  const bare = spawnSync(process.execPath, [join(import.meta.dirname, 'bare-infer.mjs'), 'ocr-det', '1920x1080', measuredS.toFixed(2)], { encoding: 'utf8' });
+  const bare = spawnSync(process.execPath, [join(import.meta.dirname, 'bare-infer.mjs'), 'ocr-det', '1920x1080', measuredS.toFixed(2)], {
+    encoding: 'utf8',
+  });
   if (bare.status !== 0) throw new Error(`bare-infer.mjs failed: ${bare.stderr}`);
   floorTps.push(JSON.parse(bare.stdout.trim().split('\n').pop()).tps);
   loads.push(loadAverage()[0]);
@@ -117,7 +121,10 @@ for (let i = 0; i < runs; i++) {
 const rows = [...tpsById].map(([id, tps]) => ({ id, tps, mean: mean(tps), cvPct: cvPct(tps) }));
 const floor = { id: 'floor: bare session.run, infer only', tps: floorTps, mean: mean(floorTps), cvPct: cvPct(floorTps) };
 const runCols = Array.from({ length: runs }, (_, i) => `run ${i + 1}`);
-printTable(['condition', ...runCols, 'mean TPS', 'CV %'], [...rows, floor].map((r) => [r.id, ...r.tps.map((t) => t.toFixed(2)), r.mean.toFixed(2), r.cvPct.toFixed(2)]));
+printTable(
+  ['condition', ...runCols, 'mean TPS', 'CV %'],
+  [...rows, floor].map((r) => [r.id, ...r.tps.map((t) => t.toFixed(2)), r.mean.toFixed(2), r.cvPct.toFixed(2)]),
+);
 console.log(`infer-stage spread across the 1920x1080 conditions, per run: ${inferSpreadPct.map((p) => `${p.toFixed(1)}%`).join(', ')}`);
 const worst = Math.max(...rows.map((r) => r.cvPct));
 console.log(
@@ -141,7 +148,10 @@ console.log(
   `worst calibrated CV ${worstCal.toFixed(2)}% (goal ≤ 3%) → ${worstCal <= 3 ? 'PASS' : 'FAIL'}; Min/Max per run: ${minMax.join(', ')} → ${sameUnits ? 'the same every run' : 'DIFFERENT'}`,
 );
 console.log('');
-printTable(['example workload (from each run\'s bench file)', ...runCols, 'the same?'], exampleNames.map((f) => [f, ...exampleMinMax[f], new Set(exampleMinMax[f]).size === 1 ? 'yes' : 'NO']));
+printTable(
+  ["example workload (from each run's bench file)", ...runCols, 'the same?'],
+  exampleNames.map((f) => [f, ...exampleMinMax[f], new Set(exampleMinMax[f]).size === 1 ? 'yes' : 'NO']),
+);
 const examplesSame = exampleNames.every((f) => new Set(exampleMinMax[f]).size === 1);
 console.log(`Min/Max of every example workload ${examplesSame ? 'the same in every run' : 'DIFFERENT between runs'}`);
 writeResult('repeatability', {

@@ -40,7 +40,17 @@ const pinnedTo = (cpus, argv) => (cpus === undefined ? argv : ['taskset', '-c', 
 const PIN = { client: '0', unit: '1' };
 
 async function startServe(units, cpus) {
-  const [cmd, ...args] = pinnedTo(cpus, [process.execPath, BIN, 'serve', '--units', String(units), '--model', 'ocr-cls', '--queue', String(4 * units)]);
+  const [cmd, ...args] = pinnedTo(cpus, [
+    process.execPath,
+    BIN,
+    'serve',
+    '--units',
+    String(units),
+    '--model',
+    'ocr-cls',
+    '--queue',
+    String(4 * units),
+  ]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve) => child.stdout.once('data', (c) => resolve(/listening on (\S+)/.exec(c.toString())[1])));
   return { url, pid: child.pid, stop: () => new Promise((resolve) => (child.once('close', resolve), child.kill('SIGTERM'))) };
@@ -59,7 +69,12 @@ function processCpuMs(pid) {
 async function saturatedTps(url, users, servePid) {
   const client0 = process.cpuUsage();
   const serve0 = processCpuMs(servePid);
-  const rek = new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' }, maxAttempts: 1 });
+  const rek = new RekognitionClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+    maxAttempts: 1,
+  });
   // The model version serve runs by default.
   const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/capacity-plan-serve/version/capacity-plan-serve.serve/1';
   let done = 0;
@@ -107,21 +122,36 @@ for (const units of [1, 2]) {
     await s.stop();
   }
   const r = JSON.parse(readFileSync(out, 'utf8'));
-  searches.push({ units, steps: r.steps.length, stoppedBy: r.stoppedBy, highestCleanTps: r.highestCleanTps, tpsPerUnit: r.tpsPerUnit, levels: r.steps.map((st) => st.offeredTps) });
+  searches.push({
+    units,
+    steps: r.steps.length,
+    stoppedBy: r.stoppedBy,
+    highestCleanTps: r.highestCleanTps,
+    tpsPerUnit: r.tpsPerUnit,
+    levels: r.steps.map((st) => st.offeredTps),
+  });
 }
 
 // bench measures one unit on the same three images; the load test rotates over them, so its TPS is their harmonic mean.
 const suite = join(dir, 'suite.yaml');
-(await import('node:fs')).writeFileSync(suite, `version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: ${JSON.stringify(dir)}, per_image: true }\nmeasure: { min_time_s: 1, max_time_s: 3, target_rse_pct: 2 }\n`);
+(await import('node:fs')).writeFileSync(
+  suite,
+  `version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: ${JSON.stringify(dir)}, per_image: true }\nmeasure: { min_time_s: 1, max_time_s: 3, target_rse_pct: 2 }\n`,
+);
 runCli(['bench', suite, '--out', join(dir, 'bench.json'), '--format', 'json', '--allow-path', dir]);
 const benchConditions = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')).models[0].conditions;
 // bench --scaling: two units side by side in one process, no HTTP and no client, on a synthetic
 // image like the ones sent: what these cores give two units at best.
 const scalingSuite = join(dir, 'scaling.yaml');
-(await import('node:fs')).writeFileSync(scalingSuite, 'version: 1\nunit: { threads: 1 }\nmodels: [ocr-cls]\nconditions:\n  resolutions: ["640x480"]\n  sizes_mb: { "640x480": [0.1] }\n  objects: [0]\nmeasure: { min_time_s: 0.5, max_time_s: 1 }\n');
+(await import('node:fs')).writeFileSync(
+  scalingSuite,
+  'version: 1\nunit: { threads: 1 }\nmodels: [ocr-cls]\nconditions:\n  resolutions: ["640x480"]\n  sizes_mb: { "640x480": [0.1] }\n  objects: [0]\nmeasure: { min_time_s: 0.5, max_time_s: 1 }\n',
+);
 runCli(['bench', scalingSuite, '--scaling', '--out', join(dir, 'scaling.json'), '--format', 'json']);
 const benchScaling = JSON.parse(readFileSync(join(dir, 'scaling.json'), 'utf8')).scaling?.[0];
-const benchScalingX = benchScaling ? benchScaling.runs.find((r) => r.units === 2).tps / benchScaling.runs.find((r) => r.units === 1).tps : null;
+const benchScalingX = benchScaling
+  ? benchScaling.runs.find((r) => r.units === 2).tps / benchScaling.runs.find((r) => r.units === 1).tps
+  : null;
 const benchTps = benchConditions.length / benchConditions.reduce((a, c) => a + 1 / c.tps, 0);
 const loadtestTps = searches.find((x) => x.units === 1).tpsPerUnit;
 const agreement = loadtestTps / benchTps;
@@ -144,21 +174,40 @@ async function pinnedComparison() {
     const s = await startServe(1, PIN.unit);
     let lt;
     try {
-      lt = pinnedRun(PIN.client, ['loadtest', '--endpoint', s.url, '--images', dir, '--step-s', '1.5', '--warmup-s', '0.3'], join(dir, `lt-pinned-${round}.json`));
+      lt = pinnedRun(
+        PIN.client,
+        ['loadtest', '--endpoint', s.url, '--images', dir, '--step-s', '1.5', '--warmup-s', '0.3'],
+        join(dir, `lt-pinned-${round}.json`),
+      );
     } finally {
       await s.stop();
     }
-    pairs.push({ benchTps: benchPinnedTps, loadtestTpsPerUnit: lt.tpsPerUnit, steps: lt.steps.length, ratio: lt.tpsPerUnit / benchPinnedTps });
-    console.log(`pinned round ${round + 1}: loadtest ${lt.tpsPerUnit?.toFixed(1)} TPS per unit / bench ${benchPinnedTps.toFixed(1)} TPS = ${(lt.tpsPerUnit / benchPinnedTps).toFixed(3)}×`);
+    pairs.push({
+      benchTps: benchPinnedTps,
+      loadtestTpsPerUnit: lt.tpsPerUnit,
+      steps: lt.steps.length,
+      ratio: lt.tpsPerUnit / benchPinnedTps,
+    });
+    console.log(
+      `pinned round ${round + 1}: loadtest ${lt.tpsPerUnit?.toFixed(1)} TPS per unit / bench ${benchPinnedTps.toFixed(1)} TPS = ${(lt.tpsPerUnit / benchPinnedTps).toFixed(3)}×`,
+    );
   }
   const s = await startServe(1, PIN.unit);
   let sample;
   try {
-    sample = pinnedRun(PIN.client, ['loadtest', '--endpoint', s.url, '--images', dir, '--method', 'aws-sample', '--step-s', '14'], join(dir, 'lt-sample.json'));
+    sample = pinnedRun(
+      PIN.client,
+      ['loadtest', '--endpoint', s.url, '--images', dir, '--method', 'aws-sample', '--step-s', '14'],
+      join(dir, 'lt-sample.json'),
+    );
   } finally {
     await s.stop();
   }
-  return { pairs, ratio: pairs.reduce((a, p) => a + p.ratio, 0) / pairs.length, awsSample: { tps: sample.awsSample?.maxTps ?? null, runs: sample.steps.length, stoppedBy: sample.stoppedBy } };
+  return {
+    pairs,
+    ratio: pairs.reduce((a, p) => a + p.ratio, 0) / pairs.length,
+    awsSample: { tps: sample.awsSample?.maxTps ?? null, runs: sample.steps.length, stoppedBy: sample.stoppedBy },
+  };
 }
 const pinned = await pinnedComparison();
 
@@ -167,10 +216,20 @@ printTable(
   ['units', 'capacity TPS (mean of 2)', 'vs 1 unit', 'search steps', 'stopped', 'highest clean TPS', 'TPS per unit'],
   [1, 2].map((u) => {
     const s = searches.find((x) => x.units === u);
-    return [u, meanTps(u).toFixed(1), (meanTps(u) / meanTps(1)).toFixed(2) + '×', s.steps, s.stoppedBy, s.highestCleanTps?.toFixed(1) ?? '—', s.tpsPerUnit?.toFixed(1) ?? '—'];
+    return [
+      u,
+      meanTps(u).toFixed(1),
+      (meanTps(u) / meanTps(1)).toFixed(2) + '×',
+      s.steps,
+      s.stoppedBy,
+      s.highestCleanTps?.toFixed(1) ?? '—',
+      s.tpsPerUnit?.toFixed(1) ?? '—',
+    ];
   }),
 );
-console.log(`\n2 units / 1 unit = ${scaling.toFixed(2)}× (goal ≥ 1.7); step search: ${searches.map((s) => s.steps).join(' and ')} steps (goal ≤ 10)`);
+console.log(
+  `\n2 units / 1 unit = ${scaling.toFixed(2)}× (goal ≥ 1.7); step search: ${searches.map((s) => s.steps).join(' and ')} steps (goal ≤ 10)`,
+);
 // The ceiling the machine sets whatever the number of units: its cores over the CPU one answered
 // call costs in the client and in serve together (units and HTTP), measured on the 2-unit runs.
 const twoUnit = runs.filter((r) => r.units === 2);
@@ -183,12 +242,39 @@ console.log(
   `CPU per answered call (2 units): client ${clientMs.toFixed(2)} ms + serve ${serveMs.toFixed(2)} ms (of which a unit's pipeline is ${inferMs.toFixed(2)} ms, from bench) = ${(clientMs + serveMs).toFixed(2)} ms;` +
     ` ${cores} cores can answer at most ${ceilingTps.toFixed(0)} TPS = ${(ceilingTps / meanTps(1)).toFixed(2)}× one unit, whatever the number of units`,
 );
-if (benchScalingX !== null) console.log(`bench --scaling on the same images (no HTTP, no client): 2 units = ${benchScalingX.toFixed(2)}× one unit`);
-console.log(`loadtest TPS per unit ${loadtestTps?.toFixed(1)} / bench ${benchTps.toFixed(1)} TPS on the same images = ${agreement.toFixed(2)}× unpinned (goal within 15%)`);
+if (benchScalingX !== null)
+  console.log(`bench --scaling on the same images (no HTTP, no client): 2 units = ${benchScalingX.toFixed(2)}× one unit`);
+console.log(
+  `loadtest TPS per unit ${loadtestTps?.toFixed(1)} / bench ${benchTps.toFixed(1)} TPS on the same images = ${agreement.toFixed(2)}× unpinned (goal within 15%)`,
+);
 console.log('');
 printTable(
   ['pinned (client core 0, serve and bench core 1)', 'bench TPS', 'loadtest TPS per unit', 'steps', 'loadtest / bench'],
-  pinned.pairs.map((p, i) => [`round ${i + 1}`, p.benchTps.toFixed(1), p.loadtestTpsPerUnit?.toFixed(1) ?? '—', p.steps, p.ratio.toFixed(3) + '×']),
+  pinned.pairs.map((p, i) => [
+    `round ${i + 1}`,
+    p.benchTps.toFixed(1),
+    p.loadtestTpsPerUnit?.toFixed(1) ?? '—',
+    p.steps,
+    p.ratio.toFixed(3) + '×',
+  ]),
 );
-console.log(`pinned loadtest / bench = ${pinned.ratio.toFixed(3)}× (mean of ${pinned.pairs.length}; goal within 15%); AWS sample's figure, pinned: ${pinned.awsSample.tps?.toFixed(1) ?? '—'} TPS after ${pinned.awsSample.runs} run(s) (${pinned.awsSample.stoppedBy}); load average ${loadAverage().join(' ')}`);
-writeResult('serve-fleet', { secondsPerRun: SECONDS, runs, scaling, scalingGoal: 1.7, cpuMsPerCall: { client: clientMs, serve: serveMs, unitPipelineFromBench: inferMs }, cores, machineCeilingTps: ceilingTps, benchScalingX, searches, maxStepsGoal: 10, benchTps, loadtestTpsPerUnit: loadtestTps, agreement, agreementGoalPct: 15, pinned: { cpus: PIN, ...pinned } });
+console.log(
+  `pinned loadtest / bench = ${pinned.ratio.toFixed(3)}× (mean of ${pinned.pairs.length}; goal within 15%); AWS sample's figure, pinned: ${pinned.awsSample.tps?.toFixed(1) ?? '—'} TPS after ${pinned.awsSample.runs} run(s) (${pinned.awsSample.stoppedBy}); load average ${loadAverage().join(' ')}`,
+);
+writeResult('serve-fleet', {
+  secondsPerRun: SECONDS,
+  runs,
+  scaling,
+  scalingGoal: 1.7,
+  cpuMsPerCall: { client: clientMs, serve: serveMs, unitPipelineFromBench: inferMs },
+  cores,
+  machineCeilingTps: ceilingTps,
+  benchScalingX,
+  searches,
+  maxStepsGoal: 10,
+  benchTps,
+  loadtestTpsPerUnit: loadtestTps,
+  agreement,
+  agreementGoalPct: 15,
+  pinned: { cpus: PIN, ...pinned },
+});

@@ -21,7 +21,7 @@ const YEAR_MINUTES = 365 * 24 * 60;
 function yearDemand(peakTps) {
   const d = new Float64Array(YEAR_MINUTES);
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let m = 0; m < YEAR_MINUTES; m++) {
     const h = (m % 1440) / 60;
     const weekday = Math.floor(m / 1440) % 7 < 5 ? 1 : 0.6;
@@ -50,10 +50,25 @@ for (const peakTps of [100, 1000]) {
   const base = { demandTps, tpsPerUnit: 10, capTps: 8, scaleUpMinutes: 15, scaleDownMinutes: 15, zones: 3 };
   const upper = Math.ceil(peakTps / 8);
   const sim = time(() => simulate({ ...base, minUnits: 2, maxUnits: upper }), 7);
-  const simOutage = time(() => simulate({ ...base, minUnits: 2, maxUnits: upper, zoneOutage: { startMinute: 200_000, durationMinutes: 120 }, unitFailureMinute: 300_000 }), 7);
+  const simOutage = time(
+    () =>
+      simulate({
+        ...base,
+        minUnits: 2,
+        maxUnits: upper,
+        zoneOutage: { startMinute: 200_000, durationMinutes: 120 },
+        unitFailureMinute: 300_000,
+      }),
+    7,
+  );
   const search = time(() => searchMinMax({ base, floorUnits: 2, maxThrottledPct: 0.1 }), 3);
   rows.push({ case: `simulate a year, peak ${peakTps} TPS`, points: YEAR_MINUTES, ...pick(sim), target: '< 1000 ms' });
-  rows.push({ case: `simulate a year + zone outage + unit failure, peak ${peakTps} TPS`, points: YEAR_MINUTES, ...pick(simOutage), target: '< 1000 ms' });
+  rows.push({
+    case: `simulate a year + zone outage + unit failure, peak ${peakTps} TPS`,
+    points: YEAR_MINUTES,
+    ...pick(simOutage),
+    target: '< 1000 ms',
+  });
   rows.push({
     case: `Min/Max search over a year, peak ${peakTps} TPS (found ${search.out.minUnits}/${search.out.maxUnits}, ${search.out.simulations} simulations)`,
     points: YEAR_MINUTES,
@@ -69,7 +84,12 @@ const d = yearDemand(100);
 for (let m = 0; m < YEAR_MINUTES; m++) lines.push(`${new Date(start + m * 60_000).toISOString()},${d[m].toFixed(2)}`);
 const csv = lines.join('\n');
 const parse = time(() => parseTrace(csv, 'year.csv'), 3);
-rows.push({ case: `parse a year-long one-minute trace (${(csv.length / 1e6).toFixed(1)} MB CSV)`, points: YEAR_MINUTES, ...pick(parse), target: '(none)' });
+rows.push({
+  case: `parse a year-long one-minute trace (${(csv.length / 1e6).toFixed(1)} MB CSV)`,
+  points: YEAR_MINUTES,
+  ...pick(parse),
+  target: '(none)',
+});
 
 // The whole simulate command's computation on a parsed year trace: headline run, three strategies,
 // the search and the static pair (no file I/O or formatting).
@@ -82,13 +102,22 @@ const yearSeries = seriesFromTrace(trace.demandTps, trace.startEpochMs);
 const whole = time(
   () =>
     simulateWorkload(
-      resolveWorkload(workload, { tpsSource: { kind: 'constant', tpsPerUnit: 10 }, price: { pricePerUnitHourUsd: 4, priceSource: 'bench' }, overTime: { series: yearSeries, source: 'year.csv' } }),
+      resolveWorkload(workload, {
+        tpsSource: { kind: 'constant', tpsPerUnit: 10 },
+        price: { pricePerUnitHourUsd: 4, priceSource: 'bench' },
+        overTime: { series: yearSeries, source: 'year.csv' },
+      }),
       { series: yearSeries, source: 'year.csv' },
       { zoneOutage: { startMinute: 200_000, durationMinutes: 120 } },
     ),
   3,
 );
-rows.push({ case: 'simulate command core on the year trace (schedule, 3 strategies, search, outage)', points: YEAR_MINUTES, ...pick(whole), target: '(none)' });
+rows.push({
+  case: 'simulate command core on the year trace (schedule, 3 strategies, search, outage)',
+  points: YEAR_MINUTES,
+  ...pick(whole),
+  target: '(none)',
+});
 
 function pick(t) {
   return { medianMs: round(t.medianMs), minMs: round(t.minMs), maxMs: round(t.maxMs), runs: t.runs };
@@ -99,13 +128,17 @@ function round(x) {
 
 const width = Math.max(...rows.map((r) => r.case.length));
 console.log(`${'case'.padEnd(width)}  ${'median ms'.padStart(10)}  ${'min ms'.padStart(8)}  ${'max ms'.padStart(8)}  runs  target`);
-for (const r of rows) console.log(`${r.case.padEnd(width)}  ${String(r.medianMs).padStart(10)}  ${String(r.minMs).padStart(8)}  ${String(r.maxMs).padStart(8)}  ${String(r.runs).padStart(4)}  ${r.target}`);
+for (const r of rows)
+  console.log(
+    `${r.case.padEnd(width)}  ${String(r.medianMs).padStart(10)}  ${String(r.minMs).padStart(8)}  ${String(r.maxMs).padStart(8)}  ${String(r.runs).padStart(4)}  ${r.target}`,
+  );
 console.log('(timings on a shared 2-core machine: noisy; compare within one run)');
 
 const outDir = join(ROOT, 'benchmarks', 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'simulate.json'),
-  JSON.stringify({ schema: 'capacity-plan/benchmark-simulate@1', node: process.version, date: new Date().toISOString(), rows }, null, 2) + '\n',
+  JSON.stringify({ schema: 'capacity-plan/benchmark-simulate@1', node: process.version, date: new Date().toISOString(), rows }, null, 2) +
+    '\n',
 );
 console.log(`wrote ${join('benchmarks', 'results', 'simulate.json')}`);

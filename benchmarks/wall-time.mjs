@@ -18,12 +18,30 @@ for (const c of cases) {
     const dir = tempDir();
     const r = runCli(['bench', ...c.args, '--out', join(dir, 'r.json')], { cwd: dir, env: { CAPACITY_PLAN_CACHE_DIR: cache } });
     const pass = r.wallS <= c.limitS && (c.rssLimitMb === undefined || (r.maxRssMb ?? 0) <= c.rssLimitMb);
-    rows.push({ case: c.name, cache: cacheState, wallS: r.wallS, limitS: c.limitS, maxRssMb: r.maxRssMb, rssLimitMb: c.rssLimitMb ?? null, load1: loadAverage()[0], pass });
+    rows.push({
+      case: c.name,
+      cache: cacheState,
+      wallS: r.wallS,
+      limitS: c.limitS,
+      maxRssMb: r.maxRssMb,
+      rssLimitMb: c.rssLimitMb ?? null,
+      load1: loadAverage()[0],
+      pass,
+    });
     console.error(`${c.name} (${cacheState} cache): ${r.wallS.toFixed(1)} s`);
   }
 }
 printTable(
   ['case', 'image cache', 'wall s', 'limit s', 'peak RSS MB', 'RSS limit MB', 'load avg', 'pass'],
-  rows.map((r) => [r.case, r.cache, r.wallS.toFixed(1), r.limitS, r.maxRssMb?.toFixed(0) ?? 'n/a', r.rssLimitMb ?? '—', r.load1, r.pass ? 'PASS' : 'FAIL']),
+  rows.map((r) => [
+    r.case,
+    r.cache,
+    r.wallS.toFixed(1),
+    r.limitS,
+    r.maxRssMb?.toFixed(0) ?? 'n/a',
+    r.rssLimitMb ?? '—',
+    r.load1,
+    r.pass ? 'PASS' : 'FAIL',
+  ]),
 );
 writeResult('wall-time', { rows });

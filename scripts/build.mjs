@@ -119,10 +119,16 @@ const unitWorker = await build({
 
 // `import { z } from 'zod'` hands esbuild zod's whole namespace object, which it cannot
 // tree-shake: 500 kB more to parse at every start, 40 translations included. `import * as z` can.
-const bundled = Object.values(cli.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f));
+const bundled = Object.values(cli.metafile.outputs).flatMap((o) =>
+  Object.entries(o.inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .map(([f]) => f),
+);
 const zodLocales = bundled.filter((f) => /node_modules\/zod\/.*\/locales\/(?!en\.js|index\.js)/.test(f));
 if (zodLocales.length > 0) {
-  console.error(`build: the bundle holds zod's translations (${zodLocales.length} files): import zod as \`import * as z from 'zod'\`, not \`import { z }\``);
+  console.error(
+    `build: the bundle holds zod's translations (${zodLocales.length} files): import zod as \`import * as z from 'zod'\`, not \`import { z }\``,
+  );
   process.exit(1);
 }
 
@@ -130,11 +136,16 @@ if (zodLocales.length > 0) {
 // ship as files in dist/assets/ (read by commands/output.ts), and its licence with the others below.
 const UPLOT = join(ROOT, 'node_modules', 'uplot');
 mkdirSync(join(DIST, 'assets', 'uplot'), { recursive: true });
-for (const f of ['uPlot.iife.min.js', 'uPlot.min.css']) writeFileSync(join(DIST, 'assets', 'uplot', f), readFileSync(join(UPLOT, 'dist', f)));
+for (const f of ['uPlot.iife.min.js', 'uPlot.min.css'])
+  writeFileSync(join(DIST, 'assets', 'uplot', f), readFileSync(join(UPLOT, 'dist', f)));
 
 // MIT and ISC ask that the notice travel with the code: one file listing every bundled package.
 const packages = new Map();
-for (const input of [...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs), ...Object.keys(unitWorker.metafile.inputs)]) {
+for (const input of [
+  ...Object.keys(cli.metafile.inputs),
+  ...Object.keys(worker.metafile.inputs),
+  ...Object.keys(unitWorker.metafile.inputs),
+]) {
   const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.set(m[1], join(ROOT, input.slice(0, m.index + m[0].length)));
 }
@@ -148,5 +159,8 @@ const notices = [...packages.entries()]
     return `${name}@${meta.version} (${meta.license})\n\n${text}\n`;
   });
 mkdirSync(DIST, { recursive: true });
-writeFileSync(join(DIST, '.THIRD-PARTY-NOTICES.txt.tmp'), `capacity-plan bundles these packages:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+writeFileSync(
+  join(DIST, '.THIRD-PARTY-NOTICES.txt.tmp'),
+  `capacity-plan bundles these packages:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`,
+);
 renameSync(join(DIST, '.THIRD-PARTY-NOTICES.txt.tmp'), join(DIST, 'THIRD-PARTY-NOTICES.txt'));

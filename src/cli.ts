@@ -37,7 +37,10 @@ const exitCodesHelp = (codes: number[]) => `\nExit codes:\n${codes.map((c) => ` 
 const outOption = () => new Option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
 
 const allowPathOption = () =>
-  new Option('--allow-path <dir...>', 'also read files named in input files (trace, bench file, suite model, images_dir) from this folder; by default only the naming file\'s folder and the working directory');
+  new Option(
+    '--allow-path <dir...>',
+    "also read files named in input files (trace, bench file, suite model, images_dir) from this folder; by default only the naming file's folder and the working directory",
+  );
 
 const formatOption = (choices: string[], dflt = 'table') =>
   new Option('-f, --format <format>', 'output format').choices(choices).default(dflt);
@@ -66,7 +69,20 @@ function buildProgram(setExit: (code: number) => void): Command {
     // Usage errors read like every other error: one line after 'capacity-plan: ', not commander's
     // 'error: ' with a '(Did you mean …?)' line under it. Exit codes stay with main() (exitOverride).
     // Set before the subcommands are added: they copy this configuration when created.
-    .configureOutput({ outputError: (str, write) => write(`capacity-plan: ${forTerminal(truncate(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '), 400))}\n`) })
+    .configureOutput({
+      outputError: (str, write) =>
+        write(
+          `capacity-plan: ${forTerminal(
+            truncate(
+              str
+                .replace(/^error: /, '')
+                .trim()
+                .replace(/\s*\n\s*/g, ' '),
+              400,
+            ),
+          )}\n`,
+        ),
+    })
     .exitOverride();
 
   program
@@ -83,13 +99,16 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('simulate')
-    .description('simulate autoscaling minute by minute over the workload\'s traffic profile or trace')
+    .description("simulate autoscaling minute by minute over the workload's traffic profile or trace")
     .argument('<workload>', 'workload YAML file with traffic.profile or traffic.trace')
     .option('--min <units>', 'MinInferenceUnits (default: the static plan)')
     .option('--max <units>', 'MaxInferenceUnits (default: the static plan)')
     .option('--zone-outage <start/duration>', "lose the worst zone, e.g. 'mon 09:00/2h', 09:00/90m or 540/120 (minutes)")
     .option('--unit-failure <start>', "one unit fails at START ('wed 14:30', 14:30 or a minute offset) until a replacement serves")
-    .option('--backtest', 'replay traffic.cloudwatch with the recorded Min/Max and compare units and throttling with what CloudWatch recorded')
+    .option(
+      '--backtest',
+      'replay traffic.cloudwatch with the recorded Min/Max and compare units and throttling with what CloudWatch recorded',
+    )
     .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(outOption())
     .addOption(allowPathOption())
@@ -111,11 +130,17 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('cloudwatch-query')
-    .description("print the CloudWatch query and the 'aws cloudwatch get-metric-data' command that record a model's traffic for traffic.cloudwatch")
+    .description(
+      "print the CloudWatch query and the 'aws cloudwatch get-metric-data' command that record a model's traffic for traffic.cloudwatch",
+    )
     .requiredOption('--project <name>', 'Rekognition Custom Labels project name (dimension ProjectName)')
     .requiredOption('--version <name>', 'model version name (dimension VersionName)')
-    .option('--days <n>', 'how many days back (1-455; the period follows CloudWatch retention: 60 s up to 15 days, 300 s up to 63, else 3600 s)', '14')
-    .option('--region <region>', 'AWS region of the model (default: the AWS CLI profile\'s)')
+    .option(
+      '--days <n>',
+      'how many days back (1-455; the period follows CloudWatch retention: 60 s up to 15 days, 300 s up to 63, else 3600 s)',
+      '14',
+    )
+    .option('--region <region>', "AWS region of the model (default: the AWS CLI profile's)")
     .option('--end <time>', 'end of the window, ISO 8601 (default: now, rounded down to the period)')
     .addOption(formatOption(['table', 'json']))
     .option('-o, --out <file>', 'write the query JSON to this file (atomically); the printed command reads it')
@@ -126,7 +151,9 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('prices')
-    .description('fetch the inference-hour price of every region from the AWS Price List API into a dated cache that plan prefers over the built-in table')
+    .description(
+      'fetch the inference-hour price of every region from the AWS Price List API into a dated cache that plan prefers over the built-in table',
+    )
     .option('-o, --out <file>', 'where to write the cache (default: $CAPACITY_PLAN_PRICE_CACHE, else ~/.cache/capacity-plan/prices.json)')
     .option('--api-region <region>', 'region of the Price List API endpoint', 'us-east-1')
     .option('--endpoint-url <url>', 'another endpoint for the Price List API (a proxy or a test server)')
@@ -151,7 +178,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('gate')
     .description('check workloads against budget rules, before → after a baseline plan; exit 1 when an error-level rule fails')
     .argument('<workload...>', 'workload YAML files')
-    .option('--baseline <plan.json>', "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by id, else name, else file (a likely rename)")
+    .option(
+      '--baseline <plan.json>',
+      "a plan JSON from the target branch ('capacity-plan plan --format json'); workloads are matched by id, else name, else file (a likely rename)",
+    )
     .option('--max-monthly-cost <usd>', 'total monthly cost limit in USD')
     .option('--max-increase-usd <usd>', 'largest allowed rise of the total monthly cost over the baseline, USD')
     .option('--max-increase-pct <percent>', 'largest allowed rise of the total monthly cost over the baseline, percent')
@@ -173,7 +203,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'a result JSON written by plan, simulate or gate --format json, or a bench result file')
     .addOption(formatOption(['table', 'json', 'markdown', 'github', 'html']))
     .addOption(outOption())
-    .addOption(new Option('--allow-path <dir...>', 'also read the result file from this folder when it is a symbolic link leading out of its own folder and the working directory'))
+    .addOption(
+      new Option(
+        '--allow-path <dir...>',
+        'also read the result file from this folder when it is a symbolic link leading out of its own folder and the working directory',
+      ),
+    )
     .action(async (file: string, opts) => {
       const { reportCommand } = await import('./commands/report.js');
       setExit(await reportCommand(file, opts));
@@ -183,9 +218,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('bench')
     .description('measure the TPS of one inference unit on real ONNX models and images (writes a bench result file)')
     .argument('[suite]', 'bench suite YAML (default: both built-in models over the default conditions)')
-    .option('-m, --model <name|path...>', 'a built-in (ocr-det, ocr-cls), or a model of the suite by name or .onnx path; replaces the suite\'s list')
+    .option(
+      '-m, --model <name|path...>',
+      "a built-in (ocr-det, ocr-cls), or a model of the suite by name or .onnx path; replaces the suite's list",
+    )
     .option('--quick', 'a small subset of conditions with a short time budget (15-20 s on 2 cores)')
-    .option('-t, --threads <n>', 'intra-op threads of the unit (default: the suite\'s, else 1)')
+    .option('-t, --threads <n>', "intra-op threads of the unit (default: the suite's, else 1)")
     .option('-o, --out <file>', 'result file, written atomically (default: bench-result.json, or the --resume file)')
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
     .option('--scaling', 'also run 1 and 2 units side by side and report scaling efficiency')
@@ -200,12 +238,23 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('inspect')
-    .description('show an ONNX model\'s inputs, outputs, parameters, opset and producer, and propose its bench suite entry (checked by one run on a synthetic image)')
+    .description(
+      "show an ONNX model's inputs, outputs, parameters, opset and producer, and propose its bench suite entry (checked by one run on a synthetic image)",
+    )
     .argument('<model>', 'the .onnx file')
     .addOption(formatOption(['table', 'yaml']))
-    .option('--image <photo>', 'also run the entry on this photo of yours (JPEG, PNG, WebP): a detector that finds nothing on it is flagged')
-    .option('--out <preview.png>', 'with --image: write the photo with what the entry found drawn on it (boxes and labels, or the top-5 classes)')
-    .addHelpText('after', '\n--format yaml prints only the entry, ready to paste under a suite\'s models:.\nExit 1 when the proposed entry did not run on the synthetic images, or its outputs failed a plausibility check (scores outside 0..1, class ids past the class count, boxes without area, every image at the detection cap, nothing found on your --image).')
+    .option(
+      '--image <photo>',
+      'also run the entry on this photo of yours (JPEG, PNG, WebP): a detector that finds nothing on it is flagged',
+    )
+    .option(
+      '--out <preview.png>',
+      'with --image: write the photo with what the entry found drawn on it (boxes and labels, or the top-5 classes)',
+    )
+    .addHelpText(
+      'after',
+      "\n--format yaml prints only the entry, ready to paste under a suite's models:.\nExit 1 when the proposed entry did not run on the synthetic images, or its outputs failed a plausibility check (scores outside 0..1, class ids past the class count, boxes without area, every image at the detection cap, nothing found on your --image).",
+    )
     .action(async (model: string, opts) => {
       await measurementStackFor('inspect');
       const { inspectCommand } = await import('./commands/inspect.js');
@@ -227,8 +276,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('run N local inference units of a bench model behind a Rekognition-compatible HTTP endpoint on 127.0.0.1 (to load-test)')
     .option('--units <n>', 'inference units (worker threads, one onnxruntime session each)', '1')
     .option('-m, --model <name>', 'a built-in (ocr-det, ocr-cls), or a model of --suite by name', 'ocr-cls')
-    .option('--suite <file>', 'bench suite YAML that declares --model (and the unit\'s threads)')
-    .option('-t, --threads <n>', 'intra-op threads per unit (default: the suite\'s, else 1)')
+    .option('--suite <file>', "bench suite YAML that declares --model (and the unit's threads)")
+    .option('-t, --threads <n>', "intra-op threads per unit (default: the suite's, else 1)")
     .option('--port <port>', 'TCP port; 0 picks a free one', '0')
     .option('--host <address>', 'address to listen on (anything but loopback is warned about)', '127.0.0.1')
     .option('--queue <n>', 'requests that may wait for a busy fleet before it throttles', '0')
@@ -243,24 +292,37 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('loadtest')
-    .description('find the highest TPS a running model serves without throttling, by step load as AWS documents it (writes a loadtest result)')
+    .description(
+      'find the highest TPS a running model serves without throttling, by step load as AWS documents it (writes a loadtest result)',
+    )
     .option('--endpoint <url>', 'an endpoint speaking the Rekognition protocol, e.g. capacity-plan serve')
     .option('--project-version-arn <arn>', 'a running Rekognition Custom Labels model (region and credentials from the standard AWS chain)')
     .option('--images <dir>', 'images sent as bytes (each under 4.0 MB)')
     .option('--s3 <url>', 'images referenced in S3: s3://bucket/prefix (keys listed with the SDK)')
-    .addOption(new Option('--mode <mode>', 'open: steps of offered TPS; users: steps of concurrent users (closed loop, as the AWS sample)').choices(['open', 'users']).default('open'))
+    .addOption(
+      new Option('--mode <mode>', 'open: steps of offered TPS; users: steps of concurrent users (closed loop, as the AWS sample)')
+        .choices(['open', 'users'])
+        .default('open'),
+    )
     .option('--start <n>', 'first step: offered TPS (open) or users', '1')
     .option('--step-s <seconds>', 'measured seconds per step', '30')
-    .option('--warmup-s <seconds>', 'unmeasured seconds at each step\'s load before it is measured', '3')
+    .option('--warmup-s <seconds>', "unmeasured seconds at each step's load before it is measured", '3')
     .option('--max-steps <n>', 'stop after this many steps', '12')
     .option('--max-load <n>', 'the ramp goes no higher than this TPS (open, default 4096) or users (default 256)')
     .option('--resolution-pct <pct>', 'stop the bisection when the last clean and first throttled steps are this close', '10')
     .option('--units <n>', 'units in service (default: MinInferenceUnits from DescribeProjectVersions)')
     .option('--call-timeout-s <seconds>', 'a call not answered by then counts as failed (timed out)', '30')
-    .option('--method <method>', "step-search (capacity-plan's), or aws-sample: AWS's tps.py reproduced (10 users doubling, 30 s runs, stop at the first failure)", 'step-search')
+    .option(
+      '--method <method>',
+      "step-search (capacity-plan's), or aws-sample: AWS's tps.py reproduced (10 users doubling, 30 s runs, stop at the first failure)",
+      'step-search',
+    )
     .addOption(formatOption(['table', 'json', 'markdown']))
     .option('-o, --out <file>', 'result file, written atomically', 'loadtest-result.json')
-    .addHelpText('after', '\nExit 130 after Ctrl-C (finished steps are kept); exit 1 when the endpoint failed (server errors) before a throttling point was found.')
+    .addHelpText(
+      'after',
+      '\nExit 130 after Ctrl-C (finished steps are kept); exit 1 when the endpoint failed (server errors) before a throttling point was found.',
+    )
     .action(async (opts) => {
       // The AWS SDK client only: loadtest reads image headers itself and runs no model.
       const { requireOptionalPackages } = await import('./core/optional-packages.js');
@@ -284,7 +346,10 @@ let streamsGuarded = false;
 function guardStreams(): void {
   if (streamsGuarded) return;
   streamsGuarded = true;
-  for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
+  for (const [name, stream] of [
+    ['stdout', process.stdout],
+    ['stderr', process.stderr],
+  ] as const) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
       if (name === 'stdout') {

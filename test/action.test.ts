@@ -27,7 +27,10 @@ const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
 function runAction(dir: string, inputs: Record<string, string>): { outputs: string; summary: string; logs: string } {
   const bin = join(dir, '.bin');
   mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = --no-install ] && shift\n[ "$1" = capacity-plan ] && shift\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  writeFileSync(
+    join(bin, 'npx'),
+    `#!/bin/sh\n[ "$1" = --no-install ] && shift\n[ "$1" = capacity-plan ] && shift\nexec "${process.execPath}" "${BIN}" "$@"\n`,
+  );
   chmodSync(join(bin, 'npx'), 0o755);
   const files = { GITHUB_OUTPUT: join(dir, 'output.txt'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), RUNNER_TEMP: dir };
   for (const f of [files.GITHUB_OUTPUT, files.GITHUB_STEP_SUMMARY]) writeFileSync(f, '');
@@ -49,7 +52,10 @@ describe('action.yml (composite)', () => {
     const dir = tempDir('action-');
     mkdirSync(join(dir, 'base', 'workloads'), { recursive: true });
     mkdirSync(join(dir, 'workloads'));
-    writeFileSync(join(dir, 'base', 'workloads', 'shelf.yaml'), workloadYaml({ name: 'shelf', peakTps: 30, budget: ['max_increase_pct: 10'] }));
+    writeFileSync(
+      join(dir, 'base', 'workloads', 'shelf.yaml'),
+      workloadYaml({ name: 'shelf', peakTps: 30, budget: ['max_increase_pct: 10'] }),
+    );
     writeFileSync(join(dir, 'workloads', 'shelf.yaml'), workloadYaml({ name: 'shelf', peakTps: 50, budget: ['max_increase_pct: 10'] }));
     const r = runAction(dir, { args: '--max-monthly-cost 100000' });
     expect(action.runs.using).toBe('composite');
@@ -66,18 +72,32 @@ describe('action.yml (composite)', () => {
     mkdirSync(join(dir, 'base', 'workloads'), { recursive: true });
     mkdirSync(join(dir, 'workloads'));
     // 30 → 33 TPS: Max 4 → 5 units at $730 each (+25%), the budget allows +5%; the name changes too.
-    writeFileSync(join(dir, 'base', 'workloads', 'shelf.yaml'), workloadYaml({ name: 'shelf', peakTps: 30, budget: ['max_increase_pct: 5'] }));
-    writeFileSync(join(dir, 'workloads', 'shelf.yaml'), workloadYaml({ name: 'shelf-audit', peakTps: 33, budget: ['max_increase_pct: 5'] }));
+    writeFileSync(
+      join(dir, 'base', 'workloads', 'shelf.yaml'),
+      workloadYaml({ name: 'shelf', peakTps: 30, budget: ['max_increase_pct: 5'] }),
+    );
+    writeFileSync(
+      join(dir, 'workloads', 'shelf.yaml'),
+      workloadYaml({ name: 'shelf-audit', peakTps: 33, budget: ['max_increase_pct: 5'] }),
+    );
     const r = runAction(dir, {});
     expect(r.outputs).toContain('code=1');
     const json = JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8')) as GateResult;
     expect(json.workloads).toHaveLength(1);
-    expect(json.workloads[0]).toMatchObject({ name: 'shelf-audit', previousName: 'shelf', matchedBy: 'file', change: 'renamed', status: 'fail' });
+    expect(json.workloads[0]).toMatchObject({
+      name: 'shelf-audit',
+      previousName: 'shelf',
+      matchedBy: 'file',
+      change: 'renamed',
+      status: 'fail',
+    });
     expect(json.workloads[0]!.rules[0]).toMatchObject({ id: 'max_increase_pct', status: 'fail', actual: 25 });
   });
 
   it('the example workflow uses it, with inputs it declares', () => {
-    const workflow = parse(readFileSync(join(ROOT, 'examples', 'github-actions', 'capacity-gate.yml'), 'utf8')) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
+    const workflow = parse(readFileSync(join(ROOT, 'examples', 'github-actions', 'capacity-gate.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+    };
     const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
     const gate = steps.find((s) => s.uses?.startsWith('capacity-plan/capacity-plan@'));
     expect(gate).toBeDefined();

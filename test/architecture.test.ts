@@ -20,7 +20,9 @@ describe('src/ layers: dependencies point one way', () => {
     broken.set('core/errors.ts', [...(graph.get('core/errors.ts') ?? []), 'plan/recommend.ts']);
     const problems = checkDependencies(broken);
     expect(problems).toContain('core/errors.ts imports plan/recommend.ts: core/ may not depend on plan/');
-    expect(problems.some((p) => p.startsWith('import cycle: ') && p.includes('core/errors.ts') && p.includes('plan/recommend.ts'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('import cycle: ') && p.includes('core/errors.ts') && p.includes('plan/recommend.ts'))).toBe(
+      true,
+    );
   });
 
   it('fails when a command imports another command, or report/ imports commands/', () => {
@@ -28,7 +30,9 @@ describe('src/ layers: dependencies point one way', () => {
     broken.set('commands/gate.ts', [...(graph.get('commands/gate.ts') ?? []), 'commands/plan.ts']);
     broken.set('report/format.ts', [...(graph.get('report/format.ts') ?? []), 'commands/plan.ts']);
     const problems = checkDependencies(broken);
-    expect(problems).toContain('commands/gate.ts imports commands/plan.ts: commands never import each other (move the shared part into a core module)');
+    expect(problems).toContain(
+      'commands/gate.ts imports commands/plan.ts: commands never import each other (move the shared part into a core module)',
+    );
     expect(problems).toContain('report/format.ts imports commands/plan.ts: report/ may not depend on commands/');
   });
 

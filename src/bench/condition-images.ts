@@ -3,7 +3,7 @@ import type { ConditionSpec } from './conditions.js';
 import { cachedSynthesizeImage, loadImagesDir, type SynthImage } from './images/index.js';
 
 /** Distinct images per synthetic condition: samples rotate over them so no single buffer stays hot in a cache. */
-export const VARIANTS_PER_CONDITION = 3;
+const VARIANTS_PER_CONDITION = 3;
 
 /** The encoded images of one condition, ready to measure. */
 export interface ConditionImages {
@@ -25,13 +25,27 @@ export interface ConditionImages {
 async function synthesize(spec: ConditionSpec): Promise<ConditionImages> {
   const made = await Promise.all(
     Array.from({ length: VARIANTS_PER_CONDITION }, (_, variant) =>
-      cachedSynthesizeImage({ width: spec.width, height: spec.height, targetSizeMb: spec.targetSizeMb, objects: spec.objects, kind: 'text', variant }),
+      cachedSynthesizeImage({
+        width: spec.width,
+        height: spec.height,
+        targetSizeMb: spec.targetSizeMb,
+        objects: spec.objects,
+        kind: 'text',
+        variant,
+      }),
     ),
   );
   const skipped = made.find((r) => 'skipped' in r);
-  if (skipped && 'skipped' in skipped) return { bytes: [], width: spec.width, height: spec.height, format: 'jpeg', sizeMb: 0, skipped: skipped.reason };
+  if (skipped && 'skipped' in skipped)
+    return { bytes: [], width: spec.width, height: spec.height, format: 'jpeg', sizeMb: 0, skipped: skipped.reason };
   const images = made.filter((r): r is SynthImage => !('skipped' in r));
-  return { bytes: images.map((r) => r.bytes), width: spec.width, height: spec.height, format: 'jpeg', sizeMb: images.reduce((a, r) => a + r.sizeMb, 0) / images.length };
+  return {
+    bytes: images.map((r) => r.bytes),
+    width: spec.width,
+    height: spec.height,
+    format: 'jpeg',
+    sizeMb: images.reduce((a, r) => a + r.sizeMb, 0) / images.length,
+  };
 }
 
 /** The images a condition is measured on: the user's own image, or synthetic variants. */

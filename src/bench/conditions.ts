@@ -21,7 +21,7 @@ export interface ConditionSpec {
   userImage?: UserImage;
 }
 
-export interface Resolution {
+interface Resolution {
   width: number;
   height: number;
 }
@@ -33,7 +33,7 @@ export interface ConditionLists {
   objects: number[];
 }
 
-export function conditionId(width: number, height: number, sizeMb: number, objects: number): string {
+function conditionId(width: number, height: number, sizeMb: number, objects: number): string {
   return `${width}x${height}-${sizeMb}mb-${objects}obj`;
 }
 
@@ -44,7 +44,11 @@ export function conditionId(width: number, height: number, sizeMb: number, objec
  * linear cost model needs, at about a third of the conditions.
  * Classification ignores objects (its cost does not depend on what is in the picture): 0 only.
  */
-export function plannedConditions(task: 'classification' | 'detection', lists: ConditionLists, design: 'star' | 'full' = 'star'): ConditionSpec[] {
+export function plannedConditions(
+  task: 'classification' | 'detection',
+  lists: ConditionLists,
+  design: 'star' | 'full' = 'star',
+): ConditionSpec[] {
   const objects = task === 'classification' ? [0] : lists.objects;
   const out: ConditionSpec[] = [];
   const seen = new Set<string>();
@@ -69,7 +73,7 @@ export function plannedConditions(task: 'classification' | 'detection', lists: C
 }
 
 /** Most conditions measured interleaved in one block: an interrupted run loses at most one block. */
-export const MAX_BLOCK_CONDITIONS = 8;
+const MAX_BLOCK_CONDITIONS = 8;
 
 /**
  * The order of measurement: conditions of one resolution (so one model input shape) in blocks

@@ -28,11 +28,8 @@ export interface CorpusImage {
   sizeMb: number;
 }
 
-/** The default seed: a corpus run is repeatable unless the suite asks for another draw. */
-export const DEFAULT_CORPUS_SEED = 1;
-
 /** How many of the slowest files the result names. */
-export const SLOWEST_FILES = 5;
+const SLOWEST_FILES = 5;
 
 /**
  * The draw order: `count` indices into a pool of `poolSize`, uniform with replacement, from
@@ -128,7 +125,11 @@ export async function measureCorpus(
       .sort((a, b) => b.ms - a.ms)
       .slice(0, SLOWEST_FILES);
     const detected = timings.map((t) => t.detected).filter((d): d is number => d !== null);
-    const span = (f: (i: CorpusImage) => number) => ({ mean: mean(pool.map(f)), min: Math.min(...pool.map(f)), max: Math.max(...pool.map(f)) });
+    const span = (f: (i: CorpusImage) => number) => ({
+      mean: mean(pool.map(f)),
+      min: Math.min(...pool.map(f)),
+      max: Math.max(...pool.map(f)),
+    });
     return {
       name,
       images: pool.length,
@@ -146,7 +147,9 @@ export async function measureCorpus(
         postprocess: mean(timings.map((t) => t.postprocessMs)),
       },
       detected: detected.length ? mean(detected) : null,
-      ...(detected.length ? { detectedRange: [detected.reduce((a, b) => Math.min(a, b)), detected.reduce((a, b) => Math.max(a, b))] as [number, number] } : {}),
+      ...(detected.length
+        ? { detectedRange: [detected.reduce((a, b) => Math.min(a, b)), detected.reduce((a, b) => Math.max(a, b))] as [number, number] }
+        : {}),
       rsePct: stats.rsePct,
       stable: decision.stable,
       megapixels: span((i) => (i.width * i.height) / 1e6),

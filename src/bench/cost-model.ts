@@ -29,7 +29,10 @@ export interface FittedCostModel extends CostModel {
  */
 export function fitCostModel(points: readonly CostPoint[]): FittedCostModel | null {
   if (points.length < 2) return null;
-  const obs: Observation<Factor>[] = points.map((p) => ({ x: { megapixels: p.megapixels, sizeMb: p.sizeMb, objects: p.objects }, y: p.ms }));
+  const obs: Observation<Factor>[] = points.map((p) => ({
+    x: { megapixels: p.megapixels, sizeMb: p.sizeMb, objects: p.objects },
+    y: p.ms,
+  }));
   const fit = fitLinear(obs, FACTORS);
   const k = fit.kept.length + fit.clamped.length + 1;
   if (points.length < k + 1) return null;

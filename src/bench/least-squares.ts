@@ -40,7 +40,7 @@ function design<F extends string>(points: readonly Observation<F>[], factors: re
  * information; its coefficient is fixed at 0 instead of letting least squares split the effect
  * arbitrarily. Order matters: list the factor more likely to be redundant last.
  */
-export function identifiableFactors<F extends string>(points: readonly Observation<F>[], factors: readonly F[]): { kept: F[]; dropped: F[] } {
+function identifiableFactors<F extends string>(points: readonly Observation<F>[], factors: readonly F[]): { kept: F[]; dropped: F[] } {
   const kept: F[] = [];
   const dropped: F[] = [];
   for (const f of factors) {
@@ -91,7 +91,7 @@ export function fitLinear<F extends string>(points: readonly Observation<F>[], f
   return fit;
 }
 
-export function predictLinear<F extends string>(fit: Pick<LinearFit<F>, 'interceptMs' | 'slopes'>, x: Readonly<Record<F, number>>): number {
+function predictLinear<F extends string>(fit: Pick<LinearFit<F>, 'interceptMs' | 'slopes'>, x: Readonly<Record<F, number>>): number {
   let ms = fit.interceptMs;
   for (const f of Object.keys(fit.slopes) as F[]) ms += fit.slopes[f] * x[f];
   return ms;

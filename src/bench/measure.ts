@@ -49,7 +49,7 @@ export interface MeasureHooks {
 /** Unmeasured samples before each block, at least. */
 export const MIN_WARMUP_SAMPLES = 2;
 /** ... and this many when the input shape changed since the session's previous run. */
-export const SHAPE_CHANGE_WARMUP_SAMPLES = 6;
+const SHAPE_CHANGE_WARMUP_SAMPLES = 6;
 
 /**
  * Warm-up time for a session's first block: in a fresh process the JavaScript side of the
@@ -109,7 +109,8 @@ export async function measureBlock(
   settings: MeasureSettings,
   hooks: MeasureHooks = {},
 ): Promise<BlockMeasurement> {
-  if (block.length === 0 || block.some((c) => c.images.length === 0)) throw new Error('measureBlock needs conditions with at least one image each');
+  if (block.length === 0 || block.some((c) => c.images.length === 0))
+    throw new Error('measureBlock needs conditions with at least one image each');
   const everyImage = block.flatMap((c) => c.images);
   const first = await runSample(adapter, session, everyImage[0]!);
   const shapeChanged = first.timing.inputShape !== hooks.previousInputShape;
@@ -123,7 +124,13 @@ export async function measureBlock(
     warmupSamplesMs.push((await runSample(adapter, session, everyImage[i % everyImage.length]!)).timing.totalMs);
   }
 
-  const states: ConditionState[] = block.map((c) => ({ images: c.images, timings: [], totals: [], measuredS: 0, decision: { stop: false } }));
+  const states: ConditionState[] = block.map((c) => ({
+    images: c.images,
+    timings: [],
+    totals: [],
+    measuredS: 0,
+    decision: { stop: false },
+  }));
   const start = performance.now();
   let samples = 0;
   let lastShape = first.timing.inputShape;
@@ -160,7 +167,8 @@ function summarise(s: ConditionState, decision: Extract<StopDecision, { stop: tr
   const stats = computeStatistics(s.totals);
   const warnings: string[] = [];
   if (!decision.stable) warnings.push(`unstable: ${decision.reason}`);
-  if (!stats.p99Reliable) warnings.push(`p99 from ${stats.n} samples (< ${MIN_SAMPLES_FOR_P99}) is the run's slowest sample, not a tail estimate`);
+  if (!stats.p99Reliable)
+    warnings.push(`p99 from ${stats.n} samples (< ${MIN_SAMPLES_FOR_P99}) is the run's slowest sample, not a tail estimate`);
   const detectedCounts = s.timings.map((t) => t.detected).filter((d): d is number => d !== null);
   return {
     samples: s.totals.length,

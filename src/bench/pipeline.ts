@@ -22,7 +22,11 @@ export interface SampleTiming {
  * decode from encoded bytes → preprocess → infer → postprocess. Each stage is timed with
  * performance.now() (monotonic, sub-µs); the total is first-to-last so nothing falls between stages.
  */
-export async function runSample(adapter: ModelAdapter, session: InferenceSession, bytes: Buffer): Promise<{ timing: SampleTiming; output: ModelOutput }> {
+export async function runSample(
+  adapter: ModelAdapter,
+  session: InferenceSession,
+  bytes: Buffer,
+): Promise<{ timing: SampleTiming; output: ModelOutput }> {
   const t0 = performance.now();
   const image = await adapter.decode(bytes);
   const t1 = performance.now();

@@ -33,7 +33,10 @@ interface ProgressOptions {
   now?: () => number;
 }
 
-export function createProgress(stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr, opts: ProgressOptions = {}): Progress {
+export function createProgress(
+  stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+  opts: ProgressOptions = {},
+): Progress {
   const now = opts.now ?? (() => performance.now() / 1000);
   const start = now();
   let label = '';
@@ -48,7 +51,9 @@ export function createProgress(stream: { isTTY?: boolean; write(s: string): unkn
       blockDone(done, total) {
         const t = now();
         const left = etaSeconds(t - start, done, total);
-        stream.write(`${label}: done in ${(t - blockStart).toFixed(1)} s; elapsed ${duration(t - start)}${left === null ? '' : `, ETA ${duration(left)}`}\n`);
+        stream.write(
+          `${label}: done in ${(t - blockStart).toFixed(1)} s; elapsed ${duration(t - start)}${left === null ? '' : `, ETA ${duration(left)}`}\n`,
+        );
         blockStart = t;
       },
       note(text) {

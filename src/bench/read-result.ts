@@ -9,11 +9,10 @@ import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchModel, type BenchResult }
 export async function readBenchResult(path: string): Promise<BenchResult> {
   const result = await readVersionedJson(path, 'bench', BENCH_SCHEMA_ID, BenchResultSchema);
   // Model names reach terminals, PR comments and HTML: no escape sequences or line breaks.
-  if (result.models.some((m) => hasControlChars(m.name))) throw UserError.at(path, 'a model name contains control characters (escape sequences, line breaks)');
+  if (result.models.some((m) => hasControlChars(m.name)))
+    throw UserError.at(path, 'a model name contains control characters (escape sequences, line breaks)');
   return result;
 }
-
-export { predictStages, stageDerivation } from './stage-predict.js';
 
 /**
  * The model-input tensor's size for an image of width×height, from the input spec the bench file

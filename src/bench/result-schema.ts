@@ -11,10 +11,10 @@ export const BENCH_SCHEMA_ID = 'capacity-plan/bench@1';
 
 const ms = z.number().nonnegative();
 
-export const LatencySchema = z.object({ mean: ms, p50: ms, p90: ms, p99: ms });
-export const StagesSchema = z.object({ decode: ms, preprocess: ms, infer: ms, postprocess: ms });
+const LatencySchema = z.object({ mean: ms, p50: ms, p90: ms, p99: ms });
+const StagesSchema = z.object({ decode: ms, preprocess: ms, infer: ms, postprocess: ms });
 
-export const BenchConditionSchema = z.object({
+const BenchConditionSchema = z.object({
   id: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -39,7 +39,7 @@ export const BenchConditionSchema = z.object({
   warnings: z.array(z.string()).default([]),
 });
 
-export const CostModelSchema = z.object({
+const CostModelSchema = z.object({
   /** per-image ms = interceptMs + msPerMegapixel*MP + msPerMb*sizeMb + msPerObject*objects */
   interceptMs: z.number(),
   msPerMegapixel: z.number(),
@@ -73,7 +73,7 @@ const StageFitSchema = z.object({
 });
 
 /** The per-stage cost model (stage-model.ts): per-image ms = Σ stage fits; LOO and R² of the sum. */
-export const StageModelSchema = z.object({
+const StageModelSchema = z.object({
   stages: z.object({ decode: StageFitSchema, preprocess: StageFitSchema, infer: StageFitSchema, postprocess: StageFitSchema }),
   r2: z.number(),
   looMeanAbsErrPct: z.number().nonnegative(),
@@ -94,7 +94,7 @@ const spanSchema = z.object({ mean: z.number(), min: z.number(), max: z.number()
  * replacement until the corpus mean per-image time is precise enough. A workload image class
  * can name it (`corpus: NAME`) instead of describing the images.
  */
-export const CorpusSchema = z.object({
+const CorpusSchema = z.object({
   /** images_dir as the suite gave it. */
   name: z.string(),
   /** Images in the pool (decodable ones). */
@@ -115,7 +115,15 @@ export const CorpusSchema = z.object({
   megapixels: spanSchema,
   sizeMb: spanSchema,
   /** The files with the highest mean per-image time among those drawn, slowest first. */
-  slowest: z.array(z.object({ file: z.string(), ms: ms, width: z.number().int().positive(), height: z.number().int().positive(), sizeMb: z.number().positive() })),
+  slowest: z.array(
+    z.object({
+      file: z.string(),
+      ms: ms,
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      sizeMb: z.number().positive(),
+    }),
+  ),
   warnings: z.array(z.string()),
 });
 
@@ -124,7 +132,7 @@ export const CorpusSchema = z.object({
  * timed, but they look like a wrong entry's (scores past 1, boxes without area, nothing found on
  * any photo...). Each is also a line of the model's warnings, so every format shows it.
  */
-export const PlausibilitySchema = z.object({
+const PlausibilitySchema = z.object({
   check: z.string(),
   /** conditions (synthetic images) or corpus (the user's photos). */
   on: z.enum(['conditions', 'corpus']),
@@ -134,7 +142,7 @@ export const PlausibilitySchema = z.object({
 });
 
 /** The model's first condition measured again after its last (see recheck.ts): drift of the machine during the run. */
-export const RecheckSchema = z.object({
+const RecheckSchema = z.object({
   conditionId: z.string(),
   tps: z.number().positive(),
   samples: z.number().int().positive(),
@@ -145,7 +153,7 @@ export const RecheckSchema = z.object({
   significant: z.boolean(),
 });
 
-export const BenchModelSchema = z.object({
+const BenchModelSchema = z.object({
   name: z.string(),
   task: z.enum(['classification', 'detection']),
   source: z.string(),
@@ -169,11 +177,13 @@ export const BenchModelSchema = z.object({
 });
 
 /** `bench --scaling`: 1 and 2 units side by side on one condition; efficiency = TPS(2) / (2 × TPS(1)). */
-export const ScalingSchema = z.object({
+const ScalingSchema = z.object({
   model: z.string(),
   condition: z.string(),
   durationS: z.number().positive(),
-  runs: z.array(z.object({ units: z.number().int().positive(), tps: z.number().nonnegative(), tpsPerUnit: z.array(z.number().nonnegative()) })),
+  runs: z.array(
+    z.object({ units: z.number().int().positive(), tps: z.number().nonnegative(), tpsPerUnit: z.array(z.number().nonnegative()) }),
+  ),
   efficiency: z.number().nonnegative(),
 });
 
@@ -181,7 +191,7 @@ export const ScalingSchema = z.object({
  * What the run was asked for, so `--resume FILE` alone measures the same thing. Optional: files
  * written before it was recorded, and results users assemble, have none.
  */
-export const SuiteRecordSchema = z.object({
+const SuiteRecordSchema = z.object({
   /** The suite file, relative to the result file's folder; null: the packaged default (or quick) suite. */
   path: z.string().min(1).nullable(),
   /** sha256 of the suite file's bytes: a suite edited since the partial result is refused. */
@@ -219,5 +229,4 @@ export type Scaling = z.infer<typeof ScalingSchema>;
 export type Recheck = z.infer<typeof RecheckSchema>;
 export type StageModel = z.infer<typeof StageModelSchema>;
 export type Corpus = z.infer<typeof CorpusSchema>;
-export type Plausibility = z.infer<typeof PlausibilitySchema>;
 export type SuiteRecord = z.infer<typeof SuiteRecordSchema>;

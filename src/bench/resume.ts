@@ -23,8 +23,12 @@ export type ResumeConflict =
   /** --quick given to complete a result measured without it (a shorter time budget would mix in). */
   | { kind: 'quick' };
 
-export function resumeConflict(previous: BenchResult, run: { threads: number; models: readonly ModelPlan[]; suite?: Pick<BenchSetup['suite'], 'sha256'> }): ResumeConflict | null {
-  if (previous.suite && run.suite && previous.suite.sha256 !== run.suite.sha256) return { kind: 'suite-changed', path: previous.suite.path };
+export function resumeConflict(
+  previous: BenchResult,
+  run: { threads: number; models: readonly ModelPlan[]; suite?: Pick<BenchSetup['suite'], 'sha256'> },
+): ResumeConflict | null {
+  if (previous.suite && run.suite && previous.suite.sha256 !== run.suite.sha256)
+    return { kind: 'suite-changed', path: previous.suite.path };
   if (previous.unit.threads !== run.threads) return { kind: 'threads', resultThreads: previous.unit.threads, runThreads: run.threads };
   for (const { adapter, file } of run.models) {
     const before = previous.models.find((m) => m.name === adapter.name);
@@ -42,7 +46,8 @@ export function resumedRequest(previous: BenchResult, resultFile: string, req: B
   const rec = previous.suite;
   if (!rec) return req;
   const recordedFile = rec.path === null ? undefined : resolve(dirname(resolve(resultFile)), rec.path);
-  if (req.suiteFile !== undefined && resolve(req.suiteFile) !== recordedFile) return { kind: 'suite-other', recorded: rec.path, given: req.suiteFile };
+  if (req.suiteFile !== undefined && resolve(req.suiteFile) !== recordedFile)
+    return { kind: 'suite-other', recorded: rec.path, given: req.suiteFile };
   if (req.quick && !rec.quick) return { kind: 'quick' };
   return {
     ...req,
@@ -54,7 +59,12 @@ export function resumedRequest(previous: BenchResult, resultFile: string, req: B
 
 /** The suite record a result written to `resultFile` carries: the suite's path relative to the result's folder. */
 export function suiteRecord(suite: BenchSetup['suite'], resultFile: string): SuiteRecord {
-  const path = suite.file === undefined ? null : relative(dirname(resolve(resultFile)), suite.file).split(sep).join('/');
+  const path =
+    suite.file === undefined
+      ? null
+      : relative(dirname(resolve(resultFile)), suite.file)
+          .split(sep)
+          .join('/');
   return { path, sha256: suite.sha256, quick: suite.quick, ...(suite.models ? { models: suite.models } : {}) };
 }
 

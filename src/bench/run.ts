@@ -57,15 +57,25 @@ interface OpenSession {
   preloaded: Map<ConditionSpec, ConditionImages>;
 }
 
-export function costModelFor(conditions: readonly BenchCondition[]): BenchModel['costModel'] {
-  return fitCostModel(conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })));
+function costModelFor(conditions: readonly BenchCondition[]): BenchModel['costModel'] {
+  return fitCostModel(
+    conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })),
+  );
 }
 
 /** The per-stage model over the conditions that recorded their model-input size (all, since it is recorded). */
 export function stageModelFor(conditions: readonly BenchCondition[]): StageModel | null {
   const points = conditions.flatMap((c) =>
     c.inputWidth !== undefined && c.inputHeight !== undefined
-      ? [{ sourceMegapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, inputMegapixels: (c.inputWidth * c.inputHeight) / 1e6, objects: c.objects, stagesMs: c.stagesMs }]
+      ? [
+          {
+            sourceMegapixels: (c.width * c.height) / 1e6,
+            sizeMb: c.sizeMb,
+            inputMegapixels: (c.inputWidth * c.inputHeight) / 1e6,
+            objects: c.objects,
+            stagesMs: c.stagesMs,
+          },
+        ]
       : [],
   );
   return fitStageModel(points);
@@ -132,11 +142,17 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
   progress?.done();
   result.complete = !interrupted && !signal?.aborted;
   if (opts.scaling && result.complete) {
-    result.scaling = await runScaling(result, new Map(todo.map((t) => [t.model.name, t.plan.adapter.resolved])), { threads: opts.threads, progress, signal });
+    result.scaling = await runScaling(result, new Map(todo.map((t) => [t.model.name, t.plan.adapter.resolved])), {
+      threads: opts.threads,
+      progress,
+      signal,
+    });
     // Scaling runs on a synthetic condition (its images can be made again); say so rather than print nothing.
     for (const m of result.models) {
       if (!signal?.aborted && !result.scaling.some((x) => x.model === m.name)) {
-        result.warnings.push(`scaling not measured for ${m.name}: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it`);
+        result.warnings.push(
+          `scaling not measured for ${m.name}: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it`,
+        );
       }
     }
   }
@@ -204,7 +220,11 @@ async function openSessions(
  * Phase 2: a model's missing conditions, block by block (one resolution per block, interleaved;
  * see measureBlock), with a checkpoint after each. `complete` is false when the run was aborted.
  */
-async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): Promise<{ complete: boolean; blocks: number; lastShape?: string }> {
+async function measureModel(
+  t: ModelTodo,
+  open: OpenSession,
+  ctx: RunContext,
+): Promise<{ complete: boolean; blocks: number; lastShape?: string }> {
   const { adapter } = t.plan;
   const { model } = t;
   const { progress, signal, counter } = ctx;
@@ -226,14 +246,20 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
     }
     counter.index += block.length;
     if (ready.length === 0) continue;
-    const label = ready.length === 1 ? ready[0]!.spec.id : `${ready[0]!.spec.width}x${ready[0]!.spec.height}, ${ready.length} conditions interleaved`;
+    const label =
+      ready.length === 1 ? ready[0]!.spec.id : `${ready[0]!.spec.width}x${ready[0]!.spec.height}, ${ready.length} conditions interleaved`;
     progress?.condition(`${adapter.name} ${label}`, counter.index, counter.total);
     const measured = await measureBlock(
       adapter,
       open.session,
       ready.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
       ctx.settings,
-      { signal, previousInputShape: lastShape, warmupMinS: blocks === 0 ? FIRST_BLOCK_WARMUP_S : 0, onSample: (n, s) => progress?.sample(n, s) },
+      {
+        signal,
+        previousInputShape: lastShape,
+        warmupMinS: blocks === 0 ? FIRST_BLOCK_WARMUP_S : 0,
+        onSample: (n, s) => progress?.sample(n, s),
+      },
     );
     lastShape = measured.inputShape;
     for (const [j, m] of measured.conditions.entries()) {
@@ -258,7 +284,11 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
  */
 async function measureModelCorpus(t: ModelTodo, session: InferenceSession, corpus: CorpusPlan, ctx: RunContext): Promise<boolean> {
   const { adapter } = t.plan;
-  ctx.progress?.condition(`${adapter.name} corpus ${corpus.name}: ${corpus.folder.images.length} images, random draws`, ctx.counter.index, ctx.counter.total);
+  ctx.progress?.condition(
+    `${adapter.name} corpus ${corpus.name}: ${corpus.folder.images.length} images, random draws`,
+    ctx.counter.index,
+    ctx.counter.total,
+  );
   const measured = await measureCorpus(adapter, session, corpus.folder.images, corpus.settings, corpus.seed, corpus.name, {
     signal: ctx.signal,
     onSample: (n, s) => ctx.progress?.sample(n, s),
@@ -333,11 +363,18 @@ function finishModel(t: ModelTodo, interrupted: boolean): void {
   const order = new Map(t.plan.conditions.map((s, j) => [s.id, j]));
   model.conditions.sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9));
   refit(model);
-  if (t.plan.adapter.task === 'detection' && !drawsWhatItFinds(t.plan.adapter) && model.conditions.length > 0 && !model.warnings.includes(OBJECTS_UNMEASURED)) {
+  if (
+    t.plan.adapter.task === 'detection' &&
+    !drawsWhatItFinds(t.plan.adapter) &&
+    model.conditions.length > 0 &&
+    !model.warnings.includes(OBJECTS_UNMEASURED)
+  ) {
     model.warnings.push(OBJECTS_UNMEASURED);
   }
   if (!model.costModel && model.conditions.length > 0 && !interrupted) {
-    model.warnings.push(`too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`);
+    model.warnings.push(
+      `too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`,
+    );
   }
 }
 

@@ -6,7 +6,7 @@ import type { BenchResult, Scaling } from './result-schema.js';
 import type { ScalingWorkerInput } from './scaling-worker.js';
 
 /** How long each side-by-side run lasts, seconds: long enough that start/stop skew (ms) is noise. */
-export const SCALING_RUN_S = 3;
+const SCALING_RUN_S = 3;
 
 interface Unit {
   worker: Worker;
@@ -61,7 +61,9 @@ export async function runScaling(
     const resolved = models.get(model.name);
     if (!resolved) continue;
     // A synthetic condition near the middle of the measured range (median TPS).
-    const candidates = model.conditions.filter((c) => c.targetSizeMb !== null && c.targetSizeMb !== undefined).sort((a, b) => a.tps - b.tps);
+    const candidates = model.conditions
+      .filter((c) => c.targetSizeMb !== null && c.targetSizeMb !== undefined)
+      .sort((a, b) => a.tps - b.tps);
     const c = candidates[Math.floor(candidates.length / 2)];
     if (!c) continue;
     const images = await imagesFor({ id: c.id, width: c.width, height: c.height, targetSizeMb: c.targetSizeMb!, objects: c.objects });

@@ -64,7 +64,11 @@ interface ModelRef {
 }
 
 /** Conditions for a model's task: the suite's lists, with anything missing taken from the packaged default (or quick) suite. */
-async function conditionsFrom(suite: LoadedSuite, fallback: LoadedSuite, paths: PathPolicy): Promise<(task: 'classification' | 'detection') => ConditionSpec[]> {
+async function conditionsFrom(
+  suite: LoadedSuite,
+  fallback: LoadedSuite,
+  paths: PathPolicy,
+): Promise<(task: 'classification' | 'detection') => ConditionSpec[]> {
   if (suite.imagesDir) {
     // A corpus has no conditions of its own: see corpusFrom.
     const specs = suite.suite.conditions.per_image ? await imageDirConditions(suite.imagesDir, paths) : [];
@@ -108,7 +112,8 @@ async function corpusFrom(suite: LoadedSuite, settings: MeasureSettings, paths: 
 export function pickModels(suite: LoadedSuite, names: readonly string[] | undefined, cwd = process.cwd()): ModelRef[] {
   const suiteRefs: ModelRef[] = suite.suite.models.map((model) => ({ model, baseDir: suite.baseDir }));
   if (!names?.length) return suiteRefs;
-  const isNamed = (r: ModelRef, name: string) => typeof r.model !== 'string' && (r.model.name === name || resolve(r.baseDir, r.model.path) === resolve(cwd, name));
+  const isNamed = (r: ModelRef, name: string) =>
+    typeof r.model !== 'string' && (r.model.name === name || resolve(r.baseDir, r.model.path) === resolve(cwd, name));
   return names.map((name) => suiteRefs.find((r) => isNamed(r, name)) ?? { model: name, baseDir: cwd });
 }
 
@@ -119,7 +124,12 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
   const threads = req.threads ?? (req.suiteFile ? suite.suite.unit.threads : undefined) ?? req.resumedThreads ?? 1;
   // quick keeps its short time budget even with a suite: it is for a fast look, not a result to plan from.
   const m = req.quick ? fallback.suite.measure : suite.suite.measure;
-  const settings: MeasureSettings = { minSamples: m.min_samples, minTimeS: m.min_time_s, maxTimeS: m.max_time_s, targetRsePct: m.target_rse_pct };
+  const settings: MeasureSettings = {
+    minSamples: m.min_samples,
+    minTimeS: m.min_time_s,
+    maxTimeS: m.max_time_s,
+    targetRsePct: m.target_rse_pct,
+  };
   const conditions = await conditionsFrom(suite, fallback, paths);
   const corpus = await corpusFrom(suite, settings, paths);
 
@@ -132,7 +142,13 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
     names.add(a.name);
   }
   const models: ModelPlan[] = [];
-  for (const adapter of adapters) models.push({ adapter, file: await describeModelFile(adapter.modelPath), conditions: conditions(adapter.task) });
-  const suiteRecord = { ...(req.suiteFile ? { file: resolve(req.suiteFile) } : {}), sha256: suite.sha256 ?? '', quick: req.quick === true, ...(req.models?.length ? { models: [...req.models] } : {}) };
+  for (const adapter of adapters)
+    models.push({ adapter, file: await describeModelFile(adapter.modelPath), conditions: conditions(adapter.task) });
+  const suiteRecord = {
+    ...(req.suiteFile ? { file: resolve(req.suiteFile) } : {}),
+    sha256: suite.sha256 ?? '',
+    quick: req.quick === true,
+    ...(req.models?.length ? { models: [...req.models] } : {}),
+  };
   return { models, threads, settings, suite: suiteRecord, ...(corpus ? { corpus } : {}) };
 }

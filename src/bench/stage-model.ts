@@ -31,7 +31,10 @@ export { predictStages, stageDerivation, type StageFeatures } from './stage-pred
 const MIN_CONDITIONS = 4;
 
 function observations(points: readonly StagePoint[], stage: StageName): Observation<StageFactor>[] {
-  return points.map((p) => ({ x: { sourceMegapixels: p.sourceMegapixels, sizeMb: p.sizeMb, inputMegapixels: p.inputMegapixels, objects: p.objects }, y: p.stagesMs[stage] }));
+  return points.map((p) => ({
+    x: { sourceMegapixels: p.sourceMegapixels, sizeMb: p.sizeMb, inputMegapixels: p.inputMegapixels, objects: p.objects },
+    y: p.stagesMs[stage],
+  }));
 }
 
 /**

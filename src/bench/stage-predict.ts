@@ -50,7 +50,9 @@ export function stageDerivation(stages: StageModel['stages'], x: StageFeatures):
   const p = predictStages(stages, x);
   const parts = STAGES.map((stage) => {
     const fit = stages[stage];
-    const terms = STAGE_FACTORS[stage].filter((f) => (fit.slopes[f] ?? 0) !== 0).map((f) => `${fit.slopes[f]!.toFixed(2)}×${FACTOR_LABEL[f](x)}`);
+    const terms = STAGE_FACTORS[stage]
+      .filter((f) => (fit.slopes[f] ?? 0) !== 0)
+      .map((f) => `${fit.slopes[f]!.toFixed(2)}×${FACTOR_LABEL[f](x)}`);
     return `${stage} ${[fit.interceptMs.toFixed(2), ...terms].join(' + ')} = ${p.stagesMs[stage].toFixed(2)}`;
   });
   return `${parts.join('; ')}; ms = ${STAGES.map((s) => p.stagesMs[s].toFixed(2)).join(' + ')} = ${p.totalMs.toFixed(2)} ms`;

@@ -48,8 +48,8 @@ export function percentile(sorted: SortedSamples, p: number): number {
 
 /** Two-sided 95% Student-t critical values by degrees of freedom (1..30); larger df use the normal limit. */
 const T_95: readonly number[] = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074,
-  2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 export function tCritical95(df: number): number {
@@ -67,7 +67,7 @@ export function tCritical95(df: number): number {
  */
 export const MIN_SAMPLES_FOR_P99 = 100;
 
-export function p99Reliable(n: number): boolean {
+function p99Reliable(n: number): boolean {
   return n >= MIN_SAMPLES_FOR_P99;
 }
 

@@ -8,9 +8,7 @@ export interface MeasureSettings {
   targetRsePct: number;
 }
 
-export type StopDecision =
-  | { stop: false }
-  | { stop: true; stable: boolean; reason: string };
+export type StopDecision = { stop: false } | { stop: true; stable: boolean; reason: string };
 
 /**
  * The stop rule: never before `minSamples` samples and `minTimeS` seconds; then stop as soon

@@ -13,55 +13,90 @@ import { ModelRefSchema, ModelSpecSchema } from './models/spec.js';
  */
 
 const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
-const positiveInt = (what: string) => z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number` }).positive({ error: `${what} must be greater than 0` });
+const positiveInt = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number` })
+    .positive({ error: `${what} must be greater than 0` });
 
 /** Pixel counts above this are refused as resolutions (the same sanity limit applies to image headers). */
-export const MAX_SUITE_PIXELS = 100_000_000;
+const MAX_SUITE_PIXELS = 100_000_000;
 /** Synthetic images are 32 to 16384 px a side (the limits of the image generator, bench/images/synth.ts). */
 const SUITE_SIDE_PX = { min: 32, max: 16_384 } as const;
 
-export const ResolutionSchema = z
+const ResolutionSchema = z
   .string({ error: 'resolution must be a string like "1920x1080"' })
   .regex(/^\d+x\d+$/, { error: 'resolution must look like "1920x1080"' })
   .transform((s, ctx) => {
     const [w, h] = s.split('x').map(Number) as [number, number];
     if (w <= 0 || h <= 0) ctx.addIssue({ code: 'custom', message: `resolution ${s}: width and height must be greater than 0` });
-    else if (w * h > MAX_SUITE_PIXELS) ctx.addIssue({ code: 'custom', message: `resolution ${s}: more than ${MAX_SUITE_PIXELS / 1e6} megapixels` });
+    else if (w * h > MAX_SUITE_PIXELS)
+      ctx.addIssue({ code: 'custom', message: `resolution ${s}: more than ${MAX_SUITE_PIXELS / 1e6} megapixels` });
     else if (Math.min(w, h) < SUITE_SIDE_PX.min || Math.max(w, h) > SUITE_SIDE_PX.max) {
       ctx.addIssue({ code: 'custom', message: `resolution ${s}: each side must be ${SUITE_SIDE_PX.min}-${SUITE_SIDE_PX.max} px` });
     }
     return { width: w, height: h };
   });
 
-export const MeasureSchema = z.strictObject({
+const MeasureSchema = z.strictObject({
   min_samples: positiveInt('min_samples').default(10).describe('Never stop a condition with fewer samples.'),
   min_time_s: positive('min_time_s').default(0.5).describe('Never stop a condition sooner, seconds.'),
-  max_time_s: positive('max_time_s').default(2).describe('Stop a condition at this time even if not precise enough (marked stable: false), seconds.'),
-  target_rse_pct: positive('target_rse_pct').default(2).describe('Stop when the relative standard error of the mean per-image time is at most this, %.'),
+  max_time_s: positive('max_time_s')
+    .default(2)
+    .describe('Stop a condition at this time even if not precise enough (marked stable: false), seconds.'),
+  target_rse_pct: positive('target_rse_pct')
+    .default(2)
+    .describe('Stop when the relative standard error of the mean per-image time is at most this, %.'),
 });
 
-export const ConditionsSchema = z.strictObject({
+const ConditionsSchema = z.strictObject({
   resolutions: z.array(ResolutionSchema).min(1).optional().describe('Synthetic image sizes, "WIDTHxHEIGHT".'),
   sizes_mb: z
-    .union([z.array(positive('sizes_mb')).min(1), z.record(z.string().regex(/^\d+x\d+$/, { error: 'keys must be resolutions like "1920x1080"' }), z.array(positive('sizes_mb')).min(1))])
+    .union([
+      z.array(positive('sizes_mb')).min(1),
+      z.record(z.string().regex(/^\d+x\d+$/, { error: 'keys must be resolutions like "1920x1080"' }), z.array(positive('sizes_mb')).min(1)),
+    ])
     .optional()
     .describe('Target encoded file sizes, MB: one list for every resolution, or a list per resolution ("1920x1080": [0.3, 1]).'),
-  objects: z.array(z.number().int({ error: 'objects must be a whole number' }).nonnegative({ error: 'objects must be 0 or more' })).min(1).optional().describe('Objects (text lines) drawn per image; classification uses 0 only.'),
-  design: z.enum(['full', 'star']).default('full').describe('full: every resolution × size × objects. star: per resolution, every size at the middle object count and every object count at the middle size (fewer conditions, still fits the cost model).'),
+  objects: z
+    .array(z.number().int({ error: 'objects must be a whole number' }).nonnegative({ error: 'objects must be 0 or more' }))
+    .min(1)
+    .optional()
+    .describe('Objects (text lines) drawn per image; classification uses 0 only.'),
+  design: z
+    .enum(['full', 'star'])
+    .default('full')
+    .describe(
+      'full: every resolution × size × objects. star: per resolution, every size at the middle object count and every object count at the middle size (fewer conditions, still fits the cost model).',
+    ),
   images_dir: z
     .string()
     .min(1)
     .optional()
-    .describe('Measure your own images instead (this folder, relative to the suite file): as a corpus, images drawn at random until the mean per-image time is precise; a workload image class can then name it (corpus: the same text).'),
-  per_image: z.boolean().default(false).describe('images_dir: measure every image as its own condition instead of the folder as a corpus (for small folders; feeds the cost models).'),
-  seed: z.number({ error: 'seed must be a number' }).int({ error: 'seed must be a whole number' }).nonnegative().default(1).describe('images_dir corpus: seed of the random draws (the same seed draws the same images in the same order).'),
-  corpus_max_time_s: positive('corpus_max_time_s').default(30).describe('images_dir corpus: stop drawing at this time even if the mean is not precise enough (marked stable: false), seconds.'),
+    .describe(
+      'Measure your own images instead (this folder, relative to the suite file): as a corpus, images drawn at random until the mean per-image time is precise; a workload image class can then name it (corpus: the same text).',
+    ),
+  per_image: z
+    .boolean()
+    .default(false)
+    .describe(
+      'images_dir: measure every image as its own condition instead of the folder as a corpus (for small folders; feeds the cost models).',
+    ),
+  seed: z
+    .number({ error: 'seed must be a number' })
+    .int({ error: 'seed must be a whole number' })
+    .nonnegative()
+    .default(1)
+    .describe('images_dir corpus: seed of the random draws (the same seed draws the same images in the same order).'),
+  corpus_max_time_s: positive('corpus_max_time_s')
+    .default(30)
+    .describe('images_dir corpus: stop drawing at this time even if the mean is not precise enough (marked stable: false), seconds.'),
 });
 
 /** A built-in name or a model spec; errors inside a spec point at their own key. */
-export const SuiteModelSchema = ModelRefSchema;
+const SuiteModelSchema = ModelRefSchema;
 
-export const SuiteSchema = z
+const SuiteSchema = z
   .strictObject({
     version: z.literal(1, { error: 'version must be 1' }),
     unit: z.strictObject({ threads: positiveInt('threads').default(1) }).prefault({}),
@@ -71,13 +106,18 @@ export const SuiteSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.measure.max_time_s < s.measure.min_time_s) {
-      ctx.addIssue({ code: 'custom', path: ['measure', 'max_time_s'], message: `must be at least min_time_s (${s.measure.min_time_s}), got ${s.measure.max_time_s}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['measure', 'max_time_s'],
+        message: `must be at least min_time_s (${s.measure.min_time_s}), got ${s.measure.max_time_s}`,
+      });
     }
     const c = s.conditions;
     if (c.sizes_mb && !Array.isArray(c.sizes_mb)) {
       const listed = new Set((c.resolutions ?? []).map((r) => `${r.width}x${r.height}`));
       for (const key of Object.keys(c.sizes_mb)) {
-        if (!listed.has(key)) ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb', key], message: `${key} is not in conditions.resolutions` });
+        if (!listed.has(key))
+          ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb', key], message: `${key} is not in conditions.resolutions` });
       }
       for (const r of listed) {
         if (!(r in c.sizes_mb)) ctx.addIssue({ code: 'custom', path: ['conditions', 'sizes_mb'], message: `no sizes for resolution ${r}` });
@@ -87,11 +127,15 @@ export const SuiteSchema = z
       ctx.addIssue({ code: 'custom', path: ['conditions', 'per_image'], message: 'per_image needs images_dir' });
     }
     if (c.images_dir !== undefined && (c.resolutions || c.sizes_mb || c.objects)) {
-      ctx.addIssue({ code: 'custom', path: ['conditions', 'images_dir'], message: 'images_dir replaces resolutions, sizes_mb and objects; give one or the other' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['conditions', 'images_dir'],
+        message: 'images_dir replaces resolutions, sizes_mb and objects; give one or the other',
+      });
     }
   });
 
-export type Suite = z.infer<typeof SuiteSchema>;
+type Suite = z.infer<typeof SuiteSchema>;
 
 export interface LoadedSuite {
   file: string;
@@ -112,7 +156,16 @@ export function parseSuite(text: string, file: string): LoadedSuite {
 function parseLocated(text: string, file: string): { loaded: LoadedSuite; doc: LocatedDocument } {
   const { value: suite, doc } = loadYamlWithSchema(text, file, SuiteSchema);
   const baseDir = dirname(resolve(file));
-  return { loaded: { file, suite, baseDir, doc, imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined }, doc };
+  return {
+    loaded: {
+      file,
+      suite,
+      baseDir,
+      doc,
+      imagesDir: suite.conditions.images_dir ? resolve(baseDir, suite.conditions.images_dir) : undefined,
+    },
+    doc,
+  };
 }
 
 /** Reads a suite file; the paths it names (model files, images_dir) must stay where `paths` allows (core/paths.ts). */
@@ -121,7 +174,9 @@ export async function loadSuite(file: string, paths: PathPolicy): Promise<Loaded
   const text = await readUserFile(file, 'bench suite file');
   if (text.trim() === '') throw UserError.at(file, 'file is empty', 1, 1);
   const { loaded, doc } = parseLocated(text, file);
-  const named: Array<[string, Array<string | number>]> = loaded.suite.models.flatMap((m, i): Array<[string, Array<string | number>]> => (typeof m === 'string' ? [] : [[m.path, ['models', i, 'path']]]));
+  const named: Array<[string, Array<string | number>]> = loaded.suite.models.flatMap((m, i): Array<[string, Array<string | number>]> =>
+    typeof m === 'string' ? [] : [[m.path, ['models', i, 'path']]],
+  );
   if (loaded.suite.conditions.images_dir !== undefined) named.push([loaded.suite.conditions.images_dir, ['conditions', 'images_dir']]);
   for (const [path, key] of named) {
     try {

@@ -68,7 +68,14 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   const threads = parseThreads(opts.threads);
   const previous = opts.resume ? await readBenchResult(opts.resume) : undefined;
   const out = opts.out ?? opts.resume ?? DEFAULT_OUT;
-  let request: BenchRequest = { suiteFile, quick: opts.quick, models: opts.model, threads, resumedThreads: previous?.unit.threads, paths: pathPolicy(opts.allowPath) };
+  let request: BenchRequest = {
+    suiteFile,
+    quick: opts.quick,
+    models: opts.model,
+    threads,
+    resumedThreads: previous?.unit.threads,
+    paths: pathPolicy(opts.allowPath),
+  };
   if (previous && opts.resume) {
     const resumed = resumedRequest(previous, opts.resume, request);
     if ('kind' in resumed) throw new UserError(resumeConflictMessage(resumed));
@@ -90,7 +97,15 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   try {
     const progress = createProgress();
     ({ result, aborted } = await interruptible(progress, async (signal) => ({
-      result: await runBench({ ...setup, suiteRecord: suiteRecord(setup.suite, out), previous, scaling: opts.scaling, signal, progress, checkpoint: (partial) => writeOutputFile(side, benchResultJson(partial), { inputs }) }),
+      result: await runBench({
+        ...setup,
+        suiteRecord: suiteRecord(setup.suite, out),
+        previous,
+        scaling: opts.scaling,
+        signal,
+        progress,
+        checkpoint: (partial) => writeOutputFile(side, benchResultJson(partial), { inputs }),
+      }),
       aborted: signal.aborted,
     })));
     // A partial result goes to --out unless that holds a complete one; then it stays in the side file.
@@ -105,6 +120,8 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   const partial = !result.complete;
   const kept = written === side ? ' (the complete result already there is kept)' : '';
   const resume = written === side ? `--resume ${side} --out ${out}` : `--resume ${out}`;
-  process.stderr.write(`${partial ? 'partial result (complete: false)' : 'result'} written to ${written}${kept}${partial ? `; finish it with ${resume}` : ''}\n`);
+  process.stderr.write(
+    `${partial ? 'partial result (complete: false)' : 'result'} written to ${written}${kept}${partial ? `; finish it with ${resume}` : ''}\n`,
+  );
   return partial || aborted ? EXIT_INTERRUPTED : 0;
 }

@@ -47,7 +47,9 @@ function parseEnd(raw: string | undefined, nowMs: number, days: number): number 
   if (!Number.isFinite(ms)) throw new UserError(`--end: expected an ISO 8601 time such as 2026-11-30T00:00:00Z, got '${raw.slice(0, 40)}'`);
   if (ms > nowMs + DAY_MS) throw new UserError(`--end: ${raw.slice(0, 40)} is in the future: CloudWatch has no datapoints there`);
   if (nowMs - ms + days * DAY_MS > (RETENTION_DAYS - RUN_WITHIN_DAYS) * DAY_MS) {
-    throw new UserError(`--end: a window of ${days} days ending ${raw.slice(0, 40)} starts more than ${RETENTION_DAYS - RUN_WITHIN_DAYS} days ago: CloudWatch keeps data ${RETENTION_DAYS} days`);
+    throw new UserError(
+      `--end: a window of ${days} days ending ${raw.slice(0, 40)} starts more than ${RETENTION_DAYS - RUN_WITHIN_DAYS} days ago: CloudWatch keeps data ${RETENTION_DAYS} days`,
+    );
   }
   return ms;
 }
@@ -55,14 +57,22 @@ function parseEnd(raw: string | undefined, nowMs: number, days: number): number 
 export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Promise<number> {
   const days = Number(opts.days);
   if (!Number.isFinite(days) || days <= 0 || days > RETENTION_DAYS - RUN_WITHIN_DAYS) {
-    throw new UserError(`--days: expected a number of days from 1 to ${RETENTION_DAYS - RUN_WITHIN_DAYS} (CloudWatch keeps hourly data ${RETENTION_DAYS} days), got '${opts.days.slice(0, 40)}'`);
+    throw new UserError(
+      `--days: expected a number of days from 1 to ${RETENTION_DAYS - RUN_WITHIN_DAYS} (CloudWatch keeps hourly data ${RETENTION_DAYS} days), got '${opts.days.slice(0, 40)}'`,
+    );
   }
-  for (const [flag, v] of [['--project', opts.project], ['--version', opts.version]] as const) {
-    if (v.trim() === '' || v.length > 255 || /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v)) throw new UserError(`${flag}: expected a name of 1-255 printable characters`);
+  for (const [flag, v] of [
+    ['--project', opts.project],
+    ['--version', opts.version],
+  ] as const) {
+    if (v.trim() === '' || v.length > 255 || /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v))
+      throw new UserError(`${flag}: expected a name of 1-255 printable characters`);
   }
   // The printed command must run as printed: without a region the CLI asks its default one, not the model's.
-  if (opts.region === undefined) throw new UserError("--region: required: CloudWatch keeps a model's metrics in the model's region (the region in its ARN)");
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(opts.region)) throw new UserError(`--region: expected an AWS region such as us-east-1, got '${opts.region.slice(0, 40)}'`);
+  if (opts.region === undefined)
+    throw new UserError("--region: required: CloudWatch keeps a model's metrics in the model's region (the region in its ARN)");
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(opts.region))
+    throw new UserError(`--region: expected an AWS region such as us-east-1, got '${opts.region.slice(0, 40)}'`);
   const nowMs = Date.now();
   const { startMs, endMs, periodSeconds } = queryWindow(days, parseEnd(opts.end, nowMs, days), nowMs);
   const queries = cloudwatchQueries(opts.project, opts.version, periodSeconds);

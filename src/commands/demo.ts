@@ -19,7 +19,7 @@ import { loadWorkloads } from '../workload/resolve.js';
 import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
 
 /** The example workloads shipped with the package. */
-export const EXAMPLE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'examples', 'workloads');
+const EXAMPLE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'examples', 'workloads');
 
 /** Which built-in model stands in for a workload's model, by task. */
 const BUILTIN_FOR_TASK: Record<string, string> = { detection: 'ocr-det', classification: 'ocr-cls' };
@@ -31,7 +31,13 @@ const BUILTIN_FOR_TASK: Record<string, string> = { detection: 'ocr-det', classif
  * calibration), so the plan's level is the example's and only the split between image classes
  * comes from this machine's measurement. Two demo runs on a noisy machine then plan the same pair.
  */
-export function demoWorkloadText(text: string, source: string, benchFile: string, mixTps: number, rebasePath: (path: string) => string = (p) => p): string {
+function demoWorkloadText(
+  text: string,
+  source: string,
+  benchFile: string,
+  mixTps: number,
+  rebasePath: (path: string) => string = (p) => p,
+): string {
   // The editor schema hint points at a path relative to the fixture; it would be wrong in the copy.
   const doc = parseDocument(text.replace(/^# yaml-language-server:.*\n/m, ''));
   const task = String(doc.getIn(['model', 'task']) ?? '');
@@ -78,7 +84,10 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
 
   const names = (await readdir(EXAMPLE_WORKLOADS_DIR)).filter((n) => /\.ya?ml$/.test(n)).sort();
   // Each example's own TPS per unit for its mix: what the demo copy is anchored to.
-  const shipped = await loadWorkloads(names.map((n) => join(EXAMPLE_WORKLOADS_DIR, n)), OWN_FOLDERS_ONLY);
+  const shipped = await loadWorkloads(
+    names.map((n) => join(EXAMPLE_WORKLOADS_DIR, n)),
+    OWN_FOLDERS_ONLY,
+  );
   const files: string[] = [];
   for (const [i, name] of names.entries()) {
     const source = join(EXAMPLE_WORKLOADS_DIR, name);
@@ -103,7 +112,10 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   process.stdout.write(
     [
       '',
-      wrapLine(`Planned ${files.length} example workloads on this bench result, each anchored to its stated real-unit TPS. How each figure was obtained: ${opts.dir}/plan.md (re-plan with: capacity-plan plan ${opts.dir}/*.yaml).`, w),
+      wrapLine(
+        `Planned ${files.length} example workloads on this bench result, each anchored to its stated real-unit TPS. How each figure was obtained: ${opts.dir}/plan.md (re-plan with: capacity-plan plan ${opts.dir}/*.yaml).`,
+        w,
+      ),
       '',
       ...planAnswers(report, view.color.bold, w),
       '',

@@ -16,7 +16,7 @@ import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads, type LoadedWorkload } from '../workload/resolve.js';
 import { emit, renderOptions, renderOptionsFor, workloadInputs, workspacePath } from './output.js';
 
-export const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
+const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
 
 export interface GateOptions {
   baseline?: string;
@@ -49,7 +49,12 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   const { plans } = await planWorkloads(loaded);
   const inputs = [...(opts.baseline ? [opts.baseline] : []), ...workloadInputs(loaded)];
   const result = evaluateGate({
-    workloads: loaded.map((w, i) => ({ plan: plans[i]!, file: w.file, budget: budgetRules(w.workload.budget, w.doc, w.file), keyAt: keyLocation(w) })),
+    workloads: loaded.map((w, i) => ({
+      plan: plans[i]!,
+      file: w.file,
+      budget: budgetRules(w.workload.budget, w.doc, w.file),
+      keyAt: keyLocation(w),
+    })),
     totalRules: flagRules(limits),
     baseline,
     failOn: opts.failOn,
@@ -102,7 +107,8 @@ function readFlagLimits(opts: GateOptions): FlagLimits {
     const flag = FLAG_RULES[name].flag;
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n)) throw new UserError(`${flag}: expected a number, got '${raw}'`);
-    if (name === 'maxUnits' && (!Number.isInteger(n) || n < 1)) throw new UserError(`${flag}: expected a whole number of units, at least 1, got '${raw}'`);
+    if (name === 'maxUnits' && (!Number.isInteger(n) || n < 1))
+      throw new UserError(`${flag}: expected a whole number of units, at least 1, got '${raw}'`);
     if (name === 'maxMonthlyCost' && n <= 0) throw new UserError(`${flag}: expected an amount in USD greater than 0, got '${raw}'`);
     if (n < 0) throw new UserError(`${flag}: expected 0 or more, got '${raw}'`);
     limits[name] = n;

@@ -9,7 +9,7 @@ import { inspectText } from '../report/inspect/text.js';
 import { inspectYaml } from '../report/inspect/yaml.js';
 import { renderOptionsFor } from './output.js';
 
-export const INSPECT_FORMATS = { table: inspectText, yaml: inspectYaml };
+const INSPECT_FORMATS = { table: inspectText, yaml: inspectYaml };
 
 /**
  * Prints a model's signature and a proposed suite entry; exit 0 when that entry ran and its outputs
@@ -21,11 +21,18 @@ export async function inspectCommand(file: string, opts: { format: string; image
   const photo = opts.image === undefined ? undefined : { name: basename(opts.image), bytes: await readUserFileBytes(opts.image, 'image') };
   const result = await inspectModel(file, photo);
   if (opts.out !== undefined && photo !== undefined) {
-    if (result.photoOutput === undefined) process.stderr.write(`capacity-plan: ${forTerminal(opts.out)} not written: the entry did not run on ${forTerminal(photo.name)}\n`);
-    else await writeOutputFile(opts.out, await drawPreview(photo.bytes, result.photoOutput, classNames(result.metadata)), { inputs: [file, opts.image!] });
+    if (result.photoOutput === undefined)
+      process.stderr.write(`capacity-plan: ${forTerminal(opts.out)} not written: the entry did not run on ${forTerminal(photo.name)}\n`);
+    else
+      await writeOutputFile(opts.out, await drawPreview(photo.bytes, result.photoOutput, classNames(result.metadata)), {
+        inputs: [file, opts.image!],
+      });
   }
   const { photoOutput: _drawn, ...inspection } = result;
   process.stdout.write(format(inspection, renderOptionsFor(undefined)));
-  if (!result.check.ok && opts.format === 'yaml') process.stderr.write(`capacity-plan: ${forTerminal(result.file)}: the proposed entry did not pass its check: ${forTerminal(result.check.problem)}\n`);
+  if (!result.check.ok && opts.format === 'yaml')
+    process.stderr.write(
+      `capacity-plan: ${forTerminal(result.file)}: the proposed entry did not pass its check: ${forTerminal(result.check.problem)}\n`,
+    );
   return result.check.ok ? 0 : 1;
 }

@@ -14,7 +14,7 @@ import { loadtestTable } from '../report/loadtest/table.js';
 import { lookUpCachedPrice, readPriceCache } from '../workload/price-list.js';
 import { lookUpPrice, type PriceQuote } from '../workload/prices.js';
 
-export const LOADTEST_FORMATS = { table: loadtestTable, json: loadtestJson, markdown: loadtestMarkdown };
+const LOADTEST_FORMATS = { table: loadtestTable, json: loadtestJson, markdown: loadtestMarkdown };
 
 /** The endpoint failed (server errors) before the search finished: not the user's input, not a bug. */
 const EXIT_ENDPOINT_FAILED = 1;
@@ -70,11 +70,18 @@ function progressLine(s: LoadtestStep): string {
 }
 
 /** What the test window can cost, and the commands that start and stop the model: printed before any call to AWS. */
-function costGuard(commands: { start: string; stop: string }, units: number | undefined, st: LoadtestSettings, price: PriceQuote | undefined): string {
+function costGuard(
+  commands: { start: string; stop: string },
+  units: number | undefined,
+  st: LoadtestSettings,
+  price: PriceQuote | undefined,
+): string {
   const windowS = st.maxSteps * (st.warmupS + st.stepS);
   const unitsText = units ?? 1;
   const hours = (unitsText * windowS) / 3600;
-  const usd = price ? ` ≈ $${(hours * price.pricePerUnitHourUsd).toFixed(2)} at $${price.pricePerUnitHourUsd.toFixed(2)} per inference hour (${price.priceSource})` : ` × your region's price per inference hour`;
+  const usd = price
+    ? ` ≈ $${(hours * price.pricePerUnitHourUsd).toFixed(2)} at $${price.pricePerUnitHourUsd.toFixed(2)} per inference hour (${price.priceSource})`
+    : ` × your region's price per inference hour`;
   return [
     `cost: a running model bills every inference-unit hour, busy or idle. This test runs at most ${st.maxSteps} steps × ${st.warmupS + st.stepS} s = ${(windowS / 60).toFixed(1)} min: ${unitsText} unit${unitsText === 1 ? '' : 's'} × ${(windowS / 3600).toFixed(3)} h = ${hours.toFixed(3)} inference hours${usd}.`,
     `capacity-plan never starts or stops a model. Start it with 1 unit before the test (AWS's method measures one unit):`,
@@ -87,9 +94,14 @@ function costGuard(commands: { start: string; stop: string }, units: number | un
 
 export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   const format = pickFormatter(LOADTEST_FORMATS, o.format);
-  if (o.endpoint === undefined && o.projectVersionArn === undefined) throw new UserError('give --endpoint URL (e.g. capacity-plan serve) or --project-version-arn ARN (a running Rekognition Custom Labels model)');
-  if ((o.images === undefined) === (o.s3 === undefined)) throw new UserError('give exactly one of --images DIR and --s3 s3://bucket/prefix');
-  if (o.method !== 'step-search' && o.method !== 'aws-sample') throw new UserError(`--method: expected step-search or aws-sample, got '${o.method.slice(0, 40)}'`);
+  if (o.endpoint === undefined && o.projectVersionArn === undefined)
+    throw new UserError(
+      'give --endpoint URL (e.g. capacity-plan serve) or --project-version-arn ARN (a running Rekognition Custom Labels model)',
+    );
+  if ((o.images === undefined) === (o.s3 === undefined))
+    throw new UserError('give exactly one of --images DIR and --s3 s3://bucket/prefix');
+  if (o.method !== 'step-search' && o.method !== 'aws-sample')
+    throw new UserError(`--method: expected step-search or aws-sample, got '${o.method.slice(0, 40)}'`);
   const settings = settingsFrom(o);
   const unitsFlag = o.units !== undefined ? num('--units', o.units, 1, 1000, true) : undefined;
   const callTimeoutMs = num('--call-timeout-s', o.callTimeoutS, 1, 600) * 1000;
@@ -100,10 +112,14 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   const { region } = parseProjectVersionArn(arn);
   const aws = o.endpoint === undefined;
   if (aws) {
-    if (process.env.AWS_REGION && process.env.AWS_REGION !== region) process.stderr.write(`capacity-plan: warning: AWS_REGION is ${process.env.AWS_REGION} but the model is in ${region} (its ARN): calling ${region}\n`);
+    if (process.env.AWS_REGION && process.env.AWS_REGION !== region)
+      process.stderr.write(
+        `capacity-plan: warning: AWS_REGION is ${process.env.AWS_REGION} but the model is in ${region} (its ARN): calling ${region}\n`,
+      );
     // The price plan would use: the cache `capacity-plan prices` fetched, else the built-in table.
     const cache = await readPriceCache();
-    const price = (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
+    const price =
+      (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
     process.stderr.write(costGuard({ start: startCommand(arn), stop: stopCommand(arn) }, unitsFlag, settings, price));
   }
 
@@ -121,7 +137,14 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   await checkOutputPath(o.out, { inputs });
   // The AWS sample's botocore config retries once (two attempts); the step search never does.
   const maxAttempts = o.method === 'aws-sample' ? 2 : 1;
-  const target = await createTarget({ endpoint: o.endpoint, projectVersionArn: o.projectVersionArn, images, maxSockets: MAX_IN_FLIGHT, callTimeoutMs, maxAttempts });
+  const target = await createTarget({
+    endpoint: o.endpoint,
+    projectVersionArn: o.projectVersionArn,
+    images,
+    maxSockets: MAX_IN_FLIGHT,
+    callTimeoutMs,
+    maxAttempts,
+  });
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
@@ -131,14 +154,20 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const state = await target.describe();
-    if (state.status !== 'RUNNING') throw new UserError(`the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage})` : ''}; start it with: ${startCommand(arn)}`);
+    if (state.status !== 'RUNNING')
+      throw new UserError(
+        `the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage})` : ''}; start it with: ${startCommand(arn)}`,
+      );
     const warnings: string[] = [];
     if (state.maxInferenceUnits !== null && state.minInferenceUnits !== null && state.maxInferenceUnits > state.minInferenceUnits) {
-      warnings.push(`MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`);
+      warnings.push(
+        `MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`,
+      );
     }
     let inService = unitsFlag;
     if (inService === undefined) {
-      if (state.minInferenceUnits === null || state.minInferenceUnits < 1) throw new UserError('DescribeProjectVersions gave no MinInferenceUnits: pass --units N');
+      if (state.minInferenceUnits === null || state.minInferenceUnits < 1)
+        throw new UserError('DescribeProjectVersions gave no MinInferenceUnits: pass --units N');
       inService = state.minInferenceUnits;
     }
     for (const w of warnings) process.stderr.write(`capacity-plan: warning: ${w}\n`);
@@ -154,12 +183,22 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
       throw new UserError(first.line);
     }
 
-    const targetInfo: LoadtestResult['target'] = { kind: target.kind, endpoint: target.endpoint, projectVersionArn: arn, region: target.kind === 'aws' ? region : null };
+    const targetInfo: LoadtestResult['target'] = {
+      kind: target.kind,
+      endpoint: target.endpoint,
+      projectVersionArn: arn,
+      region: target.kind === 'aws' ? region : null,
+    };
     const run = await (o.method === 'aws-sample' ? runAwsSampleMethod : runLoadtest)({
       send: (i, signal) => target.detect(i, signal),
       target: targetInfo,
       images,
-      units: { inService, source: unitsFlag !== undefined ? '--units' : 'DescribeProjectVersions', minInferenceUnits: state.minInferenceUnits, maxInferenceUnits: state.maxInferenceUnits },
+      units: {
+        inService,
+        source: unitsFlag !== undefined ? '--units' : 'DescribeProjectVersions',
+        minInferenceUnits: state.minInferenceUnits,
+        maxInferenceUnits: state.maxInferenceUnits,
+      },
       settings,
       signal: controller.signal,
       warnings,

@@ -14,7 +14,9 @@ import { priceCachePath } from '../workload/price-list.js';
 export async function emit(text: string, out: string | undefined, inputs: readonly string[] = []): Promise<void> {
   if (out) return writeOutputFile(out, text, { inputs });
   await new Promise<void>((resolve, reject) => {
-    process.stdout.write(text, (err) => (err ? reject(new UserError(`stdout: cannot write: ${(err as NodeJS.ErrnoException).code ?? 'write error'}`)) : resolve()));
+    process.stdout.write(text, (err) =>
+      err ? reject(new UserError(`stdout: cannot write: ${(err as NodeJS.ErrnoException).code ?? 'write error'}`)) : resolve(),
+    );
   });
 }
 
@@ -27,7 +29,7 @@ export function workloadInputs(loaded: ReadonlyArray<{ inputs: readonly string[]
 }
 
 /** Colour for a report: never in a file (even with FORCE_COLOR), else as the terminal allows. */
-export function colorForOutput(out: string | undefined): ChalkInstance {
+function colorForOutput(out: string | undefined): ChalkInstance {
   return out ? colorFor({ isTTY: false }, {}) : colorFor(process.stdout);
 }
 
@@ -37,7 +39,10 @@ export function colorForOutput(out: string | undefined): ChalkInstance {
  */
 async function htmlAssets(): Promise<HtmlAssets> {
   const dir = resolve(import.meta.dirname, '..', 'assets', 'uplot');
-  const [chartScript, chartStyle] = await Promise.all([readFile(join(dir, 'uPlot.iife.min.js'), 'utf8'), readFile(join(dir, 'uPlot.min.css'), 'utf8')]);
+  const [chartScript, chartStyle] = await Promise.all([
+    readFile(join(dir, 'uPlot.iife.min.js'), 'utf8'),
+    readFile(join(dir, 'uPlot.min.css'), 'utf8'),
+  ]);
   return { chartScript, chartStyle };
 }
 

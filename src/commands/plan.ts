@@ -8,7 +8,7 @@ import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads } from '../workload/resolve.js';
 import { emit, renderOptions, workloadInputs } from './output.js';
 
-export const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml };
+const PLAN_FORMATS = { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml };
 
 export interface PlanOptions {
   format: string;

@@ -44,13 +44,24 @@ function loadPricingSdk(): typeof import('@aws-sdk/client-pricing') {
 /** One line for an SDK failure, quoting at most 40 characters of what the endpoint said. */
 function failureLine(err: unknown, totalTimedOut: boolean, totalMs: number): UserError {
   const e = err as { name?: string; message?: string };
-  if (totalTimedOut) return new UserError(`prices: the Price List API did not finish within ${totalMs / 1000} s (an endpoint that trickles or never answers); stopped`);
-  if (e.name === 'CredentialsProviderError') return new UserError('prices: no AWS credentials found (the standard chain: AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, instance role); the Price List API needs pricing:GetProducts');
-  if (e.name === 'AccessDeniedException') return new UserError('prices: access denied to the Price List API: the credentials need pricing:GetProducts');
-  if (e.name === 'AnswerTooLarge') return new UserError(`prices: the Price List API sent a page over ${LIMITS.pageBytes / 1024 / 1024} MiB; stopped`);
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new UserError(`prices: the Price List API stopped answering (no data for ${LIMITS.idleMs / 1000} s); stopped`);
+  if (totalTimedOut)
+    return new UserError(
+      `prices: the Price List API did not finish within ${totalMs / 1000} s (an endpoint that trickles or never answers); stopped`,
+    );
+  if (e.name === 'CredentialsProviderError')
+    return new UserError(
+      'prices: no AWS credentials found (the standard chain: AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, instance role); the Price List API needs pricing:GetProducts',
+    );
+  if (e.name === 'AccessDeniedException')
+    return new UserError('prices: access denied to the Price List API: the credentials need pricing:GetProducts');
+  if (e.name === 'AnswerTooLarge')
+    return new UserError(`prices: the Price List API sent a page over ${LIMITS.pageBytes / 1024 / 1024} MiB; stopped`);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return new UserError(`prices: the Price List API stopped answering (no data for ${LIMITS.idleMs / 1000} s); stopped`);
   const said = (e.message ?? String(err)).split('\n')[0]!;
-  return new UserError(`prices: the Price List API failed: ${forTerminal((e.name ?? 'Error').slice(0, 40))}: ${forTerminal(said.slice(0, 40))}${said.length > 40 ? '…' : ''}`);
+  return new UserError(
+    `prices: the Price List API failed: ${forTerminal((e.name ?? 'Error').slice(0, 40))}: ${forTerminal(said.slice(0, 40))}${said.length > 40 ? '…' : ''}`,
+  );
 }
 
 /** Pages of GetProducts for AmazonRekognition; the SDK is loaded only here (an optional dependency). */
@@ -72,13 +83,25 @@ async function fetchPriceList(opts: PricesOptions, totalMs: number): Promise<str
   let token: string | undefined;
   try {
     for (let page = 1; ; page++) {
-      const out = await client.send(new sdk.GetProductsCommand({ ServiceCode: 'AmazonRekognition', FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) }), { abortSignal: total });
+      const out = await client.send(
+        new sdk.GetProductsCommand({
+          ServiceCode: 'AmazonRekognition',
+          FormatVersion: 'aws_v1',
+          MaxResults: 100,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        { abortSignal: total },
+      );
       const list: unknown[] = Array.isArray(out.PriceList) ? out.PriceList : [];
       items.push(...list.map((x) => (typeof x === 'string' ? x : String(x))));
-      if (items.length > LIMITS.products) throw new UserError(`prices: the Price List API returned more than ${LIMITS.products.toLocaleString('en-US')} products for AmazonRekognition; stopped`);
+      if (items.length > LIMITS.products)
+        throw new UserError(
+          `prices: the Price List API returned more than ${LIMITS.products.toLocaleString('en-US')} products for AmazonRekognition; stopped`,
+        );
       token = typeof out.NextToken === 'string' && out.NextToken !== '' ? out.NextToken : undefined;
       if (token === undefined) break;
-      if (tokens.has(token)) throw new UserError(`prices: the Price List API repeated a NextToken on page ${page} (it would loop forever); stopped`);
+      if (tokens.has(token))
+        throw new UserError(`prices: the Price List API repeated a NextToken on page ${page} (it would loop forever); stopped`);
       if (page >= LIMITS.pages) throw new UserError(`prices: more than ${LIMITS.pages} pages from the Price List API; stopped`);
       tokens.add(token);
     }
@@ -96,7 +119,10 @@ function describe(cache: PriceCache, path: string, products: number): string {
   const lines = [`Rekognition Custom Labels inference hour, on demand (USD) — ${cache.source}, fetched ${cache.fetchedAt}`];
   for (const [region, usd] of rows) lines.push(`  ${forTerminal(region.slice(0, 40)).padEnd(16)} $${usd.toFixed(2)}`);
   if (rows.length === 0) lines.push('  (no product matched: plan keeps using the built-in table)');
-  for (const a of cache.ambiguous) lines.push(`warning: ${forTerminal(a.region.slice(0, 40))}: ${a.usd.length} different prices matched ($${a.usd.join(', $')}); not cached, set price_per_unit_hour`);
+  for (const a of cache.ambiguous)
+    lines.push(
+      `warning: ${forTerminal(a.region.slice(0, 40))}: ${a.usd.length} different prices matched ($${a.usd.join(', $')}); not cached, set price_per_unit_hour`,
+    );
   lines.push(`${cache.skus.length} matching SKUs of ${products} products; written to ${path} (plan prefers it over the built-in table)`);
   return lines.join('\n') + '\n';
 }
@@ -104,7 +130,8 @@ function describe(cache: PriceCache, path: string, products: number): string {
 export async function pricesCommand(opts: PricesOptions): Promise<number> {
   const path = opts.out ?? priceCachePath();
   const timeoutS = Number(opts.timeoutS);
-  if (!Number.isFinite(timeoutS) || timeoutS < 1 || timeoutS * 1000 > LIMITS.maxTotalMs) throw new UserError(`--timeout-s: expected seconds from 1 to ${LIMITS.maxTotalMs / 1000}, got '${opts.timeoutS.slice(0, 40)}'`);
+  if (!Number.isFinite(timeoutS) || timeoutS < 1 || timeoutS * 1000 > LIMITS.maxTotalMs)
+    throw new UserError(`--timeout-s: expected seconds from 1 to ${LIMITS.maxTotalMs / 1000}, got '${opts.timeoutS.slice(0, 40)}'`);
   const items = await fetchPriceList(opts, timeoutS * 1000);
   const cache = priceCacheFrom(items, new Date());
   // The default cache folder may not exist yet; an explicit --out names a folder the user has.

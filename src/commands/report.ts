@@ -63,7 +63,13 @@ export async function reportCommand(file: string, opts: ReportOptions): Promise<
   const data = parseJsonText(text, file);
   checkJsonBounds(data, file);
   const schema = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { schema?: unknown }).schema : undefined;
-  if (typeof schema !== 'string' || !SCHEMA_ID.test(schema)) throw UserError.at(file, `has ${describeSchemaId(schema)}; report reads capacity-plan result files (capacity-plan/<kind>@<version>)`, 1, 1);
+  if (typeof schema !== 'string' || !SCHEMA_ID.test(schema))
+    throw UserError.at(
+      file,
+      `has ${describeSchemaId(schema)}; report reads capacity-plan result files (capacity-plan/<kind>@<version>)`,
+      1,
+      1,
+    );
   const saved = parseSavedResult(text, file);
   const formats = FORMATS[saved.kind] as Record<string, Formatter<typeof saved.result>>;
   if (!Object.hasOwn(formats, opts.format)) {

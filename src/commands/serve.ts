@@ -30,7 +30,10 @@ function wholeNumber(flag: string, v: string, min: number, max: number): number 
 }
 
 /** --model NAME: a suite's model by name or file path when --suite is given (as bench picks it), else a built-in. */
-async function modelRef(name: string, suiteFile: string | undefined): Promise<{ model: string | ModelSpec; baseDir: string; threads?: number }> {
+async function modelRef(
+  name: string,
+  suiteFile: string | undefined,
+): Promise<{ model: string | ModelSpec; baseDir: string; threads?: number }> {
   if (!suiteFile) return { model: name, baseDir: process.cwd() };
   const suite = await loadSuite(suiteFile, OWN_FOLDERS_ONLY);
   const [ref] = pickModels(suite, [name]);
@@ -39,7 +42,8 @@ async function modelRef(name: string, suiteFile: string | undefined): Promise<{ 
 
 /** The address to listen on, resolved before any unit starts: an unknown name is one line. */
 async function resolvable(host: string): Promise<void> {
-  if (host.length > 253 || /[\u0000-\u0020\u007f-\u009f]/.test(host)) throw new UserError(`--host: not a host name or address: '${host.slice(0, 40)}'`);
+  if (host.length > 253 || /[\u0000-\u0020\u007f-\u009f]/.test(host))
+    throw new UserError(`--host: not a host name or address: '${host.slice(0, 40)}'`);
   try {
     await lookup(host);
   } catch (err) {
@@ -49,7 +53,10 @@ async function resolvable(host: string): Promise<void> {
 
 function projectVersionArn(v: string | undefined): string {
   if (v === undefined) return LOCAL_ARN;
-  if (v.length > 2048 || !PROJECT_VERSION_ARN.test(v)) throw new UserError(`--project-version-arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/VERSION/TIMESTAMP, got '${v.slice(0, 40)}'`);
+  if (v.length > 2048 || !PROJECT_VERSION_ARN.test(v))
+    throw new UserError(
+      `--project-version-arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/VERSION/TIMESTAMP, got '${v.slice(0, 40)}'`,
+    );
   return v;
 }
 
@@ -65,7 +72,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const threads = opts.threads !== undefined ? wholeNumber('--threads', opts.threads, 1, 256) : (ref.threads ?? 1);
 
   let fatal: ((message: string) => void) | undefined;
-  const fleet = await Fleet.start({ units, queue, threads, model: ref.model, baseDir: ref.baseDir, projectVersionArn: arn }, (m) => fatal?.(m));
+  const fleet = await Fleet.start({ units, queue, threads, model: ref.model, baseDir: ref.baseDir, projectVersionArn: arn }, (m) =>
+    fatal?.(m),
+  );
   let server;
   try {
     server = await startServer(fleet, opts.host, port, { identity: identityOf(arn), callTimeoutMs });
@@ -75,11 +84,15 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     throw new UserError(`cannot listen on ${opts.host.slice(0, 40)}:${port}: ${code ?? (err as Error).message}`);
   }
   if (!LOOPBACK.has(opts.host)) {
-    process.stderr.write(`capacity-plan: warning: serving on ${opts.host}, not loopback: anyone who can reach this address can send it work (there is no authentication)\n`);
+    process.stderr.write(
+      `capacity-plan: warning: serving on ${opts.host}, not loopback: anyone who can reach this address can send it work (there is no authentication)\n`,
+    );
   }
   const running = server;
   process.stdout.write(`listening on ${running.url}\n`);
-  process.stderr.write(`${units} unit${units === 1 ? '' : 's'} of ${typeof ref.model === 'string' ? ref.model : ref.model.name} (${threads} thread${threads === 1 ? '' : 's'} each), queue ${queue}; Ctrl-C stops\n`);
+  process.stderr.write(
+    `${units} unit${units === 1 ? '' : 's'} of ${typeof ref.model === 'string' ? ref.model : ref.model.name} (${threads} thread${threads === 1 ? '' : 's'} each), queue ${queue}; Ctrl-C stops\n`,
+  );
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -90,11 +103,14 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       process.off('SIGTERM', onSignal);
       if (note) process.stderr.write(`capacity-plan: ${note}\n`);
       // The server answers its open calls 503 first; then the units stop, busy or not.
-      void running.close().then(() => fleet.close()).then(() => {
-        const c = running.counters;
-        process.stderr.write(`stopped: ${c.served} answered, ${c.throttled} throttled, ${c.failed} failed\n`);
-        resolveExit(code);
-      });
+      void running
+        .close()
+        .then(() => fleet.close())
+        .then(() => {
+          const c = running.counters;
+          process.stderr.write(`stopped: ${c.served} answered, ${c.throttled} throttled, ${c.failed} failed\n`);
+          resolveExit(code);
+        });
     };
     const onSignal = () => stop(0);
     fatal = (message) => stop(3, message);

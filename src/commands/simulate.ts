@@ -17,7 +17,7 @@ import { simulationTable } from '../report/simulation/table.js';
 import { loadWorkload } from '../workload/resolve.js';
 import { emit, renderOptions, workloadInputs } from './output.js';
 
-export const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml };
+const SIMULATION_FORMATS = { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml };
 const BACKTEST_FORMATS = { table: backtestTable, json: backtestJson, markdown: backtestMarkdown };
 
 export interface SimulateOptions {
@@ -34,8 +34,12 @@ export interface SimulateOptions {
 /** Flags are bounded like the workload's numbers (workload/bounds.ts): the simulator's arrays assume it. */
 function unitsFlag(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UserError(`${flag}: expected a whole number of units, 1 or more, got ${quoteField(text)}`);
-  if (Number(text) > BOUNDS.units) throw new UserError(`${flag}: must be at most ${BOUNDS.units.toLocaleString('en-US')} units (the most a plan may have), got ${quoteField(text)}`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
+    throw new UserError(`${flag}: expected a whole number of units, 1 or more, got ${quoteField(text)}`);
+  if (Number(text) > BOUNDS.units)
+    throw new UserError(
+      `${flag}: must be at most ${BOUNDS.units.toLocaleString('en-US')} units (the most a plan may have), got ${quoteField(text)}`,
+    );
   return Number(text);
 }
 
@@ -43,7 +47,10 @@ function unitsFlag(text: string | undefined, flag: string): number | undefined {
 const MAX_OUTAGE_MINUTES = 366 * 24 * 60;
 
 function boundedOutage(outage: { startMinute: number; durationMinutes: number }): { startMinute: number; durationMinutes: number } {
-  if (outage.durationMinutes > MAX_OUTAGE_MINUTES) throw new UserError(`--zone-outage: the outage must last at most ${MAX_OUTAGE_MINUTES.toLocaleString('en-US')} minutes (a year), got ${outage.durationMinutes.toLocaleString('en-US')}`);
+  if (outage.durationMinutes > MAX_OUTAGE_MINUTES)
+    throw new UserError(
+      `--zone-outage: the outage must last at most ${MAX_OUTAGE_MINUTES.toLocaleString('en-US')} minutes (a year), got ${outage.durationMinutes.toLocaleString('en-US')}`,
+    );
   return outage;
 }
 
@@ -52,11 +59,17 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
   const format = pickFormatter(SIMULATION_FORMATS, opts.format);
   const minUnits = unitsFlag(opts.min, '--min');
   const maxUnits = unitsFlag(opts.max, '--max');
-  if (minUnits !== undefined && maxUnits !== undefined && minUnits > maxUnits) throw new UserError(`--min ${minUnits} is above --max ${maxUnits}`);
+  if (minUnits !== undefined && maxUnits !== undefined && minUnits > maxUnits)
+    throw new UserError(`--min ${minUnits} is above --max ${maxUnits}`);
   const loaded = await loadWorkload(file, pathPolicy(opts.allowPath));
   if (!loaded.overTime) {
     const at = loaded.doc.locate(['traffic']);
-    throw UserError.at(file, 'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values), traffic.trace (a CSV file) or traffic.cloudwatch', at.line, at.col);
+    throw UserError.at(
+      file,
+      'simulate needs traffic over time: add traffic.profile (24 or 168 hourly TPS values), traffic.trace (a CSV file) or traffic.cloudwatch',
+      at.line,
+      at.col,
+    );
   }
   const { series } = loaded.overTime;
   const zoneOutage = opts.zoneOutage !== undefined ? boundedOutage(parseZoneOutage(opts.zoneOutage, series)) : undefined;
@@ -76,7 +89,8 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
 /** `simulate --backtest`: replays a CloudWatch history with its recorded Min/Max and compares. */
 async function backtestCommand(file: string, opts: SimulateOptions): Promise<number> {
   const format = pickFormatter(BACKTEST_FORMATS, opts.format);
-  if (opts.zoneOutage !== undefined || opts.unitFailure !== undefined) throw new UserError('--backtest replays what happened: it takes no --zone-outage or --unit-failure');
+  if (opts.zoneOutage !== undefined || opts.unitFailure !== undefined)
+    throw new UserError('--backtest replays what happened: it takes no --zone-outage or --unit-failure');
   const minFlag = unitsFlag(opts.min, '--min');
   const maxFlag = unitsFlag(opts.max, '--max');
   const loaded = await loadWorkload(file, pathPolicy(opts.allowPath));
@@ -88,12 +102,19 @@ async function backtestCommand(file: string, opts: SimulateOptions): Promise<num
   const { inServiceUnits } = recorded;
   if (!inServiceUnits) {
     const at = loaded.doc.locate(['traffic', 'cloudwatch']);
-    throw UserError.at(file, 'traffic.cloudwatch: --backtest needs InServiceInferenceUnits in the history (Id \'inservice\'); make the file with capacity-plan cloudwatch-query', at.line, at.col);
+    throw UserError.at(
+      file,
+      "traffic.cloudwatch: --backtest needs InServiceInferenceUnits in the history (Id 'inservice'); make the file with capacity-plan cloudwatch-query",
+      at.line,
+      at.col,
+    );
   }
   const minUnits = minFlag ?? recorded.minUnits ?? undefined;
   const maxUnits = maxFlag ?? recorded.maxUnits ?? minUnits;
   if (minUnits === undefined || maxUnits === undefined) {
-    throw new UserError('--backtest: the history has no MinInferenceUnits/MaxInferenceUnits; give the pair the model ran with as --min and --max');
+    throw new UserError(
+      '--backtest: the history has no MinInferenceUnits/MaxInferenceUnits; give the pair the model ran with as --min and --max',
+    );
   }
   if (minUnits > maxUnits) throw new UserError(`--backtest: Min ${minUnits} is above Max ${maxUnits}`);
   const source = minFlag !== undefined || maxFlag !== undefined ? 'flags' : 'recorded';

@@ -30,7 +30,12 @@ export async function validateCommand(files: string[], opts: ValidateOptions = {
       // Resolved exactly as plan does: the bench file and the trace are read and checked too.
       const loaded = await loadWorkload(file, paths);
       warnings = loaded.warnings;
-      keyed.push({ file, id: loaded.workload.id, name: loaded.workload.name, at: loaded.doc.locate([loaded.workload.id !== undefined ? 'id' : 'name']) });
+      keyed.push({
+        file,
+        id: loaded.workload.id,
+        name: loaded.workload.name,
+        at: loaded.doc.locate([loaded.workload.id !== undefined ? 'id' : 'name']),
+      });
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       problems = err.problems.length ? err.problems : [{ file, message: err.message }];
@@ -56,7 +61,14 @@ export async function validateCommand(files: string[], opts: ValidateOptions = {
     // Annotations need paths relative to the repository root; JSON keeps them as given.
     const shown: ValidateResult =
       format === 'github'
-        ? { ...result, files: result.files.map((f) => ({ ...f, file: workspacePath(f.file, root), problems: f.problems.map((p) => ({ ...p, file: workspacePath(p.file, root) })) })) }
+        ? {
+            ...result,
+            files: result.files.map((f) => ({
+              ...f,
+              file: workspacePath(f.file, root),
+              problems: f.problems.map((p) => ({ ...p, file: workspacePath(p.file, root) })),
+            })),
+          }
         : result;
     process.stdout.write(pickFormatter(VALIDATE_FORMATS, format)(shown, renderOptionsFor(undefined)));
   }

@@ -42,7 +42,13 @@ export const BacktestResultSchema = z.object({
     throttledMinutes: z.object({ both: int, simulatedOnly: int, recordedOnly: int }),
   }),
   /** Hour by hour, for charts: mean units in service and throttled requests of each side. */
-  hourly: z.object({ start: str, recordedUnits: z.array(num), simulatedUnits: z.array(num), recordedThrottled: z.array(num), simulatedThrottled: z.array(num) }),
+  hourly: z.object({
+    start: str,
+    recordedUnits: z.array(num),
+    simulatedUnits: z.array(num),
+    recordedThrottled: z.array(num),
+    simulatedThrottled: z.array(num),
+  }),
   assumptions: z.array(str),
   warnings: z.array(WarningSchema),
 });

@@ -8,14 +8,14 @@ import { BasisSchema } from './plan.js';
  * (table, json, markdown, github, html) is rendered from it; the JSON view is this object as it stands.
  */
 
-export const RULE_IDS = ['monthly_usd', 'max_increase_usd', 'max_increase_pct', 'max_units', 'min_units'] as const;
-export const LevelSchema = z.enum(['warn', 'error']);
+const RULE_IDS = ['monthly_usd', 'max_increase_usd', 'max_increase_pct', 'max_units', 'min_units'] as const;
+const LevelSchema = z.enum(['warn', 'error']);
 const VerdictSchema = z.enum(['pass', 'warn', 'fail']);
 
 /** Where a rule was written: a budget key in a workload file, or a command-line flag (applies to the total). */
 const RuleSourceSchema = z.union([z.object({ file: str, key: str, line: int, col: int }), z.object({ flag: str })]);
 
-export const RuleSpecSchema = z.object({ id: z.enum(RULE_IDS), limit: num, level: LevelSchema, from: RuleSourceSchema });
+const RuleSpecSchema = z.object({ id: z.enum(RULE_IDS), limit: num, level: LevelSchema, from: RuleSourceSchema });
 
 const RuleResultSchema = RuleSpecSchema.extend({
   /** `skip`: the rule could not be checked (e.g. an increase rule with no baseline figure); never fails the gate. */
@@ -77,7 +77,13 @@ export const GateResultSchema = z.object({
   baseline: z.object({ file: str }).nullable(),
   workloads: z.array(GateWorkloadSchema),
   /** Sums of the workload rows, so the table adds up: each workload's cost is on its own basis. */
-  total: z.object({ current: FiguresSchema, baseline: FiguresSchema.nullable(), diff: DiffSchema.nullable(), rules: z.array(RuleResultSchema), status: VerdictSchema }),
+  total: z.object({
+    current: FiguresSchema,
+    baseline: FiguresSchema.nullable(),
+    diff: DiffSchema.nullable(),
+    rules: z.array(RuleResultSchema),
+    status: VerdictSchema,
+  }),
   counts: z.object({ failed: int, warned: int, passed: int, skipped: int }),
 });
 

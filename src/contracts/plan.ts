@@ -16,7 +16,7 @@ const nonneg = z.number().nonnegative();
 const int = z.number().int().nonnegative();
 const str = z.string();
 
-export const WarningSchema = z.object({ code: str, message: str });
+const WarningSchema = z.object({ code: str, message: str });
 
 /** Which monthly cost a figure is: the pair simulated minute by minute, Max in peak hours and Min otherwise, or one of them all month. */
 export const BASES = ['simulated', 'expected', 'max', 'min', 'batch'] as const;
@@ -40,7 +40,13 @@ const ClassTpsSchema = z.object({
 });
 
 /** One pair's monthly cost on every basis that applies to the workload. */
-const CostByBasisSchema = z.object({ max: nonneg, min: nonneg, expected: nonneg.optional(), simulated: nonneg.optional(), batch: nonneg.optional() });
+const CostByBasisSchema = z.object({
+  max: nonneg,
+  min: nonneg,
+  expected: nonneg.optional(),
+  simulated: nonneg.optional(),
+  batch: nonneg.optional(),
+});
 
 const PairFiguresSchema = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
 
@@ -117,7 +123,7 @@ const DerivationSchema = z.object({
   zoneOutage: str,
 });
 
-export const SAVING_KINDS = ['stop-schedule', 'throttle-tradeoff', 'image-size'] as const;
+const SAVING_KINDS = ['stop-schedule', 'throttle-tradeoff', 'image-size'] as const;
 
 /** One stop of a stop schedule: stopped from `stop` until `start` (start_minutes before demand resumes). */
 const StopWindowSchema = z.object({ stop: str, start: str, stoppedMinutes: int });
@@ -141,7 +147,7 @@ const ResizedClassSchema = z.object({ index: int, from: str, to: str, tpsBefore:
  * cost after it, how the figure is worked out (recomputable by hand), and the commands that apply it.
  * No saving breaks max_throttled_pct, the zone promise or a service limit.
  */
-export const SavingSchema = z.object({
+const SavingSchema = z.object({
   kind: z.enum(SAVING_KINDS),
   title: str,
   monthlySavingUsd: nonneg,
@@ -149,11 +155,21 @@ export const SavingSchema = z.object({
   derivation: str,
   commands: z.array(str).optional(),
   /** stop-schedule: the weekly stops, the requests they fail (none when demand is zero) and the clock. */
-  stops: z.object({ timezone: str, windows: z.array(StopWindowSchema), stoppedHoursPerWeek: nonneg, failedRequestsPerMonth: int, throttledPct: nonneg }).optional(),
+  stops: z
+    .object({
+      timezone: str,
+      windows: z.array(StopWindowSchema),
+      stoppedHoursPerWeek: nonneg,
+      failedRequestsPerMonth: int,
+      throttledPct: nonneg,
+    })
+    .optional(),
   /** throttle-tradeoff: the pair and its cost at each limit. */
   tradeoff: z.array(TradeoffPointSchema).optional(),
   /** image-size: the classes sent smaller and the answer they give. */
-  imageSize: z.object({ classes: z.array(ResizedClassSchema), tpsPerUnit: num, minInferenceUnits: int, maxInferenceUnits: int, caveat: str }).optional(),
+  imageSize: z
+    .object({ classes: z.array(ResizedClassSchema), tpsPerUnit: num, minInferenceUnits: int, maxInferenceUnits: int, caveat: str })
+    .optional(),
 });
 
 /** A batch workload's fleet: starts, processes one batch and stops, every day or week. */
@@ -171,9 +187,13 @@ const BatchSchema = z.object({
   commands: z.array(str),
 });
 
-export const PlanSchema = z.object({
+const PlanSchema = z.object({
   // Names reach terminals and pull-request comments: no control characters, as in a workload.
-  name: z.string().min(1).max(200).refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
   id: str.max(100).optional(),
   file: str.max(4096).optional(),
   /** A digest of the workload without its name and id: how the gate recognises it renamed and moved. */
@@ -220,7 +240,7 @@ export const PlanSchema = z.object({
   batch: BatchSchema.optional(),
 });
 
-export const PlanTotalsSchema = z.object({
+const PlanTotalsSchema = z.object({
   workloads: int,
   minInferenceUnits: int,
   maxInferenceUnits: int,
@@ -238,9 +258,7 @@ export type PlanReport = z.output<typeof PlanReportSchema>;
 export type Basis = (typeof BASES)[number];
 export type CostByBasis = z.output<typeof CostByBasisSchema>;
 export type ZoneOutageCheck = z.output<typeof ZoneOutageSchema>;
-export type StaticRule = z.output<typeof StaticRuleSchema>;
 export type PlanSearch = z.output<typeof SearchSchema>;
 export type PlanDerivation = z.output<typeof DerivationSchema>;
 export type Saving = z.output<typeof SavingSchema>;
 export type BatchFleet = z.output<typeof BatchSchema>;
-export type ClassTpsFigures = z.output<typeof ClassTpsSchema>;

@@ -14,7 +14,7 @@ const MonthFigures = {
   throttledPct: nonneg,
   minutesThrottled: int,
 };
-export const MonthFiguresSchema = z.object(MonthFigures);
+const MonthFiguresSchema = z.object(MonthFigures);
 
 const StrategyNameSchema = z.enum(['fixed-max', 'autoscale', 'schedule']);
 const PairFiguresSchema = z.object({ minInferenceUnits: int, maxInferenceUnits: int, monthlyCostUsd: nonneg, throttledPct: nonneg });
@@ -29,7 +29,7 @@ const Runs = z.array(z.tuple([num, int]));
  * The simulated traffic minute by minute, compact enough to ride in the result for the HTML
  * report's month chart: demand at the series' own resolution, units and throttled minutes as runs.
  */
-export const MonthSeriesSchema = z.object({
+const MonthSeriesSchema = z.object({
   kind: z.enum(['profile-day', 'profile-week', 'trace']),
   /** Minutes from Monday 00:00 to minute 0 (UTC for a trace): places weekday and time labels. */
   weekOffsetMinutes: int,
@@ -83,6 +83,5 @@ export const SimulationResultSchema = z.object({
 });
 
 export type SimulationResult = z.output<typeof SimulationResultSchema>;
-export type MonthFigures = z.output<typeof MonthFiguresSchema>;
+type MonthFigures = z.output<typeof MonthFiguresSchema>;
 export type MonthSeries = z.output<typeof MonthSeriesSchema>;
-export type StrategyName = z.output<typeof StrategyNameSchema>;

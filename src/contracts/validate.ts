@@ -5,7 +5,7 @@ import { VALIDATE_SCHEMA_ID } from './ids.js';
 const ProblemSchema = z.object({ file: str, line: int.optional(), col: int.optional(), message: str });
 
 /** What `validate` found, file by file (`capacity-plan/validate@1`): every view is rendered from it. */
-export const ValidateResultSchema = z.object({
+const ValidateResultSchema = z.object({
   schema: z.literal(VALIDATE_SCHEMA_ID),
   ok: z.boolean(),
   files: z.array(z.object({ file: str, ok: z.boolean(), problems: z.array(ProblemSchema), warnings: z.array(WarningSchema) })),

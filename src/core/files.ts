@@ -26,7 +26,7 @@ export async function readUserFile(path: string, what = 'file', maxBytes = MAX_I
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** UTF-8 text, or a user error at the line and column of the first byte that is not UTF-8. */
-export function decodeUtf8(buf: Buffer, path: string, what = 'file'): string {
+function decodeUtf8(buf: Buffer, path: string, what = 'file'): string {
   try {
     return strictUtf8.decode(buf);
   } catch {
@@ -106,7 +106,7 @@ export async function readCacheFile(path: string, what: string, maxBytes: number
 }
 
 /** Refuses anything but a regular file: directories, devices, FIFOs and sockets. */
-export function assertRegular(info: Stats, path: string, what: string): void {
+function assertRegular(info: Stats, path: string, what: string): void {
   if (info.isDirectory()) throw UserError.at(path, `is a directory, expected a ${what}`);
   if (!info.isFile()) throw UserError.at(path, `is not a regular file (a device, FIFO or socket), expected a ${what}`);
 }
@@ -162,7 +162,12 @@ export async function checkOutputPath(path: string, opts: WriteOptions = {}): Pr
   if (existing.isDirectory()) throw UserError.at(path, 'is a directory; cannot write the output there');
   if (!existing.isFile()) return existing;
   // Mode bits, not access(): root passes access(W_OK) on a file its owner marked read-only.
-  const readOnly = (existing.mode & 0o222) === 0 || (await access(path, constants.W_OK).then(() => false, () => true));
+  const readOnly =
+    (existing.mode & 0o222) === 0 ||
+    (await access(path, constants.W_OK).then(
+      () => false,
+      () => true,
+    ));
   if (readOnly) throw UserError.at(path, 'is read-only; refusing to replace it');
   return existing;
 }
@@ -204,7 +209,12 @@ export async function writeResultOrKeep(path: string, contents: string, opts: Wr
     return await writeOutputFile(path, contents, opts);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    const side = join(tmpdir(), `capacity-plan-${process.pid}-${Date.now()}-${basename(path).replace(/[^\w.-]/g, '_').slice(0, 60)}`);
+    const side = join(
+      tmpdir(),
+      `capacity-plan-${process.pid}-${Date.now()}-${basename(path)
+        .replace(/[^\w.-]/g, '_')
+        .slice(0, 60)}`,
+    );
     try {
       await writeFile(side, contents, { flag: 'wx', mode: 0o600 });
       throw UserError.at(path, `${firstProblem(err)}; the result is kept in ${side}`);
@@ -224,7 +234,10 @@ function firstProblem(err: UserError): string {
 async function writeThrough(path: string, contents: string | Buffer, target: Stats): Promise<void> {
   // Our own stdout or stderr (/dev/stdout): write to the stream itself. When it is a socket (as
   // under many process runners) it cannot be opened by path at all (ENXIO).
-  for (const [fd, stream] of [[1, process.stdout], [2, process.stderr]] as const) {
+  for (const [fd, stream] of [
+    [1, process.stdout],
+    [2, process.stderr],
+  ] as const) {
     const own = (() => {
       try {
         return fstatSync(fd);
@@ -234,7 +247,9 @@ async function writeThrough(path: string, contents: string | Buffer, target: Sta
     })();
     if (own && own.dev === target.dev && own.ino === target.ino) {
       return new Promise<void>((resolve, reject) => {
-        stream.write(contents, (err) => (err ? reject(UserError.at(path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? 'write error'}`)) : resolve()));
+        stream.write(contents, (err) =>
+          err ? reject(UserError.at(path, `cannot write: ${(err as NodeJS.ErrnoException).code ?? 'write error'}`)) : resolve(),
+        );
       });
     }
   }
@@ -285,7 +300,10 @@ export async function lockOutputFile(target: string): Promise<FileLock> {
       if (code !== 'EEXIST') throw UserError.at(path, `cannot create the lock file: ${code ?? 'error'}`);
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
-        throw UserError.at(target, `another capacity-plan bench (pid ${pid}) is writing this result; wait for it, or remove ${path} if it is gone`);
+        throw UserError.at(
+          target,
+          `another capacity-plan bench (pid ${pid}) is writing this result; wait for it, or remove ${path} if it is gone`,
+        );
       }
       await unlink(path).catch(() => undefined);
     }

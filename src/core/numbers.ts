@@ -20,7 +20,8 @@ export function groupedDecimal(x: number, decimals: number, trim = false): strin
     const key = `${decimals}${trim}`;
     intl ??= new Map();
     let f = intl.get(key);
-    if (!f) intl.set(key, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: trim ? 0 : decimals, maximumFractionDigits: decimals })));
+    if (!f)
+      intl.set(key, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: trim ? 0 : decimals, maximumFractionDigits: decimals })));
     const text = f.format(x);
     return /[1-9]/.test(text) ? text : text.replace(/^-/, ''); // no '-0'
   }

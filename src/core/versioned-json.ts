@@ -9,7 +9,12 @@ import { checkJsonBounds, parseJsonText } from './saved-json.js';
  * schema id but `schemaId` rather than misreading another version, then checks the rest against
  * the zod schema. `kind` names the file in messages ("bench", "loadtest").
  */
-export async function readVersionedJson<S extends z.ZodType>(path: string, kind: string, schemaId: string, schema: S): Promise<z.output<S>> {
+export async function readVersionedJson<S extends z.ZodType>(
+  path: string,
+  kind: string,
+  schemaId: string,
+  schema: S,
+): Promise<z.output<S>> {
   const text = await readUserFile(path, `${kind} result file`);
   // Where the JSON breaks, never what the file says there (core/saved-json.ts).
   const data = parseJsonText(text, path, `${kind} result file`);
@@ -17,7 +22,14 @@ export async function readVersionedJson<S extends z.ZodType>(path: string, kind:
   checkJsonBounds(data, path);
   const id = (data as { schema?: unknown } | null)?.schema;
   if (id !== schemaId) {
-    const shown = typeof id === 'string' ? JSON.stringify(truncate(id)) : typeof id === 'number' || typeof id === 'boolean' ? String(id) : id === undefined || id === null ? 'null' : 'of another type';
+    const shown =
+      typeof id === 'string'
+        ? JSON.stringify(truncate(id))
+        : typeof id === 'number' || typeof id === 'boolean'
+          ? String(id)
+          : id === undefined || id === null
+            ? 'null'
+            : 'of another type';
     throw UserError.at(path, `unsupported ${kind} file schema ${shown}; this version reads ${schemaId}`);
   }
   const parsed = schema.safeParse(data);
@@ -27,4 +39,3 @@ export async function readVersionedJson<S extends z.ZodType>(path: string, kind:
   }
   return parsed.data;
 }
-

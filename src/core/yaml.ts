@@ -32,7 +32,8 @@ export function parseYamlLocated(text: string, file: string): LocatedDocument {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
-        if (seen.has(pair.key.value) && pair.key.range) problems.push({ file, ...at(pair.key.range[0]), message: 'Map keys must be unique' });
+        if (seen.has(pair.key.value) && pair.key.range)
+          problems.push({ file, ...at(pair.key.range[0]), message: 'Map keys must be unique' });
         seen.add(pair.key.value);
       }
     },
@@ -41,7 +42,8 @@ export function parseYamlLocated(text: string, file: string): LocatedDocument {
       const offset = key?.range?.[0];
       if (offset === undefined) return;
       if (!isScalar(key)) problems.push({ file, ...at(offset), message: 'a key must be a plain name, not a list, mapping or alias' });
-      else if (key.value === null) problems.push({ file, ...at(offset), message: "a key must not be empty or null (quote it, as 'null', if you mean the word)" });
+      else if (key.value === null)
+        problems.push({ file, ...at(offset), message: "a key must not be empty or null (quote it, as 'null', if you mean the word)" });
     },
     Alias(_, node) {
       firstAlias ??= node.range?.[0];
@@ -142,7 +144,8 @@ export function zodProblems(doc: LocatedDocument, error: z.ZodError): Problem[] 
       continue;
     }
     if (issue.code === 'invalid_type' && !/must/.test(message)) message = `expected ${issue.expected}, got ${describe(value)}`;
-    if (issue.code === 'invalid_value' && 'values' in issue) message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${quoteValue(value)}`;
+    if (issue.code === 'invalid_value' && 'values' in issue)
+      message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${quoteValue(value)}`;
     const loc = doc.locate(path);
     problems.push({ file: doc.file, ...loc, message: name ? `${name}: ${stripName(message, name)}` : message });
   }
@@ -169,7 +172,11 @@ function quoteValue(v: unknown): string {
 }
 
 /** Parses and validates a YAML text against a zod schema; throws one UserError listing every problem. */
-export function loadYamlWithSchema<S extends z.ZodType>(text: string, file: string, schema: S): { value: z.infer<S>; doc: LocatedDocument } {
+export function loadYamlWithSchema<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+): { value: z.infer<S>; doc: LocatedDocument } {
   const doc = parseYamlLocated(text, file);
   if (doc.data === null || doc.data === undefined) throw UserError.at(file, 'file is empty', 1, 1);
   const result = schema.safeParse(doc.data);

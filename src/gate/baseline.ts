@@ -17,12 +17,19 @@ import type { PlanFigures } from './gate.js';
 const PLAN_V1 = 'capacity-plan/plan@1';
 const PLAN_V2 = 'capacity-plan/plan@2';
 const READABLE = [PLAN_SCHEMA_ID, PLAN_V2, PLAN_V1] as const;
-const usd = z.number().nonnegative().max(BOUNDS.units * BOUNDS.pricePerUnitHourUsd * 24 * 366);
+const usd = z
+  .number()
+  .nonnegative()
+  .max(BOUNDS.units * BOUNDS.pricePerUnitHourUsd * 24 * 366);
 const units = z.number().int().nonnegative().max(BOUNDS.units);
 
 const OldPlanSchema = z.looseObject({
   // Names reach the PR comment and the terminal, like a workload's: no control characters.
-  name: z.string().min(1).max(200).refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
   id: z.string().min(1).optional(),
   file: z.string().optional(),
   minInferenceUnits: units,
@@ -53,11 +60,18 @@ const fromOld = (p: OldPlan): PlanFigures => {
 /** Parses and validates a baseline's text; refuses other schema versions. Problems carry file:line:col. */
 export function parseBaseline(text: string, file: string): PlanFigures[] {
   const data = parseJsonText(text, file, 'baseline');
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw UserError.at(file, 'baseline must be a plan JSON object (capacity-plan plan --format json)', 1, 1);
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw UserError.at(file, 'baseline must be a plan JSON object (capacity-plan plan --format json)', 1, 1);
   const schema = (data as Record<string, unknown>).schema;
   if (!(READABLE as readonly unknown[]).includes(schema)) {
-    const what = schema === undefined ? 'has no "schema" key' : `has schema ${typeof schema === 'string' ? JSON.stringify(truncate(schema)) : 'of another type'}`;
-    throw UserError.at(file, `baseline ${what}; this capacity-plan reads ${READABLE.join(', ')} (make it with 'capacity-plan plan --format json')`);
+    const what =
+      schema === undefined
+        ? 'has no "schema" key'
+        : `has schema ${typeof schema === 'string' ? JSON.stringify(truncate(schema)) : 'of another type'}`;
+    throw UserError.at(
+      file,
+      `baseline ${what}; this capacity-plan reads ${READABLE.join(', ')} (make it with 'capacity-plan plan --format json')`,
+    );
   }
   // Slow path only on failure: re-read the JSON (a YAML subset) with positions to point at the bad value.
   const refuse = (error: z.ZodError) => new UserError(zodProblems(parseYamlLocated(text, file), error));
@@ -75,7 +89,11 @@ export function parseBaseline(text: string, file: string): PlanFigures[] {
   const seen = new Set<string>();
   for (const p of plans) {
     const key = p.id ?? p.name;
-    if (seen.has(key)) throw UserError.at(file, `baseline has two workloads ${p.id !== undefined ? 'with id' : 'named'} '${truncate(key)}'; the gate matches workloads by id, else by name`);
+    if (seen.has(key))
+      throw UserError.at(
+        file,
+        `baseline has two workloads ${p.id !== undefined ? 'with id' : 'named'} '${truncate(key)}'; the gate matches workloads by id, else by name`,
+      );
     seen.add(key);
   }
   return plans;

@@ -41,7 +41,12 @@ export interface PlanFigures {
 
 export interface GateInput {
   /** file: as given on the command line; `plan.file` is what rename matching compares. */
-  workloads: Array<{ plan: PlanFigures & { costBasis: Basis }; file: string; budget: WorkloadBudget; keyAt?: { line: number; col: number } }>;
+  workloads: Array<{
+    plan: PlanFigures & { costBasis: Basis };
+    file: string;
+    budget: WorkloadBudget;
+    keyAt?: { line: number; col: number };
+  }>;
   /** Rules on the total, from the command line. */
   totalRules: RuleSpec[];
   baseline: { file: string; plans: PlanFigures[] } | null;
@@ -62,23 +67,49 @@ export function evaluateGate(input: GateInput): GateResult {
   checkDistinctKeys(input.workloads);
   const baselinePlans = input.baseline?.plans ?? [];
   const hasBaseline = input.baseline !== null;
-  const matched = matchBaseline(input.workloads.map((w) => w.plan), baselinePlans);
+  const matched = matchBaseline(
+    input.workloads.map((w) => w.plan),
+    baselinePlans,
+  );
   const used = new Set([...matched.values()].map((m) => m.before));
 
   const rows: GateWorkload[] = input.workloads.map(({ plan, file, budget }, i) => {
     const basis = plan.costBasis;
-    const current: KnownFigures = { minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: plan.costByBasis[basis]! };
+    const current: KnownFigures = {
+      minInferenceUnits: plan.minInferenceUnits,
+      maxInferenceUnits: plan.maxInferenceUnits,
+      monthlyCostUsd: plan.costByBasis[basis]!,
+    };
     const match = matched.get(i);
     const before = match?.before;
     const baseline: Figures | null = before ? figuresOf(before, basis) : null;
     const renamed = before !== undefined && before.name !== plan.name;
-    const change: Change | null = !hasBaseline ? null : !baseline ? 'added' : renamed ? 'renamed' : sameFigures(current, baseline) ? 'unchanged' : 'changed';
+    const change: Change | null = !hasBaseline
+      ? null
+      : !baseline
+        ? 'added'
+        : renamed
+          ? 'renamed'
+          : sameFigures(current, baseline)
+            ? 'unchanged'
+            : 'changed';
     // An added workload's difference is taken from nothing, so totals of differences add up too.
     const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
-    const ctx: RuleContext = { subject: `${BASIS_SUBJECT[basis]}monthly cost`, unitsPrefix: '', current, baseline, diff, hasBaseline, added: change === 'added' };
+    const ctx: RuleContext = {
+      subject: `${BASIS_SUBJECT[basis]}monthly cost`,
+      unitsPrefix: '',
+      current,
+      baseline,
+      diff,
+      hasBaseline,
+      added: change === 'added',
+    };
     const rules = budget.rules.map((r) => evaluateRule(r, ctx));
     // Peak demand beside the capacity at Max, for the views' demand-vs-capacity chart.
-    const demand = plan.peakTps !== undefined && plan.tpsPerUnit !== undefined ? { demand: { peakTps: plan.peakTps, capacityAtMaxTps: roundTo(plan.maxInferenceUnits * plan.tpsPerUnit, 3) } } : {};
+    const demand =
+      plan.peakTps !== undefined && plan.tpsPerUnit !== undefined
+        ? { demand: { peakTps: plan.peakTps, capacityAtMaxTps: roundTo(plan.maxInferenceUnits * plan.tpsPerUnit, 3) } }
+        : {};
     return {
       name: plan.name,
       ...(plan.id !== undefined ? { id: plan.id } : {}),
@@ -101,22 +132,44 @@ export function evaluateGate(input: GateInput): GateResult {
     // Gone from the pull request: priced on the basis its own answer was quoted on.
     const basis = p.costBasis ?? 'max';
     const baseline = figuresOf(p, basis);
-    rows.push({ name: p.name, ...(p.id !== undefined ? { id: p.id } : {}), file: null, basis, change: 'removed', current: null, baseline, diff: diffOf(ZERO, baseline), rules: [], status: 'pass' });
+    rows.push({
+      name: p.name,
+      ...(p.id !== undefined ? { id: p.id } : {}),
+      file: null,
+      basis,
+      change: 'removed',
+      current: null,
+      baseline,
+      diff: diffOf(ZERO, baseline),
+      rules: [],
+      status: 'pass',
+    });
   }
 
   const total = totalOf(rows, input.totalRules, hasBaseline);
   const all = [...rows.flatMap((r) => r.rules), ...total.rules];
   const count = (s: RuleResult['status']) => all.filter((r) => r.status === s).length;
   const counts = { failed: count('fail'), warned: count('warn'), passed: count('pass'), skipped: count('skip') };
-  const status: Verdict = counts.failed > 0 || (counts.warned > 0 && input.failOn === 'warn') ? 'fail' : counts.warned > 0 ? 'warn' : 'pass';
-  return { schema: GATE_SCHEMA_ID, status, failOn: input.failOn, baseline: input.baseline ? { file: input.baseline.file } : null, workloads: rows, total, counts };
+  const status: Verdict =
+    counts.failed > 0 || (counts.warned > 0 && input.failOn === 'warn') ? 'fail' : counts.warned > 0 ? 'warn' : 'pass';
+  return {
+    schema: GATE_SCHEMA_ID,
+    status,
+    failOn: input.failOn,
+    baseline: input.baseline ? { file: input.baseline.file } : null,
+    workloads: rows,
+    total,
+    counts,
+  };
 }
 
 const BASIS_SUBJECT: Record<Basis, string> = { simulated: 'simulated ', expected: 'expected ', max: '', min: 'Min ', batch: 'batch ' };
 
 /** The gate matches by id, else by name: two current workloads may not share one. */
 function checkDistinctKeys(workloads: GateInput['workloads']): void {
-  const problems = duplicateKeyProblems(workloads.map((w) => ({ file: w.file, id: w.plan.id, name: w.plan.name, ...(w.keyAt ? { at: w.keyAt } : {}) })));
+  const problems = duplicateKeyProblems(
+    workloads.map((w) => ({ file: w.file, id: w.plan.id, name: w.plan.name, ...(w.keyAt ? { at: w.keyAt } : {}) })),
+  );
   if (problems.length) throw new UserError(problems);
 }
 
@@ -138,11 +191,19 @@ function matchBaseline(current: PlanFigures[], baseline: PlanFigures[]): Map<num
   const unkeyed = (p: PlanFigures) => p.id === undefined;
   current.forEach((p, i) => {
     if (!unkeyed(p) || p.file === undefined) return;
-    take(i, baseline.find((b) => !used.has(b) && unkeyed(b) && b.file !== undefined && samePath(b.file, p.file!)), 'file');
+    take(
+      i,
+      baseline.find((b) => !used.has(b) && unkeyed(b) && b.file !== undefined && samePath(b.file, p.file!)),
+      'file',
+    );
   });
   current.forEach((p, i) => {
     if (!unkeyed(p) || p.contentSha256 === undefined) return;
-    take(i, baseline.find((b) => !used.has(b) && unkeyed(b) && b.contentSha256 === p.contentSha256), 'content');
+    take(
+      i,
+      baseline.find((b) => !used.has(b) && unkeyed(b) && b.contentSha256 === p.contentSha256),
+      'content',
+    );
   });
   return matched;
 }
@@ -160,7 +221,9 @@ function figuresOf(p: PlanFigures, basis: Basis): Figures {
 }
 
 function sameFigures(a: Figures, b: Figures): boolean {
-  return a.minInferenceUnits === b.minInferenceUnits && a.maxInferenceUnits === b.maxInferenceUnits && a.monthlyCostUsd === b.monthlyCostUsd;
+  return (
+    a.minInferenceUnits === b.minInferenceUnits && a.maxInferenceUnits === b.maxInferenceUnits && a.monthlyCostUsd === b.monthlyCostUsd
+  );
 }
 
 function diffOf(after: Figures, before: Figures | null): Diff | null {
@@ -229,17 +292,27 @@ function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {
   switch (spec.id) {
     case 'monthly_usd': {
       const over = cost > spec.limit;
-      return done(over, cost, 'usd', `${subject} ${usd(cost)} is ${over ? `over the ${usd(spec.limit)} budget by ${usd(roundUsd(cost - spec.limit))}` : `within the ${usd(spec.limit)} budget`}`);
+      return done(
+        over,
+        cost,
+        'usd',
+        `${subject} ${usd(cost)} is ${over ? `over the ${usd(spec.limit)} budget by ${usd(roundUsd(cost - spec.limit))}` : `within the ${usd(spec.limit)} budget`}`,
+      );
     }
     case 'max_increase_usd': {
       if (!ctx.hasBaseline) return skip('usd', 'no --baseline given');
       // A workload new since the baseline costs its whole amount more than before.
-      const before = ctx.added ? 0 : baseline?.monthlyCostUsd ?? null;
+      const before = ctx.added ? 0 : (baseline?.monthlyCostUsd ?? null);
       const rise = ctx.diff?.monthlyCostUsd ?? null;
       if (before === null || rise === null) return skip('usd', 'the baseline has no cost on this basis');
       const over = rise > spec.limit;
       const was = ctx.added ? 'new workload' : `${usd(before)} → ${usd(cost)}`;
-      return done(over, rise, 'usd', `${subject} changed by ${signed(usd(rise), rise)} (${was}), ${over ? 'over' : 'within'} the allowed +${usd(spec.limit)}`);
+      return done(
+        over,
+        rise,
+        'usd',
+        `${subject} changed by ${signed(usd(rise), rise)} (${was}), ${over ? 'over' : 'within'} the allowed +${usd(spec.limit)}`,
+      );
     }
     case 'max_increase_pct': {
       if (!ctx.hasBaseline) return skip('pct', 'no --baseline given');
@@ -249,12 +322,22 @@ function evaluateRule(spec: RuleSpec, ctx: RuleContext): RuleResult {
       const pct = ctx.diff?.monthlyCostPct ?? null;
       if (pct === null) return skip('pct', 'the baseline cost is $0.00');
       const over = pct > spec.limit;
-      return done(over, pct, 'pct', `${subject} changed by ${signed(formatPct(pct), pct)} (${usd(before)} → ${usd(cost)}), ${over ? 'over' : 'within'} the allowed +${formatPct(spec.limit)}`);
+      return done(
+        over,
+        pct,
+        'pct',
+        `${subject} changed by ${signed(formatPct(pct), pct)} (${usd(before)} → ${usd(cost)}), ${over ? 'over' : 'within'} the allowed +${formatPct(spec.limit)}`,
+      );
     }
     case 'max_units': {
       const n = current.maxInferenceUnits;
       const over = n > spec.limit;
-      return done(over, n, 'units', `${ctx.unitsPrefix}MaxInferenceUnits ${n} ${over ? 'is over' : 'is within'} the limit of ${spec.limit}`);
+      return done(
+        over,
+        n,
+        'units',
+        `${ctx.unitsPrefix}MaxInferenceUnits ${n} ${over ? 'is over' : 'is within'} the limit of ${spec.limit}`,
+      );
     }
     case 'min_units': {
       const n = current.minInferenceUnits;

@@ -24,7 +24,12 @@ export function duplicateKeyProblems(workloads: KeyedWorkload[]): Problem[] {
       continue;
     }
     const what = w.id !== undefined ? `id '${key}'` : `name '${key}'`;
-    problems.push({ file: w.file, line: w.at?.line, col: w.at?.col, message: `workload ${what} is also used by ${other}; the gate matches workloads by id, else by name, so they must differ` });
+    problems.push({
+      file: w.file,
+      line: w.at?.line,
+      col: w.at?.col,
+      message: `workload ${what} is also used by ${other}; the gate matches workloads by id, else by name, so they must differ`,
+    });
   }
   return problems;
 }

@@ -4,4 +4,16 @@
  */
 export { GATE_SCHEMA_ID } from '../contracts/ids.js';
 export type { Basis } from '../contracts/plan.js';
-export type { Change, Diff, Figures, GateResult, GateTotal, GateWorkload, Level, RuleId, RuleResult, RuleSpec, Verdict } from '../contracts/gate.js';
+export type {
+  Change,
+  Diff,
+  Figures,
+  GateResult,
+  GateTotal,
+  GateWorkload,
+  Level,
+  RuleId,
+  RuleResult,
+  RuleSpec,
+  Verdict,
+} from '../contracts/gate.js';

@@ -39,7 +39,9 @@ export type FlagLimits = Partial<Record<keyof typeof FLAG_RULES, number>>;
 /** Flag rules apply to the total and are always error level: `--fail-on warn` is how CI tightens warnings. */
 export function flagRules(limits: FlagLimits): RuleSpec[] {
   const rules: RuleSpec[] = [];
-  for (const [name, { id, flag }] of Object.entries(FLAG_RULES) as Array<[keyof typeof FLAG_RULES, (typeof FLAG_RULES)[keyof typeof FLAG_RULES]]>) {
+  for (const [name, { id, flag }] of Object.entries(FLAG_RULES) as Array<
+    [keyof typeof FLAG_RULES, (typeof FLAG_RULES)[keyof typeof FLAG_RULES]]
+  >) {
     const limit = limits[name];
     if (limit !== undefined) rules.push({ id, limit, level: 'error' satisfies Level, from: { flag } });
   }

@@ -32,7 +32,10 @@ export interface AwsSampleRun {
 }
 
 /** Locust's current_rps and current_fail_per_sec: per-second counts from 12 s to 2 s before the last answer. */
-export function locustWindow(answers: Array<{ atMs: number; ok: boolean }>, startMs: number): { rps: number; failPerS: number; fromS: number; toS: number } {
+export function locustWindow(
+  answers: Array<{ atMs: number; ok: boolean }>,
+  startMs: number,
+): { rps: number; failPerS: number; fromS: number; toS: number } {
   if (answers.length === 0) return { rps: 0, failPerS: 0, fromS: 0, toS: 0 };
   const second = (ms: number) => Math.floor(ms / 1000);
   const last = second(Math.max(...answers.map((a) => a.atMs)));
@@ -52,11 +55,29 @@ export function locustWindow(answers: Array<{ atMs: number; ok: boolean }>, star
 }
 
 function emptyTally(durationS: number): StepTally {
-  return { durationS, sent: 0, succeeded: 0, throttled: 0, otherErrors: 0, serverErrors: 0, errors: {}, notSent: 0, lateSends: 0, latenciesMs: [], objects: [] };
+  return {
+    durationS,
+    sent: 0,
+    succeeded: 0,
+    throttled: 0,
+    otherErrors: 0,
+    serverErrors: 0,
+    errors: {},
+    notSent: 0,
+    lateSends: 0,
+    latenciesMs: [],
+    objects: [],
+  };
 }
 
 /** One run of the sample: `users` closed loops spawned over 10 s, stopped `stepS` after the start. Null when aborted. */
-export async function runAwsSampleStep(send: Send, users: number, stepS: number, signal: AbortSignal, imageOffset: number): Promise<AwsSampleRun | null> {
+async function runAwsSampleStep(
+  send: Send,
+  users: number,
+  stepS: number,
+  signal: AbortSignal,
+  imageOffset: number,
+): Promise<AwsSampleRun | null> {
   const tally = emptyTally(stepS);
   const answers: Array<{ atMs: number; ok: boolean }> = [];
   const startWall = Date.now();
@@ -105,7 +126,12 @@ function record(t: StepTally, o: Awaited<ReturnType<Send>>): void {
 }
 
 /** The sample's loop: runs until one shows failures, at most four; the last run's figure is the answer. */
-export async function runAwsSample(send: Send, stepS: number, signal: AbortSignal, onRun?: (run: AwsSampleRun, index: number) => void): Promise<AwsSampleRun[] | null> {
+export async function runAwsSample(
+  send: Send,
+  stepS: number,
+  signal: AbortSignal,
+  onRun?: (run: AwsSampleRun, index: number) => void,
+): Promise<AwsSampleRun[] | null> {
   const runs: AwsSampleRun[] = [];
   let users: number = AWS_SAMPLE.startUsers;
   let imageOffset = 0;

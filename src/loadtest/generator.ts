@@ -32,7 +32,19 @@ export interface StepTally {
 }
 
 function emptyTally(durationS: number): StepTally {
-  return { durationS, sent: 0, succeeded: 0, throttled: 0, otherErrors: 0, serverErrors: 0, errors: {}, notSent: 0, lateSends: 0, latenciesMs: [], objects: [] };
+  return {
+    durationS,
+    sent: 0,
+    succeeded: 0,
+    throttled: 0,
+    otherErrors: 0,
+    serverErrors: 0,
+    errors: {},
+    notSent: 0,
+    lateSends: 0,
+    latenciesMs: [],
+    objects: [],
+  };
 }
 
 function record(t: StepTally, o: Outcome): void {

@@ -8,7 +8,11 @@ import { mean } from './stats.js';
 
 /** What a load test sends: image bytes, or S3 object references the service reads itself. */
 export type ImageSource =
-  | { kind: 'bytes'; location: string; images: Array<{ file: string; bytes: Buffer; width: number; height: number; sizeMb: number; format: string }> }
+  | {
+      kind: 'bytes';
+      location: string;
+      images: Array<{ file: string; bytes: Buffer; width: number; height: number; sizeMb: number; format: string }>;
+    }
   | { kind: 's3'; location: string; bucket: string; objects: Array<{ key: string; sizeMb: number; format: string }> };
 
 /** Files looked at: the service's two formats and the ones people mistake for them, which are named and refused. */
@@ -49,7 +53,8 @@ export async function loadImageBytes(dir: string): Promise<ImageSource & { kind:
     await confinePath(file, undefined, OWN_FOLDERS_ONLY);
     const bytes = await readUserFileBytes(file, 'image');
     totalBytes += bytes.length;
-    if (totalBytes > MAX_TOTAL_BYTES) throw UserError.at(dir, `--images: the images add up to more than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB; send fewer`);
+    if (totalBytes > MAX_TOTAL_BYTES)
+      throw UserError.at(dir, `--images: the images add up to more than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB; send fewer`);
     const refusal = checkImageBytes(bytes);
     if (refusal) throw UserError.at(file, `the service would refuse it (${refusal.exception}): ${refusal.message}`);
     const header = readImageHeader(bytes)!;
@@ -59,7 +64,13 @@ export async function loadImageBytes(dir: string): Promise<ImageSource & { kind:
 }
 
 /** Mean width/height/MB of what is sent, for the result's image class. */
-export function imageClass(source: ImageSource): { count: number; meanWidth: number | null; meanHeight: number | null; meanSizeMb: number; formats: string[] } {
+export function imageClass(source: ImageSource): {
+  count: number;
+  meanWidth: number | null;
+  meanHeight: number | null;
+  meanSizeMb: number;
+  formats: string[];
+} {
   if (source.kind === 'bytes') {
     return {
       count: source.images.length,

@@ -10,7 +10,7 @@ export const LOADTEST_SCHEMA_ID = 'capacity-plan/loadtest@1';
 
 const ms = z.number().nonnegative();
 
-export const LoadtestStepSchema = z.object({
+const LoadtestStepSchema = z.object({
   index: z.number().int().positive(),
   phase: z.enum(['ramp', 'bisect']),
   /** Open loop: the offered request rate; null in users mode. */

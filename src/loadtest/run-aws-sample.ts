@@ -26,13 +26,18 @@ function stopOf(runs: AwsSampleRun[], interrupted: boolean): LoadtestResult['sto
 /** `--method aws-sample`: the sample's runs and figure, in the same result file as the step search. */
 export async function runAwsSampleMethod(inp: LoadtestInputs): Promise<LoadtestRun> {
   const stepS = inp.settings.stepS;
-  const runs = (await runAwsSample(inp.send, stepS, inp.signal, (run, i) => inp.onStep?.(toStep(run.tally, i, run.users, 'ramp', 'users')))) ?? [];
+  const runs =
+    (await runAwsSample(inp.send, stepS, inp.signal, (run, i) => inp.onStep?.(toStep(run.tally, i, run.users, 'ramp', 'users')))) ?? [];
   const steps: LoadtestStep[] = runs.map((run, i) => toStep(run.tally, i + 1, run.users, 'ramp', 'users'));
   const warnings = [...inp.warnings];
   const last = runs[runs.length - 1];
   const stoppedBy = last ? stopOf(runs, inp.signal.aborted) : 'interrupted';
-  if (stoppedBy === 'no-throttling') warnings.push(`no failures in ${runs.length} runs up to ${last!.users} users: the sample's figure is that of its last run, a lower bound`);
-  if (stepS !== AWS_SAMPLE.stepS) warnings.push(`runs of ${stepS} s, not the sample's ${AWS_SAMPLE.stepS} s: the first ${AWS_SAMPLE.spawnS} s of each still spawn users`);
+  if (stoppedBy === 'no-throttling')
+    warnings.push(
+      `no failures in ${runs.length} runs up to ${last!.users} users: the sample's figure is that of its last run, a lower bound`,
+    );
+  if (stepS !== AWS_SAMPLE.stepS)
+    warnings.push(`runs of ${stepS} s, not the sample's ${AWS_SAMPLE.stepS} s: the first ${AWS_SAMPLE.spawnS} s of each still spawn users`);
   const objects = runs.flatMap((r) => r.tally.objects);
   const maxTps = last && last.maxTps > 0 ? last.maxTps : null;
   const result: LoadtestResult = {
@@ -41,15 +46,41 @@ export async function runAwsSampleMethod(inp: LoadtestInputs): Promise<LoadtestR
     complete: stoppedBy !== 'interrupted' && stoppedBy !== 'request-errors',
     stoppedBy,
     target: inp.target,
-    method: { name: 'aws-sample', mode: 'users', start: AWS_SAMPLE.startUsers, growth: AWS_SAMPLE.growth, stepS, warmupS: 0, throttleLimitPct: THROTTLE_LIMIT_PCT, resolutionPct: 100, maxSteps: AWS_SAMPLE.runs, retries: 1 },
-    images: { source: inp.images.kind, location: inp.images.location, ...imageClass(inp.images), meanObjects: objects.length ? mean(objects) : null },
+    method: {
+      name: 'aws-sample',
+      mode: 'users',
+      start: AWS_SAMPLE.startUsers,
+      growth: AWS_SAMPLE.growth,
+      stepS,
+      warmupS: 0,
+      throttleLimitPct: THROTTLE_LIMIT_PCT,
+      resolutionPct: 100,
+      maxSteps: AWS_SAMPLE.runs,
+      retries: 1,
+    },
+    images: {
+      source: inp.images.kind,
+      location: inp.images.location,
+      ...imageClass(inp.images),
+      meanObjects: objects.length ? mean(objects) : null,
+    },
     units: inp.units,
     steps,
     highestCleanTps: maxTps,
     tpsPerUnit: maxTps === null ? null : maxTps / inp.units.inService,
     derivation: last ? derivationOf(last, runs.length, inp.units) : 'no run finished',
     warnings,
-    ...(last ? { awsSample: { maxTps: Math.max(0, last.maxTps), failurePerS: last.failurePerS, p95LatencyMs: last.p95LatencyMs, users: last.users, window: last.window } } : {}),
+    ...(last
+      ? {
+          awsSample: {
+            maxTps: Math.max(0, last.maxTps),
+            failurePerS: last.failurePerS,
+            p95LatencyMs: last.p95LatencyMs,
+            users: last.users,
+            window: last.window,
+          },
+        }
+      : {}),
   };
   const fatal = last?.tally.firstError?.fatal ? last.tally.firstError.line : undefined;
   return { result, ...(fatal ? { stopLine: fatal, inputProblem: true } : {}) };

@@ -11,7 +11,7 @@ import { nextStep, type SearchSettings, type StepVerdict } from './search.js';
  */
 export const THROTTLE_LIMIT_PCT = 1;
 /** More than this share of a step's calls failing otherwise stops the test: the endpoint, not the load, is the problem. */
-export const ERROR_STORM_PCT = 10;
+const ERROR_STORM_PCT = 10;
 
 export interface LoadtestSettings {
   mode: 'open' | 'users';
@@ -78,7 +78,15 @@ function fmt(v: number): string {
 /** The step search against one target: ramp, then narrow the bracket; every finished step is kept. */
 export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
   const s = inp.settings;
-  const search: SearchSettings = { start: s.start, growth: s.growth, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, integer: s.mode === 'users', maxLevel: s.maxLevel, units: inp.units.inService };
+  const search: SearchSettings = {
+    start: s.start,
+    growth: s.growth,
+    resolutionPct: s.resolutionPct,
+    maxSteps: s.maxSteps,
+    integer: s.mode === 'users',
+    maxLevel: s.maxLevel,
+    units: inp.units.inService,
+  };
   const steps: LoadtestStep[] = [];
   const history: StepVerdict[] = [];
   const objects: number[] = [];
@@ -98,7 +106,14 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     inp.onStepStart?.(index, n.level, n.phase);
     const tally =
       s.mode === 'open'
-        ? await runOpenStep(inp.send, { rateTps: n.level, warmupS: s.warmupS, stepS: s.stepS, maxInFlight: s.maxInFlight, signal: inp.signal, imageOffset })
+        ? await runOpenStep(inp.send, {
+            rateTps: n.level,
+            warmupS: s.warmupS,
+            stepS: s.stepS,
+            maxInFlight: s.maxInFlight,
+            signal: inp.signal,
+            imageOffset,
+          })
         : await runUsersStep(inp.send, { users: n.level, warmupS: s.warmupS, stepS: s.stepS, signal: inp.signal, imageOffset });
     if (tally === null) {
       stoppedBy = 'interrupted';
@@ -109,9 +124,12 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     steps.push(step);
     objects.push(...tally.objects);
     inp.onStep?.(step);
-    if (tally.notSent > 0) warnings.push(`step ${index}: ${tally.notSent} calls not sent: ${s.maxInFlight} were already in flight (the endpoint stalled)`);
+    if (tally.notSent > 0)
+      warnings.push(`step ${index}: ${tally.notSent} calls not sent: ${s.maxInFlight} were already in flight (the endpoint stalled)`);
     if (tally.sent > 0 && tally.lateSends / tally.sent > 0.05) {
-      warnings.push(`step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`);
+      warnings.push(
+        `step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`,
+      );
     }
     const clientErrors = tally.otherErrors - tally.serverErrors;
     if (tally.firstError?.fatal) {
@@ -122,7 +140,11 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     }
     if (tally.sent > 0 && tally.serverErrors >= 5 && (tally.serverErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
       stoppedBy = 'server-errors';
-      stopLine = `stopped at step ${index}: ${tally.serverErrors} of ${tally.sent} calls failed on the server side or the network (${Object.entries(tally.errors).map(([k, v]) => `${k} ×${v}`).join(', ')}); first: ${tally.firstError?.line ?? 'unknown'}`;
+      stopLine = `stopped at step ${index}: ${tally.serverErrors} of ${tally.sent} calls failed on the server side or the network (${Object.entries(
+        tally.errors,
+      )
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(', ')}); first: ${tally.firstError?.line ?? 'unknown'}`;
       break;
     }
     if (tally.sent > 0 && clientErrors >= 5 && (clientErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
@@ -143,14 +165,21 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
   const firstThrottled = steps.filter((st) => !st.clean).sort((a, b) => (a.offeredTps ?? a.users!) - (b.offeredTps ?? b.users!))[0];
   const derivation = best
     ? `highest clean step #${best.index} (${levelOf(best)}): ${fmt(best.achievedTps)} TPS achieved, ${best.throttledPct.toFixed(2)}% throttled (limit ${THROTTLE_LIMIT_PCT}%)` +
-      (firstThrottled ? `; lowest throttled step #${firstThrottled.index} (${levelOf(firstThrottled)}): ${firstThrottled.throttledPct.toFixed(1)}% throttled` : '') +
+      (firstThrottled
+        ? `; lowest throttled step #${firstThrottled.index} (${levelOf(firstThrottled)}): ${firstThrottled.throttledPct.toFixed(1)}% throttled`
+        : '') +
       `; ${fmt(best.achievedTps)} TPS / ${inp.units.inService} unit${inp.units.inService === 1 ? '' : 's'} (${inp.units.source}) = ${fmt(tpsPerUnit!)} TPS per unit`
     : 'no step was clean: no TPS per unit';
 
-  if (stoppedBy === 'no-throttling') warnings.push(`no throttling up to ${s.mode === 'open' ? `${fmt(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`);
-  if (stoppedBy === 'max-steps') warnings.push(`stopped after ${s.maxSteps} steps before the bracket narrowed to ${s.resolutionPct}%: the TPS found is a lower bound`);
+  if (stoppedBy === 'no-throttling')
+    warnings.push(
+      `no throttling up to ${s.mode === 'open' ? `${fmt(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`,
+    );
+  if (stoppedBy === 'max-steps')
+    warnings.push(`stopped after ${s.maxSteps} steps before the bracket narrowed to ${s.resolutionPct}%: the TPS found is a lower bound`);
   if (stoppedBy === 'throttled-at-start') warnings.push('throttled even at the lowest load tried: is another client using the model?');
-  if (best?.latencyMs && best.succeeded < 100) warnings.push(`step ${best.index}: p99 latency from ${best.succeeded} calls (under 100) is the slowest call, not a percentile`);
+  if (best?.latencyMs && best.succeeded < 100)
+    warnings.push(`step ${best.index}: p99 latency from ${best.succeeded} calls (under 100) is the slowest call, not a percentile`);
 
   const result: LoadtestResult = {
     schema: LOADTEST_SCHEMA_ID,
@@ -158,8 +187,24 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     complete: stoppedBy !== 'interrupted' && stoppedBy !== 'server-errors' && stoppedBy !== 'request-errors',
     stoppedBy,
     target: inp.target,
-    method: { name: 'step-search', mode: s.mode, start: s.start, growth: s.growth, stepS: s.stepS, warmupS: s.warmupS, throttleLimitPct: THROTTLE_LIMIT_PCT, resolutionPct: s.resolutionPct, maxSteps: s.maxSteps, retries: 0 },
-    images: { source: inp.images.kind, location: inp.images.location, ...imageClass(inp.images), meanObjects: objects.length ? mean(objects) : null },
+    method: {
+      name: 'step-search',
+      mode: s.mode,
+      start: s.start,
+      growth: s.growth,
+      stepS: s.stepS,
+      warmupS: s.warmupS,
+      throttleLimitPct: THROTTLE_LIMIT_PCT,
+      resolutionPct: s.resolutionPct,
+      maxSteps: s.maxSteps,
+      retries: 0,
+    },
+    images: {
+      source: inp.images.kind,
+      location: inp.images.location,
+      ...imageClass(inp.images),
+      meanObjects: objects.length ? mean(objects) : null,
+    },
     units: inp.units,
     steps,
     highestCleanTps,

@@ -18,14 +18,17 @@ export async function listS3Images(url: string, region: string, endpoint?: strin
   try {
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: MAX_KEYS }));
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: MAX_KEYS }),
+      );
       for (const o of page.Contents ?? []) {
         const key = o.Key ?? '';
         const ext = /\.[^./]+$/.exec(key.toLowerCase())?.[0] ?? '';
         const format = FORMATS[ext];
         if (!format) continue;
         const size = o.Size ?? 0;
-        if (size > MAX_S3_IMAGE_BYTES) throw new UserError(`s3://${bucket}/${key}: ${(size / 1e6).toFixed(1)} MB is over the 15 MB the service reads from S3`);
+        if (size > MAX_S3_IMAGE_BYTES)
+          throw new UserError(`s3://${bucket}/${key}: ${(size / 1e6).toFixed(1)} MB is over the 15 MB the service reads from S3`);
         if (size > 0) objects.push({ key, sizeMb: size / 1e6, format });
       }
       token = page.IsTruncated && objects.length < MAX_KEYS ? page.NextContinuationToken : undefined;
@@ -33,8 +36,14 @@ export async function listS3Images(url: string, region: string, endpoint?: strin
   } catch (err) {
     if (err instanceof UserError) throw err;
     const e = err as { name?: string; message?: string };
-    if (e.name === 'CredentialsProviderError') throw new UserError('no AWS credentials found to list --s3 (the standard chain: environment, AWS_PROFILE and ~/.aws files, SSO, container or instance role)');
-    if (e.name === 'AccessDenied' || e.name === 'AccessDeniedException') throw new UserError(`access denied listing ${url}: the caller needs s3:ListBucket (and Rekognition needs s3:GetObject on the objects)`);
+    if (e.name === 'CredentialsProviderError')
+      throw new UserError(
+        'no AWS credentials found to list --s3 (the standard chain: environment, AWS_PROFILE and ~/.aws files, SSO, container or instance role)',
+      );
+    if (e.name === 'AccessDenied' || e.name === 'AccessDeniedException')
+      throw new UserError(
+        `access denied listing ${url}: the caller needs s3:ListBucket (and Rekognition needs s3:GetObject on the objects)`,
+      );
     if (e.name === 'NoSuchBucket') throw new UserError(`--s3: no bucket '${bucket}'`);
     throw new UserError(`cannot list ${url}: ${e.name ?? 'Error'}: ${(e.message ?? '').split('\n')[0]!.slice(0, 200)}`);
   } finally {

@@ -23,7 +23,7 @@
  */
 
 /** The share of the latency bound the ramp jumps to: below it, to leave room for queueing and noise. */
-export const JUMP_SHARE = 0.8;
+const JUMP_SHARE = 0.8;
 
 export interface SearchSettings {
   /** First level: offered TPS (open) or users. */
@@ -47,7 +47,7 @@ export interface StepVerdict {
   meanLatencyMs?: number | null;
 }
 
-export type SearchStop = 'converged' | 'max-steps' | 'no-throttling' | 'throttled-at-start';
+type SearchStop = 'converged' | 'max-steps' | 'no-throttling' | 'throttled-at-start';
 export type NextStep = { level: number; phase: 'ramp' | 'bisect' } | { stop: SearchStop };
 
 /** Three significant figures: offered rates read as 12.3 or 187, not 187.34567. */
@@ -78,7 +78,8 @@ export function nextStep(history: readonly StepVerdict[], s: SearchSettings): Ne
   const { lo, hi } = bracket(history);
   const r = s.resolutionPct / 100;
   const converged = (l: number, h: number) => (s.integer ? h - l <= 1 : (h - l) / l <= r);
-  const next = (level: number, phase: 'ramp' | 'bisect'): NextStep => (history.length >= s.maxSteps ? { stop: 'max-steps' } : { level, phase });
+  const next = (level: number, phase: 'ramp' | 'bisect'): NextStep =>
+    history.length >= s.maxSteps ? { stop: 'max-steps' } : { level, phase };
 
   if (!hi) {
     const last = history[history.length - 1]!.level;

@@ -1,7 +1,13 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { DescribeProjectsCommand, DescribeProjectVersionsCommand, DetectCustomLabelsCommand, RekognitionClient, type Image } from '@aws-sdk/client-rekognition';
+import {
+  DescribeProjectsCommand,
+  DescribeProjectVersionsCommand,
+  DetectCustomLabelsCommand,
+  RekognitionClient,
+  type Image,
+} from '@aws-sdk/client-rekognition';
 import { UserError } from '../core/errors.js';
 import { forTerminal, truncate } from '../core/escape.js';
 import { LOCAL_ARN } from '../serve/protocol.js';
@@ -21,7 +27,7 @@ export type Outcome =
   /** `line` says what happened in one line; `fatal` is set when no further call can succeed (access, setup). */
   | { kind: 'error'; name: string; server: boolean; latencyMs: number; line: string; fatal: boolean };
 
-export interface ModelState {
+interface ModelState {
   status: string;
   statusMessage: string | null;
   minInferenceUnits: number | null;
@@ -49,15 +55,32 @@ const MAX_ANSWERS_BYTES = 64 * 1024 * 1024;
 /** Whole numbers the service gives as integers (inference units) are at most this. */
 const MAX_UNITS = 100_000;
 
-const ARN = /^arn:(aws[a-z-]*):rekognition:([a-z0-9-]+):(\d{12}):project\/([a-zA-Z0-9_.-]{1,255})\/version\/([a-zA-Z0-9_.-]{1,255})\/(\d+)$/;
+const ARN =
+  /^arn:(aws[a-z-]*):rekognition:([a-z0-9-]+):(\d{12}):project\/([a-zA-Z0-9_.-]{1,255})\/version\/([a-zA-Z0-9_.-]{1,255})\/(\d+)$/;
 
-export function parseProjectVersionArn(arn: string): { partition: string; region: string; account: string; project: string; version: string } {
+export function parseProjectVersionArn(arn: string): {
+  partition: string;
+  region: string;
+  account: string;
+  project: string;
+  version: string;
+} {
   const m = ARN.exec(arn);
-  if (!m) throw new UserError(`--project-version-arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/VERSION/TIMESTAMP, got '${arn.slice(0, 40)}'`);
+  if (!m)
+    throw new UserError(
+      `--project-version-arn: expected arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/VERSION/TIMESTAMP, got '${arn.slice(0, 40)}'`,
+    );
   return { partition: m[1]!, region: m[2]!, account: m[3]!, project: m[4]!, version: m[5]! };
 }
 
-const ACCESS_ERRORS = new Set(['AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'InvalidClientTokenId', 'MissingAuthenticationTokenException']);
+const ACCESS_ERRORS = new Set([
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'MissingAuthenticationTokenException',
+]);
 const PERMISSIONS = 'rekognition:DescribeProjects, rekognition:DescribeProjectVersions and rekognition:DetectCustomLabels';
 
 interface SdkError {
@@ -79,25 +102,36 @@ function brief(text: string | undefined): string {
 }
 
 /** An SDK failure as the search counts it, with the one line that explains it. */
-export function classify(err: unknown, where: string, arn: string): Exclude<Outcome, { kind: 'ok' }> {
+function classify(err: unknown, where: string, arn: string): Exclude<Outcome, { kind: 'ok' }> {
   const e = (err ?? {}) as SdkError;
   const name = brief(e.name ?? 'Error');
   const status = e.$metadata?.httpStatusCode;
   const fatal = (line: string) => ({ kind: 'error' as const, name, server: false, latencyMs: 0, line, fatal: true });
   if (name === 'ProvisionedThroughputExceededException') return { kind: 'throttled', latencyMs: 0 };
-  if (name === 'AnswerTooLarge') return fatal(`${where} sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB: not a DetectCustomLabels answer`);
+  if (name === 'AnswerTooLarge')
+    return fatal(`${where} sent an answer over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB: not a DetectCustomLabels answer`);
   if (name === 'CredentialsProviderError') {
-    return fatal('no AWS credentials found (the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws files, SSO, container or instance role)');
+    return fatal(
+      'no AWS credentials found (the standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws files, SSO, container or instance role)',
+    );
   }
   if (ACCESS_ERRORS.has(name)) return fatal(`access denied by ${where}: ${name}: ${brief(e.message)} (the caller needs ${PERMISSIONS})`);
   if (name === 'ResourceNotFoundException') return fatal(`model not found at ${where}: ${arn.slice(0, 120)}`);
-  if (name === 'ResourceNotReadyException') return fatal(`the model is not RUNNING (${brief(e.message)}); start it with: ${startCommand(arn)}`);
+  if (name === 'ResourceNotReadyException')
+    return fatal(`the model is not RUNNING (${brief(e.message)}); start it with: ${startCommand(arn)}`);
   if (status === undefined) {
     // No HTTP answer at all: refused, reset, timed out, name not resolved.
     const code = e.code ?? (name === 'TimeoutError' ? 'timed out' : name);
     return { kind: 'error', name: code, server: true, latencyMs: 0, line: `cannot reach ${where}: ${code}`, fatal: false };
   }
-  return { kind: 'error', name, server: status >= 500 || e.$fault === 'server', latencyMs: 0, line: `${where} answered ${name} (HTTP ${status}): ${brief(e.message)}`, fatal: false };
+  return {
+    kind: 'error',
+    name,
+    server: status >= 500 || e.$fault === 'server',
+    latencyMs: 0,
+    line: `${where} answered ${name} (HTTP ${status}): ${brief(e.message)}`,
+    fatal: false,
+  };
 }
 
 /**
@@ -116,7 +150,9 @@ export function stopCommand(arn: string): string {
 function unitsFrom(v: unknown, member: string, where: string): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_UNITS) return v;
-  throw new UserError(`${where} answered ${member} ${brief(typeof v === 'string' ? `'${v}'` : String(v))}: not a whole number of units from 0 to ${MAX_UNITS.toLocaleString('en-US')}`);
+  throw new UserError(
+    `${where} answered ${member} ${brief(typeof v === 'string' ? `'${v}'` : String(v))}: not a whole number of units from 0 to ${MAX_UNITS.toLocaleString('en-US')}`,
+  );
 }
 
 /** A string the service sends, bounded and shown safely; null when absent. */
@@ -147,12 +183,16 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
     } catch {
       throw new UserError(`--endpoint: not a URL: '${opts.endpoint.slice(0, 40)}'`);
     }
-    if (endpointUrl.protocol !== 'http:' && endpointUrl.protocol !== 'https:') throw new UserError(`--endpoint: expected an http:// or https:// URL, got '${endpointUrl.protocol}'`);
+    if (endpointUrl.protocol !== 'http:' && endpointUrl.protocol !== 'https:')
+      throw new UserError(`--endpoint: expected an http:// or https:// URL, got '${endpointUrl.protocol}'`);
   }
   const where = endpointUrl ? endpointUrl.origin : `Rekognition in ${parsed.region}`;
   // A local endpoint needs signed calls but no real identity: test credentials unless the user configured some.
   const configured = process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
-  const staticCredentials = endpointUrl && isLoopback(endpointUrl) && !configured ? { accessKeyId: 'capacity-plan-local', secretAccessKey: 'capacity-plan-local' } : undefined;
+  const staticCredentials =
+    endpointUrl && isLoopback(endpointUrl) && !configured
+      ? { accessKeyId: 'capacity-plan-local', secretAccessKey: 'capacity-plan-local' }
+      : undefined;
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: opts.maxSockets });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: opts.maxSockets });
   // The SDK warns on Node < 22 about releases after January 2027; the version installed supports
@@ -191,12 +231,17 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
     region: parsed.region,
     async describe(): Promise<ModelState> {
       try {
-        const projects = await client.send(new DescribeProjectsCommand({ ProjectNames: [parsed.project] }), { abortSignal: AbortSignal.timeout(opts.callTimeoutMs) });
+        const projects = await client.send(new DescribeProjectsCommand({ ProjectNames: [parsed.project] }), {
+          abortSignal: AbortSignal.timeout(opts.callTimeoutMs),
+        });
         const projectArn = projects.ProjectDescriptions?.[0]?.ProjectArn;
         if (typeof projectArn !== 'string') throw new UserError(`model not found at ${where}: no project '${brief(parsed.project)}'`);
-        const versions = await client.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn, VersionNames: [parsed.version] }), { abortSignal: AbortSignal.timeout(opts.callTimeoutMs) });
+        const versions = await client.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn, VersionNames: [parsed.version] }), {
+          abortSignal: AbortSignal.timeout(opts.callTimeoutMs),
+        });
         const d = versions.ProjectVersionDescriptions?.[0];
-        if (!d) throw new UserError(`model not found at ${where}: no version '${brief(parsed.version)}' in project '${brief(parsed.project)}'`);
+        if (!d)
+          throw new UserError(`model not found at ${where}: no version '${brief(parsed.version)}' in project '${brief(parsed.project)}'`);
         const answered = d as Record<string, unknown>;
         return {
           status: textFrom(answered.Status) ?? 'UNKNOWN',
@@ -206,7 +251,8 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
         };
       } catch (err) {
         if (err instanceof UserError) throw err;
-        if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError') throw new UserError(`${where} did not answer DescribeProjects/DescribeProjectVersions within ${opts.callTimeoutMs / 1000} s`);
+        if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError')
+          throw new UserError(`${where} did not answer DescribeProjects/DescribeProjectVersions within ${opts.callTimeoutMs / 1000} s`);
         throw fail(err);
       }
     },
@@ -217,14 +263,23 @@ export async function createTarget(opts: TargetOptions): Promise<Target> {
       const deadline = AbortSignal.timeout(opts.callTimeoutMs);
       const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
       try {
-        const out = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: arn, Image: images[i % images.length]! }), { abortSignal });
+        const out = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: arn, Image: images[i % images.length]! }), {
+          abortSignal,
+        });
         const labels = Array.isArray(out.CustomLabels) ? out.CustomLabels : [];
         const boxes = labels.filter((l) => l?.Geometry?.BoundingBox !== undefined).length;
         return { kind: 'ok', latencyMs: performance.now() - t0, objects: boxes > 0 || labels.length === 0 ? boxes : null };
       } catch (err) {
         const latencyMs = performance.now() - t0;
         if (deadline.aborted && !signal?.aborted) {
-          return { kind: 'error', name: 'timed out', server: true, latencyMs, line: `${where} did not answer a DetectCustomLabels call within ${opts.callTimeoutMs / 1000} s`, fatal: false };
+          return {
+            kind: 'error',
+            name: 'timed out',
+            server: true,
+            latencyMs,
+            line: `${where} did not answer a DetectCustomLabels call within ${opts.callTimeoutMs / 1000} s`,
+            fatal: false,
+          };
         }
         return { ...classify(err, where, arn), latencyMs };
       }

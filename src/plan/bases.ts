@@ -55,7 +55,12 @@ export function costsOnBases(
  * Calendar traffic's expected cost: Max in the windows' hours of the week, Min in the rest of the
  * scheduled week; a week is 168 hours, a month 730.
  */
-function weeklyExpected(weekly: NonNullable<WorkloadWithTraffic['traffic']['weekly']>, scheduledHoursPerWeek: number, pair: { minUnits: number; maxUnits: number }, usdPerUnitHour: number) {
+function weeklyExpected(
+  weekly: NonNullable<WorkloadWithTraffic['traffic']['weekly']>,
+  scheduledHoursPerWeek: number,
+  pair: { minUnits: number; maxUnits: number },
+  usdPerUnitHour: number,
+) {
   const peakH = windowHoursPerWeek(weekly);
   const restH = Math.max(0, scheduledHoursPerWeek - peakH);
   const weekHours = pair.maxUnits * peakH + pair.minUnits * restH;

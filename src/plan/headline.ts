@@ -5,7 +5,10 @@ import { BASIS_WORDS } from './bases.js';
 
 /** The answer as one line a person can act on: the pair, its cost and basis, and the zone promise. */
 export function headlineOf(p: Omit<Plan, 'headline'>): string {
-  const throttled = p.costBasis === 'simulated' ? ` (${formatPct(p.search?.feasible ? p.search.throttledPct : (p.staticRule.simulated?.throttledPct ?? 0))} throttled)` : '';
+  const throttled =
+    p.costBasis === 'simulated'
+      ? ` (${formatPct(p.search?.feasible ? p.search.throttledPct : (p.staticRule.simulated?.throttledPct ?? 0))} throttled)`
+      : '';
   return `${p.name}: run MinInferenceUnits ${p.minInferenceUnits} / MaxInferenceUnits ${p.maxInferenceUnits} — ${formatUsd(p.monthlyCostUsd)}/month ${BASIS_WORDS[p.costBasis]}${throttled}${batchText(p)}${zoneText(p)}`;
 }
 

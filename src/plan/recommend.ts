@@ -37,7 +37,11 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { s
   const searched = r.overTime && search ? search(r, rule) : undefined;
   const useSearch = searched !== undefined && searched.feasible;
   const batch = w.traffic.batch ? batchFleet(r, rule.capTps) : undefined;
-  const pair = batch ? { minUnits: batch.units, maxUnits: batch.units } : useSearch ? searched.pair : { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits };
+  const pair = batch
+    ? { minUnits: batch.units, maxUnits: batch.units }
+    : useSearch
+      ? searched.pair
+      : { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits };
   const simulatedUsd = searched ? (useSearch ? searched.monthlyCostUsd : searched.staticRule.monthlyCostUsd) : undefined;
   const { costs, derivation: costText } = costsOnBases(w, pair, r.price.pricePerUnitHourUsd, simulatedUsd);
   if (batch) {
@@ -87,7 +91,9 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { s
       azFloor: rule.units.floor,
       azFloorApplied: rule.units.azFloorApplied,
       unitsAddedForOutage: rule.units.zoneOutageUnitsAdded,
-      ...(searched ? { simulated: { monthlyCostUsd: searched.staticRule.monthlyCostUsd, throttledPct: searched.staticRule.throttledPct } } : {}),
+      ...(searched
+        ? { simulated: { monthlyCostUsd: searched.staticRule.monthlyCostUsd, throttledPct: searched.staticRule.throttledPct } }
+        : {}),
     },
     ...(searched ? { search: searchFigures(r, searched) } : {}),
     zoneOutage: zone,
@@ -95,11 +101,17 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { s
       ...(r.calibration.anchored ? { calibration: r.calibration.derivation } : {}),
       ...rule.derivation,
       monthlyCost: costText,
-      ...(costPer1000 !== null ? { costPer1000Images: `${pair.minUnits} × $${r.price.pricePerUnitHourUsd} / (${formatExact(baselineTps)} × 3600) × 1000 = $${costPer1000.toFixed(4)}` } : {}),
+      ...(costPer1000 !== null
+        ? {
+            costPer1000Images: `${pair.minUnits} × $${r.price.pricePerUnitHourUsd} / (${formatExact(baselineTps)} × 3600) × 1000 = $${costPer1000.toFixed(4)}`,
+          }
+        : {}),
       zoneOutage: zoneCheckAt(pair.maxUnits, w.availability.zones, r.tpsPerUnit, w.traffic.peak_tps).derivation,
     },
     notes,
-    ...(w.model.project_version_arn !== undefined ? { startCommand: startCommand(w.model.project_version_arn, pair.minUnits, pair.maxUnits) } : {}),
+    ...(w.model.project_version_arn !== undefined
+      ? { startCommand: startCommand(w.model.project_version_arn, pair.minUnits, pair.maxUnits) }
+      : {}),
     warnings,
     ...(batch ? { batch } : {}),
   };
@@ -127,7 +139,13 @@ function searchFigures(r: ResolvedWorkload, s: SearchedPair): PlanSearch {
 function zoneOutageOf(r: ResolvedWorkload, maxUnits: number, searched: SearchedPair | undefined): ZoneOutageCheck {
   const av = r.workload.availability;
   const atMax = zoneCheckAt(maxUnits, av.zones, r.tpsPerUnit, r.workload.traffic.peak_tps);
-  const common = { zones: av.zones, required: av.survive_zone_outage, unitsLostWorstCase: atMax.unitsLost, capacityLeftAtMaxTps: atMax.leftTps, servesPeak: atMax.servesPeak };
+  const common = {
+    zones: av.zones,
+    required: av.survive_zone_outage,
+    unitsLostWorstCase: atMax.unitsLost,
+    capacityLeftAtMaxTps: atMax.leftTps,
+    servesPeak: atMax.servesPeak,
+  };
   if (searched) return { ...common, check: 'simulated', holds: searched.zoneHolds, outage: searched.outage };
   return { ...common, check: 'static', holds: av.zones >= 2 && atMax.servesPeak };
 }
@@ -135,7 +153,8 @@ function zoneOutageOf(r: ResolvedWorkload, maxUnits: number, searched: SearchedP
 function notesOf(r: ResolvedWorkload, rule: StaticRule, s: SearchedPair | undefined, zone: ZoneOutageCheck): string[] {
   const notes: string[] = [];
   const w = r.workload;
-  if (s && !s.feasible) notes.push(`no Min/Max keeps throttling at or below ${w.scaling.max_throttled_pct}%: the peak/baseline rule's pair is the answer`);
+  if (s && !s.feasible)
+    notes.push(`no Min/Max keeps throttling at or below ${w.scaling.max_throttled_pct}%: the peak/baseline rule's pair is the answer`);
   if (s?.feasible && s.pair.maxUnits < rule.units.maxForPeak) {
     notes.push(
       `Max ${s.pair.maxUnits} is below ceil(${w.traffic.peak_tps} / ${formatExact(rule.capTps)}) = ${rule.units.maxForPeak}: the search judges throttling at full TPS per unit (${formatExact(r.tpsPerUnit)}), ` +
@@ -143,7 +162,9 @@ function notesOf(r: ResolvedWorkload, rule: StaticRule, s: SearchedPair | undefi
     );
   }
   if (s && (s.raisedForZonePromise.min > 0 || s.raisedForZonePromise.max > 0)) {
-    notes.push(`the zone promise raised the cheapest pair by ${s.raisedForZonePromise.min} Min and ${s.raisedForZonePromise.max} Max unit(s)`);
+    notes.push(
+      `the zone promise raised the cheapest pair by ${s.raisedForZonePromise.min} Min and ${s.raisedForZonePromise.max} Max unit(s)`,
+    );
   }
   if (zone.required && !zone.holds) {
     notes.push(
@@ -168,7 +189,11 @@ function warningsOf(r: ResolvedWorkload, rule: StaticRule, zone: ZoneOutageCheck
           : `losing one zone at Max leaves ${formatExact(zone.capacityLeftAtMaxTps)} TPS for a ${peak} TPS peak: requests above it fail with ProvisionedThroughputExceededException (set availability.survive_zone_outage: true to size for it)`,
     });
   }
-  if (s && !s.feasible) warnings.push({ code: 'no-pair-within-limit', message: `no Min/Max keeps throttling at or below ${r.workload.scaling.max_throttled_pct}% on this traffic` });
+  if (s && !s.feasible)
+    warnings.push({
+      code: 'no-pair-within-limit',
+      message: `no Min/Max keeps throttling at or below ${r.workload.scaling.max_throttled_pct}% on this traffic`,
+    });
   return warnings;
 }
 
@@ -181,5 +206,8 @@ function contentDigest(w: ResolvedWorkload['workload']): string {
 /** Starting a model is how its unit count changes; Max only when it differs (equal means no autoscaling). */
 function startCommand(arn: string, min: number, max: number): string {
   const region = arn.split(':')[3];
-  return `aws rekognition start-project-version --region ${region} --project-version-arn ${arn} --min-inference-units ${min}` + (max > min ? ` --max-inference-units ${max}` : '');
+  return (
+    `aws rekognition start-project-version --region ${region} --project-version-arn ${arn} --min-inference-units ${min}` +
+    (max > min ? ` --max-inference-units ${max}` : '')
+  );
 }

@@ -5,7 +5,7 @@ import { MINUTES_PER_DAY } from '../workload/series.js';
  * The AWS CLI commands a saving applies with. The model is model.project_version_arn, and the
  * region comes from the ARN; without one, a placeholder and the workload's region.
  */
-export function modelOf(w: WorkloadWithTraffic): { arn: string; region: string } {
+function modelOf(w: WorkloadWithTraffic): { arn: string; region: string } {
   const arn = w.model.project_version_arn;
   return arn ? { arn, region: arn.split(':')[3]! } : { arn: '<project-version-arn>', region: w.region };
 }
@@ -14,7 +14,8 @@ export function stopStartCommands(w: WorkloadWithTraffic, pair: { minUnits: numb
   const { arn, region } = modelOf(w);
   return [
     `aws rekognition stop-project-version --region ${region} --project-version-arn ${arn}`,
-    `aws rekognition start-project-version --region ${region} --project-version-arn ${arn} --min-inference-units ${pair.minUnits}` + (pair.maxUnits > pair.minUnits ? ` --max-inference-units ${pair.maxUnits}` : ''),
+    `aws rekognition start-project-version --region ${region} --project-version-arn ${arn} --min-inference-units ${pair.minUnits}` +
+      (pair.maxUnits > pair.minUnits ? ` --max-inference-units ${pair.maxUnits}` : ''),
   ];
 }
 
@@ -30,7 +31,7 @@ export interface StopWindow {
 const CRON_DAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 
 /** EventBridge cron expressions, one per time of day, naming the days that time recurs on. */
-export function cronExpressions(minutesOfWeek: number[]): string[] {
+function cronExpressions(minutesOfWeek: number[]): string[] {
   const byTime = new Map<number, number[]>();
   for (const m of minutesOfWeek) {
     const t = m % MINUTES_PER_DAY;
@@ -56,11 +57,19 @@ export function scheduleCommands(w: WorkloadWithTraffic, pair: { minUnits: numbe
   const { arn, region } = modelOf(w);
   const zone = w.traffic.timezone ?? 'UTC';
   const base = (w.id ?? w.name).replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 48);
-  const start = { ProjectVersionArn: arn, MinInferenceUnits: pair.minUnits, ...(pair.maxUnits > pair.minUnits ? { MaxInferenceUnits: pair.maxUnits } : {}) };
+  const start = {
+    ProjectVersionArn: arn,
+    MinInferenceUnits: pair.minUnits,
+    ...(pair.maxUnits > pair.minUnits ? { MaxInferenceUnits: pair.maxUnits } : {}),
+  };
   const schedule = (name: string, cron: string, api: string, input: object) =>
     `aws scheduler create-schedule --region ${region} --name ${name} --schedule-expression "${cron}" --schedule-expression-timezone ${zone} ` +
     `--flexible-time-window Mode=OFF --target '${JSON.stringify({ Arn: `arn:aws:scheduler:::aws-sdk:rekognition:${api}`, RoleArn: '<scheduler-role-arn>', Input: JSON.stringify(input) })}'`;
-  const stops = cronExpressions(windows.map((x) => x.stopMinute)).map((c, i) => schedule(`${base}-stop-${i + 1}`, c, 'stopProjectVersion', { ProjectVersionArn: arn }));
-  const starts = cronExpressions(windows.map((x) => x.startMinute)).map((c, i) => schedule(`${base}-start-${i + 1}`, c, 'startProjectVersion', start));
+  const stops = cronExpressions(windows.map((x) => x.stopMinute)).map((c, i) =>
+    schedule(`${base}-stop-${i + 1}`, c, 'stopProjectVersion', { ProjectVersionArn: arn }),
+  );
+  const starts = cronExpressions(windows.map((x) => x.startMinute)).map((c, i) =>
+    schedule(`${base}-start-${i + 1}`, c, 'startProjectVersion', start),
+  );
   return [...stops, ...starts];
 }

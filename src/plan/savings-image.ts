@@ -10,8 +10,8 @@ import type { Replan } from './savings-replan.js';
 /** The long side an image class is offered at: Full HD, or the model's own input when that is larger. */
 const TARGET_LONG_SIDE_PX = 1920;
 
-export const IMAGE_SIZE_CAVEAT =
-  'predicted by the bench file\'s cost model, within its measured range; the bench model is a stand-in for the real one: check on the real model that accuracy holds at the smaller size before sending it';
+const IMAGE_SIZE_CAVEAT =
+  "predicted by the bench file's cost model, within its measured range; the bench model is a stand-in for the real one: check on the real model that accuracy holds at the smaller size before sending it";
 
 /** The class downscaled to the target long side, its bytes shrinking with its pixels (same encoder quality). */
 function smaller(img: DescribedImage, targetLongPx: number): DescribedImage | undefined {
@@ -46,11 +46,23 @@ export function imageSizeSaving(r: ResolvedWorkload, plan: Omit<Plan, 'headline'
     if (c.outsideMeasuredRange.length > 0) continue;
     images[i] = to;
     classes[i] = { ...c, tps: roundTps(c.tps), uncertaintyPct: roundTo(c.uncertaintyPct, 2) };
-    resized.push({ index: i, from: `${img.width}x${img.height}, ${img.size_mb} MB`, to: `${to.width}x${to.height}, ${to.size_mb} MB`, tpsBefore: r.classes[i]!.tps, tpsAfter: classes[i]!.tps });
+    resized.push({
+      index: i,
+      from: `${img.width}x${img.height}, ${img.size_mb} MB`,
+      to: `${to.width}x${to.height}, ${to.size_mb} MB`,
+      tpsBefore: r.classes[i]!.tps,
+      tpsAfter: classes[i]!.tps,
+    });
   }
   if (resized.length === 0) return undefined;
   const tpsPerUnit = mixTpsPerUnit(classes, r.calibration.factor);
-  const after = replan({ ...r, workload: { ...w, images }, classes, tpsPerUnit, tpsPerUnitLow: mixTpsPerUnit(classes, r.calibration.factor, { low: true }) });
+  const after = replan({
+    ...r,
+    workload: { ...w, images },
+    classes,
+    tpsPerUnit,
+    tpsPerUnitLow: mixTpsPerUnit(classes, r.calibration.factor, { low: true }),
+  });
   const savingUsd = roundUsd(plan.monthlyCostUsd - after.monthlyCostUsd);
   if (savingUsd <= 0) return undefined;
   const what = resized.map((x) => `images[${x.index}] at ${x.to} instead of ${x.from}`).join('; ');
@@ -64,6 +76,12 @@ export function imageSizeSaving(r: ResolvedWorkload, plan: Omit<Plan, 'headline'
       `${resized.map((x) => `images[${x.index}] ${x.tpsBefore} → ${x.tpsAfter} TPS (${classes[x.index]!.derivation})`).join('; ')}; ` +
       `TPS per unit ${formatExact(r.calibration.factor)} / (${terms}) = ${formatExact(tpsPerUnit)}; planned again: Min ${after.minInferenceUnits} / Max ${after.maxInferenceUnits} = ${formatUsd(after.monthlyCostUsd)} ${plan.costBasis}; ` +
       `${formatUsd(plan.monthlyCostUsd)} − ${formatUsd(after.monthlyCostUsd)} = ${formatUsd(savingUsd)}`,
-    imageSize: { classes: resized, tpsPerUnit, minInferenceUnits: after.minInferenceUnits, maxInferenceUnits: after.maxInferenceUnits, caveat: IMAGE_SIZE_CAVEAT },
+    imageSize: {
+      classes: resized,
+      tpsPerUnit,
+      minInferenceUnits: after.minInferenceUnits,
+      maxInferenceUnits: after.maxInferenceUnits,
+      caveat: IMAGE_SIZE_CAVEAT,
+    },
   };
 }

@@ -8,18 +8,16 @@ import { STOP_DEFAULTS, startMinutesOf } from '../workload/schema.js';
 import { MINUTES_PER_DAY, MINUTES_PER_WEEK, hhmm } from '../workload/series.js';
 import { scheduleCommands, stopStartCommands, type StopWindow } from './savings-commands.js';
 
-export type { StopWindow };
-
-
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-export const weekLabel = (minuteOfWeek: number) => `${DAYS[Math.floor(minuteOfWeek / MINUTES_PER_DAY) % 7]} ${hhmm(minuteOfWeek % MINUTES_PER_DAY)}`;
+const weekLabel = (minuteOfWeek: number) =>
+  `${DAYS[Math.floor(minuteOfWeek / MINUTES_PER_DAY) % 7]} ${hhmm(minuteOfWeek % MINUTES_PER_DAY)}`;
 
 /**
  * The minutes of the week where demand is at or below `stopBelowTps` in every week the traffic
  * holds, as runs (circular over the week), each stopped until start_minutes before demand resumes;
  * runs whose stop is shorter than min_stop_minutes are left running.
  */
-export function stopWindows(r: ResolvedWorkload): StopWindow[] {
+function stopWindows(r: ResolvedWorkload): StopWindow[] {
   const series = r.overTime!.series;
   const s = r.workload.scaling;
   const below = s.stop_below_tps ?? STOP_DEFAULTS.stopBelowTps;
@@ -37,7 +35,7 @@ export function stopWindows(r: ResolvedWorkload): StopWindow[] {
   if (busyAt < 0) return [];
   const windows: StopWindow[] = [];
   // Walk one week from a minute that is not quiet, so no run is cut at the week's end.
-  for (let k = 0; k < MINUTES_PER_WEEK; ) {
+  for (let k = 0; k < MINUTES_PER_WEEK;) {
     const m = (busyAt + k) % MINUTES_PER_WEEK;
     if (state[m] !== 1) {
       k++;
@@ -87,7 +85,10 @@ export function stopScheduleSaving(r: ResolvedWorkload, plan: Omit<Plan, 'headli
   const failed = failedRequestsPerMonth(r, stopMask(r, windows));
   const timezone = w.traffic.timezone ?? 'UTC';
   const terms = minutesTerms(windows);
-  const failedText = failed === 0 ? 'no request fails while stopped (no demand then)' : `${formatCount(failed)} requests a month fail while stopped (demand at or below ${formatExact(w.scaling.stop_below_tps ?? 0)} TPS)`;
+  const failedText =
+    failed === 0
+      ? 'no request fails while stopped (no demand then)'
+      : `${formatCount(failed)} requests a month fail while stopped (demand at or below ${formatExact(w.scaling.stop_below_tps ?? 0)} TPS)`;
   return {
     kind: 'stop-schedule',
     title: `stop the model ${windows.length} time${windows.length === 1 ? '' : 's'} a week where there is no demand (${formatExact(stoppedMinutesPerWeek / 60)} h a week, ${timezone}), starting it ${startMinutesOf(w)} min early`,

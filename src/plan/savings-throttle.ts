@@ -5,7 +5,7 @@ import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { Replan } from './savings-replan.js';
 
 /** The limits a team usually weighs: none, one in ten thousand, one in a thousand, one in a hundred. */
-export const TRADEOFF_LIMITS_PCT = [0, 0.01, 0.1, 1] as const;
+const TRADEOFF_LIMITS_PCT = [0, 0.01, 0.1, 1] as const;
 
 /**
  * The answer searched again at each max_throttled_pct, so a team sees where the cost bends. It is
@@ -20,7 +20,10 @@ export function throttleTradeoff(r: ResolvedWorkload, plan: Omit<Plan, 'headline
   for (let m = 0; m < series.demandTps.length; m++) requests += series.demandTps[m]! * 60;
   const requestsPerMonth = requests * series.monthScale;
   const points = TRADEOFF_LIMITS_PCT.map((limit) => {
-    const p = limit === w.scaling.max_throttled_pct ? plan : replan({ ...r, workload: { ...w, scaling: { ...w.scaling, max_throttled_pct: limit } } });
+    const p =
+      limit === w.scaling.max_throttled_pct
+        ? plan
+        : replan({ ...r, workload: { ...w, scaling: { ...w.scaling, max_throttled_pct: limit } } });
     const throttledPct = p.search?.feasible ? p.search.throttledPct : (p.staticRule.simulated?.throttledPct ?? 0);
     return {
       maxThrottledPct: limit,

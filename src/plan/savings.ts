@@ -5,7 +5,6 @@ import { stopScheduleSaving } from './savings-stop.js';
 import { throttleTradeoff } from './savings-throttle.js';
 import type { Replan } from './savings-replan.js';
 
-
 /**
  * Every way the plan can prove to pay less, largest saving first (ties: by kind). Each is priced
  * against the answer's own cost on its basis, and none breaks max_throttled_pct, the zone
@@ -14,5 +13,7 @@ import type { Replan } from './savings-replan.js';
 export function savingsOf(r: ResolvedWorkload, plan: Omit<Plan, 'headline' | 'savings'>, replan: Replan): Saving[] {
   if (plan.batch) return [];
   const found = [stopScheduleSaving(r, plan), imageSizeSaving(r, plan, replan), throttleTradeoff(r, plan, replan)];
-  return found.filter((s): s is Saving => s !== undefined).sort((a, b) => b.monthlySavingUsd - a.monthlySavingUsd || a.kind.localeCompare(b.kind));
+  return found
+    .filter((s): s is Saving => s !== undefined)
+    .sort((a, b) => b.monthlySavingUsd - a.monthlySavingUsd || a.kind.localeCompare(b.kind));
 }

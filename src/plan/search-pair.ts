@@ -41,7 +41,10 @@ export function searchPair(r: ResolvedWorkload, rule: StaticRule): SearchedPair 
     fixedFleet: !w.scaling.autoscale,
   });
   const ruleTotals = simulate({ ...setup.scheduledBase, minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits });
-  const figures = (t: SimTotals) => ({ monthlyCostUsd: monthFigures(t, series, usd).monthlyCostUsd, throttledPct: roundTo(throttledPct(t), 4) });
+  const figures = (t: SimTotals) => ({
+    monthlyCostUsd: monthFigures(t, series, usd).monthlyCostUsd,
+    throttledPct: roundTo(throttledPct(t), 4),
+  });
   const durationMinutes = Math.round(w.availability.zone_outage_hours * 60);
   const check = (pair: { minUnits: number; maxUnits: number }) => checkZoneOutage(setup, series, pair, durationMinutes);
   let pair = { minUnits: found.minUnits, maxUnits: found.maxUnits };

@@ -65,7 +65,11 @@ export function outageHolds(c: OutageCheck): boolean {
  * leave more behind). Returns the pair that holds, or the last one tried with holds: false when
  * none up to `upperUnits` does.
  */
-export function keepZonePromise(check: (pair: Pair) => OutageCheck, start: Pair, upperUnits: number): { pair: Pair; check: OutageCheck; holds: boolean } {
+export function keepZonePromise(
+  check: (pair: Pair) => OutageCheck,
+  start: Pair,
+  upperUnits: number,
+): { pair: Pair; check: OutageCheck; holds: boolean } {
   let pair = start;
   let result = check(pair);
   if (result.throttledAfterLag > 0 && pair.maxUnits < upperUnits) {

@@ -15,7 +15,6 @@ import type { HtmlAssets } from './format.js';
 /** HTML text and attribute escaping: core/escape.ts's, one rule for every medium. */
 export const esc = forHtml;
 
-
 interface ChartBase {
   id: string;
   title: string;
@@ -23,7 +22,7 @@ interface ChartBase {
   note?: string;
 }
 
-export interface ChartSeries {
+interface ChartSeries {
   label: string;
   color: string;
 }

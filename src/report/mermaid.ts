@@ -29,7 +29,10 @@ export function mermaidXyChart(c: XyChart): string {
   let top = 1;
   for (const p of c.plots) for (const v of p.values) top = Math.max(top, v);
   const palette = c.plots.map((p) => p.color).join(', ');
-  const x = 'categories' in c.x ? `x-axis [${c.x.categories.map(quoted).join(', ')}]` : `x-axis ${quoted(c.x.label)} ${n(c.x.min)} --> ${n(c.x.max)}`;
+  const x =
+    'categories' in c.x
+      ? `x-axis [${c.x.categories.map(quoted).join(', ')}]`
+      : `x-axis ${quoted(c.x.label)} ${n(c.x.min)} --> ${n(c.x.max)}`;
   return [
     '```mermaid',
     `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,

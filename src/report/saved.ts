@@ -63,7 +63,12 @@ export function parseSavedResult(text: string, file: string): SavedResult {
   const schema = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { schema?: unknown }).schema : undefined;
   const reader = typeof schema === 'string' && Object.hasOwn(READERS, schema) ? READERS[schema]! : undefined;
   if (!reader) {
-    const what = schema === undefined ? 'has no "schema" key' : typeof schema === 'string' ? `has schema ${JSON.stringify(truncate(schema))}` : `has ${describeSchemaId(schema)}`;
+    const what =
+      schema === undefined
+        ? 'has no "schema" key'
+        : typeof schema === 'string'
+          ? `has schema ${JSON.stringify(truncate(schema))}`
+          : `has ${describeSchemaId(schema)}`;
     throw UserError.at(file, `${what}; report reads ${Object.keys(READERS).join(', ')}`, 1, 1);
   }
   // Positions only on failure: re-read the JSON (a YAML subset) with locations to point at the first bad value.

@@ -45,11 +45,24 @@ const tableWidth = (widths: number[]) => widths.reduce((a, b) => a + b, 0) + wid
 
 /** Widths (with padding) for columns within `width`, wrapping the wrap columns; undefined if they cannot fit. */
 function fit(columns: Column[], rows: string[][], width: number): number[] | undefined {
-  const natural = columns.map((col, i) => Math.max(cellWidth(col.head), widest(rows, (r) => cellWidth(r[i] ?? ''))) + PADDING);
+  const natural = columns.map(
+    (col, i) =>
+      Math.max(
+        cellWidth(col.head),
+        widest(rows, (r) => cellWidth(r[i] ?? '')),
+      ) + PADDING,
+  );
   if (tableWidth(natural) <= width) return natural;
   const widths = [...natural];
   // A column never wraps below its longest word (cli-table3 would cut it) nor its minWidth.
-  const floor = columns.map((col, i) => Math.max(col.minWidth ?? 0, longestWord(col.head), widest(rows, (r) => longestWord(r[i] ?? ''))) + PADDING);
+  const floor = columns.map(
+    (col, i) =>
+      Math.max(
+        col.minWidth ?? 0,
+        longestWord(col.head),
+        widest(rows, (r) => longestWord(r[i] ?? '')),
+      ) + PADDING,
+  );
   // Take the excess from the widest wrap columns first.
   let excess = tableWidth(widths) - width;
   while (excess > 0) {
@@ -98,9 +111,20 @@ export function renderTable(columns: Column[], allRows: string[][], { color: c, 
     shown = shown.filter((i) => !columns[i]!.under);
     const cols = shown.map((i) => columns[i]!);
     const cells = rows.map((r) => shown.map((i) => r[i] ?? ''));
-    widths = fit(cols, cells, width) ?? fit(cols.map((col) => ({ ...col, wrap: true })), cells, width);
+    widths =
+      fit(cols, cells, width) ??
+      fit(
+        cols.map((col) => ({ ...col, wrap: true })),
+        cells,
+        width,
+      );
   }
-  if (!widths) widths = fit(columns.map((col) => ({ ...col, wrap: true })), rows, width);
+  if (!widths)
+    widths = fit(
+      columns.map((col) => ({ ...col, wrap: true })),
+      rows,
+      width,
+    );
   // Too narrow for even the longest words: share the width equally and let cli-table3 cut.
   if (!widths) {
     const n = shown.length;
@@ -108,7 +132,13 @@ export function renderTable(columns: Column[], allRows: string[][], { color: c, 
   }
 
   const style = { head: c.level > 0 ? ['cyan'] : [], border: c.level > 0 ? ['grey'] : [], compact: true };
-  const options = { colWidths: widths, colAligns: shown.map((i) => columns[i]!.align ?? 'left'), wordWrap: true, wrapOnWordBoundary: true, style };
+  const options = {
+    colWidths: widths,
+    colAligns: shown.map((i) => columns[i]!.align ?? 'left'),
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style,
+  };
   const spanWidth = tableWidth(widths) - 2 - PADDING;
   const entries: Table.HorizontalTableRow[] = [];
   for (const row of rows) {
@@ -121,7 +151,11 @@ export function renderTable(columns: Column[], allRows: string[][], { color: c, 
     // Wrapped here: cli-table3 forgets the borders a span covers and would wrap it too narrow.
     if (detail) entries.push([{ colSpan: shown.length, content: wrapLine(`  ${detail}`, spanWidth, '  '), wordWrap: false }]);
   }
-  return chunkedTable(shown.map((i) => columns[i]!.head), entries, options);
+  return chunkedTable(
+    shown.map((i) => columns[i]!.head),
+    entries,
+    options,
+  );
 }
 
 /**

@@ -36,7 +36,12 @@ export class Fleet {
 
   /** Starts every unit and resolves once all have a warmed-up session; a unit that cannot start is a UserError. */
   static async start(opts: FleetOptions, onFatal: (message: string) => void): Promise<Fleet> {
-    const workerData: UnitWorkerInput = { model: opts.model, baseDir: opts.baseDir, threads: opts.threads, projectVersionArn: opts.projectVersionArn };
+    const workerData: UnitWorkerInput = {
+      model: opts.model,
+      baseDir: opts.baseDir,
+      threads: opts.threads,
+      projectVersionArn: opts.projectVersionArn,
+    };
     const units: Unit[] = [];
     const fleet = new Fleet(units, opts.queue);
     let started = false;
@@ -54,7 +59,9 @@ export class Fleet {
         });
         worker.on('error', (err) => (started ? fleet.closed || onFatal(`unit ${i + 1} failed: ${err.message}`) : reject(err)));
         worker.on('exit', (code) =>
-          started ? fleet.closed || onFatal(`unit ${i + 1} stopped unexpectedly (exit ${code})`) : reject(new Error(`unit ${i + 1} exited (${code}) before it was ready`)),
+          started
+            ? fleet.closed || onFatal(`unit ${i + 1} stopped unexpectedly (exit ${code})`)
+            : reject(new Error(`unit ${i + 1} exited (${code}) before it was ready`)),
         );
       });
     });

@@ -17,7 +17,8 @@ export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 export const LOCAL_ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/capacity-plan-serve/version/capacity-plan-serve.serve/1';
 
 /** The API model's ProjectVersionArn and ProjectArn patterns (Rekognition service-2.json). */
-export const PROJECT_VERSION_ARN = /^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.-]{1,255}\/version\/[a-zA-Z0-9_.-]{1,255}\/[0-9]+$/;
+export const PROJECT_VERSION_ARN =
+  /^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.-]{1,255}\/version\/[a-zA-Z0-9_.-]{1,255}\/[0-9]+$/;
 export const PROJECT_ARN = /^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.-]{1,255}\/[0-9]+$/;
 
 export interface AwsResponse {
@@ -44,7 +45,10 @@ export function validationError(what: string): AwsResponse {
 }
 
 export const THROTTLED = (): AwsResponse => ({
-  ...awsError('ProvisionedThroughputExceededException', 'every inference unit is busy: the request rate exceeds the provisioned throughput'),
+  ...awsError(
+    'ProvisionedThroughputExceededException',
+    'every inference unit is busy: the request rate exceeds the provisioned throughput',
+  ),
   throttled: true,
 });
 
@@ -107,7 +111,9 @@ export function toCustomLabels(
           return {
             Name: name(d.classId),
             Confidence: d.score * 100,
-            Geometry: { BoundingBox: { Width: clamp(x2 / image.width) - left, Height: clamp(y2 / image.height) - top, Left: left, Top: top } },
+            Geometry: {
+              BoundingBox: { Width: clamp(x2 / image.width) - left, Height: clamp(y2 / image.height) - top, Left: left, Top: top },
+            },
           };
         });
   // The operation's documentation: labels "with a confidence that's higher than" MinConfidence,

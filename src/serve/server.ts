@@ -3,7 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { describeProjects, describeProjectVersions, type ServeIdentity } from './describe.js';
 import type { Fleet } from './fleet.js';
-import { awsError, JSON_CONTENT_TYPE, jsonDepthWithin, MAX_JSON_DEPTH, TARGET_PREFIX, THROTTLED, validationError, type AwsResponse } from './protocol.js';
+import {
+  awsError,
+  JSON_CONTENT_TYPE,
+  jsonDepthWithin,
+  MAX_JSON_DEPTH,
+  TARGET_PREFIX,
+  THROTTLED,
+  validationError,
+  type AwsResponse,
+} from './protocol.js';
 
 /**
  * The HTTP side of `serve`, bounded before it buffers anything: the operation is known from the
@@ -24,7 +33,7 @@ const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 /** What an answer still being written gets to finish after close, before its socket is cut. */
 const CLOSE_GRACE_MS = 1_000;
 
-export interface ServeCounters {
+interface ServeCounters {
   served: number;
   throttled: number;
   failed: number;
@@ -104,7 +113,8 @@ function readBody(req: IncomingMessage, limit: number, budget: ByteBudget): Prom
 
 /** A body read as a JSON object: `null` reads as no members, as the service's JSON protocol does. */
 function parseObject(body: Buffer): { members: Record<string, unknown> } | { error: AwsResponse } {
-  if (!jsonDepthWithin(body, MAX_JSON_DEPTH)) return { error: awsError('SerializationException', `the request body nests JSON more than ${MAX_JSON_DEPTH} deep`) };
+  if (!jsonDepthWithin(body, MAX_JSON_DEPTH))
+    return { error: awsError('SerializationException', `the request body nests JSON more than ${MAX_JSON_DEPTH} deep`) };
   let v: unknown;
   try {
     v = JSON.parse(body.toString('utf8') || '{}');
@@ -112,13 +122,21 @@ function parseObject(body: Buffer): { members: Record<string, unknown> } | { err
     return { error: awsError('SerializationException', 'the request body is not valid JSON') };
   }
   if (v === null) return { members: {} };
-  if (typeof v !== 'object' || Array.isArray(v)) return { error: validationError("the request body must be a JSON object of the operation's input members") };
+  if (typeof v !== 'object' || Array.isArray(v))
+    return { error: validationError("the request body must be a JSON object of the operation's input members") };
   return { members: v as Record<string, unknown> };
 }
 
 function send(res: ServerResponse, r: AwsResponse, close = false): void {
-  const reply = Buffer.byteLength(r.body) > MAX_REPLY_BYTES ? awsError('InternalServerError', `the answer is over ${MAX_REPLY_BYTES / 1024 / 1024} MiB`, 500) : r;
-  const headers: Record<string, string | number> = { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(reply.body), 'x-amzn-RequestId': randomUUID() };
+  const reply =
+    Buffer.byteLength(r.body) > MAX_REPLY_BYTES
+      ? awsError('InternalServerError', `the answer is over ${MAX_REPLY_BYTES / 1024 / 1024} MiB`, 500)
+      : r;
+  const headers: Record<string, string | number> = {
+    'Content-Type': JSON_CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(reply.body),
+    'x-amzn-RequestId': randomUUID(),
+  };
   if (reply.errorType) headers['x-amzn-ErrorType'] = reply.errorType;
   if (close) headers['Connection'] = 'close';
   res.writeHead(reply.status, headers);
@@ -133,18 +151,28 @@ function operationOf(req: IncomingMessage): Operation | AwsResponse {
   }
   const operation = target.slice(TARGET_PREFIX.length);
   if (!OPERATIONS.has(operation)) {
-    return awsError('UnknownOperationException', `capacity-plan serve answers DetectCustomLabels, DescribeProjects and DescribeProjectVersions, not ${operation.slice(0, 40)}`);
+    return awsError(
+      'UnknownOperationException',
+      `capacity-plan serve answers DetectCustomLabels, DescribeProjects and DescribeProjectVersions, not ${operation.slice(0, 40)}`,
+    );
   }
   return operation as Operation;
 }
 
 /** The answer to one call; never throws for anything the caller sent. */
-async function answer(req: IncomingMessage, fleet: Fleet, budget: ByteBudget, opts: ServerOptions): Promise<{ r: AwsResponse; close?: boolean }> {
+async function answer(
+  req: IncomingMessage,
+  fleet: Fleet,
+  budget: ByteBudget,
+  opts: ServerOptions,
+): Promise<{ r: AwsResponse; close?: boolean }> {
   const operation = operationOf(req);
   if (typeof operation !== 'string') return { r: operation, close: true };
   const limit = operation === 'DetectCustomLabels' ? MAX_DETECT_BODY_BYTES : MAX_DESCRIBE_BODY_BYTES;
   const tooLarge = () =>
-    operation === 'DetectCustomLabels' ? awsError('ImageTooLargeException', `request body over ${limit} bytes: image bytes are at most 5,242,880 bytes`) : validationError(`the request body is over ${limit} bytes`);
+    operation === 'DetectCustomLabels'
+      ? awsError('ImageTooLargeException', `request body over ${limit} bytes: image bytes are at most 5,242,880 bytes`)
+      : validationError(`the request body is over ${limit} bytes`);
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return { r: tooLarge(), close: true };
   // The fleet cannot take it: throttle now and drain the body without keeping it.
@@ -155,9 +183,11 @@ async function answer(req: IncomingMessage, fleet: Fleet, budget: ByteBudget, op
   }
   const body = await readBody(req, limit, budget);
   if (body === 'too-large') return { r: tooLarge(), close: true };
-  if (body === 'busy') return { r: awsError('ThrottlingException', 'too many request bodies are being received at once; slow down'), close: true };
+  if (body === 'busy')
+    return { r: awsError('ThrottlingException', 'too many request bodies are being received at once; slow down'), close: true };
   if (operation === 'DetectCustomLabels') {
-    if (!jsonDepthWithin(body, MAX_JSON_DEPTH)) return { r: awsError('SerializationException', `the request body nests JSON more than ${MAX_JSON_DEPTH} deep`) };
+    if (!jsonDepthWithin(body, MAX_JSON_DEPTH))
+      return { r: awsError('SerializationException', `the request body nests JSON more than ${MAX_JSON_DEPTH} deep`) };
     // The unit parses the body: this thread only routes it.
     return { r: await fleet.submit(body) };
   }
@@ -190,14 +220,27 @@ export async function startServer(fleet: Fleet, host: string, port: number, opts
     const call: Call = { res, answered: false };
     if (closing) return finish(call, awsError('ServiceUnavailableException', 'the server is shutting down', 503), true);
     open.add(call);
-    const timer = setTimeout(() => finish(call, awsError('InternalServerError', `no answer within ${opts.callTimeoutMs / 1000} s`, 500), true), opts.callTimeoutMs);
+    const timer = setTimeout(
+      () => finish(call, awsError('InternalServerError', `no answer within ${opts.callTimeoutMs / 1000} s`, 500), true),
+      opts.callTimeoutMs,
+    );
     res.once('close', () => {
       clearTimeout(timer);
       open.delete(call);
     });
     answer(req, fleet, budget, opts).then(
       ({ r, close }) => finish(call, r, close),
-      (err: unknown) => finish(call, awsError('InternalServerError', String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 200), 500)),
+      (err: unknown) =>
+        finish(
+          call,
+          awsError(
+            'InternalServerError',
+            String((err as Error)?.message ?? err)
+              .split('\n')[0]!
+              .slice(0, 200),
+            500,
+          ),
+        ),
     );
   });
   server.keepAliveTimeout = 30_000;

@@ -6,7 +6,14 @@ import { createSession, resolveModel } from '../bench/models/index.js';
 import type { ModelSpec } from '../bench/models/index.js';
 import { checkImageBytes } from '../workload/limits.js';
 import { identityOf, notThisModel } from './describe.js';
-import { awsError, DetectCustomLabelsRequestSchema, toCustomLabels, validationError, type AwsResponse, type DetectCustomLabelsRequest } from './protocol.js';
+import {
+  awsError,
+  DetectCustomLabelsRequestSchema,
+  toCustomLabels,
+  validationError,
+  type AwsResponse,
+  type DetectCustomLabelsRequest,
+} from './protocol.js';
 
 /**
  * One inference unit: a worker thread with its own onnxruntime session, serving one request at a
@@ -21,7 +28,8 @@ export interface UnitWorkerInput {
   projectVersionArn: string;
 }
 
-export type UnitMessage = { type: 'ready' } | { type: 'result'; id: number; status: number; body: string; errorType?: string } | { type: 'fatal'; message: string };
+export type UnitMessage =
+  { type: 'ready' } | { type: 'result'; id: number; status: number; body: string; errorType?: string } | { type: 'fatal'; message: string };
 
 const input = workerData as UnitWorkerInput;
 const port = parentPort!;
@@ -43,19 +51,25 @@ try {
     } catch {
       return awsError('SerializationException', 'the request body is not valid JSON');
     }
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) return validationError("Value null at 'projectVersionArn' failed to satisfy constraint: Member must not be null");
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+      return validationError("Value null at 'projectVersionArn' failed to satisfy constraint: Member must not be null");
     const parsed = DetectCustomLabelsRequestSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return validationError(`Value at '${issue.path.join('.').slice(0, 60) || 'request'}' failed to satisfy constraint: ${issue.message.slice(0, 120)}`);
+      return validationError(
+        `Value at '${issue.path.join('.').slice(0, 60) || 'request'}' failed to satisfy constraint: ${issue.message.slice(0, 120)}`,
+      );
     }
     const req = parsed.data;
     const elsewhere = notThisModel(req.ProjectVersionArn, identity);
     if (elsewhere) return elsewhere;
-    if (req.Image.Bytes === undefined && req.Image.S3Object === undefined) return awsError('InvalidParameterException', 'Request has invalid parameters: Image needs Bytes or S3Object');
-    if (req.Image.Bytes === undefined) return awsError('InvalidParameterException', 'this endpoint (capacity-plan serve) takes Image.Bytes only; it cannot read S3 objects');
+    if (req.Image.Bytes === undefined && req.Image.S3Object === undefined)
+      return awsError('InvalidParameterException', 'Request has invalid parameters: Image needs Bytes or S3Object');
+    if (req.Image.Bytes === undefined)
+      return awsError('InvalidParameterException', 'this endpoint (capacity-plan serve) takes Image.Bytes only; it cannot read S3 objects');
     const bytes = Buffer.from(req.Image.Bytes, 'base64');
-    if (bytes.length === 0) return validationError("Value at 'image.bytes' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    if (bytes.length === 0)
+      return validationError("Value at 'image.bytes' failed to satisfy constraint: Member must have length greater than or equal to 1");
     // Format, bytes and dimensions from the header, before any decoder sees the image.
     const refusal = checkImageBytes(bytes);
     if (refusal) return awsError(refusal.exception, refusal.message);
@@ -80,18 +94,30 @@ try {
   }
 
   // The first run of a session plans its buffers (tens of ms): done before the unit reports ready.
-  const warm = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+  const warm = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
   await detect(Buffer.from(JSON.stringify({ ProjectVersionArn: input.projectVersionArn, Image: { Bytes: warm.toString('base64') } })));
 
   // One image at a time: requests that arrive while the unit is busy wait their turn here.
   let line: Promise<void> = Promise.resolve();
   port.on('message', (msg: { id: number; body: Uint8Array }) => {
-    line = line.then(() => detect(msg.body)).then(
-      (r) => port.postMessage({ type: 'result', id: msg.id, ...r } satisfies UnitMessage),
-      (err: unknown) => port.postMessage({ type: 'result', id: msg.id, ...awsError('InternalServerError', String((err as Error)?.message ?? err).split('\n')[0]!, 500) } satisfies UnitMessage),
-    );
+    line = line
+      .then(() => detect(msg.body))
+      .then(
+        (r) => port.postMessage({ type: 'result', id: msg.id, ...r } satisfies UnitMessage),
+        (err: unknown) =>
+          port.postMessage({
+            type: 'result',
+            id: msg.id,
+            ...awsError('InternalServerError', String((err as Error)?.message ?? err).split('\n')[0]!, 500),
+          } satisfies UnitMessage),
+      );
   });
   port.postMessage({ type: 'ready' } satisfies UnitMessage);
 } catch (err) {
-  port.postMessage({ type: 'fatal', message: err instanceof UserError ? err.message : String((err as Error)?.message ?? err) } satisfies UnitMessage);
+  port.postMessage({
+    type: 'fatal',
+    message: err instanceof UserError ? err.message : String((err as Error)?.message ?? err),
+  } satisfies UnitMessage);
 }

@@ -20,7 +20,12 @@ export interface BacktestPair {
 const THROTTLED_EPS = 1e-6;
 
 /** Pure: replays the recorded demand, in the minutes the model ran, and compares minute by minute. */
-export function backtest(r: ResolvedWorkload, overTime: TrafficOverTime, recorded: RecordedHistory & { inServiceUnits: Float64Array }, pair: BacktestPair): BacktestResult {
+export function backtest(
+  r: ResolvedWorkload,
+  overTime: TrafficOverTime,
+  recorded: RecordedHistory & { inServiceUnits: Float64Array },
+  pair: BacktestPair,
+): BacktestResult {
   const w = r.workload;
   const { series } = overTime;
   const demand = series.demandTps;
@@ -31,7 +36,14 @@ export function backtest(r: ResolvedWorkload, overTime: TrafficOverTime, recorde
   const running = new Uint8Array(n);
   for (let t = 0; t < n; t++) running[t] = recUnits[t]! > 0 ? 1 : 0;
   const simUnits = new Int32Array(n);
-  simulate({ ...setup.base, minUnits: pair.minUnits, maxUnits: pair.maxUnits, schedule: running, restartMinutes: 0, recordInService: simUnits });
+  simulate({
+    ...setup.base,
+    minUnits: pair.minUnits,
+    maxUnits: pair.maxUnits,
+    schedule: running,
+    restartMinutes: 0,
+    recordInService: simUnits,
+  });
 
   let runningMinutes = 0;
   let requestsTotal = 0;
@@ -47,7 +59,12 @@ export function backtest(r: ResolvedWorkload, overTime: TrafficOverTime, recorde
   let recMinutesThrottled = 0;
   let simMinutesThrottled = 0;
   const hours = Math.ceil(n / 60);
-  const hourly = { recordedUnits: new Array<number>(hours).fill(0), simulatedUnits: new Array<number>(hours).fill(0), recordedThrottled: new Array<number>(hours).fill(0), simulatedThrottled: new Array<number>(hours).fill(0) };
+  const hourly = {
+    recordedUnits: new Array<number>(hours).fill(0),
+    simulatedUnits: new Array<number>(hours).fill(0),
+    recordedThrottled: new Array<number>(hours).fill(0),
+    simulatedThrottled: new Array<number>(hours).fill(0),
+  };
   for (let t = 0; t < n; t++) {
     const requests = demand[t]! * 60;
     requestsTotal += requests;
@@ -80,9 +97,17 @@ export function backtest(r: ResolvedWorkload, overTime: TrafficOverTime, recorde
   const per = (x: number) => (runningMinutes ? x / runningMinutes : 0);
   const warnings: Warning[] = [...r.warnings];
   if (recorded.pairChanged && pair.source === 'recorded') {
-    warnings.push({ code: 'pair-changed', message: `MinInferenceUnits/MaxInferenceUnits changed during the history: replayed with the most common pair ${pair.minUnits}/${pair.maxUnits}` });
+    warnings.push({
+      code: 'pair-changed',
+      message: `MinInferenceUnits/MaxInferenceUnits changed during the history: replayed with the most common pair ${pair.minUnits}/${pair.maxUnits}`,
+    });
   }
-  if (runningMinutes === 0) warnings.push({ code: 'never-running', message: 'InServiceInferenceUnits is 0 or missing in every minute: the model never ran in this history, so there is nothing to compare' });
+  if (runningMinutes === 0)
+    warnings.push({
+      code: 'never-running',
+      message:
+        'InServiceInferenceUnits is 0 or missing in every minute: the model never ran in this history, so there is nothing to compare',
+    });
   const round2 = (x: number) => roundTo(x, 2);
   return {
     schema: BACKTEST_SCHEMA_ID,
@@ -100,8 +125,16 @@ export function backtest(r: ResolvedWorkload, overTime: TrafficOverTime, recorde
     capacityPerUnitTps: roundTo(setup.capTps, 3),
     scaleUpMinutes: w.scaling.scale_up_minutes,
     scaleDownMinutes: w.scaling.scale_down_minutes,
-    recorded: { unitHours: round2(recUnitMinutes / 60), throttledRequests: Math.round(recThrottled), minutesThrottled: recMinutesThrottled },
-    simulated: { unitHours: round2(simUnitMinutes / 60), throttledRequests: Math.round(simThrottled), minutesThrottled: simMinutesThrottled },
+    recorded: {
+      unitHours: round2(recUnitMinutes / 60),
+      throttledRequests: Math.round(recThrottled),
+      minutesThrottled: recMinutesThrottled,
+    },
+    simulated: {
+      unitHours: round2(simUnitMinutes / 60),
+      throttledRequests: Math.round(simThrottled),
+      minutesThrottled: simMinutesThrottled,
+    },
     error: {
       unitHoursPct: recUnitMinutes > 0 ? round2(((simUnitMinutes - recUnitMinutes) / recUnitMinutes) * 100) : null,
       meanAbsUnits: roundTo(per(absUnits), 3),

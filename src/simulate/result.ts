@@ -25,11 +25,21 @@ export interface SimulationOptions {
 }
 
 function describeWindow(w: ScheduleWindow) {
-  return { days: w.days.map((d) => WEEKDAYS[d]).join(','), from: `${hhmm(w.startMinuteOfDay)}-${hhmm(w.startMinuteOfDay + w.minutesPerDay)}`, hoursPerDay: w.minutesPerDay / 60, restartMinutes: RESTART_MINUTES };
+  return {
+    days: w.days.map((d) => WEEKDAYS[d]).join(','),
+    from: `${hhmm(w.startMinuteOfDay)}-${hhmm(w.startMinuteOfDay + w.minutesPerDay)}`,
+    hoursPerDay: w.minutesPerDay / 60,
+    restartMinutes: RESTART_MINUTES,
+  };
 }
 
 /** The simulate command's whole result: pure, from a validated workload and a demand series. */
-export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime, plan: Plan, opts: SimulationOptions = {}): SimulationResult {
+export function simulateWorkload(
+  r: ResolvedWorkload,
+  overTime: TrafficOverTime,
+  plan: Plan,
+  opts: SimulationOptions = {},
+): SimulationResult {
   const w = r.workload;
   const i = { ...opts, series: overTime.series, trafficSource: overTime.source, file: r.file };
   const usd = r.price.pricePerUnitHourUsd;
@@ -66,7 +76,8 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
   const hour = busiestWindow(i.series, 60);
   const d = i.series.demandTps;
   let hourThrottled = 0;
-  for (let m = hour.startMinute; m < Math.min(n, hour.startMinute + 60); m++) hourThrottled += Math.max(0, d[m]! - inService[m]! * setup.tpsPerUnit) * 60;
+  for (let m = hour.startMinute; m < Math.min(n, hour.startMinute + 60); m++)
+    hourThrottled += Math.max(0, d[m]! - inService[m]! * setup.tpsPerUnit) * 60;
   const day = busiestWindow(i.series, MINUTES_PER_DAY);
   const demandTps: number[] = [];
   const capacityTps: number[] = [];
@@ -91,12 +102,19 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
       requests += d[m]! * 60;
       throttled += Math.max(0, d[m]! - inService[m]! * setup.tpsPerUnit) * 60;
     }
-    return { requests: Math.round(requests), throttled: Math.round(throttled), throttledPct: requests > 0 ? roundTo((throttled / requests) * 100, 4) : 0 };
+    return {
+      requests: Math.round(requests),
+      throttled: Math.round(throttled),
+      throttledPct: requests > 0 ? roundTo((throttled / requests) * 100, 4) : 0,
+    };
   };
   const zoneWindow = i.zoneOutage ? windowFigures(i.zoneOutage.startMinute, i.zoneOutage.durationMinutes) : undefined;
   const failureWindow = i.unitFailureMinute !== undefined ? windowFigures(i.unitFailureMinute, w.scaling.scale_up_minutes) : undefined;
   const limitPct = w.scaling.max_throttled_pct;
-  for (const [what, win] of [['zone outage', zoneWindow], ['unit failure', failureWindow]] as const) {
+  for (const [what, win] of [
+    ['zone outage', zoneWindow],
+    ['unit failure', failureWindow],
+  ] as const) {
     if (win && win.throttledPct > limitPct) {
       warnings.push({
         code: 'scenario-throttles',
@@ -114,22 +132,37 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
       : `the ${i.series.kind === 'profile-day' ? '24-hour' : '168-hour'} profile is repeated to fill a 730-hour month; each hour's mean holds for its 60 minutes`,
   ];
   const schedule = setup.window ? describeWindow(setup.window) : null;
-  if (schedule) assumptions.push(`schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`);
+  if (schedule)
+    assumptions.push(
+      `schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`,
+    );
   if (i.zoneOutage) {
     assumptions.push(
       'zone outage: the worst zone holds ceil(units / zones) of the units serving when it starts; they stop serving, stay billed and count against Max; the autoscaler replaces them in the other zones (serving after scale_up_minutes, up to Max − lost); they return when it ends',
     );
   }
-  if (i.unitFailureMinute !== undefined) assumptions.push(`unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`);
+  if (i.unitFailureMinute !== undefined)
+    assumptions.push(
+      `unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`,
+    );
   if (plan.zoneOutage.required && !plan.zoneOutage.holds) {
-    warnings.push({ code: 'zone-promise-not-kept', message: 'survive_zone_outage: no Min/Max the plan could find keeps the zone promise (see the plan\'s notes)' });
+    warnings.push({
+      code: 'zone-promise-not-kept',
+      message: "survive_zone_outage: no Min/Max the plan could find keeps the zone promise (see the plan's notes)",
+    });
   }
   if (plan.search && !plan.search.feasible) {
-    warnings.push({ code: 'no-pair-within-limit', message: `no Min/Max keeps throttling at or below ${formatPct(w.scaling.max_throttled_pct)}: the plan's answer is the peak/baseline rule's pair` });
+    warnings.push({
+      code: 'no-pair-within-limit',
+      message: `no Min/Max keeps throttling at or below ${formatPct(w.scaling.max_throttled_pct)}: the plan's answer is the peak/baseline rule's pair`,
+    });
   }
   const headFigures = monthFigures(headline, i.series, usd);
   if (headFigures.requests.throttled > 0 && headFigures.throttledPct > w.scaling.max_throttled_pct) {
-    warnings.push({ code: 'throttles', message: `${formatPct(headFigures.throttledPct)} of requests are throttled (ProvisionedThroughputExceededException), above max_throttled_pct ${formatPct(w.scaling.max_throttled_pct)}` });
+    warnings.push({
+      code: 'throttles',
+      message: `${formatPct(headFigures.throttledPct)} of requests are throttled (ProvisionedThroughputExceededException), above max_throttled_pct ${formatPct(w.scaling.max_throttled_pct)}`,
+    });
   }
 
   return {
@@ -155,11 +188,23 @@ export function simulateWorkload(r: ResolvedWorkload, overTime: TrafficOverTime,
     strategy,
     schedule,
     ...headFigures,
-    busiestHour: { start: label(hour.startMinute), startMinute: hour.startMinute, requests: Math.round(hour.requests), throttled: Math.round(hourThrottled) },
+    busiestHour: {
+      start: label(hour.startMinute),
+      startMinute: hour.startMinute,
+      requests: Math.round(hour.requests),
+      throttled: Math.round(hourThrottled),
+    },
     scenarios: {
       ...(i.zoneOutage && zoneWindow ? { zoneOutage: { start: label(i.zoneOutage.startMinute), ...i.zoneOutage, ...zoneWindow } } : {}),
       ...(i.unitFailureMinute !== undefined && failureWindow
-        ? { unitFailure: { start: label(i.unitFailureMinute), startMinute: i.unitFailureMinute, downMinutes: w.scaling.scale_up_minutes, ...failureWindow } }
+        ? {
+            unitFailure: {
+              start: label(i.unitFailureMinute),
+              startMinute: i.unitFailureMinute,
+              downMinutes: w.scaling.scale_up_minutes,
+              ...failureWindow,
+            },
+          }
         : {}),
     },
     strategies,

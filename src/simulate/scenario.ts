@@ -8,7 +8,8 @@ import { MINUTES_PER_DAY, MINUTES_PER_WEEK, WEEKDAYS, type DemandSeries } from '
  * `mon-09:00`); or, for a trace, an ISO time (`2025-03-04T09:00Z`).
  * DURATION: minutes (`120`) or units (`90m`, `2h`, `1h30m`, `1d`).
  */
-const START_HELP = "START is minutes from the first minute (540), a time of day (09:00), a weekday and time ('mon 09:00' or mon-09:00), or an ISO time for a trace";
+const START_HELP =
+  "START is minutes from the first minute (540), a time of day (09:00), a weekday and time ('mon 09:00' or mon-09:00), or an ISO time for a trace";
 const DURATION_HELP = 'DURATION is minutes (120) or 90m, 2h, 1h30m, 1d';
 
 export function parseStart(text: string, series: DemandSeries, flag: string): number {

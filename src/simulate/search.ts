@@ -94,7 +94,8 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
     return sum - slackUnitMinutes;
   };
   /** No pair with this Min can beat the best so far. */
-  const hopeless = (min: number) => best !== undefined && (min * runMinutes >= best.totals.unitMinutesBilled || costLowerBound(min) >= best.totals.unitMinutesBilled);
+  const hopeless = (min: number) =>
+    best !== undefined && (min * runMinutes >= best.totals.unitMinutesBilled || costLowerBound(min) >= best.totals.unitMinutesBilled);
 
   /** The smallest feasible Max for `min`, searched down from `hiStart` (a feasible Max of a lower Min, or upper). */
   const bestMaxFor = (min: number, hiStart: number): Pair | undefined => {
@@ -104,7 +105,8 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
       hi = upper;
       hiTotals = run(min, hi);
     }
-    if (!leastThrottled || hiTotals.requestsThrottled < leastThrottled.totals.requestsThrottled) leastThrottled = { minUnits: min, maxUnits: hi, totals: hiTotals };
+    if (!leastThrottled || hiTotals.requestsThrottled < leastThrottled.totals.requestsThrottled)
+      leastThrottled = { minUnits: min, maxUnits: hi, totals: hiTotals };
     if (!ok(hiTotals)) return undefined;
     // The smallest feasible Max rarely moves from one Min to the next: gallop down from the
     // last one (1, 2, 4... below) and binary-search only the step that failed.
@@ -139,7 +141,7 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
     consider(p);
   }
   // Refine around the best grid point: halve the step, try one step either side, move to the better.
-  for (let step = gridStep; step > 1; ) {
+  for (let step = gridStep; step > 1;) {
     step = Math.ceil(step / 2);
     const center: Pair = best ?? leastThrottled!;
     for (const min of [center.minUnits - step, center.minUnits + step]) {
@@ -155,7 +157,13 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
  * Bisection for the smallest unit count in [lo, hi] whose simulation is feasible, when `hi` is
  * (with totals `hiTotals`) and feasibility never turns off as units grow.
  */
-function smallestFeasible(lo: number, hi: number, hiTotals: SimTotals, simulateWith: (units: number) => SimTotals, ok: (t: SimTotals) => boolean): { units: number; totals: SimTotals } {
+function smallestFeasible(
+  lo: number,
+  hi: number,
+  hiTotals: SimTotals,
+  simulateWith: (units: number) => SimTotals,
+  ok: (t: SimTotals) => boolean,
+): { units: number; totals: SimTotals } {
   while (lo < hi) {
     const mid = midpoint(lo, hi);
     const t = simulateWith(mid);
@@ -173,13 +181,17 @@ function midpoint(lo: number, hi: number): number {
 }
 
 /** Every pair, for tests: the reference the search must match. */
-export function bruteForceMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottledPct }: SearchInput, upper: number): { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined {
+export function bruteForceMinMax(
+  { base, floorUnits, maxFloorUnits = 0, maxThrottledPct }: SearchInput,
+  upper: number,
+): { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined {
   let best: { minUnits: number; maxUnits: number; unitMinutesBilled: number } | undefined;
   for (let min = floorUnits; min <= upper; min++) {
     for (let max = Math.max(min, maxFloorUnits); max <= upper; max++) {
       const t = simulate({ ...base, minUnits: min, maxUnits: max });
       if (throttledPct(t) > maxThrottledPct + 1e-12) continue;
-      if (!best || t.unitMinutesBilled < best.unitMinutesBilled - 1e-9) best = { minUnits: min, maxUnits: max, unitMinutesBilled: t.unitMinutesBilled };
+      if (!best || t.unitMinutesBilled < best.unitMinutesBilled - 1e-9)
+        best = { minUnits: min, maxUnits: max, unitMinutesBilled: t.unitMinutesBilled };
     }
   }
   return best;

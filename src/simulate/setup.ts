@@ -31,7 +31,17 @@ export function simulationSetup(r: ResolvedWorkload, series: DemandSeries) {
   const zoneSafe = !av.survive_zone_outage || av.zones >= 2;
   const minToSurvive = av.survive_zone_outage ? (unitsToSurviveZoneLoss(av.zones, tpsPerUnit, w.traffic.baseline_tps) ?? 0) : 0;
   const maxToSurvive = av.survive_zone_outage ? (unitsToSurviveZoneLoss(av.zones, tpsPerUnit, w.traffic.peak_tps) ?? 0) : 0;
-  return { tpsPerUnit, capTps, window, mask, base, scheduledBase, floorUnits: Math.max(azFloorUnits, minToSurvive), maxFloorUnits: maxToSurvive, zoneSafe };
+  return {
+    tpsPerUnit,
+    capTps,
+    window,
+    mask,
+    base,
+    scheduledBase,
+    floorUnits: Math.max(azFloorUnits, minToSurvive),
+    maxFloorUnits: maxToSurvive,
+    zoneSafe,
+  };
 }
 
 export type SimulationSetup = ReturnType<typeof simulationSetup>;
@@ -51,7 +61,11 @@ export function monthFigures(t: SimTotals, series: DemandSeries, usdPerHour: num
   return {
     inferenceHoursPerMonth: roundTo(hours, 2),
     monthlyCostUsd: roundUsd(hours * usdPerHour),
-    requests: { total: Math.round(t.requestsTotal * k), served: Math.round(t.requestsServed * k), throttled: Math.round(t.requestsThrottled * k) },
+    requests: {
+      total: Math.round(t.requestsTotal * k),
+      served: Math.round(t.requestsServed * k),
+      throttled: Math.round(t.requestsThrottled * k),
+    },
     throttledPct: roundTo(throttledPct(t), 4),
     minutesThrottled: Math.round(t.minutesThrottled * k),
   };

@@ -41,7 +41,10 @@ export function pickScheduleWindow(series: DemandSeries, hoursPerDay: number, da
     perDay[wd]! += d[m]!;
     perDayMinute[wd * MINUTES_PER_DAY + minuteOfDay(series, m)]! += d[m]!;
   }
-  const days = [0, 1, 2, 3, 4, 5, 6].sort((a, b) => perDay[b]! - perDay[a]! || a - b).slice(0, dayCount).sort((a, b) => a - b);
+  const days = [0, 1, 2, 3, 4, 5, 6]
+    .sort((a, b) => perDay[b]! - perDay[a]! || a - b)
+    .slice(0, dayCount)
+    .sort((a, b) => a - b);
   let bestStart = 0;
   let bestSum = -1;
   for (let h = 0; h * 60 + minutesPerDay <= MINUTES_PER_DAY; h++) {
@@ -85,12 +88,22 @@ export type StrategyRecord = Pick<SimParams, 'recordInService' | 'recordBilled' 
  * The same traffic and scenarios under each strategy. The schedule strategy is left out when the
  * schedule is 24 × 7. The record's arrays, when given, are filled by the headline strategy's run.
  */
-export function runStrategies(base: Omit<SimParams, 'schedule' | 'restartMinutes' | keyof StrategyRecord>, mask: Uint8Array | null, recording: StrategyRecord = {}): StrategyRun[] {
+export function runStrategies(
+  base: Omit<SimParams, 'schedule' | 'restartMinutes' | keyof StrategyRecord>,
+  mask: Uint8Array | null,
+  recording: StrategyRecord = {},
+): StrategyRun[] {
   const record = (name: StrategyName) => (name === headlineStrategy(mask) ? recording : {});
   const runs: StrategyRun[] = [
     { name: 'fixed-max', minUnits: base.maxUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, minUnits: base.maxUnits }) },
     { name: 'autoscale', minUnits: base.minUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, ...record('autoscale') }) },
   ];
-  if (mask) runs.push({ name: 'schedule', minUnits: base.minUnits, maxUnits: base.maxUnits, totals: simulate({ ...base, schedule: mask, restartMinutes: RESTART_MINUTES, ...record('schedule') }) });
+  if (mask)
+    runs.push({
+      name: 'schedule',
+      minUnits: base.minUnits,
+      maxUnits: base.maxUnits,
+      totals: simulate({ ...base, schedule: mask, restartMinutes: RESTART_MINUTES, ...record('schedule') }),
+    });
   return runs;
 }

@@ -71,7 +71,9 @@ function staticDerivation(r: ResolvedWorkload, u: UnitCounts, low: UnitCounts, h
   return {
     tpsPerUnit: mixTps,
     tpsPerUnitLow:
-      (calibration.mixTps !== undefined ? `${tps(r.tpsPerUnitLow)} TPS (measured on the mix)` : `${calibration.factor} / (${lowTerms}) = ${tps(r.tpsPerUnitLow)} TPS (each class lowered by its uncertainty)`) +
+      (calibration.mixTps !== undefined
+        ? `${tps(r.tpsPerUnitLow)} TPS (measured on the mix)`
+        : `${calibration.factor} / (${lowTerms}) = ${tps(r.tpsPerUnitLow)} TPS (each class lowered by its uncertainty)`) +
       ` → Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}`,
     capacityPerUnitTps: `${tps(r.tpsPerUnit)} × ${w.scaling.target_utilization} = ${tps(u.capTps)} TPS`,
     minInferenceUnits:
@@ -81,7 +83,9 @@ function staticDerivation(r: ResolvedWorkload, u: UnitCounts, low: UnitCounts, h
       ` = ${u.minInferenceUnits}`,
     // Max starts from Min before any zone-outage units: unitsAddedForOutage.max counts from there.
     maxInferenceUnits:
-      `max(${Math.max(u.floor, u.minForBaseline)}, ceil(${tps(peakTps)} / ${tps(u.capTps)}) = ${u.maxForPeak})` + (u.zoneOutageUnitsAdded.max ? ` + ${u.zoneOutageUnitsAdded.max} for a zone outage` : '') + ` = ${u.maxInferenceUnits}`,
+      `max(${Math.max(u.floor, u.minForBaseline)}, ceil(${tps(peakTps)} / ${tps(u.capTps)}) = ${u.maxForPeak})` +
+      (u.zoneOutageUnitsAdded.max ? ` + ${u.zoneOutageUnitsAdded.max} for a zone outage` : '') +
+      ` = ${u.maxInferenceUnits}`,
     hoursPerMonth: `${w.schedule.hours_per_day} h × ${w.schedule.days_per_week} d × 730 / 168 = ${formatHours(hoursPerMonth)} h`,
   };
 }
@@ -105,14 +109,20 @@ function staticWarnings(r: ResolvedWorkload, u: UnitCounts, low: UnitCounts): Wa
   const warnings: Warning[] = [...r.warnings];
   for (const c of r.classes) {
     if (c.outsideMeasuredRange.length > 0) {
-      warnings.push({ code: 'outside-measured-range', message: `images[${c.index}]: ${c.outsideMeasuredRange.join('; ')}: the cost model extrapolates` });
+      warnings.push({
+        code: 'outside-measured-range',
+        message: `images[${c.index}]: ${c.outsideMeasuredRange.join('; ')}: the cost model extrapolates`,
+      });
     }
   }
   if (w.service === 'lookout-for-vision') {
     warnings.push({ code: 'end-of-support', message: 'Amazon Lookout for Vision reached end of support on 2025-10-31; plan a migration' });
   }
   if (!av.production) {
-    warnings.push({ code: 'no-zone-redundancy', message: 'production: false plans 1 unit minimum: a single unit has no availability-zone redundancy' });
+    warnings.push({
+      code: 'no-zone-redundancy',
+      message: 'production: false plans 1 unit minimum: a single unit has no availability-zone redundancy',
+    });
   }
   if (av.survive_zone_outage && av.zones < 2) {
     warnings.push({ code: 'single-zone', message: 'survive_zone_outage with zones: 1: nothing is left after losing the only zone' });
@@ -123,13 +133,22 @@ function staticWarnings(r: ResolvedWorkload, u: UnitCounts, low: UnitCounts): Wa
     const minMoves = low.minInferenceUnits > min;
     const maxMoves = low.maxInferenceUnits > max;
     const now = [minMoves ? `Min ${min}` : '', maxMoves ? `Max ${max}` : ''].filter(Boolean).join(', ');
-    const then = minMoves && maxMoves ? `Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}` : String(minMoves ? low.minInferenceUnits : low.maxInferenceUnits);
+    const then =
+      minMoves && maxMoves
+        ? `Min ${low.minInferenceUnits}, Max ${low.maxInferenceUnits}`
+        : String(minMoves ? low.minInferenceUnits : low.maxInferenceUnits);
     const lowerPct = (1 - r.tpsPerUnitLow / r.tpsPerUnit) * 100;
     const why = r.classes.filter((c) => c.uncertaintyPct > 0).map((c) => `images[${c.index}]: ${c.uncertainty}`);
-    warnings.push({ code: 'tps-uncertain', message: `peak/baseline rule ${now}; ${then} if TPS is ${lowerPct.toFixed(1)}% lower than measured (${why.join('; ')})` });
+    warnings.push({
+      code: 'tps-uncertain',
+      message: `peak/baseline rule ${now}; ${then} if TPS is ${lowerPct.toFixed(1)}% lower than measured (${why.join('; ')})`,
+    });
   }
   if (r.tpsSource.kind === 'bench' && r.calibration.factor === 1 && !r.calibration.anchored) {
-    warnings.push({ code: 'uncalibrated', message: 'TPS is from a local bench unit with calibration 1: set model.calibration to real-unit TPS / local-unit TPS once measured' });
+    warnings.push({
+      code: 'uncalibrated',
+      message: 'TPS is from a local bench unit with calibration 1: set model.calibration to real-unit TPS / local-unit TPS once measured',
+    });
   }
   return warnings;
 }

@@ -94,5 +94,14 @@ export function computeUnits(i: UnitInputs): UnitCounts {
   // Applied: Min sits at the floor because of it. Not when zone-outage sizing or a fixed fleet
   // lifted Min past the floor anyway (then the floor changed nothing).
   const azFloorApplied = floor > minForBaseline && min === floor;
-  return { floor, capTps, minForBaseline, maxForPeak, minInferenceUnits: min, maxInferenceUnits: max, azFloorApplied, zoneOutageUnitsAdded: added };
+  return {
+    floor,
+    capTps,
+    minForBaseline,
+    maxForPeak,
+    minInferenceUnits: min,
+    maxInferenceUnits: max,
+    azFloorApplied,
+    zoneOutageUnitsAdded: added,
+  };
 }

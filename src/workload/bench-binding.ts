@@ -38,12 +38,22 @@ export async function bindBench(workload: Workload, benchPath: string, file: str
     model = bench.models.find((x) => x.name === m.bench_model);
     if (!model) {
       const loc = doc.locate(['model', 'bench_model']);
-      throw UserError.at(file, `model.bench_model: '${m.bench_model}' is not in ${m.bench} (it has: ${names.join(', ') || 'no models'})`, loc.line, loc.col);
+      throw UserError.at(
+        file,
+        `model.bench_model: '${m.bench_model}' is not in ${m.bench} (it has: ${names.join(', ') || 'no models'})`,
+        loc.line,
+        loc.col,
+      );
     }
   } else {
     const sameTask = bench.models.filter((x) => x.task === m.task);
     if (sameTask.length !== 1) {
-      throw UserError.at(file, `model.bench: ${m.bench} has ${sameTask.length} ${m.task} models (${names.join(', ') || 'none'}); name one with model.bench_model`, at.line, at.col);
+      throw UserError.at(
+        file,
+        `model.bench: ${m.bench} has ${sameTask.length} ${m.task} models (${names.join(', ') || 'none'}); name one with model.bench_model`,
+        at.line,
+        at.col,
+      );
     }
     model = sameTask[0]!;
   }
@@ -57,10 +67,17 @@ export async function bindBench(workload: Workload, benchPath: string, file: str
   const warnings: Warning[] = [];
   if (!bench.complete) warnings.push({ code: 'bench-incomplete', message: `${m.bench} is incomplete (the bench run was interrupted)` });
   const unstable = model.conditions.filter((c) => !c.stable).length;
-  if (unstable) warnings.push({ code: 'bench-unstable', message: `${unstable} of ${model.conditions.length} conditions of '${model.name}' in ${m.bench} did not reach the target precision` });
+  if (unstable)
+    warnings.push({
+      code: 'bench-unstable',
+      message: `${unstable} of ${model.conditions.length} conditions of '${model.name}' in ${m.bench} did not reach the target precision`,
+    });
   if (model.recheck?.significant) {
     const moved = `${model.recheck.changePct > 0 ? '+' : ''}${model.recheck.changePct.toFixed(1)}%`;
-    warnings.push({ code: 'bench-drift', message: `the machine that measured '${model.name}' in ${m.bench} drifted ${moved} during the run (drift check): its TPS figures are at least that uncertain` });
+    warnings.push({
+      code: 'bench-drift',
+      message: `the machine that measured '${model.name}' in ${m.bench} drifted ${moved} during the run (drift check): its TPS figures are at least that uncertain`,
+    });
   }
   // The model plans use: the per-stage one when the file has it. Judged by how well it predicts a
   // condition it did not see (leave-one-out), not by R²: on flat data (TPS barely moving with

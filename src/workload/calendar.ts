@@ -63,8 +63,10 @@ export function parseHours(text: string): { startMinute: number; minutes: number
   const [from, to, ...rest] = text.split('-');
   const start = from === undefined ? undefined : parseClock(from, false);
   const end = to === undefined ? undefined : parseClock(to, true);
-  if (rest.length || start === undefined || end === undefined) return { error: `hours '${text.slice(0, 40)}' must be HH:MM-HH:MM (00:00 to 24:00, end exclusive)` };
-  if (end === start) return { error: `hours '${text.slice(0, 40)}' is empty: give a window of at least a minute (00:00-24:00 for the whole day)` };
+  if (rest.length || start === undefined || end === undefined)
+    return { error: `hours '${text.slice(0, 40)}' must be HH:MM-HH:MM (00:00 to 24:00, end exclusive)` };
+  if (end === start)
+    return { error: `hours '${text.slice(0, 40)}' is empty: give a window of at least a minute (00:00-24:00 for the whole day)` };
   return { startMinute: start, minutes: end > start ? end - start : MINUTES_PER_DAY - start + end };
 }
 
@@ -73,7 +75,9 @@ export function parseHours(text: string): { startMinute: number; minutes: number
  * and which key, so the schema can point at its line. A window overlapping an earlier one is
  * reported at the later window.
  */
-export function weeklyMinutes(windows: readonly WeeklyWindow[]): { owner: Int16Array } | { error: { index: number; key: 'days' | 'hours' | 'tps'; message: string } } {
+export function weeklyMinutes(
+  windows: readonly WeeklyWindow[],
+): { owner: Int16Array } | { error: { index: number; key: 'days' | 'hours' | 'tps'; message: string } } {
   // owner[m]: index of the window covering minute m of the week, or -1.
   const owner = new Int16Array(MINUTES_PER_WEEK).fill(-1);
   for (const [index, w] of windows.entries()) {
@@ -87,7 +91,13 @@ export function weeklyMinutes(windows: readonly WeeklyWindow[]): { owner: Int16A
         const m = (first + k) % MINUTES_PER_WEEK;
         const other = owner[m]!;
         if (other >= 0) {
-          return { error: { index, key: 'hours', message: `weekly[${index}] overlaps weekly[${other}] at ${DAY_NAMES[Math.floor(m / MINUTES_PER_DAY)]} ${clock(m % MINUTES_PER_DAY)}: windows must not overlap` } };
+          return {
+            error: {
+              index,
+              key: 'hours',
+              message: `weekly[${index}] overlaps weekly[${other}] at ${DAY_NAMES[Math.floor(m / MINUTES_PER_DAY)]} ${clock(m % MINUTES_PER_DAY)}: windows must not overlap`,
+            },
+          };
         }
         owner[m] = index;
       }
@@ -96,7 +106,8 @@ export function weeklyMinutes(windows: readonly WeeklyWindow[]): { owner: Int16A
   return { owner };
 }
 
-const clock = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
+const clock = (minuteOfDay: number) =>
+  `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
 
 /** Demand in each minute of the week: the covering window's TPS, else baseline. Windows already validated. */
 export function weekDemandTps(windows: readonly WeeklyWindow[], baselineTps: number): Float64Array {

@@ -37,19 +37,30 @@ interface Anchor {
  * A load test's TPS per unit and the mean image it sent. Throws (plain Error) when the result
  * cannot anchor a calibration: no clean step, or S3 images whose pixel size it never read.
  */
-export function loadtestAnchor(lt: CalibrationLoadtest): Anchor {
+function loadtestAnchor(lt: CalibrationLoadtest): Anchor {
   const r = lt.result;
-  if (r.tpsPerUnit === null) throw new Error(`${lt.named}: the load test found no step without throttling (stopped by ${r.stoppedBy}), so it has no TPS per unit to calibrate from`);
+  if (r.tpsPerUnit === null)
+    throw new Error(
+      `${lt.named}: the load test found no step without throttling (stopped by ${r.stoppedBy}), so it has no TPS per unit to calibrate from`,
+    );
   const { meanWidth, meanHeight, meanSizeMb, meanObjects } = r.images;
   if (meanWidth === null || meanHeight === null) {
-    throw new Error(`${lt.named}: the load test sent S3 objects, whose pixel size it does not read; give calibration as {tps: ${r.tpsPerUnit.toFixed(2)}, image: {width, height, size_mb, objects, source: s3}} instead`);
+    throw new Error(
+      `${lt.named}: the load test sent S3 objects, whose pixel size it does not read; give calibration as {tps: ${r.tpsPerUnit.toFixed(2)}, image: {width, height, size_mb, objects, source: s3}} instead`,
+    );
   }
   const warnings: Warning[] = [];
   if (!r.complete || r.stoppedBy !== 'converged') {
-    warnings.push({ code: 'calibration-loadtest-incomplete', message: `model.calibration.loadtest ${lt.named}: the load test stopped (${r.stoppedBy}) before its search converged: its ${r.tpsPerUnit.toFixed(2)} TPS per unit is a lower bound` });
+    warnings.push({
+      code: 'calibration-loadtest-incomplete',
+      message: `model.calibration.loadtest ${lt.named}: the load test stopped (${r.stoppedBy}) before its search converged: its ${r.tpsPerUnit.toFixed(2)} TPS per unit is a lower bound`,
+    });
   }
   if (r.target.kind === 'endpoint') {
-    warnings.push({ code: 'calibration-not-aws', message: `model.calibration.loadtest ${lt.named}: measured ${r.target.endpoint === null ? 'an endpoint' : quoteField(r.target.endpoint, 200)}, not a model on AWS: the calibration is only as real as that endpoint` });
+    warnings.push({
+      code: 'calibration-not-aws',
+      message: `model.calibration.loadtest ${lt.named}: measured ${r.target.endpoint === null ? 'an endpoint' : quoteField(r.target.endpoint, 200)}, not a model on AWS: the calibration is only as real as that endpoint`,
+    });
   }
   const unitsFrom = r.units.source === 'DescribeProjectVersions' ? 'in service' : 'given with --units';
   return {
@@ -89,7 +100,10 @@ export function resolveCalibration(w: Workload, tpsSource: TpsSource, loadtest?:
   const key = 'loadtest' in c ? 'model.calibration.loadtest' : 'model.calibration.image';
   const warnings: Warning[] = [...anchor.warnings];
   if (local.outsideMeasuredRange.length) {
-    warnings.push({ code: 'calibration-outside-measured-range', message: `${key} (${described}): ${local.outsideMeasuredRange.join('; ')}: its local TPS is extrapolated` });
+    warnings.push({
+      code: 'calibration-outside-measured-range',
+      message: `${key} (${described}): ${local.outsideMeasuredRange.join('; ')}: its local TPS is extrapolated`,
+    });
   }
   const real = 'loadtest' in c ? `${anchor.tps.toFixed(2)} TPS per unit from the ${anchor.source}` : `${anchor.tps} real TPS`;
   return {

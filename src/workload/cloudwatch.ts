@@ -17,11 +17,11 @@ import { BOUNDS } from './bounds.js';
  * account in the region, used with a warning when the per-model series are empty).
  * Demand TPS = (SuccessfulRequestCount + ThrottledCount) / period.
  */
-export const CLOUDWATCH_NAMESPACE = 'AWS/Rekognition';
+const CLOUDWATCH_NAMESPACE = 'AWS/Rekognition';
 
 const PER_MODEL = 'model';
 const PER_OPERATION = 'operation';
-export const CLOUDWATCH_SERIES = {
+const CLOUDWATCH_SERIES = {
   successful: { metricName: 'SuccessfulRequestCount', stat: 'Sum', scope: PER_MODEL },
   throttled: { metricName: 'ThrottledCount', stat: 'Sum', scope: PER_MODEL },
   inservice: { metricName: 'InServiceInferenceUnits', stat: 'Average', scope: PER_MODEL },
@@ -35,7 +35,7 @@ const SERIES_IDS = Object.keys(CLOUDWATCH_SERIES) as SeriesId[];
 const OPERATION = 'DetectCustomLabels';
 
 /** Periods the reader accepts: CloudWatch keeps 60 s data 15 days, 300 s data 63 days, 3600 s data 455 days. */
-export const CLOUDWATCH_PERIODS_S = [60, 300, 3600] as const;
+const CLOUDWATCH_PERIODS_S = [60, 300, 3600] as const;
 const MAX_MINUTES = 366 * 24 * 60;
 /** get-metric-data output nests four deep; anything far deeper is not one (and would exhaust the stack). */
 const MAX_DEPTH = 32;
@@ -112,7 +112,11 @@ const ResultSchema = z.looseObject({
   StatusCode: z.string().optional(),
   Messages: z.array(MessageSchema).optional(),
 });
-const PageSchema = z.looseObject({ MetricDataResults: z.array(ResultSchema), NextToken: z.string().optional(), Messages: z.array(MessageSchema).optional() });
+const PageSchema = z.looseObject({
+  MetricDataResults: z.array(ResultSchema),
+  NextToken: z.string().optional(),
+  Messages: z.array(MessageSchema).optional(),
+});
 type Page = z.infer<typeof PageSchema>;
 type Result = z.infer<typeof ResultSchema>;
 
@@ -173,7 +177,8 @@ function jsonDocuments(text: string): Split {
         docs.push({ start, end: i + 1 });
         if (docs.length > MAX_DOCUMENTS) return { problem: `more than ${MAX_DOCUMENTS.toLocaleString('en-US')} JSON documents`, offset: i };
       }
-    } else if (depth === 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return { problem: 'unexpected text between JSON documents', offset: i };
+    } else if (depth === 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)
+      return { problem: 'unexpected text between JSON documents', offset: i };
   }
   return depth === 0 ? { docs } : { docs: [] };
 }
@@ -196,7 +201,8 @@ function parsePages(raw: string, file: string): Page[] {
   const text = raw.replace(/^\uFEFF/, '');
   const lines = new LineIndex(text);
   const longest = lines.longestLine(text.length);
-  if (longest.chars > MAX_LINE_CHARS) throw UserError.at(file, `line of ${longest.chars.toLocaleString('en-US')} characters: ${EXPECTED} (--output json)`, longest.line, 1);
+  if (longest.chars > MAX_LINE_CHARS)
+    throw UserError.at(file, `line of ${longest.chars.toLocaleString('en-US')} characters: ${EXPECTED} (--output json)`, longest.line, 1);
   const split = jsonDocuments(text);
   if ('problem' in split) {
     const at = lines.at(split.offset);
@@ -249,12 +255,13 @@ function mostCommon(values: Iterable<number>): number | null {
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):?(\d{2}))$/i;
 
 /** An ISO 8601 time with any zone offset (CLI v2), or epoch seconds (CLI v1's default) → epoch ms; NaN when neither. */
-export function timestampMs(ts: string | number): number {
+function timestampMs(ts: string | number): number {
   if (typeof ts === 'number') return Number.isInteger(ts) && ts >= EPOCH_S_RANGE[0] && ts <= EPOCH_S_RANGE[1] ? ts * 1000 : Number.NaN;
   const m = ISO.exec(ts);
   if (!m) return Number.NaN;
   const [, y, mo, d, h, mi, sec, frac, zone, sign, oh, om] = m;
-  if (+mo! < 1 || +mo! > 12 || +d! < 1 || +d! > 31 || +h! > 23 || +mi! > 59 || +sec! > 59 || (oh !== undefined && (+oh > 23 || +om! > 59))) return Number.NaN;
+  if (+mo! < 1 || +mo! > 12 || +d! < 1 || +d! > 31 || +h! > 23 || +mi! > 59 || +sec! > 59 || (oh !== undefined && (+oh > 23 || +om! > 59)))
+    return Number.NaN;
   const offsetMin = zone!.toUpperCase() === 'Z' ? 0 : (sign === '-' ? -1 : 1) * (+oh! * 60 + +om!);
   const ms = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +sec!) + Math.round(Number(frac ?? 0) * 1000) - offsetMin * 60_000;
   return ms >= EPOCH_S_RANGE[0] * 1000 && ms <= EPOCH_S_RANGE[1] * 1000 ? ms : Number.NaN;
@@ -265,7 +272,9 @@ function valueProblem(id: SeriesId, v: number): string | undefined {
   if (v < 0) return `${v} is negative`;
   const units = CLOUDWATCH_SERIES[id].stat === 'Average';
   const max = units ? BOUNDS.units : BOUNDS.tps * 3600;
-  return v > max ? `${v.toExponential(2)} is more than ${units ? `${BOUNDS.units.toLocaleString('en-US')} units` : `${BOUNDS.tps.toLocaleString('en-US')} requests a second`}` : undefined;
+  return v > max
+    ? `${v.toExponential(2)} is more than ${units ? `${BOUNDS.units.toLocaleString('en-US')} units` : `${BOUNDS.tps.toLocaleString('en-US')} requests a second`}`
+    : undefined;
 }
 
 type Points = Map<SeriesId, Map<number, number>>;
@@ -274,17 +283,29 @@ type CloudWatchWarning = CloudWatchHistory['warnings'][number];
 function statusOf(r: Result, page: Page, lastPage: boolean, file: string, warnings: CloudWatchWarning[]): void {
   const status = r.StatusCode ?? 'Complete';
   if (status === 'Forbidden' || status === 'InternalError') {
-    const why = status === 'Forbidden' ? 'the caller may not read it (cloudwatch:GetMetricData)' : 'CloudWatch failed to read it; run the query again';
+    const why =
+      status === 'Forbidden'
+        ? 'the caller may not read it (cloudwatch:GetMetricData)'
+        : 'CloudWatch failed to read it; run the query again';
     throw UserError.at(file, `MetricDataResults '${quote(r.Id)}': StatusCode ${status}: ${why}; its zeros are not a measurement`);
   }
   // PartialData with a NextToken is the first of several pages; only the last page's word counts.
   if (status === 'PartialData' && !(page.NextToken !== undefined && !lastPage)) {
-    warnings.push({ code: 'cloudwatch-partial-data', message: `MetricDataResults '${quote(r.Id)}': StatusCode PartialData and no further page in the file: some datapoints are missing (read as no requests); fetch the remaining pages with NextToken` });
+    warnings.push({
+      code: 'cloudwatch-partial-data',
+      message: `MetricDataResults '${quote(r.Id)}': StatusCode PartialData and no further page in the file: some datapoints are missing (read as no requests); fetch the remaining pages with NextToken`,
+    });
   } else if (status !== 'Complete' && status !== 'PartialData') {
-    throw UserError.at(file, `MetricDataResults '${quote(r.Id)}': unknown StatusCode '${quote(status)}' (expected Complete, PartialData, InternalError or Forbidden)`);
+    throw UserError.at(
+      file,
+      `MetricDataResults '${quote(r.Id)}': unknown StatusCode '${quote(status)}' (expected Complete, PartialData, InternalError or Forbidden)`,
+    );
   }
   for (const m of [...(r.Messages ?? []), ...(page.Messages ?? [])]) {
-    warnings.push({ code: 'cloudwatch-message', message: `CloudWatch said ${quote(m.Code ?? 'a message')}${m.Value ? `: ${quote(m.Value)}` : ''}` });
+    warnings.push({
+      code: 'cloudwatch-message',
+      message: `CloudWatch said ${quote(m.Code ?? 'a message')}${m.Value ? `: ${quote(m.Value)}` : ''}`,
+    });
   }
 }
 
@@ -296,22 +317,28 @@ function collectPoints(pages: Page[], file: string, warnings: CloudWatchWarning[
       if (!id) continue;
       statusOf(r, page, p === pages.length - 1, file, warnings);
       const name = `MetricDataResults '${quote(r.Id)}'`;
-      if (r.Timestamps.length !== r.Values.length) throw UserError.at(file, `${name}: ${r.Timestamps.length} timestamps but ${r.Values.length} values`);
+      if (r.Timestamps.length !== r.Values.length)
+        throw UserError.at(file, `${name}: ${r.Timestamps.length} timestamps but ${r.Values.length} values`);
       const into = points.get(id) ?? new Map<number, number>();
       points.set(id, into);
       for (let i = 0; i < r.Timestamps.length; i++) {
         const ts = r.Timestamps[i]!;
         const ms = timestampMs(ts);
         if (!Number.isFinite(ms)) {
-          throw UserError.at(file, `${name}: timestamp '${quote(String(ts))}' is not an ISO 8601 time with a zone or epoch seconds from 2000 to 2100`);
+          throw UserError.at(
+            file,
+            `${name}: timestamp '${quote(String(ts))}' is not an ISO 8601 time with a zone or epoch seconds from 2000 to 2100`,
+          );
         }
         const v = r.Values[i]!;
         const bad = valueProblem(id, v);
         if (bad) throw UserError.at(file, `${name}: value at ${new Date(ms).toISOString()}: ${bad}`);
         const had = into.get(ms);
-        if (had !== undefined && had !== v) throw UserError.at(file, `${name}: two different values at ${new Date(ms).toISOString()} (${had} and ${v})`);
+        if (had !== undefined && had !== v)
+          throw UserError.at(file, `${name}: two different values at ${new Date(ms).toISOString()} (${had} and ${v})`);
         into.set(ms, v);
-        if (into.size > MAX_MINUTES) throw UserError.at(file, `${name}: more than ${MAX_MINUTES.toLocaleString('en-US')} datapoints (366 days of minutes)`);
+        if (into.size > MAX_MINUTES)
+          throw UserError.at(file, `${name}: more than ${MAX_MINUTES.toLocaleString('en-US')} datapoints (366 days of minutes)`);
       }
     }
   });
@@ -340,7 +367,10 @@ function chooseDemand(points: Points, file: string, region: string | undefined, 
   const hasModel = model.successful !== undefined || model.throttled !== undefined;
   const hasOp = op.successful !== undefined || op.throttled !== undefined;
   if (!hasModel && !hasOp) {
-    throw UserError.at(file, `no SuccessfulRequestCount or ThrottledCount results (Id 'successful'/'throttled', or 'opsuccessful'/'opthrottled'): demand is successful + throttled requests; make the file with 'capacity-plan cloudwatch-query'`);
+    throw UserError.at(
+      file,
+      `no SuccessfulRequestCount or ThrottledCount results (Id 'successful'/'throttled', or 'opsuccessful'/'opthrottled'): demand is successful + throttled requests; make the file with 'capacity-plan cloudwatch-query'`,
+    );
   }
   const modelRequests = sumOf(model.successful) + sumOf(model.throttled);
   const opRequests = sumOf(op.successful) + sumOf(op.throttled);
@@ -356,9 +386,16 @@ function chooseDemand(points: Points, file: string, region: string | undefined, 
   }
   if (unitsInService(points)) {
     const listMetrics = `aws cloudwatch list-metrics --namespace ${CLOUDWATCH_NAMESPACE} --metric-name SuccessfulRequestCount${region ? ` --region ${region}` : ''}`;
-    throw UserError.at(file, `no requests recorded while InServiceInferenceUnits shows units in service: the request series are likely asked with dimensions CloudWatch does not record; check which exist with '${listMetrics}'`);
+    throw UserError.at(
+      file,
+      `no requests recorded while InServiceInferenceUnits shows units in service: the request series are likely asked with dimensions CloudWatch does not record; check which exist with '${listMetrics}'`,
+    );
   }
-  return { successful: model.successful ?? op.successful ?? new Map(), throttled: model.throttled ?? op.throttled ?? new Map(), scope: hasModel ? 'model' : 'operation' };
+  return {
+    successful: model.successful ?? op.successful ?? new Map(),
+    throttled: model.throttled ?? op.throttled ?? new Map(),
+    scope: hasModel ? 'model' : 'operation',
+  };
 }
 
 function unitsInService(points: Points): boolean {
@@ -379,7 +416,11 @@ function gridOf(points: Points, file: string): { start: number; periodSeconds: n
   const start = all[0]!;
   const periodMs = periodSeconds * 1000;
   for (const ms of all) {
-    if ((ms - start) % periodMs !== 0) throw UserError.at(file, `datapoint at ${new Date(ms).toISOString()} is off the ${periodSeconds} s grid that starts at ${new Date(start).toISOString()}`);
+    if ((ms - start) % periodMs !== 0)
+      throw UserError.at(
+        file,
+        `datapoint at ${new Date(ms).toISOString()} is off the ${periodSeconds} s grid that starts at ${new Date(start).toISOString()}`,
+      );
   }
   const periods = (all[all.length - 1]! - start) / periodMs + 1;
   const minutes = (periods * periodSeconds) / 60;

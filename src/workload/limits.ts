@@ -23,7 +23,7 @@ interface ImageLimits {
   source: string;
 }
 
-export type ImageFormat = 'jpeg' | 'png';
+type ImageFormat = 'jpeg' | 'png';
 
 const CUSTOM_LABELS: ImageLimits = {
   maxBytes: 4_000_000,
@@ -44,7 +44,7 @@ const IMAGE_LIMITS: Record<string, ImageLimits | null> = {
 };
 
 /** DetectCustomLabels' limits: what `serve` answers by and `loadtest` checks before anything bills. */
-export const DETECT_CUSTOM_LABELS_LIMITS = CUSTOM_LABELS;
+const DETECT_CUSTOM_LABELS_LIMITS = CUSTOM_LABELS;
 
 interface LimitViolation {
   /** The key of the image class that breaks the limit, for pointing at its line. */
@@ -66,7 +66,10 @@ export function checkImageLimits(service: string, img: ImageClass): LimitViolati
   const out: LimitViolation[] = [];
   const maxBytesMb = lim.maxBytes / 1e6;
   if (img.source === 'bytes' && img.size_mb >= maxBytesMb) {
-    out.push({ key: 'size_mb', message: `${img.size_mb} MB passed as bytes must be under ${maxBytesMb.toFixed(1)} MB (use source: s3 for larger images)` });
+    out.push({
+      key: 'size_mb',
+      message: `${img.size_mb} MB passed as bytes must be under ${maxBytesMb.toFixed(1)} MB (use source: s3 for larger images)`,
+    });
   }
   if (img.source === 's3' && img.size_mb > lim.maxS3Mb) {
     out.push({ key: 'size_mb', message: `${img.size_mb} MB exceeds the ${lim.maxS3Mb} MB limit for stored (S3) images` });
@@ -75,13 +78,26 @@ export function checkImageLimits(service: string, img: ImageClass): LimitViolati
   return out;
 }
 
-function sideViolations(lim: ImageLimits, width: number, height: number): Array<{ side: 'width' | 'height'; message: string; tooLarge: boolean }> {
+function sideViolations(
+  lim: ImageLimits,
+  width: number,
+  height: number,
+): Array<{ side: 'width' | 'height'; message: string; tooLarge: boolean }> {
   const out: Array<{ side: 'width' | 'height'; message: string; tooLarge: boolean }> = [];
-  for (const [side, px] of [['width', width], ['height', height]] as const) {
-    if (px < lim.minSidePx || px > lim.maxSidePx) out.push({ side, message: `${side} ${px} px is outside the ${lim.minSidePx}-${lim.maxSidePx} px the service accepts`, tooLarge: px > lim.maxSidePx });
+  for (const [side, px] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (px < lim.minSidePx || px > lim.maxSidePx)
+      out.push({
+        side,
+        message: `${side} ${px} px is outside the ${lim.minSidePx}-${lim.maxSidePx} px the service accepts`,
+        tooLarge: px > lim.maxSidePx,
+      });
   }
   const ratio = Math.max(width, height) / Math.min(width, height);
-  if (ratio > lim.maxAspectRatio) out.push({ side: 'width', message: `aspect ratio ${ratio.toFixed(1)}:1 exceeds ${lim.maxAspectRatio}:1`, tooLarge: false });
+  if (ratio > lim.maxAspectRatio)
+    out.push({ side: 'width', message: `aspect ratio ${ratio.toFixed(1)}:1 exceeds ${lim.maxAspectRatio}:1`, tooLarge: false });
   return out;
 }
 
@@ -145,12 +161,24 @@ export interface ImageRefusal {
  */
 export function checkImageBytes(bytes: Uint8Array, lim: ImageLimits = DETECT_CUSTOM_LABELS_LIMITS): ImageRefusal | null {
   if (bytes.length >= lim.maxBytes) {
-    return { exception: 'ImageTooLargeException', message: `image is ${(bytes.length / 1e6).toFixed(2)} MB; DetectCustomLabels takes image bytes under ${(lim.maxBytes / 1e6).toFixed(1)} MB` };
+    return {
+      exception: 'ImageTooLargeException',
+      message: `image is ${(bytes.length / 1e6).toFixed(2)} MB; DetectCustomLabels takes image bytes under ${(lim.maxBytes / 1e6).toFixed(1)} MB`,
+    };
   }
   const header = readImageHeader(bytes);
-  if (!header) return { exception: 'InvalidImageFormatException', message: 'Request has unsupported image format: DetectCustomLabels takes PNG or JPEG only' };
-  if (header.width === 0 || header.height === 0) return { exception: 'InvalidImageFormatException', message: 'the image header gives a width or height of 0' };
+  if (!header)
+    return {
+      exception: 'InvalidImageFormatException',
+      message: 'Request has unsupported image format: DetectCustomLabels takes PNG or JPEG only',
+    };
+  if (header.width === 0 || header.height === 0)
+    return { exception: 'InvalidImageFormatException', message: 'the image header gives a width or height of 0' };
   const [first] = sideViolations(lim, header.width, header.height);
-  if (first) return { exception: first.tooLarge ? 'ImageTooLargeException' : 'InvalidParameterException', message: `image is ${header.width}x${header.height}: ${first.message}` };
+  if (first)
+    return {
+      exception: first.tooLarge ? 'ImageTooLargeException' : 'InvalidParameterException',
+      message: `image is ${header.width}x${header.height}: ${first.message}`,
+    };
   return null;
 }

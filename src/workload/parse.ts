@@ -14,7 +14,11 @@ const REGION = WorkloadSchema.shape.region;
  * and the price look-up run even when other keys are wrong, on whatever parts parse, so that
  * `validate` lists every problem in one go.
  */
-export function parseWorkload(text: string, file: string, priceCache: PriceCache | null = null): { workload: Workload; doc: LocatedDocument } {
+export function parseWorkload(
+  text: string,
+  file: string,
+  priceCache: PriceCache | null = null,
+): { workload: Workload; doc: LocatedDocument } {
   const doc = parseYamlLocated(text, file);
   if (doc.data === null || doc.data === undefined) throw UserError.at(file, 'file is empty', 1, 1);
   const parsed = WorkloadSchema.safeParse(doc.data);

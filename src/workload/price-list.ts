@@ -17,7 +17,7 @@ import type { Service } from './schema.js';
  * SKU is kept in the cache so the choice can be checked; a region whose matches disagree on the
  * price gets no entry (plan then falls back, and `prices` says why).
  */
-export const PRICE_CACHE_SCHEMA_ID = 'capacity-plan/prices@1';
+const PRICE_CACHE_SCHEMA_ID = 'capacity-plan/prices@1';
 
 /** A price as the planner can use it: positive and within the workload's own bound, so costs stay finite (1e308 would not). */
 const Usd = z.number().positive().max(BOUNDS.pricePerUnitHourUsd);
@@ -28,7 +28,11 @@ const PriceCacheSchema = z.strictObject({
   fetchedAt: z.iso.datetime(),
   source: Text,
   entries: z.record(z.string().max(64), z.record(z.string().regex(REGION).max(64), Usd)),
-  skus: z.array(z.strictObject({ sku: Text, service: Text, region: Text, usd: Usd, unit: Text, usageType: Text, description: z.string().max(1000) })).max(10_000),
+  skus: z
+    .array(
+      z.strictObject({ sku: Text, service: Text, region: Text, usd: Usd, unit: Text, usageType: Text, description: z.string().max(1000) }),
+    )
+    .max(10_000),
   ambiguous: z.array(z.strictObject({ service: Text, region: Text, usd: z.array(Usd).max(100) })).max(1_000),
 });
 export type PriceCache = z.infer<typeof PriceCacheSchema>;
@@ -38,7 +42,19 @@ const ProductSchema = z.looseObject({
   product: z.looseObject({ sku: z.string().optional(), attributes: z.record(z.string(), z.string()).default({}) }),
   terms: z.looseObject({
     OnDemand: z
-      .record(z.string(), z.looseObject({ priceDimensions: z.record(z.string(), z.looseObject({ unit: z.string().default(''), description: z.string().default(''), pricePerUnit: z.record(z.string(), z.string()) })) }))
+      .record(
+        z.string(),
+        z.looseObject({
+          priceDimensions: z.record(
+            z.string(),
+            z.looseObject({
+              unit: z.string().default(''),
+              description: z.string().default(''),
+              pricePerUnit: z.record(z.string(), z.string()),
+            }),
+          ),
+        }),
+      )
       .default({}),
   }),
 });
@@ -67,7 +83,15 @@ export function priceCacheFrom(priceList: string[], fetchedAt: Date): PriceCache
         const usd = Number(dim.pricePerUnit.USD);
         if (!(usd > 0) || !(usd <= BOUNDS.pricePerUnitHourUsd)) continue;
         const cut = (t: string | undefined, n = 200) => (t ?? '').slice(0, n);
-        skus.push({ sku: cut(doc.data.product.sku), service: 'rekognition-custom-labels', region, usd, unit: cut(dim.unit), usageType: cut(a.usagetype), description: cut(dim.description, 1000) });
+        skus.push({
+          sku: cut(doc.data.product.sku),
+          service: 'rekognition-custom-labels',
+          region,
+          usd,
+          unit: cut(dim.unit),
+          usageType: cut(a.usagetype),
+          description: cut(dim.description, 1000),
+        });
         if (skus.length >= 10_000) break;
       }
     }
@@ -101,7 +125,10 @@ export function parsePriceCache(text: string, file: string): PriceCache {
   const parsed = PriceCacheSchema.safeParse(data);
   if (!parsed.success) {
     const schema = (data as { schema?: unknown } | null)?.schema;
-    throw UserError.at(file, `price cache is not a ${PRICE_CACHE_SCHEMA_ID} file${schema !== undefined && schema !== PRICE_CACHE_SCHEMA_ID ? ` (it says ${typeof schema === 'string' ? JSON.stringify(truncate(schema)) : 'a schema that is not a string'})` : ''}: run 'capacity-plan prices' again, or delete it to use the built-in table`);
+    throw UserError.at(
+      file,
+      `price cache is not a ${PRICE_CACHE_SCHEMA_ID} file${schema !== undefined && schema !== PRICE_CACHE_SCHEMA_ID ? ` (it says ${typeof schema === 'string' ? JSON.stringify(truncate(schema)) : 'a schema that is not a string'})` : ''}: run 'capacity-plan prices' again, or delete it to use the built-in table`,
+    );
   }
   return parsed.data;
 }

@@ -58,8 +58,9 @@ interface ResolveInputs {
  * The price a workload pays per unit-hour: its own price_per_unit_hour, else the cache that
  * `capacity-plan prices` fetched, else the built-in table (every report names which).
  */
-export function priceOf(w: Workload, cache: PriceCache | null = null): PriceQuote {
-  if (w.price_per_unit_hour !== undefined) return { pricePerUnitHourUsd: w.price_per_unit_hour, priceSource: 'price_per_unit_hour in the workload' };
+function priceOf(w: Workload, cache: PriceCache | null = null): PriceQuote {
+  if (w.price_per_unit_hour !== undefined)
+    return { pricePerUnitHourUsd: w.price_per_unit_hour, priceSource: 'price_per_unit_hour in the workload' };
   const quote = (cache ? lookUpCachedPrice(cache, w.service, w.region) : undefined) ?? lookUpPrice(w.service, w.region);
   // parseWorkload refuses a region without a price; reaching here without one is a bug.
   if (!quote) throw new Error(`no price for ${w.service} in ${w.region}`);
@@ -68,7 +69,7 @@ export function priceOf(w: Workload, cache: PriceCache | null = null): PriceQuot
 
 /** Pure: decides traffic and per-class TPS for a validated workload. */
 /** A part of a workload that cannot be resolved, with the key it belongs to: the loader points at that key's line. */
-export class ResolveError extends Error {
+class ResolveError extends Error {
   constructor(
     readonly key: Array<string | number>,
     message: string,
@@ -96,9 +97,15 @@ export function resolveWorkload(w: Workload, i: ResolveInputs): ResolvedWorkload
     resolved = resolveCalibration(w, i.tpsSource, i.loadtest);
   } catch (err) {
     const c = w.model.calibration;
-    throw new ResolveError(typeof c === 'object' && 'loadtest' in c ? ['model', 'calibration', 'loadtest'] : ['model', 'calibration'], `model.calibration: ${(err as Error).message}`);
+    throw new ResolveError(
+      typeof c === 'object' && 'loadtest' in c ? ['model', 'calibration', 'loadtest'] : ['model', 'calibration'],
+      `model.calibration: ${(err as Error).message}`,
+    );
   }
-  const calibration = { ...resolved, factor: resolved.factor >= 0.01 ? roundTo(resolved.factor, 4) : Number(resolved.factor.toPrecision(4)) };
+  const calibration = {
+    ...resolved,
+    factor: resolved.factor >= 0.01 ? roundTo(resolved.factor, 4) : Number(resolved.factor.toPrecision(4)),
+  };
   // A TPS measured on the mix itself is the mix's TPS: the class shape adds no uncertainty to it.
   const tpsPerUnit = calibration.mixTps ?? mixTpsPerUnit(classes, calibration.factor);
   return {
@@ -164,7 +171,14 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
   let resolved: ResolvedWorkload;
   try {
     const allWarnings = [...warnings, ...(overTime?.warnings ?? [])];
-    resolved = resolveWorkload(workload, { tpsSource, warnings: allWarnings, file, price: priceOf(workload, cache), ...(overTime ? { overTime } : {}), ...(loadtest ? { loadtest } : {}) });
+    resolved = resolveWorkload(workload, {
+      tpsSource,
+      warnings: allWarnings,
+      file,
+      price: priceOf(workload, cache),
+      ...(overTime ? { overTime } : {}),
+      ...(loadtest ? { loadtest } : {}),
+    });
   } catch (err) {
     if (!(err instanceof ResolveError)) throw err;
     const at = doc.locate(err.key);
@@ -183,11 +197,16 @@ function checkUnitBound(r: ResolvedWorkload, file: string, doc: LocatedDocument)
   const capTps = r.tpsPerUnit * w.scaling.target_utilization;
   let units = w.traffic.peak_tps / capTps;
   const zones = w.availability.zones;
-  if (w.availability.survive_zone_outage && zones >= 2) units = Math.max(units, ((w.traffic.peak_tps / r.tpsPerUnit) * zones) / (zones - 1) + zones);
+  if (w.availability.survive_zone_outage && zones >= 2)
+    units = Math.max(units, ((w.traffic.peak_tps / r.tpsPerUnit) * zones) / (zones - 1) + zones);
   if (Number.isFinite(units) && units <= BOUNDS.units) return;
   // The per-unit figure is the usual culprit (a TPS typed where it should be ms, or the reverse).
   const at = doc.locate(['model', w.model.tps_per_unit !== undefined ? 'tps_per_unit' : 'bench']);
-  const need = !Number.isFinite(units) ? 'unboundedly many' : units < 1e12 ? `about ${formatCount(Math.ceil(units))}` : `about ${units.toExponential(2)}`;
+  const need = !Number.isFinite(units)
+    ? 'unboundedly many'
+    : units < 1e12
+      ? `about ${formatCount(Math.ceil(units))}`
+      : `about ${units.toExponential(2)}`;
   throw UserError.at(
     file,
     `the traffic needs ${need} units (peak ${w.traffic.peak_tps} TPS at ${r.tpsPerUnit.toPrecision(3)} TPS per unit): ` +

@@ -48,11 +48,13 @@ export function minuteOfDay(series: DemandSeries, m: number): number {
 }
 
 /** `09:05` for a minute of the day. */
-export const hhmm = (minuteOfDay: number) => `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
+export const hhmm = (minuteOfDay: number) =>
+  `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`;
 
 /** How a report names minute `m`: `09:00` (day profile), `Mon 09:00` (week profile), ISO time (trace). */
 export function minuteLabel(series: DemandSeries, m: number): string {
-  if (series.kind === 'trace' && series.startEpochMs !== undefined) return new Date(series.startEpochMs + m * 60_000).toISOString().replace(':00.000Z', 'Z');
+  if (series.kind === 'trace' && series.startEpochMs !== undefined)
+    return new Date(series.startEpochMs + m * 60_000).toISOString().replace(':00.000Z', 'Z');
   if (series.kind === 'profile-day') return hhmm(minuteOfDay(series, m));
   return `${WEEKDAYS[weekdayOf(series, m)]} ${hhmm(minuteOfDay(series, m))}`;
 }

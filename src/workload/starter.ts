@@ -56,7 +56,13 @@ scaling:
 
 /** An id from a file name: its base name, in the characters an id may hold (workload schema), else `my-model`. */
 export function idFromFileName(file: string): string {
-  const base = file.split(/[\\/]/).pop()!.replace(/\.ya?ml$/i, '');
-  const id = base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+  const base = file
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.ya?ml$/i, '');
+  const id = base
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 100);
   return id || 'my-model';
 }

@@ -68,7 +68,8 @@ function predictMs(cm: CostModel, megapixels: number, sizeMb: number, objects: n
 
 function rangeChecker(outside: string[]) {
   return (what: string, v: number, [lo, hi]: readonly [number, number], unit: string) => {
-    if (v < lo - 1e-9 || v > hi + 1e-9) outside.push(`${what} ${+v.toFixed(3)}${unit} outside measured ${+lo.toFixed(3)}-${+hi.toFixed(3)}${unit}`);
+    if (v < lo - 1e-9 || v > hi + 1e-9)
+      outside.push(`${what} ${+v.toFixed(3)}${unit} outside measured ${+lo.toFixed(3)}-${+hi.toFixed(3)}${unit}`);
   };
 }
 
@@ -104,9 +105,18 @@ export function predictLocal(bench: Pick<BenchTpsSource, 'model' | 'inputSizeOf'
   if (!cm) {
     // Too few conditions to fit a model: only an exactly measured condition can be used.
     const exact = model.conditions.find((c) => c.width === img.width && c.height === img.height && c.objects === img.objects);
-    if (!exact) throw new Error(`bench model '${model.name}' has no cost model and no condition at ${img.width}x${img.height} with ${img.objects} objects`);
+    if (!exact)
+      throw new Error(
+        `bench model '${model.name}' has no cost model and no condition at ${img.width}x${img.height} with ${img.objects} objects`,
+      );
     const marginPct = 2 * exact.rsePct;
-    return { ms: 1000 / exact.tps, derivation: `measured condition ${exact.id}: ${exact.tps.toFixed(2)} TPS`, outsideMeasuredRange: [], errorPct: marginPct, errorSource: `measured ±${marginPct.toFixed(1)}% (2 × RSE)` };
+    return {
+      ms: 1000 / exact.tps,
+      derivation: `measured condition ${exact.id}: ${exact.tps.toFixed(2)} TPS`,
+      outsideMeasuredRange: [],
+      errorPct: marginPct,
+      errorSource: `measured ±${marginPct.toFixed(1)}% (2 × RSE)`,
+    };
   }
   const ms = predictMs(cm, mp, img.sizeMb, img.objects);
   check('megapixels', mp, cm.range.megapixels, ' MP');
@@ -116,7 +126,13 @@ export function predictLocal(bench: Pick<BenchTpsSource, 'model' | 'inputSizeOf'
     `ms = ${cm.interceptMs.toFixed(2)} + ${cm.msPerMegapixel.toFixed(2)}×${mp.toFixed(3)} MP + ${cm.msPerMb.toFixed(2)}×${img.sizeMb} MB + ` +
     `${cm.msPerObject.toFixed(3)}×${img.objects} obj = ${ms.toFixed(2)} ms → ${(1000 / ms).toFixed(2)} TPS`;
   if (!(ms > 0)) throw new Error(`cost model of '${model.name}' predicts ${ms.toFixed(2)} ms; cannot plan from it`);
-  return { ms, derivation, outsideMeasuredRange: outside, errorPct: cm.looMeanAbsErrPct, errorSource: `cost model LOO error ${cm.looMeanAbsErrPct.toFixed(1)}%` };
+  return {
+    ms,
+    derivation,
+    outsideMeasuredRange: outside,
+    errorPct: cm.looMeanAbsErrPct,
+    errorSource: `cost model LOO error ${cm.looMeanAbsErrPct.toFixed(1)}%`,
+  };
 }
 
 /**
@@ -133,7 +149,12 @@ function driftPct(model: BenchModel, anchored: boolean): number {
  * Combines the prediction's error and the run's drift as independent errors (root sum of
  * squares): both are rough relative spreads, neither bounds the other.
  */
-function combine(model: BenchModel, anchored: boolean, errorPct: number, errorSource: string): { uncertaintyPct: number; uncertainty: string } {
+function combine(
+  model: BenchModel,
+  anchored: boolean,
+  errorPct: number,
+  errorSource: string,
+): { uncertaintyPct: number; uncertainty: string } {
   const drift = driftPct(model, anchored);
   const uncertaintyPct = Math.hypot(errorPct, drift);
   if (drift === 0) return { uncertaintyPct, uncertainty: errorSource };
@@ -143,7 +164,15 @@ function combine(model: BenchModel, anchored: boolean, errorPct: number, errorSo
 export function classTps(source: TpsSource, img: ImageClass, index: number, anchored = false): ClassTps {
   const base = { index, share: img.share, objects: img.objects, source: img.source };
   // Key order as in the workload file: the image's size first.
-  const sized = (d: DescribedImage) => ({ index, share: img.share, width: d.width, height: d.height, sizeMb: d.size_mb, objects: d.objects, source: d.source });
+  const sized = (d: DescribedImage) => ({
+    index,
+    share: img.share,
+    width: d.width,
+    height: d.height,
+    sizeMb: d.size_mb,
+    objects: d.objects,
+    source: d.source,
+  });
   if (source.kind === 'constant') {
     if (!isDescribed(img)) throw new Error('a corpus class needs model.bench');
     return {
@@ -160,7 +189,9 @@ export function classTps(source: TpsSource, img: ImageClass, index: number, anch
   if (!isDescribed(img)) {
     const c = model.corpus;
     if (!c || c.name !== img.corpus) {
-      throw new Error(`corpus '${img.corpus}' is not in ${source.file}${c ? ` (it has corpus '${c.name}')` : ` (model '${model.name}' measured no corpus)`}`);
+      throw new Error(
+        `corpus '${img.corpus}' is not in ${source.file}${c ? ` (it has corpus '${c.name}')` : ` (model '${model.name}' measured no corpus)`}`,
+      );
     }
     const marginPct = 2 * c.rsePct;
     return {

@@ -66,11 +66,17 @@ export function parseTrace(text: string, file: string): Trace {
   const timeCol = header.findIndex((h) => TIME_COLUMNS.includes(h));
   const rpsCol = header.findIndex((h) => RPS_COLUMNS.includes(h));
   const rpmCol = header.findIndex((h) => RPM_COLUMNS.includes(h));
-  if (timeCol < 0) throw UserError.at(file, `header needs a timestamp column (${TIME_COLUMNS.join(', ')}), got ${headerCells(header)}`, headerLine);
+  if (timeCol < 0)
+    throw UserError.at(file, `header needs a timestamp column (${TIME_COLUMNS.join(', ')}), got ${headerCells(header)}`, headerLine);
   if (rpsCol < 0 && rpmCol < 0) {
-    throw UserError.at(file, `header needs a rate column (${[...RPS_COLUMNS, ...RPM_COLUMNS].join(', ')}), got ${headerCells(header)}`, headerLine);
+    throw UserError.at(
+      file,
+      `header needs a rate column (${[...RPS_COLUMNS, ...RPM_COLUMNS].join(', ')}), got ${headerCells(header)}`,
+      headerLine,
+    );
   }
-  if (rpsCol >= 0 && rpmCol >= 0) throw UserError.at(file, 'header has both a per-second and a per-minute rate column: keep one', headerLine);
+  if (rpsCol >= 0 && rpmCol >= 0)
+    throw UserError.at(file, 'header has both a per-second and a per-minute rate column: keep one', headerLine);
   const unit = rpsCol >= 0 ? 'rps' : 'rpm';
   const rateCol = rpsCol >= 0 ? rpsCol : rpmCol;
   const toTps = unit === 'rps' ? 1 : 1 / 60;

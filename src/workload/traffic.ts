@@ -15,7 +15,10 @@ type DecidedTraffic = Workload['traffic'] & { peak_tps: number; baseline_tps: nu
 export type WorkloadWithTraffic = Omit<Workload, 'traffic'> & { traffic: DecidedTraffic };
 
 /** What a CloudWatch history recorded besides demand: what a backtest compares the simulator with. */
-export type RecordedHistory = Pick<CloudWatchHistory, 'throttledPerMinute' | 'inServiceUnits' | 'minUnits' | 'maxUnits' | 'pairChanged' | 'periodSeconds'>;
+export type RecordedHistory = Pick<
+  CloudWatchHistory,
+  'throttledPerMinute' | 'inServiceUnits' | 'minUnits' | 'maxUnits' | 'pairChanged' | 'periodSeconds'
+>;
 
 /** Traffic minute by minute, from traffic.profile, trace or cloudwatch, and how a report names it. */
 export interface TrafficOverTime {
@@ -46,12 +49,20 @@ export function decideTraffic(w: Workload, series?: DemandSeries): WorkloadWithT
  * Reads what the traffic points at (a trace or CloudWatch file, relative to the workload) into a
  * minute series. `paths`: those files already confined by the caller (core/paths.ts).
  */
-export async function readTrafficOverTime(w: Workload, file: string, doc: LocatedDocument, paths: { trace?: string; cloudwatch?: string } = {}): Promise<TrafficOverTime | undefined> {
+export async function readTrafficOverTime(
+  w: Workload,
+  file: string,
+  doc: LocatedDocument,
+  paths: { trace?: string; cloudwatch?: string } = {},
+): Promise<TrafficOverTime | undefined> {
   const t = w.traffic;
   if (t.profile) return { series: seriesFromProfile(t.profile), source: `traffic.profile (${t.profile.length} hourly values)` };
   if (t.weekly) {
     const zone = t.timezone ?? 'UTC';
-    return { series: seriesFromWeekly(t.weekly, t.baseline_tps ?? 0), source: `traffic.weekly (${t.weekly.length} window${t.weekly.length === 1 ? '' : 's'}, ${zone}; baseline ${t.baseline_tps ?? 0} TPS)` };
+    return {
+      series: seriesFromWeekly(t.weekly, t.baseline_tps ?? 0),
+      source: `traffic.weekly (${t.weekly.length} window${t.weekly.length === 1 ? '' : 's'}, ${zone}; baseline ${t.baseline_tps ?? 0} TPS)`,
+    };
   }
   // A file that cannot be read at all is the workload's problem: point at the key that names it.
   const atKey = async <T>(key: 'trace' | 'cloudwatch', read: () => Promise<T>): Promise<T> => {
@@ -86,10 +97,13 @@ export async function readTrafficOverTime(w: Workload, file: string, doc: Locate
   if (!t.trace) return undefined;
   const path = paths.trace ?? resolve(dirname(file), t.trace);
   const trace = await atKey('trace', () => readTrace(path));
-  return { series: seriesFromTrace(trace.demandTps, trace.startEpochMs), source: `traffic.trace ${t.trace} (${trace.rows} rows, ${trace.unit})` };
+  return {
+    series: seriesFromTrace(trace.demandTps, trace.startEpochMs),
+    source: `traffic.trace ${t.trace} (${trace.rows} rows, ${trace.unit})`,
+  };
 }
 
 /** The rate that finishes a batch by its deadline, start time taken out: images / processing seconds. */
-export function batchRateTps(batch: NonNullable<Workload['traffic']['batch']>, startMinutes: number): number {
+function batchRateTps(batch: NonNullable<Workload['traffic']['batch']>, startMinutes: number): number {
   return batch.images / ((batch.deadline_hours * 60 - startMinutes) * 60);
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { measurementBlocks, plannedConditions } from '../../src/bench/conditions.js';
 
 describe('measurement blocks', () => {
-  const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1920, height: 1080 }], sizesMb: () => [0.1, 0.2, 0.5], objects: [0, 5, 20] };
+  const lists = {
+    resolutions: [
+      { width: 640, height: 480 },
+      { width: 1920, height: 1080 },
+    ],
+    sizesMb: () => [0.1, 0.2, 0.5],
+    objects: [0, 5, 20],
+  };
 
   it('groups conditions by resolution, in the suite order', () => {
     const specs = plannedConditions('detection', lists, 'star');

@@ -5,7 +5,8 @@ function grid(f: (mp: number, mb: number, obj: number) => number): CostPoint[] {
   const pts: CostPoint[] = [];
   for (const mp of [0.3, 0.9, 2.07, 8.3])
     for (const mb of [0.2, 1, 3])
-      for (const obj of [0, 5, 20]) pts.push({ megapixels: mp, sizeMb: mb * (1 + mp / 10), objects: obj, ms: f(mp, mb * (1 + mp / 10), obj) });
+      for (const obj of [0, 5, 20])
+        pts.push({ megapixels: mp, sizeMb: mb * (1 + mp / 10), objects: obj, ms: f(mp, mb * (1 + mp / 10), obj) });
   return pts;
 }
 
@@ -47,7 +48,9 @@ describe('cost model', () => {
   });
 
   it('drops a collinear factor (size proportional to megapixels)', () => {
-    const pts: CostPoint[] = [0.3, 0.9, 2, 8].flatMap((mp) => [0, 10].map((o) => ({ megapixels: mp, sizeMb: mp * 0.5, objects: o, ms: 1 + 2 * mp + 0.1 * o })));
+    const pts: CostPoint[] = [0.3, 0.9, 2, 8].flatMap((mp) =>
+      [0, 10].map((o) => ({ megapixels: mp, sizeMb: mp * 0.5, objects: o, ms: 1 + 2 * mp + 0.1 * o })),
+    );
     const cm = fitCostModel(pts)!;
     expect(cm.dropped).toEqual(['sizeMb']);
     expect(cm.msPerMegapixel).toBeCloseTo(2, 8);
@@ -72,6 +75,11 @@ describe('cost model', () => {
 
   it('returns null when there are not more conditions than coefficients', () => {
     expect(fitCostModel([{ megapixels: 1, sizeMb: 1, objects: 0, ms: 5 }])).toBeNull();
-    expect(fitCostModel([{ megapixels: 1, sizeMb: 1, objects: 0, ms: 5 }, { megapixels: 2, sizeMb: 1, objects: 0, ms: 7 }])).toBeNull();
+    expect(
+      fitCostModel([
+        { megapixels: 1, sizeMb: 1, objects: 0, ms: 5 },
+        { megapixels: 2, sizeMb: 1, objects: 0, ms: 7 },
+      ]),
+    ).toBeNull();
   });
 });

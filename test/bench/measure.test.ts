@@ -13,7 +13,11 @@ async function recordingCls(): Promise<{ adapter: ModelAdapter; decoded: Buffer[
 }
 
 async function images(sizeMb: number, variants: number): Promise<Buffer[]> {
-  const made = await Promise.all(Array.from({ length: variants }, (_, variant) => cachedSynthesizeImage({ width: 640, height: 480, targetSizeMb: sizeMb, objects: 0, kind: 'text', variant })));
+  const made = await Promise.all(
+    Array.from({ length: variants }, (_, variant) =>
+      cachedSynthesizeImage({ width: 640, height: 480, targetSizeMb: sizeMb, objects: 0, kind: 'text', variant }),
+    ),
+  );
   return made.map((m) => (m as SynthImage).bytes);
 }
 
@@ -25,7 +29,16 @@ describe('measureBlock (real model, real images)', () => {
       const a = await images(0.05, 2);
       const b = await images(0.2, 3);
       const settings = { minSamples: 6, minTimeS: 0, maxTimeS: 60, targetRsePct: 100 };
-      const m = await measureBlock(adapter, session, [{ id: 'a', images: a }, { id: 'b', images: b }], settings, { previousInputShape: '1x3x48x192' });
+      const m = await measureBlock(
+        adapter,
+        session,
+        [
+          { id: 'a', images: a },
+          { id: 'b', images: b },
+        ],
+        settings,
+        { previousInputShape: '1x3x48x192' },
+      );
       const measured = decoded.slice(decoded.length - 12);
       const label = (buf: Buffer) => (a.includes(buf) ? `a${a.indexOf(buf)}` : `b${b.indexOf(buf)}`);
       expect(measured.map(label)).toEqual(['a0', 'b0', 'a1', 'b1', 'a0', 'b2', 'a1', 'b0', 'a0', 'b1', 'a1', 'b2']);
@@ -49,7 +62,10 @@ describe('measureBlock (real model, real images)', () => {
     const session = await createSession(adapter, 1);
     try {
       const settings = { minSamples: 4, minTimeS: 0, maxTimeS: 60, targetRsePct: 100 };
-      const m = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, { previousInputShape: '1x3x48x192', warmupMinS: 0.3 });
+      const m = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, {
+        previousInputShape: '1x3x48x192',
+        warmupMinS: 0.3,
+      });
       // The bound holds exactly on the clock measureBlock reports with (performance.now()).
       expect(m.warmupMs).toBeGreaterThanOrEqual(300);
       // Read independently, on the same clock, from when the adapter was asked to decode: each stamp
@@ -59,7 +75,9 @@ describe('measureBlock (real model, real images)', () => {
       expect(Math.abs(firstMeasured - decodedAtMs[0]! - m.warmupMs)).toBeLessThan(20);
       // Without it, the same shape gets the 2-sample minimum only.
       decodedAtMs.length = 0;
-      const quick = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, { previousInputShape: '1x3x48x192' });
+      const quick = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, {
+        previousInputShape: '1x3x48x192',
+      });
       expect(decodedAtMs.length - quick.samples).toBe(2);
     } finally {
       await session.release();
@@ -74,12 +92,21 @@ describe('measureBlock (real model, real images)', () => {
       // Each condition stops at its 3rd sample. Samples run a,b,a,b,a: after the 5th, 'a' is done
       // and 'b' has 2: Ctrl-C there keeps 'a' and abandons 'b'.
       const settings = { minSamples: 3, minTimeS: 0, maxTimeS: 600, targetRsePct: 100 };
-      const m = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }, { id: 'b', images: await images(0.2, 2) }], settings, {
-        signal: controller.signal,
-        onSample: (count) => {
-          if (count === 5) controller.abort();
+      const m = await measureBlock(
+        adapter,
+        session,
+        [
+          { id: 'a', images: await images(0.05, 2) },
+          { id: 'b', images: await images(0.2, 2) },
+        ],
+        settings,
+        {
+          signal: controller.signal,
+          onSample: (count) => {
+            if (count === 5) controller.abort();
+          },
         },
-      });
+      );
       expect(m.samples).toBe(5);
       expect(m.conditions[0]?.samples).toBe(3);
       expect(m.conditions[1]).toBeNull();

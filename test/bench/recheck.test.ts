@@ -10,14 +10,22 @@ const before = { id: '640x480-0.05mb-5obj', tps: 10, rsePct: 1 } as BenchConditi
 function again(meanMs: number): ConditionMeasurement {
   const samples = [meanMs * 0.99, meanMs, meanMs * 1.01, meanMs];
   const stats = computeStatistics(samples);
-  return { samples: samples.length, stats, stagesMs: { decode: 0, preprocess: 0, infer: meanMs, postprocess: 0 }, detected: null, stable: true, measuredS: 0.4, warnings: [] };
+  return {
+    samples: samples.length,
+    stats,
+    stagesMs: { decode: 0, preprocess: 0, infer: meanMs, postprocess: 0 },
+    detected: null,
+    stable: true,
+    measuredS: 0.4,
+    warnings: [],
+  };
 }
 
 describe('drift check', () => {
   it('calls a change within the combined standard errors noise: no warning', () => {
     const a = again(101); // 9.90 TPS: -1%, noise √(1² + 0.41²) ≈ 1.08%
     const { recheck, warning } = recheckOf(before, a);
-    expect(recheck.changePct).toBeCloseTo(-0.990, 2);
+    expect(recheck.changePct).toBeCloseTo(-0.99, 2);
     expect(recheck.significant).toBe(false);
     expect(warning).toBeUndefined();
   });

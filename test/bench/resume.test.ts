@@ -8,11 +8,33 @@ import type { ModelPlan } from '../../src/bench/setup.js';
 
 /** Resume as one merge: what a partial result measured is kept, and only the rest is left to do. */
 
-const host: HostInfo = { cpuModel: 'cpu A', cores: 2, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu', sharp: '0.35' };
+const host: HostInfo = {
+  cpuModel: 'cpu A',
+  cores: 2,
+  os: 'linux',
+  node: 'v20',
+  onnxruntime: '1.30.0',
+  executionProvider: 'cpu',
+  sharp: '0.35',
+};
 const spec = (id: string): ConditionSpec => ({ id, width: 640, height: 480, targetSizeMb: 0.1, objects: 0 });
 const measured = (id: string): BenchCondition => ({
-  id, width: 640, height: 480, format: 'jpeg', sizeMb: 0.1, targetSizeMb: 0.1, objects: 0, detected: null, samples: 10, tps: 100,
-  latencyMs: { mean: 10, p50: 10, p90: 11, p99: 12 }, p99Reliable: false, stagesMs: { decode: 1, preprocess: 1, infer: 7, postprocess: 1 }, rsePct: 1, stable: true, warnings: [],
+  id,
+  width: 640,
+  height: 480,
+  format: 'jpeg',
+  sizeMb: 0.1,
+  targetSizeMb: 0.1,
+  objects: 0,
+  detected: null,
+  samples: 10,
+  tps: 100,
+  latencyMs: { mean: 10, p50: 10, p90: 11, p99: 12 },
+  p99Reliable: false,
+  stagesMs: { decode: 1, preprocess: 1, infer: 7, postprocess: 1 },
+  rsePct: 1,
+  stable: true,
+  warnings: [],
 });
 const file = { sha256: 'a'.repeat(64), sizeBytes: 1000, parameterCount: 10 };
 
@@ -30,8 +52,18 @@ function partial(models: Array<Partial<BenchModel> & { name: string }>, threads 
     unit: { threads },
     warnings: ['an earlier warning'],
     models: models.map((m) => ({
-      task: 'classification', source: 'builtin:ocr-cls', sha256: file.sha256, sizeBytes: 1000, parameterCount: 10, input: {},
-      sessionCreateMs: 20, firstRunMs: 5, costModel: null, conditions: [], warnings: [], ...m,
+      task: 'classification',
+      source: 'builtin:ocr-cls',
+      sha256: file.sha256,
+      sizeBytes: 1000,
+      parameterCount: 10,
+      input: {},
+      sessionCreateMs: 20,
+      firstRunMs: 5,
+      costModel: null,
+      conditions: [],
+      warnings: [],
+      ...m,
     })),
   };
 }
@@ -41,10 +73,15 @@ describe('resumeConflict', () => {
     expect(resumeConflict(partial([], 2), { threads: 1, models: [plan] })).toEqual({ kind: 'threads', resultThreads: 2, runThreads: 1 });
   });
   test('a model file that changed since', () => {
-    expect(resumeConflict(partial([{ name: 'ocr-cls', sha256: 'b'.repeat(64) }]), { threads: 1, models: [plan] })).toEqual({ kind: 'model-changed', model: 'ocr-cls' });
+    expect(resumeConflict(partial([{ name: 'ocr-cls', sha256: 'b'.repeat(64) }]), { threads: 1, models: [plan] })).toEqual({
+      kind: 'model-changed',
+      model: 'ocr-cls',
+    });
   });
   test('none: same threads, same files, other models are no concern', () => {
-    expect(resumeConflict(partial([{ name: 'ocr-cls' }, { name: 'other', sha256: 'c'.repeat(64) }]), { threads: 1, models: [plan] })).toBeNull();
+    expect(
+      resumeConflict(partial([{ name: 'ocr-cls' }, { name: 'other', sha256: 'c'.repeat(64) }]), { threads: 1, models: [plan] }),
+    ).toBeNull();
   });
 });
 
@@ -55,7 +92,11 @@ describe('the suite a partial result records', () => {
   test('recorded relative to the result file, and found from it again whatever the working directory', () => {
     const rec = suiteRecord({ file: '/work/suites/s.yaml', sha256: sha, quick: false, models: ['ocr-cls'] }, '/work/results/b.json');
     expect(rec).toEqual({ path: '../suites/s.yaml', sha256: sha, quick: false, models: ['ocr-cls'] });
-    expect(resumedRequest(withSuite(rec), '/work/results/b.json', {})).toEqual({ suiteFile: '/work/suites/s.yaml', quick: false, models: ['ocr-cls'] });
+    expect(resumedRequest(withSuite(rec), '/work/results/b.json', {})).toEqual({
+      suiteFile: '/work/suites/s.yaml',
+      quick: false,
+      models: ['ocr-cls'],
+    });
   });
   test('the packaged suite is recorded as null, with quick', () => {
     const rec = suiteRecord({ sha256: sha, quick: true }, 'b.json');
@@ -68,13 +109,20 @@ describe('the suite a partial result records', () => {
   });
   test('another suite file, or --quick on a full run, is a conflict', () => {
     const rec = { path: 's.yaml', sha256: sha, quick: false };
-    expect(resumedRequest(withSuite(rec), '/r/b.json', { suiteFile: '/r/other.yaml' })).toEqual({ kind: 'suite-other', recorded: 's.yaml', given: '/r/other.yaml' });
+    expect(resumedRequest(withSuite(rec), '/r/b.json', { suiteFile: '/r/other.yaml' })).toEqual({
+      kind: 'suite-other',
+      recorded: 's.yaml',
+      given: '/r/other.yaml',
+    });
     expect(resumedRequest(withSuite(rec), '/r/b.json', { suiteFile: '/r/s.yaml' })).toMatchObject({ suiteFile: '/r/s.yaml' });
     expect(resumedRequest(withSuite(rec), '/r/b.json', { quick: true })).toEqual({ kind: 'quick' });
   });
   test('a suite whose bytes changed since', () => {
     const rec = { path: 's.yaml', sha256: sha, quick: false };
-    expect(resumeConflict(withSuite(rec), { threads: 1, models: [plan], suite: { sha256: 'e'.repeat(64) } })).toEqual({ kind: 'suite-changed', path: 's.yaml' });
+    expect(resumeConflict(withSuite(rec), { threads: 1, models: [plan], suite: { sha256: 'e'.repeat(64) } })).toEqual({
+      kind: 'suite-changed',
+      path: 's.yaml',
+    });
     expect(resumeConflict(withSuite(rec), { threads: 1, models: [plan], suite: { sha256: sha } })).toBeNull();
   });
   test('a result without a record (older files) resumes with what is asked', () => {
@@ -85,11 +133,25 @@ describe('the suite a partial result records', () => {
 describe('mergeResume', () => {
   test('a fresh run: everything to do, times to record', () => {
     const { result, todo, untouched } = mergeResume(undefined, [plan], 1, host);
-    expect(result).toMatchObject({ schema: 'capacity-plan/bench@1', complete: false, host, unit: { threads: 1 }, models: [], warnings: [] });
+    expect(result).toMatchObject({
+      schema: 'capacity-plan/bench@1',
+      complete: false,
+      host,
+      unit: { threads: 1 },
+      models: [],
+      warnings: [],
+    });
     expect(todo).toHaveLength(1);
     expect(todo[0]!.missing.map((s) => s.id)).toEqual(['c1', 'c2', 'c3']);
     expect(todo[0]!.fresh).toBe(true);
-    expect(todo[0]!.model).toMatchObject({ name: 'ocr-cls', task: 'classification', source: 'builtin:ocr-cls', sha256: file.sha256, sessionCreateMs: 0, conditions: [] });
+    expect(todo[0]!.model).toMatchObject({
+      name: 'ocr-cls',
+      task: 'classification',
+      source: 'builtin:ocr-cls',
+      sha256: file.sha256,
+      sessionCreateMs: 0,
+      conditions: [],
+    });
     expect(untouched).toEqual([]);
   });
 

@@ -7,7 +7,14 @@ import type { ModelPlan } from '../../src/bench/setup.js';
 
 // Real ocr-cls on real generated images, with a tiny time budget: this tests orchestration, not speed.
 const settings = { minSamples: 3, minTimeS: 0.05, maxTimeS: 0.3, targetRsePct: 50 };
-const lists = { resolutions: [{ width: 640, height: 480 }, { width: 1280, height: 720 }], sizesMb: () => [0.05, 0.1], objects: [0, 5] };
+const lists = {
+  resolutions: [
+    { width: 640, height: 480 },
+    { width: 1280, height: 720 },
+  ],
+  sizesMb: () => [0.05, 0.1],
+  objects: [0, 5],
+};
 let plan: ModelPlan;
 beforeAll(async () => {
   const adapter = await resolveModel('ocr-cls');
@@ -17,13 +24,23 @@ beforeAll(async () => {
 describe('runBench (real model, real images)', () => {
   it('measures every condition, checkpoints after each resolution block, and fits a cost model', async () => {
     const checkpoints: number[] = [];
-    const r = await runBench({ models: [plan], threads: 1, settings, checkpoint: async (p) => void checkpoints.push(p.models[0]!.conditions.length) });
+    const r = await runBench({
+      models: [plan],
+      threads: 1,
+      settings,
+      checkpoint: async (p) => void checkpoints.push(p.models[0]!.conditions.length),
+    });
     expect(BenchResultSchema.parse(r)).toBeTruthy();
     expect(r.complete).toBe(true);
     const m = r.models[0]!;
     expect(m.task).toBe('classification');
     // Classification ignores objects: 0 only, so 2 resolutions × 2 sizes.
-    expect(m.conditions.map((c) => c.id)).toEqual(['640x480-0.05mb-0obj', '640x480-0.1mb-0obj', '1280x720-0.05mb-0obj', '1280x720-0.1mb-0obj']);
+    expect(m.conditions.map((c) => c.id)).toEqual([
+      '640x480-0.05mb-0obj',
+      '640x480-0.1mb-0obj',
+      '1280x720-0.05mb-0obj',
+      '1280x720-0.1mb-0obj',
+    ]);
     // One block per resolution, its conditions interleaved: a checkpoint after each block, and one after the drift check.
     expect(checkpoints).toEqual([2, 4, 4]);
     for (const c of m.conditions) {
@@ -87,5 +104,4 @@ describe('runBench (real model, real images)', () => {
     expect(resumed.models[0]!.conditions.slice(0, 2)).toEqual(first.models[0]!.conditions);
     expect(resumed.models[0]!.conditions).toHaveLength(4);
   });
-
 });

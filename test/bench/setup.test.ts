@@ -27,13 +27,21 @@ describe('setUpBench', () => {
     expect(setup.settings).toEqual({ minSamples: 6, minTimeS: 0.4, maxTimeS: 1, targetRsePct: 2 });
     const [det, cls] = setup.models;
     // star design: per resolution 2 sizes at 5 objects, then 0 and 20 objects at the middle size.
-    expect(det!.conditions.map((c) => c.id).slice(0, 4)).toEqual(['640x480-0.05mb-5obj', '640x480-0.2mb-5obj', '640x480-0.05mb-0obj', '640x480-0.05mb-20obj']);
+    expect(det!.conditions.map((c) => c.id).slice(0, 4)).toEqual([
+      '640x480-0.05mb-5obj',
+      '640x480-0.2mb-5obj',
+      '640x480-0.05mb-0obj',
+      '640x480-0.05mb-20obj',
+    ]);
     expect(cls!.conditions.every((c) => c.objects === 0)).toBe(true);
     expect(cls!.file.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test('a suite that gives only resolutions: the generator\'s default sizes, the default objects, the suite\'s own budget and threads', async () => {
-    const file = suiteFile('res.yaml', 'version: 1\nunit: { threads: 2 }\nmodels: [ocr-det]\nconditions: { resolutions: ["1000x1000"] }\nmeasure: { min_samples: 4 }\n');
+  test("a suite that gives only resolutions: the generator's default sizes, the default objects, the suite's own budget and threads", async () => {
+    const file = suiteFile(
+      'res.yaml',
+      'version: 1\nunit: { threads: 2 }\nmodels: [ocr-det]\nconditions: { resolutions: ["1000x1000"] }\nmeasure: { min_samples: 4 }\n',
+    );
     const setup = await setUpBench({ suiteFile: file });
     expect(setup.threads).toBe(2);
     expect(setup.settings.minSamples).toBe(4);
@@ -43,7 +51,7 @@ describe('setUpBench', () => {
     expect(setup.models[0]!.conditions).toHaveLength(sizes.length * 5);
   });
 
-  test('threads: asked for, else the suite\'s, else the resumed result\'s, else 1', async () => {
+  test("threads: asked for, else the suite's, else the resumed result's, else 1", async () => {
     const file = suiteFile('t.yaml', 'version: 1\nunit: { threads: 2 }\nmodels: [ocr-cls]\n');
     expect((await setUpBench({ suiteFile: file, threads: 3, resumedThreads: 4 })).threads).toBe(3);
     expect((await setUpBench({ suiteFile: file, resumedThreads: 4 })).threads).toBe(2);
@@ -53,7 +61,12 @@ describe('setUpBench', () => {
 
   test('quick keeps its short budget even with a suite', async () => {
     const file = suiteFile('slow.yaml', 'version: 1\nmodels: [ocr-cls]\nmeasure: { min_samples: 50, max_time_s: 30 }\n');
-    expect((await setUpBench({ suiteFile: file, quick: true })).settings).toEqual({ minSamples: 6, minTimeS: 0.4, maxTimeS: 1, targetRsePct: 2 });
+    expect((await setUpBench({ suiteFile: file, quick: true })).settings).toEqual({
+      minSamples: 6,
+      minTimeS: 0.4,
+      maxTimeS: 1,
+      targetRsePct: 2,
+    });
   });
 
   test('a model listed twice is refused before anything is measured', async () => {
@@ -66,7 +79,7 @@ describe('setUpBench', () => {
 describe('pickModels', () => {
   const mine = `  - name: mine\n    task: classification\n    path: ${join(process.cwd(), CLS_ONNX)}\n    input: { width: 192, height: 48 }\n    output: { format: logits }\n`;
 
-  test('the suite\'s list, or by a suite model\'s name, its file path, or a built-in name', async () => {
+  test("the suite's list, or by a suite model's name, its file path, or a built-in name", async () => {
     const suite = await loadSuite(suiteFile('pick.yaml', `version: 1\nmodels:\n  - ocr-det\n${mine}`), OWN_FOLDERS_ONLY);
     expect(pickModels(suite, undefined).map((r) => (typeof r.model === 'string' ? r.model : r.model.name))).toEqual(['ocr-det', 'mine']);
     const picked = pickModels(suite, ['mine', CLS_ONNX, 'ocr-cls']);

@@ -20,11 +20,24 @@ function features(w: number, h: number, sizeMb: number, objects: number): StageF
 
 function sweep(noise: () => number = () => 1): StagePoint[] {
   const pts: StagePoint[] = [];
-  for (const [w, h, sizes] of [[640, 480, [0.05, 0.1, 0.2]], [1280, 720, [0.1, 0.2, 0.5]], [1920, 1080, [0.2, 0.5, 1]], [3840, 2160, [1, 2, 4]]] as const) {
+  for (const [w, h, sizes] of [
+    [640, 480, [0.05, 0.1, 0.2]],
+    [1280, 720, [0.1, 0.2, 0.5]],
+    [1920, 1080, [0.2, 0.5, 1]],
+    [3840, 2160, [1, 2, 4]],
+  ] as const) {
     for (const mb of sizes)
       for (const obj of [0, 5, 20]) {
         const x = features(w, h, mb, obj);
-        pts.push({ ...x, stagesMs: { decode: TRUE.decode(x) * noise(), preprocess: TRUE.preprocess(x) * noise(), infer: TRUE.infer(x) * noise(), postprocess: TRUE.postprocess(x) * noise() } });
+        pts.push({
+          ...x,
+          stagesMs: {
+            decode: TRUE.decode(x) * noise(),
+            preprocess: TRUE.preprocess(x) * noise(),
+            infer: TRUE.infer(x) * noise(),
+            postprocess: TRUE.postprocess(x) * noise(),
+          },
+        });
       }
   }
   return pts;
@@ -94,11 +107,12 @@ describe('per-stage cost model', () => {
   });
 });
 
-describe('the bench file tells the planner each model\'s input size (resize rule recorded with the model)', () => {
+describe("the bench file tells the planner each model's input size (resize rule recorded with the model)", () => {
   it('gives the exact model-input size for the built-ins and each user resize mode, from the recorded input spec', async () => {
     const { modelInputSizeOf } = await import('../../src/bench/read-result.js');
     const { BUILTIN_SPECS } = await import('../../src/bench/models/builtins.js');
-    const model = (input: Record<string, unknown>) => ({ input: { ...input, output: 'db' } }) as unknown as Parameters<typeof modelInputSizeOf>[0];
+    const model = (input: Record<string, unknown>) =>
+      ({ input: { ...input, output: 'db' } }) as unknown as Parameters<typeof modelInputSizeOf>[0];
     const det = model(BUILTIN_SPECS['ocr-det'].input);
     // Longest side 960, sides to the nearest multiple of 32, half to even: 1024x768 → 960x720 → 960x704 (22.5 → 22).
     expect(modelInputSizeOf(det, 1024, 768)).toEqual({ width: 960, height: 704 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { computeStatistics, cvPct, mean, percentile, rsePct, sortSamples, standardDeviation, standardError, tCritical95 } from '../../src/bench/stats.js';
+import {
+  computeStatistics,
+  cvPct,
+  mean,
+  percentile,
+  rsePct,
+  sortSamples,
+  standardDeviation,
+  standardError,
+  tCritical95,
+} from '../../src/bench/stats.js';
 
 describe('stats', () => {
   // Known data set: 2,4,4,4,5,5,7,9 has mean 5 and population sd 2, sample sd √(32/7).

@@ -28,7 +28,10 @@ conditions:
       'suite.yaml',
     );
     expect(suite.unit.threads).toBe(1);
-    expect(suite.conditions.resolutions).toEqual([{ width: 640, height: 480 }, { width: 1920, height: 1080 }]);
+    expect(suite.conditions.resolutions).toEqual([
+      { width: 640, height: 480 },
+      { width: 1920, height: 1080 },
+    ]);
     expect(suite.measure).toEqual({ min_samples: 10, min_time_s: 0.5, max_time_s: 2, target_rse_pct: 2 });
   });
 
@@ -50,24 +53,33 @@ conditions: { images_dir: photos }
   });
 
   it('names an unknown key with line:col', () => {
-    expect(problem('version: 1\nmodels: [ocr-det]\nmeasure:\n  min_sample: 3\n')).toBe("suite.yaml:4:3: unknown key 'min_sample' in measure");
+    expect(problem('version: 1\nmodels: [ocr-det]\nmeasure:\n  min_sample: 3\n')).toBe(
+      "suite.yaml:4:3: unknown key 'min_sample' in measure",
+    );
   });
 
   it('points a mistake inside a user model spec at its own key', () => {
-    const text = 'version: 1\nmodels:\n  - name: m\n    task: detection\n    path: m.onnx\n    input: { width: 64, height: 64 }\n    output: { format: yolov9 }\n';
+    const text =
+      'version: 1\nmodels:\n  - name: m\n    task: detection\n    path: m.onnx\n    input: { width: 64, height: 64 }\n    output: { format: yolov9 }\n';
     expect(problem(text)).toMatch(/^suite\.yaml:7:23: models\[0\]\.output\.format: /);
   });
 
   it('refuses zero and negative sizes with their location', () => {
-    expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  sizes_mb: [1, 0]\n')).toMatch(/^suite\.yaml:4:17: conditions\.sizes_mb\[1\]: .*greater than 0/);
-    expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  resolutions: ["0x480"]\n')).toMatch(/^suite\.yaml:4:17: .*greater than 0/);
+    expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  sizes_mb: [1, 0]\n')).toMatch(
+      /^suite\.yaml:4:17: conditions\.sizes_mb\[1\]: .*greater than 0/,
+    );
+    expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  resolutions: ["0x480"]\n')).toMatch(
+      /^suite\.yaml:4:17: .*greater than 0/,
+    );
     expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  resolutions: ["-5x480"]\n')).toMatch(/^suite\.yaml:4:17: .*1920x1080/);
   });
 
   it('refuses an absurd resolution, a bad version, and max below min time', () => {
     expect(problem('version: 1\nmodels: [ocr-det]\nconditions:\n  resolutions: ["100000x100000"]\n')).toMatch(/megapixels/);
     expect(problem('version: 2\nmodels: [ocr-det]\n')).toMatch(/^suite\.yaml:1:10: version: expected one of 1, got 2$/);
-    expect(problem('version: 1\nmodels: [ocr-det]\nmeasure: { min_time_s: 3, max_time_s: 1 }\n')).toMatch(/^suite\.yaml:3:39: measure\.max_time_s: must be at least min_time_s \(3\), got 1$/);
+    expect(problem('version: 1\nmodels: [ocr-det]\nmeasure: { min_time_s: 3, max_time_s: 1 }\n')).toMatch(
+      /^suite\.yaml:3:39: measure\.max_time_s: must be at least min_time_s \(3\), got 1$/,
+    );
   });
 });
 
@@ -82,7 +94,11 @@ describe('schema/bench-suite.schema.json', () => {
   const validate = new Ajv2020({ strict: false, allErrors: true }).compile(committed);
 
   it('accepts the packaged suites and the user-model suite in docs/models.md', () => {
-    for (const text of [readFileSync('examples/suites/default.yaml', 'utf8'), readFileSync('examples/suites/quick.yaml', 'utf8'), docsSuite]) {
+    for (const text of [
+      readFileSync('examples/suites/default.yaml', 'utf8'),
+      readFileSync('examples/suites/quick.yaml', 'utf8'),
+      docsSuite,
+    ]) {
       const ok = validate(parse(text));
       expect(validate.errors ?? [], 'JSON Schema errors').toEqual([]);
       expect(ok).toBe(true);

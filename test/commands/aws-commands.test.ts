@@ -41,10 +41,12 @@ function words(command: string): string[] {
 
 function valueProblem(flag: string, m: Member, v: string): string | undefined {
   if (m.type === 'integer' && !/^\d+$/.test(v)) return `--${flag} ${v}: not an integer`;
-  if (m.type === 'integer' && ((m.min !== undefined && Number(v) < m.min) || (m.max !== undefined && Number(v) > m.max))) return `--${flag} ${v}: out of range`;
+  if (m.type === 'integer' && ((m.min !== undefined && Number(v) < m.min) || (m.max !== undefined && Number(v) > m.max)))
+    return `--${flag} ${v}: out of range`;
   if (m.type === 'timestamp' && !Number.isFinite(Date.parse(v))) return `--${flag} ${v}: not a time`;
   if (m.type === 'string') {
-    if ((m.min !== undefined && v.length < m.min) || (m.max !== undefined && v.length > m.max)) return `--${flag}: length ${v.length} outside ${m.min}-${m.max}`;
+    if ((m.min !== undefined && v.length < m.min) || (m.max !== undefined && v.length > m.max))
+      return `--${flag}: length ${v.length} outside ${m.min}-${m.max}`;
     if (m.pattern && !new RegExp(m.pattern).test(v)) return `--${flag} ${v}: does not match ${m.pattern}`;
   }
   return undefined;
@@ -82,10 +84,20 @@ const ARN = 'arn:aws:rekognition:eu-central-1:123456789012:project/shelf/version
 
 describe('every printed AWS command parses against the CLI argument model', () => {
   it('the checker itself refuses what the CLI would refuse', () => {
-    expect(checkAwsCommand(`aws rekognition start-project-version --project-version-arn ${ARN} --min-inference-units 1`)).toEqual(['no --region']);
-    expect(checkAwsCommand(`aws rekognition start-project-version --region eu-central-1 --project-version-arn ${ARN}`)).toEqual(['--min-inference-units is required by StartProjectVersion']);
-    expect(checkAwsCommand(`aws rekognition start-project-version --region eu-central-1 --project-version-arn ${ARN} --min-inference-units 1.5`)).toEqual(['--min-inference-units 1.5: not an integer']);
-    expect(checkAwsCommand(`aws rekognition stop-project-version --region eu-central-1 --project-version-arn arn:aws:s3:::bucket-of-models --units 1`)).toEqual([
+    expect(checkAwsCommand(`aws rekognition start-project-version --project-version-arn ${ARN} --min-inference-units 1`)).toEqual([
+      'no --region',
+    ]);
+    expect(checkAwsCommand(`aws rekognition start-project-version --region eu-central-1 --project-version-arn ${ARN}`)).toEqual([
+      '--min-inference-units is required by StartProjectVersion',
+    ]);
+    expect(
+      checkAwsCommand(`aws rekognition start-project-version --region eu-central-1 --project-version-arn ${ARN} --min-inference-units 1.5`),
+    ).toEqual(['--min-inference-units 1.5: not an integer']);
+    expect(
+      checkAwsCommand(
+        `aws rekognition stop-project-version --region eu-central-1 --project-version-arn arn:aws:s3:::bucket-of-models --units 1`,
+      ),
+    ).toEqual([
       expect.stringMatching(/^--project-version-arn arn:aws:s3:::bucket-of-models: does not match/),
       '--units is not an option of StopProjectVersion',
     ]);
@@ -97,21 +109,44 @@ describe('every printed AWS command parses against the CLI argument model', () =
     expect(startCommand(ARN)).toContain('--region eu-central-1 ');
     const dir = tempDir();
     const r = await runCliAsync(['loadtest', '--project-version-arn', ARN, '--images', dir, '--out', join(dir, 'x.json')]);
-    const printed = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('aws '));
+    const printed = r.stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('aws '));
     expect(printed).toHaveLength(2);
     for (const c of printed) expect(checkAwsCommand(c), c).toEqual([]);
   });
 
   it('cloudwatch-query: get-metric-data', () => {
     const endMs = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const r = runCli(['cloudwatch-query', '--project', 'shelf', '--version', 'v 1', '--days', '30', '--region', 'eu-central-1', '--end', new Date(endMs).toISOString(), '--out', join(tempDir(), "it's.json")]);
+    const r = runCli([
+      'cloudwatch-query',
+      '--project',
+      'shelf',
+      '--version',
+      'v 1',
+      '--days',
+      '30',
+      '--region',
+      'eu-central-1',
+      '--end',
+      new Date(endMs).toISOString(),
+      '--out',
+      join(tempDir(), "it's.json"),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const command = r.stdout.split('\n').find((l) => l.startsWith('aws '))!;
     expect(checkAwsCommand(command), command).toEqual([]);
   });
 
   it("the CloudWatch reader's list-metrics command", () => {
-    const page = JSON.stringify({ MetricDataResults: [{ Id: 'successful', Timestamps: [], Values: [] }, { Id: 'throttled', Timestamps: [], Values: [] }, { Id: 'inservice', Timestamps: ['2026-11-02T09:00:00Z'], Values: [1] }] });
+    const page = JSON.stringify({
+      MetricDataResults: [
+        { Id: 'successful', Timestamps: [], Values: [] },
+        { Id: 'throttled', Timestamps: [], Values: [] },
+        { Id: 'inservice', Timestamps: ['2026-11-02T09:00:00Z'], Values: [1] },
+      ],
+    });
     let message = '';
     try {
       parseCloudWatch(page, 'cw.json', 'eu-central-1');

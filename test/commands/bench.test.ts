@@ -33,7 +33,11 @@ measure:
 
 /** A real 8×8 PNG whose header is patched to claim width × height pixels (CRC fixed up). */
 async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer());
+  const png = Buffer.from(
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer(),
+  );
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);
   png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
@@ -105,7 +109,11 @@ traffic: { peak_tps: 20 }
     expect(done.length).toBeLessThan(4);
 
     // The partial file knows its suite: --resume FILE alone measures that suite, not the default one.
-    expect(partial.suite).toEqual({ path: 'suite.yaml', sha256: createHash('sha256').update(readFileSync(suite)).digest('hex'), quick: false });
+    expect(partial.suite).toEqual({
+      path: 'suite.yaml',
+      sha256: createHash('sha256').update(readFileSync(suite)).digest('hex'),
+      quick: false,
+    });
     const partialText = readFileSync(out, 'utf8');
     const r = runCli(['bench', '--resume', out, '--format', 'json'], { cwd: dir });
     expect(r.stderr).toMatch(/result written to .*partial\.json\n$/);
@@ -124,17 +132,25 @@ traffic: { peak_tps: 20 }
     writeFileSync(suite, readFileSync(suite, 'utf8') + '# edited\n');
     const edited = runCli(['bench', '--resume', 'again.json'], { cwd: dir });
     expect(edited.code).toBe(2);
-    expect(edited.stderr).toBe('capacity-plan: --resume: suite suite.yaml has changed since the partial result (sha256 differs); start a fresh run\n');
+    expect(edited.stderr).toBe(
+      'capacity-plan: --resume: suite suite.yaml has changed since the partial result (sha256 differs); start a fresh run\n',
+    );
     const other = runCli(['bench', '--quick', '--resume', 'again.json'], { cwd: dir });
     expect(other.code).toBe(2);
-    expect(other.stderr).toBe('capacity-plan: --resume: the partial result was measured without --quick; leave --quick out to complete it\n');
+    expect(other.stderr).toBe(
+      'capacity-plan: --resume: the partial result was measured without --quick; leave --quick out to complete it\n',
+    );
   });
 
   it('a suite with your own model (declared in the suite) over your own images_dir', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'photos'));
-    await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3a6' } }).jpeg().toFile(join(dir, 'photos', 'a.jpg'));
-    await sharp({ create: { width: 1024, height: 256, channels: 3, background: '#a63' } }).png().toFile(join(dir, 'photos', 'b.png'));
+    await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3a6' } })
+      .jpeg()
+      .toFile(join(dir, 'photos', 'a.jpg'));
+    await sharp({ create: { width: 1024, height: 256, channels: 3, background: '#a63' } })
+      .png()
+      .toFile(join(dir, 'photos', 'b.png'));
     writeFileSync(
       join(dir, 'mine.yaml'),
       `version: 1
@@ -162,14 +178,20 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
     expect(m.conditions[0]!.sizeMb).toBeCloseTo(readFileSync(join(dir, 'photos', 'a.jpg')).length / 1e6, 9);
   });
 
-  it('images_dir with a detector: an image\'s objects are the text lines the detector found there', async () => {
+  it("images_dir with a detector: an image's objects are the text lines the detector found there", async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'photos'));
-    for (const [name, lines] of [['none.jpg', 0], ['five.jpg', 5]] as const) {
+    for (const [name, lines] of [
+      ['none.jpg', 0],
+      ['five.jpg', 5],
+    ] as const) {
       const img = await cachedSynthesizeImage({ width: 960, height: 544, targetSizeMb: null, objects: lines, kind: 'text', variant: 0 });
       writeFileSync(join(dir, 'photos', name), (img as SynthImage).bytes);
     }
-    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodels: [ocr-det]\nconditions: { images_dir: photos, per_image: true }\nmeasure: { min_samples: 2, min_time_s: 0.05, max_time_s: 0.3 }\n');
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'version: 1\nmodels: [ocr-det]\nconditions: { images_dir: photos, per_image: true }\nmeasure: { min_samples: 2, min_time_s: 0.05, max_time_s: 0.3 }\n',
+    );
     const r = runCli(['bench', 's.yaml', '--out', 'r.json', '--scaling'], { cwd: dir });
     expect(r.code).toBe(0);
     const result = await readBenchResult(join(dir, 'r.json'));
@@ -180,21 +202,33 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
     ]);
     // --scaling needs a synthetic condition; with the user's own images only, it says so instead of printing nothing.
     expect(result.scaling).toEqual([]);
-    expect(result.warnings).toContain('scaling not measured for ocr-det: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it');
+    expect(result.warnings).toContain(
+      'scaling not measured for ocr-det: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it',
+    );
   });
 
   it('images_dir as a corpus: random draws until the mean is precise, undecodable files skipped and named, and a workload plans from it by name', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'photos'));
     for (let i = 0; i < 12; i++) {
-      const img = await cachedSynthesizeImage({ width: 320 + 40 * (i % 4), height: 240, targetSizeMb: null, objects: i % 3, kind: 'text', variant: i });
+      const img = await cachedSynthesizeImage({
+        width: 320 + 40 * (i % 4),
+        height: 240,
+        targetSizeMb: null,
+        objects: i % 3,
+        kind: 'text',
+        variant: i,
+      });
       writeFileSync(join(dir, 'photos', `p${String(i).padStart(2, '0')}.jpg`), (img as SynthImage).bytes);
     }
     // A header that reads but a body that does not: skipped when drawn. And one whose header does not read: skipped when loaded.
     const good = readFileSync(join(dir, 'photos', 'p00.jpg'));
     writeFileSync(join(dir, 'photos', 'truncated.jpg'), good.subarray(0, 400));
     writeFileSync(join(dir, 'photos', 'junk.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
-    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: photos, seed: 7, corpus_max_time_s: 4 }\nmeasure: { min_samples: 20, min_time_s: 0.2, target_rse_pct: 3 }\n');
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: photos, seed: 7, corpus_max_time_s: 4 }\nmeasure: { min_samples: 20, min_time_s: 0.2, target_rse_pct: 3 }\n',
+    );
     const r = runCli(['bench', 's.yaml', '--out', 'r.json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^corpus photos: 1[23] images, \d+ random draws \(seed 7/m);
@@ -272,7 +306,8 @@ conditions: { resolutions: ["640x480"], sizes_mb: [0.05] }
       writeFileSync(join(dir, 'half.onnx'), readFileSync(CLS_ONNX).subarray(0, 200_000));
       bad(['bench', userModel('half.onnx')], /half\.onnx/);
     });
-    it('output format mismatch', () => bad(['bench', userModel(CLS_ONNX, 'yolov8', 'detection')], /output format yolov8 expects \[1, 4\+C, N\], got \[\?, 2\]/));
+    it('output format mismatch', () =>
+      bad(['bench', userModel(CLS_ONNX, 'yolov8', 'detection')], /output format yolov8 expects \[1, 4\+C, N\], got \[\?, 2\]/));
     it('undecodable image, named', () => {
       mkdirSync(join(dir, 'broken'));
       writeFileSync(join(dir, 'broken', 'cat.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
@@ -287,9 +322,20 @@ conditions: { resolutions: ["640x480"], sizes_mb: [0.05] }
     });
     it('bad --threads', () => bad(['bench', '--threads', '0'], /--threads/));
     it('--resume of a result measured with another thread count says which --threads to use', () => {
-      const partial = { schema: 'capacity-plan/bench@1', createdAt: '2026-01-01T00:00:00Z', complete: false, host: { cpuModel: 'x', cores: 2, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu' }, unit: { threads: 2 }, models: [], warnings: [] };
+      const partial = {
+        schema: 'capacity-plan/bench@1',
+        createdAt: '2026-01-01T00:00:00Z',
+        complete: false,
+        host: { cpuModel: 'x', cores: 2, os: 'linux', node: 'v20', onnxruntime: '1.30.0', executionProvider: 'cpu' },
+        unit: { threads: 2 },
+        models: [],
+        warnings: [],
+      };
       writeFileSync(join(dir, 'two-threads.json'), JSON.stringify(partial));
-      bad(['bench', '--quick', '--model', 'ocr-cls', '--resume', 'two-threads.json', '--threads', '1'], /^capacity-plan: --resume: the partial result was measured with 2 thread\(s\), not 1; use --threads 2$/m);
+      bad(
+        ['bench', '--quick', '--model', 'ocr-cls', '--resume', 'two-threads.json', '--threads', '1'],
+        /^capacity-plan: --resume: the partial result was measured with 2 thread\(s\), not 1; use --threads 2$/m,
+      );
     });
   });
 });
@@ -302,8 +348,18 @@ const cols = [
   [100, 100, 50, 50, 0.9, 0.1],
   [300, 300, 50, 50, 0.1, 0.8],
 ];
-writeModel(toyDir, 'toy.onnx', constantOutputsModel({ shape: [1, 3, 640, 640] }, [{ name: 'output0', dims: [1, 6, 2], values: [0, 1, 2, 3, 4, 5].flatMap((k) => cols.map((c) => c[k]!)) }]));
-writeModel(toyDir, 'wrong.onnx', constantOutputsModel({ shape: [1, 3, 640, 640] }, [{ name: 'output0', dims: [1, 30, 8], values: new Array<number>(240).fill(0) }]));
+writeModel(
+  toyDir,
+  'toy.onnx',
+  constantOutputsModel({ shape: [1, 3, 640, 640] }, [
+    { name: 'output0', dims: [1, 6, 2], values: [0, 1, 2, 3, 4, 5].flatMap((k) => cols.map((c) => c[k]!)) },
+  ]),
+);
+writeModel(
+  toyDir,
+  'wrong.onnx',
+  constantOutputsModel({ shape: [1, 3, 640, 640] }, [{ name: 'output0', dims: [1, 30, 8], values: new Array<number>(240).fill(0) }]),
+);
 
 function toySuite(file: string, model: string): string {
   const path = join(toyDir, file);

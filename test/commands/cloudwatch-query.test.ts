@@ -11,7 +11,19 @@ describe('capacity-plan cloudwatch-query', () => {
   it('prints the aws command for the window, whole periods, with --region, and the query', () => {
     // An end 2.5 minutes past a minute, an hour ago: 14 days back is under 15 days old even a day later.
     const endMs = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000 + 150_000;
-    const r = runCli(['cloudwatch-query', '--project', 'shelf', '--version', 'v1', '--days', '13', '--end', iso(endMs), '--region', 'us-east-1']);
+    const r = runCli([
+      'cloudwatch-query',
+      '--project',
+      'shelf',
+      '--version',
+      'v1',
+      '--days',
+      '13',
+      '--end',
+      iso(endMs),
+      '--region',
+      'us-east-1',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const end = endMs - 30_000;
@@ -27,7 +39,23 @@ describe('capacity-plan cloudwatch-query', () => {
     const dir = tempDir();
     const out = join(dir, 'q.json');
     const endMs = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-    const r = runCli(['cloudwatch-query', '--project', 'p', '--version', 'v', '--days', '30', '--end', iso(endMs), '--region', 'eu-west-1', '--out', out, '-f', 'json']);
+    const r = runCli([
+      'cloudwatch-query',
+      '--project',
+      'p',
+      '--version',
+      'v',
+      '--days',
+      '30',
+      '--end',
+      iso(endMs),
+      '--region',
+      'eu-west-1',
+      '--out',
+      out,
+      '-f',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ periodSeconds: 300, startTime: iso(endMs - 30 * DAY_MS), endTime: iso(endMs) });
@@ -70,7 +98,11 @@ describe('queryWindow: a start and period CloudWatch answers when the command ru
   });
 
   it('start and end are whole periods of the chosen period', () => {
-    for (const [days, endMs] of [[3, now + 1_234_567], [30, now - 7_777_777], [200, now - 999]] as const) {
+    for (const [days, endMs] of [
+      [3, now + 1_234_567],
+      [30, now - 7_777_777],
+      [200, now - 999],
+    ] as const) {
       const w = queryWindow(days, endMs, now);
       expect(w.endMs % (w.periodSeconds * 1000)).toBe(0);
       expect(w.startMs % (w.periodSeconds * 1000)).toBe(0);

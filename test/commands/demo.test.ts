@@ -14,7 +14,9 @@ describe('capacity-plan demo (built CLI, real models)', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/ocr-det \(detection/);
     expect(first.stdout).toMatch(/ocr-cls \(classification/);
-    expect(readFileSync(join(dir, 'demo', 'shelf-audit.yaml'), 'utf8')).toMatch(/bench: bench\.json\n\s+bench_model: ocr-det\n\s+calibration: \{ tps: 10 \}/);
+    expect(readFileSync(join(dir, 'demo', 'shelf-audit.yaml'), 'utf8')).toMatch(
+      /bench: bench\.json\n\s+bench_model: ocr-det\n\s+calibration: \{ tps: 10 \}/,
+    );
     // The answers are the last screen: one headline per workload and the total, within 80 × 24.
     const block = answers(first.stdout).split('\n');
     expect(block.length).toBeLessThanOrEqual(24);

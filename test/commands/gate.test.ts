@@ -38,7 +38,14 @@ const only = (r: GateResult, name: string): RuleResult => {
 };
 
 describe('gate: each budget rule kind passes, warns and fails', () => {
-  const cases: Array<{ kind: string; base?: number; pass: WorkloadSpec; warn: WorkloadSpec; fail: WorkloadSpec; actual: [number, number, number] }> = [
+  const cases: Array<{
+    kind: string;
+    base?: number;
+    pass: WorkloadSpec;
+    warn: WorkloadSpec;
+    fail: WorkloadSpec;
+    actual: [number, number, number];
+  }> = [
     {
       kind: 'monthly_usd',
       pass: { name: 'p', peakTps: 30, budget: ['monthly_usd: 3000'] },
@@ -81,7 +88,10 @@ describe('gate: each budget rule kind passes, warns and fails', () => {
   for (const c of cases) {
     it(c.kind, () => {
       const specs = [c.pass, c.warn, c.fail];
-      const { dir, files, baseArgs } = setUp(specs, c.base === undefined ? undefined : specs.map((s) => ({ name: s.name, peakTps: c.base! })));
+      const { dir, files, baseArgs } = setUp(
+        specs,
+        c.base === undefined ? undefined : specs.map((s) => ({ name: s.name, peakTps: c.base! })),
+      );
       const { code, result } = gateJson(dir, [...files, ...baseArgs]);
       expect(code).toBe(1);
       expect(result.status).toBe('fail');
@@ -97,7 +107,9 @@ describe('gate: each budget rule kind passes, warns and fails', () => {
   }
 
   it('budget.level: warn sets the level of every rule; a rule of its own overrides it', () => {
-    const { dir, files } = setUp([{ name: 'a', peakTps: 40, budget: ['level: warn', 'monthly_usd: 3000', 'max_units: {limit: 4, level: error}'] }]);
+    const { dir, files } = setUp([
+      { name: 'a', peakTps: 40, budget: ['level: warn', 'monthly_usd: 3000', 'max_units: {limit: 4, level: error}'] },
+    ]);
     const { code, result } = gateJson(dir, files);
     expect(code).toBe(1);
     expect(rulesOf(result, 'a').map((r) => [r.id, r.level, r.status])).toEqual([
@@ -106,7 +118,7 @@ describe('gate: each budget rule kind passes, warns and fails', () => {
     ]);
   });
 
-  it('basis selects the expected or Min monthly cost; the default is the plan\'s own basis', () => {
+  it("basis selects the expected or Min monthly cost; the default is the plan's own basis", () => {
     // Expected: (4 units × 6 h + 2 units × 18 h) × 7 d × 730 / 168 = 1825 unit-hours = $1,825.
     const { dir, files } = setUp([
       { name: 'max', peakTps: 30, peakHoursPerDay: 6, budget: ['monthly_usd: 2000', 'basis: max'] },
@@ -159,7 +171,17 @@ describe('gate: flag rules apply to the total', () => {
   });
 
   it('every flag at its exact limit passes (exit 0)', () => {
-    const { code, result } = gateJson(dir, [...args, '--max-monthly-cost', '6570', '--max-increase-usd', '730', '--max-increase-pct', '12.5', '--max-units', '9']);
+    const { code, result } = gateJson(dir, [
+      ...args,
+      '--max-monthly-cost',
+      '6570',
+      '--max-increase-usd',
+      '730',
+      '--max-increase-pct',
+      '12.5',
+      '--max-units',
+      '9',
+    ]);
     expect(code).toBe(0);
     expect(result.status).toBe('pass');
     expect(result.total.rules.map((r) => [r.id, r.status, r.actual, r.limit, r.from])).toEqual([
@@ -234,7 +256,10 @@ describe('gate: baseline diff', () => {
   });
 
   it('reads a single-plan baseline too', () => {
-    const { dir, files, baseArgs } = setUp([{ name: 'grows', peakTps: 40, budget: ['max_increase_pct: 20'] }], [{ name: 'grows', peakTps: 30 }]);
+    const { dir, files, baseArgs } = setUp(
+      [{ name: 'grows', peakTps: 40, budget: ['max_increase_pct: 20'] }],
+      [{ name: 'grows', peakTps: 30 }],
+    );
     const { code, result } = gateJson(dir, [...files, ...baseArgs]);
     expect(code).toBe(1);
     expect(result.workloads[0]!.change).toBe('changed');
@@ -245,8 +270,12 @@ describe('gate: baseline diff', () => {
     const { dir, files, baseArgs } = setUp(now, base);
     const r = runCli(['gate', ...files, ...baseArgs], { cwd: dir, env: { COLUMNS: '200' } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/grows\s+│ changed\s+│\s+2\s+│\s+4 → 5 \(\+1\)\s+│\s+\$2,920\.00\s+│\s+\$3,650\.00\s+│\s+\+\$730\.00 \(\+25%\)/);
-    expect(r.stdout).toContain('FAIL fresh budget.max_increase_usd (fresh.yaml:17): monthly cost changed by +$1,460.00 (new workload), over the allowed +$1,000.00');
+    expect(r.stdout).toMatch(
+      /grows\s+│ changed\s+│\s+2\s+│\s+4 → 5 \(\+1\)\s+│\s+\$2,920\.00\s+│\s+\$3,650\.00\s+│\s+\+\$730\.00 \(\+25%\)/,
+    );
+    expect(r.stdout).toContain(
+      'FAIL fresh budget.max_increase_usd (fresh.yaml:17): monthly cost changed by +$1,460.00 (new workload), over the allowed +$1,000.00',
+    );
     expect(r.stdout).toContain('SKIP fresh budget.max_increase_pct (fresh.yaml:18)');
     expect(r.stdout).toContain('gate failed: 1 rule failed, 1 not checked; total $8,760.00 → $8,030.00/month, -$730.00 (-8.33%)');
   });
@@ -282,7 +311,8 @@ describe('gate: --fail-on and exit codes', () => {
         writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/plan@9', plans: [] }));
         return ['a.yaml', '--baseline', 'b.json'];
       },
-      stderr: /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@9"; this capacity-plan reads capacity-plan\/plan@3, capacity-plan\/plan@2, capacity-plan\/plan@1/,
+      stderr:
+        /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@9"; this capacity-plan reads capacity-plan\/plan@3, capacity-plan\/plan@2, capacity-plan\/plan@1/,
     },
     {
       what: 'a gate result given as the baseline',
@@ -339,10 +369,26 @@ describe('gate: --fail-on and exit codes', () => {
       },
       stderr: /a2\.yaml:2:7: workload name 'a' is also used by a\.yaml/,
     },
-    { what: 'a non-numeric flag', make: () => ['a.yaml', '--max-monthly-cost', 'lots'], stderr: /--max-monthly-cost: expected a number, got 'lots'/ },
-    { what: 'a fractional --max-units', make: () => ['a.yaml', '--max-units', '2.5'], stderr: /--max-units: expected a whole number of units/ },
-    { what: 'a negative increase', make: () => ['a.yaml', '--baseline', 'a.json', '--max-increase-usd', '-1'], stderr: /--max-increase-usd: expected 0 or more/ },
-    { what: 'an increase flag without --baseline', make: () => ['a.yaml', '--max-increase-pct', '5'], stderr: /--max-increase-pct needs --baseline/ },
+    {
+      what: 'a non-numeric flag',
+      make: () => ['a.yaml', '--max-monthly-cost', 'lots'],
+      stderr: /--max-monthly-cost: expected a number, got 'lots'/,
+    },
+    {
+      what: 'a fractional --max-units',
+      make: () => ['a.yaml', '--max-units', '2.5'],
+      stderr: /--max-units: expected a whole number of units/,
+    },
+    {
+      what: 'a negative increase',
+      make: () => ['a.yaml', '--baseline', 'a.json', '--max-increase-usd', '-1'],
+      stderr: /--max-increase-usd: expected 0 or more/,
+    },
+    {
+      what: 'an increase flag without --baseline',
+      make: () => ['a.yaml', '--max-increase-pct', '5'],
+      stderr: /--max-increase-pct needs --baseline/,
+    },
     { what: 'an unknown --fail-on', make: () => ['a.yaml', '--fail-on', 'info'], stderr: /--fail-on/ },
     { what: 'an unknown --format', make: () => ['a.yaml', '--format', 'xml'], stderr: /--format/ },
   ];
@@ -359,10 +405,16 @@ describe('gate: --fail-on and exit codes', () => {
   }
 });
 
-describe('validate is gate\'s pre-check: what gate refuses about the workloads, validate refuses at the same line', () => {
+describe("validate is gate's pre-check: what gate refuses about the workloads, validate refuses at the same line", () => {
   const cases: Array<{ what: string; make: (dir: string) => string[] }> = [
-    { what: 'basis: expected without peak_hours_per_day', make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['monthly_usd: 5000', 'basis: expected'] })] },
-    { what: 'basis: simulated without traffic over time', make: (dir) => [writeWorkload(dir, { name: 's', peakTps: 30, budget: ['basis: simulated'] })] },
+    {
+      what: 'basis: expected without peak_hours_per_day',
+      make: (dir) => [writeWorkload(dir, { name: 'n', peakTps: 30, budget: ['monthly_usd: 5000', 'basis: expected'] })],
+    },
+    {
+      what: 'basis: simulated without traffic over time',
+      make: (dir) => [writeWorkload(dir, { name: 's', peakTps: 30, budget: ['basis: simulated'] })],
+    },
     {
       what: 'two workloads with one name',
       make: (dir) => {
@@ -516,7 +568,13 @@ describe('gate: renames compare like with like', () => {
     const { code, result } = gateAfterRename(['--max-increase-pct', '5']);
     expect(code).toBe(1);
     expect(result.workloads).toHaveLength(1);
-    expect(result.workloads[0]).toMatchObject({ name: 'shelf-audit-eu', previousName: 'shelf-audit', change: 'renamed', matchedBy: 'file', basis: 'expected' });
+    expect(result.workloads[0]).toMatchObject({
+      name: 'shelf-audit-eu',
+      previousName: 'shelf-audit',
+      change: 'renamed',
+      matchedBy: 'file',
+      basis: 'expected',
+    });
     expect(result.total.baseline?.monthlyCostUsd).toBe(1825);
     expect(result.total.current.monthlyCostUsd).toBe(2007.5);
     expect(result.total.diff?.monthlyCostPct).toBe(10);
@@ -553,7 +611,10 @@ describe('gate: renames compare like with like', () => {
   it('one run writes the annotations, the JSON and the comment', () => {
     const dir = tempDir('gate-several-');
     const f = writeWorkload(dir, { name: 'w', peakTps: 30, budget: ['monthly_usd: 1000'] });
-    const r = runCli(['gate', f, '--format', 'github', '--out-markdown', 'gate.md', '--out-json', 'gate.json'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
+    const r = runCli(['gate', f, '--format', 'github', '--out-markdown', 'gate.md', '--out-json', 'gate.json'], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: join(dir, 'summary.md') },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^::error file=w\.yaml,line=\d+/m);
     expect((JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8')) as GateResult).status).toBe('fail');
@@ -564,19 +625,27 @@ describe('gate: renames compare like with like', () => {
 describe('gate: basis simulated', () => {
   it('checks the simulated cost of the recommended pair, the figure plan headlines; refused without traffic over time', () => {
     const dir = tempDir('gate-simulated-');
-    const text = readFileSync(join(ROOT, 'examples', 'workloads', 'storefront-profile.yaml'), 'utf8') + 'budget:\n  monthly_usd: 25000\n  basis: simulated\n';
+    const text =
+      readFileSync(join(ROOT, 'examples', 'workloads', 'storefront-profile.yaml'), 'utf8') +
+      'budget:\n  monthly_usd: 25000\n  basis: simulated\n';
     writeFileSync(join(dir, 'w.yaml'), text);
     const plan = JSON.parse(runCli(['plan', 'w.yaml', '-f', 'json'], { cwd: dir }).stdout).plans[0];
     const r = runCli(['gate', 'w.yaml', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const row = (JSON.parse(r.stdout) as GateResult).workloads[0]!;
     expect(row.basis).toBe('simulated');
-    expect(row.current).toEqual({ minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: plan.monthlyCostUsd });
+    expect(row.current).toEqual({
+      minInferenceUnits: plan.minInferenceUnits,
+      maxInferenceUnits: plan.maxInferenceUnits,
+      monthlyCostUsd: plan.monthlyCostUsd,
+    });
     expect([plan.costBasis, plan.monthlyCostUsd]).toEqual(['simulated', plan.costByBasis.simulated]);
 
     writeFileSync(join(dir, 'flat.yaml'), workloadYaml({ name: 'flat', peakTps: 30, budget: ['basis: simulated'] }));
     const bad = runCli(['gate', 'flat.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/flat\.yaml:\d+:\d+: budget\.basis: simulated needs traffic\.profile, traffic\.trace or traffic\.cloudwatch/);
+    expect(bad.stderr).toMatch(
+      /flat\.yaml:\d+:\d+: budget\.basis: simulated needs traffic\.profile, traffic\.trace or traffic\.cloudwatch/,
+    );
   });
 });

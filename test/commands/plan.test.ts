@@ -32,7 +32,9 @@ describe('plan: formats', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     // The answer last, where the screen ends: one headline per workload, its cost on its basis.
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected (Max in peak hours, Min otherwise); survives losing a zone at peak');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected (Max in peak hours, Min otherwise); survives losing a zone at peak',
+    );
     expect(r.stdout).toMatch(/MinInferenceUnits\s+│ +2 │/);
     expect(r.stdout).toMatch(/MaxInferenceUnits\s+│ +5 │/);
     expect(r.stdout).toContain('max(floor 2, ceil(5 / 8) = 1) = 2 (AZ floor applied)');
@@ -58,7 +60,15 @@ describe('plan: formats', () => {
       costBasis: 'expected',
       costByBasis: { min: 5840, max: 14600, expected: 7300 },
       costPer1000ImagesUsd: 0.4444,
-      zoneOutage: { zones: 3, required: true, check: 'static', holds: true, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 30, servesPeak: true },
+      zoneOutage: {
+        zones: 3,
+        required: true,
+        check: 'static',
+        holds: true,
+        unitsLostWorstCase: 2,
+        capacityLeftAtMaxTps: 30,
+        servesPeak: true,
+      },
       warnings: [],
     });
   });
@@ -97,7 +107,11 @@ describe('plan: formats', () => {
   it('markdown: a heading and a table per workload', () => {
     const r = runCli(['plan', SHELF, '--format', 'markdown']);
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('- **shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected (Max in peak hours, Min otherwise); survives losing a zone at peak**\n\n### shelf-audit — rekognition-custom-labels')).toBe(true);
+    expect(
+      r.stdout.startsWith(
+        '- **shelf-audit: run MinInferenceUnits 2 / MaxInferenceUnits 5 — $7,300.00/month expected (Max in peak hours, Min otherwise); survives losing a zone at peak**\n\n### shelf-audit — rekognition-custom-labels',
+      ),
+    ).toBe(true);
     expect(r.stdout).toMatch(/\| MinInferenceUnits +\| +\*\*2\*\* \|/);
     expect(r.stdout).toContain('| Monthly cost, expected');
   });
@@ -108,10 +122,18 @@ describe('plan: formats', () => {
     expect(j.plans.map((p: { name: string }) => p.name)).toEqual(['shelf-audit', 'parcel-labels', 'quality-inspection']);
     // 2 + 3 + 2 = 7 and 5 + 9 + 2 = 16 units; the headline costs: $7300 (expected) + $10011.43 (expected)
     // + $1738.10 (Max all month: quality-inspection has no peak_hours_per_day) = $19049.53.
-    expect(j.totals).toEqual({ workloads: 3, minInferenceUnits: 7, maxInferenceUnits: 16, monthlyCostUsd: 19049.53, bases: { simulated: 0, expected: 2, max: 1, min: 0 } });
+    expect(j.totals).toEqual({
+      workloads: 3,
+      minInferenceUnits: 7,
+      maxInferenceUnits: 16,
+      monthlyCostUsd: 19049.53,
+      bases: { simulated: 0, expected: 2, max: 1, min: 0 },
+    });
     const t = runCli(['plan', SHELF, PARCEL, QUALITY], { env: { COLUMNS: '200' } });
     expect(t.code).toBe(0);
-    expect(t.stdout.trimEnd().split('\n').at(-1)).toBe('total of 3 workloads: Min 7 / Max 16 units, $19,049.53/month (the headline costs added: 2 expected + 1 at Max)');
+    expect(t.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'total of 3 workloads: Min 7 / Max 16 units, $19,049.53/month (the headline costs added: 2 expected + 1 at Max)',
+    );
     const m = runCli(['plan', SHELF, PARCEL, QUALITY, '-f', 'markdown']);
     expect(m.stdout).toContain('- total of 3 workloads: Min 7 / Max 16 units, $19,049.53/month');
     expect(m.stdout.match(/^### /gm)).toHaveLength(3);
@@ -158,7 +180,8 @@ describe('plan --out', () => {
 });
 
 describe('plan: colour', () => {
-  const table = (env: Record<string, string | undefined>) => runCli(['plan', SHELF], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } }).stdout;
+  const table = (env: Record<string, string | undefined>) =>
+    runCli(['plan', SHELF], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } }).stdout;
 
   const onTerminal = (env: Record<string, string | undefined>) => runCliInTerminal(['plan', SHELF], { env }).stdout;
 
@@ -169,7 +192,8 @@ describe('plan: colour', () => {
   it('NO_COLOR keeps a terminal plain', () => expect(onTerminal({ NO_COLOR: '1' })).not.toMatch(ANSI));
   it('NO_COLOR wins over FORCE_COLOR', () => expect(onTerminal({ FORCE_COLOR: '1', NO_COLOR: '1' })).not.toMatch(ANSI));
   it('json and markdown never carry colour', () => {
-    for (const f of ['json', 'markdown']) expect(runCli(['plan', SHELF, '-f', f], { env: { FORCE_COLOR: '1', NO_COLOR: undefined } }).stdout).not.toMatch(ANSI);
+    for (const f of ['json', 'markdown'])
+      expect(runCli(['plan', SHELF, '-f', f], { env: { FORCE_COLOR: '1', NO_COLOR: undefined } }).stdout).not.toMatch(ANSI);
   });
 });
 
@@ -177,7 +201,9 @@ describe('exit codes and usage', () => {
   it('help documents the exit codes, for the program and for plan', () => {
     const top = runCli(['--help']);
     expect(top.code).toBe(0);
-    expect(top.stdout).toMatch(/0 +success[\s\S]*1 +a gate rule failed[\s\S]*2 +invalid input or usage[\s\S]*3 +internal error[\s\S]*130 +interrupted/);
+    expect(top.stdout).toMatch(
+      /0 +success[\s\S]*1 +a gate rule failed[\s\S]*2 +invalid input or usage[\s\S]*3 +internal error[\s\S]*130 +interrupted/,
+    );
     const plan = runCli(['plan', '--help']);
     expect(plan.stdout).toMatch(/0 +success[\s\S]*2 +invalid input or usage[\s\S]*3 +internal error/);
     expect(plan.stdout).not.toContain('a gate rule failed'); // plan cannot return 1
@@ -188,13 +214,21 @@ describe('exit codes and usage', () => {
   });
 
   it.each([
-    ['an unknown format', ['plan', SHELF, '--format', 'xml'], /^capacity-plan: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are table, json, markdown, html\.\n$/],
+    [
+      'an unknown format',
+      ['plan', SHELF, '--format', 'xml'],
+      /^capacity-plan: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are table, json, markdown, html\.\n$/,
+    ],
     ['no workload file', ['plan'], /^capacity-plan: missing required argument 'workload'\n$/],
     ['an unknown option', ['plan', SHELF, '--bogus'], /^capacity-plan: unknown option '--bogus'\n$/],
     ['a mistyped option', ['plan', SHELF, '--formt', 'json'], /^capacity-plan: unknown option '--formt' \(Did you mean --format\?\)\n$/],
     ['an unknown command', ['simulat', SHELF], /^capacity-plan: unknown command 'simulat' \(Did you mean simulate\?\)\n$/],
     ['a missing option value', ['simulate', SHELF, '--min'], /^capacity-plan: option '--min <units>' argument missing\n$/],
-    ['too many arguments', ['simulate', SHELF, SHELF], /^capacity-plan: too many arguments for 'simulate'\. Expected 1 argument but got 2\.\n$/],
+    [
+      'too many arguments',
+      ['simulate', SHELF, SHELF],
+      /^capacity-plan: too many arguments for 'simulate'\. Expected 1 argument but got 2\.\n$/,
+    ],
   ])('%s is a usage error: exit 2, one line after capacity-plan:', (_what, args, message) => {
     const r = runCli(args);
     expect(r.code).toBe(2);
@@ -275,10 +309,12 @@ describe('plan: the command that starts the model', () => {
     return file;
   };
 
-  it('prints aws rekognition start-project-version with the planned Min/Max and the ARN\'s region', () => {
+  it("prints aws rekognition start-project-version with the planned Min/Max and the ARN's region", () => {
     const file = withArn(ARN);
     const p = JSON.parse(runCli(['plan', file, '-f', 'json']).stdout).plans[0];
-    expect(p.startCommand).toBe(`aws rekognition start-project-version --region eu-west-1 --project-version-arn ${ARN} --min-inference-units 2 --max-inference-units 5`);
+    expect(p.startCommand).toBe(
+      `aws rekognition start-project-version --region eu-west-1 --project-version-arn ${ARN} --min-inference-units 2 --max-inference-units 5`,
+    );
     expect(runCli(['plan', file]).stdout).toContain(`start it with: ${p.startCommand}`);
     expect(runCli(['plan', file, '-f', 'markdown']).stdout).toContain('```sh\n' + p.startCommand + '\n```');
     expect(JSON.parse(runCli(['plan', SHELF, '-f', 'json']).stdout).plans[0].startCommand).toBeUndefined();
@@ -292,7 +328,10 @@ describe('plan: the command that starts the model', () => {
 });
 
 describe('plan: the search keeps survive_zone_outage', () => {
-  const profile = readFileSync('examples/workloads/storefront-profile.yaml', 'utf8').replace(/\n  zones: 3\n/, '\n  zones: 3\n  survive_zone_outage: true\n');
+  const profile = readFileSync('examples/workloads/storefront-profile.yaml', 'utf8').replace(
+    /\n  zones: 3\n/,
+    '\n  zones: 3\n  survive_zone_outage: true\n',
+  );
 
   it('the answer survives a simulated zone outage at the busiest hour, and the headline says so', () => {
     const dir = tempDir();
@@ -340,7 +379,7 @@ describe('plan: calibration from a load test file', () => {
     return file;
   };
 
-  it('plans from the load test\'s TPS per unit, anchored to the image class it sent (figures in the derivation)', () => {
+  it("plans from the load test's TPS per unit, anchored to the image class it sent (figures in the derivation)", () => {
     // Local 10 TPS at the load test's 1000x1000, 1 MB, 5 boxes (example cost model): factor 5.2 / 10 = 0.52;
     // the class (2000x2000, 2 MB, 20 boxes: 200 ms, 5 local TPS) is 2.6 TPS a unit.
     const r = runCli(['plan', workloadWith(LT), '-f', 'json']);
@@ -348,18 +387,27 @@ describe('plan: calibration from a load test file', () => {
     const p = JSON.parse(r.stdout).plans[0];
     expect(p.calibration).toBe(0.52);
     expect(p.tpsPerUnit).toBe(2.6);
-    expect(p.derivation.calibration).toContain('5.20 TPS per unit from the load test lt.json (5.20 highest clean TPS / 1 units in service, 2026-11-02)');
+    expect(p.derivation.calibration).toContain(
+      '5.20 TPS per unit from the load test lt.json (5.20 highest clean TPS / 1 units in service, 2026-11-02)',
+    );
     expect(runCli(['validate', workloadWith(LT)]).code).toBe(0);
   });
 
   it('a missing, malformed or unusable load test file is exit 2 at the line that names it', () => {
     const missing = runCli(['plan', workloadWith(undefined)]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^capacity-plan: \S+w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json: loadtest result file not found\n$/);
+    expect(missing.stderr).toMatch(
+      /^capacity-plan: \S+w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json: loadtest result file not found\n$/,
+    );
     const malformed = runCli(['plan', workloadWith('{"schema": "capacity-plan/loadtest@1"')]);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json:1:38: loadtest result file is not valid JSON/);
-    const unclean = runCli(['plan', workloadWith({ ...LT, complete: false, stoppedBy: 'throttled-at-start', highestCleanTps: null, tpsPerUnit: null })]);
+    expect(malformed.stderr).toMatch(
+      /w\.yaml:7:28: model\.calibration\.loadtest: \S+lt\.json:1:38: loadtest result file is not valid JSON/,
+    );
+    const unclean = runCli([
+      'plan',
+      workloadWith({ ...LT, complete: false, stoppedBy: 'throttled-at-start', highestCleanTps: null, tpsPerUnit: null }),
+    ]);
     expect(unclean.code).toBe(2);
     expect(unclean.stderr).toMatch(/w\.yaml:7:28: model\.calibration: lt\.json: the load test found no step without throttling/);
     const outside = runCli(['plan', workloadWith(LT, '../../etc/passwd')]);

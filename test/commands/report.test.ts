@@ -55,18 +55,25 @@ describe('capacity-plan report', () => {
   it('the gate in github format; report renders, it does not judge: exit 0 for a failed gate', () => {
     const r = runCli(['report', saved.gate!, '--format', 'github']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^::error title=capacity-plan gate%3A --max-monthly-cost::total: total monthly cost \$17,311\.43 is over the \$15,000\.00 budget/m);
+    expect(r.stdout).toMatch(
+      /^::error title=capacity-plan gate%3A --max-monthly-cost::total: total monthly cost \$17,311\.43 is over the \$15,000\.00 budget/m,
+    );
     expect(r.stdout).toMatch(/^capacity-plan gate failed: 1 rule failed/m);
   });
 
   it('reads back a gate with every kind of budget rule, min_units included', () => {
     const workload = join(dir, 'every-rule.yaml');
     const shelf = readFileSync(W('shelf-audit.yaml'), 'utf8');
-    writeFileSync(workload, shelf.replace(/budget:[\s\S]*$/, 'budget:\n  monthly_usd: 8000\n  max_units: 8\n  min_units: 3\n  basis: expected\n'));
+    writeFileSync(
+      workload,
+      shelf.replace(/budget:[\s\S]*$/, 'budget:\n  monthly_usd: 8000\n  max_units: 8\n  min_units: 3\n  basis: expected\n'),
+    );
     const out = join(dir, 'every-rule-gate.json');
     const made = runCli(['gate', workload, '--format', 'json', '--out', out]);
     expect(made.stderr).toBe('');
-    expect(JSON.parse(readFileSync(out, 'utf8')).workloads[0].rules.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['monthly_usd', 'max_units', 'min_units']));
+    expect(JSON.parse(readFileSync(out, 'utf8')).workloads[0].rules.map((r: { id: string }) => r.id)).toEqual(
+      expect.arrayContaining(['monthly_usd', 'max_units', 'min_units']),
+    );
     const again = runCli(['report', out, '--format', 'table']);
     expect(again.stderr).toBe('');
     expect(again.stdout).toBe(runCli(['gate', workload, '--format', 'table']).stdout);
@@ -78,7 +85,9 @@ describe('capacity-plan report', () => {
     writeFileSync(v2, JSON.stringify({ ...v3, schema: 'capacity-plan/plan@2' }, null, 2));
     const r = runCli(['report', v2, '--format', 'json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^capacity-plan: \S+plan-v2\.json:1:1: has schema "capacity-plan\/plan@2"; report reads capacity-plan\/plan@3, [^\n]*\n$/);
+    expect(r.stderr).toMatch(
+      /^capacity-plan: \S+plan-v2\.json:1:1: has schema "capacity-plan\/plan@2"; report reads capacity-plan\/plan@3, [^\n]*\n$/,
+    );
   });
 
   it('--out writes the file atomically, the same text as stdout', () => {
@@ -88,7 +97,11 @@ describe('capacity-plan report', () => {
   });
 
   const refusals: Array<[string, (d: string) => string, RegExp]> = [
-    ['an unknown schema id', (d) => write(d, 'x.json', '{"schema": "capacity-plan/loadtest@9"}'), /^capacity-plan: .*x\.json:1:1: has schema "capacity-plan\/loadtest@9"; report reads capacity-plan\/plan@3, .*\n$/],
+    [
+      'an unknown schema id',
+      (d) => write(d, 'x.json', '{"schema": "capacity-plan/loadtest@9"}'),
+      /^capacity-plan: .*x\.json:1:1: has schema "capacity-plan\/loadtest@9"; report reads capacity-plan\/plan@3, .*\n$/,
+    ],
     ['no schema id', (d) => write(d, 'x.json', '{"plans": []}'), /x\.json:1:1: has no "schema" key; report reads/],
     ['not JSON', (d) => write(d, 'x.json', 'name: shelf-audit\n'), /x\.json:1:\d+: result file is not valid JSON/],
     [
@@ -100,7 +113,11 @@ describe('capacity-plan report', () => {
       },
       /x\.json:\d+:\d+: strategies\[1\]\.monthlyCostUsd: expected number, got the string "lots"\n$/,
     ],
-    ['a format the result has no view for', () => saved.plan!, /--format: a plan result has no 'github' view \(choose table, json, markdown, html\)/],
+    [
+      'a format the result has no view for',
+      () => saved.plan!,
+      /--format: a plan result has no 'github' view \(choose table, json, markdown, html\)/,
+    ],
     ['a missing file', (d) => join(d, 'nope.json'), /nope\.json: result file not found/],
   ];
   for (const [what, make, stderr] of refusals) {

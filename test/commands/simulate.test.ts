@@ -55,7 +55,12 @@ describe('capacity-plan simulate', () => {
     // more than 0.1%, so the answer is the search's higher Min (and only 12 = 120 / 10 units at full capacity).
     expect(json.staticPlan.throttledPct).toBeGreaterThan(0.1);
     expect(json.throttledPct).toBeLessThanOrEqual(0.1);
-    expect(json.recommended).toMatchObject({ minInferenceUnits: json.minInferenceUnits, maxInferenceUnits: json.maxInferenceUnits, throttledPct: json.throttledPct, monthlyCostUsd: json.monthlyCostUsd });
+    expect(json.recommended).toMatchObject({
+      minInferenceUnits: json.minInferenceUnits,
+      maxInferenceUnits: json.maxInferenceUnits,
+      throttledPct: json.throttledPct,
+      monthlyCostUsd: json.monthlyCostUsd,
+    });
     expect(json.maxInferenceUnits).toBeLessThanOrEqual(12);
     expect(json.busiestDay.demandTps).toHaveLength(96);
     expect(json.assumptions.join(' ')).toMatch(/scale_up_minutes = 15: an assumption/);
@@ -88,7 +93,10 @@ describe('capacity-plan simulate', () => {
     expect(t.stdout).toContain('scale-up time is an ASSUMPTION');
     expect(t.stdout).toContain('fixed fleet at Max');
     const m = runCli(['simulate', PROFILE, '--format', 'markdown']);
-    const chart = /```mermaid\n%%\{init: .*\}%%\nxychart-beta\n  title "Demand \(blue\) vs serving capacity \(green\)[^"]*"\n  x-axis "hours from [^"]*" 0 --> 24\n  y-axis "TPS" 0 --> (\d+)\n  line \[([^\]]*)\]\n  line \[([^\]]*)\]\n```/.exec(m.stdout);
+    const chart =
+      /```mermaid\n%%\{init: .*\}%%\nxychart-beta\n  title "Demand \(blue\) vs serving capacity \(green\)[^"]*"\n  x-axis "hours from [^"]*" 0 --> 24\n  y-axis "TPS" 0 --> (\d+)\n  line \[([^\]]*)\]\n  line \[([^\]]*)\]\n```/.exec(
+        m.stdout,
+      );
     expect(chart, m.stdout).not.toBeNull();
     // The busiest day in 15-minute means: 96 points a line, both under the y-axis top.
     const [top, demand, capacity] = [Number(chart![1]), chart![2]!.split(', ').map(Number), chart![3]!.split(', ').map(Number)];
@@ -183,7 +191,9 @@ describe('capacity-plan simulate --backtest', () => {
   it('needs a CloudWatch history, and takes no scenarios', () => {
     const noHistory = runCli(['simulate', TRACE, '--backtest']);
     expect(noHistory.code).toBe(2);
-    expect(noHistory.stderr).toMatch(/^capacity-plan: examples\/workloads\/storefront-trace\.yaml:\d+:\d+: --backtest needs traffic\.cloudwatch/);
+    expect(noHistory.stderr).toMatch(
+      /^capacity-plan: examples\/workloads\/storefront-trace\.yaml:\d+:\d+: --backtest needs traffic\.cloudwatch/,
+    );
     const scenario = runCli(['simulate', FILE, '--backtest', '--zone-outage', '09:00/1h']);
     expect(scenario.code).toBe(2);
     expect(scenario.stderr).toMatch(/takes no --zone-outage/);
@@ -193,6 +203,8 @@ describe('capacity-plan simulate --backtest', () => {
     const p = JSON.parse(runCli(['plan', FILE, '-f', 'json']).stdout).plans[0];
     // Busiest minute 40 TPS, quietest 0: at 10 TPS per unit and utilization 1, Max 4.
     expect([p.peakTps, p.baselineTps, p.maxInferenceUnits]).toEqual([40, 0, 4]);
-    expect(p.search.trafficSource).toMatch(/^traffic\.cloudwatch \.\/backtest\.json \(6 periods of 60 s over 0\.1 h, 1 without requests; 1 JSON document\)$/);
+    expect(p.search.trafficSource).toMatch(
+      /^traffic\.cloudwatch \.\/backtest\.json \(6 periods of 60 s over 0\.1 h, 1 without requests; 1 JSON document\)$/,
+    );
   });
 });

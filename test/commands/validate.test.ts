@@ -52,11 +52,18 @@ describe('validate', () => {
     // plan stops at the first and points to validate for the rest.
     const p = runCli(['plan', 'w.yaml'], { cwd: dir });
     expect(p.code).toBe(2);
-    expect(p.stderr).toBe("capacity-plan: w.yaml:3:9: no built-in price for rekognition-custom-labels in mars-north-1 (built-in: us-east-1, us-east-2, us-west-2, eu-west-1); set price_per_unit_hour (and 5 more; run 'capacity-plan validate' to list them)\n");
+    expect(p.stderr).toBe(
+      "capacity-plan: w.yaml:3:9: no built-in price for rekognition-custom-labels in mars-north-1 (built-in: us-east-1, us-east-2, us-west-2, eu-west-1); set price_per_unit_hour (and 5 more; run 'capacity-plan validate' to list them)\n",
+    );
   });
 
   it('checks every file even after a bad one; good ones still say ok', () => {
-    const r = runCli(['validate', 'test/fixtures/bad/zero-zones.yaml', 'examples/workloads/shelf-audit.yaml', 'test/fixtures/bad/side-too-small.yaml']);
+    const r = runCli([
+      'validate',
+      'test/fixtures/bad/zero-zones.yaml',
+      'examples/workloads/shelf-audit.yaml',
+      'test/fixtures/bad/side-too-small.yaml',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('examples/workloads/shelf-audit.yaml: ok\n');
     expect(r.stderr.trimEnd().split('\n')).toEqual([

@@ -19,7 +19,9 @@ describe('escaping for each medium', () => {
   });
 
   it('markdown: no HTML, no cell break, no mention, no forged comment marker, no line break', () => {
-    expect(forMarkdown('a | <b> @octocat <!-- capacity-plan-gate --> [x](y) *z*')).toBe('a \\| &lt;b&gt; @&#8203;octocat &lt;!-- capacity-plan-gate --&gt; \\[x\\](y) \\*z\\*');
+    expect(forMarkdown('a | <b> @octocat <!-- capacity-plan-gate --> [x](y) *z*')).toBe(
+      'a \\| &lt;b&gt; @&#8203;octocat &lt;!-- capacity-plan-gate --&gt; \\[x\\](y) \\*z\\*',
+    );
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         const md = forMarkdown(s);

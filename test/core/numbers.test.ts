@@ -23,7 +23,9 @@ describe('number formatters', () => {
   it('agrees with Intl.NumberFormat en-US, which it replaces to spare ICU start-up', () => {
     fc.assert(
       fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.integer({ min: 0, max: 4 }), fc.boolean(), (x, decimals, trim) => {
-        const intl = new Intl.NumberFormat('en-US', { minimumFractionDigits: trim ? 0 : decimals, maximumFractionDigits: decimals }).format(x);
+        const intl = new Intl.NumberFormat('en-US', { minimumFractionDigits: trim ? 0 : decimals, maximumFractionDigits: decimals }).format(
+          x,
+        );
         expect(groupedDecimal(x, decimals, trim)).toBe(intl === '-0' ? '0' : intl.replace(/^-(0(\.0+)?)$/, '$1'));
       }),
       { numRuns: 2000 },

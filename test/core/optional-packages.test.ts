@@ -24,7 +24,8 @@ describe('optional packages (the measurement stack)', () => {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
         else if (path.endsWith('.ts')) {
-          for (const m of readFileSync(path, 'utf8').matchAll(/(?:from|import\(|resolve\()\s*'((?:@[^/']+\/)?[^/'.][^/']*)/g)) imported.add(m[1]!);
+          for (const m of readFileSync(path, 'utf8').matchAll(/(?:from|import\(|resolve\()\s*'((?:@[^/']+\/)?[^/'.][^/']*)/g))
+            imported.add(m[1]!);
         }
       }
     };

@@ -21,7 +21,9 @@ const workload = (p: ReturnType<typeof plan>, rules: RuleSpec[]) => ({ plan: p, 
 describe('evaluateGate (pure)', () => {
   it('an expected-cost budget against a baseline without an expected cost: cost unknown, increase rules not checked', () => {
     const r = evaluateGate({
-      workloads: [workload(plan('a', 4, 2, 1825, 'expected'), [rule('max_increase_usd', 100), rule('max_increase_pct', 5), rule('max_units', 4)])],
+      workloads: [
+        workload(plan('a', 4, 2, 1825, 'expected'), [rule('max_increase_usd', 100), rule('max_increase_pct', 5), rule('max_units', 4)]),
+      ],
       totalRules: [],
       baseline: { file: 'b.json', plans: [plan('a', 4)] },
       failOn: 'error',
@@ -35,7 +37,14 @@ describe('evaluateGate (pure)', () => {
   });
 
   it('refuses two workloads with one name: the baseline match would be ambiguous', () => {
-    expect(() => evaluateGate({ workloads: [workload(plan('a', 4), []), { ...workload(plan('a', 5), []), file: 'other.yaml' }], totalRules: [], baseline: null, failOn: 'error' })).toThrow(UserError);
+    expect(() =>
+      evaluateGate({
+        workloads: [workload(plan('a', 4), []), { ...workload(plan('a', 5), []), file: 'other.yaml' }],
+        totalRules: [],
+        baseline: null,
+        failOn: 'error',
+      }),
+    ).toThrow(UserError);
   });
 
   it('matches a renamed workload without id by its file path, then one renamed and moved by its content', () => {
@@ -48,7 +57,11 @@ describe('evaluateGate (pure)', () => {
       { ...plan('dock', 3), file: 'workloads/dock.yaml', contentSha256: 'c0ffee' },
     ];
     const r = evaluateGate({
-      workloads: current.map((p) => ({ plan: { ...p, costBasis: 'max' as const }, file: p.file!, budget: { rules: [rule('max_increase_pct', 10)] } })),
+      workloads: current.map((p) => ({
+        plan: { ...p, costBasis: 'max' as const },
+        file: p.file!,
+        budget: { rules: [rule('max_increase_pct', 10)] },
+      })),
       totalRules: [],
       baseline: { file: 'b.json', plans: before },
       failOn: 'error',
@@ -63,7 +76,12 @@ describe('evaluateGate (pure)', () => {
   });
 
   it('property: totals are the sums of the rows, and the verdict follows the rule levels and --fail-on', () => {
-    const row = fc.record({ max: fc.integer({ min: 1, max: 60 }), baseMax: fc.option(fc.integer({ min: 1, max: 60 })), limit: fc.integer({ min: 1, max: 60 }), warn: fc.boolean() });
+    const row = fc.record({
+      max: fc.integer({ min: 1, max: 60 }),
+      baseMax: fc.option(fc.integer({ min: 1, max: 60 })),
+      limit: fc.integer({ min: 1, max: 60 }),
+      warn: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(row, { minLength: 1, maxLength: 8 }), fc.boolean(), (rows, failOnWarn) => {
         const r = evaluateGate({
@@ -78,7 +96,9 @@ describe('evaluateGate (pure)', () => {
         const errorBroken = rows.some((x) => x.max > x.limit && !x.warn);
         const warnBroken = rows.some((x) => x.max > x.limit && x.warn);
         expect(r.status).toBe(errorBroken || (warnBroken && failOnWarn) ? 'fail' : warnBroken ? 'warn' : 'pass');
-        expect(r.workloads.map((w) => w.change)).toEqual(rows.map((x) => (x.baseMax === null ? 'added' : x.baseMax === x.max ? 'unchanged' : 'changed')));
+        expect(r.workloads.map((w) => w.change)).toEqual(
+          rows.map((x) => (x.baseMax === null ? 'added' : x.baseMax === x.max ? 'unchanged' : 'changed')),
+        );
       }),
     );
   });
@@ -86,7 +106,9 @@ describe('evaluateGate (pure)', () => {
 
 describe('budgetRules', () => {
   it('gives each rule the budget level unless it sets its own, and locates its key', () => {
-    const doc = { locate: (path: ReadonlyArray<PropertyKey>) => ({ line: 10 + ['monthly_usd', 'max_units', 'basis'].indexOf(String(path[1])), col: 3 }) };
+    const doc = {
+      locate: (path: ReadonlyArray<PropertyKey>) => ({ line: 10 + ['monthly_usd', 'max_units', 'basis'].indexOf(String(path[1])), col: 3 }),
+    };
     const b = budgetRules({ monthly_usd: 100, max_units: { limit: 3, level: 'error' }, basis: 'min', level: 'warn' }, doc, 'w.yaml');
     expect(b.rules).toEqual([
       { id: 'monthly_usd', limit: 100, level: 'warn', from: { file: 'w.yaml', key: 'budget.monthly_usd', line: 10, col: 3 } },
@@ -98,16 +120,37 @@ describe('budgetRules', () => {
 describe('parseBaseline', () => {
   const p = { name: 'a', minInferenceUnits: 2, maxInferenceUnits: 4, monthlyCostUsd: { min: 1460, max: 2920 }, derivation: {} };
   it('reads plan@2 files, and plan@1 single-plan and multi-plan files', () => {
-    const v2 = parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [{ ...p, recommendation: { gate: { basis: 'min' } } }], totals: {} }), 'b.json');
-    expect(v2).toEqual([{ name: 'a', id: undefined, file: undefined, minInferenceUnits: 2, maxInferenceUnits: 4, costByBasis: { min: 1460, max: 2920 }, costBasis: 'min' }]);
+    const v2 = parseBaseline(
+      JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [{ ...p, recommendation: { gate: { basis: 'min' } } }], totals: {} }),
+      'b.json',
+    );
+    expect(v2).toEqual([
+      {
+        name: 'a',
+        id: undefined,
+        file: undefined,
+        minInferenceUnits: 2,
+        maxInferenceUnits: 4,
+        costByBasis: { min: 1460, max: 2920 },
+        costBasis: 'min',
+      },
+    ]);
     expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', ...p }), 'b.json')).toThrow(/plans/);
     expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', ...p }), 'b.json').map((x) => x.name)).toEqual(['a']);
-    expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, { ...p, name: 'b' }], totals: {} }), 'b.json').map((x) => x.name)).toEqual(['a', 'b']);
+    expect(
+      parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, { ...p, name: 'b' }], totals: {} }), 'b.json').map(
+        (x) => x.name,
+      ),
+    ).toEqual(['a', 'b']);
   });
   it('refuses other schemas, non-objects and duplicate names', () => {
     expect(() => parseBaseline(JSON.stringify({ ...p }), 'b.json')).toThrow(/has no "schema" key/);
-    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/bench@1' }), 'b.json')).toThrow(/has schema "capacity-plan\/bench@1"/);
+    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/bench@1' }), 'b.json')).toThrow(
+      /has schema "capacity-plan\/bench@1"/,
+    );
     expect(() => parseBaseline('[]', 'b.json')).toThrow(/must be a plan JSON object/);
-    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, p] }), 'b.json')).toThrow(/two workloads named 'a'/);
+    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, p] }), 'b.json')).toThrow(
+      /two workloads named 'a'/,
+    );
   });
 });

@@ -21,7 +21,9 @@ export function readImportGraph(srcDir: string): ImportGraph {
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
         const from = relative(srcDir, path).split(sep).join('/');
         const text = readFileSync(path, 'utf8');
-        const targets = [...text.matchAll(SPECIFIER)].map((m) => posix.normalize(posix.join(posix.dirname(from), m[1]!.replace(/\.js$/, '.ts'))));
+        const targets = [...text.matchAll(SPECIFIER)].map((m) =>
+          posix.normalize(posix.join(posix.dirname(from), m[1]!.replace(/\.js$/, '.ts'))),
+        );
         graph.set(from, [...new Set(targets)]);
       }
     }
@@ -31,7 +33,13 @@ export function readImportGraph(srcDir: string): ImportGraph {
 }
 
 /** The files every layer may read the bench engine through: its result contracts (bench file, model inspection) and the stage model's arithmetic. */
-const BENCH_CONTRACT = new Set(['bench/result-schema.ts', 'bench/read-result.ts', 'bench/inspect-result.ts', 'bench/stages.ts', 'bench/stage-predict.ts']);
+const BENCH_CONTRACT = new Set([
+  'bench/result-schema.ts',
+  'bench/read-result.ts',
+  'bench/inspect-result.ts',
+  'bench/stages.ts',
+  'bench/stage-predict.ts',
+]);
 
 /** The loadtest result file contract, which a calibration may read like the bench result. */
 const LOADTEST_CONTRACT = new Set(['loadtest/result-schema.ts', 'loadtest/read-result.ts']);
@@ -59,14 +67,27 @@ type Layer =
   | 'loadtest'
   | 'loadtest-contract';
 
-export function layerOf(file: string): Layer | undefined {
+function layerOf(file: string): Layer | undefined {
   if (file === 'cli.ts') return 'cli';
   if (BENCH_CONTRACT.has(file)) return 'bench-contract';
   if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
   if (file === PROTOCOL) return 'protocol';
   if (file === SERVICE_LIMITS) return 'service-limits';
   const top = file.split('/')[0];
-  const known: Layer[] = ['commands', 'report', 'gate', 'plan', 'simulate', 'sizing', 'contracts', 'workload', 'core', 'bench', 'serve', 'loadtest'];
+  const known: Layer[] = [
+    'commands',
+    'report',
+    'gate',
+    'plan',
+    'simulate',
+    'sizing',
+    'contracts',
+    'workload',
+    'core',
+    'bench',
+    'serve',
+    'loadtest',
+  ];
   return known.find((l) => l === top);
 }
 
@@ -91,7 +112,23 @@ const ALLOWED: Record<Layer, Layer[]> = {
   'loadtest-contract': ['core'],
   loadtest: ['core', 'bench', 'protocol', 'loadtest-contract', 'service-limits'],
   report: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'bench-contract', 'loadtest-contract'],
-  commands: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'report', 'bench', 'bench-contract', 'serve', 'protocol', 'loadtest', 'loadtest-contract', 'service-limits'],
+  commands: [
+    'core',
+    'contracts',
+    'workload',
+    'sizing',
+    'plan',
+    'simulate',
+    'gate',
+    'report',
+    'bench',
+    'bench-contract',
+    'serve',
+    'protocol',
+    'loadtest',
+    'loadtest-contract',
+    'service-limits',
+  ],
   cli: ['core', 'commands'],
 };
 

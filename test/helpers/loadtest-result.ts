@@ -26,10 +26,29 @@ export function loadtestResult(over: LoadtestFixture = {}): LoadtestResult {
     complete: over.complete ?? true,
     stoppedBy: over.stoppedBy ?? 'converged',
     target: aws
-      ? { kind: 'aws', endpoint: null, projectVersionArn: 'arn:aws:rekognition:us-east-1:111122223333:project/p/version/v/1', region: 'us-east-1' }
-      : { kind: 'endpoint', endpoint: 'http://127.0.0.1:8400', projectVersionArn: 'arn:aws:rekognition:us-east-1:000000000000:project/local/version/local/1', region: null },
+      ? {
+          kind: 'aws',
+          endpoint: null,
+          projectVersionArn: 'arn:aws:rekognition:us-east-1:111122223333:project/p/version/v/1',
+          region: 'us-east-1',
+        }
+      : {
+          kind: 'endpoint',
+          endpoint: 'http://127.0.0.1:8400',
+          projectVersionArn: 'arn:aws:rekognition:us-east-1:000000000000:project/local/version/local/1',
+          region: null,
+        },
     method: { mode: 'open', start: 1, growth: 2, stepS: 30, warmupS: 5, throttleLimitPct: 1, resolutionPct: 5, maxSteps: 10, retries: 0 },
-    images: { source: img.width === null ? 's3' : 'bytes', location: 'imgs', count: 20, meanWidth: img.width, meanHeight: img.height, meanSizeMb: img.sizeMb, formats: ['jpeg'], meanObjects: img.objects },
+    images: {
+      source: img.width === null ? 's3' : 'bytes',
+      location: 'imgs',
+      count: 20,
+      meanWidth: img.width,
+      meanHeight: img.height,
+      meanSizeMb: img.sizeMb,
+      formats: ['jpeg'],
+      meanObjects: img.objects,
+    },
     units: { inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units },
     steps: [],
     highestCleanTps: tpsPerUnit === null ? null : tpsPerUnit * units,

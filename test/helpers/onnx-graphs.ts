@@ -75,7 +75,12 @@ export function encodeModel(g: GraphSpec): Uint8Array {
  * A model whose outputs are fixed tensors whatever the input (Identity over an initializer), with
  * an image input of the given shape. The input is still declared and checked by onnxruntime.
  */
-export function constantOutputsModel(input: { name?: string; shape: Dim[]; type?: ElemType }, outputs: ConstOutput[], outputShapes?: Dim[][], about: Pick<GraphSpec, 'producer' | 'metadata'> = {}): Uint8Array {
+export function constantOutputsModel(
+  input: { name?: string; shape: Dim[]; type?: ElemType },
+  outputs: ConstOutput[],
+  outputShapes?: Dim[][],
+  about: Pick<GraphSpec, 'producer' | 'metadata'> = {},
+): Uint8Array {
   return encodeModel({
     ...about,
     inputs: [{ name: input.name ?? 'images', shape: input.shape, type: input.type }],
@@ -107,10 +112,17 @@ export function castToFloat32Model(shape: Dim[], type: ElemType): Uint8Array {
  * A constant-output model that also takes extra inputs and echoes each back as an output named
  * `seen_<input>`, so a test reads what was fed to them (PaddleDetection's scale_factor, im_shape).
  */
-export function extraInputsModel(image: { name?: string; shape: Dim[] }, extras: Array<{ name: string; shape: Dim[]; type?: ElemType }>, outputs: ConstOutput[]): Uint8Array {
+export function extraInputsModel(
+  image: { name?: string; shape: Dim[] },
+  extras: Array<{ name: string; shape: Dim[]; type?: ElemType }>,
+  outputs: ConstOutput[],
+): Uint8Array {
   return encodeModel({
     inputs: [{ name: image.name ?? 'image', shape: image.shape }, ...extras],
-    outputs: [...outputs.map((o) => ({ name: o.name, shape: o.dims })), ...extras.map((e) => ({ name: `seen_${e.name}`, shape: e.shape, type: e.type }))],
+    outputs: [
+      ...outputs.map((o) => ({ name: o.name, shape: o.dims })),
+      ...extras.map((e) => ({ name: `seen_${e.name}`, shape: e.shape, type: e.type })),
+    ],
     initializers: outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, values: o.values })),
     nodes: [
       ...outputs.map((o) => ({ opType: 'Identity', input: [`${o.name}_value`], output: [o.name] })),

@@ -9,7 +9,17 @@ export function product(sku: string, attributes: Record<string, string>, unit: s
     terms: {
       OnDemand: {
         [`${sku}.JRTCKXETXF`]: {
-          priceDimensions: { [`${sku}.JRTCKXETXF.6YS6EN2CT7`]: { unit, endRange: 'Inf', description, appliesTo: [], rateCode: `${sku}.JRTCKXETXF.6YS6EN2CT7`, beginRange: '0', pricePerUnit: { USD: usd } } },
+          priceDimensions: {
+            [`${sku}.JRTCKXETXF.6YS6EN2CT7`]: {
+              unit,
+              endRange: 'Inf',
+              description,
+              appliesTo: [],
+              rateCode: `${sku}.JRTCKXETXF.6YS6EN2CT7`,
+              beginRange: '0',
+              pricePerUnit: { USD: usd },
+            },
+          },
           sku,
           effectiveDate: '2026-11-01T00:00:00Z',
           offerTermCode: 'JRTCKXETXF',
@@ -26,7 +36,9 @@ export function product(sku: string, attributes: Record<string, string>, unit: s
  * The Price List API's GetProducts on 127.0.0.1 (AWS JSON 1.1: POST /, X-Amz-Target
  * AWSPriceListService.GetProducts), serving `pages` one NextToken at a time, recording requests.
  */
-export async function startPriceListServer(pages: string[][]): Promise<{ url: string; requests: Array<{ target: string; body: Record<string, unknown> }>; close: () => Promise<void> }> {
+export async function startPriceListServer(
+  pages: string[][],
+): Promise<{ url: string; requests: Array<{ target: string; body: Record<string, unknown> }>; close: () => Promise<void> }> {
   const requests: Array<{ target: string; body: Record<string, unknown> }> = [];
   const server: Server = createServer((req, res) => {
     let raw = '';

@@ -40,8 +40,16 @@ const testEnv = (extra: Record<string, string | undefined> = {}): NodeJS.Process
   return env as NodeJS.ProcessEnv;
 };
 
-export function spawnCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; ownSession?: boolean } = {}): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: testEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownSession ?? false });
+export function spawnCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined>; ownSession?: boolean } = {},
+): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: testEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownSession ?? false,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -69,7 +77,10 @@ export async function interruptWhenWritten(args: string[], path: string, opts: {
 }
 
 /** Runs the CLI to the end without blocking this process (a server here can answer it). Killed after `timeoutMs`. */
-export async function runCliAsync(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<Finished> {
+export async function runCliAsync(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<Finished> {
   const { child, done } = spawnCli(args, opts);
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
   try {

@@ -39,7 +39,24 @@ describe('loadtest --method aws-sample on a serve fleet (real processes, loopbac
     const serve = await startServe(['--units', '1', '--model', 'ocr-cls']);
     try {
       const sampleOut = join(dir, 'sample.json');
-      const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--method', 'aws-sample', '--step-s', '14', '--out', sampleOut, '-f', 'json'], { timeoutMs: 120_000 });
+      const r = await runCliAsync(
+        [
+          'loadtest',
+          '--endpoint',
+          serve.url,
+          '--images',
+          images,
+          '--method',
+          'aws-sample',
+          '--step-s',
+          '14',
+          '--out',
+          sampleOut,
+          '-f',
+          'json',
+        ],
+        { timeoutMs: 120_000 },
+      );
       expect(r.code, r.stderr).toBe(0);
       const sample = await readLoadtestResult(sampleOut);
       expect(sample.method).toMatchObject({ name: 'aws-sample', mode: 'users', start: 10, retries: 1 });
@@ -55,7 +72,27 @@ describe('loadtest --method aws-sample on a serve fleet (real processes, loopbac
 
       // The fleet's capacity the closed-loop way: as many users as it holds (one unit, no queue).
       const capOut = join(dir, 'cap.json');
-      const cap = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--mode', 'users', '--start', '1', '--max-steps', '1', '--step-s', '4', '--warmup-s', '0.5', '--out', capOut, '-f', 'json']);
+      const cap = await runCliAsync([
+        'loadtest',
+        '--endpoint',
+        serve.url,
+        '--images',
+        images,
+        '--mode',
+        'users',
+        '--start',
+        '1',
+        '--max-steps',
+        '1',
+        '--step-s',
+        '4',
+        '--warmup-s',
+        '0.5',
+        '--out',
+        capOut,
+        '-f',
+        'json',
+      ]);
       expect(cap.code, cap.stderr).toBe(0);
       const capacityTps = (await readLoadtestResult(capOut)).steps[0]!.achievedTps;
       // Ratios, not times. One user leaves the unit idle during each round trip, so its rate is a

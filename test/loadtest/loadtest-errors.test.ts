@@ -35,8 +35,15 @@ async function fake(b: FakeBehaviour): Promise<string> {
       const error = (status: number, type: string, message: string) => send(status, { __type: type, Message: message });
       if (target.endsWith('.DescribeProjects') || target.endsWith('.DescribeProjectVersions')) {
         if (b.describe.error) return error(400, b.describe.error, 'User: arn:aws:iam::000000000000:user/test is not authorized');
-        if (target.endsWith('.DescribeProjects')) return send(200, { ProjectDescriptions: [{ ProjectArn: 'arn:aws:rekognition:us-east-1:000000000000:project/p/1', Status: 'CREATED' }] });
-        return send(200, { ProjectVersionDescriptions: [{ Status: b.describe.status ?? 'RUNNING', MinInferenceUnits: b.describe.min ?? 1, MaxInferenceUnits: b.describe.max ?? 1 }] });
+        if (target.endsWith('.DescribeProjects'))
+          return send(200, {
+            ProjectDescriptions: [{ ProjectArn: 'arn:aws:rekognition:us-east-1:000000000000:project/p/1', Status: 'CREATED' }],
+          });
+        return send(200, {
+          ProjectVersionDescriptions: [
+            { Status: b.describe.status ?? 'RUNNING', MinInferenceUnits: b.describe.min ?? 1, MaxInferenceUnits: b.describe.max ?? 1 },
+          ],
+        });
       }
       const answer = b.detect(calls++);
       if (answer === 'ok') return send(200, { CustomLabels: [{ Name: 'x', Confidence: 99 }] });
@@ -62,7 +69,9 @@ describe('loadtest: faults and bad input, one line each', () => {
     dir = tempDir();
     images = join(dir, 'imgs');
     mkdirSync(images);
-    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).jpeg().toFile(join(images, 'a.jpg'));
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toFile(join(images, 'a.jpg'));
   });
 
   it('an unreachable endpoint', async () => {
@@ -78,9 +87,13 @@ describe('loadtest: faults and bad input, one line each', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^capacity-plan: no AWS credentials found \(the standard chain/m);
     // The cost guard came first, with the exact commands to start and stop the model.
-    expect(r.stderr).toContain(`aws rekognition start-project-version --region eu-west-1 --project-version-arn ${arn} --min-inference-units 1`);
+    expect(r.stderr).toContain(
+      `aws rekognition start-project-version --region eu-west-1 --project-version-arn ${arn} --min-inference-units 1`,
+    );
     expect(r.stderr).toContain(`aws rekognition stop-project-version --region eu-west-1 --project-version-arn ${arn}`);
-    expect(r.stderr).toMatch(/12 steps × 33 s = 6\.6 min: 1 unit × 0\.110 h = 0\.110 inference hours ≈ \$0\.44 at \$4\.00 per inference hour/);
+    expect(r.stderr).toMatch(
+      /12 steps × 33 s = 6\.6 min: 1 unit × 0\.110 h = 0\.110 inference hours ≈ \$0\.44 at \$4\.00 per inference hour/,
+    );
   });
 
   it('AccessDenied', async () => {
@@ -96,7 +109,9 @@ describe('loadtest: faults and bad input, one line each', () => {
     const url = await fake({ describe: { status: 'STOPPED' }, detect: () => 'ok' });
     const r = await runCliAsync(['loadtest', '--endpoint', url, '--images', images, '--out', join(dir, 'x.json')]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^capacity-plan: the model is STOPPED, not RUNNING; start it with: aws rekognition start-project-version --region us-east-1 --project-version-arn arn:aws:rekognition:\S+ --min-inference-units 1 --max-inference-units 1$/);
+    expect(r.stderr.trim()).toMatch(
+      /^capacity-plan: the model is STOPPED, not RUNNING; start it with: aws rekognition start-project-version --region us-east-1 --project-version-arn arn:aws:rekognition:\S+ --min-inference-units 1 --max-inference-units 1$/,
+    );
   });
 
   it('MaxInferenceUnits above MinInferenceUnits: a warning, in the result too', async () => {
@@ -115,7 +130,9 @@ describe('loadtest: faults and bad input, one line each', () => {
     const out = join(dir, 'storm.json');
     const r = await runCliAsync(['loadtest', '--endpoint', url, '--images', images, ...quick, '--start', '40', '--out', out]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/^capacity-plan: stopped at step 1: 8 of 8 calls failed on the server side or the network \(InternalServerError ×8\); first: .* answered InternalServerError \(HTTP 500\): the model crashed$/m);
+    expect(r.stderr).toMatch(
+      /^capacity-plan: stopped at step 1: 8 of 8 calls failed on the server side or the network \(InternalServerError ×8\); first: .* answered InternalServerError \(HTTP 500\): the model crashed$/m,
+    );
     expect(await readLoadtestResult(out)).toMatchObject({ complete: false, stoppedBy: 'server-errors', steps: [{ otherErrors: 8 }] });
   });
 
@@ -135,10 +152,16 @@ describe('loadtest: faults and bad input, one line each', () => {
   it('images: 4 MB or more refused with the service limit; a link out of the folder refused', async () => {
     const big = join(dir, 'big');
     mkdirSync(big);
-    await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png({ compressionLevel: 0 }).toFile(join(big, 'huge.png'));
+    await sharp({
+      create: { width: 1200, height: 1200, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+    })
+      .png({ compressionLevel: 0 })
+      .toFile(join(big, 'huge.png'));
     const r1 = await runCliAsync(['loadtest', '--endpoint', 'http://127.0.0.1:1', '--images', big]);
     expect(r1.code).toBe(2);
-    expect(r1.stderr.trim()).toMatch(/^capacity-plan: .*huge\.png: the service would refuse it \(ImageTooLargeException\): image is 4\.\d\d MB; DetectCustomLabels takes image bytes under 4\.0 MB$/);
+    expect(r1.stderr.trim()).toMatch(
+      /^capacity-plan: .*huge\.png: the service would refuse it \(ImageTooLargeException\): image is 4\.\d\d MB; DetectCustomLabels takes image bytes under 4\.0 MB$/,
+    );
 
     const escape = join(dir, 'escape');
     mkdirSync(escape);
@@ -146,7 +169,9 @@ describe('loadtest: faults and bad input, one line each', () => {
     symlinkSync(join(dir, 'outside.jpg'), join(escape, 'link.jpg'));
     const r2 = await runCliAsync(['loadtest', '--endpoint', 'http://127.0.0.1:1', '--images', escape]);
     expect(r2.code).toBe(2);
-    expect(r2.stderr.trim()).toMatch(/^capacity-plan: .*link\.jpg: (points outside the --images folder; refused|is a symbolic link leading outside its own folder and the working directory; allow its target's folder with --allow-path DIR)$/);
+    expect(r2.stderr.trim()).toMatch(
+      /^capacity-plan: .*link\.jpg: (points outside the --images folder; refused|is a symbolic link leading outside its own folder and the working directory; allow its target's folder with --allow-path DIR)$/,
+    );
   });
 
   it('usage: a target and exactly one image source', async () => {

@@ -34,7 +34,10 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
   /** bench on the very same images, one unit as serve runs it: the bench file the calibrated workload below plans from. */
   async function benchImages(): Promise<void> {
     const suite = join(dir, 'suite.yaml');
-    writeFileSync(suite, 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: imgs, per_image: true }\nmeasure: { min_time_s: 1, max_time_s: 2, target_rse_pct: 2 }\n');
+    writeFileSync(
+      suite,
+      'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: imgs, per_image: true }\nmeasure: { min_time_s: 1, max_time_s: 2, target_rse_pct: 2 }\n',
+    );
     const bench = await runCliAsync(['bench', suite, '--out', join(dir, 'bench.json'), '--format', 'json']);
     expect(bench.code, bench.stderr).toBe(0);
     expect((await readBenchResult(join(dir, 'bench.json'))).models[0]!.conditions.length).toBe(2);
@@ -47,13 +50,43 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
       const serve = await startServe(['--units', String(units), '--model', 'ocr-cls', '--queue', String(QUEUE_PER_UNIT * units)]);
       try {
         const out = join(dir, `lt-${units}.json`);
-        const r = await runCliAsync(['loadtest', '--endpoint', serve.url, '--images', images, '--start', '10', '--step-s', '1.5', '--warmup-s', '0.5', '--resolution-pct', '5', '--format', 'json', '--out', out]);
+        const r = await runCliAsync([
+          'loadtest',
+          '--endpoint',
+          serve.url,
+          '--images',
+          images,
+          '--start',
+          '10',
+          '--step-s',
+          '1.5',
+          '--warmup-s',
+          '0.5',
+          '--resolution-pct',
+          '5',
+          '--format',
+          'json',
+          '--out',
+          out,
+        ]);
         expect(r.code, r.stderr).toBe(0);
         const result = await readLoadtestResult(out);
         const figures = `steps ${result.steps.map((st) => `${st.offeredTps}→${st.achievedTps.toFixed(0)} (${st.throttledPct.toFixed(1)}%)`).join(', ')}`;
         expect(JSON.parse(r.stdout)).toEqual(result);
-        expect(result.units).toMatchObject({ inService: units, source: 'DescribeProjectVersions', minInferenceUnits: units, maxInferenceUnits: units });
-        expect(result.images).toMatchObject({ source: 'bytes', count: 2, meanWidth: 640, meanHeight: 480, formats: ['jpeg'], meanObjects: null });
+        expect(result.units).toMatchObject({
+          inService: units,
+          source: 'DescribeProjectVersions',
+          minInferenceUnits: units,
+          maxInferenceUnits: units,
+        });
+        expect(result.images).toMatchObject({
+          source: 'bytes',
+          count: 2,
+          meanWidth: 640,
+          meanHeight: 480,
+          formats: ['jpeg'],
+          meanObjects: null,
+        });
         expect(result.stoppedBy).toBe('converged');
         // The search brackets the fleet's capacity: the lowest throttled step offered more than the
         // highest clean one, and no clean step offered more. Where that capacity
@@ -61,14 +94,20 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
         // benchmarks/serve-fleet.mjs and never asserted here: CI's machine may be loaded.
         const first = lowestThrottled(result)!;
         expect(first.offeredTps!, figures).toBeGreaterThan(result.highestCleanTps!);
-        expect(result.steps.filter((st) => st.clean).every((st) => st.offeredTps! <= result.highestCleanTps!), figures).toBe(true);
+        expect(
+          result.steps.filter((st) => st.clean).every((st) => st.offeredTps! <= result.highestCleanTps!),
+          figures,
+        ).toBe(true);
         expect(result.tpsPerUnit).toBeCloseTo(result.highestCleanTps! / units, 6);
         if (units === 1) {
           // The load test file calibrates a workload planned from the bench file of the same images:
           // a class that is the image class the load test sent gets exactly its TPS per unit.
           const workload = join(dir, 'calibrated.yaml');
           const mb = result.images.meanSizeMb;
-          writeFileSync(workload, `version: 1\nname: calibrated\nmodel:\n  task: classification\n  bench: bench.json\n  calibration: { loadtest: lt-1.json }\nimages:\n  - { share: 1, width: 640, height: 480, size_mb: ${mb} }\ntraffic: { peak_tps: 10, baseline_tps: 2 }\n`);
+          writeFileSync(
+            workload,
+            `version: 1\nname: calibrated\nmodel:\n  task: classification\n  bench: bench.json\n  calibration: { loadtest: lt-1.json }\nimages:\n  - { share: 1, width: 640, height: 480, size_mb: ${mb} }\ntraffic: { peak_tps: 10, baseline_tps: 2 }\n`,
+          );
           const plan = await runCliAsync(['plan', workload, '--format', 'json']);
           expect(plan.code, plan.stderr).toBe(0);
           const p = JSON.parse(plan.stdout).plans[0];
@@ -88,7 +127,19 @@ describe('loadtest against a serve fleet (real processes, loopback)', () => {
     const serve = await startServe(['--units', '1', '--model', 'ocr-cls']);
     try {
       const out = join(dir, 'interrupted.json');
-      const { child, done } = spawnCli(['loadtest', '--endpoint', serve.url, '--images', images, '--step-s', '0.5', '--warmup-s', '0', '--out', out]);
+      const { child, done } = spawnCli([
+        'loadtest',
+        '--endpoint',
+        serve.url,
+        '--images',
+        images,
+        '--step-s',
+        '0.5',
+        '--warmup-s',
+        '0',
+        '--out',
+        out,
+      ]);
       await new Promise<void>((resolve) => child.stderr!.on('data', (c: Buffer) => c.toString().includes('step 2 (') && resolve()));
       const sentAt = performance.now();
       child.kill('SIGINT');

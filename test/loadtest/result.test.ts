@@ -35,9 +35,23 @@ const result: LoadtestResult = {
   createdAt: '2026-11-30T12:00:00.000Z',
   complete: true,
   stoppedBy: 'converged',
-  target: { kind: 'aws', endpoint: null, projectVersionArn: 'arn:aws:rekognition:us-east-1:123456789012:project/p/version/p.v/1', region: 'us-east-1' },
+  target: {
+    kind: 'aws',
+    endpoint: null,
+    projectVersionArn: 'arn:aws:rekognition:us-east-1:123456789012:project/p/version/p.v/1',
+    region: 'us-east-1',
+  },
   method: { mode: 'open', start: 4, growth: 2, stepS: 10, warmupS: 3, throttleLimitPct: 1, resolutionPct: 10, maxSteps: 12, retries: 0 },
-  images: { source: 'bytes', location: 'imgs', count: 20, meanWidth: 1920, meanHeight: 1080, meanSizeMb: 0.8, formats: ['jpeg'], meanObjects: 6.5 },
+  images: {
+    source: 'bytes',
+    location: 'imgs',
+    count: 20,
+    meanWidth: 1920,
+    meanHeight: 1080,
+    meanSizeMb: 0.8,
+    formats: ['jpeg'],
+    meanObjects: 6.5,
+  },
   units: { inService: 1, source: 'DescribeProjectVersions', minInferenceUnits: 1, maxInferenceUnits: 1 },
   steps: [step(1, 4, 4, 0, 40), step(2, 8, 6.2, 18, 80), step(3, 5.7, 5.7, 0, 57), step(4, 6.2, 6.1, 1, 62)],
   highestCleanTps: 5.7,
@@ -53,7 +67,9 @@ describe('loadtest result file and views', () => {
     writeFileSync(file, loadtestResultJson(result));
     expect(await readLoadtestResult(file)).toEqual(result);
     writeFileSync(file, JSON.stringify({ ...result, schema: 'capacity-plan/loadtest@2' }));
-    await expect(readLoadtestResult(file)).rejects.toThrow(`${file}: unsupported loadtest file schema "capacity-plan/loadtest@2"; this version reads capacity-plan/loadtest@1`);
+    await expect(readLoadtestResult(file)).rejects.toThrow(
+      `${file}: unsupported loadtest file schema "capacity-plan/loadtest@2"; this version reads capacity-plan/loadtest@1`,
+    );
     writeFileSync(file, JSON.stringify({ ...result, tpsPerUnit: -1 }));
     await expect(readLoadtestResult(file)).rejects.toThrow(/malformed loadtest file at tpsPerUnit/);
   });
@@ -65,7 +81,15 @@ describe('loadtest result file and views', () => {
     expect(table).toContain('1920×1080 px, 0.80 MB, jpeg, 6.50 objects found per image');
     expect(table).toMatch(/│ 4 │ bisect │\s+6\.20 TPS │\s+6\.10 │\s+0\.10 │\s+1\.6 │\s+0 │\s+80\.0 │\s+120 │\s+150 │ no/);
     // Fitted to the width asked for, like every table.
-    for (const width of [60, 80, 120]) expect(Math.max(...loadtestTable(result, { color, width }).split('\n').map((l) => l.length)), `width ${width}`).toBeLessThanOrEqual(width);
+    for (const width of [60, 80, 120])
+      expect(
+        Math.max(
+          ...loadtestTable(result, { color, width })
+            .split('\n')
+            .map((l) => l.length),
+        ),
+        `width ${width}`,
+      ).toBeLessThanOrEqual(width);
     const md = loadtestMarkdown(result, { color, width: 200 });
     expect(md).toContain('| TPS per unit');
     expect(md).toContain('**5.70**');

@@ -26,7 +26,12 @@ function runTimed(capacity: number, units: number, s: SearchSettings, reportedUn
     const n = nextStep(steps, settings);
     if ('stop' in n) return { steps, stop: n.stop };
     const clean = n.level <= capacity;
-    steps.push({ level: n.level, clean, achievedTps: Math.min(n.level, capacity), meanLatencyMs: clean ? (units * 1000) / capacity : 5000 });
+    steps.push({
+      level: n.level,
+      clean,
+      achievedTps: Math.min(n.level, capacity),
+      meanLatencyMs: clean ? (units * 1000) / capacity : 5000,
+    });
   }
 }
 
@@ -46,7 +51,7 @@ describe('step search', () => {
     expect(r.stop).toBe('converged');
   });
 
-  it('jumps the open-loop ramp to 0.8 × the capacity a clean step\'s latency proves (worked by hand)', () => {
+  it("jumps the open-loop ramp to 0.8 × the capacity a clean step's latency proves (worked by hand)", () => {
     // Capacity 100 on 1 unit: 10 ms a call. After 1 TPS clean at 10 ms, the fleet does at least
     // 1 × 1000 / 10 = 100 TPS: jump to 80 (not 2). 80 clean → doubling, 160 throttled achieving 100 →
     // 95 clean → 104 throttled: converged in 5 steps instead of 10.
@@ -114,16 +119,20 @@ describe('step search', () => {
 
   it('for any capacity, brackets it within the resolution (property, against the exact fleet)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.6, max: 3000, noNaN: true }), fc.double({ min: 2, max: 25, noNaN: true }), (capacity, resolutionPct) => {
-        const r = run(capacity, { ...open, resolutionPct });
-        expect(r.stop).toBe('converged');
-        const { lo, hi } = bracket(r.steps);
-        expect(lo!.level).toBeLessThanOrEqual(capacity);
-        expect(hi!.level).toBeGreaterThan(capacity);
-        // Rounding to three significant figures can leave the last pair a hair wider than asked.
-        expect((hi!.level - lo!.level) / lo!.level).toBeLessThanOrEqual(resolutionPct / 100 + 0.01);
-        expect(r.steps.length).toBeLessThanOrEqual(Math.ceil(Math.log2(capacity)) + 2 + 6);
-      }),
+      fc.property(
+        fc.double({ min: 0.6, max: 3000, noNaN: true }),
+        fc.double({ min: 2, max: 25, noNaN: true }),
+        (capacity, resolutionPct) => {
+          const r = run(capacity, { ...open, resolutionPct });
+          expect(r.stop).toBe('converged');
+          const { lo, hi } = bracket(r.steps);
+          expect(lo!.level).toBeLessThanOrEqual(capacity);
+          expect(hi!.level).toBeGreaterThan(capacity);
+          // Rounding to three significant figures can leave the last pair a hair wider than asked.
+          expect((hi!.level - lo!.level) / lo!.level).toBeLessThanOrEqual(resolutionPct / 100 + 0.01);
+          expect(r.steps.length).toBeLessThanOrEqual(Math.ceil(Math.log2(capacity)) + 2 + 6);
+        },
+      ),
       { numRuns: 300 },
     );
   });

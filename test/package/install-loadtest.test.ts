@@ -31,16 +31,42 @@ describe('installed with only @aws-sdk/client-rekognition added', () => {
   });
 
   it('loadtest --endpoint finds a throttling point and writes its result, with no sharp or onnxruntime installed', async () => {
-    for (const name of ['sharp', 'onnxruntime-node', 'simple-statistics']) expect(existsSync(join(c.project, 'node_modules', name)), name).toBe(false);
+    for (const name of ['sharp', 'onnxruntime-node', 'simple-statistics'])
+      expect(existsSync(join(c.project, 'node_modules', name)), name).toBe(false);
     const images = join(c.project, 'imgs');
     mkdirSync(images);
-    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).jpeg().toFile(join(images, 'a.jpg'));
-    await sharp({ create: { width: 200, height: 200, channels: 3, background: '#404040' } }).png().toFile(join(images, 'b.png'));
-    const r = c.run(['loadtest', '--endpoint', serve.url, '--images', 'imgs', '--start', '20', '--step-s', '1', '--warmup-s', '0.5', '--max-steps', '4', '--out', 'lt.json', '-f', 'json']);
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toFile(join(images, 'a.jpg'));
+    await sharp({ create: { width: 200, height: 200, channels: 3, background: '#404040' } })
+      .png()
+      .toFile(join(images, 'b.png'));
+    const r = c.run([
+      'loadtest',
+      '--endpoint',
+      serve.url,
+      '--images',
+      'imgs',
+      '--start',
+      '20',
+      '--step-s',
+      '1',
+      '--warmup-s',
+      '0.5',
+      '--max-steps',
+      '4',
+      '--out',
+      'lt.json',
+      '-f',
+      'json',
+    ]);
     expect(r.stderr).not.toMatch(/needs|not installed|Cannot find module/);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(c.project, 'lt.json'), 'utf8'));
-    expect(result).toMatchObject({ schema: 'capacity-plan/loadtest@1', images: { count: 2, formats: ['jpeg', 'png'], meanWidth: 260, meanHeight: 220 } });
+    expect(result).toMatchObject({
+      schema: 'capacity-plan/loadtest@1',
+      images: { count: 2, formats: ['jpeg', 'png'], meanWidth: 260, meanHeight: 220 },
+    });
     expect(result.steps.length).toBeGreaterThan(0);
   }, 300_000);
 });

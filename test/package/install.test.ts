@@ -73,7 +73,11 @@ describe('installed from its tarball without the measurement stack', () => {
       expect(r.stdout).toBe('');
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^capacity-plan: ${command} needs .*onnxruntime-node.*, not installed: npm install .*onnxruntime-node@1\\.30 .*sharp@\\^0\\.35`));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^capacity-plan: ${command} needs .*onnxruntime-node.*, not installed: npm install .*onnxruntime-node@1\\.30 .*sharp@\\^0\\.35`,
+        ),
+      );
     }
     // Nothing was written before the check.
     expect(existsSync(join(c.project, 'bench-result.json'))).toBe(false);

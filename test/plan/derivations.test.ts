@@ -37,9 +37,15 @@ function checkDerivation(p: Plan): void {
   const [a, util, cap] = match(d.capacityPerUnitTps, `${NUM} × ${NUM} = ${NUM} TPS`);
   expect(exactProduct(n(a!), n(util!))).toBe(n(cap!));
 
-  const [floor, base, cap2, minX, addedMin, fixed, min] = match(d.minInferenceUnits, `max\\(floor (\\d+), ceil\\(${NUM} / ${NUM}\\) = (\\d+)\\)(?: \\+ (\\d+) for a zone outage)?(, fixed fleet: = Max)? = (\\d+)`);
+  const [floor, base, cap2, minX, addedMin, fixed, min] = match(
+    d.minInferenceUnits,
+    `max\\(floor (\\d+), ceil\\(${NUM} / ${NUM}\\) = (\\d+)\\)(?: \\+ (\\d+) for a zone outage)?(, fixed fleet: = Max)? = (\\d+)`,
+  );
   expect(ceilTolerant(n(base!) / n(cap2!))).toBe(n(minX!));
-  const [minBefore, peak, cap3, maxX, addedMax, max] = match(d.maxInferenceUnits, `max\\((\\d+), ceil\\(${NUM} / ${NUM}\\) = (\\d+)\\)(?: \\+ (\\d+) for a zone outage)? = (\\d+)`);
+  const [minBefore, peak, cap3, maxX, addedMax, max] = match(
+    d.maxInferenceUnits,
+    `max\\((\\d+), ceil\\(${NUM} / ${NUM}\\) = (\\d+)\\)(?: \\+ (\\d+) for a zone outage)? = (\\d+)`,
+  );
   expect(ceilTolerant(n(peak!) / n(cap3!))).toBe(n(maxX!));
   // Max starts from Min before any zone-outage units, as printed.
   expect(n(minBefore!)).toBe(Math.max(n(floor!), n(minX!)));
@@ -49,20 +55,32 @@ function checkDerivation(p: Plan): void {
 
   const [hpd, dpw, hpm] = match(d.hoursPerMonth, `${NUM} h × ${NUM} d × 730 / 168 = ${NUM} h`);
   expect(Math.round(((n(hpd!) * n(dpw!) * 730) / 168) * 100) / 100).toBe(n(hpm!));
-  const hoursOf = (text: string) => (text.startsWith('(') ? (() => { const [h, dd] = match(text, `\\(${NUM} × ${NUM} × 730 / 168\\)`); return (n(h!) * n(dd!) * 730) / 168; })() : n(text));
+  const hoursOf = (text: string) =>
+    text.startsWith('(')
+      ? (() => {
+          const [h, dd] = match(text, `\\(${NUM} × ${NUM} × 730 / 168\\)`);
+          return (n(h!) * n(dd!) * 730) / 168;
+        })()
+      : n(text);
   for (const basis of ['max', 'min'] as const) {
     const [units, hours, price, usd] = match(d.monthlyCost[basis], `(\\d+) × (.+) h × \\$${NUM} = \\$${NUM}`);
     expect(roundUsd(n(units!) * hoursOf(hours!) * n(price!))).toBe(n(usd!));
     expect(n(usd!)).toBe(p.costByBasis[basis]);
   }
   if (d.monthlyCost.expected !== undefined) {
-    const [mx, ph, mn, rest, days, hours, price, usd] = match(d.monthlyCost.expected, `\\((\\d+) × ${NUM} h \\+ (\\d+) × ${NUM} h\\) × ${NUM} d × 730 / 168(?: = ${NUM} h)? × \\$${NUM} = \\$${NUM}`);
+    const [mx, ph, mn, rest, days, hours, price, usd] = match(
+      d.monthlyCost.expected,
+      `\\((\\d+) × ${NUM} h \\+ (\\d+) × ${NUM} h\\) × ${NUM} d × 730 / 168(?: = ${NUM} h)? × \\$${NUM} = \\$${NUM}`,
+    );
     const h = ((n(mx!) * n(ph!) + n(mn!) * n(rest!)) * n(days!) * 730) / 168;
     if (hours !== undefined) expect(Math.round(h * 100) / 100).toBe(n(hours));
     expect(roundUsd(h * n(price!))).toBe(n(usd!));
   }
 
-  const [mz, mz2, zones, left, t, leftTps, sign, peakZ] = match(d.zoneOutage, `\\((\\d+) − ceil\\((\\d+) / (\\d+)\\) = (\\d+)\\) × ${NUM} = ${NUM} TPS (≥|<) peak ${NUM}`);
+  const [mz, mz2, zones, left, t, leftTps, sign, peakZ] = match(
+    d.zoneOutage,
+    `\\((\\d+) − ceil\\((\\d+) / (\\d+)\\) = (\\d+)\\) × ${NUM} = ${NUM} TPS (≥|<) peak ${NUM}`,
+  );
   expect(mz).toBe(mz2);
   expect(n(mz!) - Math.ceil(n(mz!) / n(zones!))).toBe(n(left!));
   expect(exactProduct(n(left!), n(t!))).toBe(n(leftTps!));
@@ -70,15 +88,12 @@ function checkDerivation(p: Plan): void {
 
   if (d.costPer1000Images !== undefined) {
     const [units, price, baseTps, usd] = match(d.costPer1000Images, `(\\d+) × \\$${NUM} / \\(${NUM} × 3600\\) × 1000 = \\$${NUM}`);
-    expect(((n(units!) * n(price!)) / (n(baseTps!) * 3600) * 1000).toFixed(4)).toBe(usd);
+    expect((((n(units!) * n(price!)) / (n(baseTps!) * 3600)) * 1000).toFixed(4)).toBe(usd);
   }
 }
 
 // TPS figures near rounding edges, and plain ones.
-const tpsArb = fc.oneof(
-  fc.constantFrom(4.999, 12.4995, 9.9999, 0.8125, 3.3333, 7.0005),
-  fc.double({ min: 0.5, max: 300, noNaN: true }),
-);
+const tpsArb = fc.oneof(fc.constantFrom(4.999, 12.4995, 9.9999, 0.8125, 3.3333, 7.0005), fc.double({ min: 0.5, max: 300, noNaN: true }));
 
 const workloadArb: fc.Arbitrary<WorkloadInput> = fc
   .record({
@@ -117,12 +132,23 @@ const workloadArb: fc.Arbitrary<WorkloadInput> = fc
 
 function planOf(input: WorkloadInput): Plan {
   const w = WorkloadSchema.parse(input);
-  return planWorkload(resolveWorkload(w, { tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: 4, priceSource: 'test' } }));
+  return planWorkload(
+    resolveWorkload(w, {
+      tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! },
+      price: { pricePerUnitHourUsd: 4, priceSource: 'test' },
+    }),
+  );
 }
 
 describe('derivations reproduce their results from the printed numbers', () => {
   it('tps_per_unit 4.999 at 0.8: 4.999 × 0.8 = 3.9992, ceil(20 / 3.9992) = 6, ceil(300 / 3.9992) = 76', () => {
-    const p = planOf({ version: 1, name: 'edge', model: { task: 'detection', tps_per_unit: 4.999 }, images: [{ share: 1, width: 640, height: 480, size_mb: 0.2 }], traffic: { peak_tps: 300, baseline_tps: 20 } });
+    const p = planOf({
+      version: 1,
+      name: 'edge',
+      model: { task: 'detection', tps_per_unit: 4.999 },
+      images: [{ share: 1, width: 640, height: 480, size_mb: 0.2 }],
+      traffic: { peak_tps: 300, baseline_tps: 20 },
+    });
     expect(p.derivation.capacityPerUnitTps).toBe('4.999 × 0.8 = 3.9992 TPS');
     expect(p.derivation.minInferenceUnits).toBe('max(floor 2, ceil(20 / 3.9992) = 6) = 6');
     expect(p.derivation.maxInferenceUnits).toBe('max(6, ceil(300 / 3.9992) = 76) = 76');

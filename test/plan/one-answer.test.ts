@@ -31,11 +31,22 @@ const json = <T>(args: string[], cwd = ROOT): T => {
 function threeCommands(file: string, cwd = ROOT) {
   const plan = json<{ plans: Plan[] }>(['plan', file], cwd).plans[0]!;
   const gate = json<GateResult>(['gate', file], cwd).workloads[0]!;
-  expect(gate.current).toEqual({ minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: plan.monthlyCostUsd });
+  expect(gate.current).toEqual({
+    minInferenceUnits: plan.minInferenceUnits,
+    maxInferenceUnits: plan.maxInferenceUnits,
+    monthlyCostUsd: plan.monthlyCostUsd,
+  });
   expect(gate.basis).toBe(plan.costBasis);
   if (plan.search) {
-    const sim = json<{ minInferenceUnits: number; maxInferenceUnits: number; monthlyCostUsd: number; pairSource: string }>(['simulate', file], cwd);
-    expect([sim.minInferenceUnits, sim.maxInferenceUnits, sim.pairSource]).toEqual([plan.minInferenceUnits, plan.maxInferenceUnits, 'plan']);
+    const sim = json<{ minInferenceUnits: number; maxInferenceUnits: number; monthlyCostUsd: number; pairSource: string }>(
+      ['simulate', file],
+      cwd,
+    );
+    expect([sim.minInferenceUnits, sim.maxInferenceUnits, sim.pairSource]).toEqual([
+      plan.minInferenceUnits,
+      plan.maxInferenceUnits,
+      'plan',
+    ]);
     expect(sim.monthlyCostUsd).toBe(plan.costByBasis.simulated);
   }
   return plan;
@@ -44,7 +55,10 @@ function threeCommands(file: string, cwd = ROOT) {
 /** simulate --zone-outage at the plan's busiest hour for 2 h: the window's throttled share. */
 function outageShare(file: string, plan: Plan, cwd = ROOT): number {
   const o = plan.zoneOutage.outage!;
-  const sim = json<{ minInferenceUnits: number; scenarios: { zoneOutage: { throttledPct: number; startMinute: number } } }>(['simulate', file, '--zone-outage', `${o.startMinute}/120`], cwd);
+  const sim = json<{ minInferenceUnits: number; scenarios: { zoneOutage: { throttledPct: number; startMinute: number } } }>(
+    ['simulate', file, '--zone-outage', `${o.startMinute}/120`],
+    cwd,
+  );
   expect(sim.minInferenceUnits).toBe(plan.minInferenceUnits);
   expect(sim.scenarios.zoneOutage.startMinute).toBe(o.startMinute);
   return sim.scenarios.zoneOutage.throttledPct;
@@ -59,7 +73,9 @@ const workloadText = (over: { profile?: number[]; peak?: number; zones: number; 
     `name: ${over.name}`,
     'model: { task: detection, tps_per_unit: ' + over.tps + ' }',
     'images: [{ share: 1, width: 1280, height: 720, size_mb: 0.5, objects: 4 }]',
-    over.profile ? `traffic: { profile: [${over.profile.join(', ')}] }` : `traffic: { peak_tps: ${over.peak}, baseline_tps: 5, peak_hours_per_day: 8 }`,
+    over.profile
+      ? `traffic: { profile: [${over.profile.join(', ')}] }`
+      : `traffic: { peak_tps: ${over.peak}, baseline_tps: 5, peak_hours_per_day: 8 }`,
     `availability: { production: true, zones: ${over.zones}, survive_zone_outage: ${over.survive} }`,
     '',
   ].join('\n');
@@ -71,10 +87,22 @@ describe('one answer: plan, gate and simulate agree', () => {
 
   const dir = tempDir('one-answer-');
   const own: Array<[string, Parameters<typeof workloadText>[0]]> = [
-    ['weekday office peak, 3 zones, survive', { name: 'office-3z', profile: weekProfile(300, 20, [0, 1, 2, 3, 4], 9, 17), zones: 3, survive: true, tps: 5 }],
-    ['weekday office peak, 2 zones, survive', { name: 'office-2z', profile: weekProfile(120, 10, [0, 1, 2, 3, 4], 8, 18), zones: 2, survive: true, tps: 10 }],
-    ['weekend peak, 3 zones, no promise', { name: 'weekend', profile: weekProfile(80, 5, [5, 6], 10, 20), zones: 3, survive: false, tps: 10 }],
-    ['a day profile, 2 zones, survive', { name: 'day', profile: [...Array(8).fill(5), ...Array(10).fill(60), ...Array(6).fill(15)], zones: 2, survive: true, tps: 8 }],
+    [
+      'weekday office peak, 3 zones, survive',
+      { name: 'office-3z', profile: weekProfile(300, 20, [0, 1, 2, 3, 4], 9, 17), zones: 3, survive: true, tps: 5 },
+    ],
+    [
+      'weekday office peak, 2 zones, survive',
+      { name: 'office-2z', profile: weekProfile(120, 10, [0, 1, 2, 3, 4], 8, 18), zones: 2, survive: true, tps: 10 },
+    ],
+    [
+      'weekend peak, 3 zones, no promise',
+      { name: 'weekend', profile: weekProfile(80, 5, [5, 6], 10, 20), zones: 3, survive: false, tps: 10 },
+    ],
+    [
+      'a day profile, 2 zones, survive',
+      { name: 'day', profile: [...Array(8).fill(5), ...Array(10).fill(60), ...Array(6).fill(15)], zones: 2, survive: true, tps: 8 },
+    ],
     ['peak and baseline only, 3 zones, survive', { name: 'flat', peak: 45, zones: 3, survive: true, tps: 10 }],
   ];
   for (const [what, spec] of own) {
@@ -121,17 +149,34 @@ const randomWorkload = fc
   }));
 
 describe('one answer: a property over random weekly traffic', () => {
-  it('the gate checks and simulate runs the plan\'s pair; a kept zone promise holds in simulate at the busiest hour', async () => {
+  it("the gate checks and simulate runs the plan's pair; a kept zone promise holds in simulate at the busiest hour", async () => {
     await fc.assert(
       fc.asyncProperty(randomWorkload, async ({ input, up }) => {
         const w = WorkloadSchema.parse(input);
         const series = seriesFromProfile(w.traffic.profile!);
-        const r = resolveWorkload(w, { tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: 4, priceSource: 'test' }, overTime: { series, source: 'profile' } });
+        const r = resolveWorkload(w, {
+          tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! },
+          price: { pricePerUnitHourUsd: 4, priceSource: 'test' },
+          overTime: { series, source: 'profile' },
+        });
         const plan = planWorkload(r, searchPair);
-        const gate = evaluateGate({ workloads: [{ plan, file: 'w.yaml', budget: { rules: [] } }], totalRules: [], baseline: null, failOn: 'error' });
-        expect(gate.workloads[0]!.current).toEqual({ minInferenceUnits: plan.minInferenceUnits, maxInferenceUnits: plan.maxInferenceUnits, monthlyCostUsd: plan.monthlyCostUsd });
+        const gate = evaluateGate({
+          workloads: [{ plan, file: 'w.yaml', budget: { rules: [] } }],
+          totalRules: [],
+          baseline: null,
+          failOn: 'error',
+        });
+        expect(gate.workloads[0]!.current).toEqual({
+          minInferenceUnits: plan.minInferenceUnits,
+          maxInferenceUnits: plan.maxInferenceUnits,
+          monthlyCostUsd: plan.monthlyCostUsd,
+        });
         const sim = simulateWorkload(r, r.overTime!, plan);
-        expect([sim.minInferenceUnits, sim.maxInferenceUnits, sim.monthlyCostUsd]).toEqual([plan.minInferenceUnits, plan.maxInferenceUnits, plan.costByBasis.simulated]);
+        expect([sim.minInferenceUnits, sim.maxInferenceUnits, sim.monthlyCostUsd]).toEqual([
+          plan.minInferenceUnits,
+          plan.maxInferenceUnits,
+          plan.costByBasis.simulated,
+        ]);
         if (!w.availability.survive_zone_outage) return;
         if (!plan.zoneOutage.holds) {
           expect(plan.headline).toContain('does NOT survive a zone outage');

@@ -72,7 +72,14 @@ describe('planWorkload without traffic over time: the peak/baseline rule is the 
     const p = plan({ traffic: { peak_tps: 40, baseline_tps: 25 }, availability: { survive_zone_outage: true } });
     expect(p.minInferenceUnits).toBe(5);
     expect(p.maxInferenceUnits).toBe(6);
-    expect(p.zoneOutage).toMatchObject({ required: true, check: 'static', holds: true, unitsLostWorstCase: 2, capacityLeftAtMaxTps: 40, servesPeak: true });
+    expect(p.zoneOutage).toMatchObject({
+      required: true,
+      check: 'static',
+      holds: true,
+      unitsLostWorstCase: 2,
+      capacityLeftAtMaxTps: 40,
+      servesPeak: true,
+    });
     expect(p.staticRule.unitsAddedForOutage).toEqual({ min: 1, max: 1 });
     expect(p.derivation.maxInferenceUnits).toBe('max(4, ceil(40 / 8) = 5) + 1 for a zone outage = 6');
     expect(p.headline).toContain('survives losing a zone at peak');
@@ -146,7 +153,10 @@ describe('planWorkload: hours and money on each basis', () => {
   it('expected cost from peak_hours_per_day: Max during peak hours, Min otherwise', () => {
     // Min 2, Max 4. 10 h × 5 d with 3 peak hours: (4 × 3 + 2 × 7) = 26 unit-hours a day,
     // × 5 d × 730/168 = 130 × 4.345238 = 564.881 h → × $4 = $2259.52.
-    const p = plan({ traffic: { peak_tps: 30, baseline_tps: 5, peak_hours_per_day: 3 }, schedule: { hours_per_day: 10, days_per_week: 5 } });
+    const p = plan({
+      traffic: { peak_tps: 30, baseline_tps: 5, peak_hours_per_day: 3 },
+      schedule: { hours_per_day: 10, days_per_week: 5 },
+    });
     expect(p.costByBasis.expected).toBe(2259.52);
     expect([p.costBasis, p.monthlyCostUsd]).toEqual(['expected', 2259.52]);
     expect(p.costByBasis.min).toBeLessThan(p.costByBasis.expected!);
@@ -167,7 +177,12 @@ describe('planWorkload: hours and money on each basis', () => {
 
   it('uses the given price', () => {
     // 2 × 730 h × $1.25 = $1825.
-    const p = planWorkload(resolveWorkload(WorkloadSchema.parse(base()), { tpsSource: { kind: 'constant', tpsPerUnit: 10 }, price: { pricePerUnitHourUsd: 1.25, priceSource: 'x' } }));
+    const p = planWorkload(
+      resolveWorkload(WorkloadSchema.parse(base()), {
+        tpsSource: { kind: 'constant', tpsPerUnit: 10 },
+        price: { pricePerUnitHourUsd: 1.25, priceSource: 'x' },
+      }),
+    );
     expect(p.costByBasis.min).toBe(1825);
   });
 

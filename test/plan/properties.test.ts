@@ -12,7 +12,13 @@ import { decideTraffic, type WorkloadWithTraffic } from '../../src/workload/traf
 
 const side = fc.integer({ min: 64, max: 4096 });
 const imageClass = fc
-  .record({ width: side, height: side, size_mb: fc.double({ min: 0.01, max: 3.99, noNaN: true }), objects: fc.integer({ min: 0, max: 50 }), weight: fc.integer({ min: 1, max: 100 }) })
+  .record({
+    width: side,
+    height: side,
+    size_mb: fc.double({ min: 0.01, max: 3.99, noNaN: true }),
+    objects: fc.integer({ min: 0, max: 50 }),
+    weight: fc.integer({ min: 1, max: 100 }),
+  })
   .filter((c) => Math.max(c.width, c.height) / Math.min(c.width, c.height) <= 20);
 
 const workloadInput: fc.Arbitrary<WorkloadInput> = fc
@@ -51,12 +57,18 @@ const workloadInput: fc.Arbitrary<WorkloadInput> = fc
 
 function parse(input: WorkloadInput): WorkloadWithTraffic {
   const w = decideTraffic(WorkloadSchema.parse(input));
-  for (const img of w.images) expect(checkImageLimits(w.service, { width: img.width!, height: img.height!, size_mb: img.size_mb!, source: img.source })).toEqual([]);
+  for (const img of w.images)
+    expect(checkImageLimits(w.service, { width: img.width!, height: img.height!, size_mb: img.size_mb!, source: img.source })).toEqual([]);
   return w;
 }
 
 function run(w: WorkloadWithTraffic, priceUsd = 4): Plan {
-  return planWorkload(resolveWorkload(w, { tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! }, price: { pricePerUnitHourUsd: priceUsd, priceSource: 'test' } }));
+  return planWorkload(
+    resolveWorkload(w, {
+      tpsSource: { kind: 'constant', tpsPerUnit: w.model.tps_per_unit! },
+      price: { pricePerUnitHourUsd: priceUsd, priceSource: 'test' },
+    }),
+  );
 }
 
 const withTraffic = (w: WorkloadWithTraffic, factor: number): WorkloadWithTraffic => ({
@@ -72,7 +84,16 @@ describe('planner properties over random valid workloads', () => {
     fc.assert(
       fc.property(workloadInput, (input) => {
         const p = run(parse(input));
-        for (const x of [p.tpsPerUnit, p.minInferenceUnits, p.maxInferenceUnits, p.hoursPerMonth, p.costByBasis.min, p.costByBasis.max, p.monthlyCostUsd, p.zoneOutage.capacityLeftAtMaxTps]) {
+        for (const x of [
+          p.tpsPerUnit,
+          p.minInferenceUnits,
+          p.maxInferenceUnits,
+          p.hoursPerMonth,
+          p.costByBasis.min,
+          p.costByBasis.max,
+          p.monthlyCostUsd,
+          p.zoneOutage.capacityLeftAtMaxTps,
+        ]) {
           expect(Number.isFinite(x)).toBe(true);
         }
         expect(Number.isInteger(p.minInferenceUnits) && Number.isInteger(p.maxInferenceUnits)).toBe(true);
@@ -138,16 +159,21 @@ describe('planner properties over random valid workloads', () => {
 
   it('a higher price never gives a lower cost', () => {
     fc.assert(
-      fc.property(workloadInput, fc.double({ min: 0.01, max: 50, noNaN: true }), fc.double({ min: 0, max: 50, noNaN: true }), (input, price, extra) => {
-        const w = parse(input);
-        const a = run(w, price);
-        const b = run(w, price + extra);
-        expect(b.costByBasis.min).toBeGreaterThanOrEqual(a.costByBasis.min);
-        expect(b.costByBasis.max).toBeGreaterThanOrEqual(a.costByBasis.max);
-        expect(b.monthlyCostUsd).toBeGreaterThanOrEqual(a.monthlyCostUsd);
-        if (a.costByBasis.expected !== undefined) expect(b.costByBasis.expected!).toBeGreaterThanOrEqual(a.costByBasis.expected);
-        if (a.costPer1000ImagesUsd !== null) expect(b.costPer1000ImagesUsd!).toBeGreaterThanOrEqual(a.costPer1000ImagesUsd);
-      }),
+      fc.property(
+        workloadInput,
+        fc.double({ min: 0.01, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        (input, price, extra) => {
+          const w = parse(input);
+          const a = run(w, price);
+          const b = run(w, price + extra);
+          expect(b.costByBasis.min).toBeGreaterThanOrEqual(a.costByBasis.min);
+          expect(b.costByBasis.max).toBeGreaterThanOrEqual(a.costByBasis.max);
+          expect(b.monthlyCostUsd).toBeGreaterThanOrEqual(a.monthlyCostUsd);
+          if (a.costByBasis.expected !== undefined) expect(b.costByBasis.expected!).toBeGreaterThanOrEqual(a.costByBasis.expected);
+          if (a.costPer1000ImagesUsd !== null) expect(b.costPer1000ImagesUsd!).toBeGreaterThanOrEqual(a.costPer1000ImagesUsd);
+        },
+      ),
       RUNS,
     );
   });
@@ -167,7 +193,10 @@ describe('planner properties over random valid workloads', () => {
   it('survive_zone_outage over 2+ zones: what is left after losing the worst zone serves peak (at Max) and baseline (at Min)', () => {
     fc.assert(
       fc.property(workloadInput, (input) => {
-        const w = parse({ ...input, availability: { ...input.availability, survive_zone_outage: true, zones: Math.max(2, input.availability?.zones ?? 3) } });
+        const w = parse({
+          ...input,
+          availability: { ...input.availability, survive_zone_outage: true, zones: Math.max(2, input.availability?.zones ?? 3) },
+        });
         const p = run(w);
         expect(p.zoneOutage.servesPeak).toBe(true);
         // capacityLeftAtMaxTps is rounded to 3 decimals.

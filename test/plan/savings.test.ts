@@ -51,7 +51,10 @@ describe('stop-schedule: a weekday office with no demand outside its windows', (
   it('gives the commands, region from the ARN, and an EventBridge schedule in the workload time zone', () => {
     const arn = 'arn:aws:rekognition:us-east-1:123456789012:project/invoices/version/invoices.2026-11-01/1730000000000';
     expect(stop.commands![0]).toBe(`aws rekognition stop-project-version --region us-east-1 --project-version-arn ${arn}`);
-    expect(stop.commands![1]).toBe(`aws rekognition start-project-version --region us-east-1 --project-version-arn ${arn} --min-inference-units ${p.minInferenceUnits}` + (p.maxInferenceUnits > p.minInferenceUnits ? ` --max-inference-units ${p.maxInferenceUnits}` : ''));
+    expect(stop.commands![1]).toBe(
+      `aws rekognition start-project-version --region us-east-1 --project-version-arn ${arn} --min-inference-units ${p.minInferenceUnits}` +
+        (p.maxInferenceUnits > p.minInferenceUnits ? ` --max-inference-units ${p.maxInferenceUnits}` : ''),
+    );
     expect(stop.commands![2]).toContain('--schedule-expression "cron(0 18 ? * MON-FRI *)" --schedule-expression-timezone Europe/Berlin');
     expect(stop.commands![2]).toContain('aws-sdk:rekognition:stopProjectVersion');
     expect(stop.commands![3]).toContain('--schedule-expression "cron(45 7 ? * MON-FRI *)"');
@@ -71,9 +74,14 @@ describe('throttle-tradeoff and image-size', () => {
     expect(t.monthlySavingUsd).toBe(0);
     expect(t.tradeoff!.map((x) => x.maxThrottledPct)).toEqual([0, 0.01, 0.1, 1]);
     const atLimit = t.tradeoff!.find((x) => x.maxThrottledPct === 0.1)!;
-    expect([atLimit.minInferenceUnits, atLimit.maxInferenceUnits, atLimit.monthlyCostUsd]).toEqual([p.minInferenceUnits, p.maxInferenceUnits, p.monthlyCostUsd]);
+    expect([atLimit.minInferenceUnits, atLimit.maxInferenceUnits, atLimit.monthlyCostUsd]).toEqual([
+      p.minInferenceUnits,
+      p.maxInferenceUnits,
+      p.monthlyCostUsd,
+    ]);
     // A looser limit never costs more.
-    for (let i = 1; i < t.tradeoff!.length; i++) expect(t.tradeoff![i]!.monthlyCostUsd).toBeLessThanOrEqual(t.tradeoff![i - 1]!.monthlyCostUsd);
+    for (let i = 1; i < t.tradeoff!.length; i++)
+      expect(t.tradeoff![i]!.monthlyCostUsd).toBeLessThanOrEqual(t.tradeoff![i - 1]!.monthlyCostUsd);
   });
 
   it('parcel-labels: the 4K class sent at 1920x1080, worked by hand from the bench cost model', () => {
@@ -81,7 +89,9 @@ describe('throttle-tradeoff and image-size', () => {
     const s = p.savings.find((x) => x.kind === 'image-size')!;
     // 3840×2160 → 1920×1080 (half each side): 3.5 MB × 1/4 = 0.875 MB.
     // ms = 60 + 20 × 2.0736 + 10 × 0.875 + 2 × 40 = 190.222 → 1000 / 190.222 = 5.257 TPS
-    expect(s.imageSize!.classes).toEqual([{ index: 1, from: '3840x2160, 3.5 MB', to: '1920x1080, 0.875 MB', tpsBefore: 2.934, tpsAfter: 5.257 }]);
+    expect(s.imageSize!.classes).toEqual([
+      { index: 1, from: '3840x2160, 3.5 MB', to: '1920x1080, 0.875 MB', tpsBefore: 2.934, tpsAfter: 5.257 },
+    ]);
     // 0.8 / (0.75 / 7.606 + 0.25 / 5.257) = 5.473
     expect(s.imageSize!.tpsPerUnit).toBeCloseTo(0.8 / (0.75 / 7.606 + 0.25 / 5.257), 3);
     expect(s.monthlySavingUsd).toBe(roundUsd(p.monthlyCostUsd - s.monthlyCostUsd));
@@ -94,7 +104,10 @@ describe('batch workloads: a fleet that starts, processes and stops', () => {
   const write = (batch: string, production = true) => {
     const dir = tempDir();
     const file = join(dir, 'batch.yaml');
-    writeFileSync(file, `version: 1\nname: archive\nmodel:\n  task: classification\n  tps_per_unit: 10\nimages:\n  - {share: 1, width: 1024, height: 768, size_mb: 0.4}\ntraffic:\n  batch: ${batch}\navailability:\n  production: ${production}\n`);
+    writeFileSync(
+      file,
+      `version: 1\nname: archive\nmodel:\n  task: classification\n  tps_per_unit: 10\nimages:\n  - {share: 1, width: 1024, height: 768, size_mb: 0.4}\ntraffic:\n  batch: ${batch}\navailability:\n  production: ${production}\n`,
+    );
     return file;
   };
 
@@ -107,8 +120,12 @@ describe('batch workloads: a fleet that starts, processes and stops', () => {
     // 3 × 710 / 60 × 730 / 168 × $4 = $617.02
     expect(p.monthlyCostUsd).toBe(617.02);
     expect(p.costBasis).toBe('batch');
-    expect(p.headline).toBe('archive: run MinInferenceUnits 3 / MaxInferenceUnits 3 — $617.02/month for the batch fleet (started, run and stopped each batch); 11.83 h per batch of 1,000,000 images every week, within the 12 h deadline');
-    expect(p.batch!.commands[0]).toBe('aws rekognition start-project-version --region us-east-1 --project-version-arn <project-version-arn> --min-inference-units 3');
+    expect(p.headline).toBe(
+      'archive: run MinInferenceUnits 3 / MaxInferenceUnits 3 — $617.02/month for the batch fleet (started, run and stopped each batch); 11.83 h per batch of 1,000,000 images every week, within the 12 h deadline',
+    );
+    expect(p.batch!.commands[0]).toBe(
+      'aws rekognition start-project-version --region us-east-1 --project-version-arn <project-version-arn> --min-inference-units 3',
+    );
   });
 
   it('the availability-zone floor in production, one unit otherwise', () => {
@@ -120,7 +137,9 @@ describe('batch workloads: a fleet that starts, processes and stops', () => {
     const file = write('{ images: 1000, every: day, deadline_hours: 0.2 }');
     const r = runCli(['plan', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/batch\.yaml:9:\d+: traffic\.batch\.deadline_hours: deadline_hours \(0\.2\) leaves no time after scaling\.start_minutes \(15 min\)\n$/);
+    expect(r.stderr).toMatch(
+      /batch\.yaml:9:\d+: traffic\.batch\.deadline_hours: deadline_hours \(0\.2\) leaves no time after scaling\.start_minutes \(15 min\)\n$/,
+    );
   });
 });
 
@@ -146,7 +165,12 @@ describe('property: no saving breaks max_throttled_pct, the zone promise or a se
           name: 'random',
           model: { task: 'classification', tps_per_unit: a.tpsPerUnit },
           images: [{ share: 1, width: 1024, height: 768, size_mb: 0.4 }],
-          traffic: { weekly: [{ days: a.days, hours: `${String(a.startHour).padStart(2, '0')}:00-${String(end).padStart(2, '0')}:00`, tps: a.peakTps }], baseline_tps: a.baselineTps },
+          traffic: {
+            weekly: [
+              { days: a.days, hours: `${String(a.startHour).padStart(2, '0')}:00-${String(end).padStart(2, '0')}:00`, tps: a.peakTps },
+            ],
+            baseline_tps: a.baselineTps,
+          },
           availability: { production: true, zones: 3, survive_zone_outage: a.survive },
           scaling: { max_throttled_pct: a.limitPct, stop_below_tps: a.stopBelow },
         };
@@ -169,14 +193,25 @@ describe('property: no saving breaks max_throttled_pct, the zone promise or a se
                 const first = day * 1440 + hh! * 60 + mm!;
                 for (let k = 0; k < x.stoppedMinutes; k++) stopped.add((first + k) % 10080);
               }
-              for (let m = o.startMinute; m < o.startMinute + o.durationMinutes; m++) if (series.demandTps[m]! > a.stopBelow) expect(stopped.has(m % 10080)).toBe(false);
+              for (let m = o.startMinute; m < o.startMinute + o.durationMinutes; m++)
+                if (series.demandTps[m]! > a.stopBelow) expect(stopped.has(m % 10080)).toBe(false);
             }
           }
           if (s.kind === 'throttle-tradeoff') expect(s.monthlySavingUsd).toBe(0);
-          if (s.imageSize) for (const c of s.imageSize.classes) expect(checkImageLimits('rekognition-custom-labels', { width: Number(c.to.split('x')[0]), height: Number(c.to.split('x')[1]!.split(',')[0]), size_mb: Number(c.to.split(', ')[1]!.split(' ')[0]), source: 'bytes' })).toEqual([]);
+          if (s.imageSize)
+            for (const c of s.imageSize.classes)
+              expect(
+                checkImageLimits('rekognition-custom-labels', {
+                  width: Number(c.to.split('x')[0]),
+                  height: Number(c.to.split('x')[1]!.split(',')[0]),
+                  size_mb: Number(c.to.split(', ')[1]!.split(' ')[0]),
+                  source: 'bytes',
+                }),
+              ).toEqual([]);
         }
         // Savings come largest first.
-        for (let i = 1; i < p.savings.length; i++) expect(p.savings[i]!.monthlySavingUsd).toBeLessThanOrEqual(p.savings[i - 1]!.monthlySavingUsd);
+        for (let i = 1; i < p.savings.length; i++)
+          expect(p.savings[i]!.monthlySavingUsd).toBeLessThanOrEqual(p.savings[i - 1]!.monthlySavingUsd);
       }),
       { numRuns: 12, seed: 20 },
     );
@@ -184,7 +219,7 @@ describe('property: no saving breaks max_throttled_pct, the zone promise or a se
 });
 
 describe('docs/savings.md: the worked examples are real output', () => {
-  it('each kind\'s figure appears as plan prints it', async () => {
+  it("each kind's figure appears as plan prints it", async () => {
     const { readFileSync } = await import('node:fs');
     const doc = readFileSync('docs/savings.md', 'utf8');
     const kinds: Array<[string, 'stop-schedule' | 'throttle-tradeoff' | 'image-size', 'derivation' | 'title']> = [

@@ -64,21 +64,44 @@ describe.skipIf(!hasBrowser)('HTML reports in a real browser', () => {
       expect(r.stderr).toBe('');
       reports[name] = out;
     };
-    const examples = ['parcel-labels.yaml', 'quality-inspection.yaml', 'shelf-audit.yaml', 'storefront-profile.yaml', 'storefront-trace.yaml'].map(w);
+    const examples = [
+      'parcel-labels.yaml',
+      'quality-inspection.yaml',
+      'shelf-audit.yaml',
+      'storefront-profile.yaml',
+      'storefront-trace.yaml',
+    ].map(w);
     run('plan', ['plan', ...examples]);
     run('simulate-profile-outage', ['simulate', w('storefront-profile.yaml'), '--zone-outage', 'mon 09:00/2h']);
     run('simulate-month-trace', ['simulate', writeMonthTrace(dir)]);
     expect(runCli(['plan', ...examples.slice(0, 4), '--format', 'json', '--out', join(dir, 'baseline.json')]).code).toBe(0);
-    run('gate', ['gate', w('shelf-audit.yaml'), w('storefront-profile.yaml'), w('storefront-trace.yaml'), '--baseline', join(dir, 'baseline.json')]);
+    run('gate', [
+      'gate',
+      w('shelf-audit.yaml'),
+      w('storefront-profile.yaml'),
+      w('storefront-trace.yaml'),
+      '--baseline',
+      join(dir, 'baseline.json'),
+    ]);
     run('bench-report', ['report', join(ROOT, 'examples/workloads/example-bench.json')]);
-    expect(runCli(['simulate', w('storefront-trace.yaml'), '--unit-failure', '14:30', '--format', 'json', '--out', join(dir, 'sim.json')]).code).toBe(0);
+    expect(
+      runCli(['simulate', w('storefront-trace.yaml'), '--unit-failure', '14:30', '--format', 'json', '--out', join(dir, 'sim.json')]).code,
+    ).toBe(0);
     run('simulate-report', ['report', join(dir, 'sim.json')]);
 
     const { chromium } = await import('playwright-core');
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'capacity-plan-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1200, height: 900 },
     });
   });
@@ -108,7 +131,7 @@ describe.skipIf(!hasBrowser)('HTML reports in a real browser', () => {
       expect(problems).toEqual([]);
       expect(requests).toEqual([pathToFileURL(file).href]);
 
-      const specs = JSON.parse(await page.locator('#chart-data').textContent() ?? '[]') as Spec[];
+      const specs = JSON.parse((await page.locator('#chart-data').textContent()) ?? '[]') as Spec[];
       expect(specs.length).toBeGreaterThan(0);
       for (const spec of specs) {
         const colors = await seriesColors(spec);

@@ -15,7 +15,11 @@ const widest = (text: string) => Math.max(...text.split('\n').map((l) => stringW
 const noColor = new Chalk({ level: 0 });
 
 describe('the table factory', () => {
-  const columns = [{ head: 'name', wrap: true }, { head: 'value', align: 'right' as const }, { head: 'how', wrap: true, minWidth: 30, under: 'plain' as const }];
+  const columns = [
+    { head: 'name', wrap: true },
+    { head: 'value', align: 'right' as const },
+    { head: 'how', wrap: true, minWidth: 30, under: 'plain' as const },
+  ];
   const rows = [
     ['Monthly cost (Max)', '$14,600.00', '3,650 h × $4 = $14,600.00 and a long explanation that goes on and on'],
     ['Min', '2', 'max(floor 2, ceil(5 / 8.00) = 1) = 2'],
@@ -53,8 +57,19 @@ describe('the table factory', () => {
 describe('every command at 80 columns', () => {
   const at80 = { env: { COLUMNS: '80' } };
   const cases: Array<[string, string[]]> = [
-    ['plan, every example and the totals', ['plan', ...['parcel-labels', 'quality-inspection', 'shelf-audit', 'storefront-profile', 'storefront-trace'].map((n) => `examples/workloads/${n}.yaml`)]],
-    ['simulate with both scenarios', ['simulate', 'examples/workloads/storefront-profile.yaml', '--zone-outage', 'mon 09:00/2h', '--unit-failure', '10:00']],
+    [
+      'plan, every example and the totals',
+      [
+        'plan',
+        ...['parcel-labels', 'quality-inspection', 'shelf-audit', 'storefront-profile', 'storefront-trace'].map(
+          (n) => `examples/workloads/${n}.yaml`,
+        ),
+      ],
+    ],
+    [
+      'simulate with both scenarios',
+      ['simulate', 'examples/workloads/storefront-profile.yaml', '--zone-outage', 'mon 09:00/2h', '--unit-failure', '10:00'],
+    ],
     ['simulate a trace', ['simulate', 'examples/workloads/storefront-trace.yaml']],
     ['validate', ['validate', 'examples/workloads/shelf-audit.yaml', 'test/fixtures/bad/negative-peak.yaml']],
   ];
@@ -73,7 +88,10 @@ describe('every command at 80 columns', () => {
     expect(runCli(['plan', a, '-f', 'json', '--out', 'baseline.json'], { cwd: dir }).code).toBe(0);
     writeWorkload(dir, { name: 'shelf-audit', peakTps: 50, budget: ['monthly_usd: 5000', 'max_increase_pct: 10'] });
     writeWorkload(dir, { name: 'a-new-workload-with-a-long-name', peakTps: 12 });
-    const r = runCli(['gate', a, 'a-new-workload-with-a-long-name.yaml', '--baseline', 'baseline.json', '--max-monthly-cost', '8000'], { cwd: dir, ...at80 });
+    const r = runCli(['gate', a, 'a-new-workload-with-a-long-name.yaml', '--baseline', 'baseline.json', '--max-monthly-cost', '8000'], {
+      cwd: dir,
+      ...at80,
+    });
     expect(r.code).toBe(1);
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
   });
@@ -107,7 +125,10 @@ describe('no colour in files, pipes or under NO_COLOR', () => {
   it('gate: --out, --out-markdown and --out-json carry no colour', () => {
     const dir = tempDir('no-ansi-gate-');
     const f = writeWorkload(dir, { name: 'w', peakTps: 30 });
-    const r = runCli(['gate', f, '--out', 'g.txt', '--out-markdown', 'g.md', '--out-json', 'g.json'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: undefined } });
+    const r = runCli(['gate', f, '--out', 'g.txt', '--out-markdown', 'g.md', '--out-json', 'g.json'], {
+      cwd: dir,
+      env: { FORCE_COLOR: '1', NO_COLOR: undefined },
+    });
     expect(r.code).toBe(0);
     for (const name of ['g.txt', 'g.md', 'g.json']) expect(readFileSync(join(dir, name), 'utf8')).not.toMatch(ANSI);
   });

@@ -15,7 +15,8 @@ import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
  * time limits are generous (CI is a loaded 2-core machine) and only catch the quadratic cases.
  */
 
-const WORKLOAD = 'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n';
+const WORKLOAD =
+  'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n';
 const PROFILE = WORKLOAD.replace('traffic: { peak_tps: 30 }', `traffic: { profile: [${Array(24).fill(10).join(', ')}] }`);
 
 function expectOneLine(r: CliResult, pattern: RegExp): void {
@@ -36,7 +37,12 @@ describe('YAML with many keys is linear', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(r.code).toBe(2);
     const out = r.stdout + r.stderr;
-    expect(out.trimEnd().split('\n').filter((l) => /unknown key 'key_\d+'/.test(l))).toHaveLength(40_000);
+    expect(
+      out
+        .trimEnd()
+        .split('\n')
+        .filter((l) => /unknown key 'key_\d+'/.test(l)),
+    ).toHaveLength(40_000);
     expect(out).toContain("w.yaml:40006:1: unknown key 'key_39999'");
   }, 60_000);
 
@@ -60,7 +66,9 @@ describe('trace lines are bounded', () => {
     const ok = `2025-03-03T00:01:00Z,${'0'.repeat(MAX_TRACE_LINE_CHARS - 22)}5`;
     expect(ok.length).toBe(MAX_TRACE_LINE_CHARS);
     expect(parseTrace(`timestamp,rps\n2025-03-03T00:00:00Z,5\n${ok}\n`, 't.csv').rows).toBe(2);
-    expect(() => parseTrace(`timestamp,rps\n2025-03-03T00:00:00Z,5\n${ok}0\n`, 't.csv')).toThrow(/t\.csv:3: line is longer than 4,096 characters/);
+    expect(() => parseTrace(`timestamp,rps\n2025-03-03T00:00:00Z,5\n${ok}0\n`, 't.csv')).toThrow(
+      /t\.csv:3: line is longer than 4,096 characters/,
+    );
   });
 });
 
@@ -88,13 +96,19 @@ describe('report tables never overflow the stack', () => {
   }, 60_000);
 });
 
-describe('flags are bounded like the schema\'s numbers', () => {
+describe("flags are bounded like the schema's numbers", () => {
   it('simulate --min/--max 1000000000 and a zone outage of 10^9 minutes are refused at once', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'w.yaml'), PROFILE);
-    expectOneLine(runCli(['simulate', 'w.yaml', '--min', '1000000000', '--max', '1000000000'], { cwd: dir }), /--min: must be at most 100,000 units/);
+    expectOneLine(
+      runCli(['simulate', 'w.yaml', '--min', '1000000000', '--max', '1000000000'], { cwd: dir }),
+      /--min: must be at most 100,000 units/,
+    );
     expectOneLine(runCli(['simulate', 'w.yaml', '--max', '100001'], { cwd: dir }), /--max: must be at most 100,000 units/);
-    expectOneLine(runCli(['simulate', 'w.yaml', '--zone-outage', '0/1000000000'], { cwd: dir }), /--zone-outage: the outage must last at most 527,040 minutes \(a year\)/);
+    expectOneLine(
+      runCli(['simulate', 'w.yaml', '--zone-outage', '0/1000000000'], { cwd: dir }),
+      /--zone-outage: the outage must last at most 527,040 minutes \(a year\)/,
+    );
     expect(runCli(['simulate', 'w.yaml', '--min', '1', '--max', '100000', '-f', 'json'], { cwd: dir }).code).toBe(0);
   }, 60_000);
 
@@ -121,7 +135,14 @@ describe('the price cache', () => {
   });
 
   it('a price of 1e308 is refused as a damaged cache, not a crash', () => {
-    const cache = { schema: 'capacity-plan/prices@1', fetchedAt: '2026-01-01T00:00:00.000Z', source: 't', entries: { 'rekognition-custom-labels': { 'ap-south-1': 1e308 } }, skus: [], ambiguous: [] };
+    const cache = {
+      schema: 'capacity-plan/prices@1',
+      fetchedAt: '2026-01-01T00:00:00.000Z',
+      source: 't',
+      entries: { 'rekognition-custom-labels': { 'ap-south-1': 1e308 } },
+      skus: [],
+      ambiguous: [],
+    };
     writeFileSync(join(dir, 'huge.json'), JSON.stringify(cache));
     writeFileSync(join(dir, 'r.yaml'), WORKLOAD.replace('price_per_unit_hour: 1\n', 'region: ap-south-1\n'));
     const r = runCli(['plan', 'r.yaml'], { cwd: dir, env: { CAPACITY_PLAN_PRICE_CACHE: join(dir, 'huge.json') } });

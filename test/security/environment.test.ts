@@ -12,11 +12,18 @@ import { BIN, runCli, runCliInTerminal, tempDir } from '../helpers/cli.js';
 
 const ANSI = /\u001b\[/;
 const dir = tempDir();
-writeFileSync(join(dir, 'w.yaml'), 'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n');
+writeFileSync(
+  join(dir, 'w.yaml'),
+  'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n',
+);
 
 /** Runs the CLI under sh with `redirects` (e.g. `>&-`). */
 function sh(args: string, redirects: string, env: Record<string, string> = {}) {
-  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${args} ${redirects}`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${args} ${redirects}`], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,7 +47,10 @@ describe('output that cannot be written is exit 2', () => {
   });
 
   it('a full disk on stdout (/dev/full) and a gate that fails stay distinct: 2, not 1', () => {
-    writeFileSync(join(dir, 'b.yaml'), 'version: 1\nname: b\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\nbudget: { monthly_usd: 1 }\n');
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      'version: 1\nname: b\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\nbudget: { monthly_usd: 1 }\n',
+    );
     expect(sh('gate b.yaml', '>/dev/null').code).toBe(1);
     expect(sh('gate b.yaml', '>/dev/full').code).toBe(2);
   });
@@ -48,7 +58,8 @@ describe('output that cannot be written is exit 2', () => {
 
 describe('colour', () => {
   it('a pipe is never coloured, whatever FORCE_COLOR says', () => {
-    for (const force of ['1', '2', '3', 'true']) expect(runCli(['plan', 'w.yaml'], { cwd: dir, env: { NO_COLOR: undefined, FORCE_COLOR: force } }).stdout).not.toMatch(ANSI);
+    for (const force of ['1', '2', '3', 'true'])
+      expect(runCli(['plan', 'w.yaml'], { cwd: dir, env: { NO_COLOR: undefined, FORCE_COLOR: force } }).stdout).not.toMatch(ANSI);
   });
 
   it('on a terminal: coloured, unless NO_COLOR (which wins over FORCE_COLOR) or FORCE_COLOR=0', () => {

@@ -2,7 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { forHtml, forMarkdown, forMermaid, forTerminal, forTerminalOutput, forYaml, hasControlChars, mapStrings } from '../../src/core/escape.js';
+import {
+  forHtml,
+  forMarkdown,
+  forMermaid,
+  forTerminal,
+  forTerminalOutput,
+  forYaml,
+  hasControlChars,
+  mapStrings,
+} from '../../src/core/escape.js';
 import { entryYaml } from '../../src/report/inspect/yaml.js';
 import type { ModelInspection } from '../../src/bench/inspect-result.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -14,7 +23,15 @@ import { savedResults } from '../helpers/saved-results.js';
  * "Hardening II", class 8): no escape sequence, bidi override, HTML, @mention or forged marker.
  */
 
-const HOSTILE = ['\u001b[2J\u001b[H', '\u001b]0;pwned\u0007', '\u001b]8;;https://e.vil\u0007link\u001b]8;;\u0007', 'admin\u202eexe.txt', '\u2066iso\u2069', 'cr\rover', '\u009b31m'];
+const HOSTILE = [
+  '\u001b[2J\u001b[H',
+  '\u001b]0;pwned\u0007',
+  '\u001b]8;;https://e.vil\u0007link\u001b]8;;\u0007',
+  'admin\u202eexe.txt',
+  '\u2066iso\u2069',
+  'cr\rover',
+  '\u009b31m',
+];
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const saved = savedResults();
 
@@ -84,7 +101,10 @@ describe('workload names and the gate comment', () => {
   it('a name holding a bidi override (U+202E, U+2066) is refused at its line, like a control character', () => {
     for (const name of ['"evil\\u202Eexe"', '"a\\u2066b"', '"x\\u202Ay"']) {
       const dir = tempDir();
-      writeFileSync(join(dir, 'w.yaml'), `version: 1\nname: ${name}\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n`);
+      writeFileSync(
+        join(dir, 'w.yaml'),
+        `version: 1\nname: ${name}\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n`,
+      );
       const r = runCli(['validate', 'w.yaml'], { cwd: dir });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/w\.yaml:2:7: name: .*bidi overrides/);
@@ -134,7 +154,13 @@ describe('the escaping functions, one per medium', () => {
 
   it('YAML output: a name with bidi or control characters is double-quoted, escaped, and reads back the same', () => {
     const name = 'in\u202eput\u001b[2J';
-    const entry = { name: 'm', task: 'classification', path: 'm.onnx', input: { name, width: 32, height: 32 }, output: { format: 'logits' } };
+    const entry = {
+      name: 'm',
+      task: 'classification',
+      path: 'm.onnx',
+      input: { name, width: 32, height: 32 },
+      output: { format: 'logits' },
+    };
     const text = entryYaml({ entry, check: { ok: true } } as unknown as ModelInspection);
     expect(text).not.toMatch(RAW_CONTROL);
     expect((parse(text) as Array<{ input: { name: string } }>)[0]!.input.name).toBe(name);
@@ -152,7 +178,8 @@ describe('the escaping functions, one per medium', () => {
   });
 
   it('hasControlChars covers C0, C1, DEL and the bidi overrides and isolates', () => {
-    for (const c of ['\u0000', '\u001b', '\u007f', '\u0085', '\u202a', '\u202e', '\u2066', '\u2069']) expect(hasControlChars(`a${c}`)).toBe(true);
+    for (const c of ['\u0000', '\u001b', '\u007f', '\u0085', '\u202a', '\u202e', '\u2066', '\u2069'])
+      expect(hasControlChars(`a${c}`)).toBe(true);
     for (const s of ['plain', 'café', '日本', 'a‐b']) expect(hasControlChars(s)).toBe(false);
   });
 });

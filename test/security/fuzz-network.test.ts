@@ -13,7 +13,12 @@ import { jsonDepthWithin } from '../../src/serve/protocol.js';
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
-const extreme = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-1, 0, 1e308, -1e308, Number.MAX_VALUE, 2 ** 53, 1e-300), fc.string({ maxLength: 8 }));
+const extreme = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(-1, 0, 1e308, -1e308, Number.MAX_VALUE, 2 ** 53, 1e-300),
+  fc.string({ maxLength: 8 }),
+);
 const timestamp = fc.oneof(
   fc.integer({ min: 0, max: 600 }).map((m) => new Date(Date.UTC(2026, 10, 2, 9, 0) + m * 60_000).toISOString()),
   fc.integer({ min: 0, max: 600 }).map((m) => Date.UTC(2026, 10, 2, 9, 0) / 1000 + m * 60),
@@ -21,13 +26,19 @@ const timestamp = fc.oneof(
   fc.constantFrom('+275760-09-13T00:00:00Z', '2026-11-02T09:00:00+25:00', 1e308, -1, 0),
 );
 const series = fc.record({
-  Id: fc.oneof(fc.constantFrom('successful', 'throttled', 'inservice', 'minunits', 'maxunits', 'opsuccessful', 'opthrottled'), fc.string({ maxLength: 300 })),
+  Id: fc.oneof(
+    fc.constantFrom('successful', 'throttled', 'inservice', 'minunits', 'maxunits', 'opsuccessful', 'opthrottled'),
+    fc.string({ maxLength: 300 }),
+  ),
   Label: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
   StatusCode: fc.option(fc.constantFrom('Complete', 'PartialData', 'Forbidden', 'InternalError', '\u001b[2J'), { nil: undefined }),
   Timestamps: fc.array(timestamp, { maxLength: 20 }),
   Values: fc.array(extreme, { maxLength: 20 }),
 });
-const page = fc.record({ MetricDataResults: fc.array(series, { maxLength: 8 }), NextToken: fc.option(fc.string({ maxLength: 5 }), { nil: undefined }) });
+const page = fc.record({
+  MetricDataResults: fc.array(series, { maxLength: 8 }),
+  NextToken: fc.option(fc.string({ maxLength: 5 }), { nil: undefined }),
+});
 
 const isBounded = (a: Float64Array) => a.every((v) => Number.isFinite(v) && v >= 0);
 
@@ -51,13 +62,21 @@ describe('fuzz: CloudWatch files', () => {
 
   it('any text: a UserError at worst', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.array(fc.constantFrom('[', ']', '{', '}', '"', '\\', ',', ':', ' ', '\n', '1', 'a'), { maxLength: 400 }).map((c) => c.join(''))), (text) => {
-        try {
-          parseCloudWatch(text, 'cw.json');
-        } catch (err) {
-          if (!(err instanceof UserError)) throw err;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc
+            .array(fc.constantFrom('[', ']', '{', '}', '"', '\\', ',', ':', ' ', '\n', '1', 'a'), { maxLength: 400 })
+            .map((c) => c.join('')),
+        ),
+        (text) => {
+          try {
+            parseCloudWatch(text, 'cw.json');
+          } catch (err) {
+            if (!(err instanceof UserError)) throw err;
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -66,17 +85,48 @@ describe('fuzz: CloudWatch files', () => {
 describe('fuzz: Price List answers', () => {
   it('any product documents: only positive, bounded prices and region-shaped keys reach the cache', () => {
     const product = fc.record({
-      product: fc.record({ sku: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }), attributes: fc.dictionary(fc.constantFrom('regionCode', 'usagetype', 'group', 'operation'), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('us-east-1', 'CustomLabels', 'eu-west-1\u202e'))) }),
-      terms: fc.record({ OnDemand: fc.dictionary(fc.string({ maxLength: 3 }), fc.record({ priceDimensions: fc.dictionary(fc.string({ maxLength: 3 }), fc.record({ unit: fc.constantFrom('Hrs', 'hours', 'x'), description: fc.constantFrom('Custom Labels inference', 'training', ''), pricePerUnit: fc.record({ USD: fc.oneof(fc.constantFrom('1e308', '-4', 'NaN', 'Infinity', '4.00', '0'), fc.double().map(String)) }) })) })) }),
+      product: fc.record({
+        sku: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
+        attributes: fc.dictionary(
+          fc.constantFrom('regionCode', 'usagetype', 'group', 'operation'),
+          fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('us-east-1', 'CustomLabels', 'eu-west-1\u202e')),
+        ),
+      }),
+      terms: fc.record({
+        OnDemand: fc.dictionary(
+          fc.string({ maxLength: 3 }),
+          fc.record({
+            priceDimensions: fc.dictionary(
+              fc.string({ maxLength: 3 }),
+              fc.record({
+                unit: fc.constantFrom('Hrs', 'hours', 'x'),
+                description: fc.constantFrom('Custom Labels inference', 'training', ''),
+                pricePerUnit: fc.record({
+                  USD: fc.oneof(fc.constantFrom('1e308', '-4', 'NaN', 'Infinity', '4.00', '0'), fc.double().map(String)),
+                }),
+              }),
+            ),
+          }),
+        ),
+      }),
     });
     fc.assert(
-      fc.property(fc.array(fc.oneof(product.map((p) => JSON.stringify(p)), fc.string({ maxLength: 50 })), { maxLength: 20 }), (items) => {
-        const cache = priceCacheFrom(items, new Date('2026-11-01T00:00:00Z'));
-        for (const [region, usd] of Object.entries(cache.entries['rekognition-custom-labels'] ?? {})) {
-          expect(region).toMatch(/^[a-z]{2}(-[a-z]+)+-\d$/);
-          expect(usd > 0 && usd <= 1000).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            product.map((p) => JSON.stringify(p)),
+            fc.string({ maxLength: 50 }),
+          ),
+          { maxLength: 20 },
+        ),
+        (items) => {
+          const cache = priceCacheFrom(items, new Date('2026-11-01T00:00:00Z'));
+          for (const [region, usd] of Object.entries(cache.entries['rekognition-custom-labels'] ?? {})) {
+            expect(region).toMatch(/^[a-z]{2}(-[a-z]+)+-\d$/);
+            expect(usd > 0 && usd <= 1000).toBe(true);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -84,7 +134,12 @@ describe('fuzz: Price List answers', () => {
 
 describe('fuzz: image bytes and JSON sent to serve', () => {
   it('any bytes after a JPEG or PNG signature: a header or null, and a refusal or null, never a throw', () => {
-    const prefix = fc.constantFrom([0xff, 0xd8], [0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52], []);
+    const prefix = fc.constantFrom(
+      [0xff, 0xd8],
+      [0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11],
+      [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52],
+      [],
+    );
     fc.assert(
       fc.property(prefix, fc.uint8Array({ maxLength: 200 }), (head, tail) => {
         const bytes = Buffer.from([...head, ...tail]);
@@ -101,7 +156,8 @@ describe('fuzz: image bytes and JSON sent to serve', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 20 }), (v) => {
         const text = JSON.stringify(v);
-        const depth = (x: unknown): number => (x !== null && typeof x === 'object' ? 1 + Math.max(0, ...Object.values(x as object).map(depth)) : 0);
+        const depth = (x: unknown): number =>
+          x !== null && typeof x === 'object' ? 1 + Math.max(0, ...Object.values(x as object).map(depth)) : 0;
         expect(jsonDepthWithin(Buffer.from(text), 16)).toBe(depth(v) <= 16);
       }),
       { numRuns: RUNS },

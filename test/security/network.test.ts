@@ -59,16 +59,23 @@ describe('prices: bounded answers from the Price List API', () => {
     });
     const r = await runCliAsync(['prices', '--endpoint-url', url, '--out', join(tempDir(), 'p.json')], { env: AWS_ENV, timeoutMs: 60_000 });
     expect(r.code).toBe(2);
-    expect(oneLine(r)).toEqual(['capacity-plan: prices: the Price List API repeated a NextToken on page 2 (it would loop forever); stopped']);
+    expect(oneLine(r)).toEqual([
+      'capacity-plan: prices: the Price List API repeated a NextToken on page 2 (it would loop forever); stopped',
+    ]);
     expect(calls).toBe(2);
   });
 
   it('an answer that trickles, or never comes, ends at --timeout-s: exit 2, one line', async () => {
     for (const handler of [(_q: IncomingMessage, res: ServerResponse) => trickle(res), () => undefined]) {
       const url = await serve(handler);
-      const r = await runCliAsync(['prices', '--endpoint-url', url, '--timeout-s', '2', '--out', join(tempDir(), 'p.json')], { env: AWS_ENV, timeoutMs: 60_000 });
+      const r = await runCliAsync(['prices', '--endpoint-url', url, '--timeout-s', '2', '--out', join(tempDir(), 'p.json')], {
+        env: AWS_ENV,
+        timeoutMs: 60_000,
+      });
       expect(r.code).toBe(2);
-      expect(oneLine(r)).toEqual(['capacity-plan: prices: the Price List API did not finish within 2 s (an endpoint that trickles or never answers); stopped']);
+      expect(oneLine(r)).toEqual([
+        'capacity-plan: prices: the Price List API did not finish within 2 s (an endpoint that trickles or never answers); stopped',
+      ]);
     }
   });
 
@@ -76,7 +83,10 @@ describe('prices: bounded answers from the Price List API', () => {
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
     for (const declared of [true, false]) {
       const url = await serve((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', ...(declared ? { 'content-length': String(1536 * 1024 * 1024) } : {}) });
+        res.writeHead(200, {
+          'content-type': 'application/x-amz-json-1.1',
+          ...(declared ? { 'content-length': String(1536 * 1024 * 1024) } : {}),
+        });
         res.write('{"PriceList": [');
         let sent = 0;
         const pump = () => {
@@ -85,7 +95,10 @@ describe('prices: bounded answers from the Price List API', () => {
         };
         pump();
       });
-      const r = await runCliAsync(['prices', '--endpoint-url', url, '--out', join(tempDir(), 'p.json')], { env: AWS_ENV, timeoutMs: 120_000 });
+      const r = await runCliAsync(['prices', '--endpoint-url', url, '--out', join(tempDir(), 'p.json')], {
+        env: AWS_ENV,
+        timeoutMs: 120_000,
+      });
       expect(r.code, r.stderr).toBe(2);
       expect(oneLine(r)).toEqual(['capacity-plan: prices: the Price List API sent a page over 16 MiB; stopped']);
     }
@@ -93,8 +106,18 @@ describe('prices: bounded answers from the Price List API', () => {
 
   it('a price of 1e308, a region with an escape: left out of the cache, never a crash', async () => {
     const product = (region: string, usd: string) =>
-      JSON.stringify({ product: { sku: 'S', attributes: { regionCode: region, usagetype: 'CustomLabels-InferenceHour' } }, terms: { OnDemand: { t: { priceDimensions: { d: { unit: 'Hrs', description: 'Custom Labels inference', pricePerUnit: { USD: usd } } } } } } });
-    const url = await serve((_req, res) => json(res, { FormatVersion: 'aws_v1', PriceList: [product('us-east-1', '1e308'), product('eu-west-1\u001b[31m', '4'), product('eu-west-2', '4.5')] }));
+      JSON.stringify({
+        product: { sku: 'S', attributes: { regionCode: region, usagetype: 'CustomLabels-InferenceHour' } },
+        terms: {
+          OnDemand: { t: { priceDimensions: { d: { unit: 'Hrs', description: 'Custom Labels inference', pricePerUnit: { USD: usd } } } } },
+        },
+      });
+    const url = await serve((_req, res) =>
+      json(res, {
+        FormatVersion: 'aws_v1',
+        PriceList: [product('us-east-1', '1e308'), product('eu-west-1\u001b[31m', '4'), product('eu-west-2', '4.5')],
+      }),
+    );
     const out = join(tempDir(), 'p.json');
     const r = await runCliAsync(['prices', '--endpoint-url', url, '--out', out], { env: AWS_ENV, timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
@@ -108,7 +131,17 @@ describe('price cache: never a crash, never blocking', () => {
   const workload = 'examples/workloads/parcel-labels.yaml';
   it('1e308 in a cache is one line naming the cache, exit 2 (not "Cannot convert Infinity to a BigInt")', async () => {
     const cache = join(tempDir(), 'prices.json');
-    writeFileSync(cache, JSON.stringify({ schema: 'capacity-plan/prices@1', fetchedAt: '2026-11-01T00:00:00Z', source: 's', entries: { 'rekognition-custom-labels': { 'us-east-1': 1e308 } }, skus: [], ambiguous: [] }));
+    writeFileSync(
+      cache,
+      JSON.stringify({
+        schema: 'capacity-plan/prices@1',
+        fetchedAt: '2026-11-01T00:00:00Z',
+        source: 's',
+        entries: { 'rekognition-custom-labels': { 'us-east-1': 1e308 } },
+        skus: [],
+        ambiguous: [],
+      }),
+    );
     const r = await runCliAsync(['plan', workload], { env: { CAPACITY_PLAN_PRICE_CACHE: cache } });
     expect(r.code).toBe(2);
     expect(oneLine(r)).toHaveLength(1);
@@ -133,19 +166,45 @@ describe('loadtest: an endpoint that accepts and never answers, trickles, or ans
   beforeAll(async () => {
     images = join(tempDir(), 'imgs');
     mkdirSync(images);
-    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).jpeg().toFile(join(images, 'a.jpg'));
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toFile(join(images, 'a.jpg'));
   });
 
   /** A Rekognition endpoint whose Describe calls answer `version`, and DetectCustomLabels as `detect` says. */
   const rekognition = (version: Record<string, unknown>, detect: (res: ServerResponse) => void) =>
     serve((req, res) => {
       const target = String(req.headers['x-amz-target']);
-      if (target.endsWith('.DescribeProjects')) return json(res, { ProjectDescriptions: [{ ProjectArn: 'arn:aws:rekognition:us-east-1:000000000000:project/p/1', Status: 'CREATED' }] });
-      if (target.endsWith('.DescribeProjectVersions')) return json(res, { ProjectVersionDescriptions: [{ Status: 'RUNNING', ...version }] });
+      if (target.endsWith('.DescribeProjects'))
+        return json(res, {
+          ProjectDescriptions: [{ ProjectArn: 'arn:aws:rekognition:us-east-1:000000000000:project/p/1', Status: 'CREATED' }],
+        });
+      if (target.endsWith('.DescribeProjectVersions'))
+        return json(res, { ProjectVersionDescriptions: [{ Status: 'RUNNING', ...version }] });
       detect(res);
     });
   const run = (url: string, extra: string[] = []) =>
-    runCliAsync(['loadtest', '--endpoint', url, '--images', images, '--call-timeout-s', '2', '--step-s', '0.5', '--warmup-s', '0', '--max-steps', '2', '--out', join(tempDir(), 'x.json'), ...extra], { timeoutMs: 90_000 });
+    runCliAsync(
+      [
+        'loadtest',
+        '--endpoint',
+        url,
+        '--images',
+        images,
+        '--call-timeout-s',
+        '2',
+        '--step-s',
+        '0.5',
+        '--warmup-s',
+        '0',
+        '--max-steps',
+        '2',
+        '--out',
+        join(tempDir(), 'x.json'),
+        ...extra,
+      ],
+      { timeoutMs: 90_000 },
+    );
 
   it('Describe never answered: exit 2, one line, at the call deadline', async () => {
     const url = await serve(() => undefined);
@@ -186,14 +245,18 @@ describe('loadtest: an endpoint that accepts and never answers, trickles, or ans
       const r = await run(url);
       expect(r.code, String(bad)).toBe(2);
       expect(oneLine(r)).toHaveLength(1);
-      expect(r.stderr.trim()).toMatch(/^capacity-plan: http:\/\/127\.0\.0\.1:\d+ answered MinInferenceUnits ('abc'|2\.5|1e\+308): not a whole number of units from 0 to 100,000$/);
+      expect(r.stderr.trim()).toMatch(
+        /^capacity-plan: http:\/\/127\.0\.0\.1:\d+ answered MinInferenceUnits ('abc'|2\.5|1e\+308): not a whole number of units from 0 to 100,000$/,
+      );
       expect(r.stderr).not.toMatch(/BigInt|at .*\.js:\d+/);
     }
   });
 
   it('hundreds of calls in flight add no abort listeners: no MaxListenersExceededWarning', async () => {
     // Every call waits 300 ms, so at 200 TPS about 60 are in flight at once.
-    const url = await rekognition({ MinInferenceUnits: 1, MaxInferenceUnits: 1 }, (res) => setTimeout(() => json(res, { CustomLabels: [] }), 300));
+    const url = await rekognition({ MinInferenceUnits: 1, MaxInferenceUnits: 1 }, (res) =>
+      setTimeout(() => json(res, { CustomLabels: [] }), 300),
+    );
     const r = await run(url, ['--start', '200', '--max-steps', '1', '--step-s', '1']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/MaxListenersExceededWarning|EventTarget memory leak/);

@@ -12,7 +12,8 @@ import { savedResults } from '../helpers/saved-results.js';
  * path, and a long measurement's result is never lost when its output cannot be written.
  */
 
-const WORKLOAD = 'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n';
+const WORKLOAD =
+  'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n';
 const saved = savedResults();
 
 function expectRefused(r: CliResult, pattern: RegExp): void {
@@ -34,7 +35,10 @@ describe('--out never replaces an input of the run', () => {
     const dir = dirWith({ 'R.json': text });
     linkSync(join(dir, 'R.json'), join(dir, 'hard.json'));
     for (const out of ['R.json', 'hard.json', './R.json', join(dir, 'R.json')]) {
-      expectRefused(runCli(['report', 'R.json', '--out', out], { cwd: dir }), /is an input of this command \(R\.json\); refusing to overwrite it/);
+      expectRefused(
+        runCli(['report', 'R.json', '--out', out], { cwd: dir }),
+        /is an input of this command \(R\.json\); refusing to overwrite it/,
+      );
     }
     expect(readFileSync(join(dir, 'R.json'), 'utf8')).toBe(text);
     expect(readdirSync(dir).sort()).toEqual(['R.json', 'hard.json']);
@@ -52,7 +56,14 @@ describe('--out never replaces an input of the run', () => {
   });
 
   it('plan and gate --out onto the price cache they read: refused', () => {
-    const cache = { schema: 'capacity-plan/prices@1', fetchedAt: '2026-01-01T00:00:00.000Z', source: 'test', entries: {}, skus: [], ambiguous: [] };
+    const cache = {
+      schema: 'capacity-plan/prices@1',
+      fetchedAt: '2026-01-01T00:00:00.000Z',
+      source: 'test',
+      entries: {},
+      skus: [],
+      ambiguous: [],
+    };
     const dir = dirWith({ 'w.yaml': WORKLOAD, 'prices.json': JSON.stringify(cache) });
     const env = { CAPACITY_PLAN_PRICE_CACHE: join(dir, 'prices.json') };
     expectRefused(runCli(['plan', 'w.yaml', '--out', 'prices.json'], { cwd: dir, env }), /prices\.json: is an input of this command/);
@@ -65,7 +76,10 @@ describe('--out never replaces an input of the run', () => {
     expect(runCli(['plan', 'w.yaml', '-f', 'json', '--out', 'b.json'], { cwd: dir }).code).toBe(0);
     const before = readFileSync(join(dir, 'b.json'), 'utf8');
     linkSync(join(dir, 'b.json'), join(dir, 'b2.json'));
-    expectRefused(runCli(['gate', 'w.yaml', '--baseline', 'b.json', '--out-markdown', 'b2.json'], { cwd: dir }), /b2\.json: is an input of this command/);
+    expectRefused(
+      runCli(['gate', 'w.yaml', '--baseline', 'b.json', '--out-markdown', 'b2.json'], { cwd: dir }),
+      /b2\.json: is an input of this command/,
+    );
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(before);
   });
 });

@@ -32,7 +32,8 @@ function pathsOf(root: unknown, cap = 20_000): Path[] {
   for (let i = 0; i < queue.length && out.length < cap; i++) {
     const [v, path] = queue[i]!;
     out.push(path);
-    if (v !== null && typeof v === 'object') for (const [k, child] of Object.entries(v)) queue.push([child, [...path, Array.isArray(v) ? Number(k) : k]]);
+    if (v !== null && typeof v === 'object')
+      for (const [k, child] of Object.entries(v)) queue.push([child, [...path, Array.isArray(v) ? Number(k) : k]]);
   }
   return out;
 }
@@ -52,7 +53,23 @@ const NEST = '\u0000nest';
 const nestText = (depth: number) => `${'{"a":['.repeat(depth / 2)}1${']}'.repeat(depth / 2)}`;
 
 const hostileValue = fc.oneof(
-  fc.constantFrom(null, true, 0, -1, -0, 1e308, -1e308, 2 ** 53 + 1, 0.1, 1e-300, '', 'capacity-plan/plan@2', '\u001b]0;pwned\u0007\u202e<img src=x>@octocat<!-- capacity-plan-gate -->', {}, []),
+  fc.constantFrom(
+    null,
+    true,
+    0,
+    -1,
+    -0,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    0.1,
+    1e-300,
+    '',
+    'capacity-plan/plan@2',
+    '\u001b]0;pwned\u0007\u202e<img src=x>@octocat<!-- capacity-plan-gate -->',
+    {},
+    [],
+  ),
   fc.string({ maxLength: 50 }),
   fc.string({ unit: 'binary', maxLength: 50 }),
   fc.json().map((j) => JSON.parse(j) as unknown),
@@ -98,47 +115,55 @@ const dir = tempDir('capacity-plan-fuzz-saved-');
 const tally = { cases: 0, rendered: 0, refused: 0, crashes: 0, hangs: 0 };
 
 describe('fuzz: saved results fed to report', () => {
-  it(`in process: every mutated result renders or is refused as bad input (${RUNS} cases)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(mutation, async (m) => {
-        const file = join(dir, 'r.json');
-        writeFileSync(file, mutate(m));
-        const started = performance.now();
-        tally.cases++;
-        try {
-          await reportCommand(file, { format: m.format, out: join(dir, 'out.txt') });
-          tally.rendered++;
-        } catch (err) {
-          if (!(err instanceof UserError)) {
-            tally.crashes++;
-            throw err;
+  it(
+    `in process: every mutated result renders or is refused as bad input (${RUNS} cases)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(mutation, async (m) => {
+          const file = join(dir, 'r.json');
+          writeFileSync(file, mutate(m));
+          const started = performance.now();
+          tally.cases++;
+          try {
+            await reportCommand(file, { format: m.format, out: join(dir, 'out.txt') });
+            tally.rendered++;
+          } catch (err) {
+            if (!(err instanceof UserError)) {
+              tally.crashes++;
+              throw err;
+            }
+            tally.refused++;
+            expect(err.message.split('\n')).toHaveLength(1);
           }
-          tally.refused++;
-          expect(err.message.split('\n')).toHaveLength(1);
-        }
-        if (performance.now() - started > CASE_LIMIT_MS) tally.hangs++;
-        expect(performance.now() - started).toBeLessThan(CASE_LIMIT_MS);
-      }),
-      { numRuns: RUNS },
-    );
-    if (process.env.FUZZ_SAVED_RUNS) process.stderr.write(`fuzz saved results: ${JSON.stringify(tally)}\n`);
-    // Both outcomes are reached, so the property is not vacuous.
-    expect(tally.rendered).toBeGreaterThan(0);
-    expect(tally.refused).toBeGreaterThan(0);
-  }, RUN_TIMEOUT_MS);
+          if (performance.now() - started > CASE_LIMIT_MS) tally.hangs++;
+          expect(performance.now() - started).toBeLessThan(CASE_LIMIT_MS);
+        }),
+        { numRuns: RUNS },
+      );
+      if (process.env.FUZZ_SAVED_RUNS) process.stderr.write(`fuzz saved results: ${JSON.stringify(tally)}\n`);
+      // Both outcomes are reached, so the property is not vacuous.
+      expect(tally.rendered).toBeGreaterThan(0);
+      expect(tally.refused).toBeGreaterThan(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it(`through the CLI: exit 0 or 2, one line, no stack trace, nothing raw on the terminal (${CLI_RUNS} cases)`, () => {
-    fc.assert(
-      fc.property(mutation, (m) => {
-        const cliDir = tempDir('capacity-plan-fuzz-saved-cli-');
-        writeFileSync(join(cliDir, 'r.json'), mutate(m));
-        const r = runCli(['report', 'r.json', '-f', m.format === 'github' ? 'html' : m.format], { cwd: cliDir });
-        expect([0, 2]).toContain(r.code);
-        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-        if (r.code === 2) expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-        if (m.format === 'table') expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202a-\u202e]/);
-      }),
-      { numRuns: CLI_RUNS },
-    );
-  }, RUN_TIMEOUT_MS);
+  it(
+    `through the CLI: exit 0 or 2, one line, no stack trace, nothing raw on the terminal (${CLI_RUNS} cases)`,
+    () => {
+      fc.assert(
+        fc.property(mutation, (m) => {
+          const cliDir = tempDir('capacity-plan-fuzz-saved-cli-');
+          writeFileSync(join(cliDir, 'r.json'), mutate(m));
+          const r = runCli(['report', 'r.json', '-f', m.format === 'github' ? 'html' : m.format], { cwd: cliDir });
+          expect([0, 2]).toContain(r.code);
+          expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+          if (r.code === 2) expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+          if (m.format === 'table') expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202a-\u202e]/);
+        }),
+        { numRuns: CLI_RUNS },
+      );
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -37,15 +37,23 @@ describe('where a saved result may be', () => {
     for (const target of ['/etc/passwd', '/proc/self/environ']) {
       const dir = dirWith({});
       symlinkSync(target, join(dir, 'p.json'));
-      const err = expectOneLine(runCli(['report', 'p.json'], { cwd: dir, env: { MY_TOKEN: SECRET } }), /^capacity-plan: p\.json: is a symbolic link leading outside its own folder/);
+      const err = expectOneLine(
+        runCli(['report', 'p.json'], { cwd: dir, env: { MY_TOKEN: SECRET } }),
+        /^capacity-plan: p\.json: is a symbolic link leading outside its own folder/,
+      );
       expect(err).not.toMatch(/root:|hunter2|MY_TOKEN/);
     }
   });
 
   it('gate --baseline: the same symlink is refused the same way', () => {
-    const dir = dirWith({ 'w.yaml': 'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n' });
+    const dir = dirWith({
+      'w.yaml':
+        'version: 1\nname: w\nprice_per_unit_hour: 1\nmodel: { task: classification, tps_per_unit: 10 }\nimages: [{ share: 1, width: 640, height: 480, size_mb: 0.3 }]\ntraffic: { peak_tps: 30 }\n',
+    });
     symlinkSync('/etc/passwd', join(dir, 'base.json'));
-    expect(expectOneLine(runCli(['gate', 'w.yaml', '--baseline', 'base.json'], { cwd: dir }), /base\.json: is a symbolic link leading outside/)).not.toContain('root:');
+    expect(
+      expectOneLine(runCli(['gate', 'w.yaml', '--baseline', 'base.json'], { cwd: dir }), /base\.json: is a symbolic link leading outside/),
+    ).not.toContain('root:');
   });
 
   it('--allow-path lets report follow a symlink into an allowed folder', () => {
@@ -78,7 +86,10 @@ describe('what an error may quote', () => {
     ];
     for (const [text, pattern] of cases) {
       const dir = dirWith({ 'k.json': text });
-      for (const args of [['report', 'k.json'], ['gate', 'w.yaml', '--baseline', 'k.json']]) {
+      for (const args of [
+        ['report', 'k.json'],
+        ['gate', 'w.yaml', '--baseline', 'k.json'],
+      ]) {
         const r = runCli(args, { cwd: dir });
         expect(r.stderr).not.toContain(SECRET);
         expect(r.stderr).not.toContain('root:');
@@ -91,7 +102,10 @@ describe('what an error may quote', () => {
   it('a schema id of 10 kB, or of another type: at most 40 characters of it', () => {
     for (const schema of ['x'.repeat(10_000), `capacity-plan/plan@2${SECRET}${'y'.repeat(100)}`, { nested: SECRET }, [SECRET]]) {
       const dir = dirWith({ 'r.json': JSON.stringify({ schema }) });
-      const err = expectOneLine(runCli(['report', 'r.json'], { cwd: dir }), /r\.json:1:1: has (schema '.{1,40}…?'|a "schema" that is not a string); report reads/);
+      const err = expectOneLine(
+        runCli(['report', 'r.json'], { cwd: dir }),
+        /r\.json:1:1: has (schema '.{1,40}…?'|a "schema" that is not a string); report reads/,
+      );
       expect(err.length).toBeLessThan(300);
       if (typeof schema === 'object') expect(err).not.toContain(SECRET);
     }
@@ -108,7 +122,10 @@ describe('what an error may quote', () => {
 
 describe('how large a saved result may be', () => {
   it('nesting 50,000 deep is refused at the bound, not a stack overflow', () => {
-    const dir = dirWith({ 'd.json': `${'['.repeat(50_000)}${']'.repeat(50_000)}`, 'o.json': `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}` });
+    const dir = dirWith({
+      'd.json': `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+      'o.json': `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
+    });
     expectOneLine(runCli(['report', 'd.json'], { cwd: dir }), /d\.json: \[0\]\[0\]\[0\]\[0\]\[0\]\[0\]…: nested more than 64 levels deep/);
     expectOneLine(runCli(['report', 'o.json'], { cwd: dir }), /o\.json: a\.a\.a\.a\.a\.a…: nested more than 64 levels deep/);
   });
@@ -139,7 +156,13 @@ describe('the reading functions, in process', () => {
   it('firstJsonError finds an error exactly when JSON.parse fails (a property over near-JSON text)', () => {
     const nearJson = fc.oneof(
       fc.json(),
-      fc.json().chain((j) => fc.tuple(fc.nat(j.length), fc.constantFrom('', ',', '}', ']', '"', '\\', '\n', 'x', '{', '[', '\u0001')).map(([at, s]) => j.slice(0, at) + s + j.slice(at + 1))),
+      fc
+        .json()
+        .chain((j) =>
+          fc
+            .tuple(fc.nat(j.length), fc.constantFrom('', ',', '}', ']', '"', '\\', '\n', 'x', '{', '[', '\u0001'))
+            .map(([at, s]) => j.slice(0, at) + s + j.slice(at + 1)),
+        ),
       fc.string({ maxLength: 40 }),
     );
     fc.assert(
@@ -159,7 +182,9 @@ describe('the reading functions, in process', () => {
   });
 
   it('parseJsonText: line and column of the error, and the message never holds the text', () => {
-    expect(() => parseJsonText('{\n  "a": 1,\n  "b": secret\n}', 'f.json')).toThrow(/^f\.json:3:8: result file is not valid JSON \(unexpected character\)$/);
+    expect(() => parseJsonText('{\n  "a": 1,\n  "b": secret\n}', 'f.json')).toThrow(
+      /^f\.json:3:8: result file is not valid JSON \(unexpected character\)$/,
+    );
     expect(() => parseJsonText('', 'f.json')).toThrow(/f\.json:1:1: result file is not valid JSON \(it ends too early\)/);
   });
 
@@ -167,7 +192,20 @@ describe('the reading functions, in process', () => {
     const bounds = { ...SAVED_RESULT_BOUNDS, maxNodes: 10, maxArrayLength: 3 };
     expect(() => checkJsonBounds({ a: [1, 2, 3] }, 'f', bounds)).not.toThrow();
     expect(() => checkJsonBounds({ a: [1, 2, 3, 4] }, 'f', bounds)).toThrow(/^f: a: more than 3 elements$/);
-    expect(() => checkJsonBounds({ a: [[1, 2], [3, 4], [5, 6]], b: 1 }, 'f', bounds)).toThrow(/more than 10 values/);
+    expect(() =>
+      checkJsonBounds(
+        {
+          a: [
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+          b: 1,
+        },
+        'f',
+        bounds,
+      ),
+    ).toThrow(/more than 10 values/);
     expect(() => checkJsonBounds({ x: { name: 'n'.repeat(201) } }, 'f')).toThrow(/^f: x\.name: must be at most 200 characters$/);
     expect(() => checkJsonBounds({ [`k${'\u001b'.repeat(50)}`]: { name: 'n'.repeat(201) } }, 'f')).toThrow(UserError);
   });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
-import { DescribeProjectsCommand, DescribeProjectVersionsCommand, DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import {
+  DescribeProjectsCommand,
+  DescribeProjectVersionsCommand,
+  DetectCustomLabelsCommand,
+  RekognitionClient,
+} from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeProcess } from '../helpers/processes.js';
@@ -25,14 +30,27 @@ interface Raw {
 }
 
 /** One raw HTTP call; `write` streams the body itself (and may never end it). */
-function raw(url: string, target: string, body: string | Buffer | null, opts: { headers?: Record<string, string>; write?: (req: ReturnType<typeof request>) => void; agent?: Agent } = {}): Promise<Raw> {
+function raw(
+  url: string,
+  target: string,
+  body: string | Buffer | null,
+  opts: { headers?: Record<string, string>; write?: (req: ReturnType<typeof request>) => void; agent?: Agent } = {},
+): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: opts.agent, headers: { 'X-Amz-Target': `RekognitionService.${target}`, 'Content-Type': 'application/x-amz-json-1.1', ...opts.headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: opts.agent,
+        headers: { 'X-Amz-Target': `RekognitionService.${target}`, 'Content-Type': 'application/x-amz-json-1.1', ...opts.headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (opts.write) opts.write(req);
     else req.end(body ?? undefined);
@@ -53,8 +71,15 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
   let good: Buffer;
   beforeAll(async () => {
     serve = await startServe(['--units', '1', '--model', 'ocr-cls', '--project-version-arn', ARN]);
-    rek = new RekognitionClient({ endpoint: serve.url, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-    good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    rek = new RekognitionClient({
+      endpoint: serve.url,
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
   });
   afterAll(async () => {
     rek?.destroy();
@@ -68,11 +93,17 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
   };
 
   it('a Content-Length over the bound is refused before a byte of the body is read', async () => {
-    const r = await raw(serve.url, 'DetectCustomLabels', null, { headers: { 'Content-Length': String(100 * 1024 * 1024) }, write: (req) => req.flushHeaders() });
+    const r = await raw(serve.url, 'DetectCustomLabels', null, {
+      headers: { 'Content-Length': String(100 * 1024 * 1024) },
+      write: (req) => req.flushHeaders(),
+    });
     expect(r.status).toBe(400);
     expect(r.headers['x-amzn-errortype']).toBe('ImageTooLargeException');
     expect(r.headers.connection).toBe('close');
-    const d = await raw(serve.url, 'DescribeProjects', null, { headers: { 'Content-Length': String(7 * 1024 * 1024) }, write: (req) => req.flushHeaders() });
+    const d = await raw(serve.url, 'DescribeProjects', null, {
+      headers: { 'Content-Length': String(7 * 1024 * 1024) },
+      write: (req) => req.flushHeaders(),
+    });
     expect(typeOf(d)).toBe('ValidationException');
   });
 
@@ -94,11 +125,19 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
 
   it('a 429-byte SVG of 10000x10000 is refused from its magic bytes at once, as are WebP, GIF, TIFF and AVIF', async () => {
     const svg = Buffer.from(
-      `<svg xmlns="http://www.w3.org/2000/svg" width="10000" height="10000"><filter id="f"><feTurbulence baseFrequency="0.9" numOctaves="10"/><feGaussianBlur stdDeviation="50"/></filter><rect width="10000" height="10000" filter="url(#f)"/></svg>`.padEnd(429, ' '),
+      `<svg xmlns="http://www.w3.org/2000/svg" width="10000" height="10000"><filter id="f"><feTurbulence baseFrequency="0.9" numOctaves="10"/><feGaussianBlur stdDeviation="50"/></filter><rect width="10000" height="10000" filter="url(#f)"/></svg>`.padEnd(
+        429,
+        ' ',
+      ),
     );
     expect(svg.length).toBe(429);
     const base = sharp({ create: { width: 128, height: 128, channels: 3, background: '#336699' } });
-    const others = await Promise.all([base.clone().webp().toBuffer(), base.clone().gif().toBuffer(), base.clone().tiff().toBuffer(), base.clone().avif().toBuffer()]);
+    const others = await Promise.all([
+      base.clone().webp().toBuffer(),
+      base.clone().gif().toBuffer(),
+      base.clone().tiff().toBuffer(),
+      base.clone().avif().toBuffer(),
+    ]);
     for (const bytes of [svg, ...others]) {
       const r = await raw(serve.url, 'DetectCustomLabels', detectBody(bytes));
       expect(r.status).toBe(400);
@@ -109,7 +148,10 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
   });
 
   it('images outside the service sizes are refused from the header: 32x32, 5000x200, 3000x100', async () => {
-    const png = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } }).png().toBuffer();
+    const png = (w: number, h: number) =>
+      sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } })
+        .png()
+        .toBuffer();
     const cases: Array<[number, number, string]> = [
       [32, 32, 'InvalidParameterException'],
       [5000, 200, 'ImageTooLargeException'],
@@ -124,7 +166,9 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
 
   it('JSON null, arrays and deep nesting get AWS validation answers, not a 200 or a crash', async () => {
     expect(typeOf(await raw(serve.url, 'DescribeProjectVersions', 'null'))).toBe('ValidationException');
-    expect(JSON.parse((await raw(serve.url, 'DescribeProjectVersions', 'null')).body).Message).toBe("1 validation error detected: Value null at 'projectArn' failed to satisfy constraint: Member must not be null");
+    expect(JSON.parse((await raw(serve.url, 'DescribeProjectVersions', 'null')).body).Message).toBe(
+      "1 validation error detected: Value null at 'projectArn' failed to satisfy constraint: Member must not be null",
+    );
     expect(typeOf(await raw(serve.url, 'DescribeProjects', '[1,2]'))).toBe('ValidationException');
     expect(typeOf(await raw(serve.url, 'DetectCustomLabels', '[]'))).toBe('ValidationException');
     expect(typeOf(await raw(serve.url, 'DetectCustomLabels', 'null'))).toBe('ValidationException');
@@ -140,25 +184,40 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
     expect((await rek.send(new DescribeProjectsCommand({ ProjectNames: ['other'] }))).ProjectDescriptions).toEqual([]);
     const versions = await rek.send(new DescribeProjectVersionsCommand({ ProjectArn: PROJECT_ARN, MaxResults: 1 }));
     expect(versions.ProjectVersionDescriptions!.map((v) => v.ProjectVersionArn)).toEqual([ARN]);
-    await expect(rek.send(new DescribeProjectVersionsCommand({ ProjectArn: PROJECT_ARN, MaxResults: 101 }))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(rek.send(new DescribeProjectVersionsCommand({ ProjectArn: 'arn:aws:rekognition:eu-central-1:999999999999:project/x/1' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(rek.send(new DescribeProjectVersionsCommand({ ProjectArn: PROJECT_ARN, MaxResults: 101 }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    await expect(
+      rek.send(new DescribeProjectVersionsCommand({ ProjectArn: 'arn:aws:rekognition:eu-central-1:999999999999:project/x/1' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     const otherModel = ARN.replace('shelf.2026', 'other.2026');
-    await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: otherModel, Image: { Bytes: good } }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: 'arn:aws:s3:::bucket/not-a-model-version', Image: { Bytes: good } }))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: {} }))).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringMatching(/Bytes or S3Object/) });
+    await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: otherModel, Image: { Bytes: good } }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    await expect(
+      rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: 'arn:aws:s3:::bucket/not-a-model-version', Image: { Bytes: good } })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: {} }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringMatching(/Bytes or S3Object/),
+    });
   });
 
   it('MinConfidence keeps labels higher than it (0 keeps all)', async () => {
-    const all = (await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: good }, MinConfidence: 0 }))).CustomLabels!;
+    const all = (await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: good }, MinConfidence: 0 })))
+      .CustomLabels!;
     const top = all[0]!.Confidence!;
-    const atTop = (await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: good }, MinConfidence: top }))).CustomLabels!;
+    const atTop = (await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: good }, MinConfidence: top })))
+      .CustomLabels!;
     expect(atTop.every((l) => l.Confidence! > top)).toBe(true);
     expect(atTop.length).toBeLessThan(all.length);
   });
 
   it('soak: 10,000 mixed bad requests on loopback keep memory flat, and the next good request is answered', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-    const png32 = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#000' } }).png().toBuffer();
+    const png32 = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     const bad: Array<[string, string]> = [
       ['DetectCustomLabels', detectBody(Buffer.from('GIF89a not really'))],
       ['DetectCustomLabels', detectBody(png32)],
@@ -186,7 +245,10 @@ describe('serve: a bounded server (one ocr-cls unit)', () => {
     agent.destroy();
     // Flat: what 8,000 more bad requests add is far below what keeping any of them would (a leak of
     // even 10 kB each is 80 MB). The bound leaves room for the allocator's own drift.
-    expect(afterSoakMb - afterWarmMb, `RSS ${afterWarmMb.toFixed(0)} MB after 2,000, ${afterSoakMb.toFixed(0)} MB after 10,000`).toBeLessThan(48);
+    expect(
+      afterSoakMb - afterWarmMb,
+      `RSS ${afterWarmMb.toFixed(0)} MB after 2,000, ${afterSoakMb.toFixed(0)} MB after 10,000`,
+    ).toBeLessThan(48);
     await answersGood();
   }, 300_000);
 });
@@ -215,9 +277,21 @@ describe('serve: the per-call time limit', () => {
 describe('serve: SIGTERM while a unit is busy', () => {
   it('answers every call in flight (503 for those not served) and exits promptly', async () => {
     const serve = await startServe(['--units', '1', '--model', 'ocr-cls', '--queue', '8']);
-    const big = await sharp({ create: { width: 3840, height: 2160, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 60 }).toBuffer();
-    const body = JSON.stringify({ ProjectVersionArn: 'arn:aws:rekognition:us-east-1:000000000000:project/capacity-plan-serve/version/capacity-plan-serve.serve/1', Image: { Bytes: big.toString('base64') } });
-    const calls = Array.from({ length: 8 }, () => raw(serve.url, 'DetectCustomLabels', body).then((r) => r.status, (e: NodeJS.ErrnoException) => e.code ?? 'error'));
+    const big = await sharp({
+      create: { width: 3840, height: 2160, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    })
+      .jpeg({ quality: 60 })
+      .toBuffer();
+    const body = JSON.stringify({
+      ProjectVersionArn: 'arn:aws:rekognition:us-east-1:000000000000:project/capacity-plan-serve/version/capacity-plan-serve.serve/1',
+      Image: { Bytes: big.toString('base64') },
+    });
+    const calls = Array.from({ length: 8 }, () =>
+      raw(serve.url, 'DetectCustomLabels', body).then(
+        (r) => r.status,
+        (e: NodeJS.ErrnoException) => e.code ?? 'error',
+      ),
+    );
     await new Promise((r) => setTimeout(r, 300));
     // Promptly: stop() resolves when the process has exited; without it the test's own limit ends it.
     const end = await serve.stop();

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeProjectsCommand, DescribeProjectVersionsCommand, DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import {
+  DescribeProjectsCommand,
+  DescribeProjectVersionsCommand,
+  DetectCustomLabelsCommand,
+  RekognitionClient,
+} from '@aws-sdk/client-rekognition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { writeTextImages } from '../helpers/loadtest-images.js';
@@ -11,7 +16,12 @@ const ARN = 'arn:aws:rekognition:us-east-1:000000000000:project/shelf/version/sh
 
 /** The real SDK client, pointed at the local endpoint with static test credentials and no retries. */
 function client(url: string): RekognitionClient {
-  return new RekognitionClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  return new RekognitionClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 }
 
 describe('capacity-plan serve (a real process, the real AWS SDK client)', () => {
@@ -40,20 +50,26 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
       const projects = await rek.send(new DescribeProjectsCommand({ ProjectNames: ['shelf'] }));
       const projectArn = projects.ProjectDescriptions![0]!.ProjectArn!;
       expect(projectArn).toMatch(/:project\/shelf\/\d+$/);
-      const versions = await rek.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn, VersionNames: ['shelf.2026-01-01T00.00.00'] }));
+      const versions = await rek.send(
+        new DescribeProjectVersionsCommand({ ProjectArn: projectArn, VersionNames: ['shelf.2026-01-01T00.00.00'] }),
+      );
       const v = versions.ProjectVersionDescriptions![0]!;
       expect(v).toMatchObject({ Status: 'RUNNING', MinInferenceUnits: 1, MaxInferenceUnits: 1 });
       expect(v.CreationTimestamp).toBeInstanceOf(Date);
     });
 
-    it('answers DetectCustomLabels with the classifier\'s two classes, confidences from its softmax', async () => {
-      const out = await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) } }));
+    it("answers DetectCustomLabels with the classifier's two classes, confidences from its softmax", async () => {
+      const out = await rek.send(
+        new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) } }),
+      );
       const labels = out.CustomLabels!;
       expect(new Set(labels.map((l) => l.Name)).size).toBe(2); // one label per class
       expect(labels[0]!.Confidence!).toBeGreaterThanOrEqual(labels[1]!.Confidence!);
       expect(labels[0]!.Confidence! + labels[1]!.Confidence!).toBeCloseTo(100, 3);
       expect(labels.every((l) => l.Geometry === undefined)).toBe(true);
-      const top = await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) }, MaxResults: 1 }));
+      const top = await rek.send(
+        new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) }, MaxResults: 1 }),
+      );
       expect(top.CustomLabels).toHaveLength(1);
     });
 
@@ -63,11 +79,20 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
       // the machine is; a small image can be served before a starved client sends the next one.
       const big = await writeTextImages(dir, 'big', { width: 3840, height: 2160, sizeMb: 1.5, objects: 3, count: 1 });
       const bytes = readFileSync(join(big, 'img-0.jpg'));
-      const calls = Array.from({ length: 8 }, () => rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: bytes } })).then(() => 'ok', (e: { name: string; $metadata: { httpStatusCode: number } }) => `${e.name} ${e.$metadata.httpStatusCode}`));
+      const calls = Array.from({ length: 8 }, () =>
+        rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: bytes } })).then(
+          () => 'ok',
+          (e: { name: string; $metadata: { httpStatusCode: number } }) => `${e.name} ${e.$metadata.httpStatusCode}`,
+        ),
+      );
       const outcomes = await Promise.all(calls);
       expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(1);
       expect(outcomes).toContain('ProvisionedThroughputExceededException 400');
-      const raw = await fetch(serve.url, { method: 'POST', headers: { 'X-Amz-Target': 'RekognitionService.DetectCustomLabels' }, body: '{"ProjectVersionArn": "x"}' });
+      const raw = await fetch(serve.url, {
+        method: 'POST',
+        headers: { 'X-Amz-Target': 'RekognitionService.DetectCustomLabels' },
+        body: '{"ProjectVersionArn": "x"}',
+      });
       expect(raw.status).toBe(400);
       expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.1');
       expect(raw.headers.get('x-amzn-errortype')).toBe('ValidationException');
@@ -76,9 +101,15 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
 
     it('refuses images of 4 MB or more, and what it cannot decode, as the service does', async () => {
       const big = Buffer.alloc(4_000_000, 1);
-      await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: big } }))).rejects.toMatchObject({ name: 'ImageTooLargeException' });
-      await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: Buffer.from('not an image') } }))).rejects.toMatchObject({ name: 'InvalidImageFormatException' });
-      await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { S3Object: { Bucket: 'b', Name: 'k.jpg' } } }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: big } }))).rejects.toMatchObject({
+        name: 'ImageTooLargeException',
+      });
+      await expect(
+        rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: Buffer.from('not an image') } })),
+      ).rejects.toMatchObject({ name: 'InvalidImageFormatException' });
+      await expect(
+        rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { S3Object: { Bucket: 'b', Name: 'k.jpg' } } })),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException' });
     });
   });
 
@@ -86,7 +117,9 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
     const serve = await startServe(['--model', 'ocr-det', '--queue', '1', '--project-version-arn', ARN]);
     const rek = client(serve.url);
     try {
-      const out = await rek.send(new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) } }));
+      const out = await rek.send(
+        new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) } }),
+      );
       const boxes = out.CustomLabels!.map((l) => l.Geometry!.BoundingBox!);
       expect(boxes.length).toBeGreaterThanOrEqual(1);
       for (const b of boxes) {

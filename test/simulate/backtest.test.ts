@@ -14,8 +14,20 @@ describe('backtest on a hand-computed history', () => {
   it('gives the errors worked out by hand', async () => {
     const w = await loadWorkload('test/fixtures/cloudwatch/backtest.yaml', OWN_FOLDERS_ONLY);
     const rec = w.overTime!.recorded!;
-    const r = backtest(w, w.overTime!, { ...rec, inServiceUnits: rec.inServiceUnits! }, { minUnits: rec.minUnits!, maxUnits: rec.maxUnits!, source: 'recorded' });
-    expect(r).toMatchObject({ minInferenceUnits: 2, maxInferenceUnits: 3, pairSource: 'recorded', minutes: 6, runningMinutes: 6, requestsTotal: 6600 });
+    const r = backtest(
+      w,
+      w.overTime!,
+      { ...rec, inServiceUnits: rec.inServiceUnits! },
+      { minUnits: rec.minUnits!, maxUnits: rec.maxUnits!, source: 'recorded' },
+    );
+    expect(r).toMatchObject({
+      minInferenceUnits: 2,
+      maxInferenceUnits: 3,
+      pairSource: 'recorded',
+      minutes: 6,
+      runningMinutes: 6,
+      requestsTotal: 6600,
+    });
     expect(r.recorded).toEqual({ unitHours: 0.25, throttledRequests: 900, minutesThrottled: 2 });
     expect(r.simulated).toEqual({ unitHours: 0.25, throttledRequests: 600, minutesThrottled: 1 });
     expect(r.error).toEqual({

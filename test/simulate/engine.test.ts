@@ -104,41 +104,75 @@ describe('simulate: hand-computed small traces', () => {
 });
 
 const demandArb = fc.array(fc.double({ min: 0, max: 60, noNaN: true }), { minLength: 1, maxLength: 240 });
-const timingArb = fc.record({ up: fc.integer({ min: 0, max: 30 }), down: fc.integer({ min: 0, max: 30 }), zones: fc.integer({ min: 1, max: 3 }) });
+const timingArb = fc.record({
+  up: fc.integer({ min: 0, max: 30 }),
+  down: fc.integer({ min: 0, max: 30 }),
+  zones: fc.integer({ min: 1, max: 3 }),
+});
 
 describe('simulate: properties', () => {
   it('more capacity (a higher Max or Min) never throttles more', () => {
     fc.assert(
-      fc.property(demandArb, timingArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 4 }), fc.boolean(), (d, tm, min, extra, raiseMin) => {
-        const p = { scaleUpMinutes: tm.up, scaleDownMinutes: tm.down, zones: tm.zones, capTps: 8 };
-        const a = sim(d, { ...p, minUnits: min, maxUnits: min + extra });
-        const b = sim(d, { ...p, minUnits: raiseMin ? min + 1 : min, maxUnits: min + extra + 1 });
-        expect(b.requestsThrottled).toBeLessThanOrEqual(a.requestsThrottled + 1e-6);
-      }),
+      fc.property(
+        demandArb,
+        timingArb,
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.boolean(),
+        (d, tm, min, extra, raiseMin) => {
+          const p = { scaleUpMinutes: tm.up, scaleDownMinutes: tm.down, zones: tm.zones, capTps: 8 };
+          const a = sim(d, { ...p, minUnits: min, maxUnits: min + extra });
+          const b = sim(d, { ...p, minUnits: raiseMin ? min + 1 : min, maxUnits: min + extra + 1 });
+          expect(b.requestsThrottled).toBeLessThanOrEqual(a.requestsThrottled + 1e-6);
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('more capacity never throttles more, with a zone outage and a unit failure too', () => {
     fc.assert(
-      fc.property(demandArb, timingArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 4 }), fc.nat(239), fc.integer({ min: 1, max: 120 }), fc.nat(239), (d, tm, min, extra, at, dur, failAt) => {
-        const p = { scaleUpMinutes: tm.up, scaleDownMinutes: tm.down, zones: tm.zones, capTps: 8, zoneOutage: { startMinute: at, durationMinutes: dur }, unitFailureMinute: failAt };
-        const a = sim(d, { ...p, minUnits: min, maxUnits: min + extra });
-        const b = sim(d, { ...p, minUnits: min, maxUnits: min + extra + 1 });
-        expect(b.requestsThrottled).toBeLessThanOrEqual(a.requestsThrottled + 1e-6);
-      }),
+      fc.property(
+        demandArb,
+        timingArb,
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.nat(239),
+        fc.integer({ min: 1, max: 120 }),
+        fc.nat(239),
+        (d, tm, min, extra, at, dur, failAt) => {
+          const p = {
+            scaleUpMinutes: tm.up,
+            scaleDownMinutes: tm.down,
+            zones: tm.zones,
+            capTps: 8,
+            zoneOutage: { startMinute: at, durationMinutes: dur },
+            unitFailureMinute: failAt,
+          };
+          const a = sim(d, { ...p, minUnits: min, maxUnits: min + extra });
+          const b = sim(d, { ...p, minUnits: min, maxUnits: min + extra + 1 });
+          expect(b.requestsThrottled).toBeLessThanOrEqual(a.requestsThrottled + 1e-6);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('a longer scale-up lag never throttles less', () => {
     fc.assert(
-      fc.property(demandArb, timingArb, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }), (d, tm, more, min, extra) => {
-        const p = { scaleDownMinutes: tm.down, zones: tm.zones, capTps: 8, minUnits: min, maxUnits: min + extra };
-        const fast = sim(d, { ...p, scaleUpMinutes: tm.up });
-        const slow = sim(d, { ...p, scaleUpMinutes: tm.up + more });
-        expect(slow.requestsThrottled).toBeGreaterThanOrEqual(fast.requestsThrottled - 1e-6);
-      }),
+      fc.property(
+        demandArb,
+        timingArb,
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 4 }),
+        (d, tm, more, min, extra) => {
+          const p = { scaleDownMinutes: tm.down, zones: tm.zones, capTps: 8, minUnits: min, maxUnits: min + extra };
+          const fast = sim(d, { ...p, scaleUpMinutes: tm.up });
+          const slow = sim(d, { ...p, scaleUpMinutes: tm.up + more });
+          expect(slow.requestsThrottled).toBeGreaterThanOrEqual(fast.requestsThrottled - 1e-6);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -167,10 +201,22 @@ describe('simulate: properties', () => {
 
 describe('runStrategies: the headline strategy run is recorded, not simulated twice', () => {
   const demand = Float64Array.from({ length: 3 * 1440 }, (_, m) => 5 + 20 * Math.max(0, Math.sin((Math.PI * (m % 1440)) / 1440)));
-  const base = { demandTps: demand, tpsPerUnit: 10, capTps: 8, minUnits: 1, maxUnits: 4, scaleUpMinutes: 15, scaleDownMinutes: 15, zones: 3 };
+  const base = {
+    demandTps: demand,
+    tpsPerUnit: 10,
+    capTps: 8,
+    minUnits: 1,
+    maxUnits: 4,
+    scaleUpMinutes: 15,
+    scaleDownMinutes: 15,
+    zones: 3,
+  };
   const mask = Uint8Array.from({ length: demand.length }, (_, m) => (m % 1440 >= 480 && m % 1440 < 1080 ? 1 : 0));
 
-  for (const [label, m] of [['always on: autoscale', null], ['on a schedule: schedule', mask]] as const) {
+  for (const [label, m] of [
+    ['always on: autoscale', null],
+    ['on a schedule: schedule', mask],
+  ] as const) {
     it(label, () => {
       const recorded = new Int32Array(demand.length);
       const billed = new Int32Array(demand.length);

@@ -131,7 +131,11 @@ describe('searchMinMax', () => {
         (rows, up, down, limit, at) => {
           const d = rows.map((r) => r[0]);
           const schedule = Uint8Array.from(rows.map((r, i) => (i < 3 || r[1] ? 1 : 0)));
-          const input = { base: { ...base(d, up, down), schedule, restartMinutes: 4, zoneOutage: { startMinute: at, durationMinutes: 30 } }, floorUnits: 1, maxThrottledPct: limit };
+          const input = {
+            base: { ...base(d, up, down), schedule, restartMinutes: 4, zoneOutage: { startMinute: at, durationMinutes: 30 } },
+            floorUnits: 1,
+            maxThrottledPct: limit,
+          };
           const r = searchMinMax(input);
           const brute = bruteForceMinMax(input, r.upperUnits);
           expect(r.feasible).toBe(brute !== undefined);
@@ -159,7 +163,8 @@ describe('searchMinMax above the exact range', () => {
 
   it('its simulation count grows with log(units), not units: 100× the units, under 5× the simulations', () => {
     const shape = Array.from({ length: 200 }, (_, t) => 1 + (t % 50 < 10 ? 9 : 0));
-    const count = (scale: number) => searchMinMax({ base: base(shape.map((d) => d * scale)), floorUnits: 2, maxThrottledPct: 0.5 }).simulations;
+    const count = (scale: number) =>
+      searchMinMax({ base: base(shape.map((d) => d * scale)), floorUnits: 2, maxThrottledPct: 0.5 }).simulations;
     const small = count(100);
     const large = count(10_000);
     expect(large).toBeLessThan(small * 5);

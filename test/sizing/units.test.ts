@@ -4,7 +4,16 @@ import { scheduledHoursPerMonth } from '../../src/core/hours.js';
 import { roundUsd } from '../../src/core/money.js';
 import { capacityAfterZoneLoss, ceilTolerant, computeUnits, worstZoneUnits } from '../../src/sizing/units.js';
 
-const inputs = { tpsPerUnit: 10, targetUtilization: 0.8, baselineTps: 5, peakTps: 30, production: true, zones: 3, surviveZoneOutage: false, autoscale: true };
+const inputs = {
+  tpsPerUnit: 10,
+  targetUtilization: 0.8,
+  baselineTps: 5,
+  peakTps: 30,
+  production: true,
+  zones: 3,
+  surviveZoneOutage: false,
+  autoscale: true,
+};
 
 describe('units', () => {
   it('ceilTolerant forgives float noise but not real fractions', () => {
@@ -72,7 +81,16 @@ describe('zone-outage sizing at scale', () => {
     // Brute force against counting up, over small fleets.
     for (let zones = 2; zones <= 6; zones++) {
       for (let peak = 0.5; peak <= 60; peak += 0.5) {
-        const u = computeUnits({ ...inputs, tpsPerUnit: 3, targetUtilization: 1, baselineTps: 0, peakTps: peak, production: false, zones, surviveZoneOutage: true });
+        const u = computeUnits({
+          ...inputs,
+          tpsPerUnit: 3,
+          targetUtilization: 1,
+          baselineTps: 0,
+          peakTps: peak,
+          production: false,
+          zones,
+          surviveZoneOutage: true,
+        });
         let n = 1;
         while (capacityAfterZoneLoss(n, zones, 3) < peak - 1e-9) n++;
         expect(u.maxInferenceUnits, `zones ${zones} peak ${peak}`).toBe(Math.max(n, Math.ceil(peak / 3 - 1e-9)));
@@ -91,15 +109,38 @@ describe('zone-outage sizing in closed form', () => {
 
   it('matches counting up, unit by unit', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 6 }), fc.double({ min: 0.5, max: 50, noNaN: true }), fc.double({ min: 0.1, max: 2000, noNaN: true }), (zones, tpsPerUnit, peakTps) => {
-        const u = computeUnits({ tpsPerUnit, targetUtilization: 1, baselineTps: peakTps, peakTps, production: true, zones, surviveZoneOutage: true, autoscale: true });
-        expect(u.maxInferenceUnits).toBe(countUp(Math.max(2, Math.ceil(peakTps / tpsPerUnit - 1e-9)), zones, tpsPerUnit, peakTps));
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.double({ min: 0.5, max: 50, noNaN: true }),
+        fc.double({ min: 0.1, max: 2000, noNaN: true }),
+        (zones, tpsPerUnit, peakTps) => {
+          const u = computeUnits({
+            tpsPerUnit,
+            targetUtilization: 1,
+            baselineTps: peakTps,
+            peakTps,
+            production: true,
+            zones,
+            surviveZoneOutage: true,
+            autoscale: true,
+          });
+          expect(u.maxInferenceUnits).toBe(countUp(Math.max(2, Math.ceil(peakTps / tpsPerUnit - 1e-9)), zones, tpsPerUnit, peakTps));
+        },
+      ),
     );
   });
 
   it('answers at once where counting up would never end (past 2^53, n + 1 === n)', () => {
-    const u = computeUnits({ tpsPerUnit: 1e-9, targetUtilization: 0.8, baselineTps: 1e9, peakTps: 1e9, production: true, zones: 3, surviveZoneOutage: true, autoscale: true });
+    const u = computeUnits({
+      tpsPerUnit: 1e-9,
+      targetUtilization: 0.8,
+      baselineTps: 1e9,
+      peakTps: 1e9,
+      production: true,
+      zones: 3,
+      surviveZoneOutage: true,
+      autoscale: true,
+    });
     // 1e18 units must be left after losing a third: 1.5e18 in all.
     expect(u.maxInferenceUnits / 1.5e18).toBeCloseTo(1, 9);
   });

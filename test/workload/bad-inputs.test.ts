@@ -27,7 +27,12 @@ const CASES: Array<[file: string, line: number, col: number, message: string]> =
   ['wrong-type-float-width.yaml', 8, 12, 'images[0].width: must be a whole number of pixels'],
   ['wrong-type-bool.yaml', 15, 15, 'availability.production: expected boolean, got the string "yes"'],
   ['wrong-type-images-mapping.yaml', 7, 3, 'images: expected array, got a mapping'],
-  ['unknown-service.yaml', 3, 10, 'service: expected one of "rekognition-custom-labels", "lookout-for-vision", "custom", got "rekognition"'],
+  [
+    'unknown-service.yaml',
+    3,
+    10,
+    'service: expected one of "rekognition-custom-labels", "lookout-for-vision", "custom", got "rekognition"',
+  ],
   ['version-2.yaml', 1, 10, 'version: expected one of 1, got 2'],
   ['missing-name.yaml', 1, 1, "missing required key 'name'"],
   // values out of range
@@ -48,12 +53,22 @@ const CASES: Array<[file: string, line: number, col: number, message: string]> =
   ['missing-bench-file.yaml', 5, 10, 'bench/does-not-exist.json: bench result file not found'],
   ['bench-wrong-schema.yaml', 5, 10, 'unsupported bench file schema "capacity-plan/bench@2"; this version reads capacity-plan/bench@1'],
   ['bench-not-json.yaml', 5, 10, 'bench/not-json.json:2:1: bench result file is not valid JSON'],
-  ['bench-model-not-in-file.yaml', 6, 16, "model.bench_model: 'ocr-rec' is not in ../../../examples/workloads/example-bench.json (it has: ocr-det, ocr-cls)"],
+  [
+    'bench-model-not-in-file.yaml',
+    6,
+    16,
+    "model.bench_model: 'ocr-rec' is not in ../../../examples/workloads/example-bench.json (it has: ocr-det, ocr-cls)",
+  ],
   ['bench-task-mismatch.yaml', 4, 9, "model.task is classification but bench model 'ocr-det' is detection"],
   // anchored calibration and corpus classes
   ['calibration-tps-zero.yaml', 8, 10, 'model.calibration.tps: must be greater than 0'],
   ['calibration-image-missing-key.yaml', 10, 7, 'model.calibration.image: missing required key'],
-  ['corpus-not-in-bench.yaml', 13, 13, "images[1].corpus: corpus 'photos' is not in ../../../examples/workloads/example-bench.json (model 'ocr-det' measured no corpus)"],
+  [
+    'corpus-not-in-bench.yaml',
+    13,
+    13,
+    "images[1].corpus: corpus 'photos' is not in ../../../examples/workloads/example-bench.json (model 'ocr-det' measured no corpus)",
+  ],
   ['corpus-with-width.yaml', 10, 12, 'images[0].width: width does not apply with corpus'],
   // service limits
   ['bytes-4mb.yaml', 10, 14, 'images[0].size_mb: 4 MB passed as bytes must be under 4.0 MB'],
@@ -94,7 +109,10 @@ describe('bad workload files: exit 2, one located line, no stack trace', () => {
     const lines = r.stderr.trimEnd().split('\n');
     for (const [name, line, col, message] of CASES) {
       const where = `test/fixtures/bad/${name}:${line}:${col}: `;
-      expect(lines.some((l) => l.startsWith(where) && l.includes(message.replace(/ \(and \d+ more.*$/, ''))), where).toBe(true);
+      expect(
+        lines.some((l) => l.startsWith(where) && l.includes(message.replace(/ \(and \d+ more.*$/, ''))),
+        where,
+      ).toBe(true);
     }
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
@@ -116,7 +134,8 @@ describe('bad file arguments (no line to point at): exit 2, one line naming the 
   it('a bench path that is a directory', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'bench.json'));
-    const text = 'version: 1\nname: x\nmodel:\n  task: detection\n  bench: bench.json\nimages:\n  - {share: 1, width: 640, height: 480, size_mb: 0.1}\ntraffic:\n  peak_tps: 1\n';
+    const text =
+      'version: 1\nname: x\nmodel:\n  task: detection\n  bench: bench.json\nimages:\n  - {share: 1, width: 640, height: 480, size_mb: 0.1}\ntraffic:\n  peak_tps: 1\n';
     writeFileSync(join(dir, 'w.yaml'), text);
     const r = runCli(['plan', 'w.yaml'], { cwd: dir });
     expectOneLine(r);

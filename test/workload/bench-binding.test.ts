@@ -20,12 +20,18 @@ const det = (b: BenchResult) => b.models.find((m) => m.name === 'ocr-det')!;
 
 describe('warnings about the bench file a plan uses', () => {
   it('none for a complete, stable run whose drift check found no move', async () => {
-    const codes = (await warningsWith((b) => void (det(b).recheck = { conditionId: 'x', tps: 7, samples: 8, rsePct: 1, changePct: 1.2, significant: false }))).map((w) => w.code);
+    const codes = (
+      await warningsWith(
+        (b) => void (det(b).recheck = { conditionId: 'x', tps: 7, samples: 8, rsePct: 1, changePct: 1.2, significant: false }),
+      )
+    ).map((w) => w.code);
     expect(codes.filter((c) => c.startsWith('bench-'))).toEqual([]);
   });
 
   it('bench-drift when the drift check found the machine moved, with the size of the move', async () => {
-    const w = await warningsWith((b) => void (det(b).recheck = { conditionId: 'x', tps: 7, samples: 8, rsePct: 1, changePct: -9.64, significant: true }));
+    const w = await warningsWith(
+      (b) => void (det(b).recheck = { conditionId: 'x', tps: 7, samples: 8, rsePct: 1, changePct: -9.64, significant: true }),
+    );
     expect(w.find((x) => x.code === 'bench-drift')?.message).toMatch(/'ocr-det' in \.\/example-bench\.json drifted -9\.6% during the run/);
   });
 

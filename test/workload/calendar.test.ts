@@ -24,7 +24,8 @@ describe('calendar traffic: days and hours', () => {
     expect(parseHours('09:00-17:00')).toEqual({ startMinute: 540, minutes: 480 });
     expect(parseHours('22:00-02:00')).toEqual({ startMinute: 1320, minutes: 240 });
     expect(parseHours('00:00-24:00')).toEqual({ startMinute: 0, minutes: 1440 });
-    for (const bad of ['9-17', '09:00-25:00', '24:00-01:00', '09:60-10:00', '10:00-10:00']) expect(parseHours(bad), bad).toHaveProperty('error');
+    for (const bad of ['9-17', '09:00-25:00', '24:00-01:00', '09:60-10:00', '10:00-10:00'])
+      expect(parseHours(bad), bad).toHaveProperty('error');
   });
 
   it('a window across midnight, worked minute by minute (Friday night into Saturday; Sunday night into Monday)', () => {
@@ -113,9 +114,21 @@ describe('calendar traffic: bad windows exit 2 at their line', () => {
     return file;
   };
   const cases: Array<[string, string, string]> = [
-    ['overlap', '    - { days: mon-fri, hours: "09:00-17:00", tps: 30 }\n    - { days: fri, hours: "16:00-18:00", tps: 10 }\n', ':11:27: traffic.weekly[1].hours: weekly[1] overlaps weekly[0] at fri 16:00: windows must not overlap'],
-    ['unknown day', '    - { days: mon-fry, hours: "09:00-17:00", tps: 30 }\n', ":10:15: traffic.weekly[0].days: unknown day 'mon-fry': use mon..sun, a range like mon-fri, weekdays, weekend or daily"],
-    ['bad time', '    - days: weekend\n      hours: "9am-5pm"\n      tps: 30\n', ":11:14: traffic.weekly[0].hours: hours '9am-5pm' must be HH:MM-HH:MM (00:00 to 24:00, end exclusive)"],
+    [
+      'overlap',
+      '    - { days: mon-fri, hours: "09:00-17:00", tps: 30 }\n    - { days: fri, hours: "16:00-18:00", tps: 10 }\n',
+      ':11:27: traffic.weekly[1].hours: weekly[1] overlaps weekly[0] at fri 16:00: windows must not overlap',
+    ],
+    [
+      'unknown day',
+      '    - { days: mon-fry, hours: "09:00-17:00", tps: 30 }\n',
+      ":10:15: traffic.weekly[0].days: unknown day 'mon-fry': use mon..sun, a range like mon-fri, weekdays, weekend or daily",
+    ],
+    [
+      'bad time',
+      '    - days: weekend\n      hours: "9am-5pm"\n      tps: 30\n',
+      ":11:14: traffic.weekly[0].hours: hours '9am-5pm' must be HH:MM-HH:MM (00:00 to 24:00, end exclusive)",
+    ],
   ];
   for (const [what, windows, message] of cases) {
     it(what, () => {

@@ -31,7 +31,12 @@ function workload(over: Partial<WorkloadInput['model']> = {}, images?: WorkloadI
 }
 
 /** The TPS source a workload naming model.bench: b.json gets (what bench-binding.ts makes of the file). */
-const benchSource = (model: BenchModel) => ({ kind: 'bench' as const, file: 'b.json', model, inputSizeOf: (w: number, h: number) => modelInputSizeOf(model, w, h) });
+const benchSource = (model: BenchModel) => ({
+  kind: 'bench' as const,
+  file: 'b.json',
+  model,
+  inputSizeOf: (w: number, h: number) => modelInputSizeOf(model, w, h),
+});
 
 function resolved(model: BenchModel, input: WorkloadInput) {
   return resolveWorkload(WorkloadSchema.parse(input), { tpsSource: benchSource(model), price: PRICE });
@@ -41,7 +46,12 @@ function resolved(model: BenchModel, input: WorkloadInput) {
 function measuredModel(speed: number): BenchModel {
   const input = ModelInputSchema.parse(BUILTIN_SPECS['ocr-det'].input);
   const conditions: BenchCondition[] = [];
-  for (const [w, h] of [[640, 480], [1280, 720], [1920, 1080], [3840, 2160]] as const)
+  for (const [w, h] of [
+    [640, 480],
+    [1280, 720],
+    [1920, 1080],
+    [3840, 2160],
+  ] as const)
     for (const mb of [0.1, 0.5, 2])
       for (const obj of [0, 5, 20]) {
         const mp = (w * h) / 1e6;
@@ -49,16 +59,50 @@ function measuredModel(speed: number): BenchModel {
         const ms = (40 + 18 * mp + 0.4 * mp * mp + 9 * mb + 1.5 * obj) * speed;
         const size = modelInputSize(input, w, h);
         const inMp = (size.width * size.height) / 1e6;
-        const stagesMs = { decode: (2 + 3 * mp + 8 * mb) * speed, preprocess: (1 + 2 * mp + 5 * inMp) * speed, infer: (10 + 200 * inMp + 3 * inMp * inMp) * speed, postprocess: (0.5 + 0.3 * obj) * speed };
+        const stagesMs = {
+          decode: (2 + 3 * mp + 8 * mb) * speed,
+          preprocess: (1 + 2 * mp + 5 * inMp) * speed,
+          infer: (10 + 200 * inMp + 3 * inMp * inMp) * speed,
+          postprocess: (0.5 + 0.3 * obj) * speed,
+        };
         conditions.push({
-          inputWidth: size.width, inputHeight: size.height,
-          id: `${w}x${h}-${mb}-${obj}`, width: w, height: h, format: 'jpeg', sizeMb: mb, objects: obj, detected: obj, samples: 10, tps: 1000 / ms,
-          latencyMs: { mean: ms, p50: ms, p90: ms, p99: ms }, stagesMs, rsePct: 1, stable: true, warnings: [],
+          inputWidth: size.width,
+          inputHeight: size.height,
+          id: `${w}x${h}-${mb}-${obj}`,
+          width: w,
+          height: h,
+          format: 'jpeg',
+          sizeMb: mb,
+          objects: obj,
+          detected: obj,
+          samples: 10,
+          tps: 1000 / ms,
+          latencyMs: { mean: ms, p50: ms, p90: ms, p99: ms },
+          stagesMs,
+          rsePct: 1,
+          stable: true,
+          warnings: [],
         });
       }
-  const costModel = fitCostModel(conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })));
+  const costModel = fitCostModel(
+    conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })),
+  );
   const stageModel = stageModelFor(conditions);
-  return { name: 'det', task: 'detection', source: 'test', sha256: 'x', sizeBytes: 1, parameterCount: 1, input: { ...input, output: 'db' }, sessionCreateMs: 0, firstRunMs: 0, costModel, stageModel, conditions, warnings: [] };
+  return {
+    name: 'det',
+    task: 'detection',
+    source: 'test',
+    sha256: 'x',
+    sizeBytes: 1,
+    parameterCount: 1,
+    input: { ...input, output: 'db' },
+    sessionCreateMs: 0,
+    firstRunMs: 0,
+    costModel,
+    stageModel,
+    conditions,
+    warnings: [],
+  };
 }
 
 describe('calibration anchored to a measured image', () => {
@@ -75,13 +119,21 @@ describe('calibration anchored to a measured image', () => {
     expect(r.tpsPerUnit).toBe(3.467);
     const p = computePlan(r);
     expect(p.calibration).toBe(0.52);
-    expect(p.derivation.calibration).toBe('calibration = 5.2 real TPS / 10.00 local TPS predicted for 1000x1000, 1 MB, 5 obj (ms = 60.00 + 20.00×1.000 MP + 10.00×1 MB + 2.000×5 obj = 100.00 ms → 10.00 TPS) = 0.5200');
+    expect(p.derivation.calibration).toBe(
+      'calibration = 5.2 real TPS / 10.00 local TPS predicted for 1000x1000, 1 MB, 5 obj (ms = 60.00 + 20.00×1.000 MP + 10.00×1 MB + 2.000×5 obj = 100.00 ms → 10.00 TPS) = 0.5200',
+    );
     expect(p.warnings.map((w) => w.code)).not.toContain('uncalibrated');
   });
 
-  it('cancels a uniform change of the machine\'s speed: every measured time × 1.1 gives identical calibrated TPS', () => {
-    const a = resolved(measuredModel(1), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
-    const b = resolved(measuredModel(1.1), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
+  it("cancels a uniform change of the machine's speed: every measured time × 1.1 gives identical calibrated TPS", () => {
+    const a = resolved(
+      measuredModel(1),
+      workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }),
+    );
+    const b = resolved(
+      measuredModel(1.1),
+      workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }),
+    );
     // The per-stage model prices both (its derivation names the model input), and the whole-pipeline one would too.
     expect(a.calibration.derivation).toContain('model input 960x704');
     expect(a.classes[1]!.derivation).toContain('model input 960x960');
@@ -99,14 +151,19 @@ describe('calibration anchored to a measured image', () => {
   });
 
   it('warns when the calibration image lies outside the measured range', () => {
-    const r = resolved(measuredModel(1), workload({ calibration: { tps: 5, image: { width: 4096, height: 4096, size_mb: 1, objects: 5 } } }));
+    const r = resolved(
+      measuredModel(1),
+      workload({ calibration: { tps: 5, image: { width: 4096, height: 4096, size_mb: 1, objects: 5 } } }),
+    );
     expect(r.warnings.map((w) => w.code)).toContain('calibration-outside-measured-range');
-    expect(r.warnings.find((w) => w.code === 'calibration-outside-measured-range')!.message).toContain('megapixels 16.777 MP outside measured 0.307-8.294 MP');
+    expect(r.warnings.find((w) => w.code === 'calibration-outside-measured-range')!.message).toContain(
+      'megapixels 16.777 MP outside measured 0.307-8.294 MP',
+    );
   });
 });
 
 describe('calibration anchored to the image mix ({tps} without image)', () => {
-  it('makes the plan\'s TPS per unit the measured mix TPS, with the bench file apportioning time between classes', async () => {
+  it("makes the plan's TPS per unit the measured mix TPS, with the bench file apportioning time between classes", async () => {
     const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
     const model = bench.models.find((m) => m.name === 'ocr-det')!;
     // Classes at 10 and 5 local TPS, half each: the local mix is 1 / (0.5/10 + 0.5/5) = 6.6667 TPS.
@@ -124,12 +181,20 @@ describe('calibration anchored to the image mix ({tps} without image)', () => {
   it('plans the same pair on a machine that ran every condition 1.1 × slower', () => {
     const a = computePlan(resolved(measuredModel(1), workload({ calibration: { tps: 7 } })));
     const b = computePlan(resolved(measuredModel(1.1), workload({ calibration: { tps: 7 } })));
-    expect([a.tpsPerUnit, a.minInferenceUnits, a.maxInferenceUnits, a.monthlyCostUsd]).toEqual([b.tpsPerUnit, b.minInferenceUnits, b.maxInferenceUnits, b.monthlyCostUsd]);
+    expect([a.tpsPerUnit, a.minInferenceUnits, a.maxInferenceUnits, a.monthlyCostUsd]).toEqual([
+      b.tpsPerUnit,
+      b.minInferenceUnits,
+      b.maxInferenceUnits,
+      b.monthlyCostUsd,
+    ]);
   });
 });
 
 describe('drift in the interval', () => {
-  const withRecheck = (model: BenchModel, changePct: number, significant: boolean): BenchModel => ({ ...model, recheck: { conditionId: model.conditions[0]!.id, tps: 10, samples: 30, rsePct: 1, changePct, significant } });
+  const withRecheck = (model: BenchModel, changePct: number, significant: boolean): BenchModel => ({
+    ...model,
+    recheck: { conditionId: model.conditions[0]!.id, tps: 10, samples: 30, rsePct: 1, changePct, significant },
+  });
 
   it('a drift the bench called noise does not widen the interval; one it called a change does', () => {
     const quiet = resolved(withRecheck(measuredModel(1), 62.7, false), workload({ calibration: 0.5 }));
@@ -139,8 +204,11 @@ describe('drift in the interval', () => {
     expect(moved.classes[0]!.uncertaintyPct).toBeGreaterThan(quiet.classes[0]!.uncertaintyPct);
   });
 
-  it('an anchored calibration removes the drift term: the machine\'s speed cancels out', () => {
-    const anchored = resolved(withRecheck(measuredModel(1), 12, true), workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }));
+  it("an anchored calibration removes the drift term: the machine's speed cancels out", () => {
+    const anchored = resolved(
+      withRecheck(measuredModel(1), 12, true),
+      workload({ calibration: { tps: 5.2, image: { width: 1600, height: 1200, size_mb: 0.4, objects: 3 } } }),
+    );
     expect(anchored.classes.every((c) => !c.uncertainty.includes('drift'))).toBe(true);
   });
 });
@@ -176,7 +244,7 @@ describe('calibration from a load test file', () => {
       loadtest: { named: 'lt.json', result: lt },
     });
 
-  it('is the load test\'s TPS per unit over the local TPS predicted for the image class it sent (worked by hand)', async () => {
+  it("is the load test's TPS per unit over the local TPS predicted for the image class it sent (worked by hand)", async () => {
     const bench = await readBenchResult(resolve(ROOT, 'examples/workloads/example-bench.json'));
     const model = bench.models.find((m) => m.name === 'ocr-det')!;
     // 10.4 highest clean TPS on 2 units = 5.2 per unit, on a mean image of 1000x1000, 1 MB, 5 boxes:
@@ -190,10 +258,12 @@ describe('calibration from a load test file', () => {
     );
     const p = computePlan(r);
     expect(p.derivation.calibration).toBe(r.calibration.derivation);
-    expect(p.warnings.map((w) => w.code)).toEqual(expect.not.arrayContaining(['uncalibrated', 'calibration-loadtest-incomplete', 'calibration-not-aws']));
+    expect(p.warnings.map((w) => w.code)).toEqual(
+      expect.not.arrayContaining(['uncalibrated', 'calibration-loadtest-incomplete', 'calibration-not-aws']),
+    );
   });
 
-  it('prices a class equal to the image sent at exactly the load test\'s TPS per unit, rounding the mean to whole pixels', () => {
+  it("prices a class equal to the image sent at exactly the load test's TPS per unit, rounding the mean to whole pixels", () => {
     const lt = loadtestResult({ tpsPerUnit: 7.5, image: { width: 1599.6, height: 1200.4, sizeMb: 0.4, objects: 3 } });
     const r = fromLoadtest(measuredModel(1.3), lt, [{ share: 1, width: 1600, height: 1200, size_mb: 0.4, objects: 3 }]);
     expect(r.tpsPerUnit).toBeCloseTo(7.5, 10);
@@ -207,7 +277,9 @@ describe('calibration from a load test file', () => {
       'model.calibration.loadtest lt.json: the load test stopped (interrupted) before its search converged: its 5.20 TPS per unit is a lower bound',
     );
     const local = fromLoadtest(model, loadtestResult({ kind: 'endpoint' }));
-    expect(local.warnings.find((w) => w.code === 'calibration-not-aws')!.message).toContain("measured 'http://127.0.0.1:8400', not a model on AWS");
+    expect(local.warnings.find((w) => w.code === 'calibration-not-aws')!.message).toContain(
+      "measured 'http://127.0.0.1:8400', not a model on AWS",
+    );
   });
 
   it('refuses a load test with no clean step, or S3 images it never measured the pixels of', () => {

@@ -16,7 +16,10 @@ describe('schema/workload.schema.json', () => {
   const validate = ajv.compile(committed);
 
   it('accepts the starter workload and every example workload', () => {
-    const texts = [starterWorkload('my-model'), ...['shelf-audit', 'parcel-labels', 'quality-inspection'].map((n) => readFileSync(`examples/workloads/${n}.yaml`, 'utf8'))];
+    const texts = [
+      starterWorkload('my-model'),
+      ...['shelf-audit', 'parcel-labels', 'quality-inspection'].map((n) => readFileSync(`examples/workloads/${n}.yaml`, 'utf8')),
+    ];
     for (const text of texts) {
       const ok = validate(parse(text));
       expect(validate.errors ?? [], 'JSON Schema errors').toEqual([]);
@@ -25,7 +28,15 @@ describe('schema/workload.schema.json', () => {
   });
 
   it('rejects what the zod schema rejects structurally: unknown keys, wrong types, version 2', () => {
-    for (const name of ['unknown-key-top', 'unknown-key-nested', 'unknown-key-image', 'wrong-type-string', 'wrong-type-bool', 'version-2', 'zero-tps-per-unit']) {
+    for (const name of [
+      'unknown-key-top',
+      'unknown-key-nested',
+      'unknown-key-image',
+      'wrong-type-string',
+      'wrong-type-bool',
+      'version-2',
+      'zero-tps-per-unit',
+    ]) {
       expect(validate(parse(readFileSync(`test/fixtures/bad/${name}.yaml`, 'utf8'))), name).toBe(false);
     }
   });

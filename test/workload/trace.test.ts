@@ -20,7 +20,15 @@ describe('trace CSV', () => {
   });
 
   it('reports every bad row with its line number', () => {
-    const text = ['timestamp,rps', '2025-03-03T00:00:00Z,4', 'yesterday,5', '2025-03-03T00:01:00Z,-1', '2025-03-03T00:01:30Z,2', '2025-03-03T00:00:00Z,2', '2025-03-03T00:02:00Z'].join('\n');
+    const text = [
+      'timestamp,rps',
+      '2025-03-03T00:00:00Z,4',
+      'yesterday,5',
+      '2025-03-03T00:01:00Z,-1',
+      '2025-03-03T00:01:30Z,2',
+      '2025-03-03T00:00:00Z,2',
+      '2025-03-03T00:02:00Z',
+    ].join('\n');
     let err: UserError | undefined;
     try {
       parseTrace(text, 'bad.csv');
@@ -44,6 +52,8 @@ describe('trace CSV', () => {
     expect(() => parseTrace('time,rps,rpm\n1,2,3\n', 'h.csv')).toThrow(/both a per-second and a per-minute/);
     expect(() => parseTrace('\n\n', 'e.csv')).toThrow(/trace is empty/);
     expect(() => parseTrace('time,rps\n', 'e.csv')).toThrow(/no rows/);
-    expect(() => parseTrace('time,rps\n2024-01-01T00:00Z,1\n2024-01-01T00:01Z,1\n2025-01-02T00:00Z,1\n', 'y.csv')).toThrow(/y\.csv:4: trace spans 367\.0 days/);
+    expect(() => parseTrace('time,rps\n2024-01-01T00:00Z,1\n2024-01-01T00:01Z,1\n2025-01-02T00:00Z,1\n', 'y.csv')).toThrow(
+      /y\.csv:4: trace spans 367\.0 days/,
+    );
   });
 });

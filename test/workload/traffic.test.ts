@@ -32,7 +32,10 @@ describe('one traffic resolver: plan, simulate and gate give the figures they ga
 describe('validate reads the trace, as plan does', () => {
   const workload = (dir: string, trace: string) => {
     const file = join(dir, 'w.yaml');
-    writeFileSync(file, `version: 1\nname: t\nmodel:\n  task: classification\n  tps_per_unit: 10\nimages:\n  - {share: 1, width: 640, height: 480, size_mb: 0.2}\ntraffic:\n  trace: ${trace}\n`);
+    writeFileSync(
+      file,
+      `version: 1\nname: t\nmodel:\n  task: classification\n  tps_per_unit: 10\nimages:\n  - {share: 1, width: 640, height: 480, size_mb: 0.2}\ntraffic:\n  trace: ${trace}\n`,
+    );
     return file;
   };
 

@@ -31,7 +31,15 @@ export function cacheKey(spec: SynthSpec): string {
     generator: GENERATOR_VERSION,
     font: fontId(),
     vips: sharp.versions.vips,
-    spec: [canonical.width, canonical.height, canonical.targetSizeMb, canonical.objects, canonical.kind, canonical.variant, canonical.seed ?? 0],
+    spec: [
+      canonical.width,
+      canonical.height,
+      canonical.targetSizeMb,
+      canonical.objects,
+      canonical.kind,
+      canonical.variant,
+      canonical.seed ?? 0,
+    ],
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }

@@ -44,7 +44,8 @@ function outline(ch: string): GlyphOutline {
   if (g === undefined) {
     const glyph = font.charToGlyph(ch);
     const commands = glyph.path.commands;
-    const hasInk = commands.length > 0 && glyph.xMin !== undefined && glyph.xMax !== undefined && glyph.yMin !== undefined && glyph.yMax !== undefined;
+    const hasInk =
+      commands.length > 0 && glyph.xMin !== undefined && glyph.xMax !== undefined && glyph.yMin !== undefined && glyph.yMax !== undefined;
     g = {
       commands,
       advance: glyph.advanceWidth ?? 0,

@@ -38,7 +38,9 @@ export async function readHeader(bytes: Buffer): Promise<HeaderInfo | { problem:
   if (!width || !height || !format) return { problem: 'not a decodable image (no dimensions in its header)' };
   const pixels = width * height;
   if (pixels > MAX_INPUT_PIXELS) {
-    return { problem: `header claims ${width}x${height} (${(pixels / 1e6).toFixed(0)} MP), more than the ${MAX_INPUT_PIXELS / 1e6} MP limit; refused before decoding` };
+    return {
+      problem: `header claims ${width}x${height} (${(pixels / 1e6).toFixed(0)} MP), more than the ${MAX_INPUT_PIXELS / 1e6} MP limit; refused before decoding`,
+    };
   }
   // Stored dimensions, as the decoder produces them (no EXIF auto-rotation anywhere in the pipeline).
   return { width, height, format };

@@ -14,7 +14,7 @@ import { MAX_INPUT_PIXELS } from './guard.js';
 /** Bump when the pixels or bytes this module produces change; part of the cache key. */
 export const GENERATOR_VERSION = 3;
 
-export const synthSpecSchema = z
+const synthSpecSchema = z
   .object({
     width: z.number().int().min(32).max(16384),
     height: z.number().int().min(32).max(16384),
@@ -104,7 +104,7 @@ class Rng {
   }
 }
 
-export function specSeed(spec: SynthSpec): number {
+function specSeed(spec: SynthSpec): number {
   return hash32(JSON.stringify([spec.width, spec.height, spec.targetSizeMb, spec.objects, spec.kind, spec.variant, spec.seed ?? 0]));
 }
 
@@ -146,11 +146,15 @@ function crowding(spec: SynthSpec): string | null {
   if (spec.objects === 0) return null;
   if (spec.kind === 'text') {
     const px = textSizePx(grid(spec.width, spec.height, spec.objects, TEXT_CELL_ASPECT), spec.height);
-    return px < MIN_OBJECT_PX ? `${spec.objects} text lines don't fit legibly in ${spec.width}x${spec.height} (font would be ${px.toFixed(1)} px, minimum ${MIN_OBJECT_PX})` : null;
+    return px < MIN_OBJECT_PX
+      ? `${spec.objects} text lines don't fit legibly in ${spec.width}x${spec.height} (font would be ${px.toFixed(1)} px, minimum ${MIN_OBJECT_PX})`
+      : null;
   }
   const g = grid(spec.width, spec.height, spec.objects, SHAPE_CELL_ASPECT);
   const px = Math.min(g.cellW, g.cellH) * 0.45;
-  return px < MIN_OBJECT_PX ? `${spec.objects} shapes don't fit in ${spec.width}x${spec.height} (each would be under ${MIN_OBJECT_PX} px)` : null;
+  return px < MIN_OBJECT_PX
+    ? `${spec.objects} shapes don't fit in ${spec.width}x${spec.height} (each would be under ${MIN_OBJECT_PX} px)`
+    : null;
 }
 
 const WORD_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789';
@@ -218,7 +222,10 @@ function shapesOverlay(spec: SynthSpec, rng: Rng): Overlay {
     const fill = darkColour(rng);
     const shape = rng.int(0, 2);
     if (shape === 0) parts.push(`<rect fill="${fill}" x="${x1}" y="${y1}" width="${round2(w)}" height="${round2(h)}"/>`);
-    else if (shape === 1) parts.push(`<ellipse fill="${fill}" cx="${round2((x1 + x2) / 2)}" cy="${round2((y1 + y2) / 2)}" rx="${round2(w / 2)}" ry="${round2(h / 2)}"/>`);
+    else if (shape === 1)
+      parts.push(
+        `<ellipse fill="${fill}" cx="${round2((x1 + x2) / 2)}" cy="${round2((y1 + y2) / 2)}" rx="${round2(w / 2)}" ry="${round2(h / 2)}"/>`,
+      );
     else parts.push(`<polygon fill="${fill}" points="${round2((x1 + x2) / 2)},${y1} ${x2},${y2} ${x1},${y2}"/>`);
     boxes.push(clipBox([Math.floor(x1), Math.floor(y1), Math.ceil(x2), Math.ceil(y2)], width, height));
   }
@@ -490,7 +497,14 @@ export async function synthesizeImage(input: SynthSpec): Promise<SynthOutcome> {
   if (crowded !== null) return { skipped: true, reason: crowded };
   const rng = new Rng(specSeed(spec));
   const { canvas, boxes } = await makeCanvas(spec, rng);
-  const common = { format: 'jpeg' as const, width: spec.width, height: spec.height, targetSizeMb: spec.targetSizeMb, objects: spec.objects, boxes };
+  const common = {
+    format: 'jpeg' as const,
+    width: spec.width,
+    height: spec.height,
+    targetSizeMb: spec.targetSizeMb,
+    objects: spec.objects,
+    boxes,
+  };
 
   if (spec.targetSizeMb === null) {
     const bytes = await encodeJpeg(compose(canvas, TEXTURE_DEFAULT), spec.width, spec.height, QUALITY_DEFAULT);
@@ -501,8 +515,12 @@ export async function synthesizeImage(input: SynthSpec): Promise<SynthOutcome> {
   const err = relErr(best.bytes.length, targetBytes);
   if (Math.abs(err) > SIZE_TOLERANCE) {
     const side = err < 0 ? `at most ${mb(best.bytes.length)} MB` : `at least ${mb(best.bytes.length)} MB`;
-    return { skipped: true, reason: `${spec.targetSizeMb} MB is out of reach at ${spec.width}x${spec.height}: this generator makes ${side} there` };
+    return {
+      skipped: true,
+      reason: `${spec.targetSizeMb} MB is out of reach at ${spec.width}x${spec.height}: this generator makes ${side} there`,
+    };
   }
-  const note = best.texture !== TEXTURE_DEFAULT ? `texture amplitude ${best.texture} (default ${TEXTURE_DEFAULT}) to reach the size` : undefined;
+  const note =
+    best.texture !== TEXTURE_DEFAULT ? `texture amplitude ${best.texture} (default ${TEXTURE_DEFAULT}) to reach the size` : undefined;
   return { ...common, bytes: best.bytes, sizeMb: best.bytes.length / 1e6, quality: best.quality, ...(note ? { note } : {}) };
 }

@@ -17,7 +17,7 @@ export interface UserImage {
 }
 
 /** Extensions we pick up from an images_dir; other files (notes, .DS_Store) are left alone. */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif'] as const;
+const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif'] as const;
 
 /**
  * The user's own images, in file-name order, each measured from its file: dimensions and format
@@ -67,7 +67,11 @@ export async function loadCorpusFolder(dir: string, paths: PathPolicy): Promise<
     if ('problem' in header) out.skipped.push({ file: name, reason: header.problem });
     else out.images.push({ name, bytes, width: header.width, height: header.height, sizeMb: bytes.length / 1e6 });
   }
-  if (out.images.length === 0) throw UserError.at(dir, `images_dir has no decodable image (${names.length} file(s) tried; first: ${out.skipped[0]?.file}: ${out.skipped[0]?.reason})`);
+  if (out.images.length === 0)
+    throw UserError.at(
+      dir,
+      `images_dir has no decodable image (${names.length} file(s) tried; first: ${out.skipped[0]?.file}: ${out.skipped[0]?.reason})`,
+    );
   return out;
 }
 

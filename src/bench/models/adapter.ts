@@ -21,7 +21,7 @@ const EXTRA_TYPES = {
 type ExtraType = keyof typeof EXTRA_TYPES;
 
 /** An extra input's values for one image (scale_factor and im_shape in PaddleDetection's [height, width] order). */
-export function extraInputValues(extra: ExtraInput, place: ImagePlacement): number[] {
+function extraInputValues(extra: ExtraInput, place: ImagePlacement): number[] {
   if (extra.value === 'scale_factor') return [place.scaleY, place.scaleX];
   if (extra.value === 'im_shape') return [place.height, place.width];
   return extra.value;
@@ -68,20 +68,39 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
             ? new Tensor('uint8', fillTensor(resized, norm, at, new Uint8Array(size)), dims)
             : new Tensor('float32', fillTensor(resized, norm, at, new Float32Array(size)), dims);
       const feeds: Record<string, Tensor> = { [inputName]: tensor };
-      for (const { extra, type, dims: extraDims } of extras) feeds[extra.name] = new Tensor(type, EXTRA_TYPES[type](extraInputValues(extra, place)), extraDims);
+      for (const { extra, type, dims: extraDims } of extras)
+        feeds[extra.name] = new Tensor(type, EXTRA_TYPES[type](extraInputValues(extra, place)), extraDims);
       return { feeds, meta: place };
     },
     postprocess(outputs: InferenceSession.OnnxValueMapType, meta: unknown): ModelOutput {
       const place = meta as ImagePlacement;
-      const ctx: DecodeContext = { file, inputWidth: place.tensorWidth, inputHeight: place.tensorHeight, outputNames, imageBatched: batched };
+      const ctx: DecodeContext = {
+        file,
+        inputWidth: place.tensorWidth,
+        inputHeight: place.tensorHeight,
+        outputNames,
+        imageBatched: batched,
+      };
       const decoded = decodeWithLimits(outputs, output, ctx, place);
-      plausibility.see(decoded.output, { classCount: decoded.classCount, cap: decoded.cap, imageWidth: place.srcWidth, imageHeight: place.srcHeight });
+      plausibility.see(decoded.output, {
+        classCount: decoded.classCount,
+        cap: decoded.cap,
+        imageWidth: place.srcWidth,
+        imageHeight: place.srcHeight,
+      });
       return decoded.output;
     },
     onSession(session: InferenceSession): void {
       const inputs = session.inputMetadata;
-      const meta = input.name === undefined ? inputs.find((m) => !input.extra.some((e) => e.name === m.name)) : inputs.find((m) => m.name === input.name);
-      if (meta === undefined) throw UserError.at(file, `the model has no input ${input.name ?? '(none at all)'} (inputs: ${session.inputNames.join(', ') || 'none'})`);
+      const meta =
+        input.name === undefined
+          ? inputs.find((m) => !input.extra.some((e) => e.name === m.name))
+          : inputs.find((m) => m.name === input.name);
+      if (meta === undefined)
+        throw UserError.at(
+          file,
+          `the model has no input ${input.name ?? '(none at all)'} (inputs: ${session.inputNames.join(', ') || 'none'})`,
+        );
       inputName = meta.name;
       // A fixed-size rule declares the tensor's height and width; with longest_side_max they follow
       // each image (null here), so the model must leave them symbolic.
@@ -89,12 +108,15 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
       const w = input.width ?? null;
       const spatial = input.layout === 'NCHW' ? [channels, h, w] : [h, w, channels];
       if (meta.isTensor) {
-        if (meta.type !== input.dtype) throw UserError.at(file, `input ${meta.name} is ${meta.type}, but the spec says dtype ${input.dtype}`);
+        if (meta.type !== input.dtype)
+          throw UserError.at(file, `input ${meta.name} is ${meta.type}, but the spec says dtype ${input.dtype}`);
         const shape = meta.shape;
         batched = shape.length !== 3;
         const expected = batched ? [1, ...spatial] : spatial;
         // The batch dimension may be 1 or symbolic (N, batch, -1); we always feed one image.
-        const fits = shape.length === expected.length && shape.every((d, i) => typeof d !== 'number' || d < 0 || d === expected[i] || (batched && i === 0 && d === 1));
+        const fits =
+          shape.length === expected.length &&
+          shape.every((d, i) => typeof d !== 'number' || d < 0 || d === expected[i] || (batched && i === 0 && d === 1));
         if (!fits) {
           const declared =
             w !== null && h !== null
@@ -105,30 +127,54 @@ export function createAdapter(model: ResolvedModel): ModelAdapter {
       }
       extras = input.extra.map((extra) => {
         const m = inputs.find((i) => i.name === extra.name);
-        if (m === undefined) throw UserError.at(file, `input.extra: the model has no input ${extra.name} (inputs: ${session.inputNames.join(', ')})`);
-        if (!m.isTensor || !Object.hasOwn(EXTRA_TYPES, m.type)) throw UserError.at(file, `input.extra: input ${extra.name} is ${m.isTensor ? m.type : 'not a tensor'}; extra inputs may be ${Object.keys(EXTRA_TYPES).join(', ')}`);
+        if (m === undefined)
+          throw UserError.at(file, `input.extra: the model has no input ${extra.name} (inputs: ${session.inputNames.join(', ')})`);
+        if (!m.isTensor || !Object.hasOwn(EXTRA_TYPES, m.type))
+          throw UserError.at(
+            file,
+            `input.extra: input ${extra.name} is ${m.isTensor ? m.type : 'not a tensor'}; extra inputs may be ${Object.keys(EXTRA_TYPES).join(', ')}`,
+          );
         const count = extra.value === 'scale_factor' || extra.value === 'im_shape' ? 2 : extra.value.length;
         // Symbolic dimensions are the batch: one image. A rank-less shape takes the values as a list.
         const dims = m.shape.length === 0 && count !== 1 ? [count] : m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : 1));
         const elements = dims.reduce((a, b) => a * b, 1);
-        if (elements !== count) throw UserError.at(file, `input.extra: input ${extra.name} is [${m.shape.join(', ')}] (${elements} values), but ${Array.isArray(extra.value) ? 'the spec gives' : `${String(extra.value)} is`} ${count}`);
+        if (elements !== count)
+          throw UserError.at(
+            file,
+            `input.extra: input ${extra.name} is [${m.shape.join(', ')}] (${elements} values), but ${Array.isArray(extra.value) ? 'the spec gives' : `${String(extra.value)} is`} ${count}`,
+          );
         return { extra, type: m.type as ExtraType, dims };
       });
       const fed = new Set([inputName, ...input.extra.map((e) => e.name)]);
       const unfed = session.inputNames.filter((n) => !fed.has(n));
-      if (unfed.length > 0) throw UserError.at(file, `the model also takes input ${unfed.join(', ')}: declare ${unfed.length > 1 ? 'them' : 'it'} under input.extra (a constant, scale_factor or im_shape)`);
+      if (unfed.length > 0)
+        throw UserError.at(
+          file,
+          `the model also takes input ${unfed.join(', ')}: declare ${unfed.length > 1 ? 'them' : 'it'} under input.extra (a constant, scale_factor or im_shape)`,
+        );
       outputNames = session.outputNames;
       const names = outputsRead(output, session.outputNames);
       for (const name of names) {
         if (name !== undefined && !session.outputNames.includes(name)) {
-          throw UserError.at(file, `output format ${output.format}: the model has no output ${name} (outputs: ${session.outputNames.join(', ')})`);
+          throw UserError.at(
+            file,
+            `output format ${output.format}: the model has no output ${name} (outputs: ${session.outputNames.join(', ')})`,
+          );
         }
       }
       const byName = new Map(session.outputMetadata.map((m) => [m.name, m]));
-      const shapes = names.filter((n): n is string => n !== undefined).map((n) => {
-        const m = byName.get(n);
-        return m?.isTensor ? withBatch(output.format, m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null)), batched) : [];
-      });
+      const shapes = names
+        .filter((n): n is string => n !== undefined)
+        .map((n) => {
+          const m = byName.get(n);
+          return m?.isTensor
+            ? withBatch(
+                output.format,
+                m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null)),
+                batched,
+              )
+            : [];
+        });
       if (shapes.some((s) => s.length === 0)) return; // unknown rank: checked on the first real output
       const problem = shapeProblem(output, { inputWidth: w, inputHeight: h }, shapes);
       if (problem !== null) throw UserError.at(file, problem);

@@ -126,7 +126,10 @@ export function dbBoxes(prob: Float32Array, mapWidth: number, mapHeight: number,
   for (let r = 0; r < runs && candidates < opts.maxCandidates; r++) {
     if (parent[r] !== r) continue;
     candidates++;
-    const x1 = minX[r]!, x2 = maxX[r]!, y1 = minY[r]!, y2 = maxY[r]!;
+    const x1 = minX[r]!,
+      x2 = maxX[r]!,
+      y1 = minY[r]!,
+      y2 = maxY[r]!;
     const w = x2 - x1;
     const h = y2 - y1;
     if (Math.min(w, h) < opts.minSize) continue;

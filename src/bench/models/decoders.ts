@@ -16,9 +16,6 @@ import type { ModelOutputSpec, OutputFormat } from './spec.js';
 import type { ModelOutput } from './types.js';
 
 export type { BoxMapping, DecodeContext, Decoded, FormatProposal, GraphFacts, OutputDecoder } from './decoders/common.js';
-export { TF_OD_OUTPUTS } from './decoders/tf-od.js';
-export { anchorCount as yoloxAnchorCount } from './decoders/yolo-rows.js';
-
 /**
  * The output decoders, one module per declared output format (decoders/), in one typed map: the
  * compiler insists every format in OUTPUT_FORMATS has its shapes, its decoding and its proposal.
@@ -41,9 +38,19 @@ export const DECODERS: { readonly [F in OutputFormat]: OutputDecoder } = {
  * The order inspect asks the formats in: the most specific shapes first (named outputs, grids that
  * must match the input size), the catch-alls (any 3-D rows, any score vector) last.
  */
-export const PROPOSAL_ORDER: readonly OutputFormat[] = ['tf-od', 'boxes-labels', 'yunet', 'nanodet', 'ssd', 'db', 'boxes-scored', 'yolox', 'yolov8', 'yolov5', 'logits'];
-
-export const EXPECTED_SHAPE = Object.fromEntries(Object.entries(DECODERS).map(([f, d]) => [f, d.expectedShape])) as Record<OutputFormat, string>;
+export const PROPOSAL_ORDER: readonly OutputFormat[] = [
+  'tf-od',
+  'boxes-labels',
+  'yunet',
+  'nanodet',
+  'ssd',
+  'db',
+  'boxes-scored',
+  'yolox',
+  'yolov8',
+  'yolov5',
+  'logits',
+];
 
 /** The outputs a format reads, in the order shapeProblem and the decoders take them. */
 export function outputsRead(spec: ModelOutputSpec, outputNames: readonly string[]): Array<string | undefined> {
@@ -55,7 +62,11 @@ export function outputsRead(spec: ModelOutputSpec, outputNames: readonly string[
  * dimensions (null) are accepted; called on the model's metadata at session creation and on
  * every real output. An input size of null (a tensor sized by each image) is checked per image.
  */
-export function shapeProblem(spec: ModelOutputSpec, ctx: { inputWidth: number | null; inputHeight: number | null }, shapes: readonly (readonly Dim[])[]): string | null {
+export function shapeProblem(
+  spec: ModelOutputSpec,
+  ctx: { inputWidth: number | null; inputHeight: number | null },
+  shapes: readonly (readonly Dim[])[],
+): string | null {
   return DECODERS[spec.format].shapeProblem(spec, ctx, shapes);
 }
 
@@ -73,21 +84,39 @@ function pickOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutp
   const tensors: Tensor[] = [];
   for (const name of outputsRead(spec, ctx.outputNames)) {
     const t = name === undefined ? undefined : (outputs[name] as Tensor | undefined);
-    if (t === undefined) throw UserError.at(ctx.file, `output format ${spec.format}: the model has no output ${name ?? '#' + (tensors.length + 1)} (outputs: ${ctx.outputNames.join(', ')})`);
+    if (t === undefined)
+      throw UserError.at(
+        ctx.file,
+        `output format ${spec.format}: the model has no output ${name ?? '#' + (tensors.length + 1)} (outputs: ${ctx.outputNames.join(', ')})`,
+      );
     tensors.push(t);
   }
   return tensors;
 }
 
 /** Decodes one image's outputs according to the declared format, with what the plausibility check needs. */
-export function decodeWithLimits(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutputSpec, ctx: DecodeContext, map: BoxMapping): Decoded {
+export function decodeWithLimits(
+  outputs: InferenceSession.OnnxValueMapType,
+  spec: ModelOutputSpec,
+  ctx: DecodeContext,
+  map: BoxMapping,
+): Decoded {
   const tensors = pickOutputs(outputs, spec, ctx);
-  const problem = shapeProblem(spec, ctx, tensors.map((t) => withBatch(spec.format, t.dims, ctx.imageBatched ?? true)));
+  const problem = shapeProblem(
+    spec,
+    ctx,
+    tensors.map((t) => withBatch(spec.format, t.dims, ctx.imageBatched ?? true)),
+  );
   if (problem !== null) throw UserError.at(ctx.file, problem);
   return DECODERS[spec.format].decode(tensors, spec, ctx, map);
 }
 
 /** Decodes one image's outputs according to the declared format. */
-export function decodeOutputs(outputs: InferenceSession.OnnxValueMapType, spec: ModelOutputSpec, ctx: DecodeContext, map: BoxMapping): ModelOutput {
+export function decodeOutputs(
+  outputs: InferenceSession.OnnxValueMapType,
+  spec: ModelOutputSpec,
+  ctx: DecodeContext,
+  map: BoxMapping,
+): ModelOutput {
   return decodeWithLimits(outputs, spec, ctx, map).output;
 }

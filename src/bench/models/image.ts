@@ -16,16 +16,13 @@ import type { DecodedImage } from './types.js';
  */
 export async function decodeToRgb(bytes: Buffer, name = 'image'): Promise<DecodedImage> {
   try {
-    const { data, info } = await sharpFor(bytes)
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharpFor(bytes).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
     return { data, width: info.width, height: info.height, channels: 3 };
   } catch (err) {
     const message = (err as Error).message;
-    if (/pixel limit/i.test(message)) throw UserError.at(name, `image has more than ${MAX_INPUT_PIXELS / 1e6} megapixels; refused before decoding`);
+    if (/pixel limit/i.test(message))
+      throw UserError.at(name, `image has more than ${MAX_INPUT_PIXELS / 1e6} megapixels; refused before decoding`);
     throw UserError.at(name, `cannot decode image: ${message.split('\n')[0]}`);
   }
 }
@@ -74,7 +71,12 @@ export interface Placement {
  * float16 input (`out` a Uint16Array) the tables hold float16 bits, so the conversion costs
  * 768 roundings per image, not one per value. A uint8 input (`out` a Uint8Array) gets the raw pixels.
  */
-export function fillTensor<T extends Float32Array | Uint16Array | Uint8Array>(image: DecodedImage, norm: Normalisation, place: Placement, out: T): T {
+export function fillTensor<T extends Float32Array | Uint16Array | Uint8Array>(
+  image: DecodedImage,
+  norm: Normalisation,
+  place: Placement,
+  out: T,
+): T {
   const { width: W, height: H, layout } = place;
   if (place.channels === 1) return fillGray(image, norm, place, out);
   const plane = W * H;
@@ -125,7 +127,12 @@ export function fillTensor<T extends Float32Array | Uint16Array | Uint8Array>(im
 const LUMA = [299, 587, 114] as const;
 
 /** A one-channel tensor: each pixel's luma, normalised like a pixel through the first channel's table. */
-function fillGray<T extends Float32Array | Uint16Array | Uint8Array>(image: DecodedImage, norm: Normalisation, place: Placement, out: T): T {
+function fillGray<T extends Float32Array | Uint16Array | Uint8Array>(
+  image: DecodedImage,
+  norm: Normalisation,
+  place: Placement,
+  out: T,
+): T {
   const { width: W, height: H } = place;
   const half = out instanceof Uint16Array;
   const raw = out instanceof Uint8Array;
@@ -134,7 +141,8 @@ function fillGray<T extends Float32Array | Uint16Array | Uint8Array>(image: Deco
     const value = (v * norm.scale - norm.mean[0]!) / norm.std[0]!;
     lut[v] = raw ? v : half ? float32ToFloat16Bits(value) : value;
   }
-  const pad = place.padRaw !== undefined ? (half ? float32ToFloat16Bits(place.padRaw) : place.padRaw) : lut[Math.round(place.padPixel ?? 0)]!;
+  const pad =
+    place.padRaw !== undefined ? (half ? float32ToFloat16Bits(place.padRaw) : place.padRaw) : lut[Math.round(place.padPixel ?? 0)]!;
   out.fill(pad);
   const src = image.data;
   const w = Math.min(image.width, W - place.offsetX);

@@ -2,6 +2,5 @@
 export { createSession, resolveModel } from './registry.js';
 export { describeModelFile } from './onnx-proto.js';
 export type { ModelSpec } from './spec.js';
-export { createAdapter, type ResolvedModel } from './adapter.js';
 export { modelInputSize } from './resize.js';
 export { findingText } from './plausibility.js';

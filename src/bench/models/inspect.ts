@@ -63,7 +63,10 @@ function ultralyticsFacts(meta: Readonly<Record<string, string>>) {
 
 /** The image input: the first with 3 (or 1) channels where NCHW or NHWC puts them. */
 function findImage(model: ModelGraphInfo, file: string): { image: GraphValue; at: ImageInput | null } {
-  const image = model.inputs.find((i) => imageLayout(i.shape)?.channels === 3) ?? model.inputs.find((i) => imageLayout(i.shape) !== null) ?? model.inputs[0];
+  const image =
+    model.inputs.find((i) => imageLayout(i.shape)?.channels === 3) ??
+    model.inputs.find((i) => imageLayout(i.shape) !== null) ??
+    model.inputs[0];
   if (image === undefined) throw UserError.at(displayPath(file), 'the model has no inputs');
   return { image, at: imageLayout(image.shape) };
 }
@@ -78,10 +81,12 @@ function proposeFormat(facts: GraphFacts): FormatProposal | null {
 }
 
 /** The proposed entry: the image input from its shape and the metadata, the output from the decoders' proposals. */
-export function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
+function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
   const guesses: string[] = [];
   const unknown: string[] = [];
-  const paddle = model.producer.toLowerCase().includes('paddle') || [...model.inputs, ...model.outputs].some((v) => v.shape.some((d) => typeof d === 'string' && d.startsWith('p2o.')));
+  const paddle =
+    model.producer.toLowerCase().includes('paddle') ||
+    [...model.inputs, ...model.outputs].some((v) => v.shape.some((d) => typeof d === 'string' && d.startsWith('p2o.')));
   const ultra = ultralyticsFacts(model.metadata);
   const name = basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]+/g, '-') || 'model';
   const { image, at } = findImage(model, file);
@@ -89,14 +94,32 @@ export function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
   const declared = at !== null && isStatic(at.w) && isStatic(at.h) ? { width: at.w, height: at.h } : undefined;
   const metaSize = ultra.imgsz ? { height: ultra.imgsz[0], width: ultra.imgsz[1] } : undefined;
   const size = declared ?? metaSize;
-  const facts: GraphFacts = { outputs: model.outputs, inputWidth: size?.width ?? null, inputHeight: size?.height ?? null, extras, metadata: model.metadata, paddle, imageBatchFixed: at?.batchFixed ?? true };
+  const facts: GraphFacts = {
+    outputs: model.outputs,
+    inputWidth: size?.width ?? null,
+    inputHeight: size?.height ?? null,
+    extras,
+    metadata: model.metadata,
+    paddle,
+    imageBatchFixed: at?.batchFixed ?? true,
+  };
   const format = proposeFormat(facts);
   const staticSize = declared ?? (format?.task === 'classification' ? textLineSize(at, paddle, format, guesses) : undefined);
 
-  if (at === null) unknown.push(`input ${image.name} ${fmt(image.shape)}: no dimension of 3 (or 1) channels where NCHW or NHWC puts it; layout assumed NCHW`);
-  else guesses.push(`input ${image.name} ${fmt(image.shape)} is ${at.layout}${at.channels === 1 ? ', one channel (grayscale)' : ''}${at.batched ? '' : ' without a batch dimension'}`);
-  if (!['uint8', 'float16', 'float32'].includes(image.dtype)) unknown.push(`input ${image.name} is ${image.dtype}: capacity-plan feeds float32, float16 or uint8 images`);
-  if (format === null) unknown.push(`the output format: no known export shape in ${model.outputs.map((o) => `${o.name} ${fmt(o.shape)}`).join(', ') || 'no outputs'}`);
+  if (at === null)
+    unknown.push(
+      `input ${image.name} ${fmt(image.shape)}: no dimension of 3 (or 1) channels where NCHW or NHWC puts it; layout assumed NCHW`,
+    );
+  else
+    guesses.push(
+      `input ${image.name} ${fmt(image.shape)} is ${at.layout}${at.channels === 1 ? ', one channel (grayscale)' : ''}${at.batched ? '' : ' without a batch dimension'}`,
+    );
+  if (!['uint8', 'float16', 'float32'].includes(image.dtype))
+    unknown.push(`input ${image.name} is ${image.dtype}: capacity-plan feeds float32, float16 or uint8 images`);
+  if (format === null)
+    unknown.push(
+      `the output format: no known export shape in ${model.outputs.map((o) => `${o.name} ${fmt(o.shape)}`).join(', ') || 'no outputs'}`,
+    );
   else {
     guesses.push(...format.guesses);
     unknown.push(...format.unknown);
@@ -105,16 +128,50 @@ export function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
   const output = { ...(format?.output ?? {}) } as Record<string, unknown>;
   if (task === 'classification' && model.outputOps[model.outputs[0]?.name ?? ''] === 'Softmax') output.softmax = false;
 
-  const input: Record<string, unknown> = { ...(model.inputs.length > 1 ? { name: image.name } : {}), ...sizeOf(staticSize, ultra.imgsz, task, format, guesses, unknown) };
+  const input: Record<string, unknown> = {
+    ...(model.inputs.length > 1 ? { name: image.name } : {}),
+    ...sizeOf(staticSize, ultra.imgsz, task, format, guesses, unknown),
+  };
   input.layout = at?.layout ?? 'NCHW';
   if (at?.channels === 1) input.channels = 1;
-  Object.assign(input, normalisation(at, image.dtype, task, format, { paddle, ultralytics: ultra.isUltralytics, width: input.width as number | undefined, height: input.height as number | undefined }, guesses, unknown));
+  Object.assign(
+    input,
+    normalisation(
+      at,
+      image.dtype,
+      task,
+      format,
+      { paddle, ultralytics: ultra.isUltralytics, width: input.width as number | undefined, height: input.height as number | undefined },
+      guesses,
+      unknown,
+    ),
+  );
   if (['uint8', 'float16', 'float32'].includes(image.dtype)) input.dtype = image.dtype;
   if (extras.length > 0) input.extra = extraInputs(extras, guesses, unknown);
-  if (task === 'detection' && format !== null && !['tf-od', 'boxes-scored', 'boxes-labels', 'db'].includes(String(output.format)) && output.score_threshold === undefined) {
+  if (
+    task === 'detection' &&
+    format !== null &&
+    !['tf-od', 'boxes-scored', 'boxes-labels', 'db'].includes(String(output.format)) &&
+    output.score_threshold === undefined
+  ) {
     unknown.push('the score and IoU thresholds the model was tuned for (0.25 and 0.45 assumed)');
   }
-  const order = ['name', 'width', 'height', 'layout', 'channels', 'color', 'scale', 'mean', 'std', 'resize', 'pad_value', 'letterbox_align', 'dtype', 'extra'];
+  const order = [
+    'name',
+    'width',
+    'height',
+    'layout',
+    'channels',
+    'color',
+    'scale',
+    'mean',
+    'std',
+    'resize',
+    'pad_value',
+    'letterbox_align',
+    'dtype',
+    'extra',
+  ];
   const ordered = Object.fromEntries(order.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
   const entry = { name, task, path: file, input: ordered, output } as unknown as ModelSpecInput;
   return { entry, guesses, unknown };
@@ -124,28 +181,47 @@ export function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
  * PaddleOCR's text-line models fix the height and leave the width free; its classifier pads lines
  * to 4 × the height (ClsResizeImg: 3x48x192), which is what a fixed tensor can hold.
  */
-function textLineSize(at: ImageInput | null, paddle: boolean, format: FormatProposal, guesses: string[]): { width: number; height: number } | undefined {
+function textLineSize(
+  at: ImageInput | null,
+  paddle: boolean,
+  format: FormatProposal,
+  guesses: string[],
+): { width: number; height: number } | undefined {
   if (!paddle || at === null || isStatic(at.w)) return undefined;
   if (isStatic(at.h)) {
-    guesses.push(`a PaddlePaddle input of fixed height ${at.h} and free width: a text line, ${4 * at.h}x${at.h} as PaddleOCR's classifier feeds it`);
+    guesses.push(
+      `a PaddlePaddle input of fixed height ${at.h} and free width: a text line, ${4 * at.h}x${at.h} as PaddleOCR's classifier feeds it`,
+    );
     return { width: 4 * at.h, height: at.h };
   }
   // PP-OCR's text-direction classifier (0° or 180°) leaves both sides free; its ClsResizeImg feeds 3x48x192.
   if (format.output.num_classes !== 2) return undefined;
-  guesses.push("a PaddlePaddle classifier of two classes and free size: PP-OCR's text-direction classifier, fed 192x48 lines (ClsResizeImg)");
+  guesses.push(
+    "a PaddlePaddle classifier of two classes and free size: PP-OCR's text-direction classifier, fed 192x48 lines (ClsResizeImg)",
+  );
   return { width: 192, height: 48 };
 }
 
 /** Width, height and resize rule: the static input size, else the exporter's imgsz, else a stated assumption. */
-function sizeOf(staticSize: { width: number; height: number } | undefined, imgsz: [number, number] | undefined, task: string, format: FormatProposal | null, guesses: string[], unknown: string[]): Record<string, unknown> {
+function sizeOf(
+  staticSize: { width: number; height: number } | undefined,
+  imgsz: [number, number] | undefined,
+  task: string,
+  format: FormatProposal | null,
+  guesses: string[],
+  unknown: string[],
+): Record<string, unknown> {
   const resize = format?.input?.resize;
-  if (staticSize) return { ...staticSize, resize: typeof resize === 'string' ? resize : task === 'classification' ? 'stretch' : 'letterbox' };
+  if (staticSize)
+    return { ...staticSize, resize: typeof resize === 'string' ? resize : task === 'classification' ? 'stretch' : 'letterbox' };
   if (imgsz) {
     guesses.push(`dynamic input size; the exporter's imgsz metadata says ${imgsz[1]}x${imgsz[0]}`);
     return { width: imgsz[1], height: imgsz[0], resize: task === 'classification' ? 'stretch' : 'letterbox' };
   }
   if (resize !== undefined && typeof resize !== 'string') {
-    unknown.push(`the input size (dynamic): longest side ${resize.longest_side_max}, sides multiples of ${resize.multiple_of ?? 32} assumed; declare the size the model was trained at`);
+    unknown.push(
+      `the input size (dynamic): longest side ${resize.longest_side_max}, sides multiples of ${resize.multiple_of ?? 32} assumed; declare the size the model was trained at`,
+    );
     return { resize };
   }
   if (task === 'classification') {
@@ -164,7 +240,15 @@ interface Family {
 }
 
 /** Colour order and normalisation: the family's (from the format's proposal or the exporter), else a guess that says so. */
-function normalisation(at: ImageInput | null, dtype: string, task: string, format: FormatProposal | null, family: Family, guesses: string[], unknown: string[]): Record<string, unknown> {
+function normalisation(
+  at: ImageInput | null,
+  dtype: string,
+  task: string,
+  format: FormatProposal | null,
+  family: Family,
+  guesses: string[],
+  unknown: string[],
+): Record<string, unknown> {
   if (dtype === 'uint8') {
     guesses.push('a uint8 input takes the raw pixels: no normalisation');
     return {};
@@ -182,7 +266,9 @@ function normalisation(at: ImageInput | null, dtype: string, task: string, forma
   }
   if (family.paddle && task === 'classification') {
     const pad = family.width !== undefined && family.height !== undefined && family.width / family.height >= 3;
-    guesses.push(`a PaddlePaddle classifier${pad ? ' on text lines, resized as PaddleOCR does (pad-right)' : ''}: PaddleOCR's normalisation, BGR, x/255, mean 0.5, std 0.5`);
+    guesses.push(
+      `a PaddlePaddle classifier${pad ? ' on text lines, resized as PaddleOCR does (pad-right)' : ''}: PaddleOCR's normalisation, BGR, x/255, mean 0.5, std 0.5`,
+    );
     return { color: 'BGR', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], ...(pad ? { resize: 'pad-right' } : {}) };
   }
   if (task === 'classification' && gray) {
@@ -203,7 +289,10 @@ function extraInputs(extras: readonly GraphValue[], guesses: string[], unknown: 
   return extras.map((e) => {
     if (/scale_factor/i.test(e.name)) return { name: e.name, value: 'scale_factor' };
     if (/im_shape|image_shape|img_shape/i.test(e.name)) return { name: e.name, value: 'im_shape' };
-    const count = Math.min(1024, e.shape.reduce<number>((n, d) => n * (isStatic(d) ? d : 1), 1));
+    const count = Math.min(
+      1024,
+      e.shape.reduce<number>((n, d) => n * (isStatic(d) ? d : 1), 1),
+    );
     unknown.push(`the value of input ${e.name} ${fmt(e.shape)}: ${count} zero(s) as placeholder`);
     return { name: e.name, value: new Array<number>(count).fill(0) };
   });
@@ -214,31 +303,59 @@ async function checkImages(): Promise<Array<{ name: string; bytes: Buffer }>> {
   const { width, height } = CHECK_IMAGE;
   const painters: Array<[string, (x: number, y: number, i: number) => [number, number, number]]> = [
     ['gradient', (x, y) => [(x * 255) / width, (y * 255) / height, ((x >> 6) + (y >> 6)) % 2 === 0 ? 220 : 30]],
-    ['noise', (_x, _y, i) => { const v = (Math.imul(i + 1, 2654435761) >>> 24) & 255; return [v, (v * 7) & 255, (v * 13) & 255]; }],
+    [
+      'noise',
+      (_x, _y, i) => {
+        const v = (Math.imul(i + 1, 2654435761) >>> 24) & 255;
+        return [v, (v * 7) & 255, (v * 13) & 255];
+      },
+    ],
     ['shapes', (x, y) => ((x - 320) ** 2 + (y - 240) ** 2 < 120 ** 2 ? [40, 30, 20] : y > 360 ? [30, 120, 40] : [200, 200, 210])],
   ];
   return Promise.all(
     painters.map(async ([name, paint]) => {
       const px = Buffer.alloc(width * height * 3);
       for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++, i++) px.set(paint(x, y, i), i * 3);
-      return { name: `synthetic ${name} image`, bytes: await sharp(px, { raw: { width, height, channels: 3 } }).png().toBuffer() };
+      return {
+        name: `synthetic ${name} image`,
+        bytes: await sharp(px, { raw: { width, height, channels: 3 } })
+          .png()
+          .toBuffer(),
+      };
     }),
   );
 }
 
-const problemOf = (err: unknown) => (err instanceof UserError ? (err.problems[0]?.message ?? err.message) : String((err as Error).message ?? err).split('\n')[0]!.slice(0, 300));
+const problemOf = (err: unknown) =>
+  err instanceof UserError
+    ? (err.problems[0]?.message ?? err.message)
+    : String((err as Error).message ?? err)
+        .split('\n')[0]!
+        .slice(0, 300);
 
 /** What one output says, in a few words. */
 const summary = (out: ModelOutput) =>
-  out.kind === 'classification' ? `top class ${out.top[0]?.classId ?? '-'} at ${(out.top[0]?.score ?? 0).toFixed(3)}` : `${out.detections.length} detection(s) above the threshold`;
+  out.kind === 'classification'
+    ? `top class ${out.top[0]?.classId ?? '-'} at ${(out.top[0]?.score ?? 0).toFixed(3)}`
+    : `${out.detections.length} detection(s) above the threshold`;
 
 /**
  * Runs the entry on the synthetic images (and the user's photo): does the model take the tensor it
  * builds, does the output fit the format, and do the outputs make sense (plausibility.ts)?
  */
-async function checkEntry(entry: ModelSpecInput, modelPath: string, photo?: { name: string; bytes: Buffer }): Promise<{ check: ModelInspection['check']; photoOutput?: ModelOutput }> {
+async function checkEntry(
+  entry: ModelSpecInput,
+  modelPath: string,
+  photo?: { name: string; bytes: Buffer },
+): Promise<{ check: ModelInspection['check']; photoOutput?: ModelOutput }> {
   const parsed = ModelSpecSchema.safeParse({ ...entry, path: modelPath });
-  if (!parsed.success) return { check: { ok: false, problem: `the entry is incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` } };
+  if (!parsed.success)
+    return {
+      check: {
+        ok: false,
+        problem: `the entry is incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      },
+    };
   let session;
   try {
     const adapter = await resolveModel(parsed.data);
@@ -255,11 +372,17 @@ async function checkEntry(entry: ModelSpecInput, modelPath: string, photo?: { na
     const findings = adapter.plausibility.findings();
     adapter.plausibility.reset();
     const photoOutput = photo ? await run(photo) : undefined;
-    if (photo) findings.push(...adapter.plausibility.findings({ detectionsExpected: true }).map((f) => ({ ...f, example: `${f.example} (${photo.name})` })));
+    if (photo)
+      findings.push(
+        ...adapter.plausibility.findings({ detectionsExpected: true }).map((f) => ({ ...f, example: `${f.example} (${photo.name})` })),
+      );
     if (photo) images.push(photo);
     const ran = `the output fits ${parsed.data.output.format}: ${summary(outputs[0]!)}${photoOutput ? `; on ${photo!.name}: ${summary(photoOutput)}` : ''}`;
     if (findings.length > 0) return { check: { ok: false, problem: `${ran}, but ${findings.map(findingText).join('; ')}` }, photoOutput };
-    return { check: { ok: true, imageWidth: CHECK_IMAGE.width, imageHeight: CHECK_IMAGE.height, images: images.length, summary: ran }, photoOutput };
+    return {
+      check: { ok: true, imageWidth: CHECK_IMAGE.width, imageHeight: CHECK_IMAGE.height, images: images.length, summary: ran },
+      photoOutput,
+    };
   } catch (err) {
     return { check: { ok: false, problem: problemOf(err) } };
   } finally {
@@ -268,7 +391,10 @@ async function checkEntry(entry: ModelSpecInput, modelPath: string, photo?: { na
 }
 
 /** Everything `inspect` prints, for a model file named as the user named it; `photo` is the user's own image to try the entry on. */
-export async function inspectModel(file: string, photo?: { name: string; bytes: Buffer }): Promise<ModelInspection & { photoOutput?: ModelOutput }> {
+export async function inspectModel(
+  file: string,
+  photo?: { name: string; bytes: Buffer },
+): Promise<ModelInspection & { photoOutput?: ModelOutput }> {
   const modelPath = resolve(file);
   const model = await readModelGraph(modelPath);
   const { entry, guesses, unknown } = proposeEntry(model, file);

@@ -5,7 +5,7 @@
  * process natively, with no message). Every model format's input size is checked here, before
  * a session runs.
  */
-export const MAX_INPUT_TENSOR_BYTES = 256 * 1024 * 1024;
+const MAX_INPUT_TENSOR_BYTES = 256 * 1024 * 1024;
 
 const BYTES_PER_ELEMENT = { float32: 4, float16: 2, uint8: 1 } as const;
 

@@ -12,7 +12,7 @@ export function emptyCandidates(): Candidates {
   return { boxes: [], scores: [], classes: [] };
 }
 
-export function iou(b: readonly number[], i: number, j: number): number {
+function iou(b: readonly number[], i: number, j: number): number {
   const ix1 = Math.max(b[i * 4]!, b[j * 4]!);
   const iy1 = Math.max(b[i * 4 + 1]!, b[j * 4 + 1]!);
   const ix2 = Math.min(b[i * 4 + 2]!, b[j * 4 + 2]!);

@@ -74,7 +74,8 @@ function walkGraph(graph: Uint8Array, depth: number, tally: Tally, file: string)
   for (const f of fields(graph)) {
     if (f.body === null) continue;
     if (f.id === GRAPH_NODE) {
-      if (++tally.nodes > MAX_GRAPH_NODES) throw UserError.at(file, `the graph has more than ${MAX_GRAPH_NODES.toLocaleString('en-US')} nodes; refused before loading it`);
+      if (++tally.nodes > MAX_GRAPH_NODES)
+        throw UserError.at(file, `the graph has more than ${MAX_GRAPH_NODES.toLocaleString('en-US')} nodes; refused before loading it`);
       for (const a of fields(f.body)) if (a.id === NODE_ATTRIBUTE && a.body) walkAttribute(a.body, depth, tally, file);
     } else if (f.id === GRAPH_INITIALIZER) {
       for (const t of fields(f.body)) if (t.id === TENSOR_EXTERNAL_DATA && t.body) externalLocation(t.body, tally);
@@ -83,7 +84,8 @@ function walkGraph(graph: Uint8Array, depth: number, tally: Tally, file: string)
 }
 
 function walkAttribute(attribute: Uint8Array, depth: number, tally: Tally, file: string): void {
-  for (const f of fields(attribute)) if ((f.id === ATTRIBUTE_GRAPH || f.id === ATTRIBUTE_GRAPHS) && f.body) walkGraph(f.body, depth + 1, tally, file);
+  for (const f of fields(attribute))
+    if ((f.id === ATTRIBUTE_GRAPH || f.id === ATTRIBUTE_GRAPHS) && f.body) walkGraph(f.body, depth + 1, tally, file);
 }
 
 function externalLocation(entry: Uint8Array, tally: Tally): void {
@@ -115,10 +117,12 @@ export async function checkModelBounds(bytes: Uint8Array, modelPath: string, fil
   for (const location of tally.externalFiles) {
     const path = resolve(folder, location);
     const inside = relative(folder, path);
-    if (location === '' || isAbsolute(location) || inside.startsWith('..') || isAbsolute(inside)) throw UserError.at(file, 'external data must be a file in the model\'s folder; refused');
+    if (location === '' || isAbsolute(location) || inside.startsWith('..') || isAbsolute(inside))
+      throw UserError.at(file, "external data must be a file in the model's folder; refused");
     const info = await stat(path).catch(() => undefined);
     if (info === undefined || !info.isFile()) throw UserError.at(file, 'names an external data file that is missing or not a regular file');
     total += info.size;
-    if (total > maxBytes) throw UserError.at(file, `with its external data the model is more than ${(maxBytes / 2 ** 30).toFixed(0)} GiB; refused`);
+    if (total > maxBytes)
+      throw UserError.at(file, `with its external data the model is more than ${(maxBytes / 2 ** 30).toFixed(0)} GiB; refused`);
   }
 }

@@ -145,7 +145,8 @@ export async function describeModelFile(modelPath: string): Promise<ModelFileInf
     throw UserError.at(path, `not a valid ONNX model (truncated or not protobuf: ${(err as Error).message})`);
   }
   const graph = model.graph;
-  if (graph === undefined || graph === null || (graph.node?.length ?? 0) === 0) throw UserError.at(path, 'not a valid ONNX model (no graph)');
+  if (graph === undefined || graph === null || (graph.node?.length ?? 0) === 0)
+    throw UserError.at(path, 'not a valid ONNX model (no graph)');
   let parameterCount = 0;
   for (const t of graph.initializer ?? []) parameterCount += elementCount(t);
   for (const node of graph.node ?? []) {
@@ -164,8 +165,22 @@ function elementCount(t: DecodedTensor): number {
 
 /** onnx TensorProto.DataType → the element type's name (as onnxruntime names them). */
 const DTYPE_NAMES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
 };
 
 interface DecodedValueInfo {
@@ -177,7 +192,12 @@ interface DecodedGraphModel {
   producerVersion?: string;
   opsetImport?: Array<{ domain?: string; version?: Int64 }>;
   metadataProps?: Array<{ key?: string; value?: string }>;
-  graph?: { input?: DecodedValueInfo[]; output?: DecodedValueInfo[]; initializer?: Array<{ name?: string }>; node?: Array<{ opType?: string; output?: string[] }> };
+  graph?: {
+    input?: DecodedValueInfo[];
+    output?: DecodedValueInfo[];
+    initializer?: Array<{ name?: string }>;
+    node?: Array<{ opType?: string; output?: string[] }>;
+  };
 }
 
 export interface GraphValue {
@@ -207,7 +227,9 @@ export async function readModelGraph(modelPath: string): Promise<ModelGraphInfo>
   const value = (v: DecodedValueInfo): GraphValue => ({
     name: v.name ?? '',
     dtype: DTYPE_NAMES[v.type?.tensorType?.elemType ?? 0] ?? 'unknown',
-    shape: (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : d.dimParam || '?')),
+    shape: (v.type?.tensorType?.shape?.dim ?? []).map((d) =>
+      d.dimValue !== undefined && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : d.dimParam || '?',
+    ),
   });
   const outputOps: Record<string, string> = {};
   for (const node of graph.node ?? []) for (const out of node.output ?? []) outputOps[out] = node.opType ?? '';

@@ -8,5 +8,4 @@ export interface Detection {
 }
 
 export type ModelOutput =
-  | { kind: 'classification'; top: Array<{ classId: number; score: number }> }
-  | { kind: 'detection'; detections: Detection[] };
+  { kind: 'classification'; top: Array<{ classId: number; score: number }> } | { kind: 'detection'; detections: Detection[] };

@@ -8,24 +8,37 @@ import type { ModelOutput } from './output-types.js';
  * the adapter on every output, so bench, inspect and serve all see them.
  */
 
-export const PLAUSIBILITY_CHECKS = ['non-finite', 'score-out-of-range', 'class-out-of-range', 'empty-box', 'detections-at-cap', 'no-detections', 'constant-top1'] as const;
+const PLAUSIBILITY_CHECKS = [
+  'non-finite',
+  'score-out-of-range',
+  'class-out-of-range',
+  'empty-box',
+  'detections-at-cap',
+  'no-detections',
+  'constant-top1',
+] as const;
 export type PlausibilityCheck = (typeof PLAUSIBILITY_CHECKS)[number];
 
 /** What to change when a check fails: the usual cause, in the suite entry's terms. */
 const ADVICE: Record<PlausibilityCheck, string> = {
   'non-finite': 'the output holds NaN or infinity: check input.dtype, scale, mean and std',
-  'score-out-of-range': 'scores outside 0..1 are not probabilities: the wrong values are read as scores (check output.format and output.columns) or the model outputs logits',
-  'class-out-of-range': 'class ids past the class count: the wrong values are read as classes (check output.columns and output.num_classes)',
-  'empty-box': 'boxes with no area inside the image (x2 <= x1, y2 <= y1, or outside it): check output.format, box_order, boxes_normalized, and whether the export decodes its boxes (a raw prior-encoded head is not an ssd output)',
-  'detections-at-cap': 'every image fills the detection cap: the score threshold passes everything (check output.columns and score_threshold)',
+  'score-out-of-range':
+    'scores outside 0..1 are not probabilities: the wrong values are read as scores (check output.format and output.columns) or the model outputs logits',
+  'class-out-of-range':
+    'class ids past the class count: the wrong values are read as classes (check output.columns and output.num_classes)',
+  'empty-box':
+    'boxes with no area inside the image (x2 <= x1, y2 <= y1, or outside it): check output.format, box_order, boxes_normalized, and whether the export decodes its boxes (a raw prior-encoded head is not an ssd output)',
+  'detections-at-cap':
+    'every image fills the detection cap: the score threshold passes everything (check output.columns and score_threshold)',
   'no-detections': 'no detection on any real image: check the normalisation (scale, mean, std, color), the resize rule and score_threshold',
-  'constant-top1': 'the same top class for every image, however different: check the normalisation (scale, mean, std, color) and the input size',
+  'constant-top1':
+    'the same top class for every image, however different: check the normalisation (scale, mean, std, color) and the input size',
 };
 
 /** Scores may exceed 1 by float rounding (a sigmoid in float16). */
 const SCORE_SLACK = 1e-3;
 /** A classifier must see this many images before one top class for all of them is suspicious. */
-export const MIN_IMAGES_FOR_TOP1 = 3;
+const MIN_IMAGES_FOR_TOP1 = 3;
 
 export interface OutputLimits {
   /** Classes the model can report, or null when the output does not say (label-map ids, NMS rows). */
@@ -47,7 +60,8 @@ export function imageProblems(out: ModelOutput, limits: OutputLimits): Map<Plaus
     if (!Number.isFinite(score)) flag('non-finite', `score ${score}`);
     else if (score < -SCORE_SLACK || score > 1 + SCORE_SLACK) flag('score-out-of-range', `score ${round(score)} outside 0..1`);
     const beyond = limits.classCount !== null && classId >= limits.classCount;
-    if (!Number.isInteger(classId) || classId < 0 || beyond) flag('class-out-of-range', `class ${classId}${limits.classCount === null ? '' : ` of ${limits.classCount}`}`);
+    if (!Number.isInteger(classId) || classId < 0 || beyond)
+      flag('class-out-of-range', `class ${classId}${limits.classCount === null ? '' : ` of ${limits.classCount}`}`);
   };
   if (out.kind === 'classification') {
     for (const t of out.top) checkClass(t.score, t.classId);
@@ -57,7 +71,8 @@ export function imageProblems(out: ModelOutput, limits: OutputLimits): Map<Plaus
     checkClass(d.score, d.classId);
     const [x1, y1, x2, y2] = d.box;
     if (![x1, y1, x2, y2].every(Number.isFinite)) flag('non-finite', `box [${d.box.map(round).join(', ')}]`);
-    else if (!(x2 > x1 && y2 > y1)) flag('empty-box', `box [${d.box.map(round).join(', ')}] in a ${limits.imageWidth}x${limits.imageHeight} image`);
+    else if (!(x2 > x1 && y2 > y1))
+      flag('empty-box', `box [${d.box.map(round).join(', ')}] in a ${limits.imageWidth}x${limits.imageHeight} image`);
   }
   if (limits.cap > 1 && out.detections.length >= limits.cap) flag('detections-at-cap', `${out.detections.length} detections, the cap`);
   return found;
@@ -111,7 +126,12 @@ export class PlausibilityWatch {
   }
 
   findings(across: { detectionsExpected?: boolean; differentImages?: boolean } = {}): PlausibilityFinding[] {
-    const out: PlausibilityFinding[] = [...this.failed].map(([check, f]) => ({ check, images: f.images, of: this.seen, example: f.example }));
+    const out: PlausibilityFinding[] = [...this.failed].map(([check, f]) => ({
+      check,
+      images: f.images,
+      of: this.seen,
+      example: f.example,
+    }));
     if (across.detectionsExpected && this.seen > 0 && this.withDetections === 0 && this.topClasses.size === 0) {
       out.push({ check: 'no-detections', images: this.seen, of: this.seen, example: '0 detections on every image' });
     }

@@ -23,18 +23,27 @@ export async function drawPreview(photo: Buffer, out: ModelOutput, labels: Reado
   if (out.kind === 'classification') {
     out.top.slice(0, 5).forEach((t, i) => {
       const y = (i + 1) * font * 1.4;
-      parts.push(`<text x="${font / 2}" y="${y}" font-size="${font}" font-family="sans-serif" fill="#fff" stroke="#000" stroke-width="${font / 8}" paint-order="stroke">${name(t.classId)} ${t.score.toFixed(3)}</text>`);
+      parts.push(
+        `<text x="${font / 2}" y="${y}" font-size="${font}" font-family="sans-serif" fill="#fff" stroke="#000" stroke-width="${font / 8}" paint-order="stroke">${name(t.classId)} ${t.score.toFixed(3)}</text>`,
+      );
     });
   } else {
     for (const d of out.detections.slice(0, MAX_BOXES_DRAWN)) {
       const [x1, y1, x2, y2] = d.box;
       const color = PALETTE[Math.abs(Math.round(d.classId)) % PALETTE.length]!;
-      parts.push(`<rect x="${x1}" y="${y1}" width="${Math.max(0, x2 - x1)}" height="${Math.max(0, y2 - y1)}" fill="none" stroke="${color}" stroke-width="${line}"/>`);
-      parts.push(`<text x="${x1 + line}" y="${Math.max(font, y1 - line)}" font-size="${font}" font-family="sans-serif" fill="${color}" stroke="#000" stroke-width="${font / 10}" paint-order="stroke">${name(d.classId)} ${d.score.toFixed(2)}</text>`);
+      parts.push(
+        `<rect x="${x1}" y="${y1}" width="${Math.max(0, x2 - x1)}" height="${Math.max(0, y2 - y1)}" fill="none" stroke="${color}" stroke-width="${line}"/>`,
+      );
+      parts.push(
+        `<text x="${x1 + line}" y="${Math.max(font, y1 - line)}" font-size="${font}" font-family="sans-serif" fill="${color}" stroke="#000" stroke-width="${font / 10}" paint-order="stroke">${name(d.classId)} ${d.score.toFixed(2)}</text>`,
+      );
     }
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
-  return image.composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toBuffer();
+  return image
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .png()
+    .toBuffer();
 }
 
 /** Ultralytics' class names, from its metadata dict literal `{0: 'person', 1: 'bicycle'}`. */

@@ -11,7 +11,7 @@ import { displayPath } from './paths.js';
 import { ModelSpecSchema, type ModelSpec } from './spec.js';
 import type { ModelAdapter } from './types.js';
 
-export { BUILTIN_MODEL_NAMES, isBuiltinModel, type BuiltinModelName } from './builtins.js';
+export { BUILTIN_MODEL_NAMES } from './builtins.js';
 
 /**
  * A built-in name, or a user model spec from a suite file (its `path` relative to `baseDir`, the
@@ -30,7 +30,9 @@ export async function resolveModel(ref: string | ModelSpec, baseDir = process.cw
   const parsed = ModelSpecSchema.safeParse(ref);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`model ${String((ref as { name?: unknown }).name ?? '')}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid model spec'}`);
+    throw new UserError(
+      `model ${String((ref as { name?: unknown }).name ?? '')}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid model spec'}`,
+    );
   }
   const modelPath = resolve(baseDir, parsed.data.path);
   const file = displayPath(modelPath);
@@ -73,7 +75,11 @@ export async function createSession(adapter: ModelAdapter, threads: number): Pro
     });
   } catch (err) {
     // eslint-disable-next-line no-control-regex
-    const reason = String((err as Error).message ?? err).replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]!.replace(/^\[.*?\]\s*/, '').slice(0, 200);
+    const reason = String((err as Error).message ?? err)
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')[0]!
+      .replace(/^\[.*?\]\s*/, '')
+      .slice(0, 200);
     throw UserError.at(file, `not a valid ONNX model (truncated, corrupt or another format): ${reason}`);
   }
   try {

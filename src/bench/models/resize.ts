@@ -39,12 +39,24 @@ export function roundHalfEven(v: number): number {
 }
 
 function stretched(srcWidth: number, srcHeight: number, width: number, height: number): ImagePlacement {
-  return { tensorWidth: width, tensorHeight: height, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX: 0, offsetY: 0, srcWidth, srcHeight };
+  return {
+    tensorWidth: width,
+    tensorHeight: height,
+    width,
+    height,
+    scaleX: width / srcWidth,
+    scaleY: height / srcHeight,
+    offsetX: 0,
+    offsetY: 0,
+    srcWidth,
+    srcHeight,
+  };
 }
 
 /** A fixed-size rule's declared size (the schema makes both present for every fixed rule). */
 function declaredSize(input: ModelInputSpec): { width: number; height: number } {
-  if (input.width === undefined || input.height === undefined) throw new Error(`resize ${String(input.resize)} needs input.width and input.height`);
+  if (input.width === undefined || input.height === undefined)
+    throw new Error(`resize ${String(input.resize)} needs input.width and input.height`);
   return { width: input.width, height: input.height };
 }
 
@@ -68,12 +80,34 @@ export function placeImage(srcWidth: number, srcHeight: number, input: ModelInpu
       const centred = input.letterbox_align === 'center';
       const offsetX = centred ? Math.floor((size.width - width) / 2) : 0;
       const offsetY = centred ? Math.floor((size.height - height) / 2) : 0;
-      return { tensorWidth: size.width, tensorHeight: size.height, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX, offsetY, srcWidth, srcHeight };
+      return {
+        tensorWidth: size.width,
+        tensorHeight: size.height,
+        width,
+        height,
+        scaleX: width / srcWidth,
+        scaleY: height / srcHeight,
+        offsetX,
+        offsetY,
+        srcWidth,
+        srcHeight,
+      };
     }
     case 'pad-right': {
       const width = Math.min(size.width, Math.max(1, Math.ceil(size.height * (srcWidth / srcHeight))));
       const height = size.height;
-      return { tensorWidth: size.width, tensorHeight: height, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX: 0, offsetY: 0, srcWidth, srcHeight };
+      return {
+        tensorWidth: size.width,
+        tensorHeight: height,
+        width,
+        height,
+        scaleX: width / srcWidth,
+        scaleY: height / srcHeight,
+        offsetX: 0,
+        offsetY: 0,
+        srcWidth,
+        srcHeight,
+      };
     }
   }
 }

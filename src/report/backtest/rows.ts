@@ -16,9 +16,24 @@ export const BACKTEST_HEAD = ['', 'recorded', 'simulated', 'simulated − record
 export function backtestRows(r: BacktestResult): string[][] {
   const e = r.error;
   return [
-    ['Unit-hours in service', formatHours(r.recorded.unitHours), formatHours(r.simulated.unitHours), e.unitHoursPct === null ? '—' : signedPct(e.unitHoursPct)],
-    ['Units per minute', '', '', `mean ${plus(e.meanUnits)}${e.meanUnits}, mean |error| ${e.meanAbsUnits}; exact in ${formatPct(e.minutesUnitsExactPct)} of minutes`],
-    ['Throttled requests', int(r.recorded.throttledRequests), int(r.simulated.throttledRequests), `${signedCount(e.throttledRequests)} (${signedPct(e.throttledPctOfRequests)} of ${int(r.requestsTotal)} requests)`],
+    [
+      'Unit-hours in service',
+      formatHours(r.recorded.unitHours),
+      formatHours(r.simulated.unitHours),
+      e.unitHoursPct === null ? '—' : signedPct(e.unitHoursPct),
+    ],
+    [
+      'Units per minute',
+      '',
+      '',
+      `mean ${plus(e.meanUnits)}${e.meanUnits}, mean |error| ${e.meanAbsUnits}; exact in ${formatPct(e.minutesUnitsExactPct)} of minutes`,
+    ],
+    [
+      'Throttled requests',
+      int(r.recorded.throttledRequests),
+      int(r.simulated.throttledRequests),
+      `${signedCount(e.throttledRequests)} (${signedPct(e.throttledPctOfRequests)} of ${int(r.requestsTotal)} requests)`,
+    ],
     ['Throttled per minute', '', '', `mean |error| ${e.meanAbsThrottledPerMinute} requests`],
     [
       'Minutes with throttling',

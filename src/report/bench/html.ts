@@ -2,7 +2,18 @@ import type { BenchResult } from '../../bench/result-schema.js';
 import { COLORS } from '../colors.js';
 import type { Formatter } from '../format.js';
 import { chartFigure, esc, htmlDocument, htmlTable, warningList, type ChartSpec, type PointsChart } from '../html.js';
-import { CONDITION_HEAD, conditionRow, corpusLines, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine } from './rows.js';
+import {
+  CONDITION_HEAD,
+  conditionRow,
+  corpusLines,
+  costModelLine,
+  hostLine,
+  modelHeading,
+  modelWarnings,
+  P99_FOOTNOTE,
+  recheckLine,
+  scalingLine,
+} from './rows.js';
 
 const STAGES = [
   ['decode', 'decode'],
@@ -14,13 +25,22 @@ const STAGES = [
 /** The bench as a page: TPS against resolution and file size for every model, then each model's stage split and table. */
 export const benchHtml: Formatter<BenchResult> = (r, opts) => {
   const pal = COLORS.palette;
-  const points = (id: string, title: string, xLabel: string, x: (c: BenchResult['models'][number]['conditions'][number]) => number): PointsChart => ({
+  const points = (
+    id: string,
+    title: string,
+    xLabel: string,
+    x: (c: BenchResult['models'][number]['conditions'][number]) => number,
+  ): PointsChart => ({
     kind: 'points',
     id,
     title,
     xLabel,
     yLabel: 'TPS (one unit)',
-    series: r.models.map((m, i) => ({ label: m.name, color: pal[i % pal.length]!, points: m.conditions.map((c): [number, number] => [x(c), c.tps]) })),
+    series: r.models.map((m, i) => ({
+      label: m.name,
+      color: pal[i % pal.length]!,
+      points: m.conditions.map((c): [number, number] => [x(c), c.tps]),
+    })),
   });
   const charts: ChartSpec[] = [
     points('bench-resolution', 'TPS vs resolution', 'megapixels', (c) => Math.round(((c.width * c.height) / 1e6) * 1000) / 1000),
@@ -30,18 +50,27 @@ export const benchHtml: Formatter<BenchResult> = (r, opts) => {
   r.models.forEach((m, i) => {
     const stages: ChartSpec = {
       kind: 'bars',
-    categoryLabel: 'condition',
+      categoryLabel: 'condition',
       id: `bench-stages-${i}`,
       title: `${m.name}: where the time goes, mean ms per image by stage`,
       categories: m.conditions.map((c) => c.id),
-      series: STAGES.map(([key, label], k) => ({ label, color: [pal[1], pal[2], pal[0], pal[4]][k]!, values: m.conditions.map((c) => c.stagesMs[key]) })),
+      series: STAGES.map(([key, label], k) => ({
+        label,
+        color: [pal[1], pal[2], pal[0], pal[4]][k]!,
+        values: m.conditions.map((c) => c.stagesMs[key]),
+      })),
       stacked: true,
       yLabel: 'ms per image',
       unit: 'number',
     };
     charts.push(stages);
     const rows = m.conditions.map((c) => conditionRow(c));
-    body.push(`<h2>${esc(modelHeading(m))}</h2>`, chartFigure(stages), htmlTable(CONDITION_HEAD, rows, ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)]), `<p>${esc(costModelLine(m))}</p>`);
+    body.push(
+      `<h2>${esc(modelHeading(m))}</h2>`,
+      chartFigure(stages),
+      htmlTable(CONDITION_HEAD, rows, ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)]),
+      `<p>${esc(costModelLine(m))}</p>`,
+    );
     for (const line of corpusLines(m)) body.push(`<p>${esc(line)}</p>`);
     const recheck = recheckLine(m);
     if (recheck) body.push(`<p>${esc(recheck)}</p>`);

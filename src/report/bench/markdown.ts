@@ -2,7 +2,19 @@ import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
-import { CONDITION_HEAD, conditionRow, corpusLines, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine, stageModelLine } from './rows.js';
+import {
+  CONDITION_HEAD,
+  conditionRow,
+  corpusLines,
+  costModelLine,
+  hostLine,
+  modelHeading,
+  modelWarnings,
+  P99_FOOTNOTE,
+  recheckLine,
+  scalingLine,
+  stageModelLine,
+} from './rows.js';
 
 // Names and paths come from input files: escaped for markdown (core/escape.ts).
 const cell = forMarkdown;
@@ -12,7 +24,12 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
   for (const m of r.models) {
     out.push(`### ${cell(modelHeading(m))}`, '');
     if (m.conditions.length > 0) {
-      out.push(markdownTable([CONDITION_HEAD, ...m.conditions.map((c) => conditionRow(c).map(cell))], { align: ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)] }), '');
+      out.push(
+        markdownTable([CONDITION_HEAD, ...m.conditions.map((c) => conditionRow(c).map(cell))], {
+          align: ['l', ...CONDITION_HEAD.slice(1).map(() => 'r' as const)],
+        }),
+        '',
+      );
       out.push(cell(costModelLine(m)), '');
     }
     const stages = stageModelLine(m);
@@ -24,6 +41,7 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
   }
   for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');
   for (const w of r.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
-  if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false) || m.corpus?.p99Reliable === false)) out.push(cell(P99_FOOTNOTE), '');
+  if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false) || m.corpus?.p99Reliable === false))
+    out.push(cell(P99_FOOTNOTE), '');
   return out.join('\n');
 };

@@ -1,7 +1,23 @@
 import type { BenchCondition, BenchModel, BenchResult, Scaling } from '../../bench/result-schema.js';
 
 /** The rows every bench format shows, computed once so table and markdown never disagree. */
-export const CONDITION_HEAD = ['condition', 'MB', 'objects', 'found', 'samples', 'TPS', 'p50 ms', 'p90 ms', 'p99 ms', 'decode', 'pre', 'infer', 'post', 'RSE %', 'stable'];
+export const CONDITION_HEAD = [
+  'condition',
+  'MB',
+  'objects',
+  'found',
+  'samples',
+  'TPS',
+  'p50 ms',
+  'p90 ms',
+  'p99 ms',
+  'decode',
+  'pre',
+  'infer',
+  'post',
+  'RSE %',
+  'stable',
+];
 
 const f = (v: number, d = 1) => v.toFixed(d);
 
@@ -62,7 +78,11 @@ export function corpusLines(m: BenchModel): string[] {
     `corpus ${c.name}: ${c.images} images, ${c.samples} random draws (seed ${c.seed}, ${c.distinctImages} distinct): ${f(c.tps, 2)} TPS, ` +
       `p50/p90/p99 ${f(c.latencyMs.p50)}/${f(c.latencyMs.p90)}/${f(c.latencyMs.p99)}${c.p99Reliable ? '' : '*'} ms, RSE ${f(c.rsePct, 2)}%${c.stable ? '' : ' (UNSTABLE)'}`,
     `corpus stages: decode ${f(s.decode)} + pre ${f(s.preprocess)} + infer ${f(s.infer)} + post ${f(s.postprocess)} ms; images ${f(c.megapixels.min, 2)}-${f(c.megapixels.max, 2)} MP, ${f(c.sizeMb.min, 2)}-${f(c.sizeMb.max, 2)} MB`,
-    ...(c.detected === null ? [] : [`corpus detections per image: mean ${f(c.detected, 1)}${c.detectedRange ? `, range ${c.detectedRange[0]}-${c.detectedRange[1]}` : ''}`]),
+    ...(c.detected === null
+      ? []
+      : [
+          `corpus detections per image: mean ${f(c.detected, 1)}${c.detectedRange ? `, range ${c.detectedRange[0]}-${c.detectedRange[1]}` : ''}`,
+        ]),
     `slowest files: ${c.slowest.map((x) => `${x.file} ${f(x.ms)} ms`).join(', ')}`,
   ];
 }
@@ -90,6 +110,8 @@ export const P99_FOOTNOTE = '* p99 from fewer than 100 samples: the slowest samp
 
 /** Model warnings, then one line per condition that missed its precision target. */
 export function modelWarnings(m: BenchModel): string[] {
-  const unstable = m.conditions.filter((x) => !x.stable).map((u) => `${u.id}: ${u.warnings.find((w) => w.startsWith('unstable')) ?? 'unstable'}`);
+  const unstable = m.conditions
+    .filter((x) => !x.stable)
+    .map((u) => `${u.id}: ${u.warnings.find((w) => w.startsWith('unstable')) ?? 'unstable'}`);
   return [...m.warnings, ...unstable, ...(m.corpus?.warnings.map((w) => `corpus ${m.corpus!.name}: ${w}`) ?? [])];
 }

@@ -1,11 +1,25 @@
 import type { BenchResult } from '../../bench/result-schema.js';
 import type { Formatter } from '../format.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
-import { CONDITION_HEAD, conditionRow, corpusLines, costModelLine, hostLine, modelHeading, modelWarnings, P99_FOOTNOTE, recheckLine, scalingLine, stageModelLine } from './rows.js';
+import {
+  CONDITION_HEAD,
+  conditionRow,
+  corpusLines,
+  costModelLine,
+  hostLine,
+  modelHeading,
+  modelWarnings,
+  P99_FOOTNOTE,
+  recheckLine,
+  scalingLine,
+  stageModelLine,
+} from './rows.js';
 
 /** Sample counts, latency percentiles beyond p50 and the stage split move under their row on a narrow terminal. */
 const DETAIL = new Set(['found', 'samples', 'p90 ms', 'p99 ms', 'decode', 'pre', 'infer', 'post']);
-const COLUMNS: Column[] = CONDITION_HEAD.map((head, i) => (i === 0 ? { head } : { head, align: 'right', ...(DETAIL.has(head) ? { under: 'labelled' as const } : {}) }));
+const COLUMNS: Column[] = CONDITION_HEAD.map((head, i) =>
+  i === 0 ? { head } : { head, align: 'right', ...(DETAIL.has(head) ? { under: 'labelled' as const } : {}) },
+);
 
 export const benchTable: Formatter<BenchResult> = (r, { color: c, width }) => {
   const out: string[] = [wrapLine(c.dim(hostLine(r)), width), ''];

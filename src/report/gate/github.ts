@@ -14,7 +14,14 @@ export const gateGithub: Formatter<GateResult> = (r) => {
   for (const { owner, rule } of allRules(r)) {
     if (rule.status !== 'fail' && rule.status !== 'warn') continue;
     const at = 'flag' in rule.from ? {} : { file: rule.from.file, line: rule.from.line, col: rule.from.col };
-    out.push(workflowCommand({ level: rule.status === 'fail' ? 'error' : 'warning', ...at, title: `capacity-plan gate: ${ruleName(rule)}`, message: `${owner}: ${rule.message}` }));
+    out.push(
+      workflowCommand({
+        level: rule.status === 'fail' ? 'error' : 'warning',
+        ...at,
+        title: `capacity-plan gate: ${ruleName(rule)}`,
+        message: `${owner}: ${rule.message}`,
+      }),
+    );
   }
   out.push(`capacity-plan gate ${verdictText(r)}`);
   return out.join('\n') + '\n';

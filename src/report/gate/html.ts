@@ -20,8 +20,14 @@ export const gateHtml: Formatter<GateResult> = (r, opts) => {
     note: "Each workload's cost is the plan's answer on its basis; the dashed line is its monthly_usd budget; a workload added or removed has no bar on one side.",
     categories: names,
     series: [
-      ...(r.baseline ? [{ label: 'before', color: COLORS.palette[7], values: r.workloads.map((w) => w.baseline?.monthlyCostUsd ?? null) }] : []),
-      { label: r.baseline ? 'after' : 'cost/month', color: COLORS.palette[0], values: r.workloads.map((w) => w.current?.monthlyCostUsd ?? null) },
+      ...(r.baseline
+        ? [{ label: 'before', color: COLORS.palette[7], values: r.workloads.map((w) => w.baseline?.monthlyCostUsd ?? null) }]
+        : []),
+      {
+        label: r.baseline ? 'after' : 'cost/month',
+        color: COLORS.palette[0],
+        values: r.workloads.map((w) => w.current?.monthlyCostUsd ?? null),
+      },
     ],
     yLabel: 'USD/month',
     unit: 'usd',
@@ -34,7 +40,7 @@ export const gateHtml: Formatter<GateResult> = (r, opts) => {
   if (withDemand.length) {
     charts.push({
       kind: 'bars',
-    categoryLabel: 'workload',
+      categoryLabel: 'workload',
       id: 'gate-demand',
       title: 'Peak demand vs capacity at Max units (after)',
       note: 'Capacity at Max: MaxInferenceUnits × TPS per unit, what the units serve before requests are throttled.',
@@ -50,13 +56,27 @@ export const gateHtml: Formatter<GateResult> = (r, opts) => {
 
   const { columns, rows } = gateRows(r);
   const tableRows = rows.map((row): Array<string | HtmlCell> => {
-    const cells: Array<string | HtmlCell> = row.total ? ['Total', ...row.cells.slice(1)].map((text) => ({ text, emphasis: 'total' as const })) : row.cells;
+    const cells: Array<string | HtmlCell> = row.total
+      ? ['Total', ...row.cells.slice(1)].map((text) => ({ text, emphasis: 'total' as const }))
+      : row.cells;
     return [...cells, row.status ? ICON[row.status] : '—'];
   });
   const body = [`<p class="verdict ${r.status}">${ICON[r.status]} capacity-plan gate ${esc(verdictText(r))}</p>`];
   if (r.baseline) body.push(`<p class="sub">Baseline: ${esc(r.baseline.file)}</p>`);
-  body.push(...charts.map(chartFigure), htmlTable(columns.map((c) => c.head), tableRows, columns.map((c) => c.align)));
-  for (const [title, status] of [['Failed', 'fail'], ['Warnings', 'warn'], ['Not checked', 'skip'], ['Passed', 'pass']] as const) {
+  body.push(
+    ...charts.map(chartFigure),
+    htmlTable(
+      columns.map((c) => c.head),
+      tableRows,
+      columns.map((c) => c.align),
+    ),
+  );
+  for (const [title, status] of [
+    ['Failed', 'fail'],
+    ['Warnings', 'warn'],
+    ['Not checked', 'skip'],
+    ['Passed', 'pass'],
+  ] as const) {
     const list = allRules(r).filter((x) => x.rule.status === status);
     if (!list.length) continue;
     body.push(

@@ -48,13 +48,20 @@ export const gateMarkdown: Formatter<GateResult> = (r) => {
     );
   }
   // A code span shows its text literally: only a backtick or a line break could end it early.
-  if (r.baseline) out.push(`Baseline: \`${r.baseline.file.replace(/[`\r\n]/g, '')}\`. Workloads are matched by \`id\`, else \`name\` (a new name in the file of a workload gone from the baseline is a likely rename); both sides of a row are priced on its \`budget.basis\` (default: Max units all month).`, '');
+  if (r.baseline)
+    out.push(
+      `Baseline: \`${r.baseline.file.replace(/[`\r\n]/g, '')}\`. Workloads are matched by \`id\`, else \`name\` (a new name in the file of a workload gone from the baseline is a likely rename); both sides of a row are priced on its \`budget.basis\` (default: Max units all month).`,
+      '',
+    );
 
   const section = (title: string, status: RuleResult['status']) => {
     const list = allRules(r).filter((x) => x.rule.status === status);
     if (!list.length) return;
     out.push(`#### ${title}`, '');
-    for (const { owner, rule } of list) out.push(`- ${ICON[status]} **${cell(owner)}** \`${ruleName(rule)}\`${'flag' in rule.from ? '' : ` (${cell(ruleWhere(rule))})`}: ${cell(rule.message.replace(/^not checked: /, ''))}`);
+    for (const { owner, rule } of list)
+      out.push(
+        `- ${ICON[status]} **${cell(owner)}** \`${ruleName(rule)}\`${'flag' in rule.from ? '' : ` (${cell(ruleWhere(rule))})`}: ${cell(rule.message.replace(/^not checked: /, ''))}`,
+      );
     out.push('');
   };
   section('Failed', 'fail');

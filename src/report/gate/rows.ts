@@ -38,7 +38,9 @@ export function gateRows(r: GateResult): { columns: GateColumn[]; rows: GateRow[
   const row = (name: string, change: string, x: GateWorkload | GateTotal, total: boolean): GateRow => {
     const min = unitsCell('minInferenceUnits', x.baseline, x.current, hasBaseline);
     const max = unitsCell('maxInferenceUnits', x.baseline, x.current, hasBaseline);
-    const cells = hasBaseline ? [name, change, min, max, costCell(x.baseline), costCell(x.current), diffCell(x)] : [name, min, max, costCell(x.current)];
+    const cells = hasBaseline
+      ? [name, change, min, max, costCell(x.baseline), costCell(x.current), diffCell(x)]
+      : [name, min, max, costCell(x.current)];
     return { total, cells, status: x.rules.length ? x.status : null };
   };
   return {

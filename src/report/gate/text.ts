@@ -9,7 +9,12 @@ const signedUsd = (x: number) => plus(x, usd(x));
 const signedPct = (x: number) => plus(x, formatPct(x));
 
 /** `before → after (+diff)` for a units column; a lone figure without a baseline. */
-export function unitsCell(key: 'minInferenceUnits' | 'maxInferenceUnits', before: Figures | null, after: Figures | null, hasBaseline: boolean): string {
+export function unitsCell(
+  key: 'minInferenceUnits' | 'maxInferenceUnits',
+  before: Figures | null,
+  after: Figures | null,
+  hasBaseline: boolean,
+): string {
   if (!hasBaseline) return after ? String(after[key]) : '—';
   const b = before ? String(before[key]) : '—';
   const a = after ? String(after[key]) : '—';
@@ -53,7 +58,10 @@ export function ruleName(r: RuleResult): string {
 
 /** Every rule with the workload it belongs to ('total' for flag rules), in report order. */
 export function allRules(r: GateResult): Array<{ owner: string; rule: RuleResult }> {
-  return [...r.workloads.flatMap((w) => w.rules.map((rule) => ({ owner: w.name, rule }))), ...r.total.rules.map((rule) => ({ owner: 'total', rule }))];
+  return [
+    ...r.workloads.flatMap((w) => w.rules.map((rule) => ({ owner: w.name, rule }))),
+    ...r.total.rules.map((rule) => ({ owner: 'total', rule })),
+  ];
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -19,8 +19,12 @@ export function entryYaml(r: ModelInspection): string {
       if (typeof node.value === 'string' && hasControlChars(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  const missing = (r.entry.output as { format?: string }).format === undefined ? '# output.format: could not tell from the model; see docs/models.md\n' : '';
-  const failed = !r.check.ok && missing === '' ? `# this entry did not pass its check: ${forTerminal(r.check.problem).replace(/\s+/g, ' ')}\n` : '';
+  const missing =
+    (r.entry.output as { format?: string }).format === undefined
+      ? '# output.format: could not tell from the model; see docs/models.md\n'
+      : '';
+  const failed =
+    !r.check.ok && missing === '' ? `# this entry did not pass its check: ${forTerminal(r.check.problem).replace(/\s+/g, ' ')}\n` : '';
   return missing + failed + forYaml(doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }
 

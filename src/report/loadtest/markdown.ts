@@ -9,8 +9,20 @@ const cell = forMarkdown;
 
 export const loadtestMarkdown: Formatter<LoadtestResult> = (r) => {
   const out: string[] = [`### ${cell(loadtestHeading(r))}`, ''];
-  out.push(markdownTable([['', 'value', 'note'], ...summaryRows(r).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], { align: ['l', 'r', 'l'] }), '');
-  out.push('#### Steps', '', markdownTable([STEP_HEAD, ...r.steps.map((s) => stepRow(s).map(cell))], { align: ['r', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'l'] }), '');
+  out.push(
+    markdownTable([['', 'value', 'note'], ...summaryRows(r).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], {
+      align: ['l', 'r', 'l'],
+    }),
+    '',
+  );
+  out.push(
+    '#### Steps',
+    '',
+    markdownTable([STEP_HEAD, ...r.steps.map((s) => stepRow(s).map(cell))], {
+      align: ['r', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'l'],
+    }),
+    '',
+  );
   for (const w of r.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
   return out.join('\n');
 };

@@ -16,14 +16,42 @@ export function summaryRows(r: LoadtestResult): Array<[string, string, string]> 
   const objects = img.meanObjects !== null ? `, ${n(img.meanObjects)} objects found per image` : '';
   return [
     ['TPS per unit', r.tpsPerUnit === null ? '—' : n(r.tpsPerUnit), r.derivation],
-    ['Highest clean TPS', r.highestCleanTps === null ? '—' : n(r.highestCleanTps), `throttled ≤ ${r.method.throttleLimitPct}% of a step's calls`],
-    ['Units in service', String(r.units.inService), r.units.source + (r.units.maxInferenceUnits !== null ? ` (Min ${r.units.minInferenceUnits}, Max ${r.units.maxInferenceUnits})` : '')],
-    ['Images', `${img.count} ${img.source === 'bytes' ? 'files' : 'S3 objects'}`, `${img.location}: mean ${size}${n(img.meanSizeMb)} MB, ${img.formats.join('/')}${objects}`],
-    ['Steps', String(r.steps.length), `stopped: ${r.stoppedBy}; ${r.method.stepS} s measured after ${r.method.warmupS} s warm-up each, ${r.method.retries ? 'one retry of a failed call (the AWS sample)' : 'no retries'}`],
+    [
+      'Highest clean TPS',
+      r.highestCleanTps === null ? '—' : n(r.highestCleanTps),
+      `throttled ≤ ${r.method.throttleLimitPct}% of a step's calls`,
+    ],
+    [
+      'Units in service',
+      String(r.units.inService),
+      r.units.source + (r.units.maxInferenceUnits !== null ? ` (Min ${r.units.minInferenceUnits}, Max ${r.units.maxInferenceUnits})` : ''),
+    ],
+    [
+      'Images',
+      `${img.count} ${img.source === 'bytes' ? 'files' : 'S3 objects'}`,
+      `${img.location}: mean ${size}${n(img.meanSizeMb)} MB, ${img.formats.join('/')}${objects}`,
+    ],
+    [
+      'Steps',
+      String(r.steps.length),
+      `stopped: ${r.stoppedBy}; ${r.method.stepS} s measured after ${r.method.warmupS} s warm-up each, ${r.method.retries ? 'one retry of a failed call (the AWS sample)' : 'no retries'}`,
+    ],
   ];
 }
 
-export const STEP_HEAD = ['#', 'phase', 'load', 'achieved TPS', 'throttled/s', 'throttled %', 'other errors', 'p50 ms', 'p95 ms', 'p99 ms', 'clean'];
+export const STEP_HEAD = [
+  '#',
+  'phase',
+  'load',
+  'achieved TPS',
+  'throttled/s',
+  'throttled %',
+  'other errors',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'clean',
+];
 
 export function stepRow(s: LoadtestStep): string[] {
   return [

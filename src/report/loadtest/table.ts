@@ -5,7 +5,12 @@ import { loadtestHeading, STEP_HEAD, stepRow, summaryRows } from './rows.js';
 
 const SUMMARY_COLUMNS: Column[] = [{ head: '' }, { head: 'value', align: 'right' }, { head: 'note', wrap: true, minWidth: 20 }];
 /** Every step column but the load and achieved TPS may wrap its heading; numbers align right. */
-const STEP_COLUMNS: Column[] = STEP_HEAD.map((head, i) => ({ head, align: i === 1 || i === STEP_HEAD.length - 1 ? 'left' : 'right', wrap: i > 3, minWidth: 4 }));
+const STEP_COLUMNS: Column[] = STEP_HEAD.map((head, i) => ({
+  head,
+  align: i === 1 || i === STEP_HEAD.length - 1 ? 'left' : 'right',
+  wrap: i > 3,
+  minWidth: 4,
+}));
 
 /** The load test as terminal tables, fitted to the terminal's width like every other table. */
 export const loadtestTable: Formatter<LoadtestResult> = (r, { color: c, width }) => {

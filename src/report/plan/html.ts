@@ -2,7 +2,17 @@ import type { PlanReport } from '../../contracts/plan.js';
 import { formatUsd } from '../../core/money.js';
 import { COLORS } from '../colors.js';
 import type { Formatter } from '../format.js';
-import { chartFigure, esc, htmlDocument, htmlTable, warningList, type BarsChart, type ChartSpec, type HtmlCell, type PointsChart } from '../html.js';
+import {
+  chartFigure,
+  esc,
+  htmlDocument,
+  htmlTable,
+  warningList,
+  type BarsChart,
+  type ChartSpec,
+  type HtmlCell,
+  type PointsChart,
+} from '../html.js';
 import { planHeading, planRows, savingLines, savingsTotalText, totalsBasisText } from './rows.js';
 import type { Plan } from '../../contracts/plan.js';
 
@@ -40,7 +50,13 @@ export const planHtml: Formatter<PlanReport> = (r, opts) => {
   ]);
   if (p.length > 1) {
     const t = r.totals;
-    answers.push([{ text: `total of ${t.workloads}`, emphasis: 'total' }, { text: `${t.minInferenceUnits} / ${t.maxInferenceUnits}`, emphasis: 'total' }, { text: formatUsd(t.monthlyCostUsd), emphasis: 'total' }, totalsBasisText(t), '']);
+    answers.push([
+      { text: `total of ${t.workloads}`, emphasis: 'total' },
+      { text: `${t.minInferenceUnits} / ${t.maxInferenceUnits}`, emphasis: 'total' },
+      { text: formatUsd(t.monthlyCostUsd), emphasis: 'total' },
+      totalsBasisText(t),
+      '',
+    ]);
   }
   const total = savingsTotalText(p, 'below');
   const charts: ChartSpec[] = [costs];
@@ -53,7 +69,11 @@ export const planHtml: Formatter<PlanReport> = (r, opts) => {
   for (const plan of p) {
     body.push(`<h2>${esc(planHeading(plan))}</h2>`, plan.file ? `<p class="sub">${esc(plan.file)}</p>` : '');
     for (const note of plan.notes) body.push(`<p class="note">${esc(note)}</p>`);
-    const rows = planRows(plan).map((row): Array<string | HtmlCell> => [row.label, row.emphasis ? { text: row.value, emphasis: row.emphasis } : row.value, row.how]);
+    const rows = planRows(plan).map((row): Array<string | HtmlCell> => [
+      row.label,
+      row.emphasis ? { text: row.value, emphasis: row.emphasis } : row.value,
+      row.how,
+    ]);
     body.push(htmlTable(['', 'value', 'how'], rows, ['l', 'r', 'l']), warningList(plan.warnings));
     body.push(...savingsHtml(plan, `tradeoff-${p.indexOf(plan)}`, charts));
   }
@@ -65,7 +85,14 @@ export const planHtml: Formatter<PlanReport> = (r, opts) => {
 function savingsHtml(plan: Plan, chartId: string, charts: ChartSpec[]): string[] {
   const lines = savingLines(plan);
   if (lines.length === 0) return [];
-  const out = [`<h3>Savings, largest first</h3>`, htmlTable(['saving', 'what', 'how'], lines.map((s) => [{ text: s.saving, emphasis: 'answer' }, s.title, s.how]), ['r', 'l', 'l'])];
+  const out = [
+    `<h3>Savings, largest first</h3>`,
+    htmlTable(
+      ['saving', 'what', 'how'],
+      lines.map((s) => [{ text: s.saving, emphasis: 'answer' }, s.title, s.how]),
+      ['r', 'l', 'l'],
+    ),
+  ];
   for (const s of lines) if (s.commands.length) out.push(`<pre>${esc(s.commands.join('\n'))}</pre>`);
   const tradeoff = plan.savings.find((s) => s.tradeoff)?.tradeoff;
   if (tradeoff) {
@@ -74,7 +101,13 @@ function savingsHtml(plan: Plan, chartId: string, charts: ChartSpec[]): string[]
       id: chartId,
       title: `${plan.name}: monthly cost against throttled share`,
       note: 'Each point is the answer searched again at one max_throttled_pct (0, 0.01, 0.1, 1%): its simulated cost and the share of requests it throttles. Where the line flattens, allowing more throttling buys little.',
-      series: [{ label: 'searched pair at each limit', color: COLORS.palette[0], points: tradeoff.map((x) => [x.throttledPct, x.monthlyCostUsd] as [number, number]) }],
+      series: [
+        {
+          label: 'searched pair at each limit',
+          color: COLORS.palette[0],
+          points: tradeoff.map((x) => [x.throttledPct, x.monthlyCostUsd] as [number, number]),
+        },
+      ],
       xLabel: 'throttled share of requests, %',
       yLabel: 'USD/month',
     };

@@ -12,14 +12,22 @@ export const planMarkdown: Formatter<PlanReport> = (r) => {
   const out: string[] = [];
   // The answers first, one line per workload; the derivation follows for those who want it.
   for (const p of r.plans) out.push(`- **${cell(p.headline)}**`);
-  if (r.plans.length > 1) out.push(`- total of ${r.totals.workloads} workloads: Min ${r.totals.minInferenceUnits} / Max ${r.totals.maxInferenceUnits} units, ${formatUsd(r.totals.monthlyCostUsd)}/month (${cell(totalsBasisText(r.totals))})`);
+  if (r.plans.length > 1)
+    out.push(
+      `- total of ${r.totals.workloads} workloads: Min ${r.totals.minInferenceUnits} / Max ${r.totals.maxInferenceUnits} units, ${formatUsd(r.totals.monthlyCostUsd)}/month (${cell(totalsBasisText(r.totals))})`,
+    );
   const total = savingsTotalText(r.plans, 'below');
   if (total) out.push(`- ${cell(total)}`);
   out.push('');
   for (const p of r.plans) {
     out.push(`### ${cell(planHeading(p))}`, '');
     for (const note of p.notes) out.push(`> ${cell(note)}`, '');
-    out.push(markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], { align: ['l', 'r', 'l'] }), '');
+    out.push(
+      markdownTable([['', 'value', 'how'], ...planRows(p).map((row) => [cell(row.label), `**${cell(row.value)}**`, cell(row.how)])], {
+        align: ['l', 'r', 'l'],
+      }),
+      '',
+    );
     if (p.startCommand && !p.batch) out.push('Start it with:', '', '```sh', p.startCommand, '```', '');
     if (p.batch) out.push('Each batch:', '', '```sh', ...p.batch.commands, '```', '');
     for (const w of p.warnings) out.push(`> ⚠️ **${cell(w.code)}**: ${cell(w.message)}`, '');

@@ -26,7 +26,8 @@ const BASIS_LABEL: Record<Basis, string> = {
 export function planRows(p: Plan): PlanRow[] {
   const d = p.derivation;
   const rows: PlanRow[] = [];
-  const row = (label: string, value: string, how: string, emphasis?: PlanRow['emphasis']) => rows.push({ label, value, how, ...(emphasis ? { emphasis } : {}) });
+  const row = (label: string, value: string, how: string, emphasis?: PlanRow['emphasis']) =>
+    rows.push({ label, value, how, ...(emphasis ? { emphasis } : {}) });
   for (const c of p.classes) {
     const image = c.corpus !== undefined ? `corpus ${c.corpus}` : `${c.width}x${c.height}, ${c.sizeMb} MB, ${c.objects} obj`;
     const interval = c.uncertaintyPct > 0 ? ` (±${c.uncertaintyPct}%: ${c.uncertainty})` : '';
@@ -51,7 +52,8 @@ export function planRows(p: Plan): PlanRow[] {
     const answer = basis === p.costBasis;
     row(BASIS_LABEL[basis], usd(cost), how + (answer ? ' (the basis the answer is quoted on)' : ''), answer ? 'answer' : undefined);
   }
-  if (p.costPer1000ImagesUsd !== null && d.costPer1000Images !== undefined) row('Cost per 1000 images (baseline)', `$${p.costPer1000ImagesUsd.toFixed(4)}`, d.costPer1000Images);
+  if (p.costPer1000ImagesUsd !== null && d.costPer1000Images !== undefined)
+    row('Cost per 1000 images (baseline)', `$${p.costPer1000ImagesUsd.toFixed(4)}`, d.costPer1000Images);
   rows.push(zoneRow(p));
   return rows;
 }
@@ -59,10 +61,19 @@ export function planRows(p: Plan): PlanRow[] {
 function searchRows(p: Plan): PlanRow[] {
   const s = p.search!;
   const rule = p.staticRule;
-  const sim = (x: { monthlyCostUsd: number; throttledPct: number }) => `simulated ${usd(x.monthlyCostUsd)}/month, ${formatPct(x.throttledPct)} throttled`;
+  const sim = (x: { monthlyCostUsd: number; throttledPct: number }) =>
+    `simulated ${usd(x.monthlyCostUsd)}/month, ${formatPct(x.throttledPct)} throttled`;
   const rows: PlanRow[] = [];
-  if (rule.simulated) rows.push({ label: 'Step: rule pair simulated', value: `${rule.minInferenceUnits}/${rule.maxInferenceUnits}`, how: `${sim(rule.simulated)} on ${s.trafficSource}` });
-  const raised = s.raisedForZonePromise.min + s.raisedForZonePromise.max > 0 ? `; raised by ${s.raisedForZonePromise.min} Min / ${s.raisedForZonePromise.max} Max to keep the zone promise` : '';
+  if (rule.simulated)
+    rows.push({
+      label: 'Step: rule pair simulated',
+      value: `${rule.minInferenceUnits}/${rule.maxInferenceUnits}`,
+      how: `${sim(rule.simulated)} on ${s.trafficSource}`,
+    });
+  const raised =
+    s.raisedForZonePromise.min + s.raisedForZonePromise.max > 0
+      ? `; raised by ${s.raisedForZonePromise.min} Min / ${s.raisedForZonePromise.max} Max to keep the zone promise`
+      : '';
   rows.push({
     label: 'Step: cost-optimal search',
     value: `${s.minInferenceUnits}/${s.maxInferenceUnits}`,
@@ -71,8 +82,16 @@ function searchRows(p: Plan): PlanRow[] {
   if (s.feasible) {
     rows.push(
       s.monthlySavingUsd >= 0
-        ? { label: 'Step: saving of the search', value: usd(s.monthlySavingUsd), how: 'rule pair minus searched pair, both simulated minute by minute on the same traffic' }
-        : { label: 'Step: extra cost of the search', value: usd(-s.monthlySavingUsd), how: `the rule's pair throttles ${formatPct(rule.simulated?.throttledPct ?? 0)} (limit ${formatPct(s.maxThrottledPct)}); staying within it costs this much more` },
+        ? {
+            label: 'Step: saving of the search',
+            value: usd(s.monthlySavingUsd),
+            how: 'rule pair minus searched pair, both simulated minute by minute on the same traffic',
+          }
+        : {
+            label: 'Step: extra cost of the search',
+            value: usd(-s.monthlySavingUsd),
+            how: `the rule's pair throttles ${formatPct(rule.simulated?.throttledPct ?? 0)} (limit ${formatPct(s.maxThrottledPct)}); staying within it costs this much more`,
+          },
     );
   }
   return rows;
@@ -90,7 +109,12 @@ function zoneRow(p: Plan): PlanRow {
       `at most ${formatPct(o.allowedPct)} = ${o.lagMinutes} of ${o.durationMinutes} min may fail while replacements start), ${formatCount(o.throttledAfterLag)} after the lag; static check: ${p.derivation.zoneOutage}; ${lost}`;
     return { label, value: z.holds ? 'survives' : 'THROTTLES', how, ...(z.holds || !z.required ? {} : { emphasis: 'alarm' as const }) };
   }
-  return { label, value: z.servesPeak ? 'serves peak' : 'THROTTLES', how: `${p.derivation.zoneOutage}; ${lost}`, ...(z.servesPeak ? {} : { emphasis: 'alarm' as const }) };
+  return {
+    label,
+    value: z.servesPeak ? 'serves peak' : 'THROTTLES',
+    how: `${p.derivation.zoneOutage}; ${lost}`,
+    ...(z.servesPeak ? {} : { emphasis: 'alarm' as const }),
+  };
 }
 
 export function planHeading(p: Plan): string {
@@ -99,7 +123,9 @@ export function planHeading(p: Plan): string {
 
 /** What the totals add: each workload's headline cost on its own basis. */
 export function totalsBasisText(t: { bases: Partial<Record<Basis, number>> }): string {
-  const parts = (['simulated', 'expected', 'max', 'min', 'batch'] as const).filter((b) => (t.bases[b] ?? 0) > 0).map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
+  const parts = (['simulated', 'expected', 'max', 'min', 'batch'] as const)
+    .filter((b) => (t.bases[b] ?? 0) > 0)
+    .map((b) => `${t.bases[b]} ${b === 'max' ? 'at Max' : b === 'min' ? 'at Min' : b}`);
   return `the headline costs added: ${parts.join(' + ')}`;
 }
 
@@ -113,7 +139,10 @@ export interface SavingLine {
 
 export function savingLines(p: Plan): SavingLine[] {
   return p.savings.map((s) => ({
-    saving: s.monthlySavingUsd > 0 ? `saves ${usd(s.monthlySavingUsd)}/month → ${usd(s.monthlyCostUsd)}` : `${usd(s.monthlyCostUsd)}/month as planned`,
+    saving:
+      s.monthlySavingUsd > 0
+        ? `saves ${usd(s.monthlySavingUsd)}/month → ${usd(s.monthlyCostUsd)}`
+        : `${usd(s.monthlyCostUsd)}/month as planned`,
     title: `${s.kind}: ${s.title}`,
     how: s.derivation + (s.imageSize ? `; ${s.imageSize.caveat}` : ''),
     commands: s.commands ?? [],

@@ -19,7 +19,11 @@ export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
   const out: string[] = [];
   for (const p of r.plans) {
     out.push(wrapLine(c.bold(planHeading(p)) + (p.file ? c.dim(`  [${p.file}]`) : ''), width));
-    const rows = planRows(p).map(({ label, value, how, emphasis }) => [label, emphasis === 'answer' ? c.bold(value) : emphasis === 'alarm' ? c.red(value) : value, c.dim(how)]);
+    const rows = planRows(p).map(({ label, value, how, emphasis }) => [
+      label,
+      emphasis === 'answer' ? c.bold(value) : emphasis === 'alarm' ? c.red(value) : value,
+      c.dim(how),
+    ]);
     out.push(renderTable(PLAN_COLUMNS, rows, { color: c, width }));
     // Not wrapped: a command is copied whole, and a wrapped one would not paste.
     if (p.startCommand && !p.batch) out.push(`start it with: ${p.startCommand}`);
@@ -46,7 +50,12 @@ export function planAnswers(r: PlanReport, bold: (s: string) => string, width: n
   if (savings) out.push(wrapLine(savings, width));
   if (r.plans.length > 1) {
     const t = r.totals;
-    out.push(wrapLine(`total of ${t.workloads} workloads: Min ${t.minInferenceUnits} / Max ${t.maxInferenceUnits} units, ${formatUsd(t.monthlyCostUsd)}/month (${totalsBasisText(t)})`, width));
+    out.push(
+      wrapLine(
+        `total of ${t.workloads} workloads: Min ${t.minInferenceUnits} / Max ${t.maxInferenceUnits} units, ${formatUsd(t.monthlyCostUsd)}/month (${totalsBasisText(t)})`,
+        width,
+      ),
+    );
   }
   return out;
 }

@@ -23,12 +23,22 @@ export const simulationHtml: Formatter<SimulationResult> = (r, opts) => {
     title: 'Monthly cost by strategy and Min/Max pair (simulated on the same traffic)',
     // Short names: the tables below give each one's full description.
     categories: [...r.strategies.map((s) => s.name), 'rule pair (step)', "plan's answer"],
-    series: [{ label: 'cost/month', color: COLORS.palette[0], values: [...r.strategies.map((s) => s.monthlyCostUsd), r.staticPlan.monthlyCostUsd, r.recommended.monthlyCostUsd] }],
+    series: [
+      {
+        label: 'cost/month',
+        color: COLORS.palette[0],
+        values: [...r.strategies.map((s) => s.monthlyCostUsd), r.staticPlan.monthlyCostUsd, r.recommended.monthlyCostUsd],
+      },
+    ],
     yLabel: 'USD/month',
     unit: 'usd',
   };
   const figureRows = simulationRows(r).map(([label, value, note]): Array<string | HtmlCell> => {
-    const emphasis = label.endsWith('InferenceUnits') ? 'answer' : label.startsWith('Throttled') && r.requests.throttled > 0 ? 'alarm' : undefined;
+    const emphasis = label.endsWith('InferenceUnits')
+      ? 'answer'
+      : label.startsWith('Throttled') && r.requests.throttled > 0
+        ? 'alarm'
+        : undefined;
     return [label, emphasis ? { text: value, emphasis } : value, note];
   });
   const body = [

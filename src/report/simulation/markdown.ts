@@ -11,9 +11,24 @@ const cell = forMarkdown;
 
 export const simulationMarkdown: Formatter<SimulationResult> = (r) => {
   const out: string[] = [`### ${cell(simulationHeading(r))}`, ''];
-  out.push(markdownTable([['', 'value', 'note'], ...simulationRows(r).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], { align: ['l', 'r', 'l'] }), '');
-  out.push('#### Strategies', '', markdownTable([STRATEGY_HEAD, ...strategyRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] }), '');
-  out.push("#### Min/Max: the plan's answer and the peak/baseline rule's pair", '', markdownTable([PAIR_HEAD, ...pairRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r'] }), '');
+  out.push(
+    markdownTable([['', 'value', 'note'], ...simulationRows(r).map(([a, b, c]) => [cell(a), `**${cell(b)}**`, cell(c)])], {
+      align: ['l', 'r', 'l'],
+    }),
+    '',
+  );
+  out.push(
+    '#### Strategies',
+    '',
+    markdownTable([STRATEGY_HEAD, ...strategyRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] }),
+    '',
+  );
+  out.push(
+    "#### Min/Max: the plan's answer and the peak/baseline rule's pair",
+    '',
+    markdownTable([PAIR_HEAD, ...pairRows(r).map((row) => row.map(cell))], { align: ['l', 'r', 'r', 'r', 'r'] }),
+    '',
+  );
   const d = r.busiestDay;
   if (d.demandTps.length >= 2) {
     out.push(

@@ -16,11 +16,16 @@ export const simulationTable: Formatter<SimulationResult> = (r, { color: c, widt
   const view = { color: c, width };
   const out: string[] = [wrapLine(c.bold(simulationHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : ''), width)];
   const figures = simulationRows(r).map(([label, value, note]) => {
-    const v = label.startsWith('Throttled') && r.requests.throttled > 0 ? c.red(value) : label.endsWith('InferenceUnits') ? c.bold(value) : value;
+    const v =
+      label.startsWith('Throttled') && r.requests.throttled > 0 ? c.red(value) : label.endsWith('InferenceUnits') ? c.bold(value) : value;
     return [label, v, c.dim(note)];
   });
   out.push(renderTable(FIGURE_COLUMNS, figures, view), '', c.bold('Strategies, same traffic and scenarios'));
-  out.push(renderTable(STRATEGY_COLUMNS, strategyRows(r), view), '', c.bold("Min/Max: the plan's answer and the peak/baseline rule's pair (no scenarios)"));
+  out.push(
+    renderTable(STRATEGY_COLUMNS, strategyRows(r), view),
+    '',
+    c.bold("Min/Max: the plan's answer and the peak/baseline rule's pair (no scenarios)"),
+  );
   out.push(renderTable(PAIR_COLUMNS, pairRows(r), view), '');
   const chart = busiestDayChart(r, width);
   if (chart) {

@@ -48,7 +48,10 @@ describe('synthesizeImage: file size', () => {
         for (const objects of [0, 50]) {
           const img = await made({ width, height, targetSizeMb, objects, kind: 'text', variant: 0 });
           expect(img.sizeMb).toBe(img.bytes.length / 1e6);
-          expect(Math.abs(img.sizeMb - targetSizeMb) / targetSizeMb, `${targetSizeMb} MB, ${objects} objects: got ${img.sizeMb}`).toBeLessThanOrEqual(SIZE_TOLERANCE);
+          expect(
+            Math.abs(img.sizeMb - targetSizeMb) / targetSizeMb,
+            `${targetSizeMb} MB, ${objects} objects: got ${img.sizeMb}`,
+          ).toBeLessThanOrEqual(SIZE_TOLERANCE);
           const meta = await sharp(img.bytes).metadata();
           expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', width, height]);
         }
@@ -66,11 +69,16 @@ describe('synthesizeImage: file size', () => {
 
   it('more objects than fit legibly are skipped with a reason', async () => {
     const out = await synthesizeImage({ width: 640, height: 480, targetSizeMb: null, objects: 400, kind: 'text', variant: 0 });
-    expect(out).toEqual({ skipped: true, reason: expect.stringMatching(/^400 text lines don't fit legibly in 640x480 \(font would be \d+\.\d px, minimum 8\)$/) });
+    expect(out).toEqual({
+      skipped: true,
+      reason: expect.stringMatching(/^400 text lines don't fit legibly in 640x480 \(font would be \d+\.\d px, minimum 8\)$/),
+    });
     const shapes = await synthesizeImage({ width: 64, height: 64, targetSizeMb: null, objects: 100, kind: 'shapes', variant: 0 });
     expect(shapes).toMatchObject({ skipped: true });
     // 50 lines at the smallest default resolution still fit.
-    expect(await synthesizeImage({ width: 640, height: 480, targetSizeMb: null, objects: 50, kind: 'text', variant: 0 })).not.toHaveProperty('skipped');
+    expect(
+      await synthesizeImage({ width: 640, height: 480, targetSizeMb: null, objects: 50, kind: 'text', variant: 0 }),
+    ).not.toHaveProperty('skipped');
   });
 
   it('no target: a typical quality, the actual size reported', async () => {
@@ -114,7 +122,8 @@ describe('synthesizeImage: objects', () => {
         // Outside every box the image is light (background texture only).
         const inBox = (x: number, y: number) => img.boxes.some(([a, b, c, d]) => x >= a - 2 && x < c + 2 && y >= b - 2 && y < d + 2);
         let darkOutside = 0;
-        for (let y = 0; y < 720; y += 3) for (let x = 0; x < 1280; x += 3) if (!inBox(x, y) && data[y * info.width + x]! < 150) darkOutside++;
+        for (let y = 0; y < 720; y += 3)
+          for (let x = 0; x < 1280; x += 3) if (!inBox(x, y) && data[y * info.width + x]! < 150) darkOutside++;
         expect(darkOutside).toBe(0);
       }
     });

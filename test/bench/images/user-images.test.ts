@@ -33,11 +33,18 @@ function claimingPng(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function jpeg(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 80 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 async function userError(p: Promise<unknown>): Promise<string> {
@@ -55,7 +62,9 @@ describe('loadImagesDir', () => {
   it('loads every image in name order, measured from its file; other files are ignored', async () => {
     const dir = tempDir();
     const b = await jpeg(300, 200);
-    const a = await sharp({ create: { width: 64, height: 48, channels: 4, background: '#08f8' } }).png().toBuffer();
+    const a = await sharp({ create: { width: 64, height: 48, channels: 4, background: '#08f8' } })
+      .png()
+      .toBuffer();
     writeFileSync(join(dir, 'b-photo.JPG'), b);
     writeFileSync(join(dir, 'a-shot.png'), a);
     writeFileSync(join(dir, 'README.txt'), 'not an image');
@@ -83,7 +92,9 @@ describe('loadImagesDir', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'ok.jpg'), await jpeg(64, 64));
     writeFileSync(join(dir, 'zz-garbage.jpg'), Buffer.from('this is not a jpeg at all'));
-    expect(await userError(loadImagesDir(dir, OWN_FOLDERS_ONLY))).toMatch(new RegExp(`^${join(dir, 'zz-garbage.jpg')}: not a decodable image`));
+    expect(await userError(loadImagesDir(dir, OWN_FOLDERS_ONLY))).toMatch(
+      new RegExp(`^${join(dir, 'zz-garbage.jpg')}: not a decodable image`),
+    );
 
     const dir2 = tempDir();
     const made = await synthesizeImage({ width: 800, height: 600, targetSizeMb: null, objects: 4, kind: 'text', variant: 0 });

@@ -8,7 +8,14 @@ import { createSession, resolveModel } from '../../../src/bench/models/registry.
 import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
 import type { Detection, ModelAdapter, ModelOutput } from '../../../src/bench/models/types.js';
 import { tempDir } from '../../helpers/cli.js';
-import { castToFloat32Model, constantOutputsModel, extraInputsModel, writeModel, type ConstOutput, type Dim } from '../../helpers/onnx-graphs.js';
+import {
+  castToFloat32Model,
+  constantOutputsModel,
+  extraInputsModel,
+  writeModel,
+  type ConstOutput,
+  type Dim,
+} from '../../helpers/onnx-graphs.js';
 
 /**
  * The spec-driven adapter through real onnxruntime sessions on small graphs this test builds.
@@ -23,15 +30,28 @@ afterAll(async () => {
 });
 
 async function solidImage(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 200 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 200 } } })
+    .png()
+    .toBuffer();
 }
 
-function spec(name: string, input: Partial<ModelSpecInput['input']> & { width: number; height: number }, output: ModelSpecInput['output'], task: 'classification' | 'detection' = 'detection') {
+function spec(
+  name: string,
+  input: Partial<ModelSpecInput['input']> & { width: number; height: number },
+  output: ModelSpecInput['output'],
+  task: 'classification' | 'detection' = 'detection',
+) {
   return ModelSpecSchema.parse({ name, task, path: `${name}.onnx`, input, output });
 }
 
-async function open(s: ReturnType<typeof spec>, outputs: ConstOutput[], outputShapes?: Dim[][], inputShape?: Dim[]): Promise<{ adapter: ModelAdapter; session: InferenceSession }> {
-  const shape = inputShape ?? (s.input.layout === 'NCHW' ? [1, 3, s.input.height!, s.input.width!] : [1, s.input.height!, s.input.width!, 3]);
+async function open(
+  s: ReturnType<typeof spec>,
+  outputs: ConstOutput[],
+  outputShapes?: Dim[][],
+  inputShape?: Dim[],
+): Promise<{ adapter: ModelAdapter; session: InferenceSession }> {
+  const shape =
+    inputShape ?? (s.input.layout === 'NCHW' ? [1, 3, s.input.height!, s.input.width!] : [1, s.input.height!, s.input.width!, 3]);
   writeModel(dir, s.path, constantOutputsModel({ shape, type: s.input.dtype }, outputs, outputShapes));
   const adapter = await resolveModel(s, dir);
   const session = await createSession(adapter, 1);
@@ -78,7 +98,11 @@ const V5_ROWS = [
 
 describe('yolov5', () => {
   test('objectness × class score, per-class NMS, stretch mapped back', async () => {
-    const s = spec('v5', { width: 64, height: 64, resize: 'stretch' }, { format: 'yolov5', num_classes: 2, score_threshold: 0.25, iou_threshold: 0.45 });
+    const s = spec(
+      'v5',
+      { width: 64, height: 64, resize: 'stretch' },
+      { format: 'yolov5', num_classes: 2, score_threshold: 0.25, iou_threshold: 0.45 },
+    );
     const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 4, 7], values: V5_ROWS.flat() }]);
     const dets = detections(await run(adapter, session, 128, 64)); // x scale 0.5, y scale 1
     expect(dets.map((d) => d.classId)).toEqual([0, 1]);
@@ -103,7 +127,10 @@ describe('yolov8', () => {
     const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 6, 4], values }]);
     // 128x64 → 64x32 letterboxed at y offset 16: x_orig = x / 0.5, y_orig = (y − 16) / 0.5.
     const dets = detections(await run(adapter, session, 128, 64));
-    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([[0, 0.9], [1, 0.7]]);
+    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([
+      [0, 0.9],
+      [1, 0.7],
+    ]);
     expectBox(dets[0]!.box, [30, 18, 50, 38]);
     expectBox(dets[1]!.box, [32, 18, 52, 38]);
   });
@@ -129,11 +156,21 @@ describe('ssd', () => {
   test('named boxes and scores outputs, normalised xyxy, background class skipped', async () => {
     const boxes = [0.1, 0.1, 0.5, 0.5, 0.12, 0.1, 0.5, 0.5, 0.6, 0.6, 0.9, 0.9];
     const scores = [
-      0.1, 0.8, 0.1, // class 1, 0.8
-      0.05, 0.7, 0.25, // class 1, 0.7: overlaps the first → suppressed
-      0.9, 0.05, 0.05, // background: best other class 0.05 → dropped
+      0.1,
+      0.8,
+      0.1, // class 1, 0.8
+      0.05,
+      0.7,
+      0.25, // class 1, 0.7: overlaps the first → suppressed
+      0.9,
+      0.05,
+      0.05, // background: best other class 0.05 → dropped
     ];
-    const s = spec('ssd', { width: 100, height: 100 }, { format: 'ssd', boxes: 'boxes', scores: 'scores', background_class: 0, score_threshold: 0.5 });
+    const s = spec(
+      'ssd',
+      { width: 100, height: 100 },
+      { format: 'ssd', boxes: 'boxes', scores: 'scores', background_class: 0, score_threshold: 0.5 },
+    );
     // Outputs in the opposite order to the defaults: the names must be honoured.
     const { adapter, session } = await open(s, [
       { name: 'scores', dims: [1, 3, 3], values: scores },
@@ -149,7 +186,8 @@ describe('ssd', () => {
 
 describe('db', () => {
   test('probability map → scored, unclipped boxes; weak and tiny regions dropped', async () => {
-    const W = 32, H = 32;
+    const W = 32,
+      H = 32;
     const map = new Array<number>(W * H).fill(0);
     const fill = (x1: number, y1: number, x2: number, y2: number, p: number) => {
       for (let y = y1; y <= y2; y++) for (let x = x1; x <= x2; x++) map[y * W + x] = p;
@@ -195,16 +233,22 @@ describe('refusals', () => {
   test('a yolov8-shaped output declared as yolov5', async () => {
     const s = spec('v5-wrong', { width: 32, height: 32 }, { format: 'yolov5' });
     const message = await refusal(open(s, [{ name: 'output0', dims: [1, 85, 300], values: new Array<number>(300 * 85).fill(0) }]));
-    expect(message).toContain('v5-wrong.onnx: output format yolov5 expects [1, N, 5+C], got [1, 85, 300] (more values per box than boxes: transposed? try yolov8)');
+    expect(message).toContain(
+      'v5-wrong.onnx: output format yolov5 expects [1, N, 5+C], got [1, 85, 300] (more values per box than boxes: transposed? try yolov8)',
+    );
   });
 
   test('ssd boxes and scores with different N', async () => {
     const s = spec('ssd-n', { width: 32, height: 32 }, { format: 'ssd' });
-    const message = await refusal(open(s, [
-      { name: 'boxes', dims: [1, 3, 4], values: new Array<number>(12).fill(0) },
-      { name: 'scores', dims: [1, 2, 5], values: new Array<number>(10).fill(0) },
-    ]));
-    expect(message).toContain('output format ssd expects boxes [1, N, 4] and scores [1, N, C], got boxes [1, 3, 4] and scores [1, 2, 5] (N differs)');
+    const message = await refusal(
+      open(s, [
+        { name: 'boxes', dims: [1, 3, 4], values: new Array<number>(12).fill(0) },
+        { name: 'scores', dims: [1, 2, 5], values: new Array<number>(10).fill(0) },
+      ]),
+    );
+    expect(message).toContain(
+      'output format ssd expects boxes [1, N, 4] and scores [1, N, C], got boxes [1, 3, 4] and scores [1, 2, 5] (N differs)',
+    );
   });
 
   test('every real output is checked too (models with symbolic output shapes)', async () => {
@@ -237,9 +281,19 @@ describe('refusals', () => {
   });
 
   test('a tensor sized by each image declared for a model with a static input size', async () => {
-    const s = ModelSpecSchema.parse({ name: 'fixed', task: 'detection', path: 'fixed.onnx', input: { resize: { longest_side_max: 960 } }, output: { format: 'db' } });
-    const message = await refusal(open(s, [{ name: 'maps', dims: [1, 1, 8, 8], values: new Array<number>(64).fill(0) }], undefined, [1, 3, 640, 640]));
-    expect(message).toContain('fixed.onnx: input images is [1, 3, 640, 640], but the spec declares [1, 3, ?, ?] (NCHW, height and width following each image)');
+    const s = ModelSpecSchema.parse({
+      name: 'fixed',
+      task: 'detection',
+      path: 'fixed.onnx',
+      input: { resize: { longest_side_max: 960 } },
+      output: { format: 'db' },
+    });
+    const message = await refusal(
+      open(s, [{ name: 'maps', dims: [1, 1, 8, 8], values: new Array<number>(64).fill(0) }], undefined, [1, 3, 640, 640]),
+    );
+    expect(message).toContain(
+      'fixed.onnx: input images is [1, 3, 640, 640], but the spec declares [1, 3, ?, ?] (NCHW, height and width following each image)',
+    );
   });
 
   test('a declared input name the model does not have', async () => {
@@ -250,13 +304,19 @@ describe('refusals', () => {
 
   test('a declared dtype that differs from the model input', async () => {
     const s = spec('dtype', { width: 8, height: 8, dtype: 'float16' }, { format: 'logits' }, 'classification');
-    writeModel(dir, 'dtype.onnx', constantOutputsModel({ shape: [1, 3, 8, 8], type: 'float32' }, [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
+    writeModel(
+      dir,
+      'dtype.onnx',
+      constantOutputsModel({ shape: [1, 3, 8, 8], type: 'float32' }, [{ name: 'logits', dims: [1, 2], values: [0, 1] }]),
+    );
     const message = await refusal(resolveModel(s, dir).then((a) => createSession(a, 1)));
     expect(message).toContain('input images is float32, but the spec says dtype float16');
   });
 
   test('a truncated model file', async () => {
-    const bytes = constantOutputsModel({ shape: [1, 3, 8, 8] }, [{ name: 'logits', dims: [1, 100], values: new Array<number>(100).fill(1) }]);
+    const bytes = constantOutputsModel({ shape: [1, 3, 8, 8] }, [
+      { name: 'logits', dims: [1, 100], values: new Array<number>(100).fill(1) },
+    ]);
     writeModel(dir, 'cut.onnx', bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     const s = spec('cut', { width: 8, height: 8 }, { format: 'logits' }, 'classification');
     const message = await refusal(resolveModel(s, dir).then((a) => createSession(a, 1)));
@@ -282,7 +342,13 @@ describe('refusals', () => {
   });
 
   test('a format that does not fit the task is a schema error', () => {
-    const r = ModelSpecSchema.safeParse({ name: 'x', task: 'classification', path: 'x.onnx', input: { width: 8, height: 8 }, output: { format: 'yolov8' } });
+    const r = ModelSpecSchema.safeParse({
+      name: 'x',
+      task: 'classification',
+      path: 'x.onnx',
+      input: { width: 8, height: 8 },
+      output: { format: 'yolov8' },
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.message).toBe('output format yolov8 is for task detection, not classification');
   });
@@ -297,7 +363,10 @@ describe('refusals', () => {
 const echoDir = tempDir('capacity-plan-pre-');
 const PIXEL = { r: 10, g: 128, b: 255 };
 
-async function seen(input: ModelSpecInput['input'], image: { width: number; height: number; png?: Buffer }): Promise<{ data: Float32Array; dims: readonly number[] }> {
+async function seen(
+  input: ModelSpecInput['input'],
+  image: { width: number; height: number; png?: Buffer },
+): Promise<{ data: Float32Array; dims: readonly number[] }> {
   const spec = ModelSpecSchema.parse({ name: 'echo', task: 'classification', path: 'echo.onnx', input, output: { format: 'logits' } });
   const [h, w] = [spec.input.height ?? 'height', spec.input.width ?? 'width'];
   const shape = spec.input.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3];
@@ -305,7 +374,11 @@ async function seen(input: ModelSpecInput['input'], image: { width: number; heig
   const adapter = await resolveModel(spec, echoDir);
   const session = await createSession(adapter, 1);
   try {
-    const png = image.png ?? (await sharp({ create: { width: image.width, height: image.height, channels: 3, background: PIXEL } }).png().toBuffer());
+    const png =
+      image.png ??
+      (await sharp({ create: { width: image.width, height: image.height, channels: 3, background: PIXEL } })
+        .png()
+        .toBuffer());
     const prepared = await adapter.preprocess(await adapter.decode(png));
     const out = (await session.run(prepared.feeds)).seen!;
     return { data: out.data as Float32Array, dims: out.dims };
@@ -316,7 +389,10 @@ async function seen(input: ModelSpecInput['input'], image: { width: number; heig
 
 describe('the input tensor a model receives', () => {
   test('float16 input: onnxruntime gets the correctly rounded halves', async () => {
-    const { data, dims } = await seen({ width: 4, height: 4, dtype: 'float16', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, { width: 4, height: 4 });
+    const { data, dims } = await seen(
+      { width: 4, height: 4, dtype: 'float16', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+      { width: 4, height: 4 },
+    );
     expect(dims).toEqual([1, 48]);
     const half = (v: number) => float16BitsToFloat32(float32ToFloat16Bits(Math.fround(v)));
     const expected = [PIXEL.r, PIXEL.g, PIXEL.b].map((p) => half((p / 255 - 0.5) / 0.25));
@@ -325,21 +401,30 @@ describe('the input tensor a model receives', () => {
   });
 
   test('NHWC and BGR: channels interleaved, in the model colour order', async () => {
-    const { data, dims } = await seen({ width: 4, height: 4, layout: 'NHWC', color: 'BGR', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 4, height: 4 });
+    const { data, dims } = await seen(
+      { width: 4, height: 4, layout: 'NHWC', color: 'BGR', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+      { width: 4, height: 4 },
+    );
     expect(dims).toEqual([1, 48]);
     expect(Array.from(data.subarray(0, 6))).toEqual([255, 128, 10, 255, 128, 10]);
   });
 
   test('letterbox: aspect kept, centred, padded with pad_value', async () => {
     // 8x4 into 4x4: scaled to 4x2 at rows 1-2; rows 0 and 3 are padding.
-    const { data } = await seen({ width: 4, height: 4, resize: 'letterbox', pad_value: 114, scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 8, height: 4 });
+    const { data } = await seen(
+      { width: 4, height: 4, resize: 'letterbox', pad_value: 114, scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+      { width: 8, height: 4 },
+    );
     const red = Array.from(data.subarray(0, 16)); // channel R, 4 rows of 4
     expect(red).toEqual([114, 114, 114, 114, 10, 10, 10, 10, 10, 10, 10, 10, 114, 114, 114, 114]);
   });
 
   test('pad-right: aspect kept at the input height, the rest of the width 0 in the tensor', async () => {
     // 8x4 into 6x2: 4x2 at the left; columns 4-5 are 0 after normalisation, not a normalised pixel.
-    const { data } = await seen({ width: 6, height: 2, resize: 'pad-right', scale: 1, mean: [100, 100, 100], std: [2, 2, 2] }, { width: 8, height: 4 });
+    const { data } = await seen(
+      { width: 6, height: 2, resize: 'pad-right', scale: 1, mean: [100, 100, 100], std: [2, 2, 2] },
+      { width: 8, height: 4 },
+    );
     const red = Array.from(data.subarray(0, 12)); // channel R, 2 rows of 6
     const r = (PIXEL.r - 100) / 2;
     expect(red).toEqual([r, r, r, r, 0, 0, r, r, r, r, 0, 0]);
@@ -355,7 +440,10 @@ describe('the input tensor a model receives', () => {
   });
 
   test('stretch fills the whole input', async () => {
-    const { data } = await seen({ width: 4, height: 4, resize: 'stretch', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] }, { width: 8, height: 4 });
+    const { data } = await seen(
+      { width: 4, height: 4, resize: 'stretch', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+      { width: 8, height: 4 },
+    );
     expect(Array.from(data.subarray(32, 48))).toEqual(new Array(16).fill(255));
   });
 });
@@ -369,12 +457,7 @@ describe('the input tensor a model receives', () => {
 describe('exports: classifier outputs', () => {
   const logits = [1, 3, 2, 0];
   const z = logits.reduce((a, v) => a + Math.exp(v), 0);
-  test.each([
-    [[1, 4, 1, 1]],
-    [[1, 1, 4]],
-    [[4]],
-    [[1, 4]],
-  ])('a score vector shaped %j: softmax, top-k', async (dims) => {
+  test.each([[[1, 4, 1, 1]], [[1, 1, 4]], [[4]], [[1, 4]]])('a score vector shaped %j: softmax, top-k', async (dims) => {
     const s = spec(`cls-${dims.join('x')}`, { width: 8, height: 8 }, { format: 'logits', top_k: 2 }, 'classification');
     const { adapter, session } = await open(s, [{ name: 'scores', dims, values: logits }]);
     const out = await run(adapter, session, 8, 8);
@@ -385,24 +468,39 @@ describe('exports: classifier outputs', () => {
 
   test('probabilities are recognised and kept (softmax: auto); softmax: true would flatten them', async () => {
     const probs = [0.1, 0.6, 0.3];
-    const auto = await open(spec('probs', { width: 8, height: 8 }, { format: 'logits', top_k: 1 }, 'classification'), [{ name: 'p', dims: [1, 3, 1, 1], values: probs }]);
+    const auto = await open(spec('probs', { width: 8, height: 8 }, { format: 'logits', top_k: 1 }, 'classification'), [
+      { name: 'p', dims: [1, 3, 1, 1], values: probs },
+    ]);
     const out = await run(auto.adapter, auto.session, 8, 8);
     expect(out).toEqual({ kind: 'classification', top: [{ classId: 1, score: expect.closeTo(0.6, 6) }] });
-    const forced = await open(spec('probs-sm', { width: 8, height: 8 }, { format: 'logits', top_k: 1, softmax: true }, 'classification'), [{ name: 'p', dims: [1, 3], values: probs }]);
+    const forced = await open(spec('probs-sm', { width: 8, height: 8 }, { format: 'logits', top_k: 1, softmax: true }, 'classification'), [
+      { name: 'p', dims: [1, 3], values: probs },
+    ]);
     const z3 = probs.reduce((a, v) => a + Math.exp(v), 0);
-    expect(await run(forced.adapter, forced.session, 8, 8)).toEqual({ kind: 'classification', top: [{ classId: 1, score: expect.closeTo(Math.exp(0.6) / z3, 6) }] });
+    expect(await run(forced.adapter, forced.session, 8, 8)).toEqual({
+      kind: 'classification',
+      top: [{ classId: 1, score: expect.closeTo(Math.exp(0.6) / z3, 6) }],
+    });
   });
 
   test('logits that happen to lie in 0..1 but do not sum to 1 are softmaxed', async () => {
     const values = [0.2, 0.9, 0.4];
-    const { adapter, session } = await open(spec('small-logits', { width: 8, height: 8 }, { format: 'logits', top_k: 1 }, 'classification'), [{ name: 'p', dims: [1, 3], values }]);
+    const { adapter, session } = await open(
+      spec('small-logits', { width: 8, height: 8 }, { format: 'logits', top_k: 1 }, 'classification'),
+      [{ name: 'p', dims: [1, 3], values }],
+    );
     const z3 = values.reduce((a, v) => a + Math.exp(v), 0);
-    expect(await run(adapter, session, 8, 8)).toEqual({ kind: 'classification', top: [{ classId: 1, score: expect.closeTo(Math.exp(0.9) / z3, 6) }] });
+    expect(await run(adapter, session, 8, 8)).toEqual({
+      kind: 'classification',
+      top: [{ classId: 1, score: expect.closeTo(Math.exp(0.9) / z3, 6) }],
+    });
   });
 
   test('a shape with two dimensions above 1 is not a score vector', async () => {
     const s = spec('cls-2d', { width: 8, height: 8 }, { format: 'logits' }, 'classification');
-    await expect(open(s, [{ name: 'p', dims: [1, 2, 3], values: [0, 0, 0, 0, 0, 0] }])).rejects.toThrow('output format logits expects [1, C], got [1, 2, 3]');
+    await expect(open(s, [{ name: 'p', dims: [1, 2, 3], values: [0, 0, 0, 0, 0, 0] }])).rejects.toThrow(
+      'output format logits expects [1, C], got [1, 2, 3]',
+    );
   });
 });
 
@@ -414,7 +512,11 @@ describe('exports: letterbox alignment', () => {
     ['center', [30, 6, 50, 26]],
     ['top-left', [30, 38, 50, 58]],
   ] as [string, number[]][])('%s: boxes mapped back to the original image', async (align, box) => {
-    const s = spec(`lb-${align}`, { width: 64, height: 64, resize: 'letterbox', letterbox_align: align as 'center' | 'top-left' }, { format: 'yolov8', num_classes: 1 });
+    const s = spec(
+      `lb-${align}`,
+      { width: 64, height: 64, resize: 'letterbox', letterbox_align: align as 'center' | 'top-left' },
+      { format: 'yolov8', num_classes: 1 },
+    );
     const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 5, 1], values }]);
     const dets = detections(await run(adapter, session, 128, 64));
     expect(dets).toHaveLength(1);
@@ -423,7 +525,10 @@ describe('exports: letterbox alignment', () => {
 
   test('top-left: the image at the top left, pad_value below it', async () => {
     // 8x4 into 4x4: scaled to 4x2 at rows 0-1; rows 2 and 3 are padding.
-    const { data } = await seen({ width: 4, height: 4, resize: 'letterbox', letterbox_align: 'top-left', pad_value: 114, scale: 1 }, { width: 8, height: 4 });
+    const { data } = await seen(
+      { width: 4, height: 4, resize: 'letterbox', letterbox_align: 'top-left', pad_value: 114, scale: 1 },
+      { width: 8, height: 4 },
+    );
     expect(Array.from(data.subarray(0, 16))).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 114, 114, 114, 114, 114, 114, 114, 114]);
   });
 });
@@ -431,10 +536,15 @@ describe('exports: letterbox alignment', () => {
 describe('exports: uint8 and NHWC inputs, batch dimension symbolic or absent', () => {
   // A 2x2 image with four different pixels (raw RGB, written losslessly as PNG).
   const PIXELS = [
-    [255, 0, 7], [1, 2, 3],
-    [40, 50, 60], [200, 100, 0],
+    [255, 0, 7],
+    [1, 2, 3],
+    [40, 50, 60],
+    [200, 100, 0],
   ];
-  const tiny = () => sharp(Buffer.from(PIXELS.flat()), { raw: { width: 2, height: 2, channels: 3 } }).png().toBuffer();
+  const tiny = () =>
+    sharp(Buffer.from(PIXELS.flat()), { raw: { width: 2, height: 2, channels: 3 } })
+      .png()
+      .toBuffer();
 
   test('uint8 NCHW: the raw pixels, one plane per channel', async () => {
     const { data, dims } = await seen({ width: 2, height: 2, dtype: 'uint8' }, { width: 2, height: 2, png: await tiny() });
@@ -443,18 +553,30 @@ describe('exports: uint8 and NHWC inputs, batch dimension symbolic or absent', (
   });
 
   test('uint8 NHWC BGR: the raw pixels interleaved, in the model colour order', async () => {
-    const { data } = await seen({ width: 2, height: 2, dtype: 'uint8', layout: 'NHWC', color: 'BGR' }, { width: 2, height: 2, png: await tiny() });
+    const { data } = await seen(
+      { width: 2, height: 2, dtype: 'uint8', layout: 'NHWC', color: 'BGR' },
+      { width: 2, height: 2, png: await tiny() },
+    );
     expect(Array.from(data)).toEqual(PIXELS.flatMap((p) => [p[2]!, p[1]!, p[0]!]));
   });
 
   test('uint8 letterbox padding is pad_value itself', async () => {
     // 2x2 into 2x4 NHWC: the image fills rows 1-2, rows 0 and 3 are 114.
-    const { data } = await seen({ width: 2, height: 4, dtype: 'uint8', layout: 'NHWC', resize: 'letterbox', pad_value: 114 }, { width: 2, height: 2, png: await tiny() });
+    const { data } = await seen(
+      { width: 2, height: 4, dtype: 'uint8', layout: 'NHWC', resize: 'letterbox', pad_value: 114 },
+      { width: 2, height: 2, png: await tiny() },
+    );
     expect(Array.from(data)).toEqual([...new Array(6).fill(114), ...PIXELS.flat(), ...new Array(6).fill(114)]);
   });
 
   test('NHWC uint8 with dynamic sizes [1, h, w, 3] and a declared longest_side_max rule: the tensor follows the image', async () => {
-    const spec = ModelSpecSchema.parse({ name: 'tfod-in', task: 'classification', path: 'tfod-in.onnx', input: { dtype: 'uint8', layout: 'NHWC', resize: { longest_side_max: 64, multiple_of: 1 } }, output: { format: 'logits' } });
+    const spec = ModelSpecSchema.parse({
+      name: 'tfod-in',
+      task: 'classification',
+      path: 'tfod-in.onnx',
+      input: { dtype: 'uint8', layout: 'NHWC', resize: { longest_side_max: 64, multiple_of: 1 } },
+      output: { format: 'logits' },
+    });
     writeModel(echoDir, 'tfod-in.onnx', castToFloat32Model([1, 'height', 'width', 3], 'uint8'));
     const adapter = await resolveModel(spec, echoDir);
     const session = await createSession(adapter, 1);
@@ -464,7 +586,11 @@ describe('exports: uint8 and NHWC inputs, batch dimension symbolic or absent', (
     const small = (await session.run(await feed(await tiny()))).seen!;
     expect(Array.from(small.data as Float32Array)).toEqual(PIXELS.flat());
     // 200x100 → 64x32: the tensor the model gets is 32 rows of 64 pixels.
-    const big = await feed(await sharp({ create: { width: 200, height: 100, channels: 3, background: PIXEL } }).png().toBuffer());
+    const big = await feed(
+      await sharp({ create: { width: 200, height: 100, channels: 3, background: PIXEL } })
+        .png()
+        .toBuffer(),
+    );
     expect(big.images!.dims).toEqual([1, 32, 64, 3]);
     expect(big.images!.type).toBe('uint8');
   });
@@ -473,7 +599,13 @@ describe('exports: uint8 and NHWC inputs, batch dimension symbolic or absent', (
     ['symbolic batch [N, 3, 2, 2]', ['N', 3, 2, 2], [1, 3, 2, 2]],
     ['no batch dimension [3, 2, 2]', [3, 2, 2], [3, 2, 2]],
   ])('%s: fed as the model declares it', async (_, shape, dims) => {
-    const spec = ModelSpecSchema.parse({ name: 'batch', task: 'classification', path: 'batch.onnx', input: { width: 2, height: 2, scale: 1 }, output: { format: 'logits' } });
+    const spec = ModelSpecSchema.parse({
+      name: 'batch',
+      task: 'classification',
+      path: 'batch.onnx',
+      input: { width: 2, height: 2, scale: 1 },
+      output: { format: 'logits' },
+    });
     writeModel(echoDir, 'batch.onnx', castToFloat32Model(shape as Dim[], 'float32'));
     const adapter = await resolveModel(spec, echoDir);
     const session = await createSession(adapter, 1);
@@ -486,14 +618,28 @@ describe('exports: uint8 and NHWC inputs, batch dimension symbolic or absent', (
 
   test('a model without a batch dimension: yolov8 output [4+C, N] read as a batch of one', async () => {
     const s = spec('nobatch-v8', { width: 64, height: 64 }, { format: 'yolov8', num_classes: 1 });
-    const { adapter, session } = await open(s, [{ name: 'output0', dims: [5, 2], values: [20, 50, 30, 50, 10, 10, 10, 10, 0.9, 0.1] }], undefined, [3, 64, 64]);
+    const { adapter, session } = await open(
+      s,
+      [{ name: 'output0', dims: [5, 2], values: [20, 50, 30, 50, 10, 10, 10, 10, 0.9, 0.1] }],
+      undefined,
+      [3, 64, 64],
+    );
     const dets = detections(await run(adapter, session, 64, 64));
     expect(dets).toEqual([{ box: [15, 25, 25, 35], score: expect.closeTo(0.9, 6), classId: 0 }]);
   });
 
   test('uint8 with a normalisation is refused: the tensor is the raw pixels', () => {
-    const r = ModelSpecSchema.safeParse({ name: 'u8', task: 'detection', path: 'u8.onnx', input: { width: 8, height: 8, dtype: 'uint8', mean: [0.5, 0.5, 0.5] }, output: { format: 'tf-od' } });
-    expect(r.error?.issues[0]).toMatchObject({ path: ['input', 'dtype'], message: 'input.dtype uint8 feeds the raw 0..255 pixels: scale, mean and std do not apply' });
+    const r = ModelSpecSchema.safeParse({
+      name: 'u8',
+      task: 'detection',
+      path: 'u8.onnx',
+      input: { width: 8, height: 8, dtype: 'uint8', mean: [0.5, 0.5, 0.5] },
+      output: { format: 'tf-od' },
+    });
+    expect(r.error?.issues[0]).toMatchObject({
+      path: ['input', 'dtype'],
+      message: 'input.dtype uint8 feeds the raw 0..255 pixels: scale, mean and std do not apply',
+    });
   });
 });
 
@@ -516,14 +662,19 @@ describe('exports: tf-od (TensorFlow Object Detection API)', () => {
     const dets = detections(await run(adapter, session, 200, 100)); // stretched: x × 2
     // Rows 0 and 1 overlap (IoU > 0.9) with the same class: both kept, NMS ran in the graph.
     // Row 2 is below the threshold; row 3 is past num_detections.
-    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([[1, 0.9], [1, 0.8]]);
+    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([
+      [1, 0.9],
+      [1, 0.8],
+    ]);
     expectBox(dets[0]!.box, [40, 10, 120, 50]);
     expectBox(dets[1]!.box, [40, 12, 120, 50]);
   });
 
   test('a model without the named outputs is refused when the session opens', async () => {
     const s = spec('tfod-names', { width: 8, height: 8 }, { format: 'tf-od' });
-    await expect(open(s, [{ name: 'boxes', dims: [1, 1, 4], values: [0, 0, 1, 1] }])).rejects.toThrow('tfod-names.onnx: output format tf-od: the model has no output detection_boxes (outputs: boxes)');
+    await expect(open(s, [{ name: 'boxes', dims: [1, 1, 4], values: [0, 0, 1, 1] }])).rejects.toThrow(
+      'tfod-names.onnx: output format tf-od: the model has no output detection_boxes (outputs: boxes)',
+    );
   });
 });
 
@@ -537,7 +688,10 @@ describe('exports: boxes-scored (NMS inside the graph)', () => {
     const s = spec('e2e', { width: 64, height: 64, resize: 'letterbox' }, { format: 'boxes-scored' });
     const { adapter, session } = await open(s, [{ name: 'output0', dims: [1, 3, 6], values: rows.flat() }]);
     const dets = detections(await run(adapter, session, 128, 64)); // letterbox: ×2, 16 rows above
-    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([[2, 0.9], [2, 0.7]]);
+    expect(dets.map((d) => [d.classId, Number(d.score.toFixed(5))])).toEqual([
+      [2, 0.9],
+      [2, 0.7],
+    ]);
     expectBox(dets[0]!.box, [20, 0, 60, 28]);
     expectBox(dets[1]!.box, [22, 0, 60, 28]);
   });
@@ -547,7 +701,11 @@ describe('exports: boxes-scored (NMS inside the graph)', () => {
       [0, 10, 10, 30, 30, 5, 0.8],
       [1, 10, 10, 30, 30, 4, 0.9], // another image in the batch
     ];
-    const s = spec('e2e7', { width: 64, height: 64 }, { format: 'boxes-scored', columns: ['batch', 'x1', 'y1', 'x2', 'y2', 'class', 'score'] });
+    const s = spec(
+      'e2e7',
+      { width: 64, height: 64 },
+      { format: 'boxes-scored', columns: ['batch', 'x1', 'y1', 'x2', 'y2', 'class', 'score'] },
+    );
     const { adapter, session } = await open(s, [{ name: 'output', dims: [2, 7], values: rows.flat() }], [['n', 7]]);
     const dets = detections(await run(adapter, session, 64, 64));
     expect(dets).toEqual([{ box: [10, 10, 30, 30], score: expect.closeTo(0.8, 6), classId: 5 }]);
@@ -555,7 +713,9 @@ describe('exports: boxes-scored (NMS inside the graph)', () => {
 
   test('a row length other than the columns is refused, saying what to declare', async () => {
     const s = spec('e2e5', { width: 64, height: 64 }, { format: 'boxes-scored' });
-    await expect(open(s, [{ name: 'o', dims: [1, 2, 5], values: new Array<number>(10).fill(0) }])).rejects.toThrow('got [1, 2, 5] (declare output.columns for other row layouts)');
+    await expect(open(s, [{ name: 'o', dims: [1, 2, 5], values: new Array<number>(10).fill(0) }])).rejects.toThrow(
+      'got [1, 2, 5] (declare output.columns for other row layouts)',
+    );
   });
 });
 
@@ -580,7 +740,17 @@ describe('exports: PaddleDetection (image, scale_factor and im_shape inputs)', (
       name: 'ppyoloe',
       task: 'detection',
       path: 'ppyoloe.onnx',
-      input: { width: 64, height: 64, resize: 'letterbox', letterbox_align: 'top-left', name: 'image', extra: [{ name: 'im_shape', value: 'im_shape' }, { name: 'scale_factor', value: 'scale_factor' }] },
+      input: {
+        width: 64,
+        height: 64,
+        resize: 'letterbox',
+        letterbox_align: 'top-left',
+        name: 'image',
+        extra: [
+          { name: 'im_shape', value: 'im_shape' },
+          { name: 'scale_factor', value: 'scale_factor' },
+        ],
+      },
       output: { format: 'boxes-scored', columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'], boxes_in_image: true },
     });
     const adapter = await resolveModel(s, dir);
@@ -592,12 +762,24 @@ describe('exports: PaddleDetection (image, scale_factor and im_shape inputs)', (
     expect(Array.from(outputs.seen_scale_factor!.data as Float32Array)).toEqual([Math.fround(0.16), Math.fround(0.16)]);
     expect(Array.from(outputs.seen_im_shape!.data as Float32Array)).toEqual([32, 64]);
     expect(outputs.seen_im_shape!.dims).toEqual([1, 2]);
-    expect(detections(adapter.postprocess(outputs, prepared.meta))).toEqual([{ box: [100, 50, 300, 150], score: expect.closeTo(0.9, 6), classId: 3 }]);
+    expect(detections(adapter.postprocess(outputs, prepared.meta))).toEqual([
+      { box: [100, 50, 300, 150], score: expect.closeTo(0.9, 6), classId: 3 },
+    ]);
   });
 
   test('a constant extra input, shaped as the model declares it', async () => {
-    writeModel(dir, 'const-extra.onnx', extraInputsModel({ shape: [1, 3, 8, 8] }, [{ name: 'threshold', shape: [1] }], [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
-    const s = ModelSpecSchema.parse({ name: 'c', task: 'classification', path: 'const-extra.onnx', input: { width: 8, height: 8, extra: [{ name: 'threshold', value: [0.25] }] }, output: { format: 'logits' } });
+    writeModel(
+      dir,
+      'const-extra.onnx',
+      extraInputsModel({ shape: [1, 3, 8, 8] }, [{ name: 'threshold', shape: [1] }], [{ name: 'logits', dims: [1, 2], values: [0, 1] }]),
+    );
+    const s = ModelSpecSchema.parse({
+      name: 'c',
+      task: 'classification',
+      path: 'const-extra.onnx',
+      input: { width: 8, height: 8, extra: [{ name: 'threshold', value: [0.25] }] },
+      output: { format: 'logits' },
+    });
     const adapter = await resolveModel(s, dir);
     const session = await createSession(adapter, 1);
     sessions.push(session);
@@ -606,11 +788,24 @@ describe('exports: PaddleDetection (image, scale_factor and im_shape inputs)', (
   });
 
   test('an input left undeclared, and an extra input of the wrong size, are refused when the session opens', async () => {
-    writeModel(dir, 'two-inputs.onnx', extraInputsModel({ shape: [1, 3, 8, 8] }, [{ name: 'scale_factor', shape: [1, 2] }], [{ name: 'logits', dims: [1, 2], values: [0, 1] }]));
+    writeModel(
+      dir,
+      'two-inputs.onnx',
+      extraInputsModel(
+        { shape: [1, 3, 8, 8] },
+        [{ name: 'scale_factor', shape: [1, 2] }],
+        [{ name: 'logits', dims: [1, 2], values: [0, 1] }],
+      ),
+    );
     const base = { name: 't', task: 'classification', path: 'two-inputs.onnx', output: { format: 'logits' } };
     const undeclared = await resolveModel(ModelSpecSchema.parse({ ...base, input: { width: 8, height: 8 } }), dir);
-    await expect(createSession(undeclared, 1)).rejects.toThrow('two-inputs.onnx: the model also takes input scale_factor: declare it under input.extra (a constant, scale_factor or im_shape)');
-    const wrong = await resolveModel(ModelSpecSchema.parse({ ...base, input: { width: 8, height: 8, extra: [{ name: 'scale_factor', value: [1, 2, 3] }] } }), dir);
+    await expect(createSession(undeclared, 1)).rejects.toThrow(
+      'two-inputs.onnx: the model also takes input scale_factor: declare it under input.extra (a constant, scale_factor or im_shape)',
+    );
+    const wrong = await resolveModel(
+      ModelSpecSchema.parse({ ...base, input: { width: 8, height: 8, extra: [{ name: 'scale_factor', value: [1, 2, 3] }] } }),
+      dir,
+    );
     await expect(createSession(wrong, 1)).rejects.toThrow('input.extra: input scale_factor is [1, 2] (2 values), but the spec gives 3');
   });
 });

@@ -66,7 +66,7 @@ test.each([
  * hand-written ocr-det and ocr-cls adapters these specs replaced (PaddleOCR's own pre-processing),
  * for images that exercise padding, clipping, down- and up-scaling and the half-to-even rounding.
  */
-describe('built-in input tensors are exactly PaddleOCR\'s', () => {
+describe("built-in input tensors are exactly PaddleOCR's", () => {
   let sessions: InferenceSession[] = [];
   afterAll(async () => {
     for (const s of sessions) await s.release();
@@ -89,7 +89,11 @@ describe('built-in input tensors are exactly PaddleOCR\'s', () => {
     expect(tensor.type).toBe('float32');
     expect(tensor.dims).toEqual(dims);
     const data = tensor.data as Float32Array;
-    expect(createHash('sha256').update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest('hex')).toBe(sha256);
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+        .digest('hex'),
+    ).toBe(sha256);
     expect(modelInputSize(adapter.resolved.spec.input, w, h)).toEqual({ width: dims[3], height: dims[2] });
   });
 });

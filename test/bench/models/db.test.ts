@@ -11,17 +11,31 @@ function reference(prob: Float32Array, W: number, H: number, o: DbOptions): DbBo
     if (seen[s] || !(prob[s]! > o.binaryThreshold)) continue;
     const stack = [s];
     seen[s] = 1;
-    let x1 = W, y1 = H, x2 = -1, y2 = -1;
+    let x1 = W,
+      y1 = H,
+      x2 = -1,
+      y2 = -1;
     while (stack.length) {
       const p = stack.pop()!;
-      const x = p % W, y = Math.floor(p / W);
-      x1 = Math.min(x1, x); x2 = Math.max(x2, x); y1 = Math.min(y1, y); y2 = Math.max(y2, y);
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const nx = x + dx, ny = y + dy, q = ny * W + nx;
-        if (nx >= 0 && ny >= 0 && nx < W && ny < H && !seen[q] && prob[q]! > o.binaryThreshold) { seen[q] = 1; stack.push(q); }
-      }
+      const x = p % W,
+        y = Math.floor(p / W);
+      x1 = Math.min(x1, x);
+      x2 = Math.max(x2, x);
+      y1 = Math.min(y1, y);
+      y2 = Math.max(y2, y);
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx,
+            ny = y + dy,
+            q = ny * W + nx;
+          if (nx >= 0 && ny >= 0 && nx < W && ny < H && !seen[q] && prob[q]! > o.binaryThreshold) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
     }
-    const w = x2 - x1, h = y2 - y1;
+    const w = x2 - x1,
+      h = y2 - y1;
     if (Math.min(w, h) < o.minSize) continue;
     let sum = 0;
     for (let y = y1; y <= y2; y++) for (let x = x1; x <= x2; x++) sum += prob[y * W + x]!;

@@ -33,20 +33,26 @@ interface Out {
 
 /** Fixed outputs whatever the image (Identity, or Cast for integer outputs), with these inputs declared. */
 function fixedModel(name: string, inputs: Array<{ name: string; shape: Dim[] }>, outputs: Out[]): string {
-  return writeModel(dir, name, encodeModel({
-    inputs,
-    outputs: outputs.map((o) => ({ name: o.name, shape: o.shape ?? o.dims, type: o.type })),
-    initializers: outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, values: o.values })),
-    nodes: outputs.map((o) =>
-      o.type === undefined
-        ? { opType: 'Identity', input: [`${o.name}_value`], output: [o.name] }
-        : { opType: 'Cast', input: [`${o.name}_value`], output: [o.name], attribute: [{ name: 'to', type: 2, i: ONNX_DTYPE[o.type] }] },
-    ),
-  }));
+  return writeModel(
+    dir,
+    name,
+    encodeModel({
+      inputs,
+      outputs: outputs.map((o) => ({ name: o.name, shape: o.shape ?? o.dims, type: o.type })),
+      initializers: outputs.map((o) => ({ name: `${o.name}_value`, dims: o.dims, values: o.values })),
+      nodes: outputs.map((o) =>
+        o.type === undefined
+          ? { opType: 'Identity', input: [`${o.name}_value`], output: [o.name] }
+          : { opType: 'Cast', input: [`${o.name}_value`], output: [o.name], attribute: [{ name: 'to', type: 2, i: ONNX_DTYPE[o.type] }] },
+      ),
+    }),
+  );
 }
 
 async function photo(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 200 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 200 } } })
+    .png()
+    .toBuffer();
 }
 
 /** The entry inspect proposes for the file, opened as bench would open it. */
@@ -98,14 +104,18 @@ describe('NanoDet', () => {
     [0.25, 0.25, 0.25, 0.5].forEach((v, j) => (dis[1 * 4 + j] = v)); // stride 16, cell (1, 0)
     const cls = zeros(4 * 2);
     cls[1 * 2 + 0] = 0.8;
-    const file = fixedModel('nanodet-m.onnx', [{ name: 'image', shape: [1, 3, 32, 32] }], [
-      { name: 'cls_score0', dims: [16, 2], values: zeros(32) },
-      { name: 'bbox_pred0', dims: [4, 2], values: cls },
-      { name: 'cls_score1', dims: [1, 2], values: zeros(2) },
-      { name: 'bbox_pred1', dims: [16, 4], values: zeros(64) },
-      { name: 'cls_score2', dims: [4, 4], values: dis },
-      { name: 'bbox_pred2', dims: [1, 4], values: zeros(4) },
-    ]);
+    const file = fixedModel(
+      'nanodet-m.onnx',
+      [{ name: 'image', shape: [1, 3, 32, 32] }],
+      [
+        { name: 'cls_score0', dims: [16, 2], values: zeros(32) },
+        { name: 'bbox_pred0', dims: [4, 2], values: cls },
+        { name: 'cls_score1', dims: [1, 2], values: zeros(2) },
+        { name: 'bbox_pred1', dims: [16, 4], values: zeros(64) },
+        { name: 'cls_score2', dims: [4, 4], values: dis },
+        { name: 'bbox_pred2', dims: [1, 4], values: zeros(4) },
+      ],
+    );
     const { entry, adapter, session } = await proposed(file);
     expect(entry.output).toMatchObject({ format: 'nanodet', num_classes: 2 });
     const d = only(await run(adapter, session, 32, 32));
@@ -117,10 +127,14 @@ describe('NanoDet', () => {
 
 describe('separate outputs', () => {
   test('scores before boxes (UltraFace): ssd with the outputs named, background 0, its (x − 127) / 128', async () => {
-    const file = fixedModel('ultraface.onnx', [{ name: 'input', shape: [1, 3, 30, 40] }], [
-      { name: 'scores', dims: [1, 3, 2], values: [0.9, 0.1, 0.1, 0.9, 0.6, 0.4] },
-      { name: 'boxes', dims: [1, 3, 4], values: [0, 0, 1, 1, 0.25, 0.25, 0.75, 0.5, 0, 0, 0.1, 0.1] },
-    ]);
+    const file = fixedModel(
+      'ultraface.onnx',
+      [{ name: 'input', shape: [1, 3, 30, 40] }],
+      [
+        { name: 'scores', dims: [1, 3, 2], values: [0.9, 0.1, 0.1, 0.9, 0.6, 0.4] },
+        { name: 'boxes', dims: [1, 3, 4], values: [0, 0, 1, 1, 0.25, 0.25, 0.75, 0.5, 0, 0, 0.1, 0.1] },
+      ],
+    );
     const { entry, adapter, session } = await proposed(file);
     expect(entry.output).toMatchObject({ format: 'ssd', boxes: 'boxes', scores: 'scores', background_class: 0 });
     expect(entry.input).toMatchObject({ scale: 1 / 128, mean: [127 / 128, 127 / 128, 127 / 128], resize: 'stretch' });
@@ -130,11 +144,15 @@ describe('separate outputs', () => {
   });
 
   test('torchvision detection export: boxes [N, 4], int64 labels [N], scores [N], one image without a batch dimension', async () => {
-    const file = fixedModel('fasterrcnn.onnx', [{ name: 'images', shape: [3, 'height', 'width'] }], [
-      { name: 'boxes', dims: [2, 4], values: [5, 6, 20, 30, 1, 1, 2, 2], shape: ['N', 4] },
-      { name: 'labels', dims: [2], values: [3, 1], shape: ['N'], type: 'int64' },
-      { name: 'scores', dims: [2], values: [0.9, 0.1], shape: ['N'] },
-    ]);
+    const file = fixedModel(
+      'fasterrcnn.onnx',
+      [{ name: 'images', shape: [3, 'height', 'width'] }],
+      [
+        { name: 'boxes', dims: [2, 4], values: [5, 6, 20, 30, 1, 1, 2, 2], shape: ['N', 4] },
+        { name: 'labels', dims: [2], values: [3, 1], shape: ['N'], type: 'int64' },
+        { name: 'scores', dims: [2], values: [0.9, 0.1], shape: ['N'] },
+      ],
+    );
     const { entry, adapter, session } = await proposed(file);
     expect(entry.output).toMatchObject({ format: 'boxes-labels' });
     expect(entry.input).toMatchObject({ color: 'RGB', scale: 1 / 255, resize: { longest_side_max: 800, multiple_of: 1 } });
@@ -144,10 +162,14 @@ describe('separate outputs', () => {
   });
 
   test('mmdeploy end2end: dets [1, N, 5] with the score fifth, labels [1, N]', async () => {
-    const file = fixedModel('end2end.onnx', [{ name: 'input', shape: [1, 3, 32, 32] }], [
-      { name: 'dets', dims: [1, 2, 5], values: [4, 4, 12, 20, 0.8, 0, 0, 1, 1, 0.05] },
-      { name: 'labels', dims: [1, 2], values: [7, 2], type: 'int64' },
-    ]);
+    const file = fixedModel(
+      'end2end.onnx',
+      [{ name: 'input', shape: [1, 3, 32, 32] }],
+      [
+        { name: 'dets', dims: [1, 2, 5], values: [4, 4, 12, 20, 0.8, 0, 0, 1, 1, 0.05] },
+        { name: 'labels', dims: [1, 2], values: [7, 2], type: 'int64' },
+      ],
+    );
     const { entry, adapter, session } = await proposed(file);
     expect(entry.output).toMatchObject({ format: 'boxes-labels' });
     expect(entry.input).toMatchObject({ scale: 1, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] });
@@ -161,7 +183,9 @@ describe('YuNet', () => {
   test("named cls/obj/bbox outputs per stride, dynamic input: score √(cls·obj), box on the stride's grid, raw BGR", async () => {
     // A 64x32 image stays 64x32 (longest side 640, multiples of 32): 32, 8 and 2 anchors at strides 8, 16, 32.
     const level = (s: number, n: number, at = -1) => {
-      const cls = zeros(n), obj = zeros(n), box = zeros(4 * n);
+      const cls = zeros(n),
+        obj = zeros(n),
+        box = zeros(4 * n);
       if (at >= 0) {
         cls[at] = 0.81;
         obj[at] = 1;
@@ -174,7 +198,11 @@ describe('YuNet', () => {
         { name: `kps_${s}`, dims: [1, n, 10], values: zeros(10 * n), shape: [1, 'anchors', 10] },
       ];
     };
-    const file = fixedModel('yunet.onnx', [{ name: 'input', shape: [1, 3, 'height', 'width'] }], [...level(8, 32), ...level(16, 8, 5), ...level(32, 2)]);
+    const file = fixedModel(
+      'yunet.onnx',
+      [{ name: 'input', shape: [1, 3, 'height', 'width'] }],
+      [...level(8, 32), ...level(16, 8, 5), ...level(32, 2)],
+    );
     const { entry, adapter, session } = await proposed(file);
     expect(entry.output).toMatchObject({ format: 'yunet', score_threshold: 0.9 });
     expect(entry.input).toMatchObject({ color: 'BGR', scale: 1, resize: { longest_side_max: 640, multiple_of: 32 } });
@@ -187,9 +215,18 @@ describe('YuNet', () => {
 
 describe('NMS rows', () => {
   test('[N, 7] with a symbolic N and a fixed image batch is NMS output, its columns spelled by the output name', async () => {
-    const file = fixedModel('yolov7-end2end.onnx', [{ name: 'images', shape: [1, 3, 64, 64] }], [
-      { name: 'batchno_classid_score_x1y1x2y2', dims: [2, 7], values: [0, 2, 0.8, 10, 12, 30, 40, 0, 5, 0.1, 0, 0, 4, 4], shape: ['N', 7] },
-    ]);
+    const file = fixedModel(
+      'yolov7-end2end.onnx',
+      [{ name: 'images', shape: [1, 3, 64, 64] }],
+      [
+        {
+          name: 'batchno_classid_score_x1y1x2y2',
+          dims: [2, 7],
+          values: [0, 2, 0.8, 10, 12, 30, 40, 0, 5, 0.1, 0, 0, 4, 4],
+          shape: ['N', 7],
+        },
+      ],
+    );
     const { entry, adapter, session } = await proposed(file);
     expect(entry.output).toEqual({ format: 'boxes-scored', columns: ['batch', 'class', 'score', 'x1', 'y1', 'x2', 'y2'] });
     const d = only(await run(adapter, session, 64, 64));
@@ -198,7 +235,11 @@ describe('NMS rows', () => {
   });
 
   test('[N, 7] with a symbolic batch on the image too: a 7-class classifier', async () => {
-    const file = fixedModel('cls7.onnx', [{ name: 'x', shape: ['N', 3, 32, 32] }], [{ name: 'y', dims: [1, 7], values: [0, 1, 2, 3, 4, 5, 6], shape: ['N', 7] }]);
+    const file = fixedModel(
+      'cls7.onnx',
+      [{ name: 'x', shape: ['N', 3, 32, 32] }],
+      [{ name: 'y', dims: [1, 7], values: [0, 1, 2, 3, 4, 5, 6], shape: ['N', 7] }],
+    );
     expect((await inspectModel(file)).entry.output).toMatchObject({ format: 'logits', num_classes: 7 });
   });
 
@@ -206,12 +247,24 @@ describe('NMS rows', () => {
     const rows = zeros(2125 * 6);
     [1, 0.8, 5, 6, 20, 24].forEach((v, j) => (rows[j] = v));
     [0, 0.9, 1, 1, 2, 2].forEach((v, j) => (rows[6 + j] = v)); // past the count
-    const file = fixedModel('picodet_postprocessed.onnx', [{ name: 'image', shape: [1, 3, 32, 32] }, { name: 'scale_factor', shape: [1, 2] }], [
-      { name: 'multiclass_nms3_0.tmp_0', dims: [2125, 6], values: rows },
-      { name: 'multiclass_nms3_0.tmp_2', dims: [1], values: [1], type: 'int32' },
-    ]);
+    const file = fixedModel(
+      'picodet_postprocessed.onnx',
+      [
+        { name: 'image', shape: [1, 3, 32, 32] },
+        { name: 'scale_factor', shape: [1, 2] },
+      ],
+      [
+        { name: 'multiclass_nms3_0.tmp_0', dims: [2125, 6], values: rows },
+        { name: 'multiclass_nms3_0.tmp_2', dims: [1], values: [1], type: 'int32' },
+      ],
+    );
     const { entry, adapter, session } = await proposed(file);
-    expect(entry.output).toMatchObject({ format: 'boxes-scored', columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'], boxes_in_image: true, count: 'multiclass_nms3_0.tmp_2' });
+    expect(entry.output).toMatchObject({
+      format: 'boxes-scored',
+      columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'],
+      boxes_in_image: true,
+      count: 'multiclass_nms3_0.tmp_2',
+    });
     expect(entry.input).toMatchObject({ extra: [{ name: 'scale_factor', value: 'scale_factor' }] });
     const d = only(await run(adapter, session, 40, 40));
     expect(d.classId).toBe(1);
@@ -219,7 +272,11 @@ describe('NMS rows', () => {
   });
 
   test('a single-class YOLOX at 192x192 ([1, 756, 6]: its anchor count) is yolox, not NMS rows', async () => {
-    const file = fixedModel('yolox-person.onnx', [{ name: 'images', shape: [1, 3, 192, 192] }], [{ name: 'output', dims: [1, 756, 6], values: zeros(756 * 6) }]);
+    const file = fixedModel(
+      'yolox-person.onnx',
+      [{ name: 'images', shape: [1, 3, 192, 192] }],
+      [{ name: 'output', dims: [1, 756, 6], values: zeros(756 * 6) }],
+    );
     expect((await inspectModel(file)).entry.output).toMatchObject({ format: 'yolox', num_classes: 1 });
   });
 });

@@ -41,7 +41,10 @@ function externalInitializer(location: string): Buffer {
 }
 
 const refusal = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(UserError);
   return (err as UserError).message;
 };
@@ -57,7 +60,9 @@ describe('node count', () => {
     // An If node whose then_branch graph holds the bound's worth of nodes: one more than the bound in all.
     const nested = field(7, field(1, Buffer.concat([field(4, text('If')), field(5, field(6, graphOf(MAX_GRAPH_NODES)))])));
     expect(await refusal(checkModelBounds(nested, join(dir, 'if.onnx'), 'if.onnx', MAX_MODEL_BYTES))).toMatch(/more than 200,000 nodes/);
-    await expect(checkModelBounds(manyNodes(MAX_GRAPH_NODES - 1), join(dir, 'ok.onnx'), 'ok.onnx', MAX_MODEL_BYTES)).resolves.toBeUndefined();
+    await expect(
+      checkModelBounds(manyNodes(MAX_GRAPH_NODES - 1), join(dir, 'ok.onnx'), 'ok.onnx', MAX_MODEL_BYTES),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -76,9 +81,15 @@ describe('external data', () => {
   test('a small external file in the model folder passes; one outside it or missing is refused', async () => {
     writeFileSync(join(dir, 'weights.bin'), Buffer.alloc(1024));
     const at = join(dir, 'm.onnx');
-    await expect(checkModelBounds(Buffer.concat([model, externalInitializer('weights.bin')]), at, 'm.onnx', MAX_MODEL_BYTES)).resolves.toBeUndefined();
-    expect(await refusal(checkModelBounds(Buffer.concat([model, externalInitializer('../etc/passwd')]), at, 'm.onnx', MAX_MODEL_BYTES))).toBe("m.onnx: external data must be a file in the model's folder; refused");
-    expect(await refusal(checkModelBounds(Buffer.concat([model, externalInitializer('absent.bin')]), at, 'm.onnx', MAX_MODEL_BYTES))).toMatch(/missing or not a regular file/);
+    await expect(
+      checkModelBounds(Buffer.concat([model, externalInitializer('weights.bin')]), at, 'm.onnx', MAX_MODEL_BYTES),
+    ).resolves.toBeUndefined();
+    expect(
+      await refusal(checkModelBounds(Buffer.concat([model, externalInitializer('../etc/passwd')]), at, 'm.onnx', MAX_MODEL_BYTES)),
+    ).toBe("m.onnx: external data must be a file in the model's folder; refused");
+    expect(
+      await refusal(checkModelBounds(Buffer.concat([model, externalInitializer('absent.bin')]), at, 'm.onnx', MAX_MODEL_BYTES)),
+    ).toMatch(/missing or not a regular file/);
   });
 
   test('a model without external data is unchanged', async () => {

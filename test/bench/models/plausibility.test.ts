@@ -13,7 +13,15 @@ const checksOf = (out: ModelOutput, l = limits) => [...imageProblems(out, l).key
 describe('per-image checks', () => {
   test('a right output passes every check', () => {
     expect(checksOf(good)).toEqual([]);
-    expect(checksOf({ kind: 'classification', top: [{ classId: 3, score: 0.7 }, { classId: 1, score: 0.2 }] })).toEqual([]);
+    expect(
+      checksOf({
+        kind: 'classification',
+        top: [
+          { classId: 3, score: 0.7 },
+          { classId: 1, score: 0.2 },
+        ],
+      }),
+    ).toEqual([]);
   });
 
   test('score-out-of-range: a score read from a coordinate column (PicoDet with the default columns)', () => {
@@ -53,7 +61,9 @@ describe('checks over images', () => {
     const w = new PlausibilityWatch();
     for (let i = 0; i < 5; i++) w.see(detections(), limits);
     expect(w.findings()).toEqual([]);
-    expect(w.findings({ detectionsExpected: true })).toEqual([{ check: 'no-detections', images: 5, of: 5, example: '0 detections on every image' }]);
+    expect(w.findings({ detectionsExpected: true })).toEqual([
+      { check: 'no-detections', images: 5, of: 5, example: '0 detections on every image' },
+    ]);
     w.see(good, limits);
     expect(w.findings({ detectionsExpected: true })).toEqual([]);
   });
@@ -78,7 +88,9 @@ describe('checks over images', () => {
     w.see(detections(det([10, 10, 50, 60], 9)), limits);
     const [f] = w.findings();
     expect(f).toEqual({ check: 'score-out-of-range', images: 2, of: 3, example: 'score 7 outside 0..1' });
-    expect(findingText(f!)).toMatch(/^implausible output \[score-out-of-range\] on 2 of 3 image\(s\) \(score 7 outside 0\.\.1\): scores outside 0\.\.1 are not probabilities: .*output\.columns/);
+    expect(findingText(f!)).toMatch(
+      /^implausible output \[score-out-of-range\] on 2 of 3 image\(s\) \(score 7 outside 0\.\.1\): scores outside 0\.\.1 are not probabilities: .*output\.columns/,
+    );
     w.reset();
     expect(w.findings()).toEqual([]);
     expect(w.imagesSeen).toBe(0);

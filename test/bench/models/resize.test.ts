@@ -5,7 +5,8 @@ import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/
 
 /** Every resize rule: the tensor size it gives an image, and where the image lands in it. */
 
-const input = (i: ModelSpecInput['input']) => ModelSpecSchema.parse({ name: 'm', task: 'detection', path: 'm.onnx', input: i, output: { format: 'yolov8' } }).input;
+const input = (i: ModelSpecInput['input']) =>
+  ModelSpecSchema.parse({ name: 'm', task: 'detection', path: 'm.onnx', input: i, output: { format: 'yolov8' } }).input;
 
 describe('stretch: always the declared size, the image over all of it', () => {
   const spec = input({ width: 640, height: 480, resize: 'stretch' });
@@ -43,7 +44,16 @@ describe('letterbox_align top-left: the same scale, the image at the top left', 
     [480, 640, 480, 640],
   ])('%ix%i → %ix%i at (0, 0)', (w, h, pw, ph) => {
     expect(modelInputSize(spec, w, h)).toEqual({ width: 640, height: 640 });
-    expect(placeImage(w, h, spec)).toMatchObject({ tensorWidth: 640, tensorHeight: 640, width: pw, height: ph, offsetX: 0, offsetY: 0, scaleX: pw / w, scaleY: ph / h });
+    expect(placeImage(w, h, spec)).toMatchObject({
+      tensorWidth: 640,
+      tensorHeight: 640,
+      width: pw,
+      height: ph,
+      offsetX: 0,
+      offsetY: 0,
+      scaleX: pw / w,
+      scaleY: ph / h,
+    });
   });
 });
 
@@ -85,33 +95,54 @@ describe('longest_side_max: the tensor follows the image', () => {
 
   test('property: sides are positive multiples, within longest_side_max rounded up to a multiple, and never scaled up', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8000 }), fc.integer({ min: 1, max: 8000 }), fc.integer({ min: 32, max: 2000 }), fc.constantFrom(1, 8, 16, 32), (w, h, max, m) => {
-        const size = modelInputSize(input({ resize: { longest_side_max: max, multiple_of: m } }), w, h);
-        for (const [side, src] of [[size.width, w], [size.height, h]] as const) {
-          expect(side % m).toBe(0);
-          expect(side).toBeGreaterThanOrEqual(m);
-          expect(side).toBeLessThanOrEqual(Math.max(m, Math.ceil(Math.min(src, max) / m) * m));
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 8000 }),
+        fc.integer({ min: 1, max: 8000 }),
+        fc.integer({ min: 32, max: 2000 }),
+        fc.constantFrom(1, 8, 16, 32),
+        (w, h, max, m) => {
+          const size = modelInputSize(input({ resize: { longest_side_max: max, multiple_of: m } }), w, h);
+          for (const [side, src] of [
+            [size.width, w],
+            [size.height, h],
+          ] as const) {
+            expect(side % m).toBe(0);
+            expect(side).toBeGreaterThanOrEqual(m);
+            expect(side).toBeLessThanOrEqual(Math.max(m, Math.ceil(Math.min(src, max) / m) * m));
+          }
+        },
+      ),
     );
   });
 });
 
-test('roundHalfEven is Python\'s round()', () => {
+test("roundHalfEven is Python's round()", () => {
   expect([0.5, 1.5, 2.5, 3.5, 16.875, 2.4, 2.6].map(roundHalfEven)).toEqual([0, 2, 2, 4, 17, 2, 3]);
 });
 
 describe('the spec says which sizes apply', () => {
-  const problem = (i: unknown) => ModelSpecSchema.safeParse({ name: 'm', task: 'detection', path: 'm.onnx', input: i, output: { format: 'db' } }).error?.issues[0];
+  const problem = (i: unknown) =>
+    ModelSpecSchema.safeParse({ name: 'm', task: 'detection', path: 'm.onnx', input: i, output: { format: 'db' } }).error?.issues[0];
   test('a fixed rule needs width and height', () => {
-    expect(problem({ width: 640, resize: 'letterbox' })).toMatchObject({ path: ['input', 'height'], message: 'input.height is required with resize letterbox' });
+    expect(problem({ width: 640, resize: 'letterbox' })).toMatchObject({
+      path: ['input', 'height'],
+      message: 'input.height is required with resize letterbox',
+    });
     expect(problem({ height: 48 })).toMatchObject({ path: ['input', 'width'], message: 'input.width is required with resize stretch' });
   });
   test('longest_side_max takes neither', () => {
-    expect(problem({ width: 960, resize: { longest_side_max: 960 } })).toMatchObject({ path: ['input', 'width'], message: expect.stringMatching(/does not apply with resize longest_side_max/) });
+    expect(problem({ width: 960, resize: { longest_side_max: 960 } })).toMatchObject({
+      path: ['input', 'width'],
+      message: expect.stringMatching(/does not apply with resize longest_side_max/),
+    });
   });
   test('an unknown rule names the rules', () => {
-    expect(problem({ width: 1, height: 1, resize: 'crop' })?.message).toBe('input.resize must be stretch, letterbox, pad-right or { longest_side_max, multiple_of }');
-    expect(problem({ resize: { longest_side_max: 0 } })).toMatchObject({ path: ['input', 'resize', 'longest_side_max'], message: 'input.resize.longest_side_max must be greater than 0' });
+    expect(problem({ width: 1, height: 1, resize: 'crop' })?.message).toBe(
+      'input.resize must be stretch, letterbox, pad-right or { longest_side_max, multiple_of }',
+    );
+    expect(problem({ resize: { longest_side_max: 0 } })).toMatchObject({
+      path: ['input', 'resize', 'longest_side_max'],
+      message: 'input.resize.longest_side_max must be greater than 0',
+    });
   });
 });

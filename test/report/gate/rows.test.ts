@@ -7,14 +7,27 @@ import { gateMarkdown } from '../../../src/report/gate/markdown.js';
 import { gateRows } from '../../../src/report/gate/rows.js';
 import { gateTable } from '../../../src/report/gate/table.js';
 
-const plan = (name: string, max: number, min = 2) => ({ name, minInferenceUnits: min, maxInferenceUnits: max, costByBasis: { min: min * 730, max: max * 730 }, costBasis: 'max' as const }) satisfies PlanFigures;
+const plan = (name: string, max: number, min = 2) =>
+  ({
+    name,
+    minInferenceUnits: min,
+    maxInferenceUnits: max,
+    costByBasis: { min: min * 730, max: max * 730 },
+    costBasis: 'max' as const,
+  }) satisfies PlanFigures;
 // Wide enough that no cell wraps: fitting to a terminal is tested in test/report/table.test.ts.
 const noColor = { color: new Chalk({ level: 0 }), width: 300 };
 
 describe('gate rows: one model for the table and markdown views', () => {
   const result = evaluateGate({
     workloads: [
-      { plan: plan('a', 5), file: 'a.yaml', budget: { rules: [{ id: 'max_units', limit: 4, level: 'error', from: { file: 'a.yaml', key: 'budget.max_units', line: 3, col: 3 } }] } },
+      {
+        plan: plan('a', 5),
+        file: 'a.yaml',
+        budget: {
+          rules: [{ id: 'max_units', limit: 4, level: 'error', from: { file: 'a.yaml', key: 'budget.max_units', line: 3, col: 3 } }],
+        },
+      },
       { plan: plan('b|c', 3), file: 'b.yaml', budget: { rules: [] } },
     ],
     totalRules: [],
@@ -24,7 +37,16 @@ describe('gate rows: one model for the table and markdown views', () => {
 
   it('a row per workload (changed, added, removed), then the total; verdicts only where there are rules', () => {
     const { columns, rows } = gateRows(result);
-    expect(columns.map((c) => c.head)).toEqual(['workload', 'change', 'Min units', 'Max units', 'cost/month before', 'cost/month after', 'difference', 'rules']);
+    expect(columns.map((c) => c.head)).toEqual([
+      'workload',
+      'change',
+      'Min units',
+      'Max units',
+      'cost/month before',
+      'cost/month after',
+      'difference',
+      'rules',
+    ]);
     expect(rows.map((r) => [r.cells[0], r.cells[1], r.status])).toEqual([
       ['a', 'changed', 'fail'],
       ['b|c', 'added', null],

@@ -15,7 +15,8 @@ const rows = (shape: readonly Dim[]) => (shape.length === 3 ? shape[1]! : shape.
 export const boxesLabels: OutputDecoder = {
   expectedShape: EXPECTED,
   outputsRead(spec, names) {
-    const find = (...parts: string[]) => names.find((n) => parts.includes(n)) ?? names.find((n) => parts.some((p) => n.toLowerCase().includes(p)));
+    const find = (...parts: string[]) =>
+      names.find((n) => parts.includes(n)) ?? names.find((n) => parts.some((p) => n.toLowerCase().includes(p)));
     const boxes = spec.boxes ?? find('dets', 'boxes') ?? names[0];
     const labels = spec.classes ?? find('labels', 'classes') ?? names[1];
     const scores = spec.scores ?? find('scores');
@@ -27,11 +28,13 @@ export const boxesLabels: OutputDecoder = {
     const k = boxes.at(-1);
     const boxesOk = (boxes.length === 3 && is(boxes[0]!, 1)) || boxes.length === 2;
     if (!boxesOk || !(is(k!, 4) || is(k!, 5))) return badShape('boxes-labels', EXPECTED, got);
-    if (k === 4 && scores === undefined) return badShape('boxes-labels', EXPECTED, got, '', ' (4 values per box need a scores output: name it with output.scores)');
+    if (k === 4 && scores === undefined)
+      return badShape('boxes-labels', EXPECTED, got, '', ' (4 values per box need a scores output: name it with output.scores)');
     const n = rows(boxes);
     for (const s of [labels, ...(scores ? [scores] : [])]) {
       const m = s.length === 2 ? (is(s[0]!, 1) ? s[1] : undefined) : s.length === 1 ? s[0] : undefined;
-      if (m === undefined || (n !== null && n !== undefined && m !== null && m !== n)) return badShape('boxes-labels', EXPECTED, got, '', ' (N differs)');
+      if (m === undefined || (n !== null && n !== undefined && m !== null && m !== n))
+        return badShape('boxes-labels', EXPECTED, got, '', ' (N differs)');
     }
     if (spec.num_classes !== undefined && labels.length === 0) return badShape('boxes-labels', EXPECTED, got);
     return null;
@@ -66,21 +69,43 @@ export const boxesLabels: OutputDecoder = {
     const k = boxes.shape.at(-1);
     if (!(k === 5 || (k === 4 && scores !== undefined && scores.shape.length <= 2))) return null;
     const mmdeploy = k === 5;
-    const output = { format: 'boxes-labels' as const, ...(boxes.name === (mmdeploy ? 'dets' : 'boxes') ? {} : { boxes: boxes.name }), ...(labels.name === 'labels' ? {} : { classes: labels.name }), ...(!mmdeploy && scores!.name !== 'scores' ? { scores: scores!.name } : {}), score_threshold: 0.3 };
+    const output = {
+      format: 'boxes-labels' as const,
+      ...(boxes.name === (mmdeploy ? 'dets' : 'boxes') ? {} : { boxes: boxes.name }),
+      ...(labels.name === 'labels' ? {} : { classes: labels.name }),
+      ...(!mmdeploy && scores!.name !== 'scores' ? { scores: scores!.name } : {}),
+      score_threshold: 0.3,
+    };
     return {
       task: 'detection',
       output,
       // torchvision normalises and resizes inside the graph (GeneralizedRCNNTransform): it takes RGB 0..1.
       // mmdeploy end2end takes mmdet's normalisation: RGB, mean 123.675/116.28/103.53, std 58.395/57.12/57.375 on 0..255.
       input: mmdeploy
-        ? { color: 'RGB', scale: 1, mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375], resize: isStatic(graph.inputWidth ?? undefined) ? 'stretch' : { longest_side_max: 1333, multiple_of: 32 } }
-        : { color: 'RGB', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], resize: isStatic(graph.inputWidth ?? undefined) ? 'stretch' : { longest_side_max: 800, multiple_of: 1 } },
+        ? {
+            color: 'RGB',
+            scale: 1,
+            mean: [123.675, 116.28, 103.53],
+            std: [58.395, 57.12, 57.375],
+            resize: isStatic(graph.inputWidth ?? undefined) ? 'stretch' : { longest_side_max: 1333, multiple_of: 32 },
+          }
+        : {
+            color: 'RGB',
+            scale: 1 / 255,
+            mean: [0, 0, 0],
+            std: [1, 1, 1],
+            resize: isStatic(graph.inputWidth ?? undefined) ? 'stretch' : { longest_side_max: 800, multiple_of: 1 },
+          },
       guesses: [
         mmdeploy
           ? `outputs ${boxes.name} ${fmt(boxes.shape)} and ${labels.name} ${fmt(labels.shape)}: an mmdeploy end2end detector (x1, y1, x2, y2, score; NMS in the graph); mmdet's normalisation on RGB`
           : `outputs ${boxes.name} ${fmt(boxes.shape)}, ${labels.name} ${fmt(labels.shape)} and ${scores!.name} ${fmt(scores!.shape)}: a torchvision detection model (boxes in input pixels, NMS in the graph); it normalises and resizes inside the graph, taking RGB 0..1`,
       ],
-      unknown: [mmdeploy ? 'the test-time resize of the mmdet config (longest side 1333 assumed)' : 'the longest side to feed (the model resizes to its own min_size inside)'],
+      unknown: [
+        mmdeploy
+          ? 'the test-time resize of the mmdet config (longest side 1333 assumed)'
+          : 'the longest side to feed (the model resizes to its own min_size inside)',
+      ],
     };
   },
 };

@@ -2,7 +2,18 @@ import type { Tensor } from 'onnxruntime-node';
 import { emptyCandidates, type Candidates } from '../nms.js';
 import { BOX_COLUMNS, REQUIRED_BOX_COLUMNS, type BoxColumn, type ModelOutputSpec } from '../spec.js';
 import { anchorCount, YOLOX_STRIDES } from './yolo-rows.js';
-import { badShape, floatData, fmt, is, isStatic, keepBest, numberData, type DecodeContext, type GraphFacts, type OutputDecoder } from './common.js';
+import {
+  badShape,
+  floatData,
+  fmt,
+  is,
+  isStatic,
+  keepBest,
+  numberData,
+  type DecodeContext,
+  type GraphFacts,
+  type OutputDecoder,
+} from './common.js';
 
 /**
  * Rows of boxes after NMS inside the graph ([1, N, K] or [N, K]): YOLOv8/YOLO11/YOLOv10 end-to-end
@@ -14,7 +25,7 @@ import { badShape, floatData, fmt, is, isStatic, keepBest, numberData, type Deco
 const EXPECTED = '[1, N, K] or [N, K], K = 6 (x1, y1, x2, y2, score, class) or 7 (batch first)';
 
 /** A boxes-scored row's columns: declared, or the common layouts for 6 and 7 values. */
-export function boxColumns(spec: Pick<ModelOutputSpec, 'columns'>, valuesPerRow: number | null): readonly BoxColumn[] | null {
+function boxColumns(spec: Pick<ModelOutputSpec, 'columns'>, valuesPerRow: number | null): readonly BoxColumn[] | null {
   if (spec.columns !== undefined) return spec.columns;
   if (valuesPerRow === 6) return ['x1', 'y1', 'x2', 'y2', 'score', 'class'];
   if (valuesPerRow === 7) return ['batch', 'x1', 'y1', 'x2', 'y2', 'score', 'class'];
@@ -23,16 +34,36 @@ export function boxColumns(spec: Pick<ModelOutputSpec, 'columns'>, valuesPerRow:
 
 /** Words exporters use in an output's name for each column (`batchno_classid_score_x1y1x2y2`). */
 const NAME_WORDS: Record<string, readonly BoxColumn[]> = {
-  batch: ['batch'], batchno: ['batch'], batchid: ['batch'], image: ['batch'],
-  class: ['class'], classid: ['class'], cls: ['class'], label: ['class'], labels: ['class'], category: ['class'],
-  score: ['score'], scores: ['score'], conf: ['score'], confidence: ['score'],
-  x1y1x2y2: ['x1', 'y1', 'x2', 'y2'], xyxy: ['x1', 'y1', 'x2', 'y2'], box: ['x1', 'y1', 'x2', 'y2'], bbox: ['x1', 'y1', 'x2', 'y2'],
-  x1: ['x1'], y1: ['y1'], x2: ['x2'], y2: ['y2'],
+  batch: ['batch'],
+  batchno: ['batch'],
+  batchid: ['batch'],
+  image: ['batch'],
+  class: ['class'],
+  classid: ['class'],
+  cls: ['class'],
+  label: ['class'],
+  labels: ['class'],
+  category: ['class'],
+  score: ['score'],
+  scores: ['score'],
+  conf: ['score'],
+  confidence: ['score'],
+  x1y1x2y2: ['x1', 'y1', 'x2', 'y2'],
+  xyxy: ['x1', 'y1', 'x2', 'y2'],
+  box: ['x1', 'y1', 'x2', 'y2'],
+  bbox: ['x1', 'y1', 'x2', 'y2'],
+  x1: ['x1'],
+  y1: ['y1'],
+  x2: ['x2'],
+  y2: ['y2'],
 };
 
 /** The columns an output's name spells, when it spells all of them once and as many as the row has. */
-export function columnsFromName(name: string, valuesPerRow: number): BoxColumn[] | null {
-  const words = name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+function columnsFromName(name: string, valuesPerRow: number): BoxColumn[] | null {
+  const words = name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
   const columns = words.flatMap((w) => NAME_WORDS[w] ?? []);
   const complete = REQUIRED_BOX_COLUMNS.every((c) => columns.includes(c)) && new Set(columns).size === columns.length;
   return complete && columns.length === valuesPerRow && columns.every((c) => BOX_COLUMNS.includes(c)) ? columns : null;
@@ -40,7 +71,15 @@ export function columnsFromName(name: string, valuesPerRow: number): BoxColumn[]
 
 function rowsOf(d: Float32Array, n: number, k: number, spec: ModelOutputSpec, ctx: DecodeContext): Candidates {
   const columns = boxColumns(spec, k)!;
-  const [bi, x1i, y1i, x2i, y2i, si, ci] = BOX_COLUMNS.map((name) => columns.indexOf(name)) as [number, number, number, number, number, number, number];
+  const [bi, x1i, y1i, x2i, y2i, si, ci] = BOX_COLUMNS.map((name) => columns.indexOf(name)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const normalized = spec.boxes_normalized ?? false;
   const sx = normalized ? ctx.inputWidth : 1;
   const sy = normalized ? ctx.inputHeight : 1;
@@ -81,8 +120,10 @@ export const boxesScored: OutputDecoder = {
     if (!(rank3 || main.length === 2) || (rank3 && !is(main[0]!, 1))) return badShape('boxes-scored', EXPECTED, fmt(main));
     const k = main[main.length - 1]!;
     const columns = boxColumns(spec, k);
-    if (columns === null) return k === null ? null : badShape('boxes-scored', EXPECTED, fmt(main), '', ' (declare output.columns for other row layouts)');
-    if (!is(k, columns.length)) return badShape('boxes-scored', EXPECTED, fmt(main), ` with ${columns.length} columns (${columns.join(', ')})`);
+    if (columns === null)
+      return k === null ? null : badShape('boxes-scored', EXPECTED, fmt(main), '', ' (declare output.columns for other row layouts)');
+    if (!is(k, columns.length))
+      return badShape('boxes-scored', EXPECTED, fmt(main), ` with ${columns.length} columns (${columns.join(', ')})`);
     return null;
   },
   decode(tensors, spec, ctx, map) {
@@ -91,7 +132,11 @@ export const boxesScored: OutputDecoder = {
     const rows = t.dims.at(-2)!;
     const count = tensors[1] as Tensor | undefined;
     const n = count === undefined ? rows : Math.max(0, Math.min(rows, Math.round(numberData(count)[0] ?? 0)));
-    return { output: keepBest(rowsOf(floatData(t), n, k, spec, ctx), spec, map, spec.boxes_in_image), classCount: spec.num_classes ?? null, cap: spec.max_detections };
+    return {
+      output: keepBest(rowsOf(floatData(t), n, k, spec, ctx), spec, map, spec.boxes_in_image),
+      classCount: spec.num_classes ?? null,
+      cap: spec.max_detections,
+    };
   },
   propose(graph) {
     const paddle = graph.extras.some((e) => e.name.includes('scale_factor'));
@@ -105,7 +150,8 @@ export const boxesScored: OutputDecoder = {
     if (!(k === 6 || k === 7 || named !== null)) return null;
     // NMS output: a symbolic row count (the image batch is fixed, so it is not a batch), columns
     // spelled in the name, PaddleDetection's scale_factor, or a few hundred static rows that are not a YOLOX grid.
-    const yoloxGrid = graph.inputWidth !== null && graph.inputHeight !== null && n === anchorCount(graph.inputWidth, graph.inputHeight, YOLOX_STRIDES);
+    const yoloxGrid =
+      graph.inputWidth !== null && graph.inputHeight !== null && n === anchorCount(graph.inputWidth, graph.inputHeight, YOLOX_STRIDES);
     const symbolicRows = !isStatic(n) && (main.shape.length === 3 || graph.imageBatchFixed);
     const nms = named !== null || paddle || count !== undefined || symbolicRows || (isStatic(n) && n <= 1000 && !yoloxGrid);
     if (!nms) return null;
@@ -116,13 +162,21 @@ export const boxesScored: OutputDecoder = {
 function paddleProposal(main: GraphFacts['outputs'][number], count: string | undefined): ReturnType<OutputDecoder['propose']> {
   return {
     task: 'detection',
-    output: { format: 'boxes-scored', columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'], boxes_in_image: true, ...(count === undefined ? {} : { count }), score_threshold: 0.3 },
+    output: {
+      format: 'boxes-scored',
+      columns: ['class', 'score', 'x1', 'y1', 'x2', 'y2'],
+      boxes_in_image: true,
+      ...(count === undefined ? {} : { count }),
+      score_threshold: 0.3,
+    },
     input: { color: 'RGB', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: 'stretch' },
     guesses: [
       `output ${main.name} ${fmt(main.shape)} with a scale_factor input: PaddleDetection's multiclass_nms (class, score, x1, y1, x2, y2 in image pixels)${count === undefined ? '' : `, rows counted by ${count}`}`,
       "PaddleDetection's deploy preprocessing (PicoDet's infer_cfg.yml): RGB, x/255, ImageNet mean and std, stretched to the input size (keep_ratio false)",
     ],
-    unknown: ['the normalisation: PicoDet\'s ImageNet mean and std assumed (PP-YOLOE+ exports take x/255 without mean or std: see the infer_cfg.yml beside the model)'],
+    unknown: [
+      "the normalisation: PicoDet's ImageNet mean and std assumed (PP-YOLOE+ exports take x/255 without mean or std: see the infer_cfg.yml beside the model)",
+    ],
   };
 }
 
@@ -132,10 +186,14 @@ function endToEndProposal(main: GraphFacts['outputs'][number], k: number, named:
     task: 'detection',
     output: { format: 'boxes-scored', ...(named === null ? {} : { columns: named }) },
     input: { color: 'RGB', scale: 1 / 255, resize: 'letterbox' },
-    guesses: [`output ${main.name} ${fmt(main.shape)}: boxes after NMS in the graph (end-to-end export), rows ${columns.join(', ')}${named === null ? '' : ' (as the output name spells them)'}`],
+    guesses: [
+      `output ${main.name} ${fmt(main.shape)}: boxes after NMS in the graph (end-to-end export), rows ${columns.join(', ')}${named === null ? '' : ' (as the output name spells them)'}`,
+    ],
     unknown:
       named === null
-        ? [`the order of score and class in each row${k === 7 ? ' (YOLOv7 end-to-end exports put class before score: columns: [batch, x1, y1, x2, y2, class, score])' : ''}: a wrong order shows as an implausible-output warning`]
+        ? [
+            `the order of score and class in each row${k === 7 ? ' (YOLOv7 end-to-end exports put class before score: columns: [batch, x1, y1, x2, y2, class, score])' : ''}: a wrong order shows as an implausible-output warning`,
+          ]
         : [],
   };
 }

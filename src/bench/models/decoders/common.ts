@@ -79,7 +79,11 @@ export interface OutputDecoder {
   /** The outputs it reads, in the order shapeProblem and decode take them. */
   outputsRead(spec: ModelOutputSpec, outputNames: readonly string[]): Array<string | undefined>;
   /** Why these output shapes do not fit, or null. Symbolic dimensions (null) are accepted. */
-  shapeProblem(spec: ModelOutputSpec, ctx: { inputWidth: number | null; inputHeight: number | null }, shapes: readonly (readonly Dim[])[]): string | null;
+  shapeProblem(
+    spec: ModelOutputSpec,
+    ctx: { inputWidth: number | null; inputHeight: number | null },
+    shapes: readonly (readonly Dim[])[],
+  ): string | null;
   /** One image's outputs (shapes already checked) → classes or boxes in original-image pixels. */
   decode(tensors: readonly Tensor[], spec: ModelOutputSpec, ctx: DecodeContext, map: BoxMapping): Decoded;
   /** This format's entry for a model whose outputs look like its own, or null. */
@@ -125,7 +129,12 @@ export function pushCxCyWh(c: Candidates, cx: number, cy: number, w: number, h: 
 export function mapBox(x1: number, y1: number, x2: number, y2: number, m: BoxMapping): [number, number, number, number] {
   const clampX = (v: number) => Math.min(m.srcWidth, Math.max(0, v));
   const clampY = (v: number) => Math.min(m.srcHeight, Math.max(0, v));
-  return [clampX((x1 - m.offsetX) / m.scaleX), clampY((y1 - m.offsetY) / m.scaleY), clampX((x2 - m.offsetX) / m.scaleX), clampY((y2 - m.offsetY) / m.scaleY)];
+  return [
+    clampX((x1 - m.offsetX) / m.scaleX),
+    clampY((y1 - m.offsetY) / m.scaleY),
+    clampX((x2 - m.offsetX) / m.scaleX),
+    clampY((y2 - m.offsetY) / m.scaleY),
+  ];
 }
 
 function detectionsOf(c: Candidates, order: readonly number[], map: BoxMapping): Detection[] {
@@ -138,7 +147,10 @@ function detectionsOf(c: Candidates, order: readonly number[], map: BoxMapping):
 
 /** Boxes already through NMS (in the graph): best first, at most max_detections, mapped back (or, when already in the image, only clamped). */
 export function keepBest(c: Candidates, spec: ModelOutputSpec, map: BoxMapping, inImage: boolean): ModelOutput {
-  const order = c.scores.map((_, i) => i).sort((a, b) => c.scores[b]! - c.scores[a]!).slice(0, spec.max_detections);
+  const order = c.scores
+    .map((_, i) => i)
+    .sort((a, b) => c.scores[b]! - c.scores[a]!)
+    .slice(0, spec.max_detections);
   const m: BoxMapping = inImage ? { ...map, scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0 } : map;
   return { kind: 'detection', detections: detectionsOf(c, order, m) };
 }

@@ -5,7 +5,7 @@ import { badShape, floatData, fmt, isStatic, type OutputDecoder } from './common
 const EXPECTED = '[1, C]';
 
 /** Values that already are probabilities (a model ending in softmax): all in 0..1, summing to 1 (float32 rounding allowed). */
-export function areProbabilities(values: Float32Array): boolean {
+function areProbabilities(values: Float32Array): boolean {
   let sum = 0;
   for (const v of values) {
     if (!(v >= 0 && v <= 1)) return false;
@@ -15,7 +15,7 @@ export function areProbabilities(values: Float32Array): boolean {
 }
 
 /** Probabilities (softmax of logits, or the values as they are) → the k best classes, best first. */
-export function topK(values: Float32Array, k: number, softmax: boolean): Array<{ classId: number; score: number }> {
+function topK(values: Float32Array, k: number, softmax: boolean): Array<{ classId: number; score: number }> {
   const n = values.length;
   const probs = new Float32Array(n);
   if (softmax) {
@@ -37,7 +37,7 @@ export function topK(values: Float32Array, k: number, softmax: boolean): Array<{
 }
 
 /** One score per class in any shape: a single dimension other than 1 (a symbolic first one is the batch). */
-export function scoreVector(shape: readonly (number | string)[]): boolean {
+function scoreVector(shape: readonly (number | string)[]): boolean {
   const wide = shape.filter((d, i) => d !== 1 && !(i === 0 && !isStatic(d) && shape.length > 1));
   return shape.length >= 1 && shape.length <= 4 && wide.length === 1;
 }
@@ -49,7 +49,8 @@ export const logits: OutputDecoder = {
     const main = shapes[0] ?? [];
     const wide = main.filter((d) => d !== 1 && d !== null);
     if (main.length === 0 || wide.length > 1 || wide.some((d) => d! < 1)) return badShape('logits', EXPECTED, fmt(main));
-    if (spec.num_classes !== undefined && wide.length === 1 && wide[0] !== spec.num_classes) return badShape('logits', EXPECTED, fmt(main), ` with C=${spec.num_classes}`);
+    if (spec.num_classes !== undefined && wide.length === 1 && wide[0] !== spec.num_classes)
+      return badShape('logits', EXPECTED, fmt(main), ` with C=${spec.num_classes}`);
     return null;
   },
   decode(tensors, spec) {
@@ -63,9 +64,15 @@ export const logits: OutputDecoder = {
     const classes = first.shape.find((d, i) => isStatic(d) && d !== 1 && !(i === 0 && first.shape.length > 1 && !isStatic(d)));
     return {
       task: 'classification',
-      output: { format: 'logits', ...(isStatic(classes) ? { num_classes: classes, ...(classes < 5 ? { top_k: classes } : {}) } : {}), softmax: 'auto' },
+      output: {
+        format: 'logits',
+        ...(isStatic(classes) ? { num_classes: classes, ...(classes < 5 ? { top_k: classes } : {}) } : {}),
+        softmax: 'auto',
+      },
       guesses: [`output ${first.name} ${fmt(first.shape)} is one score vector: a classifier (logits)`],
-      unknown: ['whether the scores are logits or probabilities: softmax: auto decides per image (values in 0..1 summing to 1 are probabilities)'],
+      unknown: [
+        'whether the scores are logits or probabilities: softmax: auto decides per image (values in 0..1 summing to 1 are probabilities)',
+      ],
     };
   },
 };

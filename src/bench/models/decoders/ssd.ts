@@ -10,22 +10,35 @@ import { atLeast, badShape, finish, floatData, fmt, is, isStatic, type DecodeCon
 
 const EXPECTED = 'boxes [1, N, 4] and scores [1, N, C]';
 
-function ssdCandidates(boxes: Float32Array, scores: Float32Array, n: number, classes: number, spec: ModelOutputSpec, ctx: DecodeContext): Candidates {
+function ssdCandidates(
+  boxes: Float32Array,
+  scores: Float32Array,
+  n: number,
+  classes: number,
+  spec: ModelOutputSpec,
+  ctx: DecodeContext,
+): Candidates {
   const c = emptyCandidates();
   const normalized = spec.boxes_normalized ?? true;
   const sx = normalized ? ctx.inputWidth : 1;
   const sy = normalized ? ctx.inputHeight : 1;
   const yx = spec.box_order === 'yxyx';
   for (let i = 0; i < n; i++) {
-    let best = -1, bestScore = -Infinity;
+    let best = -1,
+      bestScore = -Infinity;
     for (let j = 0; j < classes; j++) {
       if (j === spec.background_class) continue;
       const s = scores[i * classes + j]!;
-      if (s > bestScore) { bestScore = s; best = j; }
+      if (s > bestScore) {
+        bestScore = s;
+        best = j;
+      }
     }
     if (best < 0 || bestScore < spec.score_threshold) continue;
     const b = i * 4;
-    const [x1, y1, x2, y2] = yx ? [boxes[b + 1]!, boxes[b]!, boxes[b + 3]!, boxes[b + 2]!] : [boxes[b]!, boxes[b + 1]!, boxes[b + 2]!, boxes[b + 3]!];
+    const [x1, y1, x2, y2] = yx
+      ? [boxes[b + 1]!, boxes[b]!, boxes[b + 3]!, boxes[b + 2]!]
+      : [boxes[b]!, boxes[b + 1]!, boxes[b + 2]!, boxes[b + 3]!];
     c.boxes.push(x1 * sx, y1 * sy, x2 * sx, y2 * sy);
     c.scores.push(bestScore);
     c.classes.push(best);
@@ -41,18 +54,24 @@ export const ssd: OutputDecoder = {
     const scores = shapes[1];
     if (scores === undefined) return `output format ssd expects two outputs (boxes and scores), the model has ${shapes.length}`;
     const got = `boxes ${fmt(boxes)} and scores ${fmt(scores)}`;
-    const swapped = scores.length === 3 && scores[2] === 4 && boxes[2] !== 4 ? ' (scores first? name them: output.boxes and output.scores)' : '';
+    const swapped =
+      scores.length === 3 && scores[2] === 4 && boxes[2] !== 4 ? ' (scores first? name them: output.boxes and output.scores)' : '';
     if (boxes.length !== 3 || !is(boxes[0]!, 1) || !is(boxes[2]!, 4)) return badShape('ssd', EXPECTED, got, '', swapped);
     if (scores.length !== 3 || !is(scores[0]!, 1) || !atLeast(scores[2]!, 1)) return badShape('ssd', EXPECTED, got);
     if (boxes[1] !== null && scores[1] !== null && boxes[1] !== scores[1]) return badShape('ssd', EXPECTED, got, '', ' (N differs)');
-    if (spec.num_classes !== undefined && !is(scores[2]!, spec.num_classes)) return badShape('ssd', EXPECTED, got, ` with C=${spec.num_classes}`);
+    if (spec.num_classes !== undefined && !is(scores[2]!, spec.num_classes))
+      return badShape('ssd', EXPECTED, got, ` with C=${spec.num_classes}`);
     return null;
   },
   decode(tensors, spec, ctx, map) {
-    const [b, s] = tensors as [typeof tensors[0], typeof tensors[0]];
+    const [b, s] = tensors as [(typeof tensors)[0], (typeof tensors)[0]];
     const n = b!.dims.at(-2)!;
     const classes = s!.dims.at(-1)!;
-    return { output: finish(ssdCandidates(floatData(b!), floatData(s!), n, classes, spec, ctx), spec, map), classCount: classes, cap: Math.min(spec.max_detections, n) };
+    return {
+      output: finish(ssdCandidates(floatData(b!), floatData(s!), n, classes, spec, ctx), spec, map),
+      classCount: classes,
+      cap: Math.min(spec.max_detections, n),
+    };
   },
   propose(graph) {
     const rank3 = graph.outputs.filter((o) => o.shape.length === 3);
@@ -64,13 +83,28 @@ export const ssd: OutputDecoder = {
     const face = graph.outputs[0] === scores && classes <= 3;
     return {
       task: 'detection',
-      output: { format: 'ssd', boxes: boxes.name, scores: scores.name, background_class: 0, score_threshold: face ? 0.7 : 0.25, iou_threshold: face ? 0.3 : 0.45 },
-      input: face ? { color: 'RGB', scale: 1 / 128, mean: [127 / 128, 127 / 128, 127 / 128], std: [1, 1, 1], resize: 'stretch' } : { resize: 'stretch' },
+      output: {
+        format: 'ssd',
+        boxes: boxes.name,
+        scores: scores.name,
+        background_class: 0,
+        score_threshold: face ? 0.7 : 0.25,
+        iou_threshold: face ? 0.3 : 0.45,
+      },
+      input: face
+        ? { color: 'RGB', scale: 1 / 128, mean: [127 / 128, 127 / 128, 127 / 128], std: [1, 1, 1], resize: 'stretch' }
+        : { resize: 'stretch' },
       guesses: [
         `outputs ${boxes.name} ${fmt(boxes.shape)} and ${scores.name} ${fmt(scores.shape)}: separate boxes and ${classes} class scores (ssd), class 0 the background`,
-        ...(face ? [`scores first with ${classes} classes: an UltraFace-style face detector; its demo feeds RGB (x − 127) / 128, stretched, score threshold 0.7, IoU 0.3`] : []),
+        ...(face
+          ? [
+              `scores first with ${classes} classes: an UltraFace-style face detector; its demo feeds RGB (x − 127) / 128, stretched, score threshold 0.7, IoU 0.3`,
+            ]
+          : []),
       ],
-      unknown: ['box order (xyxy assumed) and whether boxes are fractions of the input (assumed) or pixels; boxes must be decoded in the graph (a raw prior-encoded head is not supported)'],
+      unknown: [
+        'box order (xyxy assumed) and whether boxes are fractions of the input (assumed) or pixels; boxes must be decoded in the graph (a raw prior-encoded head is not supported)',
+      ],
     };
   },
 };

@@ -10,7 +10,12 @@ import { badShape, floatData, fmt, is, keepBest, numberData, outputNamed, type D
  */
 
 /** The tf-od outputs' default names, as the TensorFlow Object Detection API's exporter names them. */
-export const TF_OD_OUTPUTS = { boxes: 'detection_boxes', scores: 'detection_scores', classes: 'detection_classes', count: 'num_detections' } as const;
+const TF_OD_OUTPUTS = {
+  boxes: 'detection_boxes',
+  scores: 'detection_scores',
+  classes: 'detection_classes',
+  count: 'num_detections',
+} as const;
 const EXPECTED = 'detection_boxes [1, N, 4], detection_scores [1, N], detection_classes [1, N] and num_detections [1]';
 
 function tfOd(tensors: readonly Tensor[], spec: ModelOutputSpec, ctx: DecodeContext): Candidates {
@@ -27,7 +32,9 @@ function tfOd(tensors: readonly Tensor[], spec: ModelOutputSpec, ctx: DecodeCont
   for (let i = 0; i < n; i++) {
     if (scores[i]! < spec.score_threshold) continue;
     const b = i * 4;
-    const [x1, y1, x2, y2] = yx ? [boxes[b + 1]!, boxes[b]!, boxes[b + 3]!, boxes[b + 2]!] : [boxes[b]!, boxes[b + 1]!, boxes[b + 2]!, boxes[b + 3]!];
+    const [x1, y1, x2, y2] = yx
+      ? [boxes[b + 1]!, boxes[b]!, boxes[b + 3]!, boxes[b + 2]!]
+      : [boxes[b]!, boxes[b + 1]!, boxes[b + 2]!, boxes[b + 3]!];
     c.boxes.push(x1 * sx, y1 * sy, x2 * sx, y2 * sy);
     c.scores.push(scores[i]!);
     c.classes.push(Math.round(classes[i]!));
@@ -37,13 +44,19 @@ function tfOd(tensors: readonly Tensor[], spec: ModelOutputSpec, ctx: DecodeCont
 
 export const tfod: OutputDecoder = {
   expectedShape: EXPECTED,
-  outputsRead: (spec) => [spec.boxes ?? TF_OD_OUTPUTS.boxes, spec.scores ?? TF_OD_OUTPUTS.scores, spec.classes ?? TF_OD_OUTPUTS.classes, spec.count ?? TF_OD_OUTPUTS.count],
+  outputsRead: (spec) => [
+    spec.boxes ?? TF_OD_OUTPUTS.boxes,
+    spec.scores ?? TF_OD_OUTPUTS.scores,
+    spec.classes ?? TF_OD_OUTPUTS.classes,
+    spec.count ?? TF_OD_OUTPUTS.count,
+  ],
   shapeProblem(_spec, _ctx, shapes) {
     const [boxes = [], scores = [], classes = [], count = []] = shapes;
     const got = `${fmt(boxes)}, ${fmt(scores)}, ${fmt(classes)} and ${fmt(count)}`;
     if (boxes.length !== 3 || !is(boxes[0]!, 1) || !is(boxes[2]!, 4)) return badShape('tf-od', EXPECTED, got);
     const n = boxes[1]!;
-    for (const s of [scores, classes]) if (s.length !== 2 || !is(s[0]!, 1) || (n !== null && !is(s[1]!, n))) return badShape('tf-od', EXPECTED, got);
+    for (const s of [scores, classes])
+      if (s.length !== 2 || !is(s[0]!, 1) || (n !== null && !is(s[1]!, n))) return badShape('tf-od', EXPECTED, got);
     if (count.length > 2 || !count.every((d) => is(d, 1))) return badShape('tf-od', EXPECTED, got);
     return null;
   },
@@ -52,7 +65,12 @@ export const tfod: OutputDecoder = {
     return { output: keepBest(tfOd(tensors, spec, ctx), spec, map, false), classCount: null, cap: spec.max_detections };
   },
   propose(graph) {
-    const found = { boxes: outputNamed(graph.outputs, TF_OD_OUTPUTS.boxes), scores: outputNamed(graph.outputs, TF_OD_OUTPUTS.scores), classes: outputNamed(graph.outputs, TF_OD_OUTPUTS.classes), count: outputNamed(graph.outputs, TF_OD_OUTPUTS.count) };
+    const found = {
+      boxes: outputNamed(graph.outputs, TF_OD_OUTPUTS.boxes),
+      scores: outputNamed(graph.outputs, TF_OD_OUTPUTS.scores),
+      classes: outputNamed(graph.outputs, TF_OD_OUTPUTS.classes),
+      count: outputNamed(graph.outputs, TF_OD_OUTPUTS.count),
+    };
     if (!found.boxes || !found.scores || !found.classes || !found.count) return null;
     const output: Record<string, string> = { format: 'tf-od' };
     for (const key of ['boxes', 'scores', 'classes', 'count'] as const) {
@@ -63,7 +81,9 @@ export const tfod: OutputDecoder = {
       task: 'detection',
       output: output as { format: 'tf-od' },
       input: { resize: graph.inputWidth === null ? { longest_side_max: 1024, multiple_of: 1 } : 'stretch' },
-      guesses: ['outputs detection_boxes, detection_scores, detection_classes and num_detections: the TensorFlow Object Detection API (tf-od; boxes y1, x1, y2, x2 as fractions; NMS in the graph)'],
+      guesses: [
+        'outputs detection_boxes, detection_scores, detection_classes and num_detections: the TensorFlow Object Detection API (tf-od; boxes y1, x1, y2, x2 as fractions; NMS in the graph)',
+      ],
       unknown: [],
     };
   },

@@ -1,6 +1,19 @@
 import { emptyCandidates, type Candidates } from '../nms.js';
 import type { ModelOutputSpec } from '../spec.js';
-import { atLeast, badShape, finish, floatData, fmt, is, isStatic, pushCxCyWh, type DecodeContext, type Dim, type GraphFacts, type OutputDecoder } from './common.js';
+import {
+  atLeast,
+  badShape,
+  finish,
+  floatData,
+  fmt,
+  is,
+  isStatic,
+  pushCxCyWh,
+  type DecodeContext,
+  type Dim,
+  type GraphFacts,
+  type OutputDecoder,
+} from './common.js';
 
 /**
  * What the row-per-box YOLO heads share: yolov5 ([1, N, 5+C] rows: cx, cy, w, h, objectness,
@@ -16,7 +29,11 @@ export function anchorCount(inputWidth: number, inputHeight: number, strides: re
 }
 
 /** The anchors' grid cells in YOLOX/NanoDet order: for each stride, row-major over its grid. */
-export function* gridCells(inputWidth: number, inputHeight: number, strides: readonly number[]): Generator<{ stride: number; gx: number; gy: number }> {
+function* gridCells(
+  inputWidth: number,
+  inputHeight: number,
+  strides: readonly number[],
+): Generator<{ stride: number; gx: number; gy: number }> {
   for (const stride of strides) {
     const w = Math.floor(inputWidth / stride);
     const h = Math.floor(inputHeight / stride);
@@ -34,19 +51,36 @@ function yoloRows(d: Float32Array, n: number, k: number, spec: ModelOutputSpec, 
     const row = i * k;
     const obj = d[row + 4]!;
     if (obj < thr) continue;
-    let best = 0, bestScore = -Infinity;
-    for (let j = 5; j < k; j++) if (d[row + j]! > bestScore) { bestScore = d[row + j]!; best = j - 5; }
+    let best = 0,
+      bestScore = -Infinity;
+    for (let j = 5; j < k; j++)
+      if (d[row + j]! > bestScore) {
+        bestScore = d[row + j]!;
+        best = j - 5;
+      }
     const score = obj * bestScore;
     if (score < thr) continue;
     if (cell) {
       const s = cell.stride;
-      pushCxCyWh(c, (d[row]! + cell.gx) * s, (d[row + 1]! + cell.gy) * s, Math.exp(d[row + 2]!) * s, Math.exp(d[row + 3]!) * s, score, best);
+      pushCxCyWh(
+        c,
+        (d[row]! + cell.gx) * s,
+        (d[row + 1]! + cell.gy) * s,
+        Math.exp(d[row + 2]!) * s,
+        Math.exp(d[row + 3]!) * s,
+        score,
+        best,
+      );
     } else pushCxCyWh(c, d[row]!, d[row + 1]!, d[row + 2]!, d[row + 3]!, score, best);
   }
   return c;
 }
 
-export function rowsProblem(spec: ModelOutputSpec, ctx: { inputWidth: number | null; inputHeight: number | null }, main: readonly Dim[]): string | null {
+export function rowsProblem(
+  spec: ModelOutputSpec,
+  ctx: { inputWidth: number | null; inputHeight: number | null },
+  main: readonly Dim[],
+): string | null {
   const bad = (q = '', hint = '') => badShape(spec.format, '[1, N, 5+C]', fmt(main), q, hint);
   if (main.length !== 3 || !is(main[0]!, 1) || !atLeast(main[2]!, 6)) return bad();
   const [, n, k] = main;
@@ -74,6 +108,9 @@ export function rowsOutput(graph: GraphFacts) {
 export const decodeRows: OutputDecoder['decode'] = (tensors, spec, ctx, map) => {
   const t = tensors[0]!;
   const [n, k] = t.dims.length === 2 ? t.dims : t.dims.slice(1);
-  return { output: finish(yoloRows(floatData(t), n!, k!, spec, ctx), spec, map), classCount: k! - 5, cap: Math.min(spec.max_detections, n!) };
+  return {
+    output: finish(yoloRows(floatData(t), n!, k!, spec, ctx), spec, map),
+    classCount: k! - 5,
+    cap: Math.min(spec.max_detections, n!),
+  };
 };
-

@@ -15,9 +15,10 @@ export const yolov5: OutputDecoder = {
       task: 'detection',
       output: { format: 'yolov5', num_classes: rows.k - 5 },
       input: { color: 'RGB', scale: 1 / 255, resize: 'letterbox' },
-      guesses: [`output ${rows.first.name} ${fmt(rows.first.shape)}: one row per box, 4 coordinates, objectness and ${rows.k - 5} class scores (yolov5); YOLO exporters take RGB x/255, letterboxed`],
+      guesses: [
+        `output ${rows.first.name} ${fmt(rows.first.shape)}: one row per box, 4 coordinates, objectness and ${rows.k - 5} class scores (yolov5); YOLO exporters take RGB x/255, letterboxed`,
+      ],
       unknown: ['the colour order (RGB assumed)'],
     };
   },
 };
-

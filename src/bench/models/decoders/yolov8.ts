@@ -6,10 +6,14 @@ import { atLeast, badShape, finish, floatData, fmt, is, isStatic, pushCxCyWh, ty
 function yoloV8(d: Float32Array, k: number, n: number, spec: ModelOutputSpec): Candidates {
   const c = emptyCandidates();
   for (let i = 0; i < n; i++) {
-    let best = 0, bestScore = -Infinity;
+    let best = 0,
+      bestScore = -Infinity;
     for (let j = 4; j < k; j++) {
       const s = d[j * n + i]!;
-      if (s > bestScore) { bestScore = s; best = j - 4; }
+      if (s > bestScore) {
+        bestScore = s;
+        best = j - 4;
+      }
     }
     if (bestScore >= spec.score_threshold) pushCxCyWh(c, d[i]!, d[n + i]!, d[2 * n + i]!, d[3 * n + i]!, bestScore, best);
   }
@@ -25,7 +29,8 @@ export const yolov8: OutputDecoder = {
     if (main.length !== 3 || !is(main[0]!, 1) || !atLeast(main[1]!, 5)) return bad();
     const [, k, n] = main;
     if (spec.num_classes !== undefined && !is(k!, 4 + spec.num_classes)) return bad(` with C=${spec.num_classes}`);
-    if (spec.num_classes === undefined && n !== null && k !== null && k! > n!) return bad('', ' (more values per box than boxes: not transposed? try yolov5)');
+    if (spec.num_classes === undefined && n !== null && k !== null && k! > n!)
+      return bad('', ' (more values per box than boxes: not transposed? try yolov5)');
     return null;
   },
   decode(tensors, spec, _ctx, map) {
@@ -42,7 +47,9 @@ export const yolov8: OutputDecoder = {
       task: 'detection',
       output: { format: 'yolov8', num_classes: k - 4 },
       input: { color: 'RGB', scale: 1 / 255, resize: 'letterbox' },
-      guesses: [`output ${first.name} ${fmt(first.shape)}: one column per box, 4 coordinates and ${k - 4} class scores (yolov8: YOLOv8/YOLO11); Ultralytics takes RGB x/255, letterboxed, centred`],
+      guesses: [
+        `output ${first.name} ${fmt(first.shape)}: one column per box, 4 coordinates and ${k - 4} class scores (yolov8: YOLOv8/YOLO11); Ultralytics takes RGB x/255, letterboxed, centred`,
+      ],
       unknown: [],
     };
   },

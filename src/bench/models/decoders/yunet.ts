@@ -16,7 +16,15 @@ const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
 const namesFor = (strides: readonly number[]) => strides.flatMap((s) => [`cls_${s}`, `obj_${s}`, `bbox_${s}`]);
 
-function level(c: Candidates, cls: Float32Array, obj: Float32Array, box: Float32Array, stride: number, ctx: DecodeContext, threshold: number): void {
+function level(
+  c: Candidates,
+  cls: Float32Array,
+  obj: Float32Array,
+  box: Float32Array,
+  stride: number,
+  ctx: DecodeContext,
+  threshold: number,
+): void {
   const cols = Math.floor(ctx.inputWidth / stride);
   for (let i = 0; i < cls.length; i++) {
     const score = Math.sqrt(clamp01(cls[i]!) * clamp01(obj[i]!));
@@ -39,9 +47,12 @@ export const yunet: OutputDecoder = {
     const got = shapes.map(fmt).join(', ');
     for (const [i, s] of strides.entries()) {
       const [cls, obj, box] = [shapes[i * 3] ?? [], shapes[i * 3 + 1] ?? [], shapes[i * 3 + 2] ?? []];
-      const n = ctx.inputWidth !== null && ctx.inputHeight !== null ? Math.floor(ctx.inputWidth / s) * Math.floor(ctx.inputHeight / s) : null;
-      const fits = (shape: readonly (number | null)[], k: number) => shape.length === 3 && (shape[2] === null || shape[2] === k) && (n === null || shape[1] === null || shape[1] === n);
-      if (!fits(cls, 1) || !fits(obj, 1) || !fits(box, 4)) return badShape('yunet', EXPECTED, got, n === null ? '' : ` with N=${n} at stride ${s} for ${ctx.inputWidth}x${ctx.inputHeight}`);
+      const n =
+        ctx.inputWidth !== null && ctx.inputHeight !== null ? Math.floor(ctx.inputWidth / s) * Math.floor(ctx.inputHeight / s) : null;
+      const fits = (shape: readonly (number | null)[], k: number) =>
+        shape.length === 3 && (shape[2] === null || shape[2] === k) && (n === null || shape[1] === null || shape[1] === n);
+      if (!fits(cls, 1) || !fits(obj, 1) || !fits(box, 4))
+        return badShape('yunet', EXPECTED, got, n === null ? '' : ` with N=${n} at stride ${s} for ${ctx.inputWidth}x${ctx.inputHeight}`);
     }
     return null;
   },
@@ -61,8 +72,16 @@ export const yunet: OutputDecoder = {
       task: 'detection',
       output: { format: 'yunet', score_threshold: 0.9, iou_threshold: 0.3 },
       // OpenCV feeds the BGR pixels as they are (blobFromImage without scaling), padded to multiples of 32.
-      input: { color: 'BGR', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], resize: graph.inputWidth === null ? { longest_side_max: 640, multiple_of: 32 } : 'stretch' },
-      guesses: ["outputs cls_8/16/32, obj_8/16/32 and bbox_8/16/32: YuNet, OpenCV's face detector (yunet; raw BGR 0..255 as cv2.FaceDetectorYN feeds it, score threshold 0.9, IoU 0.3)"],
+      input: {
+        color: 'BGR',
+        scale: 1,
+        mean: [0, 0, 0],
+        std: [1, 1, 1],
+        resize: graph.inputWidth === null ? { longest_side_max: 640, multiple_of: 32 } : 'stretch',
+      },
+      guesses: [
+        "outputs cls_8/16/32, obj_8/16/32 and bbox_8/16/32: YuNet, OpenCV's face detector (yunet; raw BGR 0..255 as cv2.FaceDetectorYN feeds it, score threshold 0.9, IoU 0.3)",
+      ],
       unknown: [],
     };
   },
