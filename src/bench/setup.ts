@@ -55,6 +55,8 @@ export interface BenchSetup {
   corpus?: CorpusPlan;
   /** The suite file as loaded (absolute path; undefined: the packaged one) and its sha256, for the result's suite record. */
   suite: { file?: string; sha256: string; quick: boolean; models?: string[] };
+  /** The suite's images_dir, absolute: its photos are inputs of the run that --out must never replace. */
+  imagesDir?: string;
 }
 
 /** A model as a suite names it: a built-in's name or a spec whose `path` is relative to `baseDir`. */
@@ -150,5 +152,12 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
     quick: req.quick === true,
     ...(req.models?.length ? { models: [...req.models] } : {}),
   };
-  return { models, threads, settings, suite: suiteRecord, ...(corpus ? { corpus } : {}) };
+  return {
+    models,
+    threads,
+    settings,
+    suite: suiteRecord,
+    ...(corpus ? { corpus } : {}),
+    ...(suite.imagesDir ? { imagesDir: resolve(suite.imagesDir) } : {}),
+  };
 }

@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import { checkOutputPath, lockOutputFile, writeOutputFile, writeResultOrKeep } from '../core/files.js';
 import { pathPolicy } from '../core/paths.js';
@@ -15,10 +16,10 @@ import { benchTable } from '../report/bench/table.js';
 import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
 import { renderOptions } from './output.js';
 
-export const BENCH_FORMATS = { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml };
+const BENCH_FORMATS = { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml };
 
 /** Where the result goes when --out is not given: the working directory, so `plan` can point at it. */
-export const DEFAULT_OUT = 'bench-result.json';
+const DEFAULT_OUT = 'bench-result.json';
 
 export interface BenchOptions {
   model?: string[];
@@ -32,7 +33,7 @@ export interface BenchOptions {
 }
 
 /** Checkpoints go here until the run completes, so a complete result in --out is never replaced by a partial one. */
-export const sideFile = (out: string) => `${out}.partial`;
+const sideFile = (out: string) => `${out}.partial`;
 
 async function holdsCompleteResult(path: string): Promise<boolean> {
   return readBenchResult(path).then(
@@ -85,8 +86,10 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   const conflict = previous ? resumeConflict(previous, setup) : null;
   if (conflict) throw new UserError(resumeConflictMessage(conflict));
 
-  // What --out must never replace: the suite and its model files (--resume is meant to be rewritten).
-  const inputs = [...(suiteFile ? [suiteFile] : []), ...setup.models.map((m) => m.adapter.modelPath)];
+  // What --out must never replace: the suite, its model files and the photos of its images_dir
+  // (--resume is meant to be rewritten).
+  const photos = setup.imagesDir ? (await readdir(setup.imagesDir)).map((name) => join(setup.imagesDir!, name)) : [];
+  const inputs = [...(suiteFile ? [suiteFile] : []), ...setup.models.map((m) => m.adapter.modelPath), ...photos];
   // Checked before measuring: a run of minutes must not end on an --out it may not write.
   await checkOutputPath(out, { inputs });
   const side = sideFile(out);

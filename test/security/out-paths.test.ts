@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { checkOutputPath, writeResultOrKeep } from '../../src/core/files.js';
 import { ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { writeTextImages } from '../helpers/loadtest-images.js';
 import { savedResults } from '../helpers/saved-results.js';
 
 /**
@@ -149,5 +150,16 @@ describe('a long measurement keeps its result when its output cannot be written'
     const r = runCli(['bench', '--quick', '--out', 'r.json'], { cwd: dir });
     expectRefused(r, /r\.json: is a symbolic link; refusing to write through it/);
     expect(readFileSync(join(outside, 'victim.json'), 'utf8')).toBe('keep');
+  });
+
+  it('bench refuses an --out onto one of the photos of its images_dir', async () => {
+    const dir = tempDir();
+    await writeTextImages(dir, 'photos', { width: 320, height: 240, sizeMb: 0.05, objects: 0, count: 1 });
+    const photo = readdirSync(join(dir, 'photos'))[0]!;
+    writeFileSync(join(dir, 'suite.yaml'), 'version: 1\nmodels: [ocr-cls]\nconditions: { images_dir: photos }\n');
+    const before = readFileSync(join(dir, 'photos', photo));
+    const r = runCli(['bench', 'suite.yaml', '--out', `photos/${photo}`], { cwd: dir });
+    expectRefused(r, /input/);
+    expect(readFileSync(join(dir, 'photos', photo))).toEqual(before);
   });
 });

@@ -6,7 +6,7 @@ import { BACKTEST_HEAD, backtestHeading, backtestRows, backtestSetting } from '.
 
 export const backtestTable: Formatter<BacktestResult> = (r, { color: c, width }) => {
   const out: string[] = [
-    wrapLine(c.bold(backtestHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : ''), width),
+    wrapLine(c.bold(forTerminal(backtestHeading(r))) + (r.file ? c.dim(`  [${forTerminal(r.file)}]`) : ''), width),
     wrapLine(c.dim(backtestSetting(r)), width),
   ];
   const columns: Column[] = BACKTEST_HEAD.map((head, i) =>

@@ -18,7 +18,8 @@ const PLAN_COLUMNS: Column[] = [
 export const planTable: Formatter<PlanReport> = (r, { color: c, width }) => {
   const out: string[] = [];
   for (const p of r.plans) {
-    out.push(wrapLine(c.bold(planHeading(p)) + (p.file ? c.dim(`  [${p.file}]`) : ''), width));
+    // The heading names files and a price source: escaped like every text from outside.
+    out.push(wrapLine(c.bold(forTerminal(planHeading(p))) + (p.file ? c.dim(`  [${forTerminal(p.file)}]`) : ''), width));
     const rows = planRows(p).map(({ label, value, how, emphasis }) => [
       label,
       emphasis === 'answer' ? c.bold(value) : emphasis === 'alarm' ? c.red(value) : value,

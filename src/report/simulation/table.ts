@@ -14,7 +14,7 @@ const PAIR_COLUMNS: Column[] = PAIR_HEAD.map((head, i) => (i === 0 ? { head, wra
 
 export const simulationTable: Formatter<SimulationResult> = (r, { color: c, width }) => {
   const view = { color: c, width };
-  const out: string[] = [wrapLine(c.bold(simulationHeading(r)) + (r.file ? c.dim(`  [${r.file}]`) : ''), width)];
+  const out: string[] = [wrapLine(c.bold(forTerminal(simulationHeading(r))) + (r.file ? c.dim(`  [${forTerminal(r.file)}]`) : ''), width)];
   const figures = simulationRows(r).map(([label, value, note]) => {
     const v =
       label.startsWith('Throttled') && r.requests.throttled > 0 ? c.red(value) : label.endsWith('InferenceUnits') ? c.bold(value) : value;
