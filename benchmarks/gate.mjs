@@ -70,7 +70,7 @@ try {
   const run = (args, extraEnv = {}) => {
     const cpu0 = childCpuMs();
     const t0 = performance.now();
-    // The CLI's code cache (src/core/compile-cache.ts) in a folder of this run's own; the untimed
+    // Node's compile cache (22.1+; the bin turns it on) in a folder of this run's own; the untimed
     // first run of each case writes it, as a user's first run does.
     const { NODE_DISABLE_COMPILE_CACHE: _, ...inherited } = process.env;
     const env = { ...inherited, NO_COLOR: '1', NODE_COMPILE_CACHE: join(dir, 'compile-cache'), ...extraEnv };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Cold-start CPU time of `capacity-plan plan` (a fresh node process per run), as a ratio to
-// `node -e 0`: the floor no Node CLI can beat. Target: plan ≤ 2× that floor.
+// `node -e 0`: the floor no Node CLI can beat. Target on Node 20 (no compile cache): plan ≤ 3× that floor.
 //   npm run build && node benchmarks/plan-startup.mjs [workload.yaml] [--runs N]
 // Prints a table and writes benchmarks/results/plan-startup.json.
 //
@@ -10,10 +10,10 @@
 // count in 10 ms ticks, too coarse for a 60 ms process, so they serve only as a cross-check of
 // the mean. Cases run round-robin so a change in load hits every case alike.
 //
-// The CLI keeps V8's code cache of what each command ran (src/core/compile-cache.ts), so three
-// kinds of start are measured: with the cache (every start after a command's first), the first
-// start (no cache yet: it compiles, then writes the cache), and with the cache turned off
-// (NODE_DISABLE_COMPILE_CACHE=1). The caches live in a folder of this run's own.
+// The bin turns on Node's own compile cache where Node has one (22.1+), so three kinds of start
+// are measured: with the cache, the first start (no cache yet), and with it turned off
+// (NODE_DISABLE_COMPILE_CACHE=1); on Node 20 the three are the same start. The caches live in a
+// folder of this run's own.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : 21;
 const workload = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? 'examples/workloads/shelf-audit.yaml';
-const TARGET_RATIO = 2;
+const TARGET_RATIO = 3;
 
 requireBuild();
 const dir = tempDir('capacity-plan-startup-');

@@ -33,8 +33,7 @@ const LIMITS = {
 
 function loadPricingSdk(): typeof import('@aws-sdk/client-pricing') {
   try {
-    // require, not import(): the CLI runs as a CommonJS script compiled from V8's code cache,
-    // where import() has no loader to call (src/core/compile-cache.ts).
+    // Synchronous, so a missing SDK is one line before any network work; an optional peer, not bundled.
     return createRequire(import.meta.url)('@aws-sdk/client-pricing') as typeof import('@aws-sdk/client-pricing');
   } catch {
     throw new UserError("prices needs the AWS SDK's Price List client: npm install @aws-sdk/client-pricing");
