@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Send, StepTally } from './generator.js';
+import { emptyTally, type Send, type StepTally } from './generator.js';
 import { percentile, sortedSamples } from './stats.js';
 
 /**
@@ -52,22 +52,6 @@ export function locustWindow(
   }
   const seconds = to - from;
   return { rps: all / seconds, failPerS: failed / seconds, fromS: (from * 1000 - startMs) / 1000, toS: (to * 1000 - startMs) / 1000 };
-}
-
-function emptyTally(durationS: number): StepTally {
-  return {
-    durationS,
-    sent: 0,
-    succeeded: 0,
-    throttled: 0,
-    otherErrors: 0,
-    serverErrors: 0,
-    errors: {},
-    notSent: 0,
-    lateSends: 0,
-    latenciesMs: [],
-    objects: [],
-  };
 }
 
 /** One run of the sample: `users` closed loops spawned over 10 s, stopped `stepS` after the start. Null when aborted. */

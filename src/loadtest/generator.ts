@@ -31,7 +31,8 @@ export interface StepTally {
   firstError?: { line: string; fatal: boolean };
 }
 
-function emptyTally(durationS: number): StepTally {
+/** A step's counts before its first call: what every kind of step (open loop, users, the AWS sample's runs) starts from. */
+export function emptyTally(durationS: number): StepTally {
   return {
     durationS,
     sent: 0,
