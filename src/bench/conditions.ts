@@ -72,20 +72,16 @@ export function plannedConditions(
   return out;
 }
 
-/** Most conditions measured interleaved in one block: an interrupted run loses at most one block. */
-const MAX_BLOCK_CONDITIONS = 8;
-
 /**
- * The order of measurement: conditions of one resolution (so one model input shape) in blocks
- * that measure.ts interleaves, in first-appearance order, at most `max` conditions per block.
+ * Most conditions measured interleaved in one block: every packaged suite's model fits in one (its
+ * conditions then share one machine speed, see measure.ts); an interrupted run loses at most one
+ * block, and a block's images (3 per condition) stay in memory.
  */
+const MAX_BLOCK_CONDITIONS = 24;
+
+/** The order of measurement: the conditions in blocks of at most `max`, in the order given. */
 export function measurementBlocks(specs: readonly ConditionSpec[], max = MAX_BLOCK_CONDITIONS): ConditionSpec[][] {
-  const byResolution = new Map<string, ConditionSpec[]>();
-  for (const s of specs) {
-    const key = `${s.width}x${s.height}`;
-    byResolution.set(key, [...(byResolution.get(key) ?? []), s]);
-  }
   const blocks: ConditionSpec[][] = [];
-  for (const group of byResolution.values()) for (let i = 0; i < group.length; i += max) blocks.push(group.slice(i, i + max));
+  for (let i = 0; i < specs.length; i += max) blocks.push(specs.slice(i, i + max));
   return blocks;
 }

@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { firstLine, sharpFor } from './images/guard.js';
 import { FIRST_BLOCK_WARMUP_S, MIN_WARMUP_SAMPLES } from './measure.js';
 import type { ModelAdapter } from './models/types.js';
-import { runSample, type SampleTiming } from './pipeline.js';
+import { runSample, type Clock, type SampleTiming } from './pipeline.js';
 import type { Corpus } from './result-schema.js';
 import { computeStatistics, mean } from './stats.js';
 import { shouldStop, type MeasureSettings } from './stop-rule.js';
@@ -47,6 +47,8 @@ export interface CorpusHooks {
   onSample?: (n: number, elapsedS: number) => void;
   /** A file that could not be decoded: it leaves the pool and the run goes on. */
   onSkip?: (name: string, reason: string) => void;
+  /** Timing clock (see pipeline.ts Clock); default wall. */
+  clock?: Clock;
 }
 
 /** Is the failure this image's own (it does not decode), rather than the model's? */
@@ -82,7 +84,7 @@ export async function measureCorpus(
       if (pool.length === 0) throw new UserError(`images_dir ${name}: none of its ${images.length} images decodes`);
       const image = pool[draw()]!;
       try {
-        return { image, timing: (await runSample(adapter, session, image.bytes)).timing };
+        return { image, timing: (await runSample(adapter, session, image.bytes, hooks.clock)).timing };
       } catch (err) {
         const reason = await undecodable(image.bytes);
         if (reason === null) throw err;
@@ -111,7 +113,7 @@ export async function measureCorpus(
     const ofFile = perFile.get(image);
     if (ofFile) ofFile.push(timing.totalMs);
     else perFile.set(image, [timing.totalMs]);
-    measuredS += timing.totalMs / 1000;
+    measuredS += timing.wallMs / 1000;
     hooks.onSample?.(totals.length, (performance.now() - start) / 1000);
     const decision = shouldStop(totals, measuredS, settings);
     if (!decision.stop) continue;

@@ -1,18 +1,24 @@
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
+import { fitSlowness, speedTrace, type TimedSample } from './drift.js';
 import type { ModelAdapter } from './models/types.js';
-import { runSample, type SampleTiming } from './pipeline.js';
+import { runSample, type Clock, type SampleTiming } from './pipeline.js';
 import { computeStatistics, mean, MIN_SAMPLES_FOR_P99, type Statistics } from './stats.js';
 import { shouldStop, type MeasureSettings, type StopDecision } from './stop-rule.js';
 
 export interface ConditionMeasurement {
   samples: number;
+  /** Of the per-image times at the block's average machine speed (see drift.ts), in the unit's clock. */
   stats: Statistics;
   stagesMs: { decode: number; preprocess: number; infer: number; postprocess: number };
+  /** Mean of the times as measured, before the speed correction, ms. */
+  rawMs: number;
+  /** Mean wall-clock time per image, ms (equal to rawMs when the clock is wall). */
+  wallMs: number;
   /** Mean detections per image; null for classification. */
   detected: number | null;
   stable: boolean;
-  /** Time spent in this condition's own samples, s (its share of the block). */
+  /** Wall time spent in this condition's own samples, s (its share of the block). */
   measuredS: number;
   warnings: string[];
 }
@@ -23,11 +29,21 @@ export interface BlockCondition {
   images: readonly Buffer[];
 }
 
+/** The machine's speed during a block, as the interleaved conditions saw it (drift.ts). */
+export interface BlockSpeed {
+  clock: Clock;
+  /** Other conditions' samples within ± this many seconds estimate the speed at a moment. */
+  halfWindowS: number;
+  /** Relative speed over the block (1 = its average; 0.9 = 10% slower then). */
+  trace: Array<{ atS: number; speed: number }>;
+  /** The block's reference condition: measured in every round until the last condition stopped. */
+  reference: number;
+}
+
 export interface BlockMeasurement {
   /** In the block's order; null for a condition not finished when the run was aborted. */
   conditions: Array<ConditionMeasurement | null>;
-  /** Input shape of the block's last run, for the next block's warm-up. */
-  inputShape: string;
+  speed: BlockSpeed;
   /** Measured samples of the whole block and its wall time after warm-up, s (what the harness costs between samples shows here). */
   samples: number;
   wallS: number;
@@ -40,67 +56,70 @@ export interface MeasureHooks {
   onSample?: (n: number, elapsedS: number) => void;
   /** When aborted, unfinished conditions are abandoned (null): a half-measured condition is not a result. */
   signal?: AbortSignal;
-  /** Input shape of the session's previous run (see SampleTiming.inputShape), to size the warm-up. */
-  previousInputShape?: string;
+  /** Input shapes the session has already run (see SampleTiming.inputShape): only new ones need a long warm-up. Updated. */
+  seenShapes?: Set<string>;
   /** Warm up for at least this long, s (see FIRST_BLOCK_WARMUP_S). */
   warmupMinS?: number;
+  /** Timing clock of the samples (default wall; bench uses clockFor(threads)). */
+  clock?: Clock;
+  /** The condition kept in every round as the speed reference; default: the fastest in the warm-up. */
+  reference?: number;
 }
 
-/** Unmeasured samples before each block, at least. */
+/** Unmeasured samples of every condition before a block, at least. */
 export const MIN_WARMUP_SAMPLES = 2;
-/** ... and this many when the input shape changed since the session's previous run. */
-const SHAPE_CHANGE_WARMUP_SAMPLES = 6;
 
 /**
  * Warm-up time for a session's first block: in a fresh process the JavaScript side of the
  * pipeline (decode glue, tensor fill, post-processing) runs slower until V8 has optimised it.
- * Measured on ocr-cls at 640x480 (5 ms samples): the first 20 samples averaged 6.8-6.9 ms, the
- * next 20 5.5-6.0, then 5.2-5.4 steady, i.e. ~0.25 s; with a 2-sample warm-up the first
- * condition read 10-15% slow (the drift check caught it). Slow samples (ocr-det) reach this
- * time within the shape-change warm-up anyway.
+ * On ocr-cls at 640x480 (5 ms samples) the first 20 samples took about 30% longer than the
+ * steady ones and the next 20 about 10%, i.e. ~0.25 s; without it the first condition read slow.
  */
 export const FIRST_BLOCK_WARMUP_S = 0.3;
 
-/** Most warm-up samples after a shape change, however unsettled the times still look. */
-export const MAX_WARMUP_SAMPLES = 24;
+/** Most warm-up samples for a new input shape, however unsettled the times still look. */
+export const MAX_WARMUP_SAMPLES = 12;
 
 /**
- * Steady once the mean of the last 3 warm-up samples is within 5% of the mean of the 3 before:
- * a fixed count left the first condition after a resolution change 10% slower in some runs
- * (repeatability benchmark), because the transient's length varies from run to run.
+ * Warmed up on a new input shape once two successive samples agree within 10%: the first runs of
+ * a shape onnxruntime has not seen are 2-3× slower (it plans the shape's buffers), and how many
+ * varies from run to run. Once planned, a shape stays planned: alternating between shapes the
+ * session has run costs nothing extra, which is what lets conditions of every resolution share a block.
  */
 export function warmedUp(samplesMs: readonly number[]): boolean {
   const n = samplesMs.length;
   if (n >= MAX_WARMUP_SAMPLES) return true;
-  if (n < 6) return false;
-  const last = mean(samplesMs.slice(n - 3));
-  const before = mean(samplesMs.slice(n - 6, n - 3));
-  return last <= before * 1.05;
+  if (n < 3) return false;
+  const [a, b] = [samplesMs[n - 2]!, samplesMs[n - 1]!];
+  return Math.abs(b - a) <= 0.1 * Math.min(a, b);
 }
+
+/** The speed at a moment is estimated from other conditions' samples within at least ± this many seconds. */
+const MIN_HALF_WINDOW_S = 0.5;
 
 interface ConditionState {
   images: readonly Buffer[];
-  timings: SampleTiming[];
-  totals: number[];
+  /** Indices into the block's samples. */
+  samples: number[];
   measuredS: number;
   decision: StopDecision;
 }
 
+interface Sampled extends TimedSample {
+  timing: SampleTiming;
+}
+
 /**
- * Measures a block of conditions that share one model input shape (one resolution), interleaved:
- * one sample of each unfinished condition per round, closed loop, each condition rotating over
- * its own distinct images. Interleaving is the point: this machine's speed drifts by 5-25% over
- * tens of seconds (a bare `session.run` loop on one tensor drifts as much; an integer loop does
- * not, see docs/bench.md), so conditions measured one after another differed by the drift, not by
- * their images, and the cost model fitted that drift as an effect of objects or file size.
- * Interleaved, every condition of a block sees the same machine.
+ * Measures a block of conditions interleaved: one sample of each unfinished condition per round,
+ * closed loop, each condition rotating over its own distinct images, and one of the reference
+ * condition in every round until the last condition stopped. The machine's speed moves during a
+ * run (by 5-25% over tens of seconds on a shared VM, more beside other work; see docs/bench.md);
+ * interleaved, every condition is measured throughout the block, so the speed at each moment is
+ * known from the others and every sample is brought back to the block's average speed (drift.ts).
  *
- * The stop rule runs per condition on its own samples and its own measured time, so the suite's
- * `min_time_s`/`max_time_s` keep meaning "per condition"; a stopped condition leaves the rotation.
- *
- * Warm-up first, longer after a change of input shape: then the next few runs are slower
- * (onnxruntime re-plans its buffers; measured on ocr-det: 166-191 ms for 4 runs, then ~147 ms
- * steady at 1920x1080), a cost a serving unit pays once, not per request.
+ * The stop rule runs per condition on its own corrected samples and its own measured time, so the
+ * suite's `min_time_s`/`max_time_s` keep meaning "per condition"; a stopped condition leaves the
+ * rotation (the reference stays, so the speed stays known to the end).
  */
 export async function measureBlock(
   adapter: ModelAdapter,
@@ -111,74 +130,109 @@ export async function measureBlock(
 ): Promise<BlockMeasurement> {
   if (block.length === 0 || block.some((c) => c.images.length === 0))
     throw new Error('measureBlock needs conditions with at least one image each');
-  const everyImage = block.flatMap((c) => c.images);
-  const first = await runSample(adapter, session, everyImage[0]!);
-  const shapeChanged = first.timing.inputShape !== hooks.previousInputShape;
-  const warmupSamplesMs: number[] = [first.timing.totalMs];
-  const warmup = Math.max(MIN_WARMUP_SAMPLES, shapeChanged ? SHAPE_CHANGE_WARMUP_SAMPLES : 0);
-  // Elapsed warm-up is (now − start) on performance.now(), the same subtraction as the reported
-  // warmupMs, so the reported warm-up is never short of warmupMinS, not even by a rounding.
-  const warmupStartMs = first.timing.startMs;
-  const minWarmupMs = (hooks.warmupMinS ?? 0) * 1000;
-  for (let i = 1; i < warmup || (shapeChanged && !warmedUp(warmupSamplesMs)) || performance.now() - warmupStartMs < minWarmupMs; i++) {
-    warmupSamplesMs.push((await runSample(adapter, session, everyImage[i % everyImage.length]!)).timing.totalMs);
-  }
+  const clock = hooks.clock ?? 'wall';
+  const sampleOf = async (c: BlockCondition, k: number) =>
+    (await runSample(adapter, session, c.images[k % c.images.length]!, clock)).timing;
+  const { warmupStartMs, lastWarmupMs } = await warmUp(block, sampleOf, hooks);
+  const reference = hooks.reference ?? lastWarmupMs.indexOf(Math.min(...lastWarmupMs));
 
-  const states: ConditionState[] = block.map((c) => ({
-    images: c.images,
-    timings: [],
-    totals: [],
-    measuredS: 0,
-    decision: { stop: false },
-  }));
+  const states: ConditionState[] = block.map((c) => ({ images: c.images, samples: [], measuredS: 0, decision: { stop: false } }));
+  const sampled: Sampled[] = [];
   const start = performance.now();
-  let samples = 0;
-  let lastShape = first.timing.inputShape;
   let aborted = false;
-  let firstMeasuredMs: number | undefined;
-  while (!aborted && states.some((s) => !s.decision.stop)) {
-    for (const s of states) {
-      if (s.decision.stop) continue;
+  let slowness: number[] = [];
+  let halfWindowS = MIN_HALF_WINDOW_S;
+  const active = () => states.some((s) => !s.decision.stop);
+  while (!aborted && active()) {
+    const roundStart = performance.now();
+    for (const [j, s] of states.entries()) {
+      if (s.decision.stop && j !== reference) continue;
       if (hooks.signal?.aborted) {
         aborted = true;
         break;
       }
-      const { timing } = await runSample(adapter, session, s.images[s.totals.length % s.images.length]!);
-      firstMeasuredMs ??= timing.startMs;
-      s.timings.push(timing);
-      s.totals.push(timing.totalMs);
-      s.measuredS += timing.totalMs / 1000;
-      s.decision = shouldStop(s.totals, s.measuredS, settings);
-      lastShape = timing.inputShape;
-      samples++;
-      hooks.onSample?.(samples, (performance.now() - start) / 1000);
+      const timing = await sampleOf(block[j]!, s.samples.length);
+      s.samples.push(sampled.length);
+      sampled.push({ condition: j, atS: (timing.startMs - start) / 1000, ms: timing.totalMs, timing });
+      s.measuredS += timing.wallMs / 1000;
+      hooks.onSample?.(sampled.length, (performance.now() - start) / 1000);
+    }
+    halfWindowS = Math.max(MIN_HALF_WINDOW_S, (performance.now() - roundStart) / 1000);
+    slowness = fitSlowness(sampled, block.length, halfWindowS);
+    for (const s of states) {
+      if (!s.decision.stop && s.samples.length > 0) s.decision = shouldStop(corrected(s, sampled, slowness), s.measuredS, settings);
     }
   }
   return {
-    conditions: states.map((s) => (s.decision.stop ? summarise(s, s.decision) : null)),
-    inputShape: lastShape,
-    samples,
+    conditions: states.map((s) => (s.decision.stop ? summarise(s, s.decision, sampled, slowness) : null)),
+    speed: { clock, halfWindowS, trace: speedTrace(sampled, slowness), reference },
+    samples: sampled.length,
     wallS: (performance.now() - start) / 1000,
-    warmupMs: (firstMeasuredMs ?? start) - warmupStartMs,
+    warmupMs: (sampled[0]?.timing.startMs ?? start) - warmupStartMs,
   };
 }
 
-function summarise(s: ConditionState, decision: Extract<StopDecision, { stop: true }>): ConditionMeasurement {
-  const stats = computeStatistics(s.totals);
+/**
+ * Every condition's first image until its input shape is planned (a shape the session has not run
+ * takes several slower runs, see warmedUp), then rounds of every condition until `warmupMinS` has
+ * passed and each has run at least MIN_WARMUP_SAMPLES times. Returns each condition's last warm-up time.
+ */
+async function warmUp(
+  block: readonly BlockCondition[],
+  sampleOf: (c: BlockCondition, k: number) => Promise<SampleTiming>,
+  hooks: MeasureHooks,
+): Promise<{ warmupStartMs: number; lastWarmupMs: number[] }> {
+  const seen = hooks.seenShapes ?? new Set<string>();
+  const lastWarmupMs = block.map(() => Number.POSITIVE_INFINITY);
+  let warmupStartMs: number | undefined;
+  for (const [j, c] of block.entries()) {
+    const first = await sampleOf(c, 0);
+    warmupStartMs ??= first.startMs;
+    const times = [first.totalMs];
+    if (!seen.has(first.inputShape)) {
+      while (!warmedUp(times)) times.push((await sampleOf(c, times.length)).totalMs);
+      seen.add(first.inputShape);
+    }
+    lastWarmupMs[j] = times.at(-1)!;
+  }
+  const minWarmupMs = (hooks.warmupMinS ?? 0) * 1000;
+  for (let round = 1; round < MIN_WARMUP_SAMPLES || performance.now() - warmupStartMs! < minWarmupMs; round++) {
+    for (const [j, c] of block.entries()) lastWarmupMs[j] = (await sampleOf(c, round)).totalMs;
+  }
+  return { warmupStartMs: warmupStartMs!, lastWarmupMs };
+}
+
+/** A condition's samples at the block's average speed. */
+function corrected(s: ConditionState, sampled: readonly Sampled[], slowness: readonly number[]): number[] {
+  return s.samples.map((i) => sampled[i]!.ms / slowness[i]!);
+}
+
+function summarise(
+  s: ConditionState,
+  decision: Extract<StopDecision, { stop: true }>,
+  sampled: readonly Sampled[],
+  slowness: readonly number[],
+): ConditionMeasurement {
+  const totals = corrected(s, sampled, slowness);
+  const stats = computeStatistics(totals);
   const warnings: string[] = [];
   if (!decision.stable) warnings.push(`unstable: ${decision.reason}`);
   if (!stats.p99Reliable)
     warnings.push(`p99 from ${stats.n} samples (< ${MIN_SAMPLES_FOR_P99}) is the run's slowest sample, not a tail estimate`);
-  const detectedCounts = s.timings.map((t) => t.detected).filter((d): d is number => d !== null);
+  const timings = s.samples.map((i) => sampled[i]!.timing);
+  const stage = (f: (t: SampleTiming) => number) => mean(s.samples.map((i) => f(sampled[i]!.timing) / slowness[i]!));
+  const detectedCounts = timings.map((t) => t.detected).filter((d): d is number => d !== null);
   return {
-    samples: s.totals.length,
+    samples: totals.length,
     stats,
     stagesMs: {
-      decode: mean(s.timings.map((t) => t.decodeMs)),
-      preprocess: mean(s.timings.map((t) => t.preprocessMs)),
-      infer: mean(s.timings.map((t) => t.inferMs)),
-      postprocess: mean(s.timings.map((t) => t.postprocessMs)),
+      decode: stage((t) => t.decodeMs),
+      preprocess: stage((t) => t.preprocessMs),
+      infer: stage((t) => t.inferMs),
+      postprocess: stage((t) => t.postprocessMs),
     },
+    rawMs: mean(timings.map((t) => t.totalMs)),
+    wallMs: mean(timings.map((t) => t.wallMs)),
     detected: detectedCounts.length ? mean(detectedCounts) : null,
     stable: decision.stable,
     measuredS: s.measuredS,

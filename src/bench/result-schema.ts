@@ -31,6 +31,10 @@ const BenchConditionSchema = z.object({
   latencyMs: LatencySchema,
   p99Reliable: z.boolean().optional(),
   stagesMs: StagesSchema,
+  /** Mean per-image time as measured, before the machine-speed correction (see SpeedSchema), ms; absent in older files. */
+  rawMs: ms.optional(),
+  /** Mean wall-clock time per image, ms (the figures above are in the unit's clock); absent in older files. */
+  wallMs: ms.optional(),
   /** The model-input tensor's spatial size for this condition (the model's resize rule); absent in older files. */
   inputWidth: z.number().int().positive().optional(),
   inputHeight: z.number().int().positive().optional(),
@@ -141,7 +145,7 @@ const PlausibilitySchema = z.object({
   example: z.string(),
 });
 
-/** The model's first condition measured again after its last (see recheck.ts): drift of the machine during the run. */
+/** Older files: the model's first condition measured again after its last, the drift of the machine during the run. */
 const RecheckSchema = z.object({
   conditionId: z.string(),
   tps: z.number().positive(),
@@ -151,6 +155,28 @@ const RecheckSchema = z.object({
   changePct: z.number(),
   /** More than RECHECK_Z combined standard errors apart: the machine changed, not the sample. */
   significant: z.boolean(),
+});
+
+/**
+ * The machine's speed while the model was measured, as its interleaved conditions saw it
+ * (drift.ts): every condition's figures are at the average speed of its block, and the blocks of
+ * one model are brought to the first block's speed through their shared reference condition.
+ */
+const SpeedSchema = z.object({
+  /** cpu: process CPU time (one-thread units); wall: performance.now() (see pipeline.ts Clock). */
+  clock: z.enum(['cpu', 'wall']),
+  blocks: z.array(
+    z.object({
+      /** Condition measured in every round of the block, the others' yardstick. */
+      reference: z.string(),
+      /** Other conditions' samples within ± this many seconds estimate the speed at a moment. */
+      halfWindowS: z.number().positive(),
+      /** Relative speed over the block, s since its first measured sample (1 = the block's average). */
+      trace: z.array(z.object({ atS: z.number().nonnegative(), speed: z.number().positive() })),
+      /** The block's figures were divided by this to bring them to the first block's speed (1 for the first). */
+      linkFactor: z.number().positive(),
+    }),
+  ),
 });
 
 const BenchModelSchema = z.object({
@@ -169,8 +195,10 @@ const BenchModelSchema = z.object({
   conditions: z.array(BenchConditionSchema),
   /** A folder measured as a corpus (images_dir); absent otherwise. */
   corpus: CorpusSchema.optional(),
-  /** Absent for runs that measured one block or were interrupted. */
+  /** Older files only: the first condition measured again at the end (now the speed trace says how the machine moved). */
   recheck: RecheckSchema.optional(),
+  /** Absent in older files. */
+  speed: SpeedSchema.optional(),
   /** Failed plausibility checks; absent when every output made sense (and in older files). */
   plausibility: z.array(PlausibilitySchema).optional(),
   warnings: z.array(z.string()).default([]),
@@ -215,7 +243,8 @@ export const BenchResultSchema = z.object({
     executionProvider: z.string(),
     sharp: z.string().optional(),
   }),
-  unit: z.object({ threads: z.number().int().positive() }),
+  /** clock: what per-image times were measured with (absent in older files: wall). */
+  unit: z.object({ threads: z.number().int().positive(), clock: z.enum(['cpu', 'wall']).optional() }),
   models: z.array(BenchModelSchema),
   scaling: z.array(ScalingSchema).optional(),
   warnings: z.array(z.string()).default([]),
@@ -227,6 +256,7 @@ export type BenchCondition = z.infer<typeof BenchConditionSchema>;
 export type CostModel = z.infer<typeof CostModelSchema>;
 export type Scaling = z.infer<typeof ScalingSchema>;
 export type Recheck = z.infer<typeof RecheckSchema>;
+export type Speed = z.infer<typeof SpeedSchema>;
 export type StageModel = z.infer<typeof StageModelSchema>;
 export type Corpus = z.infer<typeof CorpusSchema>;
 export type SuiteRecord = z.infer<typeof SuiteRecordSchema>;

@@ -1,6 +1,7 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { ConditionSpec } from './conditions.js';
 import type { HostInfo } from './host.js';
+import { clockFor, type Clock } from './pipeline.js';
 import { BENCH_SCHEMA_ID, type BenchModel, type BenchResult, type SuiteRecord } from './result-schema.js';
 import type { BenchRequest, BenchSetup, ModelPlan } from './setup.js';
 
@@ -14,6 +15,8 @@ import type { BenchRequest, BenchSetup, ModelPlan } from './setup.js';
 export type ResumeConflict =
   /** It was measured with another thread count: its figures are for another unit. */
   | { kind: 'threads'; resultThreads: number; runThreads: number }
+  /** It was timed with another clock (an older file: wall clock): its figures do not mix with this run's. */
+  | { kind: 'clock'; resultClock: Clock; runClock: Clock }
   /** A model's file changed since (sha256): its figures are for another model. */
   | { kind: 'model-changed'; model: string }
   /** The suite file changed since (sha256): its conditions or budget may differ. `path` as recorded; null: the packaged suite. */
@@ -30,6 +33,8 @@ export function resumeConflict(
   if (previous.suite && run.suite && previous.suite.sha256 !== run.suite.sha256)
     return { kind: 'suite-changed', path: previous.suite.path };
   if (previous.unit.threads !== run.threads) return { kind: 'threads', resultThreads: previous.unit.threads, runThreads: run.threads };
+  const resultClock = previous.unit.clock ?? 'wall';
+  if (resultClock !== clockFor(run.threads)) return { kind: 'clock', resultClock, runClock: clockFor(run.threads) };
   for (const { adapter, file } of run.models) {
     const before = previous.models.find((m) => m.name === adapter.name);
     if (before && before.sha256 !== file.sha256) return { kind: 'model-changed', model: adapter.name };
@@ -112,6 +117,7 @@ export function mergeResume(previous: BenchResult | undefined, models: readonly 
       conditions: [...(before?.conditions ?? [])],
       // A corpus is measured in one go: one that was finished is kept, an unfinished one was never written.
       ...(before?.corpus ? { corpus: before.corpus } : {}),
+      ...(before?.speed ? { speed: before.speed } : {}),
       warnings: [...(before?.warnings ?? [])],
     };
     return { plan, model, missing: plan.conditions.filter((s) => !done.has(s.id)), fresh: !before || before.conditions.length === 0 };
@@ -123,7 +129,7 @@ export function mergeResume(previous: BenchResult | undefined, models: readonly 
       createdAt: previous?.createdAt ?? new Date().toISOString(),
       complete: false,
       host,
-      unit: { threads },
+      unit: { threads, clock: clockFor(threads) },
       models: [],
       warnings,
     },

@@ -8,9 +8,8 @@ import { describeHost } from './host.js';
 import { FIRST_BLOCK_WARMUP_S, measureBlock, type ConditionMeasurement } from './measure.js';
 import { createSession, findingText, modelInputSize } from './models/index.js';
 import type { ModelAdapter } from './models/types.js';
-import { runSample } from './pipeline.js';
+import { clockFor, runSample, type Clock } from './pipeline.js';
 import type { Progress } from './progress.js';
-import { recheckOf } from './recheck.js';
 import { mergeResume, type ModelTodo } from './resume.js';
 import type { BenchCondition, BenchModel, BenchResult, StageModel, SuiteRecord } from './result-schema.js';
 import { runScaling } from './scaling.js';
@@ -30,6 +29,8 @@ export interface RunOptions extends Omit<BenchSetup, 'suite'> {
   suiteRecord?: SuiteRecord;
   /** A partial result to complete: its measured conditions are kept, not re-measured (see resumeConflict). */
   previous?: BenchResult;
+  /** Most conditions per block (see measurementBlocks); default: every packaged suite's model in one block. */
+  blockConditions?: number;
   /** Once everything is measured, also run 1 and 2 units side by side (see scaling.ts). */
   scaling?: boolean;
   signal?: AbortSignal;
@@ -41,6 +42,8 @@ export interface RunOptions extends Omit<BenchSetup, 'suite'> {
 /** The measuring phases' shared state: settings, the abort signal, progress over the whole run. */
 interface RunContext {
   settings: MeasureSettings;
+  clock: Clock;
+  blockConditions?: number;
   signal?: AbortSignal;
   progress?: Progress;
   /** Conditions passed so far, of `total` (progress lines). */
@@ -51,8 +54,8 @@ interface RunContext {
 /** A model's open session, with what its first run learnt. */
 interface OpenSession {
   session: InferenceSession;
-  /** Input shape of the first run, for the first block's warm-up. */
-  inputShape?: string;
+  /** Input shapes the session has run warmed up (see measureBlock). */
+  seenShapes: Set<string>;
   /** Images loaded for the first run (and any skipped before it), kept for measuring. */
   preloaded: Map<ConditionSpec, ConditionImages>;
 }
@@ -105,6 +108,8 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
   const sessions = await openSessions(todo, opts.threads, corpusFor, progress);
   const ctx: RunContext = {
     settings: opts.settings,
+    clock: clockFor(opts.threads),
+    ...(opts.blockConditions ? { blockConditions: opts.blockConditions } : {}),
     signal,
     progress,
     counter: { index: 0, total: todo.reduce((s, t) => s + t.missing.length, 0) },
@@ -122,7 +127,6 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
       try {
         const measured = await measureModel(t, open, ctx);
         interrupted ||= !measured.complete;
-        if (!interrupted && !signal?.aborted && measured.blocks >= 2) await driftCheck(t, open.session, measured.lastShape, ctx);
         recordPlausibility(t, 'conditions', progress);
         const corpus = corpusFor(t);
         if (corpus && !interrupted && !signal?.aborted) {
@@ -182,7 +186,7 @@ async function openSessions(
       const { adapter } = plan;
       progress?.condition(`${adapter.name}: creating session`, 0, 0);
       const t0 = performance.now();
-      const open: OpenSession = { session: await createSession(adapter, threads), preloaded: new Map() };
+      const open: OpenSession = { session: await createSession(adapter, threads), preloaded: new Map(), seenShapes: new Set() };
       const sessionCreateMs = performance.now() - t0;
       sessions.push(open);
       let firstRunMs: number | undefined;
@@ -193,9 +197,8 @@ async function openSessions(
         if (images.skipped) continue;
         // The first run pays lazy initialisation (kernels, arenas): reported apart from TPS.
         const t1 = performance.now();
-        const { timing } = await runSample(adapter, open.session, images.bytes[0]!);
+        await runSample(adapter, open.session, images.bytes[0]!);
         firstRunMs = performance.now() - t1;
-        open.inputShape = timing.inputShape;
         break;
       }
       if (firstRunMs === undefined && corpus) {
@@ -217,21 +220,18 @@ async function openSessions(
 }
 
 /**
- * Phase 2: a model's missing conditions, block by block (one resolution per block, interleaved;
- * see measureBlock), with a checkpoint after each. `complete` is false when the run was aborted.
+ * Phase 2: a model's missing conditions, block by block (all of a model's conditions interleaved
+ * in one block when they fit; see measureBlock), with a checkpoint after each. Later blocks measure
+ * the first block's reference condition again and are scaled to its speed there, so the model's
+ * conditions share one machine speed. `complete` is false when the run was aborted.
  */
-async function measureModel(
-  t: ModelTodo,
-  open: OpenSession,
-  ctx: RunContext,
-): Promise<{ complete: boolean; blocks: number; lastShape?: string }> {
+async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): Promise<{ complete: boolean }> {
   const { adapter } = t.plan;
   const { model } = t;
   const { progress, signal, counter } = ctx;
-  let lastShape = open.inputShape;
-  let blocks = 0;
-  for (const block of measurementBlocks(t.missing)) {
-    if (signal?.aborted) return { complete: false, blocks, lastShape };
+  let first: { spec: ConditionSpec; images: ConditionImages; ms: number } | undefined;
+  for (const block of measurementBlocks(t.missing, ctx.blockConditions)) {
+    if (signal?.aborted) return { complete: false };
     const ready: Array<{ spec: ConditionSpec; images: ConditionImages }> = [];
     for (const spec of block) {
       progress?.condition(`${adapter.name} ${spec.id}: preparing images`, counter.index + ready.length + 1, counter.total);
@@ -246,36 +246,77 @@ async function measureModel(
     }
     counter.index += block.length;
     if (ready.length === 0) continue;
-    const label =
-      ready.length === 1 ? ready[0]!.spec.id : `${ready[0]!.spec.width}x${ready[0]!.spec.height}, ${ready.length} conditions interleaved`;
+    // The first block's reference, measured again here as this block's yardstick.
+    const link = first && !ready.some((r) => r.spec.id === first!.spec.id) ? first : undefined;
+    const members = link ? [...ready, link] : ready;
+    const label = ready.length === 1 ? ready[0]!.spec.id : `${ready.length} conditions interleaved`;
     progress?.condition(`${adapter.name} ${label}`, counter.index, counter.total);
     const measured = await measureBlock(
       adapter,
       open.session,
-      ready.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
+      members.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
       ctx.settings,
       {
         signal,
-        previousInputShape: lastShape,
-        warmupMinS: blocks === 0 ? FIRST_BLOCK_WARMUP_S : 0,
+        clock: ctx.clock,
+        seenShapes: open.seenShapes,
+        warmupMinS: first ? 0 : FIRST_BLOCK_WARMUP_S,
+        ...(first ? { reference: members.findIndex((r) => r.spec.id === first!.spec.id) } : {}),
         onSample: (n, s) => progress?.sample(n, s),
       },
     );
-    lastShape = measured.inputShape;
-    for (const [j, m] of measured.conditions.entries()) {
-      if (m === null) continue;
-      const { spec, images } = ready[j]!;
-      const condition = buildCondition(adapter, spec, images, m);
+    const reference = members[measured.speed.reference]!;
+    const referenceMs = measured.conditions[measured.speed.reference]?.stats.mean;
+    const linkFactor = first && referenceMs !== undefined ? referenceMs / first.ms : 1;
+    if (!first && referenceMs !== undefined) first = { ...reference, ms: referenceMs };
+    model.speed = {
+      clock: measured.speed.clock,
+      blocks: [
+        ...(model.speed?.blocks ?? []),
+        { reference: reference.spec.id, halfWindowS: measured.speed.halfWindowS, trace: measured.speed.trace, linkFactor },
+      ],
+    };
+    for (const [j, { spec, images }] of ready.entries()) {
+      const m = measured.conditions[j];
+      if (!m) continue;
+      const condition = buildCondition(adapter, spec, images, scaled(m, 1 / linkFactor));
       model.conditions.push(condition);
       if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
     }
     refit(model);
-    if (measured.conditions.includes(null)) return { complete: false, blocks, lastShape };
-    blocks++;
+    if (measured.conditions.includes(null)) return { complete: false };
     await ctx.checkpoint();
     progress?.blockDone(counter.index, counter.total);
   }
-  return { complete: true, blocks, lastShape };
+  return { complete: true };
+}
+
+/** A measurement's times multiplied by `k` (a later block brought to the first block's speed); precision is unchanged. */
+function scaled(m: ConditionMeasurement, k: number): ConditionMeasurement {
+  if (k === 1) return m;
+  const st = m.stats;
+  const sd = st.sd * k;
+  return {
+    ...m,
+    stats: {
+      ...st,
+      mean: st.mean * k,
+      sd,
+      sem: st.sem * k,
+      moe: st.moe * k,
+      min: st.min * k,
+      max: st.max * k,
+      p50: st.p50 * k,
+      p90: st.p90 * k,
+      p99: st.p99 * k,
+    },
+    stagesMs: {
+      decode: m.stagesMs.decode * k,
+      preprocess: m.stagesMs.preprocess * k,
+      infer: m.stagesMs.infer * k,
+      postprocess: m.stagesMs.postprocess * k,
+    },
+  };
 }
 
 /**
@@ -291,6 +332,7 @@ async function measureModelCorpus(t: ModelTodo, session: InferenceSession, corpu
   );
   const measured = await measureCorpus(adapter, session, corpus.folder.images, corpus.settings, corpus.seed, corpus.name, {
     signal: ctx.signal,
+    clock: ctx.clock,
     onSample: (n, s) => ctx.progress?.sample(n, s),
     onSkip: (file, reason) => ctx.progress?.note(`warning: ${adapter.name} corpus ${corpus.name}: ${file} skipped: ${reason}`),
   });
@@ -305,35 +347,6 @@ async function measureModelCorpus(t: ModelTodo, session: InferenceSession, corpu
   if (!measured.stable) ctx.progress?.note(`warning: ${adapter.name} corpus ${corpus.name}: ${measured.warnings.at(-1)}`);
   await ctx.checkpoint();
   return true;
-}
-
-/**
- * Phase 3: the model's first condition once more, now that the others are done: the change says
- * how much the machine's speed moved during the run (see recheck.ts).
- */
-async function driftCheck(t: ModelTodo, session: InferenceSession, lastShape: string | undefined, ctx: RunContext): Promise<void> {
-  const { adapter } = t.plan;
-  const { model } = t;
-  const spec = measurementBlocks(t.missing)[0]?.[0];
-  const before = model.conditions.find((c) => c.id === spec?.id);
-  if (!spec || !before) return;
-  ctx.progress?.condition(`${adapter.name} ${spec.id}: measuring again (drift check)`, ctx.counter.index, ctx.counter.total);
-  const images = await imagesFor(spec);
-  // Half the time budget: a drift check, not a second measurement; its own RSE enters the verdict.
-  const settings = { ...ctx.settings, maxTimeS: Math.max(ctx.settings.minTimeS, ctx.settings.maxTimeS / 2) };
-  const again = await measureBlock(adapter, session, [{ id: spec.id, images: images.bytes }], settings, {
-    signal: ctx.signal,
-    previousInputShape: lastShape,
-    onSample: (n, s) => ctx.progress?.sample(n, s),
-  });
-  if (!again.conditions[0]) return;
-  const { recheck, warning } = recheckOf(before, again.conditions[0]);
-  model.recheck = recheck;
-  if (warning) {
-    model.warnings.push(warning);
-    ctx.progress?.note(`warning: ${adapter.name}: ${warning}`);
-  }
-  await ctx.checkpoint();
 }
 
 /**
@@ -414,6 +427,8 @@ function buildCondition(adapter: ModelAdapter, spec: ConditionSpec, images: Cond
     latencyMs: { mean: m.stats.mean, p50: m.stats.p50, p90: m.stats.p90, p99: m.stats.p99 },
     p99Reliable: m.stats.p99Reliable,
     stagesMs: m.stagesMs,
+    rawMs: m.rawMs,
+    wallMs: m.wallMs,
     inputWidth: input.width,
     inputHeight: input.height,
     rsePct: m.stats.rsePct,

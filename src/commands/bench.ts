@@ -53,6 +53,8 @@ function resumeConflictMessage(c: ResumeConflict): string {
   switch (c.kind) {
     case 'threads':
       return `--resume: the partial result was measured with ${c.resultThreads} thread(s), not ${c.runThreads}; use --threads ${c.resultThreads}`;
+    case 'clock':
+      return `--resume: the partial result was timed with the ${c.resultClock} clock (an older version of capacity-plan), this run uses the ${c.runClock} clock; start a fresh run`;
     case 'model-changed':
       return `--resume: model '${c.model}' has changed since the partial result (sha256 differs); start a fresh run`;
     case 'suite-changed':

@@ -11,19 +11,11 @@ describe('measurement blocks', () => {
     objects: [0, 5, 20],
   };
 
-  it('groups conditions by resolution, in the suite order', () => {
+  it('keeps every condition of a model in one block, in the suite order, up to the cap', () => {
     const specs = plannedConditions('detection', lists, 'star');
-    const blocks = measurementBlocks(specs);
-    expect(blocks.map((b) => b.map((s) => s.id))).toEqual([
-      ['640x480-0.1mb-5obj', '640x480-0.2mb-5obj', '640x480-0.5mb-5obj', '640x480-0.2mb-0obj', '640x480-0.2mb-20obj'],
-      ['1920x1080-0.1mb-5obj', '1920x1080-0.2mb-5obj', '1920x1080-0.5mb-5obj', '1920x1080-0.2mb-0obj', '1920x1080-0.2mb-20obj'],
-    ]);
-  });
-
-  it('splits a large resolution group into blocks of at most the cap, and joins scattered ones', () => {
-    const specs = plannedConditions('detection', lists, 'full'); // 9 per resolution
-    expect(measurementBlocks(specs, 4).map((b) => b.length)).toEqual([4, 4, 1, 4, 4, 1]);
-    const scattered = [specs[0]!, specs[9]!, specs[1]!];
-    expect(measurementBlocks(scattered).map((b) => b.map((s) => s.width))).toEqual([[640, 640], [1920]]);
+    expect(measurementBlocks(specs).map((b) => b.map((s) => s.id))).toEqual([specs.map((s) => s.id)]);
+    const full = plannedConditions('detection', lists, 'full'); // 18
+    expect(measurementBlocks(full, 8).map((b) => b.length)).toEqual([8, 8, 2]);
+    expect(measurementBlocks(full, 8).flat()).toEqual(full);
   });
 });

@@ -12,6 +12,7 @@ import {
   modelWarnings,
   P99_FOOTNOTE,
   recheckLine,
+  speedLine,
   scalingLine,
 } from './rows.js';
 
@@ -72,8 +73,7 @@ export const benchHtml: Formatter<BenchResult> = (r, opts) => {
       `<p>${esc(costModelLine(m))}</p>`,
     );
     for (const line of corpusLines(m)) body.push(`<p>${esc(line)}</p>`);
-    const recheck = recheckLine(m);
-    if (recheck) body.push(`<p>${esc(recheck)}</p>`);
+    for (const line of [speedLine(m), recheckLine(m)]) if (line) body.push(`<p>${esc(line)}</p>`);
     body.push(warningList(modelWarnings(m).map((message) => ({ message }))));
   });
   for (const s of r.scaling ?? []) body.push(`<p>${esc(scalingLine(s))}</p>`);

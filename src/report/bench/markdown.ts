@@ -12,6 +12,7 @@ import {
   modelWarnings,
   P99_FOOTNOTE,
   recheckLine,
+  speedLine,
   scalingLine,
   stageModelLine,
 } from './rows.js';
@@ -35,8 +36,7 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
     const stages = stageModelLine(m);
     if (stages) out.push(cell(stages), '');
     for (const line of corpusLines(m)) out.push(cell(line), '');
-    const recheck = recheckLine(m);
-    if (recheck) out.push(cell(recheck), '');
+    for (const line of [speedLine(m), recheckLine(m)]) if (line) out.push(cell(line), '');
     for (const w of modelWarnings(m)) out.push(`> ⚠️ ${cell(w)}`, '');
   }
   for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');

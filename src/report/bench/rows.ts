@@ -87,7 +87,25 @@ export function corpusLines(m: BenchModel): string[] {
   ];
 }
 
-/** The drift check, when the run made one: the first condition again at the end. */
+/**
+ * How the machine's speed moved while the model was measured, and how much that moved its figures:
+ * the speed range over every block's trace and the largest correction of a condition's mean.
+ */
+export function speedLine(m: BenchModel): string | null {
+  const sp = m.speed;
+  if (!sp || sp.blocks.length === 0) return null;
+  const speeds = sp.blocks.flatMap((b) => b.trace.map((p) => p.speed));
+  if (speeds.length === 0) return null;
+  const corrections = m.conditions.flatMap((c) => (c.rawMs !== undefined ? [Math.abs(c.rawMs / c.latencyMs.mean - 1) * 100] : []));
+  const linked = sp.blocks.length > 1 ? `; ${sp.blocks.length} blocks linked through ${sp.blocks[0]!.reference}` : '';
+  return (
+    `machine speed (${sp.clock} clock): ${f(Math.min(...speeds), 2)}-${f(Math.max(...speeds), 2)} of its average while measured` +
+    (corrections.length ? `; figures corrected to the average speed by up to ${f(Math.max(...corrections))}%` : '') +
+    linked
+  );
+}
+
+/** Older files: the drift check, the first condition measured again at the end. */
 export function recheckLine(m: BenchModel): string | null {
   const r = m.recheck;
   if (!r) return null;

@@ -11,6 +11,7 @@ import {
   modelWarnings,
   P99_FOOTNOTE,
   recheckLine,
+  speedLine,
   scalingLine,
   stageModelLine,
 } from './rows.js';
@@ -36,8 +37,7 @@ export const benchTable: Formatter<BenchResult> = (r, { color: c, width }) => {
     const stages = stageModelLine(m);
     if (stages) out.push(wrapLine(stages, width));
     out.push(...corpusLines(m).map((line) => wrapLine(line, width)));
-    const recheck = recheckLine(m);
-    if (recheck) out.push(wrapLine(recheck, width));
+    for (const line of [speedLine(m), recheckLine(m)]) if (line) out.push(wrapLine(line, width));
     for (const w of modelWarnings(m)) out.push(wrapLine(c.yellow(`warning: ${w}`), width));
     out.push('');
   }
