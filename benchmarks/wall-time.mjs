@@ -1,5 +1,5 @@
-// Wall time and peak memory of the CLI: `bench --quick` (both built-ins) ≤ 20 s, the default sweep
-// ≤ 120 s, peak RSS of the default sweep ≤ 1.5 GB. Each run starts with an empty image cache (the
+// Wall time and peak memory of the CLI: `bench --quick` (both built-ins) ≤ 10 s, the default sweep
+// ≤ 45 s, peak RSS of the default sweep ≤ 1.5 GB. Each run starts with an empty image cache (the
 // first run a user makes), and once more with the cache warm.
 // Usage: node benchmarks/wall-time.mjs [--quick-only]
 import { join } from 'node:path';
@@ -8,8 +8,8 @@ import { loadAverage, printTable, requireBuild, runCli, tempDir, writeResult } f
 requireBuild();
 const quickOnly = process.argv.includes('--quick-only');
 const cases = [
-  { name: 'bench --quick', args: ['--quick'], limitS: 20 },
-  ...(quickOnly ? [] : [{ name: 'bench (default sweep)', args: [], limitS: 120, rssLimitMb: 1536 }]),
+  { name: 'bench --quick', args: ['--quick'], limitS: 10 },
+  ...(quickOnly ? [] : [{ name: 'bench (default sweep)', args: [], limitS: 45, rssLimitMb: 1536 }]),
 ];
 const rows = [];
 for (const c of cases) {

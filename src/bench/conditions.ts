@@ -4,6 +4,7 @@
  */
 
 import { resolve } from 'node:path';
+import { chooseDesign } from './design.js';
 import type { UserImage } from './images/user-images.js';
 
 /** The packaged suites: a run without a suite measures default.yaml, a quick one quick.yaml. */
@@ -33,21 +34,35 @@ export interface ConditionLists {
   objects: number[];
 }
 
-function conditionId(width: number, height: number, sizeMb: number, objects: number): string {
+/** How the conditions are picked from the lists (see plannedConditions). */
+export type ConditionDesign =
+  | { kind: 'full' }
+  | { kind: 'star' }
+  /** `count` conditions chosen for the per-stage model (design.ts); `inputSize` is the model's resize rule. */
+  | { kind: 'optimal'; count: number; inputSize: (width: number, height: number) => { width: number; height: number } };
+
+/** An optimal design spends at most this many conditions per feature it can tell apart (a classifier has fewer). */
+const CONDITIONS_PER_FEATURE = 2;
+
+/** @public The id of a synthetic condition (benchmarks name held-out conditions with it). */
+export function conditionId(width: number, height: number, sizeMb: number, objects: number): string {
   return `${width}x${height}-${sizeMb}mb-${objects}obj`;
 }
 
 /**
- * Crossing every factor gives 4 × 3 × 5 = 60 detector conditions, too many for the time budget.
- * Instead, per resolution: every size at a middle object count, and every object count at the
- * middle size (a "star" design). That still varies each factor at each resolution, which is all a
- * linear cost model needs, at about a third of the conditions.
+ * The conditions to measure, from the lists:
+ * - full: every resolution × size × objects;
+ * - star: per resolution, every size at the middle object count and every object count at the
+ *   middle size (each factor still varies at each resolution, at about a third of full);
+ * - optimal: `count` conditions of the full crossing chosen by a D-optimal design for the
+ *   per-stage model (design.ts): the extremes and the middle of what drives each stage, at most
+ *   CONDITIONS_PER_FEATURE per feature the model can tell apart. Listed in the lists' order.
  * Classification ignores objects (its cost does not depend on what is in the picture): 0 only.
  */
 export function plannedConditions(
   task: 'classification' | 'detection',
   lists: ConditionLists,
-  design: 'star' | 'full' = 'star',
+  design: ConditionDesign = { kind: 'star' },
 ): ConditionSpec[] {
   const objects = task === 'classification' ? [0] : lists.objects;
   const out: ConditionSpec[] = [];
@@ -60,7 +75,7 @@ export function plannedConditions(
   };
   for (const r of lists.resolutions) {
     const sizes = lists.sizesMb(r);
-    if (design === 'full') {
+    if (design.kind !== 'star') {
       for (const mb of sizes) for (const obj of objects) add(r, mb, obj);
       continue;
     }
@@ -69,7 +84,18 @@ export function plannedConditions(
     for (const mb of sizes) add(r, mb, midObjects);
     for (const obj of objects) add(r, midSize, obj);
   }
-  return out;
+  if (design.kind !== 'optimal') return out;
+  const points = out.map((c) => {
+    const input = design.inputSize(c.width, c.height);
+    return {
+      sourceMegapixels: (c.width * c.height) / 1e6,
+      sizeMb: c.targetSizeMb!,
+      inputMegapixels: (input.width * input.height) / 1e6,
+      objects: c.objects,
+    };
+  });
+  const chosen = new Set(chooseDesign(points, design.count, CONDITIONS_PER_FEATURE));
+  return out.filter((_, i) => chosen.has(i));
 }
 
 /**

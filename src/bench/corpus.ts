@@ -113,7 +113,7 @@ export async function measureCorpus(
     const ofFile = perFile.get(image);
     if (ofFile) ofFile.push(timing.totalMs);
     else perFile.set(image, [timing.totalMs]);
-    measuredS += timing.wallMs / 1000;
+    measuredS += timing.totalMs / 1000;
     hooks.onSample?.(totals.length, (performance.now() - start) / 1000);
     const decision = shouldStop(totals, measuredS, settings);
     if (!decision.stop) continue;

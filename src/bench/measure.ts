@@ -18,7 +18,10 @@ export interface ConditionMeasurement {
   /** Mean detections per image; null for classification. */
   detected: number | null;
   stable: boolean;
-  /** Wall time spent in this condition's own samples, s (its share of the block). */
+  /**
+   * Time spent in this condition's own samples, s, in the unit's clock (its share of the block):
+   * the time budget counts the unit's work, so a busy machine gives a condition as many samples as a quiet one.
+   */
   measuredS: number;
   warnings: string[];
 }
@@ -154,7 +157,7 @@ export async function measureBlock(
       const timing = await sampleOf(block[j]!, s.samples.length);
       s.samples.push(sampled.length);
       sampled.push({ condition: j, atS: (timing.startMs - start) / 1000, ms: timing.totalMs, timing });
-      s.measuredS += timing.wallMs / 1000;
+      s.measuredS += timing.totalMs / 1000;
       hooks.onSample?.(sampled.length, (performance.now() - start) / 1000);
     }
     halfWindowS = Math.max(MIN_HALF_WINDOW_S, (performance.now() - roundStart) / 1000);

@@ -60,7 +60,8 @@ interface OpenSession {
   preloaded: Map<ConditionSpec, ConditionImages>;
 }
 
-function costModelFor(conditions: readonly BenchCondition[]): BenchModel['costModel'] {
+/** @public The whole-pipeline model over some conditions (benchmarks refit it on a subset). */
+export function costModelFor(conditions: readonly BenchCondition[]): BenchModel['costModel'] {
   return fitCostModel(
     conditions.map((c) => ({ megapixels: (c.width * c.height) / 1e6, sizeMb: c.sizeMb, objects: c.objects, ms: 1000 / c.tps })),
   );

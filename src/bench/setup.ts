@@ -4,7 +4,7 @@ import { OWN_FOLDERS_ONLY, type PathPolicy } from '../core/paths.js';
 import { imageDirConditions } from './condition-images.js';
 import { DEFAULT_SUITE_FILE, plannedConditions, QUICK_SUITE_FILE, type ConditionLists, type ConditionSpec } from './conditions.js';
 import { defaultSizesMb, loadCorpusFolder, type CorpusFolder } from './images/index.js';
-import { describeModelFile, resolveModel, type ModelSpec } from './models/index.js';
+import { describeModelFile, modelInputSize, resolveModel, type ModelSpec } from './models/index.js';
 import type { ModelFileInfo } from './models/onnx-proto.js';
 import type { ModelAdapter } from './models/types.js';
 import type { MeasureSettings } from './stop-rule.js';
@@ -65,12 +65,15 @@ interface ModelRef {
   baseDir: string;
 }
 
-/** Conditions for a model's task: the suite's lists, with anything missing taken from the packaged default (or quick) suite. */
+/** Conditions per model of an optimal design when the suite does not say. */
+const DEFAULT_DESIGN_COUNT = 12;
+
+/** Conditions for a model: the suite's lists, with anything missing taken from the packaged default (or quick) suite. */
 async function conditionsFrom(
   suite: LoadedSuite,
   fallback: LoadedSuite,
   paths: PathPolicy,
-): Promise<(task: 'classification' | 'detection') => ConditionSpec[]> {
+): Promise<(adapter: ModelAdapter) => ConditionSpec[]> {
   if (suite.imagesDir) {
     // A corpus has no conditions of its own: see corpusFrom.
     const specs = suite.suite.conditions.per_image ? await imageDirConditions(suite.imagesDir, paths) : [];
@@ -86,8 +89,19 @@ async function conditionsFrom(
     sizesMb: (r) => (!sizes ? defaultSizesMb(r.width, r.height) : Array.isArray(sizes) ? sizes : (sizes[`${r.width}x${r.height}`] ?? [])),
     objects: own.objects ?? base.objects ?? [0],
   };
-  const design = own.resolutions || own.sizes_mb || own.objects ? own.design : base.design;
-  return (task) => plannedConditions(task, lists, design);
+  const listed = own.resolutions || own.sizes_mb || own.objects ? own : base;
+  return (adapter) =>
+    plannedConditions(
+      adapter.task,
+      lists,
+      listed.design === 'optimal'
+        ? {
+            kind: 'optimal',
+            count: listed.count ?? DEFAULT_DESIGN_COUNT,
+            inputSize: (w, h) => modelInputSize(adapter.resolved.spec.input, w, h),
+          }
+        : { kind: listed.design },
+    );
 }
 
 /** The suite's images_dir as a corpus, unless it asks for one condition per image. */
@@ -145,7 +159,7 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
   }
   const models: ModelPlan[] = [];
   for (const adapter of adapters)
-    models.push({ adapter, file: await describeModelFile(adapter.modelPath), conditions: conditions(adapter.task) });
+    models.push({ adapter, file: await describeModelFile(adapter.modelPath), conditions: conditions(adapter) });
   const suiteRecord = {
     ...(req.suiteFile ? { file: resolve(req.suiteFile) } : {}),
     sha256: suite.sha256 ?? '',

@@ -10,8 +10,9 @@ import { mean } from './stats.js';
  *   conversion and the output buffer the pixels);
  * - preprocess: source pixels (the resize reads them) and model-input pixels (it writes them,
  *   and the tensor fill walks them);
- * - infer: the model-input tensor's pixels, from the model's own resize rule: constant for a
- *   fixed-input model, stepwise for a detector that sizes its input by the image;
+ * - infer: the model-input tensor's pixels and their square (bigger tensors cost more per pixel),
+ *   from the model's own resize rule: constant for a fixed-input model, stepwise for a detector
+ *   that sizes its input by the image;
  * - postprocess: objects found, and model-input pixels (a dense output such as DBNet's
  *   probability map is as big as the input).
  *
@@ -32,7 +33,13 @@ const MIN_CONDITIONS = 4;
 
 function observations(points: readonly StagePoint[], stage: StageName): Observation<StageFactor>[] {
   return points.map((p) => ({
-    x: { sourceMegapixels: p.sourceMegapixels, sizeMb: p.sizeMb, inputMegapixels: p.inputMegapixels, objects: p.objects },
+    x: {
+      sourceMegapixels: p.sourceMegapixels,
+      sizeMb: p.sizeMb,
+      inputMegapixels: p.inputMegapixels,
+      inputMegapixelsSquared: p.inputMegapixels ** 2,
+      objects: p.objects,
+    },
     y: p.stagesMs[stage],
   }));
 }

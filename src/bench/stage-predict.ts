@@ -21,6 +21,11 @@ export interface StagePrediction {
   totalMs: number;
 }
 
+/** A factor's value for an image: the features, and the input's square for the infer term's curvature. */
+function factorValue(x: StageFeatures, f: StageFactor): number {
+  return f === 'inputMegapixelsSquared' ? x.inputMegapixels ** 2 : x[f];
+}
+
 /** Per-stage ms for an image, and their sum. A stage is never predicted below 0 ms. */
 export function predictStages(stages: StageModel['stages'], x: StageFeatures): StagePrediction {
   const stagesMs = {} as Record<StageName, number>;
@@ -28,7 +33,7 @@ export function predictStages(stages: StageModel['stages'], x: StageFeatures): S
   for (const stage of STAGES) {
     const fit = stages[stage];
     let ms = fit.interceptMs;
-    for (const f of STAGE_FACTORS[stage]) ms += (fit.slopes[f] ?? 0) * x[f];
+    for (const f of STAGE_FACTORS[stage]) ms += (fit.slopes[f] ?? 0) * factorValue(x, f);
     stagesMs[stage] = Math.max(0, ms);
     totalMs += stagesMs[stage];
   }
@@ -39,6 +44,7 @@ const FACTOR_LABEL: Record<StageFactor, (x: StageFeatures) => string> = {
   sourceMegapixels: (x) => `${x.sourceMegapixels.toFixed(3)} MP`,
   sizeMb: (x) => `${+x.sizeMb.toFixed(3)} MB`,
   inputMegapixels: (x) => `${x.inputMegapixels.toFixed(3)} input MP`,
+  inputMegapixelsSquared: (x) => `${x.inputMegapixels.toFixed(3)}² input MP²`,
   objects: (x) => `${x.objects} obj`,
 };
 

@@ -64,11 +64,18 @@ const ConditionsSchema = z.strictObject({
     .optional()
     .describe('Objects (text lines) drawn per image; classification uses 0 only.'),
   design: z
-    .enum(['full', 'star'])
+    .enum(['full', 'star', 'optimal'])
     .default('full')
     .describe(
-      'full: every resolution × size × objects. star: per resolution, every size at the middle object count and every object count at the middle size (fewer conditions, still fits the cost model).',
+      'full: every resolution × size × objects. star: per resolution, every size at the middle object count and every object count at the middle size. optimal: `count` conditions of the full crossing chosen for the per-stage cost model (a D-optimal design, see docs/bench.md).',
     ),
+  count: z
+    .number()
+    .int({ error: 'count must be a whole number' })
+    .min(4, { error: 'count must be at least 4 (the per-stage model needs 4 conditions)' })
+    .max(200, { error: 'count must be at most 200' })
+    .optional()
+    .describe('Conditions per model for design: optimal (default 12; a classifier, with fewer features to tell apart, takes fewer).'),
   images_dir: z
     .string()
     .min(1)

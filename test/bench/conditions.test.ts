@@ -12,9 +12,9 @@ describe('measurement blocks', () => {
   };
 
   it('keeps every condition of a model in one block, in the suite order, up to the cap', () => {
-    const specs = plannedConditions('detection', lists, 'star');
+    const specs = plannedConditions('detection', lists, { kind: 'star' });
     expect(measurementBlocks(specs).map((b) => b.map((s) => s.id))).toEqual([specs.map((s) => s.id)]);
-    const full = plannedConditions('detection', lists, 'full'); // 18
+    const full = plannedConditions('detection', lists, { kind: 'full' }); // 18
     expect(measurementBlocks(full, 8).map((b) => b.length)).toEqual([8, 8, 2]);
     expect(measurementBlocks(full, 8).flat()).toEqual(full);
   });

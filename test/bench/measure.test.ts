@@ -46,12 +46,11 @@ describe('measureBlock (real model, real images)', () => {
       expect(m.samples).toBe(12);
       for (const c of m.conditions) {
         expect(c!.stable).toBe(true);
-        // The time budget is wall time: each condition's share of the block.
-        expect(c!.measuredS).toBeCloseTo((c!.wallMs * c!.samples) / 1000, 9);
+        // The time budget counts the unit's clock: each condition's share of the block, as measured.
+        expect(c!.measuredS).toBeCloseTo((c!.rawMs * c!.samples) / 1000, 9);
         // Corrected to the block's average speed, the mean moves by what the correction says.
         expect(c!.rawMs).toBeGreaterThan(0);
       }
-      expect(m.wallS).toBeGreaterThanOrEqual(m.conditions.reduce((s, c) => s + c!.measuredS, 0));
       expect(m.speed.clock).toBe('cpu');
       expect(m.speed.trace.length).toBeGreaterThan(0);
     } finally {

@@ -41,7 +41,11 @@ async function plan(name: string, rows: number[], columns?: string[]): Promise<M
     output: { format: 'boxes-scored', ...(columns ? { columns } : {}) },
   });
   const adapter = await resolveModel(spec, dir);
-  return { adapter, file: await describeModelFile(adapter.modelPath), conditions: plannedConditions(adapter.task, lists, 'full') };
+  return {
+    adapter,
+    file: await describeModelFile(adapter.modelPath),
+    conditions: plannedConditions(adapter.task, lists, { kind: 'full' }),
+  };
 }
 
 const PICODET_ROWS = [0, 0.9, 10, 12, 40, 50, 2, 0.8, 1, 1, 20, 20];

@@ -49,7 +49,7 @@ function partial(models: Array<Partial<BenchModel> & { name: string }>, threads 
     createdAt: '2026-01-01T00:00:00.000Z',
     complete: false,
     host: { ...host, cpuModel: 'cpu B' },
-    unit: { threads },
+    unit: { threads, clock: threads === 1 ? 'cpu' : 'wall' },
     warnings: ['an earlier warning'],
     models: models.map((m) => ({
       task: 'classification',
@@ -78,6 +78,12 @@ describe('resumeConflict', () => {
       model: 'ocr-cls',
     });
   });
+  test('a result timed with another clock (an older file: wall clock for one thread)', () => {
+    const older = partial([]);
+    older.unit = { threads: 1 };
+    expect(resumeConflict(older, { threads: 1, models: [plan] })).toEqual({ kind: 'clock', resultClock: 'wall', runClock: 'cpu' });
+  });
+
   test('none: same threads, same files, other models are no concern', () => {
     expect(
       resumeConflict(partial([{ name: 'ocr-cls' }, { name: 'other', sha256: 'c'.repeat(64) }]), { threads: 1, models: [plan] }),
@@ -137,7 +143,7 @@ describe('mergeResume', () => {
       schema: 'capacity-plan/bench@1',
       complete: false,
       host,
-      unit: { threads: 1 },
+      unit: { threads: 1, clock: 'cpu' },
       models: [],
       warnings: [],
     });

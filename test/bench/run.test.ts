@@ -18,7 +18,11 @@ const lists = {
 let plan: ModelPlan;
 beforeAll(async () => {
   const adapter = await resolveModel('ocr-cls');
-  plan = { adapter, file: await describeModelFile(adapter.modelPath), conditions: plannedConditions(adapter.task, lists, 'full') };
+  plan = {
+    adapter,
+    file: await describeModelFile(adapter.modelPath),
+    conditions: plannedConditions(adapter.task, lists, { kind: 'full' }),
+  };
 });
 
 describe('runBench (real model, real images)', () => {

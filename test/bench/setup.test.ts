@@ -24,16 +24,18 @@ describe('setUpBench', () => {
     const setup = await setUpBench({ quick: true });
     expect(setup.models.map((m) => m.adapter.name)).toEqual(['ocr-det', 'ocr-cls']);
     expect(setup.threads).toBe(1);
-    expect(setup.settings).toEqual({ minSamples: 6, minTimeS: 0.4, maxTimeS: 1, targetRsePct: 2 });
+    expect(setup.settings).toEqual({ minSamples: 6, minTimeS: 0.3, maxTimeS: 0.8, targetRsePct: 2 });
     const [det, cls] = setup.models;
-    // star design: per resolution 2 sizes at 5 objects, then 0 and 20 objects at the middle size.
-    expect(det!.conditions.map((c) => c.id).slice(0, 4)).toEqual([
-      '640x480-0.05mb-5obj',
-      '640x480-0.2mb-5obj',
-      '640x480-0.05mb-0obj',
-      '640x480-0.05mb-20obj',
-    ]);
+    // An optimal design of 7 for the detector: the extremes of every factor (objects 0 and 20,
+    // the smallest and largest files) and more than two model-input sizes, for the infer curve.
+    const ids = det!.conditions.map((c) => c.id);
+    expect(ids).toHaveLength(7);
+    expect(new Set(det!.conditions.map((c) => c.objects))).toEqual(new Set([0, 20]));
+    expect(ids).toContain('640x480-0.05mb-0obj');
+    expect(new Set(det!.conditions.map((c) => c.width)).size).toBe(3);
+    // The classifier has no objects and a fixed input: fewer features, fewer conditions.
     expect(cls!.conditions.every((c) => c.objects === 0)).toBe(true);
+    expect(cls!.conditions).toHaveLength(6);
     expect(cls!.file.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -48,7 +50,7 @@ describe('setUpBench', () => {
     const sizes = [...new Set(setup.models[0]!.conditions.map((c) => c.targetSizeMb))];
     expect(sizes).toEqual(defaultSizesMb(1000, 1000));
     // The suite's own design (full, its default) applies once it gives any list: every size × the default objects.
-    expect(setup.models[0]!.conditions).toHaveLength(sizes.length * 5);
+    expect(setup.models[0]!.conditions).toHaveLength(sizes.length * 4);
   });
 
   test("threads: asked for, else the suite's, else the resumed result's, else 1", async () => {
@@ -63,8 +65,8 @@ describe('setUpBench', () => {
     const file = suiteFile('slow.yaml', 'version: 1\nmodels: [ocr-cls]\nmeasure: { min_samples: 50, max_time_s: 30 }\n');
     expect((await setUpBench({ suiteFile: file, quick: true })).settings).toEqual({
       minSamples: 6,
-      minTimeS: 0.4,
-      maxTimeS: 1,
+      minTimeS: 0.3,
+      maxTimeS: 0.8,
       targetRsePct: 2,
     });
   });

@@ -90,7 +90,7 @@ describe('per-stage cost model', () => {
   it('a fixed-input model: infer has no input factor to fit (constant column dropped), only its mean', () => {
     const pts = sweep().map((p) => ({ ...p, inputMegapixels: 0.009216, stagesMs: { ...p.stagesMs, infer: 4.2, postprocess: 0.1 } }));
     const m = fitStageModel(pts)!;
-    expect(m.stages.infer.dropped).toEqual(['inputMegapixels']);
+    expect(m.stages.infer.dropped).toEqual(['inputMegapixels', 'inputMegapixelsSquared']);
     expect(m.stages.infer.interceptMs).toBeCloseTo(4.2, 9);
     expect(m.stages.preprocess.dropped).toEqual(['inputMegapixels']);
   });
