@@ -33,7 +33,7 @@ export interface BlockCondition {
 }
 
 /** The machine's speed during a block, as the interleaved conditions saw it (drift.ts). */
-export interface BlockSpeed {
+interface BlockSpeed {
   clock: Clock;
   /** Other conditions' samples within ± this many seconds estimate the speed at a moment. */
   halfWindowS: number;
