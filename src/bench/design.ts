@@ -24,7 +24,8 @@ export interface DesignPoint {
 /** A tiny ridge so the first steps (fewer points than features) have an inverse; it does not steer the choice. */
 const RIDGE = 1e-6;
 
-function featureRows(points: readonly DesignPoint[]): number[][] {
+/** Rows [1, features...] of the informative features, each scaled to [0, 1] over the points. */
+export function featureRows(points: readonly DesignPoint[]): number[][] {
   const raw = points.map((p) => [p.sourceMegapixels, p.sizeMb, p.inputMegapixels, p.inputMegapixels ** 2, p.objects]);
   const columns = raw[0]!.map((_, j) => raw.map((r) => r[j]!));
   const informative = columns.flatMap((col, j) => {

@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
+import type { DesignPoint } from './design.js';
 import { fitSlowness, speedTrace, type TimedSample } from './drift.js';
 import type { ModelAdapter } from './models/types.js';
 import { runSample, type Clock, type SampleTiming } from './pipeline.js';
 import { computeStatistics, mean, MIN_SAMPLES_FOR_P99, type Statistics } from './stats.js';
 import { shouldStop, type MeasureSettings, type StopDecision } from './stop-rule.js';
+import { stopTargets } from './stop-targets.js';
 
 export interface ConditionMeasurement {
   samples: number;
@@ -17,6 +19,8 @@ export interface ConditionMeasurement {
   wallMs: number;
   /** Mean detections per image; null for classification. */
   detected: number | null;
+  /** The RSE this condition had to reach, %: the suite's target, or looser for a condition with little pull on predictions. */
+  targetRsePct: number;
   stable: boolean;
   /**
    * Time spent in this condition's own samples, s, in the unit's clock (its share of the block):
@@ -30,6 +34,8 @@ export interface ConditionMeasurement {
 export interface BlockCondition {
   id: string;
   images: readonly Buffer[];
+  /** What the cost model sees of it; when every condition has one, each stops at its share of the prediction error (stop-targets.ts). */
+  point?: DesignPoint;
 }
 
 /** The machine's speed during a block, as the interleaved conditions saw it (drift.ts). */
@@ -102,6 +108,8 @@ const MIN_HALF_WINDOW_S = 0.5;
 
 interface ConditionState {
   images: readonly Buffer[];
+  /** The suite's settings with this condition's own RSE target. */
+  settings: MeasureSettings;
   /** Indices into the block's samples. */
   samples: number[];
   measuredS: number;
@@ -138,8 +146,18 @@ export async function measureBlock(
     (await runSample(adapter, session, c.images[k % c.images.length]!, clock)).timing;
   const { warmupStartMs, lastWarmupMs } = await warmUp(block, sampleOf, hooks);
   const reference = hooks.reference ?? lastWarmupMs.indexOf(Math.min(...lastWarmupMs));
+  const points = block.map((c) => c.point);
+  const targets = points.every((p) => p !== undefined)
+    ? stopTargets(points as DesignPoint[], lastWarmupMs, settings.targetRsePct)
+    : block.map(() => settings.targetRsePct);
 
-  const states: ConditionState[] = block.map((c) => ({ images: c.images, samples: [], measuredS: 0, decision: { stop: false } }));
+  const states: ConditionState[] = block.map((c, j) => ({
+    images: c.images,
+    samples: [],
+    measuredS: 0,
+    settings: { ...settings, targetRsePct: targets[j]! },
+    decision: { stop: false },
+  }));
   const sampled: Sampled[] = [];
   const start = performance.now();
   let aborted = false;
@@ -163,7 +181,7 @@ export async function measureBlock(
     halfWindowS = Math.max(MIN_HALF_WINDOW_S, (performance.now() - roundStart) / 1000);
     slowness = fitSlowness(sampled, block.length, halfWindowS);
     for (const s of states) {
-      if (!s.decision.stop && s.samples.length > 0) s.decision = shouldStop(corrected(s, sampled, slowness), s.measuredS, settings);
+      if (!s.decision.stop && s.samples.length > 0) s.decision = shouldStop(corrected(s, sampled, slowness), s.measuredS, s.settings);
     }
   }
   return {
@@ -237,6 +255,7 @@ function summarise(
     rawMs: mean(timings.map((t) => t.totalMs)),
     wallMs: mean(timings.map((t) => t.wallMs)),
     detected: detectedCounts.length ? mean(detectedCounts) : null,
+    targetRsePct: s.settings.targetRsePct,
     stable: decision.stable,
     measuredS: s.measuredS,
     warnings,

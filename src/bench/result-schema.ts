@@ -39,6 +39,8 @@ const BenchConditionSchema = z.object({
   inputWidth: z.number().int().positive().optional(),
   inputHeight: z.number().int().positive().optional(),
   rsePct: z.number().nonnegative(),
+  /** The RSE the condition had to reach, %: the suite's target or looser, by its share of the prediction error; absent in older files. */
+  targetRsePct: z.number().positive().optional(),
   stable: z.boolean(),
   warnings: z.array(z.string()).default([]),
 });

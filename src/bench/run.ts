@@ -4,6 +4,7 @@ import { imagesFor, type ConditionImages } from './condition-images.js';
 import { measurementBlocks, type ConditionSpec } from './conditions.js';
 import { measureCorpus } from './corpus.js';
 import { fitCostModel } from './cost-model.js';
+import type { DesignPoint } from './design.js';
 import { describeHost } from './host.js';
 import { FIRST_BLOCK_WARMUP_S, measureBlock, type ConditionMeasurement } from './measure.js';
 import { createSession, findingText, modelInputSize } from './models/index.js';
@@ -255,7 +256,7 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
     const measured = await measureBlock(
       adapter,
       open.session,
-      members.map((r) => ({ id: r.spec.id, images: r.images.bytes })),
+      members.map((r) => ({ id: r.spec.id, images: r.images.bytes, point: designPoint(adapter, r.spec, r.images) })),
       ctx.settings,
       {
         signal,
@@ -290,6 +291,17 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
     progress?.blockDone(counter.index, counter.total);
   }
   return { complete: true };
+}
+
+/** A condition's images as the cost model sees them (see stop-targets.ts). */
+function designPoint(adapter: ModelAdapter, spec: ConditionSpec, images: ConditionImages): DesignPoint {
+  const input = modelInputSize(adapter.resolved.spec.input, images.width, images.height);
+  return {
+    sourceMegapixels: (images.width * images.height) / 1e6,
+    sizeMb: images.sizeMb,
+    inputMegapixels: (input.width * input.height) / 1e6,
+    objects: spec.objects,
+  };
 }
 
 /** A measurement's times multiplied by `k` (a later block brought to the first block's speed); precision is unchanged. */
@@ -433,6 +445,7 @@ function buildCondition(adapter: ModelAdapter, spec: ConditionSpec, images: Cond
     inputWidth: input.width,
     inputHeight: input.height,
     rsePct: m.stats.rsePct,
+    targetRsePct: m.targetRsePct,
     stable: m.stable,
     warnings,
   };
