@@ -65,6 +65,22 @@ export const benchHtml: Formatter<BenchResult> = (r, opts) => {
       unit: 'number',
     };
     charts.push(stages);
+    // The machine's speed while this model was measured: what the drift correction took out.
+    const speed: PointsChart | null = m.speed?.blocks.some((b) => b.trace.length)
+      ? {
+          kind: 'points',
+          id: `bench-speed-${i}`,
+          title: `${m.name}: machine speed while measured (1 = the block's average; every figure corrected to it)`,
+          xLabel: 's into the block',
+          yLabel: 'relative speed',
+          series: m.speed.blocks.map((b, k) => ({
+            label: m.speed!.blocks.length > 1 ? `block ${k + 1}` : 'speed',
+            color: pal[k % pal.length]!,
+            points: b.trace.map((p): [number, number] => [Math.round(p.atS * 100) / 100, Math.round(p.speed * 1000) / 1000]),
+          })),
+        }
+      : null;
+    if (speed) charts.push(speed);
     const rows = m.conditions.map((c) => conditionRow(c));
     body.push(
       `<h2>${esc(modelHeading(m))}</h2>`,
@@ -74,6 +90,7 @@ export const benchHtml: Formatter<BenchResult> = (r, opts) => {
     );
     for (const line of corpusLines(m)) body.push(`<p>${esc(line)}</p>`);
     for (const line of [speedLine(m), recheckLine(m)]) if (line) body.push(`<p>${esc(line)}</p>`);
+    if (speed) body.push(chartFigure(speed));
     body.push(warningList(modelWarnings(m).map((message) => ({ message }))));
   });
   for (const s of r.scaling ?? []) body.push(`<p>${esc(scalingLine(s))}</p>`);
