@@ -30,8 +30,6 @@ export interface RunOptions extends Omit<BenchSetup, 'suite'> {
   suiteRecord?: SuiteRecord;
   /** A partial result to complete: its measured conditions are kept, not re-measured (see resumeConflict). */
   previous?: BenchResult;
-  /** Most conditions per block (see measurementBlocks); default: every packaged suite's model in one block. */
-  blockConditions?: number;
   /** Once everything is measured, also run 1 and 2 units side by side (see scaling.ts). */
   scaling?: boolean;
   signal?: AbortSignal;

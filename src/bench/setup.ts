@@ -52,6 +52,8 @@ export interface BenchSetup {
   models: ModelPlan[];
   threads: number;
   settings: MeasureSettings;
+  /** Most conditions per block (the suite's measure.block_conditions); undefined: measurementBlocks' default. */
+  blockConditions?: number;
   corpus?: CorpusPlan;
   /** The suite file as loaded (absolute path; undefined: the packaged one) and its sha256, for the result's suite record. */
   suite: { file?: string; sha256: string; quick: boolean; models?: string[] };
@@ -166,8 +168,10 @@ export async function setUpBench(req: BenchRequest): Promise<BenchSetup> {
     quick: req.quick === true,
     ...(req.models?.length ? { models: [...req.models] } : {}),
   };
+  const blockConditions = suite.suite.measure.block_conditions;
   return {
     models,
+    ...(blockConditions !== undefined ? { blockConditions } : {}),
     threads,
     settings,
     suite: suiteRecord,

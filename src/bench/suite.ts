@@ -47,6 +47,15 @@ const MeasureSchema = z.strictObject({
   target_rse_pct: positive('target_rse_pct')
     .default(2)
     .describe('Stop when the relative standard error of the mean per-image time is at most this, %.'),
+  block_conditions: z
+    .number()
+    .int({ error: 'block_conditions must be a whole number' })
+    .min(1, { error: 'block_conditions must be at least 1' })
+    .max(200, { error: 'block_conditions must be at most 200' })
+    .optional()
+    .describe(
+      "Most conditions measured interleaved in one block (default 24): a block's conditions share one machine-speed correction, and an interrupted run loses at most one block.",
+    ),
 });
 
 const ConditionsSchema = z.strictObject({

@@ -55,7 +55,7 @@ describe('capacity-plan bench (built CLI, real models)', () => {
     expect(lines.at(-1)).toBe('result written to b.json');
     // Warnings (a condition short of its precision target on a busy machine) are lines too.
     const blocks = lines.slice(0, -1).filter((l) => !l.startsWith('warning: '));
-    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
     for (const line of blocks) expect(line).toMatch(/^\[\d+\/\d+\] ocr-cls .*: done in \d+\.\d s; elapsed [\dhms ]+, ETA [\dhms ]+$/);
     expect(blocks.at(-1)).toMatch(/, ETA 0s$/);
     expect(r.code).toBe(0);
@@ -96,7 +96,8 @@ traffic: { peak_tps: 20 }
 
   it('Ctrl-C after the first condition keeps a valid partial file (exit 130); --resume completes it', async () => {
     const dir = tempDir();
-    const suite = clsSuite(dir, 'min_samples: 3\n  min_time_s: 0.8\n  max_time_s: 1');
+    // Blocks of 2 conditions: Ctrl-C at the first checkpoint leaves 2 of the 4 to resume.
+    const suite = clsSuite(dir, 'min_samples: 3\n  min_time_s: 0.8\n  max_time_s: 1\n  block_conditions: 2');
     const out = join(dir, 'partial.json');
     // The first checkpoint goes to the side file; --out is written when the run ends.
     const { code, stderr } = await interruptWhenWritten(['bench', suite, '--out', out], `${out}.partial`, { cwd: dir });

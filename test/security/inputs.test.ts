@@ -342,7 +342,7 @@ describe('7. --out never destroys what it should not', () => {
   it('Ctrl-C over a complete result keeps it: the partial one goes to the side file', async () => {
     const dir = dirWith({
       's.yaml':
-        'version: 1\nmodels: [ocr-cls]\nconditions:\n  resolutions: ["640x480", "1280x720"]\n  sizes_mb: [0.05, 0.1]\nmeasure: { min_samples: 3, min_time_s: 0.8, max_time_s: 1 }\n',
+        'version: 1\nmodels: [ocr-cls]\nconditions:\n  resolutions: ["640x480", "1280x720"]\n  sizes_mb: [0.05, 0.1]\nmeasure: { min_samples: 3, min_time_s: 0.8, max_time_s: 1, block_conditions: 2 }\n',
     });
     copyFileSync(join(ROOT, 'examples/workloads/example-bench.json'), join(dir, 'r.json'));
     const complete = readFileSync(join(dir, 'r.json'), 'utf8');
