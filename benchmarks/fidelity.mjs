@@ -13,6 +13,7 @@
 import { conditionId } from '../build/bench/conditions.js';
 import { costModelFor, runBench, stageModelFor } from '../build/bench/run.js';
 import { setUpBench } from '../build/bench/setup.js';
+import { modelInputSize } from '../build/bench/models/index.js';
 import { predictLocal } from '../build/workload/tps.js';
 import { loadAverage, printTable, requireBuild, writeResult } from './lib.mjs';
 
@@ -46,6 +47,9 @@ const wallS = (performance.now() - t0) / 1000;
 const rows = [];
 const summary = {};
 for (const m of result.models) {
+  const { adapter } = setup.models.find((p) => p.adapter.name === m.name);
+  const inputSizeOf = (w, h) => modelInputSize(adapter.resolved.spec.input, w, h);
+  const local = (model, img) => predictLocal({ model, inputSizeOf }, img).ms;
   const sweep = m.conditions.filter((c) => !heldIds.has(c.id));
   const held = m.conditions.filter((c) => heldIds.has(c.id));
   const fitted = { ...m, conditions: sweep, costModel: costModelFor(sweep), stageModel: stageModelFor(sweep) };
@@ -54,12 +58,12 @@ for (const m of result.models) {
   const byMs = [...sweep].sort((a, b) => b.tps - a.tps);
   const anchor = byMs[Math.floor(byMs.length / 2)];
   const anchorImg = { width: anchor.width, height: anchor.height, sizeMb: anchor.sizeMb, objects: anchor.objects };
-  const anchorRatio = 1000 / anchor.tps / predictLocal(fitted, anchorImg).ms;
+  const anchorRatio = 1000 / anchor.tps / local(fitted, anchorImg);
   for (const c of held) {
     const img = { width: c.width, height: c.height, sizeMb: c.sizeMb, objects: c.objects };
     const measuredMs = 1000 / c.tps;
-    const stage = predictLocal(fitted, img).ms;
-    const whole = predictLocal(wholeOnly, img).ms;
+    const stage = local(fitted, img);
+    const whole = local(wholeOnly, img);
     const e = (p) => (100 * (p - measuredMs)) / measuredMs;
     errs.stage.push(e(stage));
     errs.whole.push(e(whole));
