@@ -1,7 +1,5 @@
+import { EXIT } from '../core/errors.js';
 import type { Progress } from '../bench/progress.js';
-
-/** Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
-export const EXIT_INTERRUPTED = 130;
 
 /**
  * Runs a measurement with Ctrl-C wired to its abort signal: the first Ctrl-C lets the current
@@ -10,7 +8,7 @@ export const EXIT_INTERRUPTED = 130;
 export async function interruptible<T>(progress: Progress, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
     progress.note('interrupted: finishing the current sample, then writing what was measured (Ctrl-C again to quit now)');
     controller.abort();
   };

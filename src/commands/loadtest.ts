@@ -1,5 +1,6 @@
 import { renderOptions } from './output.js';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { integerFlag, numberFlag, optionalFlag, secondsFlag } from '../core/flags.js';
 import { checkOutputPath, writeResultOrKeep } from '../core/files.js';
 import type { ImageSource } from '../loadtest/images.js';
 import { loadImageBytes } from '../loadtest/images.js';
@@ -7,7 +8,6 @@ import type { LoadtestResult, LoadtestStep } from '../loadtest/result-schema.js'
 import { runLoadtest, type LoadtestSettings } from '../loadtest/run.js';
 import { runAwsSampleMethod } from '../loadtest/run-aws-sample.js';
 import { pickFormatter } from '../report/format.js';
-import { EXIT_INTERRUPTED } from './interrupt.js';
 import { loadtestJson, loadtestResultJson } from '../report/loadtest/json.js';
 import { loadtestMarkdown } from '../report/loadtest/markdown.js';
 import { loadtestTable } from '../report/loadtest/table.js';
@@ -16,8 +16,6 @@ import { lookUpPrice, type PriceQuote } from '../workload/prices.js';
 
 const LOADTEST_FORMATS = { table: loadtestTable, json: loadtestJson, markdown: loadtestMarkdown };
 
-/** The endpoint failed (server errors) before the search finished: not the user's input, not a bug. */
-const EXIT_ENDPOINT_FAILED = 1;
 /** Calls in flight at most (and sockets of the client): a stalled endpoint cannot exhaust the client. */
 const MAX_IN_FLIGHT = 1024;
 
@@ -34,31 +32,31 @@ export interface LoadtestOptions {
   maxLoad?: string;
   resolutionPct: string;
   units?: string;
-  method: string;
+  /** commander restricts it to these choices. */
+  method: 'step-search' | 'aws-sample';
   callTimeoutS: string;
   format: string;
   out: string;
 }
 
-function num(flag: string, v: string, min: number, max: number, integer = false): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new UserError(`${flag}: expected a ${integer ? 'whole number' : 'number'} from ${min} to ${max}, got '${v}'`);
-  }
-  return n;
+/** --start and --max-load count users (whole numbers) or offered TPS, by --mode. */
+function loadFlag(flag: string, raw: string, users: boolean): number {
+  return users
+    ? integerFlag(flag, raw, { of: 'users', min: 1, max: flag === '--max-load' ? MAX_IN_FLIGHT : 100_000 })
+    : numberFlag(flag, raw, { what: 'a TPS', min: 0.01, max: 100_000 });
 }
 
 function settingsFrom(o: LoadtestOptions): LoadtestSettings {
   const users = o.mode === 'users';
   return {
     mode: o.mode,
-    start: num('--start', o.start, users ? 1 : 0.01, 100_000, users),
+    start: loadFlag('--start', o.start, users),
     growth: 2,
-    stepS: num('--step-s', o.stepS, 0.1, 3600),
-    warmupS: num('--warmup-s', o.warmupS, 0, 600),
-    maxSteps: num('--max-steps', o.maxSteps, 1, 50, true),
-    maxLevel: num('--max-load', o.maxLoad ?? (users ? '256' : '4096'), users ? 1 : 0.01, users ? MAX_IN_FLIGHT : 100_000, users),
-    resolutionPct: num('--resolution-pct', o.resolutionPct, 0.1, 100),
+    stepS: secondsFlag('--step-s', o.stepS, { min: 0.1, max: 3600 }),
+    warmupS: secondsFlag('--warmup-s', o.warmupS, { min: 0, max: 600 }),
+    maxSteps: integerFlag('--max-steps', o.maxSteps, { of: 'steps', min: 1, max: 50 }),
+    maxLevel: loadFlag('--max-load', o.maxLoad ?? (users ? '256' : '4096'), users),
+    resolutionPct: numberFlag('--resolution-pct', o.resolutionPct, { what: 'a percentage', min: 0.1, max: 100 }),
     maxInFlight: MAX_IN_FLIGHT,
   };
 }
@@ -92,7 +90,7 @@ function costGuard(
   ].join('\n');
 }
 
-export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
+export async function loadtestCommand(o: LoadtestOptions): Promise<ExitCode> {
   const format = pickFormatter(LOADTEST_FORMATS, o.format);
   if (o.endpoint === undefined && o.projectVersionArn === undefined)
     throw new UserError(
@@ -100,11 +98,9 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
     );
   if ((o.images === undefined) === (o.s3 === undefined))
     throw new UserError('give exactly one of --images DIR and --s3 s3://bucket/prefix');
-  if (o.method !== 'step-search' && o.method !== 'aws-sample')
-    throw new UserError(`--method: expected step-search or aws-sample, got '${o.method.slice(0, 40)}'`);
   const settings = settingsFrom(o);
-  const unitsFlag = o.units !== undefined ? num('--units', o.units, 1, 1000, true) : undefined;
-  const callTimeoutMs = num('--call-timeout-s', o.callTimeoutS, 1, 600) * 1000;
+  const unitsFlag = optionalFlag(o.units, (v) => integerFlag('--units', v, { of: 'units', min: 1, max: 1000 }));
+  const callTimeoutMs = secondsFlag('--call-timeout-s', o.callTimeoutS, { min: 1, max: 600 }) * 1000;
 
   // The AWS SDK loads here only: plan, gate and validate never pay for it.
   const { createTarget, parseProjectVersionArn, startCommand, stopCommand, LOCAL_ARN } = await import('../loadtest/target.js');
@@ -147,7 +143,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
   });
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
     process.stderr.write('interrupted: stopping the load now, keeping the finished steps (Ctrl-C again to quit at once)\n');
     controller.abort();
   };
@@ -178,7 +174,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
       if (first.name === 'timed out') throw new UserError(first.line);
       if (first.server && !first.fatal) {
         process.stderr.write(`capacity-plan: ${first.line}\n`);
-        return EXIT_ENDPOINT_FAILED;
+        return EXIT.checkFailed;
       }
       throw new UserError(first.line);
     }
@@ -208,10 +204,10 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<number> {
     process.stdout.write(format(run.result, await renderOptions(o.format, undefined)));
     process.stderr.write(`${run.result.complete ? 'result' : 'partial result (complete: false)'} written to ${o.out}\n`);
     if (run.stopLine) process.stderr.write(`capacity-plan: ${run.stopLine}\n`);
-    if (run.result.stoppedBy === 'interrupted') return EXIT_INTERRUPTED;
-    if (run.inputProblem) return 2;
-    if (run.result.stoppedBy === 'server-errors') return EXIT_ENDPOINT_FAILED;
-    return 0;
+    if (run.result.stoppedBy === 'interrupted') return EXIT.interrupted;
+    if (run.inputProblem) return EXIT.invalidInput;
+    if (run.result.stoppedBy === 'server-errors') return EXIT.checkFailed;
+    return EXIT.ok;
   } finally {
     process.off('SIGINT', onSigint);
     target.close();

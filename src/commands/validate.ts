@@ -1,5 +1,5 @@
 import { forTerminal } from '../core/escape.js';
-import { formatProblem, UserError, type Problem, type Warning } from '../core/errors.js';
+import { EXIT, type ExitCode, formatProblem, type Problem, UserError, type Warning } from '../core/errors.js';
 import { pathPolicy } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { validateGithub } from '../report/validate/github.js';
@@ -17,7 +17,7 @@ export interface ValidateOptions {
 }
 
 /** Checks every file and reports every problem; exit 2 if any. */
-export async function validateCommand(files: string[], opts: ValidateOptions = {}): Promise<number> {
+export async function validateCommand(files: string[], opts: ValidateOptions = {}): Promise<ExitCode> {
   const paths = pathPolicy(opts.allowPath);
   const format = opts.format ?? 'table';
   if (format !== 'table') pickFormatter(VALIDATE_FORMATS, format);
@@ -72,5 +72,5 @@ export async function validateCommand(files: string[], opts: ValidateOptions = {
         : result;
     process.stdout.write(pickFormatter(VALIDATE_FORMATS, format)(shown, renderOptionsFor(undefined)));
   }
-  return result.ok ? 0 : 2;
+  return result.ok ? EXIT.ok : EXIT.invalidInput;
 }
