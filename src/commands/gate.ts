@@ -3,7 +3,7 @@ import { EXIT, type ExitCode, UserError } from '../core/errors.js';
 import { integerFlag, numberFlag } from '../core/flags.js';
 import { parseBaseline } from '../gate/baseline.js';
 import { evaluateGate } from '../gate/gate.js';
-import type { GateResult, Level } from '../gate/result.js';
+import type { Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
 import { pathPolicy, type PathPolicy } from '../core/paths.js';
 import { checkJsonBounds, parseJsonText, readSavedFile } from '../core/saved-json.js';
@@ -15,7 +15,7 @@ import { gateHtml } from '../report/gate/html.js';
 import { gateTable } from '../report/gate/table.js';
 import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads, type LoadedWorkload } from '../workload/resolve.js';
-import { emit, renderOptions, renderOptionsFor, workloadInputs, workspacePath } from './output.js';
+import { emit, forGithub, renderOptions, renderOptionsFor, workloadInputs } from './output.js';
 
 const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
 
@@ -66,7 +66,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<E
   if (opts.outJson) await emit(gateJson(result, renderOptionsFor(opts.outJson)), opts.outJson, inputs);
   if (opts.outMarkdown) await emit(gateMarkdown(result, renderOptionsFor(opts.outMarkdown)), opts.outMarkdown, inputs);
   if (opts.format === 'github') {
-    const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const annotated = forGithub(result);
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
     const markdown = gateMarkdown(annotated, render);
     let text = format(annotated, render);
@@ -114,17 +114,4 @@ function readFlagLimits(opts: GateOptions): FlagLimits {
     if (raw !== undefined) limits[name] = LIMIT_FLAGS[name](FLAG_RULES[name].flag, raw);
   }
   return limits;
-}
-
-/** Annotations need paths relative to the repository root, with forward slashes. */
-function forGithub(r: GateResult, root: string): GateResult {
-  const rel = (file: string) => workspacePath(file, root);
-  return {
-    ...r,
-    workloads: r.workloads.map((w) => ({
-      ...w,
-      file: w.file === null ? null : rel(w.file),
-      rules: w.rules.map((rule) => ('flag' in rule.from ? rule : { ...rule, from: { ...rule.from, file: rel(rule.from.file) } })),
-    })),
-  };
 }
