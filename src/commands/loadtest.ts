@@ -1,10 +1,10 @@
 import { renderOptions } from './output.js';
-import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError, type Warning } from '../core/errors.js';
 import { integerFlag, numberFlag, optionalFlag, secondsFlag } from '../core/flags.js';
 import { checkOutputPath, writeResultOrKeep } from '../core/files.js';
 import type { ImageSource } from '../loadtest/images.js';
 import { loadImageBytes } from '../loadtest/images.js';
-import type { LoadtestResult, LoadtestStep } from '../loadtest/result-schema.js';
+import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
 import { runLoadtest, type LoadtestSettings } from '../loadtest/run.js';
 import { runAwsSampleMethod } from '../loadtest/run-aws-sample.js';
 import { pickFormatter } from '../report/format.js';
@@ -154,11 +154,12 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<ExitCode> {
       throw new UserError(
         `the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage})` : ''}; start it with: ${startCommand(arn)}`,
       );
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     if (state.maxInferenceUnits !== null && state.minInferenceUnits !== null && state.maxInferenceUnits > state.minInferenceUnits) {
-      warnings.push(
-        `MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`,
-      );
+      warnings.push({
+        code: 'autoscaling',
+        message: `MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`,
+      });
     }
     let inService = unitsFlag;
     if (inService === undefined) {
@@ -166,7 +167,7 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<ExitCode> {
         throw new UserError('DescribeProjectVersions gave no MinInferenceUnits: pass --units N');
       inService = state.minInferenceUnits;
     }
-    for (const w of warnings) process.stderr.write(`capacity-plan: warning: ${w}\n`);
+    for (const w of warnings) process.stderr.write(`capacity-plan: warning: ${w.message}\n`);
 
     const first = await target.detect(0, controller.signal);
     if (first.kind === 'error') {

@@ -1,6 +1,7 @@
 import { AWS_SAMPLE, runAwsSample, type AwsSampleRun } from './aws-sample.js';
 import { imageClass } from './images.js';
-import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
+import { LOADTEST_SCHEMA_ID } from '../contracts/ids.js';
+import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
 import { THROTTLE_LIMIT_PCT, toStep, type LoadtestInputs, type LoadtestRun } from './run.js';
 import { mean } from './stats.js';
 
@@ -33,11 +34,15 @@ export async function runAwsSampleMethod(inp: LoadtestInputs): Promise<LoadtestR
   const last = runs[runs.length - 1];
   const stoppedBy = last ? stopOf(runs, inp.signal.aborted) : 'interrupted';
   if (stoppedBy === 'no-throttling')
-    warnings.push(
-      `no failures in ${runs.length} runs up to ${last!.users} users: the sample's figure is that of its last run, a lower bound`,
-    );
+    warnings.push({
+      code: 'no-throttling',
+      message: `no failures in ${runs.length} runs up to ${last!.users} users: the sample's figure is that of its last run, a lower bound`,
+    });
   if (stepS !== AWS_SAMPLE.stepS)
-    warnings.push(`runs of ${stepS} s, not the sample's ${AWS_SAMPLE.stepS} s: the first ${AWS_SAMPLE.spawnS} s of each still spawn users`);
+    warnings.push({
+      code: 'short-runs',
+      message: `runs of ${stepS} s, not the sample's ${AWS_SAMPLE.stepS} s: the first ${AWS_SAMPLE.spawnS} s of each still spawn users`,
+    });
   const objects = runs.flatMap((r) => r.tally.objects);
   const maxTps = last && last.maxTps > 0 ? last.maxTps : null;
   const result: LoadtestResult = {

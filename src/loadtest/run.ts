@@ -1,7 +1,9 @@
+import type { Warning } from '../core/errors.js';
 import { mean, percentile, sortedSamples } from './stats.js';
 import { LATE_MS, runOpenStep, runUsersStep, type Send, type StepTally } from './generator.js';
 import { imageClass, type ImageSource } from './images.js';
-import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
+import { LOADTEST_SCHEMA_ID } from '../contracts/ids.js';
+import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
 import { nextStep, type SearchSettings, type StepVerdict } from './search.js';
 
 /**
@@ -33,7 +35,7 @@ export interface LoadtestInputs {
   units: LoadtestResult['units'];
   settings: LoadtestSettings;
   signal: AbortSignal;
-  warnings: string[];
+  warnings: Warning[];
   onStep?: (step: LoadtestStep) => void;
   /** Called before each step: level and phase. */
   onStepStart?: (index: number, level: number, phase: 'ramp' | 'bisect') => void;
@@ -125,11 +127,15 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     objects.push(...tally.objects);
     inp.onStep?.(step);
     if (tally.notSent > 0)
-      warnings.push(`step ${index}: ${tally.notSent} calls not sent: ${s.maxInFlight} were already in flight (the endpoint stalled)`);
+      warnings.push({
+        code: 'calls-not-sent',
+        message: `step ${index}: ${tally.notSent} calls not sent: ${s.maxInFlight} were already in flight (the endpoint stalled)`,
+      });
     if (tally.sent > 0 && tally.lateSends / tally.sent > 0.05) {
-      warnings.push(
-        `step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`,
-      );
+      warnings.push({
+        code: 'late-sends',
+        message: `step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`,
+      });
     }
     const clientErrors = tally.otherErrors - tally.serverErrors;
     if (tally.firstError?.fatal) {
@@ -172,14 +178,22 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     : 'no step was clean: no TPS per unit';
 
   if (stoppedBy === 'no-throttling')
-    warnings.push(
-      `no throttling up to ${s.mode === 'open' ? `${fmt(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`,
-    );
+    warnings.push({
+      code: 'no-throttling',
+      message: `no throttling up to ${s.mode === 'open' ? `${fmt(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`,
+    });
   if (stoppedBy === 'max-steps')
-    warnings.push(`stopped after ${s.maxSteps} steps before the bracket narrowed to ${s.resolutionPct}%: the TPS found is a lower bound`);
-  if (stoppedBy === 'throttled-at-start') warnings.push('throttled even at the lowest load tried: is another client using the model?');
+    warnings.push({
+      code: 'max-steps',
+      message: `stopped after ${s.maxSteps} steps before the bracket narrowed to ${s.resolutionPct}%: the TPS found is a lower bound`,
+    });
+  if (stoppedBy === 'throttled-at-start')
+    warnings.push({ code: 'throttled-at-start', message: 'throttled even at the lowest load tried: is another client using the model?' });
   if (best?.latencyMs && best.succeeded < 100)
-    warnings.push(`step ${best.index}: p99 latency from ${best.succeeded} calls (under 100) is the slowest call, not a percentile`);
+    warnings.push({
+      code: 'few-calls-for-p99',
+      message: `step ${best.index}: p99 latency from ${best.succeeded} calls (under 100) is the slowest call, not a percentile`,
+    });
 
   const result: LoadtestResult = {
     schema: LOADTEST_SCHEMA_ID,
