@@ -8,7 +8,17 @@ import type { ResolvedWorkload } from '../workload/resolve.js';
 import type { TrafficOverTime } from '../workload/traffic.js';
 import type { SimParams } from './engine.js';
 import { monthFigures, simulationSetup } from './setup.js';
-import { busiestWindow, hhmm, lowestTpsOf, MINUTES_PER_DAY, minuteLabel, peakTpsOf, WEEKDAYS } from '../workload/series.js';
+import {
+  busiestWindow,
+  hhmm,
+  lowestTpsOf,
+  MINUTES_PER_DAY,
+  minuteLabel,
+  peakTpsOf,
+  WEEKDAYS,
+  type DemandSeries,
+} from '../workload/series.js';
+import type { Workload } from '../workload/schema.js';
 import { headlineStrategy, RESTART_MINUTES, runStrategies, STRATEGY_TITLES, type ScheduleWindow } from './strategies.js';
 import { monthSeries } from './month-series.js';
 
@@ -33,52 +43,53 @@ function describeWindow(w: ScheduleWindow) {
   };
 }
 
-/** The simulate command's whole result: pure, from a validated workload and a demand series. */
-export function simulateWorkload(
-  r: ResolvedWorkload,
-  overTime: TrafficOverTime,
-  plan: Plan,
-  opts: SimulationOptions = {},
-): SimulationResult {
-  const w = r.workload;
-  const i = { ...opts, series: overTime.series, trafficSource: overTime.source, file: r.file };
-  const usd = r.price.pricePerUnitHourUsd;
-  const warnings: Warning[] = [...r.warnings];
-  const setup = simulationSetup(r, i.series);
+/** Requests, throttled requests and their share in a window of minutes, with the capacity recorded minute by minute. */
+interface WindowFigures {
+  requests: number;
+  throttled: number;
+  throttledPct: number;
+}
 
-  const pairSource = i.minUnits !== undefined || i.maxUnits !== undefined ? 'flags' : 'plan';
-  const minUnits = i.minUnits ?? Math.min(plan.minInferenceUnits, i.maxUnits ?? Number.POSITIVE_INFINITY);
-  const maxUnits = i.maxUnits ?? Math.max(plan.maxInferenceUnits, minUnits);
-  if (minUnits > maxUnits) throw new Error(`Min ${minUnits} is above Max ${maxUnits}`);
-  const scenarios: Pick<SimParams, 'zoneOutage' | 'unitFailureMinute'> = {
-    ...(i.zoneOutage ? { zoneOutage: i.zoneOutage } : {}),
-    ...(i.unitFailureMinute !== undefined ? { unitFailureMinute: i.unitFailureMinute } : {}),
+/** Throughput the recorded units in service could not serve, over `minutes` from `startMinute`. */
+function windowFigures(
+  demandTps: ArrayLike<number>,
+  inService: Int32Array,
+  tpsPerUnit: number,
+  startMinute: number,
+  minutes: number,
+): WindowFigures {
+  let requests = 0;
+  let throttled = 0;
+  for (let m = startMinute; m < Math.min(demandTps.length, startMinute + minutes); m++) {
+    requests += demandTps[m]! * 60;
+    throttled += Math.max(0, demandTps[m]! - inService[m]! * tpsPerUnit) * 60;
+  }
+  return {
+    requests: Math.round(requests),
+    throttled: Math.round(throttled),
+    throttledPct: requests > 0 ? roundTo((throttled / requests) * 100, 4) : 0,
   };
-  const base = { ...setup.base, ...scenarios, minUnits, maxUnits };
-  const strategy = headlineStrategy(setup.mask);
+}
 
-  const n = i.series.demandTps.length;
-  // The headline is the run of the workload's own strategy: recorded there, not simulated twice.
-  const inService = new Int32Array(n);
-  const billed = new Int32Array(n);
-  const throttled = new Uint8Array(n);
-  const runs = runStrategies(base, setup.mask, { recordInService: inService, recordBilled: billed, recordThrottled: throttled });
-  const headline = runs.find((r) => r.name === strategy)!.totals;
-  const strategies = runs.map((r) => ({
-    name: r.name,
-    title: STRATEGY_TITLES[r.name],
-    minInferenceUnits: r.minUnits,
-    maxInferenceUnits: r.maxUnits,
-    ...monthFigures(r.totals, i.series, usd),
-  }));
+/** The pair simulated: the flags' where given, else the plan's answer (Min kept at or below Max). */
+function simulatedPair(plan: Plan, opts: SimulationOptions): { pairSource: 'flags' | 'plan'; minUnits: number; maxUnits: number } {
+  const pairSource = opts.minUnits !== undefined || opts.maxUnits !== undefined ? 'flags' : 'plan';
+  const minUnits = opts.minUnits ?? Math.min(plan.minInferenceUnits, opts.maxUnits ?? Number.POSITIVE_INFINITY);
+  const maxUnits = opts.maxUnits ?? Math.max(plan.maxInferenceUnits, minUnits);
+  if (minUnits > maxUnits) throw new Error(`Min ${minUnits} is above Max ${maxUnits}`);
+  return { pairSource, minUnits, maxUnits };
+}
 
-  // Busiest hour and day by requests; throttled requests in that hour from the recorded capacity.
-  const hour = busiestWindow(i.series, 60);
-  const d = i.series.demandTps;
-  let hourThrottled = 0;
-  for (let m = hour.startMinute; m < Math.min(n, hour.startMinute + 60); m++)
-    hourThrottled += Math.max(0, d[m]! - inService[m]! * setup.tpsPerUnit) * 60;
-  const day = busiestWindow(i.series, MINUTES_PER_DAY);
+/** The busiest day's demand and capacity in service, in chart buckets. */
+function busiestDayChart(
+  series: DemandSeries,
+  inService: Int32Array,
+  tpsPerUnit: number,
+  label: (m: number) => string,
+): SimulationResult['busiestDay'] {
+  const d = series.demandTps;
+  const n = d.length;
+  const day = busiestWindow(series, MINUTES_PER_DAY);
   const demandTps: number[] = [];
   const capacityTps: number[] = [];
   for (let b = day.startMinute; b < Math.min(n, day.startMinute + MINUTES_PER_DAY); b += CHART_BUCKET_MINUTES) {
@@ -87,33 +98,58 @@ export function simulateWorkload(
     let k = 0;
     for (let m = b; m < Math.min(n, b + CHART_BUCKET_MINUTES); m++, k++) {
       ds += d[m]!;
-      cs += inService[m]! * setup.tpsPerUnit;
+      cs += inService[m]! * tpsPerUnit;
     }
     demandTps.push(roundTo(ds / k, 2));
     capacityTps.push(roundTo(cs / k, 2));
   }
+  return { start: label(day.startMinute), bucketMinutes: CHART_BUCKET_MINUTES, demandTps, capacityTps };
+}
 
-  let sum = 0;
-  for (let m = 0; m < n; m++) sum += d[m]!;
-  const windowFigures = (startMinute: number, minutes: number) => {
-    let requests = 0;
-    let throttled = 0;
-    for (let m = startMinute; m < Math.min(n, startMinute + minutes); m++) {
-      requests += d[m]! * 60;
-      throttled += Math.max(0, d[m]! - inService[m]! * setup.tpsPerUnit) * 60;
-    }
-    return {
-      requests: Math.round(requests),
-      throttled: Math.round(throttled),
-      throttledPct: requests > 0 ? roundTo((throttled / requests) * 100, 4) : 0,
-    };
-  };
-  const zoneWindow = i.zoneOutage ? windowFigures(i.zoneOutage.startMinute, i.zoneOutage.durationMinutes) : undefined;
-  const failureWindow = i.unitFailureMinute !== undefined ? windowFigures(i.unitFailureMinute, w.scaling.scale_up_minutes) : undefined;
+/** What the simulation takes as given, in words: scaling, billing, the month, and each scenario's rule. */
+function simulationAssumptions(
+  w: Workload,
+  series: DemandSeries,
+  schedule: SimulationResult['schedule'],
+  opts: SimulationOptions,
+): string[] {
+  const n = series.demandTps.length;
+  const assumptions = [
+    `scale_up_minutes = ${w.scaling.scale_up_minutes}: an assumption; the services do not document how long an added unit takes to serve`,
+    `a unit is billed from the minute it is requested until it leaves; scale-in waits ${w.scaling.scale_down_minutes} min below need`,
+    'throttling uses full per-unit capacity (tpsPerUnit); the autoscaler targets tpsPerUnit × target_utilization',
+    series.kind === 'trace'
+      ? `the trace (${roundTo(n / 60, 2)} h) is scaled to a 730-hour month (× ${roundTo(series.monthScale, 4)})`
+      : `the ${series.kind === 'profile-day' ? '24-hour' : '168-hour'} profile is repeated to fill a 730-hour month; each hour's mean holds for its 60 minutes`,
+  ];
+  if (schedule)
+    assumptions.push(
+      `schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`,
+    );
+  if (opts.zoneOutage) {
+    assumptions.push(
+      'zone outage: the worst zone holds ceil(units / zones) of the units serving when it starts; they stop serving, stay billed and count against Max; the autoscaler replaces them in the other zones (serving after scale_up_minutes, up to Max − lost); they return when it ends',
+    );
+  }
+  if (opts.unitFailureMinute !== undefined)
+    assumptions.push(
+      `unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`,
+    );
+  return assumptions;
+}
+
+/** Warnings the simulation adds: a scenario or the month throttling past the limit, and a plan that could not keep its promises. */
+function simulationWarnings(
+  w: Workload,
+  plan: Plan,
+  headThrottledPct: number,
+  windows: { zoneOutage?: WindowFigures; unitFailure?: WindowFigures },
+): Warning[] {
+  const warnings: Warning[] = [];
   const limitPct = w.scaling.max_throttled_pct;
   for (const [what, win] of [
-    ['zone outage', zoneWindow],
-    ['unit failure', failureWindow],
+    ['zone outage', windows.zoneOutage],
+    ['unit failure', windows.unitFailure],
   ] as const) {
     if (win && win.throttledPct > limitPct) {
       warnings.push({
@@ -122,29 +158,6 @@ export function simulateWorkload(
       });
     }
   }
-  const label = (m: number) => minuteLabel(i.series, m);
-  const assumptions = [
-    `scale_up_minutes = ${w.scaling.scale_up_minutes}: an assumption; the services do not document how long an added unit takes to serve`,
-    `a unit is billed from the minute it is requested until it leaves; scale-in waits ${w.scaling.scale_down_minutes} min below need`,
-    'throttling uses full per-unit capacity (tpsPerUnit); the autoscaler targets tpsPerUnit × target_utilization',
-    i.series.kind === 'trace'
-      ? `the trace (${roundTo(n / 60, 2)} h) is scaled to a 730-hour month (× ${roundTo(i.series.monthScale, 4)})`
-      : `the ${i.series.kind === 'profile-day' ? '24-hour' : '168-hour'} profile is repeated to fill a 730-hour month; each hour's mean holds for its 60 minutes`,
-  ];
-  const schedule = setup.window ? describeWindow(setup.window) : null;
-  if (schedule)
-    assumptions.push(
-      `schedule: runs ${schedule.days} ${schedule.from} (the busiest days and hours); each start takes ${RESTART_MINUTES} min, billed, serving nothing`,
-    );
-  if (i.zoneOutage) {
-    assumptions.push(
-      'zone outage: the worst zone holds ceil(units / zones) of the units serving when it starts; they stop serving, stay billed and count against Max; the autoscaler replaces them in the other zones (serving after scale_up_minutes, up to Max − lost); they return when it ends',
-    );
-  }
-  if (i.unitFailureMinute !== undefined)
-    assumptions.push(
-      `unit failure: one unit stops serving; its replacement serves after scale_up_minutes (${w.scaling.scale_up_minutes} min); billing is unchanged`,
-    );
   if (plan.zoneOutage.required && !plan.zoneOutage.holds) {
     warnings.push({
       code: 'zone-promise-not-kept',
@@ -154,25 +167,100 @@ export function simulateWorkload(
   if (plan.search && !plan.search.feasible) {
     warnings.push({
       code: 'no-pair-within-limit',
-      message: `no Min/Max keeps throttling at or below ${formatPct(w.scaling.max_throttled_pct)}: the plan's answer is the peak/baseline rule's pair`,
+      message: `no Min/Max keeps throttling at or below ${formatPct(limitPct)}: the plan's answer is the peak/baseline rule's pair`,
     });
   }
-  const headFigures = monthFigures(headline, i.series, usd);
-  if (headFigures.requests.throttled > 0 && headFigures.throttledPct > w.scaling.max_throttled_pct) {
+  if (headThrottledPct > limitPct) {
     warnings.push({
       code: 'throttles',
-      message: `${formatPct(headFigures.throttledPct)} of requests are throttled (ProvisionedThroughputExceededException), above max_throttled_pct ${formatPct(w.scaling.max_throttled_pct)}`,
+      message: `${formatPct(headThrottledPct)} of requests are throttled (ProvisionedThroughputExceededException), above max_throttled_pct ${formatPct(limitPct)}`,
     });
   }
+  return warnings;
+}
+
+/** The plan's answer and its static rule, beside the pair simulated. */
+function planPairs(plan: Plan, w: Workload): Pick<SimulationResult, 'recommended' | 'staticPlan'> {
+  return {
+    recommended: {
+      minInferenceUnits: plan.minInferenceUnits,
+      maxInferenceUnits: plan.maxInferenceUnits,
+      monthlyCostUsd: plan.costByBasis.simulated ?? plan.monthlyCostUsd,
+      throttledPct: plan.pairSource === 'search' ? plan.search!.throttledPct : (plan.staticRule.simulated?.throttledPct ?? 0),
+      maxThrottledPct: w.scaling.max_throttled_pct,
+    },
+    staticPlan: {
+      minInferenceUnits: plan.staticRule.minInferenceUnits,
+      maxInferenceUnits: plan.staticRule.maxInferenceUnits,
+      monthlyCostUsd: plan.staticRule.simulated?.monthlyCostUsd ?? 0,
+      throttledPct: plan.staticRule.simulated?.throttledPct ?? 0,
+    },
+  };
+}
+
+/** The simulate command's whole result: pure, from a validated workload and a demand series. */
+export function simulateWorkload(
+  r: ResolvedWorkload,
+  overTime: TrafficOverTime,
+  plan: Plan,
+  opts: SimulationOptions = {},
+): SimulationResult {
+  const w = r.workload;
+  const series = overTime.series;
+  const usd = r.price.pricePerUnitHourUsd;
+  const setup = simulationSetup(r, series);
+  const { pairSource, minUnits, maxUnits } = simulatedPair(plan, opts);
+  const scenarios: Pick<SimParams, 'zoneOutage' | 'unitFailureMinute'> = {
+    ...(opts.zoneOutage ? { zoneOutage: opts.zoneOutage } : {}),
+    ...(opts.unitFailureMinute !== undefined ? { unitFailureMinute: opts.unitFailureMinute } : {}),
+  };
+  const strategy = headlineStrategy(setup.mask);
+
+  const d = series.demandTps;
+  const n = d.length;
+  // The headline is the run of the workload's own strategy: recorded there, not simulated twice.
+  const inService = new Int32Array(n);
+  const billed = new Int32Array(n);
+  const throttled = new Uint8Array(n);
+  const runs = runStrategies({ ...setup.base, ...scenarios, minUnits, maxUnits }, setup.mask, {
+    recordInService: inService,
+    recordBilled: billed,
+    recordThrottled: throttled,
+  });
+  const headFigures = monthFigures(runs.find((run) => run.name === strategy)!.totals, series, usd);
+  const strategies = runs.map((run) => ({
+    name: run.name,
+    title: STRATEGY_TITLES[run.name],
+    minInferenceUnits: run.minUnits,
+    maxInferenceUnits: run.maxUnits,
+    ...monthFigures(run.totals, series, usd),
+  }));
+
+  const label = (m: number) => minuteLabel(series, m);
+  const inWindow = (startMinute: number, minutes: number) => windowFigures(d, inService, setup.tpsPerUnit, startMinute, minutes);
+  const hour = busiestWindow(series, 60);
+  const zoneOutage = opts.zoneOutage && { ...opts.zoneOutage, ...inWindow(opts.zoneOutage.startMinute, opts.zoneOutage.durationMinutes) };
+  const unitFailure =
+    opts.unitFailureMinute !== undefined
+      ? {
+          startMinute: opts.unitFailureMinute,
+          downMinutes: w.scaling.scale_up_minutes,
+          ...inWindow(opts.unitFailureMinute, w.scaling.scale_up_minutes),
+        }
+      : undefined;
+  const schedule = setup.window ? describeWindow(setup.window) : null;
+  const throttledPct = headFigures.requests.throttled > 0 ? headFigures.throttledPct : 0;
+  let sum = 0;
+  for (let m = 0; m < n; m++) sum += d[m]!;
 
   return {
     schema: SIMULATION_SCHEMA_ID,
     name: w.name,
-    ...(i.file !== undefined ? { file: i.file } : {}),
+    ...(r.file !== undefined ? { file: r.file } : {}),
     traffic: {
-      source: i.trafficSource,
+      source: overTime.source,
       minutesSimulated: n,
-      monthScale: roundTo(i.series.monthScale, 6),
+      monthScale: roundTo(series.monthScale, 6),
       peakTps: roundTo(peakTpsOf(d), 3),
       meanTps: roundTo(n ? sum / n : 0, 3),
       lowestTps: roundTo(lowestTpsOf(d), 3),
@@ -192,38 +280,17 @@ export function simulateWorkload(
       start: label(hour.startMinute),
       startMinute: hour.startMinute,
       requests: Math.round(hour.requests),
-      throttled: Math.round(hourThrottled),
+      throttled: inWindow(hour.startMinute, 60).throttled,
     },
     scenarios: {
-      ...(i.zoneOutage && zoneWindow ? { zoneOutage: { start: label(i.zoneOutage.startMinute), ...i.zoneOutage, ...zoneWindow } } : {}),
-      ...(i.unitFailureMinute !== undefined && failureWindow
-        ? {
-            unitFailure: {
-              start: label(i.unitFailureMinute),
-              startMinute: i.unitFailureMinute,
-              downMinutes: w.scaling.scale_up_minutes,
-              ...failureWindow,
-            },
-          }
-        : {}),
+      ...(zoneOutage ? { zoneOutage: { start: label(zoneOutage.startMinute), ...zoneOutage } } : {}),
+      ...(unitFailure ? { unitFailure: { start: label(unitFailure.startMinute), ...unitFailure } } : {}),
     },
     strategies,
-    recommended: {
-      minInferenceUnits: plan.minInferenceUnits,
-      maxInferenceUnits: plan.maxInferenceUnits,
-      monthlyCostUsd: plan.costByBasis.simulated ?? plan.monthlyCostUsd,
-      throttledPct: plan.pairSource === 'search' ? plan.search!.throttledPct : (plan.staticRule.simulated?.throttledPct ?? 0),
-      maxThrottledPct: w.scaling.max_throttled_pct,
-    },
-    staticPlan: {
-      minInferenceUnits: plan.staticRule.minInferenceUnits,
-      maxInferenceUnits: plan.staticRule.maxInferenceUnits,
-      monthlyCostUsd: plan.staticRule.simulated?.monthlyCostUsd ?? 0,
-      throttledPct: plan.staticRule.simulated?.throttledPct ?? 0,
-    },
-    busiestDay: { start: label(day.startMinute), bucketMinutes: CHART_BUCKET_MINUTES, demandTps, capacityTps },
-    assumptions,
-    warnings,
-    series: monthSeries(i.series, { inService, billed, throttled }),
+    ...planPairs(plan, w),
+    busiestDay: busiestDayChart(series, inService, setup.tpsPerUnit, label),
+    assumptions: simulationAssumptions(w, series, schedule, opts),
+    warnings: [...r.warnings, ...simulationWarnings(w, plan, throttledPct, { zoneOutage, unitFailure })],
+    series: monthSeries(series, { inService, billed, throttled }),
   };
 }
