@@ -1,3 +1,4 @@
+import { interruptible } from './interrupt.js';
 import { renderOptions } from './output.js';
 import { EXIT, type ExitCode, UserError, type Warning } from '../core/errors.js';
 import { integerFlag, numberFlag, optionalFlag, secondsFlag } from '../core/flags.js';
@@ -5,7 +6,8 @@ import { checkOutputPath, writeResultOrKeep } from '../core/files.js';
 import type { ImageSource } from '../loadtest/images.js';
 import { loadImageBytes } from '../loadtest/images.js';
 import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
-import { runLoadtest, type LoadtestSettings } from '../loadtest/run.js';
+import { runLoadtest, type LoadtestRun, type LoadtestSettings } from '../loadtest/run.js';
+import type { Target } from '../loadtest/target.js';
 import { runAwsSampleMethod } from '../loadtest/run-aws-sample.js';
 import { pickFormatter } from '../report/format.js';
 import { loadtestJson, loadtestResultJson } from '../report/loadtest/json.js';
@@ -90,14 +92,96 @@ function costGuard(
   ].join('\n');
 }
 
-export async function loadtestCommand(o: LoadtestOptions): Promise<ExitCode> {
-  const format = pickFormatter(LOADTEST_FORMATS, o.format);
+/** Ctrl-C during the load: the step running stops and the finished ones are written. */
+const INTERRUPT_NOTE = 'interrupted: stopping the load now, keeping the finished steps (Ctrl-C again to quit at once)';
+
+function checkTargetFlags(o: LoadtestOptions): void {
   if (o.endpoint === undefined && o.projectVersionArn === undefined)
     throw new UserError(
       'give --endpoint URL (e.g. capacity-plan serve) or --project-version-arn ARN (a running Rekognition Custom Labels model)',
     );
   if ((o.images === undefined) === (o.s3 === undefined))
     throw new UserError('give exactly one of --images DIR and --s3 s3://bucket/prefix');
+}
+
+/** Before any call to a model on AWS: a region mismatch, and what the test window can cost. */
+async function warnBeforeAws(
+  region: string,
+  commands: { start: string; stop: string },
+  unitsFlag: number | undefined,
+  settings: LoadtestSettings,
+): Promise<void> {
+  if (process.env.AWS_REGION && process.env.AWS_REGION !== region)
+    process.stderr.write(
+      `capacity-plan: warning: AWS_REGION is ${process.env.AWS_REGION} but the model is in ${region} (its ARN): calling ${region}\n`,
+    );
+  // The price plan would use: the cache `capacity-plan prices` fetched, else the built-in table.
+  const cache = await readPriceCache();
+  const price =
+    (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
+  process.stderr.write(costGuard(commands, unitsFlag, settings, price));
+}
+
+async function loadImages(o: LoadtestOptions, region: string): Promise<ImageSource> {
+  if (o.images !== undefined) return loadImageBytes(o.images);
+  const { requireOptionalPackages } = await import('../core/optional-packages.js');
+  requireOptionalPackages('loadtest --s3', ['@aws-sdk/client-s3']);
+  const { listS3Images } = await import('../loadtest/s3.js');
+  return listS3Images(o.s3!, region);
+}
+
+/** The units the test runs on (--units, else the model's Min), and a warning when autoscaling could add more. */
+function unitsOf(
+  state: Awaited<ReturnType<Target['describe']>>,
+  unitsFlag: number | undefined,
+  startCommand: string,
+): { units: LoadtestResult['units']; warnings: Warning[] } {
+  if (state.status !== 'RUNNING')
+    throw new UserError(
+      `the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage})` : ''}; start it with: ${startCommand}`,
+    );
+  const warnings: Warning[] = [];
+  if (state.maxInferenceUnits !== null && state.minInferenceUnits !== null && state.maxInferenceUnits > state.minInferenceUnits) {
+    warnings.push({
+      code: 'autoscaling',
+      message: `MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`,
+    });
+  }
+  if (unitsFlag === undefined && (state.minInferenceUnits === null || state.minInferenceUnits < 1))
+    throw new UserError('DescribeProjectVersions gave no MinInferenceUnits: pass --units N');
+  const inService = unitsFlag ?? state.minInferenceUnits!;
+  const units: LoadtestResult['units'] = {
+    inService,
+    source: unitsFlag !== undefined ? '--units' : 'DescribeProjectVersions',
+    minInferenceUnits: state.minInferenceUnits,
+    maxInferenceUnits: state.maxInferenceUnits,
+  };
+  return { units, warnings };
+}
+
+/** One call before the load: undefined when it was answered; exit 1 when the endpoint fails on its side; else a UserError. */
+async function probe(target: Target, signal: AbortSignal): Promise<ExitCode | undefined> {
+  const first = await target.detect(0, signal);
+  if (first.kind !== 'error') return undefined;
+  // An endpoint that takes the call and never answers is not a storm of server errors: one line, exit 2.
+  if (first.name === 'timed out') throw new UserError(first.line);
+  if (first.server && !first.fatal) {
+    process.stderr.write(`capacity-plan: ${first.line}\n`);
+    return EXIT.checkFailed;
+  }
+  throw new UserError(first.line);
+}
+
+function exitFor(run: LoadtestRun): ExitCode {
+  if (run.result.stoppedBy === 'interrupted') return EXIT.interrupted;
+  if (run.inputProblem) return EXIT.invalidInput;
+  if (run.result.stoppedBy === 'server-errors') return EXIT.checkFailed;
+  return EXIT.ok;
+}
+
+export async function loadtestCommand(o: LoadtestOptions): Promise<ExitCode> {
+  const format = pickFormatter(LOADTEST_FORMATS, o.format);
+  checkTargetFlags(o);
   const settings = settingsFrom(o);
   const unitsFlag = optionalFlag(o.units, (v) => integerFlag('--units', v, { of: 'units', min: 1, max: 1000 }));
   const callTimeoutMs = secondsFlag('--call-timeout-s', o.callTimeoutS, { min: 1, max: 600 }) * 1000;
@@ -106,111 +190,50 @@ export async function loadtestCommand(o: LoadtestOptions): Promise<ExitCode> {
   const { createTarget, parseProjectVersionArn, startCommand, stopCommand, LOCAL_ARN } = await import('../loadtest/target.js');
   const arn = o.projectVersionArn ?? LOCAL_ARN;
   const { region } = parseProjectVersionArn(arn);
-  const aws = o.endpoint === undefined;
-  if (aws) {
-    if (process.env.AWS_REGION && process.env.AWS_REGION !== region)
-      process.stderr.write(
-        `capacity-plan: warning: AWS_REGION is ${process.env.AWS_REGION} but the model is in ${region} (its ARN): calling ${region}\n`,
-      );
-    // The price plan would use: the cache `capacity-plan prices` fetched, else the built-in table.
-    const cache = await readPriceCache();
-    const price =
-      (cache && lookUpCachedPrice(cache, 'rekognition-custom-labels', region)) ?? lookUpPrice('rekognition-custom-labels', region);
-    process.stderr.write(costGuard({ start: startCommand(arn), stop: stopCommand(arn) }, unitsFlag, settings, price));
-  }
-
-  let images: ImageSource;
-  if (o.images !== undefined) images = await loadImageBytes(o.images);
-  else {
-    const { requireOptionalPackages } = await import('../core/optional-packages.js');
-    requireOptionalPackages('loadtest --s3', ['@aws-sdk/client-s3']);
-    const { listS3Images } = await import('../loadtest/s3.js');
-    images = await listS3Images(o.s3!, region);
-  }
+  if (o.endpoint === undefined) await warnBeforeAws(region, { start: startCommand(arn), stop: stopCommand(arn) }, unitsFlag, settings);
+  const images = await loadImages(o, region);
 
   // The images sent are inputs; checked before the load starts, so a run never ends unwritable.
   const inputs = images.kind === 'bytes' ? images.images.map((i) => i.file) : [];
   await checkOutputPath(o.out, { inputs });
-  // The AWS sample's botocore config retries once (two attempts); the step search never does.
-  const maxAttempts = o.method === 'aws-sample' ? 2 : 1;
   const target = await createTarget({
     endpoint: o.endpoint,
     projectVersionArn: o.projectVersionArn,
     images,
     maxSockets: MAX_IN_FLIGHT,
     callTimeoutMs,
-    maxAttempts,
+    // The AWS sample's botocore config retries once (two attempts); the step search never does.
+    maxAttempts: o.method === 'aws-sample' ? 2 : 1,
   });
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('interrupted: stopping the load now, keeping the finished steps (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const stderr = { note: (text: string) => process.stderr.write(`${text}\n`) };
   try {
-    const state = await target.describe();
-    if (state.status !== 'RUNNING')
-      throw new UserError(
-        `the model is ${state.status}, not RUNNING${state.statusMessage ? ` (${state.statusMessage})` : ''}; start it with: ${startCommand(arn)}`,
-      );
-    const warnings: Warning[] = [];
-    if (state.maxInferenceUnits !== null && state.minInferenceUnits !== null && state.maxInferenceUnits > state.minInferenceUnits) {
-      warnings.push({
-        code: 'autoscaling',
-        message: `MaxInferenceUnits ${state.maxInferenceUnits} > MinInferenceUnits ${state.minInferenceUnits}: autoscaling may add units during the test and distort TPS per unit; start the model with equal Min and Max`,
-      });
-    }
-    let inService = unitsFlag;
-    if (inService === undefined) {
-      if (state.minInferenceUnits === null || state.minInferenceUnits < 1)
-        throw new UserError('DescribeProjectVersions gave no MinInferenceUnits: pass --units N');
-      inService = state.minInferenceUnits;
-    }
-    for (const w of warnings) process.stderr.write(`capacity-plan: warning: ${w.message}\n`);
-
-    const first = await target.detect(0, controller.signal);
-    if (first.kind === 'error') {
-      // An endpoint that takes the call and never answers is not a storm of server errors: one line, exit 2.
-      if (first.name === 'timed out') throw new UserError(first.line);
-      if (first.server && !first.fatal) {
-        process.stderr.write(`capacity-plan: ${first.line}\n`);
-        return EXIT.checkFailed;
-      }
-      throw new UserError(first.line);
-    }
-
-    const targetInfo: LoadtestResult['target'] = {
-      kind: target.kind,
-      endpoint: target.endpoint,
-      projectVersionArn: arn,
-      region: target.kind === 'aws' ? region : null,
-    };
-    const run = await (o.method === 'aws-sample' ? runAwsSampleMethod : runLoadtest)({
-      send: (i, signal) => target.detect(i, signal),
-      target: targetInfo,
-      images,
-      units: {
-        inService,
-        source: unitsFlag !== undefined ? '--units' : 'DescribeProjectVersions',
-        minInferenceUnits: state.minInferenceUnits,
-        maxInferenceUnits: state.maxInferenceUnits,
+    const run = await interruptible(
+      stderr,
+      async (signal) => {
+        const { units, warnings } = unitsOf(await target.describe(), unitsFlag, startCommand(arn));
+        for (const w of warnings) process.stderr.write(`capacity-plan: warning: ${w.message}\n`);
+        const failed = await probe(target, signal);
+        if (failed !== undefined) return failed;
+        return (o.method === 'aws-sample' ? runAwsSampleMethod : runLoadtest)({
+          send: (i, s) => target.detect(i, s),
+          target: { kind: target.kind, endpoint: target.endpoint, projectVersionArn: arn, region: target.kind === 'aws' ? region : null },
+          images,
+          units,
+          settings,
+          signal,
+          warnings,
+          onStep: (s) => process.stderr.write(progressLine(s)),
+        });
       },
-      settings,
-      signal: controller.signal,
-      warnings,
-      onStep: (s) => process.stderr.write(progressLine(s)),
-    });
+      INTERRUPT_NOTE,
+    );
+    if (typeof run === 'number') return run;
     await writeResultOrKeep(o.out, loadtestResultJson(run.result), { inputs });
     process.stdout.write(format(run.result, await renderOptions(o.format, undefined)));
     process.stderr.write(`${run.result.complete ? 'result' : 'partial result (complete: false)'} written to ${o.out}\n`);
     if (run.stopLine) process.stderr.write(`capacity-plan: ${run.stopLine}\n`);
-    if (run.result.stoppedBy === 'interrupted') return EXIT.interrupted;
-    if (run.inputProblem) return EXIT.invalidInput;
-    if (run.result.stoppedBy === 'server-errors') return EXIT.checkFailed;
-    return EXIT.ok;
+    return exitFor(run);
   } finally {
-    process.off('SIGINT', onSigint);
     target.close();
   }
 }

@@ -1,9 +1,8 @@
 import { AWS_SAMPLE, runAwsSample, type AwsSampleRun } from './aws-sample.js';
-import { imageClass } from './images.js';
+import { sentImages } from './images.js';
 import { LOADTEST_SCHEMA_ID } from '../contracts/ids.js';
 import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
 import { THROTTLE_LIMIT_PCT, toStep, type LoadtestInputs, type LoadtestRun } from './run.js';
-import { mean } from './stats.js';
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
@@ -63,12 +62,7 @@ export async function runAwsSampleMethod(inp: LoadtestInputs): Promise<LoadtestR
       maxSteps: AWS_SAMPLE.runs,
       retries: 1,
     },
-    images: {
-      source: inp.images.kind,
-      location: inp.images.location,
-      ...imageClass(inp.images),
-      meanObjects: objects.length ? mean(objects) : null,
-    },
+    images: sentImages(inp.images, objects),
     units: inp.units,
     steps,
     highestCleanTps: maxTps,
