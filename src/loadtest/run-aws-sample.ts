@@ -2,16 +2,14 @@ import { AWS_SAMPLE, runAwsSample, type AwsSampleRun } from './aws-sample.js';
 import { sentImages } from './images.js';
 import { LOADTEST_SCHEMA_ID } from '../contracts/ids.js';
 import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
-import { THROTTLE_LIMIT_PCT, toStep, type LoadtestInputs, type LoadtestRun } from './run.js';
-
-const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+import { formatRate, THROTTLE_LIMIT_PCT, toStep, type LoadtestInputs, type LoadtestRun } from './run.js';
 
 function derivationOf(last: AwsSampleRun, index: number, units: LoadtestResult['units']): string {
   const perUnit = last.maxTps / units.inService;
   return (
     `AWS sample (tps.py): run ${index} (${last.users} users) was the last; Locust's window ${last.window.fromS.toFixed(0)}-${last.window.toS.toFixed(0)} s: ` +
-    `${fmt(last.maxTps + last.failurePerS)} calls/s - ${fmt(last.failurePerS)} failures/s = ${fmt(last.maxTps)} TPS; ` +
-    `/ ${units.inService} unit${units.inService === 1 ? '' : 's'} (${units.source}) = ${fmt(perUnit)} TPS per unit`
+    `${formatRate(last.maxTps + last.failurePerS)} calls/s - ${formatRate(last.failurePerS)} failures/s = ${formatRate(last.maxTps)} TPS; ` +
+    `/ ${units.inService} unit${units.inService === 1 ? '' : 's'} (${units.source}) = ${formatRate(perUnit)} TPS per unit`
   );
 }
 

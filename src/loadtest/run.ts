@@ -73,7 +73,8 @@ export function toStep(t: StepTally, index: number, level: number, phase: 'ramp'
   };
 }
 
-function fmt(v: number): string {
+/** A rate in a derivation: three significant figures or so, never a long fraction. */
+export function formatRate(v: number): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
@@ -128,14 +129,14 @@ function derivationOf(
   mode: LoadtestSettings['mode'],
 ): string {
   if (!best) return 'no step was clean: no TPS per unit';
-  const levelOf = (st: LoadtestStep) => (mode === 'open' ? `${fmt(st.offeredTps!)} TPS offered` : `${st.users} users`);
+  const levelOf = (st: LoadtestStep) => (mode === 'open' ? `${formatRate(st.offeredTps!)} TPS offered` : `${st.users} users`);
   const firstThrottled = steps.filter((st) => !st.clean).sort((a, b) => (a.offeredTps ?? a.users!) - (b.offeredTps ?? b.users!))[0];
   return (
-    `highest clean step #${best.index} (${levelOf(best)}): ${fmt(best.achievedTps)} TPS achieved, ${best.throttledPct.toFixed(2)}% throttled (limit ${THROTTLE_LIMIT_PCT}%)` +
+    `highest clean step #${best.index} (${levelOf(best)}): ${formatRate(best.achievedTps)} TPS achieved, ${best.throttledPct.toFixed(2)}% throttled (limit ${THROTTLE_LIMIT_PCT}%)` +
     (firstThrottled
       ? `; lowest throttled step #${firstThrottled.index} (${levelOf(firstThrottled)}): ${firstThrottled.throttledPct.toFixed(1)}% throttled`
       : '') +
-    `; ${fmt(best.achievedTps)} TPS / ${units.inService} unit${units.inService === 1 ? '' : 's'} (${units.source}) = ${fmt(best.achievedTps / units.inService)} TPS per unit`
+    `; ${formatRate(best.achievedTps)} TPS / ${units.inService} unit${units.inService === 1 ? '' : 's'} (${units.source}) = ${formatRate(best.achievedTps / units.inService)} TPS per unit`
   );
 }
 
@@ -145,7 +146,7 @@ function endWarnings(stoppedBy: LoadtestResult['stoppedBy'], s: LoadtestSettings
   if (stoppedBy === 'no-throttling')
     warnings.push({
       code: 'no-throttling',
-      message: `no throttling up to ${s.mode === 'open' ? `${fmt(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`,
+      message: `no throttling up to ${s.mode === 'open' ? `${formatRate(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`,
     });
   if (stoppedBy === 'max-steps')
     warnings.push({
