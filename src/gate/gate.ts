@@ -90,11 +90,7 @@ export function evaluateGate(input: GateInput): GateResult {
 }
 
 /** A workload of the pull request: its answer, how it compares with its baseline match, and its budget's rules. */
-function workloadRow(
-  { plan, file, budget }: GateInput['workloads'][number],
-  match: Match | undefined,
-  hasBaseline: boolean,
-): GateWorkload {
+function workloadRow({ plan, file, budget }: GateInput['workloads'][number], match: Match | undefined, hasBaseline: boolean): GateWorkload {
   const basis = plan.costBasis;
   const current: KnownFigures = {
     minInferenceUnits: plan.minInferenceUnits,
