@@ -3,7 +3,7 @@ import { integerFlag, optionalFlag } from '../core/flags.js';
 import { BOUNDS } from '../workload/bounds.js';
 import { backtest } from '../simulate/backtest.js';
 import { pathPolicy } from '../core/paths.js';
-import { simulateWorkload } from '../simulate/result.js';
+import { simulateWorkload } from '../simulate/simulate-workload.js';
 import { planWorkloads } from '../plan/recommend.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { backtestMarkdown } from '../report/backtest/markdown.js';

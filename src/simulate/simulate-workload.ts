@@ -24,8 +24,6 @@ import { monthSeries } from './month-series.js';
 
 const CHART_BUCKET_MINUTES = 15;
 
-export type { SimulationResult } from '../contracts/simulation.js';
-
 /** What to simulate besides the workload: a Min/Max pair other than the plan's, and scenarios. */
 export interface SimulationOptions {
   minUnits?: number;
