@@ -2,37 +2,44 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { forTerminal, truncate } from './core/escape.js';
-import { EXIT, UserError } from './core/errors.js';
+import { EXIT, EXIT_MEANINGS, UserError, type ExitCode } from './core/errors.js';
+import type { PlanOptions } from './commands/plan.js';
+import type { SimulateOptions } from './commands/simulate.js';
+import type { ValidateOptions } from './commands/validate.js';
+import type { CloudWatchQueryOptions } from './commands/cloudwatch-query.js';
+import type { PricesOptions } from './commands/prices.js';
+import type { InitOptions } from './commands/init.js';
+import type { GateOptions } from './commands/gate.js';
+import type { ReportOptions } from './commands/report.js';
+import type { BenchOptions } from './commands/bench.js';
+import type { InspectOptions } from './commands/inspect.js';
+import type { DemoOptions } from './commands/demo.js';
+import type { ServeOptions } from './commands/serve.js';
+import type { LoadtestOptions } from './commands/loadtest.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-/** What each exit code means; every help text lists the ones its command can return (a test checks them). */
-const EXIT_MEANINGS: Record<number, string> = {
-  0: 'success',
-  1: 'a gate rule failed (gate); the endpoint failed before a throttling point was found (loadtest); the proposed entry did not run (inspect)',
-  2: 'invalid input or usage (bad file, value, flag), or an output that cannot be written',
-  3: 'internal error (a bug: please report it)',
-  130: 'interrupted (Ctrl-C); bench and loadtest keep what was measured',
+const { ok, checkFailed, invalidInput, internal, interrupted } = EXIT;
+
+/** The exit codes each command can return (a test checks every help text lists them); the top level lists all of them. */
+export const COMMAND_EXIT_CODES: Record<string, ExitCode[]> = {
+  plan: [ok, invalidInput, internal],
+  simulate: [ok, invalidInput, internal],
+  validate: [ok, invalidInput, internal],
+  init: [ok, invalidInput, internal],
+  gate: [ok, checkFailed, invalidInput, internal],
+  bench: [ok, invalidInput, internal, interrupted],
+  demo: [ok, invalidInput, internal, interrupted],
+  'cloudwatch-query': [ok, invalidInput, internal],
+  prices: [ok, invalidInput, internal],
+  report: [ok, invalidInput, internal],
+  serve: [ok, invalidInput, internal],
+  loadtest: [ok, checkFailed, invalidInput, internal, interrupted],
+  inspect: [ok, checkFailed, invalidInput, internal],
 };
 
-/** The exit codes each command can return; the top level lists all of them. */
-export const COMMAND_EXIT_CODES: Record<string, number[]> = {
-  plan: [0, 2, 3],
-  simulate: [0, 2, 3],
-  validate: [0, 2, 3],
-  init: [0, 2, 3],
-  gate: [0, 1, 2, 3],
-  bench: [0, 2, 3, 130],
-  demo: [0, 2, 3, 130],
-  'cloudwatch-query': [0, 2, 3],
-  prices: [0, 2, 3],
-  report: [0, 2, 3],
-  serve: [0, 2, 3],
-  loadtest: [0, 1, 2, 3, 130],
-  inspect: [0, 1, 2, 3],
-};
-
-const exitCodesHelp = (codes: number[]) => `\nExit codes:\n${codes.map((c) => `  ${String(c).padEnd(3)}  ${EXIT_MEANINGS[c]}`).join('\n')}`;
+const exitCodesHelp = (codes: readonly ExitCode[]) =>
+  `\nExit codes:\n${codes.map((c) => `  ${String(c).padEnd(3)}  ${EXIT_MEANINGS[c]}`).join('\n')}`;
 
 const outOption = () => new Option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
 
@@ -56,7 +63,7 @@ async function measurementStackFor(command: string, also: string[] = []): Promis
 }
 
 /** Commander wiring only: flags → a command function. Heavy modules load lazily so `plan` starts fast. */
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: ExitCode) => void): Command {
   const program = new Command();
   program
     .name('capacity-plan')
@@ -64,7 +71,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(version)
     // Root options only before the command name, so `cloudwatch-query --version V` reaches the command.
     .enablePositionalOptions()
-    .addHelpText('after', exitCodesHelp(Object.keys(EXIT_MEANINGS).map(Number)))
+    .addHelpText('after', exitCodesHelp(Object.values(EXIT)))
     .showHelpAfterError(false)
     // Usage errors read like every other error: one line after 'capacity-plan: ', not commander's
     // 'error: ' with a '(Did you mean …?)' line under it. Exit codes stay with main() (exitOverride).
@@ -92,7 +99,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(outOption())
     .addOption(allowPathOption())
-    .action(async (files: string[], opts) => {
+    .action(async (files: string[], opts: PlanOptions) => {
       const { planCommand } = await import('./commands/plan.js');
       setExit(await planCommand(files, opts));
     });
@@ -112,7 +119,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(outOption())
     .addOption(allowPathOption())
-    .action(async (file: string, opts) => {
+    .action(async (file: string, opts: SimulateOptions) => {
       const { simulateCommand } = await import('./commands/simulate.js');
       setExit(await simulateCommand(file, opts));
     });
@@ -123,7 +130,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<workload...>', 'workload YAML files')
     .addOption(formatOption(['table', 'json', 'github']))
     .addOption(allowPathOption())
-    .action(async (files: string[], opts) => {
+    .action(async (files: string[], opts: ValidateOptions) => {
       const { validateCommand } = await import('./commands/validate.js');
       setExit(await validateCommand(files, opts));
     });
@@ -144,7 +151,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--end <time>', 'end of the window, ISO 8601 (default: now, rounded down to the period)')
     .addOption(formatOption(['table', 'json']))
     .option('-o, --out <file>', 'write the query JSON to this file (atomically); the printed command reads it')
-    .action(async (opts) => {
+    .action(async (opts: CloudWatchQueryOptions) => {
       const { cloudwatchQueryCommand } = await import('./commands/cloudwatch-query.js');
       setExit(await cloudwatchQueryCommand(opts));
     });
@@ -159,7 +166,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--endpoint-url <url>', 'another endpoint for the Price List API (a proxy or a test server)')
     .option('--timeout-s <seconds>', 'the whole fetch, every page, ends by then', '120')
     .addOption(formatOption(['table', 'json']))
-    .action(async (opts) => {
+    .action(async (opts: PricesOptions) => {
       const { pricesCommand } = await import('./commands/prices.js');
       setExit(await pricesCommand(opts));
     });
@@ -169,7 +176,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('write a commented starter workload file')
     .argument('[file]', 'where to write it', 'workload.yaml')
     .option('--force', 'overwrite an existing file')
-    .action(async (file: string, opts) => {
+    .action(async (file: string, opts: InitOptions) => {
       const { initCommand } = await import('./commands/init.js');
       setExit(await initCommand(file, opts));
     });
@@ -192,7 +199,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--out-json <file>', 'also write the JSON result to a file (one run, several outputs)')
     .option('--out-markdown <file>', 'also write the markdown report (the PR comment) to a file')
     .addOption(allowPathOption())
-    .action(async (files: string[], opts) => {
+    .action(async (files: string[], opts: GateOptions) => {
       const { gateCommand } = await import('./commands/gate.js');
       setExit(await gateCommand(files, opts));
     });
@@ -209,7 +216,7 @@ function buildProgram(setExit: (code: number) => void): Command {
         'also read the result file from this folder when it is a symbolic link leading out of its own folder and the working directory',
       ),
     )
-    .action(async (file: string, opts) => {
+    .action(async (file: string, opts: ReportOptions) => {
       const { reportCommand } = await import('./commands/report.js');
       setExit(await reportCommand(file, opts));
     });
@@ -230,7 +237,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(formatOption(['table', 'json', 'markdown', 'html']))
     .addOption(allowPathOption())
     .addHelpText('after', '\nCtrl-C writes what was measured (complete: false) and exits 130.')
-    .action(async (suite: string | undefined, opts) => {
+    .action(async (suite: string | undefined, opts: BenchOptions) => {
       await measurementStackFor('bench');
       const { benchCommand } = await import('./commands/bench.js');
       setExit(await benchCommand(suite, opts));
@@ -255,7 +262,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       'after',
       "\n--format yaml prints only the entry, ready to paste under a suite's models:.\nExit 1 when the proposed entry did not run on the synthetic images, or its outputs failed a plausibility check (scores outside 0..1, class ids past the class count, boxes without area, every image at the detection cap, nothing found on your --image).",
     )
-    .action(async (model: string, opts) => {
+    .action(async (model: string, opts: InspectOptions) => {
       await measurementStackFor('inspect');
       const { inspectCommand } = await import('./commands/inspect.js');
       setExit(await inspectCommand(model, opts));
@@ -265,7 +272,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('demo')
     .description('bench --quick on both built-in models, then plan the example workloads with that fresh result')
     .option('--dir <dir>', 'where to write the bench result and the demo workloads', 'capacity-plan-demo')
-    .action(async (opts) => {
+    .action(async (opts: DemoOptions) => {
       await measurementStackFor('demo');
       const { demoCommand } = await import('./commands/demo.js');
       setExit(await demoCommand(opts));
@@ -284,7 +291,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--project-version-arn <arn>', 'the model version this endpoint runs; calls naming another get ResourceNotFoundException')
     .option('--call-timeout-s <seconds>', 'a call not answered by then gets HTTP 500', '30')
     .addHelpText('after', '\nPrints `listening on http://HOST:PORT` first; SIGINT/SIGTERM stop it cleanly.')
-    .action(async (opts) => {
+    .action(async (opts: ServeOptions) => {
       await measurementStackFor('serve');
       const { serveCommand } = await import('./commands/serve.js');
       setExit(await serveCommand(opts));
@@ -312,10 +319,13 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--resolution-pct <pct>', 'stop the bisection when the last clean and first throttled steps are this close', '10')
     .option('--units <n>', 'units in service (default: MinInferenceUnits from DescribeProjectVersions)')
     .option('--call-timeout-s <seconds>', 'a call not answered by then counts as failed (timed out)', '30')
-    .option(
-      '--method <method>',
-      "step-search (capacity-plan's), or aws-sample: AWS's tps.py reproduced (10 users doubling, 30 s runs, stop at the first failure)",
-      'step-search',
+    .addOption(
+      new Option(
+        '--method <method>',
+        "step-search (capacity-plan's), or aws-sample: AWS's tps.py reproduced (10 users doubling, 30 s runs, stop at the first failure)",
+      )
+        .choices(['step-search', 'aws-sample'])
+        .default('step-search'),
     )
     .addOption(formatOption(['table', 'json', 'markdown']))
     .option('-o, --out <file>', 'result file, written atomically', 'loadtest-result.json')
@@ -323,7 +333,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       'after',
       '\nExit 130 after Ctrl-C (finished steps are kept); exit 1 when the endpoint failed (server errors) before a throttling point was found.',
     )
-    .action(async (opts) => {
+    .action(async (opts: LoadtestOptions) => {
       // The AWS SDK client only: loadtest reads image headers itself and runs no model.
       const { requireOptionalPackages } = await import('./core/optional-packages.js');
       requireOptionalPackages('loadtest', ['@aws-sdk/client-rekognition']);
@@ -380,7 +390,7 @@ function startedClosed(fd: 1 | 2): boolean {
 }
 
 /** Runs the CLI; returns the exit code. The one place where errors become exit codes. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<ExitCode> {
   // Output that cannot be written is exit 2 (README), not a silent success.
   if (startedClosed(2)) return EXIT.invalidInput;
   if (startedClosed(1)) {
@@ -388,7 +398,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.invalidInput;
   }
   guardStreams();
-  let code: number = EXIT.ok;
+  let code: ExitCode = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
   });

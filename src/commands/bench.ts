@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readdir, rm } from 'node:fs/promises';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { integerFlag, optionalFlag } from '../core/flags.js';
 import { checkOutputPath, lockOutputFile, writeOutputFile, writeResultOrKeep } from '../core/files.js';
 import { pathPolicy } from '../core/paths.js';
 import { createProgress } from '../bench/progress.js';
@@ -13,7 +14,7 @@ import { benchJson, benchResultJson } from '../report/bench/json.js';
 import { benchMarkdown } from '../report/bench/markdown.js';
 import { benchHtml } from '../report/bench/html.js';
 import { benchTable } from '../report/bench/table.js';
-import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
+import { interruptible } from './interrupt.js';
 import { renderOptions } from './output.js';
 
 const BENCH_FORMATS = { table: benchTable, json: benchJson, markdown: benchMarkdown, html: benchHtml };
@@ -42,13 +43,6 @@ async function holdsCompleteResult(path: string): Promise<boolean> {
   );
 }
 
-function parseThreads(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UserError(`--threads: expected a whole number from 1 to 256, got '${v}'`);
-  return n;
-}
-
 function resumeConflictMessage(c: ResumeConflict): string {
   switch (c.kind) {
     case 'threads':
@@ -66,9 +60,9 @@ function resumeConflictMessage(c: ResumeConflict): string {
   }
 }
 
-export async function benchCommand(suiteFile: string | undefined, opts: BenchOptions): Promise<number> {
+export async function benchCommand(suiteFile: string | undefined, opts: BenchOptions): Promise<ExitCode> {
   const format = pickFormatter(BENCH_FORMATS, opts.format);
-  const threads = parseThreads(opts.threads);
+  const threads = optionalFlag(opts.threads, (v) => integerFlag('--threads', v, { min: 1, max: 256 }));
   const previous = opts.resume ? await readBenchResult(opts.resume) : undefined;
   const out = opts.out ?? opts.resume ?? DEFAULT_OUT;
   let request: BenchRequest = {
@@ -128,5 +122,5 @@ export async function benchCommand(suiteFile: string | undefined, opts: BenchOpt
   process.stderr.write(
     `${partial ? 'partial result (complete: false)' : 'result'} written to ${written}${kept}${partial ? `; finish it with ${resume}` : ''}\n`,
   );
-  return partial || aborted ? EXIT_INTERRUPTED : 0;
+  return partial || aborted ? EXIT.interrupted : EXIT.ok;
 }

@@ -1,4 +1,5 @@
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { numberFlag } from '../core/flags.js';
 import { writeOutputFile } from '../core/files.js';
 import { formatCount } from '../core/numbers.js';
 import { cloudwatchQueries, periodForDays } from '../workload/cloudwatch.js';
@@ -54,13 +55,12 @@ function parseEnd(raw: string | undefined, nowMs: number, days: number): number 
   return ms;
 }
 
-export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Promise<number> {
-  const days = Number(opts.days);
-  if (!Number.isFinite(days) || days <= 0 || days > RETENTION_DAYS - RUN_WITHIN_DAYS) {
-    throw new UserError(
-      `--days: expected a number of days from 1 to ${RETENTION_DAYS - RUN_WITHIN_DAYS} (CloudWatch keeps hourly data ${RETENTION_DAYS} days), got '${opts.days.slice(0, 40)}'`,
-    );
-  }
+export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Promise<ExitCode> {
+  const days = numberFlag('--days', opts.days, {
+    what: 'a number of days',
+    min: 1,
+    max: RETENTION_DAYS - RUN_WITHIN_DAYS,
+  });
   for (const [flag, v] of [
     ['--project', opts.project],
     ['--version', opts.version],
@@ -89,7 +89,7 @@ export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Prom
   if (opts.out) await writeOutputFile(opts.out, queryJson);
   if (opts.format === 'json') {
     process.stdout.write(JSON.stringify({ periodSeconds, startTime: iso(startMs), endTime: iso(endMs), queries, command }, null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const lines = [
     `# ${opts.project} / ${opts.version}: ${days} days at ${periodSeconds} s periods (${formatCount((endMs - startMs) / (periodSeconds * 1000))} datapoints per metric)`,
@@ -100,5 +100,5 @@ export async function cloudwatchQueryCommand(opts: CloudWatchQueryOptions): Prom
   ];
   if (!opts.out) lines.push('', queryJson.trimEnd());
   process.stdout.write(lines.join('\n') + '\n');
-  return 0;
+  return EXIT.ok;
 }

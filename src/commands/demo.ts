@@ -1,7 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
 import { readUserFile, readUserFileBytes, writeOutputFile } from '../core/files.js';
 import { OWN_FOLDERS_ONLY } from '../core/paths.js';
 import { renderOptionsFor } from './output.js';
@@ -16,7 +16,7 @@ import { setUpBench } from '../bench/setup.js';
 import { benchResultJson } from '../report/bench/json.js';
 import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads } from '../workload/resolve.js';
-import { EXIT_INTERRUPTED, interruptible } from './interrupt.js';
+import { interruptible } from './interrupt.js';
 
 /** The example workloads shipped with the package. */
 const EXAMPLE_WORKLOADS_DIR = resolve(import.meta.dirname, '..', '..', 'examples', 'workloads');
@@ -61,7 +61,7 @@ export interface DemoOptions {
 }
 
 /** `bench --quick` on both built-ins, then `plan` on every example workload pointed at that result. */
-export async function demoCommand(opts: DemoOptions): Promise<number> {
+export async function demoCommand(opts: DemoOptions): Promise<ExitCode> {
   const dir = resolve(opts.dir);
   await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
     throw UserError.at(opts.dir, `cannot create the demo folder: ${err.code ?? String(err)}`);
@@ -79,7 +79,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   process.stdout.write(benchTable(result, view));
   if (!result.complete || aborted) {
     process.stderr.write(`interrupted: partial bench result in ${benchOut}; no plan\n`);
-    return EXIT_INTERRUPTED;
+    return EXIT.interrupted;
   }
 
   const names = (await readdir(EXAMPLE_WORKLOADS_DIR)).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -121,5 +121,5 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       '',
     ].join('\n'),
   );
-  return 0;
+  return EXIT.ok;
 }

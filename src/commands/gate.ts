@@ -1,8 +1,9 @@
 import { appendFile } from 'node:fs/promises';
-import { EXIT, UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { integerFlag, numberFlag } from '../core/flags.js';
 import { parseBaseline } from '../gate/baseline.js';
 import { evaluateGate } from '../gate/gate.js';
-import type { GateResult, Level } from '../gate/result.js';
+import type { Level } from '../gate/result.js';
 import { budgetRules, FLAG_RULES, flagRules, type FlagLimits } from '../gate/rules.js';
 import { pathPolicy, type PathPolicy } from '../core/paths.js';
 import { checkJsonBounds, parseJsonText, readSavedFile } from '../core/saved-json.js';
@@ -14,7 +15,7 @@ import { gateHtml } from '../report/gate/html.js';
 import { gateTable } from '../report/gate/table.js';
 import { planWorkloads } from '../plan/recommend.js';
 import { loadWorkloads, type LoadedWorkload } from '../workload/resolve.js';
-import { emit, renderOptions, renderOptionsFor, workloadInputs, workspacePath } from './output.js';
+import { emit, forGithub, renderOptions, renderOptionsFor, workloadInputs } from './output.js';
 
 const GATE_FORMATS = { table: gateTable, json: gateJson, markdown: gateMarkdown, github: gateGithub, html: gateHtml };
 
@@ -34,7 +35,7 @@ export interface GateOptions {
   allowPath?: string[];
 }
 
-export async function gateCommand(files: string[], opts: GateOptions): Promise<number> {
+export async function gateCommand(files: string[], opts: GateOptions): Promise<ExitCode> {
   const format = pickFormatter(GATE_FORMATS, opts.format);
   const limits = readFlagLimits(opts);
   if (!opts.baseline) {
@@ -65,7 +66,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   if (opts.outJson) await emit(gateJson(result, renderOptionsFor(opts.outJson)), opts.outJson, inputs);
   if (opts.outMarkdown) await emit(gateMarkdown(result, renderOptionsFor(opts.outMarkdown)), opts.outMarkdown, inputs);
   if (opts.format === 'github') {
-    const annotated = forGithub(result, process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const annotated = forGithub(result);
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
     const markdown = gateMarkdown(annotated, render);
     let text = format(annotated, render);
@@ -83,7 +84,7 @@ export async function gateCommand(files: string[], opts: GateOptions): Promise<n
   } else {
     await emit(format(result, render), opts.out, inputs);
   }
-  return result.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
+  return result.status === 'fail' ? EXIT.checkFailed : EXIT.ok;
 }
 
 /** Where a workload's gate key (`id:`, else `name:`) is written. */
@@ -98,33 +99,19 @@ async function readBaseline(file: string, paths: PathPolicy): Promise<ReturnType
   return parseBaseline(text, file);
 }
 
-/** Numbers from the flags; each is checked here so a typo is exit 2, not a silent pass. */
+/** How each limit flag is read: a typo is exit 2, not a silent pass. */
+const LIMIT_FLAGS: Record<keyof FlagLimits, (flag: string, raw: string) => number> = {
+  maxMonthlyCost: (flag, raw) => numberFlag(flag, raw, { what: 'an amount in USD', min: 0, aboveMin: true }),
+  maxIncreaseUsd: (flag, raw) => numberFlag(flag, raw, { what: 'an amount in USD', min: 0 }),
+  maxIncreasePct: (flag, raw) => numberFlag(flag, raw, { what: 'a percentage', min: 0 }),
+  maxUnits: (flag, raw) => integerFlag(flag, raw, { of: 'units', min: 1 }),
+};
+
 function readFlagLimits(opts: GateOptions): FlagLimits {
   const limits: FlagLimits = {};
   for (const name of Object.keys(FLAG_RULES) as Array<keyof typeof FLAG_RULES>) {
     const raw = opts[name];
-    if (raw === undefined) continue;
-    const flag = FLAG_RULES[name].flag;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) throw new UserError(`${flag}: expected a number, got '${raw}'`);
-    if (name === 'maxUnits' && (!Number.isInteger(n) || n < 1))
-      throw new UserError(`${flag}: expected a whole number of units, at least 1, got '${raw}'`);
-    if (name === 'maxMonthlyCost' && n <= 0) throw new UserError(`${flag}: expected an amount in USD greater than 0, got '${raw}'`);
-    if (n < 0) throw new UserError(`${flag}: expected 0 or more, got '${raw}'`);
-    limits[name] = n;
+    if (raw !== undefined) limits[name] = LIMIT_FLAGS[name](FLAG_RULES[name].flag, raw);
   }
   return limits;
-}
-
-/** Annotations need paths relative to the repository root, with forward slashes. */
-function forGithub(r: GateResult, root: string): GateResult {
-  const rel = (file: string) => workspacePath(file, root);
-  return {
-    ...r,
-    workloads: r.workloads.map((w) => ({
-      ...w,
-      file: w.file === null ? null : rel(w.file),
-      rules: w.rules.map((rule) => ('flag' in rule.from ? rule : { ...rule, from: { ...rule.from, file: rel(rule.from.file) } })),
-    })),
-  };
 }

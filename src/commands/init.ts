@@ -1,9 +1,13 @@
 import { access } from 'node:fs/promises';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
 import { writeOutputFile } from '../core/files.js';
 import { idFromFileName, starterWorkload } from '../workload/starter.js';
 
-export async function initCommand(file: string, opts: { force?: boolean }): Promise<number> {
+export interface InitOptions {
+  force?: boolean;
+}
+
+export async function initCommand(file: string, opts: InitOptions): Promise<ExitCode> {
   const exists = await access(file).then(
     () => true,
     () => false,
@@ -11,5 +15,5 @@ export async function initCommand(file: string, opts: { force?: boolean }): Prom
   if (exists && !opts.force) throw UserError.at(file, 'already exists; pass --force to overwrite');
   await writeOutputFile(file, starterWorkload(idFromFileName(file)));
   process.stderr.write(`wrote ${file}; next: capacity-plan plan ${file}\n`);
-  return 0;
+  return EXIT.ok;
 }

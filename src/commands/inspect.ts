@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { forTerminal } from '../core/escape.js';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
 import { readUserFileBytes, writeOutputFile } from '../core/files.js';
 import { inspectModel } from '../bench/models/inspect.js';
 import { classNames, drawPreview } from '../bench/models/preview.js';
@@ -15,7 +15,13 @@ const INSPECT_FORMATS = { table: inspectText, yaml: inspectYaml };
  * Prints a model's signature and a proposed suite entry; exit 0 when that entry ran and its outputs
  * made sense, 1 when not. With --image the entry also runs on the user's photo, and --out draws what it found.
  */
-export async function inspectCommand(file: string, opts: { format: string; image?: string; out?: string }): Promise<number> {
+export interface InspectOptions {
+  format: string;
+  image?: string;
+  out?: string;
+}
+
+export async function inspectCommand(file: string, opts: InspectOptions): Promise<ExitCode> {
   const format = pickFormatter(INSPECT_FORMATS, opts.format);
   if (opts.out !== undefined && opts.image === undefined) throw new UserError('--out draws on your photo: give it with --image photo.jpg');
   const photo = opts.image === undefined ? undefined : { name: basename(opts.image), bytes: await readUserFileBytes(opts.image, 'image') };
@@ -34,5 +40,5 @@ export async function inspectCommand(file: string, opts: { format: string; image
     process.stderr.write(
       `capacity-plan: ${forTerminal(result.file)}: the proposed entry did not pass its check: ${forTerminal(result.check.problem)}\n`,
     );
-  return result.check.ok ? 0 : 1;
+  return result.check.ok ? EXIT.ok : EXIT.checkFailed;
 }

@@ -1,17 +1,21 @@
-import type { Progress } from '../bench/progress.js';
+import { EXIT } from '../core/errors.js';
 
-/** Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2). */
-export const EXIT_INTERRUPTED = 130;
+/** What a measuring command says on the first Ctrl-C: what it keeps, before 'Ctrl-C again to quit now'. */
+const BENCH_NOTE = 'interrupted: finishing the current sample, then writing what was measured (Ctrl-C again to quit now)';
 
 /**
- * Runs a measurement with Ctrl-C wired to its abort signal: the first Ctrl-C lets the current
- * sample finish and the run write what it measured; a second one quits at once.
+ * Runs a measurement with Ctrl-C wired to its abort signal: the first Ctrl-C lets the run stop
+ * the way it says in `note` and write what it measured; a second one quits at once (exit 130).
  */
-export async function interruptible<T>(progress: Progress, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function interruptible<T>(
+  say: { note(text: string): void },
+  run: (signal: AbortSignal) => Promise<T>,
+  note = BENCH_NOTE,
+): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    progress.note('interrupted: finishing the current sample, then writing what was measured (Ctrl-C again to quit now)');
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    say.note(note);
     controller.abort();
   };
   process.on('SIGINT', onSigint);

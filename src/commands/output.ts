@@ -58,8 +58,28 @@ export function renderOptionsFor(out: string | undefined): RenderOptions {
 }
 
 /** A path as GitHub annotations want it: relative to the repository root, with forward slashes. */
-export function workspacePath(file: string, root: string): string {
+function workspacePath(file: string, root: string): string {
   const abs = resolve(file);
   const p = relative(resolve(root), abs);
   return (p.startsWith('..') || isAbsolute(p) ? abs : p).split(sep).join('/');
+}
+
+/**
+ * A result as the github format shows it: every `file` in it relative to the repository root
+ * ($GITHUB_WORKSPACE, else the working directory), since annotations only land on files named
+ * that way. Every other view keeps the paths as they were given, and so does the gate's baseline,
+ * which no annotation points at.
+ */
+export function forGithub<T>(result: T, root = process.env.GITHUB_WORKSPACE ?? process.cwd()): T {
+  const rewrite = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        k,
+        k === 'file' && typeof x === 'string' ? workspacePath(x, root) : k === 'baseline' ? x : rewrite(x),
+      ]),
+    );
+  };
+  return rewrite(result) as T;
 }

@@ -1,4 +1,5 @@
 import { pathPolicy } from '../core/paths.js';
+import { EXIT, type ExitCode } from '../core/errors.js';
 import { pickFormatter } from '../report/format.js';
 import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
@@ -16,10 +17,10 @@ export interface PlanOptions {
   allowPath?: string[];
 }
 
-export async function planCommand(files: string[], opts: PlanOptions): Promise<number> {
+export async function planCommand(files: string[], opts: PlanOptions): Promise<ExitCode> {
   const format = pickFormatter(PLAN_FORMATS, opts.format);
   const loaded = await loadWorkloads(files, pathPolicy(opts.allowPath));
   const report = await planWorkloads(loaded);
   await emit(format(report, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs(loaded));
-  return 0;
+  return EXIT.ok;
 }

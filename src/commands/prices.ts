@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { writeOutputFile } from '../core/files.js';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { secondsFlag } from '../core/flags.js';
 import { forTerminal } from '../core/escape.js';
 import { boundAnswers } from '../loadtest/bounded-answers.js';
 import { priceCacheFrom, priceCachePath, type PriceCache } from '../workload/price-list.js';
@@ -126,16 +127,14 @@ function describe(cache: PriceCache, path: string, products: number): string {
   return lines.join('\n') + '\n';
 }
 
-export async function pricesCommand(opts: PricesOptions): Promise<number> {
+export async function pricesCommand(opts: PricesOptions): Promise<ExitCode> {
   const path = opts.out ?? priceCachePath();
-  const timeoutS = Number(opts.timeoutS);
-  if (!Number.isFinite(timeoutS) || timeoutS < 1 || timeoutS * 1000 > LIMITS.maxTotalMs)
-    throw new UserError(`--timeout-s: expected seconds from 1 to ${LIMITS.maxTotalMs / 1000}, got '${opts.timeoutS.slice(0, 40)}'`);
+  const timeoutS = secondsFlag('--timeout-s', opts.timeoutS, { min: 1, max: LIMITS.maxTotalMs / 1000 });
   const items = await fetchPriceList(opts, timeoutS * 1000);
   const cache = priceCacheFrom(items, new Date());
   // The default cache folder may not exist yet; an explicit --out names a folder the user has.
   if (!opts.out) await mkdir(dirname(path), { recursive: true }).catch(() => undefined);
   await writeOutputFile(path, JSON.stringify(cache, null, 2) + '\n');
   process.stdout.write(opts.format === 'json' ? JSON.stringify(cache, null, 2) + '\n' : describe(cache, path, items.length));
-  return 0;
+  return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 import { forTerminal, forTerminalOutput, mapStrings } from '../core/escape.js';
 import { pathPolicy } from '../core/paths.js';
 import { checkJsonBounds, describeSchemaId, parseJsonText, readSavedFile } from '../core/saved-json.js';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { loadtestJson } from '../report/loadtest/json.js';
 import { loadtestMarkdown } from '../report/loadtest/markdown.js';
@@ -58,7 +58,7 @@ const SCHEMA_ID = /^capacity-plan\/[a-z]{1,20}@\d{1,3}$/;
  * untrusted (core/saved-json.ts): confined, bounded, and its strings escaped for the terminal
  * before any view renders them (json gives the file back as it was).
  */
-export async function reportCommand(file: string, opts: ReportOptions): Promise<number> {
+export async function reportCommand(file: string, opts: ReportOptions): Promise<ExitCode> {
   const text = await readSavedFile(file, pathPolicy(opts.allowPath));
   const data = parseJsonText(text, file);
   checkJsonBounds(data, file);
@@ -79,5 +79,5 @@ export async function reportCommand(file: string, opts: ReportOptions): Promise<
   const render = await renderOptions(opts.format, opts.out);
   const view = formats[opts.format]!(result, render);
   await emit(opts.format === 'table' ? forTerminalOutput(view, render.color.level > 0) : view, opts.out, [file]);
-  return 0;
+  return EXIT.ok;
 }

@@ -1,4 +1,5 @@
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { integerFlag, optionalFlag } from '../core/flags.js';
 import { OWN_FOLDERS_ONLY } from '../core/paths.js';
 import { pickModels } from '../bench/setup.js';
 import { loadSuite } from '../bench/suite.js';
@@ -22,12 +23,6 @@ export interface ServeOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-function wholeNumber(flag: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${flag}: expected a whole number from ${min} to ${max}, got '${v}'`);
-  return n;
-}
 
 /** --model NAME: a suite's model by name or file path when --suite is given (as bench picks it), else a built-in. */
 async function modelRef(
@@ -61,15 +56,15 @@ function projectVersionArn(v: string | undefined): string {
 }
 
 /** Runs until SIGINT or SIGTERM; the first stdout line is `listening on URL`. */
-export async function serveCommand(opts: ServeOptions): Promise<number> {
-  const units = wholeNumber('--units', opts.units, 1, 64);
-  const port = wholeNumber('--port', opts.port, 0, 65535);
-  const queue = wholeNumber('--queue', opts.queue, 0, 10_000);
-  const callTimeoutMs = wholeNumber('--call-timeout-s', opts.callTimeoutS, 1, 3600) * 1000;
+export async function serveCommand(opts: ServeOptions): Promise<ExitCode> {
+  const units = integerFlag('--units', opts.units, { of: 'units', min: 1, max: 64 });
+  const port = integerFlag('--port', opts.port, { min: 0, max: 65535 });
+  const queue = integerFlag('--queue', opts.queue, { min: 0, max: 10_000 });
+  const callTimeoutMs = integerFlag('--call-timeout-s', opts.callTimeoutS, { of: 'seconds', min: 1, max: 3600 }) * 1000;
   const arn = projectVersionArn(opts.projectVersionArn);
   await resolvable(opts.host);
   const ref = await modelRef(opts.model, opts.suite);
-  const threads = opts.threads !== undefined ? wholeNumber('--threads', opts.threads, 1, 256) : (ref.threads ?? 1);
+  const threads = optionalFlag(opts.threads, (v) => integerFlag('--threads', v, { min: 1, max: 256 })) ?? ref.threads ?? 1;
 
   let fatal: ((message: string) => void) | undefined;
   const fleet = await Fleet.start({ units, queue, threads, model: ref.model, baseDir: ref.baseDir, projectVersionArn: arn }, (m) =>
@@ -94,9 +89,9 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     `${units} unit${units === 1 ? '' : 's'} of ${typeof ref.model === 'string' ? ref.model : ref.model.name} (${threads} thread${threads === 1 ? '' : 's'} each), queue ${queue}; Ctrl-C stops\n`,
   );
 
-  return new Promise<number>((resolveExit) => {
+  return new Promise<ExitCode>((resolveExit) => {
     let stopping = false;
-    const stop = (code: number, note?: string) => {
+    const stop = (code: ExitCode, note?: string) => {
       if (stopping) return;
       stopping = true;
       process.off('SIGINT', onSignal);
@@ -112,8 +107,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
           resolveExit(code);
         });
     };
-    const onSignal = () => stop(0);
-    fatal = (message) => stop(3, message);
+    const onSignal = () => stop(EXIT.ok);
+    fatal = (message) => stop(EXIT.internal, message);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });

@@ -1,9 +1,9 @@
-import { quoteField } from '../core/escape.js';
-import { UserError } from '../core/errors.js';
+import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { integerFlag, optionalFlag } from '../core/flags.js';
 import { BOUNDS } from '../workload/bounds.js';
 import { backtest } from '../simulate/backtest.js';
 import { pathPolicy } from '../core/paths.js';
-import { simulateWorkload } from '../simulate/result.js';
+import { simulateWorkload } from '../simulate/simulate-workload.js';
 import { planWorkloads } from '../plan/recommend.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { backtestMarkdown } from '../report/backtest/markdown.js';
@@ -33,14 +33,7 @@ export interface SimulateOptions {
 
 /** Flags are bounded like the workload's numbers (workload/bounds.ts): the simulator's arrays assume it. */
 function unitsFlag(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
-    throw new UserError(`${flag}: expected a whole number of units, 1 or more, got ${quoteField(text)}`);
-  if (Number(text) > BOUNDS.units)
-    throw new UserError(
-      `${flag}: must be at most ${BOUNDS.units.toLocaleString('en-US')} units (the most a plan may have), got ${quoteField(text)}`,
-    );
-  return Number(text);
+  return optionalFlag(text, (v) => integerFlag(flag, v, { of: 'units', min: 1, max: BOUNDS.units }));
 }
 
 /** A zone outage lasts at most a year: longer is a typo in units, and the simulator walks every minute of it. */
@@ -54,7 +47,7 @@ function boundedOutage(outage: { startMinute: number; durationMinutes: number })
   return outage;
 }
 
-export async function simulateCommand(file: string, opts: SimulateOptions): Promise<number> {
+export async function simulateCommand(file: string, opts: SimulateOptions): Promise<ExitCode> {
   if (opts.backtest) return backtestCommand(file, opts);
   const format = pickFormatter(SIMULATION_FORMATS, opts.format);
   const minUnits = unitsFlag(opts.min, '--min');
@@ -83,11 +76,11 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     ...(unitFailureMinute !== undefined ? { unitFailureMinute } : {}),
   });
   await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs([loaded]));
-  return 0;
+  return EXIT.ok;
 }
 
 /** `simulate --backtest`: replays a CloudWatch history with its recorded Min/Max and compares. */
-async function backtestCommand(file: string, opts: SimulateOptions): Promise<number> {
+async function backtestCommand(file: string, opts: SimulateOptions): Promise<ExitCode> {
   const format = pickFormatter(BACKTEST_FORMATS, opts.format);
   if (opts.zoneOutage !== undefined || opts.unitFailure !== undefined)
     throw new UserError('--backtest replays what happened: it takes no --zone-outage or --unit-failure');
@@ -120,5 +113,5 @@ async function backtestCommand(file: string, opts: SimulateOptions): Promise<num
   const source = minFlag !== undefined || maxFlag !== undefined ? 'flags' : 'recorded';
   const result = backtest(loaded, loaded.overTime, { ...recorded, inServiceUnits }, { minUnits, maxUnits, source });
   await emit(format(result, await renderOptions(opts.format, opts.out)), opts.out, workloadInputs([loaded]));
-  return 0;
+  return EXIT.ok;
 }

@@ -1,15 +1,15 @@
-import { forTerminal } from '../core/escape.js';
-import { formatProblem, UserError, type Problem, type Warning } from '../core/errors.js';
+import { EXIT, type ExitCode, type Problem, UserError, type Warning } from '../core/errors.js';
 import { pathPolicy } from '../core/paths.js';
 import { pickFormatter } from '../report/format.js';
 import { validateGithub } from '../report/validate/github.js';
 import { validateJson } from '../report/validate/json.js';
+import { validateTable, validateTableProblems } from '../report/validate/table.js';
 import { VALIDATE_SCHEMA_ID, type ValidateResult } from '../report/validate/result.js';
 import { duplicateKeyProblems, type KeyedWorkload } from '../gate/keys.js';
 import { loadWorkload } from '../workload/resolve.js';
-import { renderOptionsFor, workspacePath } from './output.js';
+import { forGithub, renderOptionsFor } from './output.js';
 
-const VALIDATE_FORMATS = { json: validateJson, github: validateGithub };
+const VALIDATE_FORMATS = { table: validateTable, json: validateJson, github: validateGithub };
 
 export interface ValidateOptions {
   format?: string;
@@ -17,10 +17,10 @@ export interface ValidateOptions {
 }
 
 /** Checks every file and reports every problem; exit 2 if any. */
-export async function validateCommand(files: string[], opts: ValidateOptions = {}): Promise<number> {
+export async function validateCommand(files: string[], opts: ValidateOptions = {}): Promise<ExitCode> {
   const paths = pathPolicy(opts.allowPath);
   const format = opts.format ?? 'table';
-  if (format !== 'table') pickFormatter(VALIDATE_FORMATS, format);
+  const formatter = pickFormatter(VALIDATE_FORMATS, format);
   const result: ValidateResult = { schema: VALIDATE_SCHEMA_ID, ok: true, files: [] };
   const keyed: KeyedWorkload[] = [];
   for (const file of files) {
@@ -49,28 +49,8 @@ export async function validateCommand(files: string[], opts: ValidateOptions = {
     entry.ok = false;
   }
   result.ok = result.files.every((f) => f.ok);
-  if (format === 'table') {
-    // The terminal view: `file: ok` on stdout, warnings and problems as `file:line:col: message` on stderr.
-    for (const f of result.files) {
-      for (const w of f.warnings) process.stderr.write(forTerminal(`${f.file}: warning [${w.code}]: ${w.message}`) + '\n');
-      if (f.ok) process.stdout.write(forTerminal(`${f.file}: ok`) + '\n');
-    }
-    for (const f of result.files) for (const p of f.problems) process.stderr.write(formatProblem(p) + '\n');
-  } else {
-    const root = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    // Annotations need paths relative to the repository root; JSON keeps them as given.
-    const shown: ValidateResult =
-      format === 'github'
-        ? {
-            ...result,
-            files: result.files.map((f) => ({
-              ...f,
-              file: workspacePath(f.file, root),
-              problems: f.problems.map((p) => ({ ...p, file: workspacePath(p.file, root) })),
-            })),
-          }
-        : result;
-    process.stdout.write(pickFormatter(VALIDATE_FORMATS, format)(shown, renderOptionsFor(undefined)));
-  }
-  return result.ok ? 0 : 2;
+  const render = renderOptionsFor(undefined);
+  process.stdout.write(formatter(format === 'github' ? forGithub(result) : result, render));
+  if (format === 'table') process.stderr.write(validateTableProblems(result, render));
+  return result.ok ? EXIT.ok : EXIT.invalidInput;
 }

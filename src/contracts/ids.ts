@@ -7,3 +7,4 @@ export const SIMULATION_SCHEMA_ID = 'capacity-plan/simulation@1';
 export const BACKTEST_SCHEMA_ID = 'capacity-plan/backtest@1';
 export const GATE_SCHEMA_ID = 'capacity-plan/gate@1';
 export const VALIDATE_SCHEMA_ID = 'capacity-plan/validate@1';
+export const LOADTEST_SCHEMA_ID = 'capacity-plan/loadtest@2';

@@ -50,10 +50,27 @@ export interface Warning {
   message: string;
 }
 
-/** A gate verdict that failed: exit 1, not an error. Kept here so the CLI maps every outcome in one place. */
+/**
+ * Every exit code the CLI returns, in one table: commands return these names, never numbers, and
+ * every help text lists its command's codes with their meanings from EXIT_MEANINGS.
+ */
 export const EXIT = {
   ok: 0,
-  gateFailed: 1,
+  /** What the command checked failed: a gate rule, the endpoint under load, a proposed entry. Not an error. */
+  checkFailed: 1,
   invalidInput: 2,
   internal: 3,
+  /** As shells report a process ended by SIGINT (128 + 2). */
+  interrupted: 130,
 } as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_MEANINGS: Record<ExitCode, string> = {
+  [EXIT.ok]: 'success',
+  [EXIT.checkFailed]:
+    'a gate rule failed (gate); the endpoint failed before a throttling point was found (loadtest); the proposed entry did not run (inspect)',
+  [EXIT.invalidInput]: 'invalid input or usage (bad file, value, flag), or an output that cannot be written',
+  [EXIT.internal]: 'internal error (a bug: please report it)',
+  [EXIT.interrupted]: 'interrupted (Ctrl-C); bench and loadtest keep what was measured',
+};

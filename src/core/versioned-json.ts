@@ -15,13 +15,22 @@ export async function readVersionedJson<S extends z.ZodType>(
   schemaId: string,
   schema: S,
 ): Promise<z.output<S>> {
+  return readJsonOfVersions(path, kind, { [schemaId]: schema as z.ZodType<z.output<S>> });
+}
+
+/**
+ * The same for a result with older versions still read: `schemas` maps each schema id it
+ * reads to the schema that reads it (an older one upgrading as it parses).
+ */
+export async function readJsonOfVersions<T>(path: string, kind: string, schemas: Record<string, z.ZodType<T>>): Promise<T> {
   const text = await readUserFile(path, `${kind} result file`);
   // Where the JSON breaks, never what the file says there (core/saved-json.ts).
   const data = parseJsonText(text, path, `${kind} result file`);
   // Bounded like every saved result before the schema walks it (core/saved-json.ts).
   checkJsonBounds(data, path);
   const id = (data as { schema?: unknown } | null)?.schema;
-  if (id !== schemaId) {
+  const schema = typeof id === 'string' && Object.hasOwn(schemas, id) ? schemas[id]! : undefined;
+  if (!schema) {
     const shown =
       typeof id === 'string'
         ? JSON.stringify(truncate(id))
@@ -30,7 +39,7 @@ export async function readVersionedJson<S extends z.ZodType>(
           : id === undefined || id === null
             ? 'null'
             : 'of another type';
-    throw UserError.at(path, `unsupported ${kind} file schema ${shown}; this version reads ${schemaId}`);
+    throw UserError.at(path, `unsupported ${kind} file schema ${shown}; this version reads ${Object.keys(schemas).join(' and ')}`);
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {

@@ -72,95 +72,103 @@ export function evaluateGate(input: GateInput): GateResult {
     baselinePlans,
   );
   const used = new Set([...matched.values()].map((m) => m.before));
-
-  const rows: GateWorkload[] = input.workloads.map(({ plan, file, budget }, i) => {
-    const basis = plan.costBasis;
-    const current: KnownFigures = {
-      minInferenceUnits: plan.minInferenceUnits,
-      maxInferenceUnits: plan.maxInferenceUnits,
-      monthlyCostUsd: plan.costByBasis[basis]!,
-    };
-    const match = matched.get(i);
-    const before = match?.before;
-    const baseline: Figures | null = before ? figuresOf(before, basis) : null;
-    const renamed = before !== undefined && before.name !== plan.name;
-    const change: Change | null = !hasBaseline
-      ? null
-      : !baseline
-        ? 'added'
-        : renamed
-          ? 'renamed'
-          : sameFigures(current, baseline)
-            ? 'unchanged'
-            : 'changed';
-    // An added workload's difference is taken from nothing, so totals of differences add up too.
-    const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
-    const ctx: RuleContext = {
-      subject: `${BASIS_SUBJECT[basis]}monthly cost`,
-      unitsPrefix: '',
-      current,
-      baseline,
-      diff,
-      hasBaseline,
-      added: change === 'added',
-    };
-    const rules = budget.rules.map((r) => evaluateRule(r, ctx));
-    // Peak demand beside the capacity at Max, for the views' demand-vs-capacity chart.
-    const demand =
-      plan.peakTps !== undefined && plan.tpsPerUnit !== undefined
-        ? { demand: { peakTps: plan.peakTps, capacityAtMaxTps: roundTo(plan.maxInferenceUnits * plan.tpsPerUnit, 3) } }
-        : {};
-    return {
-      name: plan.name,
-      ...(plan.id !== undefined ? { id: plan.id } : {}),
-      file,
-      ...(match ? { matchedBy: match.by } : {}),
-      ...(renamed ? { previousName: before.name } : {}),
-      basis,
-      change,
-      current,
-      baseline,
-      diff,
-      rules,
-      status: worst(rules),
-      ...demand,
-    };
-  });
-
-  for (const p of baselinePlans) {
-    if (used.has(p)) continue;
-    // Gone from the pull request: priced on the basis its own answer was quoted on.
-    const basis = p.costBasis ?? 'max';
-    const baseline = figuresOf(p, basis);
-    rows.push({
-      name: p.name,
-      ...(p.id !== undefined ? { id: p.id } : {}),
-      file: null,
-      basis,
-      change: 'removed',
-      current: null,
-      baseline,
-      diff: diffOf(ZERO, baseline),
-      rules: [],
-      status: 'pass',
-    });
-  }
-
+  const rows = [
+    ...input.workloads.map((w, i) => workloadRow(w, matched.get(i), hasBaseline)),
+    ...baselinePlans.filter((p) => !used.has(p)).map(removedRow),
+  ];
   const total = totalOf(rows, input.totalRules, hasBaseline);
-  const all = [...rows.flatMap((r) => r.rules), ...total.rules];
-  const count = (s: RuleResult['status']) => all.filter((r) => r.status === s).length;
-  const counts = { failed: count('fail'), warned: count('warn'), passed: count('pass'), skipped: count('skip') };
-  const status: Verdict =
-    counts.failed > 0 || (counts.warned > 0 && input.failOn === 'warn') ? 'fail' : counts.warned > 0 ? 'warn' : 'pass';
+  const counts = countRules([...rows.flatMap((r) => r.rules), ...total.rules]);
   return {
     schema: GATE_SCHEMA_ID,
-    status,
+    status: verdictOf(counts, input.failOn),
     failOn: input.failOn,
     baseline: input.baseline ? { file: input.baseline.file } : null,
     workloads: rows,
     total,
     counts,
   };
+}
+
+/** A workload of the pull request: its answer, how it compares with its baseline match, and its budget's rules. */
+function workloadRow({ plan, file, budget }: GateInput['workloads'][number], match: Match | undefined, hasBaseline: boolean): GateWorkload {
+  const basis = plan.costBasis;
+  const current: KnownFigures = {
+    minInferenceUnits: plan.minInferenceUnits,
+    maxInferenceUnits: plan.maxInferenceUnits,
+    monthlyCostUsd: plan.costByBasis[basis]!,
+  };
+  const before = match?.before;
+  const baseline: Figures | null = before ? figuresOf(before, basis) : null;
+  const renamed = before !== undefined && before.name !== plan.name;
+  const change: Change | null = !hasBaseline
+    ? null
+    : !baseline
+      ? 'added'
+      : renamed
+        ? 'renamed'
+        : sameFigures(current, baseline)
+          ? 'unchanged'
+          : 'changed';
+  // An added workload's difference is taken from nothing, so totals of differences add up too.
+  const diff = hasBaseline ? diffOf(current, baseline ?? ZERO) : null;
+  const ctx: RuleContext = {
+    subject: `${BASIS_SUBJECT[basis]}monthly cost`,
+    unitsPrefix: '',
+    current,
+    baseline,
+    diff,
+    hasBaseline,
+    added: change === 'added',
+  };
+  const rules = budget.rules.map((r) => evaluateRule(r, ctx));
+  // Peak demand beside the capacity at Max, for the views' demand-vs-capacity chart.
+  const demand =
+    plan.peakTps !== undefined && plan.tpsPerUnit !== undefined
+      ? { demand: { peakTps: plan.peakTps, capacityAtMaxTps: roundTo(plan.maxInferenceUnits * plan.tpsPerUnit, 3) } }
+      : {};
+  return {
+    name: plan.name,
+    ...(plan.id !== undefined ? { id: plan.id } : {}),
+    file,
+    ...(match ? { matchedBy: match.by } : {}),
+    ...(renamed ? { previousName: before.name } : {}),
+    basis,
+    change,
+    current,
+    baseline,
+    diff,
+    rules,
+    status: worst(rules),
+    ...demand,
+  };
+}
+
+/** A baseline workload gone from the pull request: priced on the basis its own answer was quoted on. */
+function removedRow(p: PlanFigures): GateWorkload {
+  const basis = p.costBasis ?? 'max';
+  const baseline = figuresOf(p, basis);
+  return {
+    name: p.name,
+    ...(p.id !== undefined ? { id: p.id } : {}),
+    file: null,
+    basis,
+    change: 'removed',
+    current: null,
+    baseline,
+    diff: diffOf(ZERO, baseline),
+    rules: [],
+    status: 'pass',
+  };
+}
+
+function countRules(all: RuleResult[]): GateResult['counts'] {
+  const count = (s: RuleResult['status']) => all.filter((r) => r.status === s).length;
+  return { failed: count('fail'), warned: count('warn'), passed: count('pass'), skipped: count('skip') };
+}
+
+/** A failed rule fails the gate; a warning fails it only with --fail-on warn. */
+function verdictOf(counts: GateResult['counts'], failOn: Level): Verdict {
+  return counts.failed > 0 || (counts.warned > 0 && failOn === 'warn') ? 'fail' : counts.warned > 0 ? 'warn' : 'pass';
 }
 
 const BASIS_SUBJECT: Record<Basis, string> = { simulated: 'simulated ', expected: 'expected ', max: '', min: 'Min ', batch: 'batch ' };

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { emptyTally, type Send, type StepTally } from './generator.js';
+import { emptyTally, recordOutcome, type Send, type StepTally } from './generator.js';
 import { percentile, sortedSamples } from './stats.js';
 
 /**
@@ -77,7 +77,7 @@ async function runAwsSampleStep(
       // A call cut off by the quit is abandoned, as Locust's killed greenlets are.
       if (quit.aborted) return;
       answers.push({ atMs: Date.now(), ok: outcome.kind === 'ok' });
-      record(tally, outcome);
+      recordOutcome(tally, outcome);
     }
   };
   await Promise.all(Array.from({ length: users }, (_, k) => user(k)));
@@ -92,21 +92,6 @@ async function runAwsSampleStep(
     p95LatencyMs: sorted.length ? percentile(sorted, 95) : null,
     window: { fromS: w.fromS, toS: w.toS },
   };
-}
-
-function record(t: StepTally, o: Awaited<ReturnType<Send>>): void {
-  t.sent++;
-  if (o.kind === 'ok') {
-    t.succeeded++;
-    t.latenciesMs.push(o.latencyMs);
-    if (o.objects !== null) t.objects.push(o.objects);
-  } else if (o.kind === 'throttled') t.throttled++;
-  else {
-    t.otherErrors++;
-    if (o.server) t.serverErrors++;
-    t.errors[o.name] = (t.errors[o.name] ?? 0) + 1;
-    if (!t.firstError || (o.fatal && !t.firstError.fatal)) t.firstError = { line: o.line, fatal: o.fatal };
-  }
 }
 
 /** The sample's loop: runs until one shows failures, at most four; the last run's figure is the answer. */

@@ -48,7 +48,8 @@ export function emptyTally(durationS: number): StepTally {
   };
 }
 
-function record(t: StepTally, o: Outcome): void {
+/** Counts one answered call into a step's tally. */
+export function recordOutcome(t: StepTally, o: Outcome): void {
   t.sent++;
   if (o.kind === 'ok') {
     t.succeeded++;
@@ -102,7 +103,7 @@ export function runOpenStep(send: Send, o: OpenStepOptions): Promise<StepTally |
       inFlight++;
       const p = send(o.imageOffset + k, o.signal).then((outcome) => {
         inFlight--;
-        if (measured && !o.signal.aborted) record(tally, outcome);
+        if (measured && !o.signal.aborted) recordOutcome(tally, outcome);
       });
       if (measured) counted.push(p);
     };
@@ -145,7 +146,7 @@ export async function runUsersStep(send: Send, o: UsersStepOptions): Promise<Ste
       const sentAt = performance.now();
       if (sentAt >= end) return;
       const outcome = await send(image++, o.signal);
-      if (sentAt >= measureFrom && !o.signal.aborted) record(tally, outcome);
+      if (sentAt >= measureFrom && !o.signal.aborted) recordOutcome(tally, outcome);
       if (outcome.kind === 'error' && outcome.fatal) return;
     }
   };

@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import { readUserFileBytes } from '../core/files.js';
 import { confinePath, OWN_FOLDERS_ONLY } from '../core/paths.js';
 import { checkImageBytes, readImageHeader } from '../workload/limits.js';
+import type { LoadtestResult } from '../contracts/loadtest.js';
 import { mean } from './stats.js';
 
 /** What a load test sends: image bytes, or S3 object references the service reads itself. */
@@ -64,13 +65,7 @@ export async function loadImageBytes(dir: string): Promise<ImageSource & { kind:
 }
 
 /** Mean width/height/MB of what is sent, for the result's image class. */
-export function imageClass(source: ImageSource): {
-  count: number;
-  meanWidth: number | null;
-  meanHeight: number | null;
-  meanSizeMb: number;
-  formats: string[];
-} {
+function imageClass(source: ImageSource): Omit<LoadtestResult['images'], 'source' | 'location' | 'meanObjects'> {
   if (source.kind === 'bytes') {
     return {
       count: source.images.length,
@@ -86,6 +81,19 @@ export function imageClass(source: ImageSource): {
     meanHeight: null,
     meanSizeMb: mean(source.objects.map((o) => o.sizeMb)),
     formats: [...new Set(source.objects.map((o) => o.format))].sort(),
+  };
+}
+
+/**
+ * The image class a load test sent, as its result records it (what a calibration matches against
+ * the bench file's conditions): the images, and the mean boxes of the answers that had any.
+ */
+export function sentImages(source: ImageSource, objectsPerAnswer: readonly number[]): LoadtestResult['images'] {
+  return {
+    source: source.kind,
+    location: source.location,
+    ...imageClass(source),
+    meanObjects: objectsPerAnswer.length ? mean(objectsPerAnswer) : null,
   };
 }
 

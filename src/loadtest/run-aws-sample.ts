@@ -1,17 +1,15 @@
 import { AWS_SAMPLE, runAwsSample, type AwsSampleRun } from './aws-sample.js';
-import { imageClass } from './images.js';
-import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
-import { THROTTLE_LIMIT_PCT, toStep, type LoadtestInputs, type LoadtestRun } from './run.js';
-import { mean } from './stats.js';
-
-const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+import { sentImages } from './images.js';
+import { LOADTEST_SCHEMA_ID } from '../contracts/ids.js';
+import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
+import { formatRate, THROTTLE_LIMIT_PCT, toStep, type LoadtestInputs, type LoadtestRun } from './run.js';
 
 function derivationOf(last: AwsSampleRun, index: number, units: LoadtestResult['units']): string {
   const perUnit = last.maxTps / units.inService;
   return (
     `AWS sample (tps.py): run ${index} (${last.users} users) was the last; Locust's window ${last.window.fromS.toFixed(0)}-${last.window.toS.toFixed(0)} s: ` +
-    `${fmt(last.maxTps + last.failurePerS)} calls/s - ${fmt(last.failurePerS)} failures/s = ${fmt(last.maxTps)} TPS; ` +
-    `/ ${units.inService} unit${units.inService === 1 ? '' : 's'} (${units.source}) = ${fmt(perUnit)} TPS per unit`
+    `${formatRate(last.maxTps + last.failurePerS)} calls/s - ${formatRate(last.failurePerS)} failures/s = ${formatRate(last.maxTps)} TPS; ` +
+    `/ ${units.inService} unit${units.inService === 1 ? '' : 's'} (${units.source}) = ${formatRate(perUnit)} TPS per unit`
   );
 }
 
@@ -33,11 +31,15 @@ export async function runAwsSampleMethod(inp: LoadtestInputs): Promise<LoadtestR
   const last = runs[runs.length - 1];
   const stoppedBy = last ? stopOf(runs, inp.signal.aborted) : 'interrupted';
   if (stoppedBy === 'no-throttling')
-    warnings.push(
-      `no failures in ${runs.length} runs up to ${last!.users} users: the sample's figure is that of its last run, a lower bound`,
-    );
+    warnings.push({
+      code: 'no-throttling',
+      message: `no failures in ${runs.length} runs up to ${last!.users} users: the sample's figure is that of its last run, a lower bound`,
+    });
   if (stepS !== AWS_SAMPLE.stepS)
-    warnings.push(`runs of ${stepS} s, not the sample's ${AWS_SAMPLE.stepS} s: the first ${AWS_SAMPLE.spawnS} s of each still spawn users`);
+    warnings.push({
+      code: 'short-runs',
+      message: `runs of ${stepS} s, not the sample's ${AWS_SAMPLE.stepS} s: the first ${AWS_SAMPLE.spawnS} s of each still spawn users`,
+    });
   const objects = runs.flatMap((r) => r.tally.objects);
   const maxTps = last && last.maxTps > 0 ? last.maxTps : null;
   const result: LoadtestResult = {
@@ -58,12 +60,7 @@ export async function runAwsSampleMethod(inp: LoadtestInputs): Promise<LoadtestR
       maxSteps: AWS_SAMPLE.runs,
       retries: 1,
     },
-    images: {
-      source: inp.images.kind,
-      location: inp.images.location,
-      ...imageClass(inp.images),
-      meanObjects: objects.length ? mean(objects) : null,
-    },
+    images: sentImages(inp.images, objects),
     units: inp.units,
     steps,
     highestCleanTps: maxTps,

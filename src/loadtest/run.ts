@@ -1,7 +1,9 @@
+import type { Warning } from '../core/errors.js';
 import { mean, percentile, sortedSamples } from './stats.js';
 import { LATE_MS, runOpenStep, runUsersStep, type Send, type StepTally } from './generator.js';
-import { imageClass, type ImageSource } from './images.js';
-import { LOADTEST_SCHEMA_ID, type LoadtestResult, type LoadtestStep } from './result-schema.js';
+import { sentImages, type ImageSource } from './images.js';
+import { LOADTEST_SCHEMA_ID } from '../contracts/ids.js';
+import type { LoadtestResult, LoadtestStep } from '../contracts/loadtest.js';
 import { nextStep, type SearchSettings, type StepVerdict } from './search.js';
 
 /**
@@ -33,7 +35,7 @@ export interface LoadtestInputs {
   units: LoadtestResult['units'];
   settings: LoadtestSettings;
   signal: AbortSignal;
-  warnings: string[];
+  warnings: Warning[];
   onStep?: (step: LoadtestStep) => void;
   /** Called before each step: level and phase. */
   onStepStart?: (index: number, level: number, phase: 'ramp' | 'bisect') => void;
@@ -71,8 +73,109 @@ export function toStep(t: StepTally, index: number, level: number, phase: 'ramp'
   };
 }
 
-function fmt(v: number): string {
+/** A rate in a derivation: three significant figures or so, never a long fraction. */
+export function formatRate(v: number): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+/** Why a step stops the test: a request the endpoint refuses as such, or a storm of server or client errors. */
+function stopFor(
+  tally: StepTally,
+  index: number,
+): (Pick<LoadtestRun, 'stopLine' | 'inputProblem'> & { stoppedBy: LoadtestResult['stoppedBy'] }) | undefined {
+  const clientErrors = tally.otherErrors - tally.serverErrors;
+  if (tally.firstError?.fatal) return { stoppedBy: 'request-errors', stopLine: tally.firstError.line, inputProblem: true };
+  if (tally.sent > 0 && tally.serverErrors >= 5 && (tally.serverErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
+    const errors = Object.entries(tally.errors)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(', ');
+    return {
+      stoppedBy: 'server-errors',
+      stopLine: `stopped at step ${index}: ${tally.serverErrors} of ${tally.sent} calls failed on the server side or the network (${errors}); first: ${tally.firstError?.line ?? 'unknown'}`,
+    };
+  }
+  if (tally.sent > 0 && clientErrors >= 5 && (clientErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
+    return {
+      stoppedBy: 'request-errors',
+      stopLine: `stopped at step ${index}: the endpoint refused ${clientErrors} of ${tally.sent} calls; first: ${tally.firstError?.line ?? 'unknown'}`,
+      inputProblem: true,
+    };
+  }
+  return undefined;
+}
+
+/** What a step's tally says about the client rather than the endpoint: calls it could not send, or sent late. */
+function stepWarnings(tally: StepTally, index: number, maxInFlight: number): Warning[] {
+  const warnings: Warning[] = [];
+  if (tally.notSent > 0)
+    warnings.push({
+      code: 'calls-not-sent',
+      message: `step ${index}: ${tally.notSent} calls not sent: ${maxInFlight} were already in flight (the endpoint stalled)`,
+    });
+  if (tally.sent > 0 && tally.lateSends / tally.sent > 0.05) {
+    warnings.push({
+      code: 'late-sends',
+      message: `step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`,
+    });
+  }
+  return warnings;
+}
+
+/** The headline worked out: the best clean step, the lowest throttled one, and TPS per unit. */
+function derivationOf(
+  steps: LoadtestStep[],
+  best: LoadtestStep | undefined,
+  units: LoadtestResult['units'],
+  mode: LoadtestSettings['mode'],
+): string {
+  if (!best) return 'no step was clean: no TPS per unit';
+  const levelOf = (st: LoadtestStep) => (mode === 'open' ? `${formatRate(st.offeredTps!)} TPS offered` : `${st.users} users`);
+  const firstThrottled = steps.filter((st) => !st.clean).sort((a, b) => (a.offeredTps ?? a.users!) - (b.offeredTps ?? b.users!))[0];
+  return (
+    `highest clean step #${best.index} (${levelOf(best)}): ${formatRate(best.achievedTps)} TPS achieved, ${best.throttledPct.toFixed(2)}% throttled (limit ${THROTTLE_LIMIT_PCT}%)` +
+    (firstThrottled
+      ? `; lowest throttled step #${firstThrottled.index} (${levelOf(firstThrottled)}): ${firstThrottled.throttledPct.toFixed(1)}% throttled`
+      : '') +
+    `; ${formatRate(best.achievedTps)} TPS / ${units.inService} unit${units.inService === 1 ? '' : 's'} (${units.source}) = ${formatRate(best.achievedTps / units.inService)} TPS per unit`
+  );
+}
+
+/** What the way the search ended says about its figure: a lower bound, a busy model, a thin p99. */
+function endWarnings(stoppedBy: LoadtestResult['stoppedBy'], s: LoadtestSettings, best: LoadtestStep | undefined): Warning[] {
+  const warnings: Warning[] = [];
+  if (stoppedBy === 'no-throttling')
+    warnings.push({
+      code: 'no-throttling',
+      message: `no throttling up to ${s.mode === 'open' ? `${formatRate(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`,
+    });
+  if (stoppedBy === 'max-steps')
+    warnings.push({
+      code: 'max-steps',
+      message: `stopped after ${s.maxSteps} steps before the bracket narrowed to ${s.resolutionPct}%: the TPS found is a lower bound`,
+    });
+  if (stoppedBy === 'throttled-at-start')
+    warnings.push({ code: 'throttled-at-start', message: 'throttled even at the lowest load tried: is another client using the model?' });
+  if (best?.latencyMs && best.succeeded < 100)
+    warnings.push({
+      code: 'few-calls-for-p99',
+      message: `step ${best.index}: p99 latency from ${best.succeeded} calls (under 100) is the slowest call, not a percentile`,
+    });
+  return warnings;
+}
+
+/** One step at `level`: offered TPS (open) or users (closed loop); null when interrupted. */
+function runStep(inp: LoadtestInputs, level: number, imageOffset: number): Promise<StepTally | null> {
+  const s = inp.settings;
+  return s.mode === 'open'
+    ? runOpenStep(inp.send, {
+        rateTps: level,
+        warmupS: s.warmupS,
+        stepS: s.stepS,
+        maxInFlight: s.maxInFlight,
+        signal: inp.signal,
+        imageOffset,
+      })
+    : runUsersStep(inp.send, { users: level, warmupS: s.warmupS, stepS: s.stepS, signal: inp.signal, imageOffset });
 }
 
 /** The step search against one target: ramp, then narrow the bracket; every finished step is kept. */
@@ -91,32 +194,20 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
   const history: StepVerdict[] = [];
   const objects: number[] = [];
   const warnings = [...inp.warnings];
-  let stoppedBy: LoadtestResult['stoppedBy'];
-  let stopLine: string | undefined;
-  let inputProblem = false;
+  let stop: ReturnType<typeof stopFor>;
   let imageOffset = 0;
 
   for (;;) {
     const n = nextStep(history, search);
     if ('stop' in n) {
-      stoppedBy = n.stop;
+      stop = { stoppedBy: n.stop };
       break;
     }
     const index = steps.length + 1;
     inp.onStepStart?.(index, n.level, n.phase);
-    const tally =
-      s.mode === 'open'
-        ? await runOpenStep(inp.send, {
-            rateTps: n.level,
-            warmupS: s.warmupS,
-            stepS: s.stepS,
-            maxInFlight: s.maxInFlight,
-            signal: inp.signal,
-            imageOffset,
-          })
-        : await runUsersStep(inp.send, { users: n.level, warmupS: s.warmupS, stepS: s.stepS, signal: inp.signal, imageOffset });
+    const tally = await runStep(inp, n.level, imageOffset);
     if (tally === null) {
-      stoppedBy = 'interrupted';
+      stop = { stoppedBy: 'interrupted' };
       break;
     }
     imageOffset += tally.sent;
@@ -124,62 +215,18 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
     steps.push(step);
     objects.push(...tally.objects);
     inp.onStep?.(step);
-    if (tally.notSent > 0)
-      warnings.push(`step ${index}: ${tally.notSent} calls not sent: ${s.maxInFlight} were already in flight (the endpoint stalled)`);
-    if (tally.sent > 0 && tally.lateSends / tally.sent > 0.05) {
-      warnings.push(
-        `step ${index}: ${tally.lateSends} of ${tally.sent} calls left over ${LATE_MS} ms late: the client could not hold the offered rate (a busy machine?), so this step offered less than it says`,
-      );
-    }
-    const clientErrors = tally.otherErrors - tally.serverErrors;
-    if (tally.firstError?.fatal) {
-      stoppedBy = 'request-errors';
-      stopLine = tally.firstError.line;
-      inputProblem = true;
-      break;
-    }
-    if (tally.sent > 0 && tally.serverErrors >= 5 && (tally.serverErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
-      stoppedBy = 'server-errors';
-      stopLine = `stopped at step ${index}: ${tally.serverErrors} of ${tally.sent} calls failed on the server side or the network (${Object.entries(
-        tally.errors,
-      )
-        .map(([k, v]) => `${k} ×${v}`)
-        .join(', ')}); first: ${tally.firstError?.line ?? 'unknown'}`;
-      break;
-    }
-    if (tally.sent > 0 && clientErrors >= 5 && (clientErrors / tally.sent) * 100 > ERROR_STORM_PCT) {
-      stoppedBy = 'request-errors';
-      stopLine = `stopped at step ${index}: the endpoint refused ${clientErrors} of ${tally.sent} calls; first: ${tally.firstError?.line ?? 'unknown'}`;
-      inputProblem = true;
-      break;
-    }
+    warnings.push(...stepWarnings(tally, index, s.maxInFlight));
+    stop = stopFor(tally, index);
+    if (stop) break;
     const meanLatencyMs = tally.latenciesMs.length ? mean(tally.latenciesMs) : null;
     history.push({ level: n.level, clean: step.clean, achievedTps: step.achievedTps, meanLatencyMs });
   }
 
+  const { stoppedBy, stopLine, inputProblem = false } = stop;
   const clean = steps.filter((st) => st.clean && st.achievedTps > 0);
   const best = clean.length ? clean.reduce((a, b) => (b.achievedTps > a.achievedTps ? b : a)) : undefined;
   const highestCleanTps = best ? best.achievedTps : null;
-  const tpsPerUnit = highestCleanTps === null ? null : highestCleanTps / inp.units.inService;
-  const levelOf = (st: LoadtestStep) => (s.mode === 'open' ? `${fmt(st.offeredTps!)} TPS offered` : `${st.users} users`);
-  const firstThrottled = steps.filter((st) => !st.clean).sort((a, b) => (a.offeredTps ?? a.users!) - (b.offeredTps ?? b.users!))[0];
-  const derivation = best
-    ? `highest clean step #${best.index} (${levelOf(best)}): ${fmt(best.achievedTps)} TPS achieved, ${best.throttledPct.toFixed(2)}% throttled (limit ${THROTTLE_LIMIT_PCT}%)` +
-      (firstThrottled
-        ? `; lowest throttled step #${firstThrottled.index} (${levelOf(firstThrottled)}): ${firstThrottled.throttledPct.toFixed(1)}% throttled`
-        : '') +
-      `; ${fmt(best.achievedTps)} TPS / ${inp.units.inService} unit${inp.units.inService === 1 ? '' : 's'} (${inp.units.source}) = ${fmt(tpsPerUnit!)} TPS per unit`
-    : 'no step was clean: no TPS per unit';
-
-  if (stoppedBy === 'no-throttling')
-    warnings.push(
-      `no throttling up to ${s.mode === 'open' ? `${fmt(s.maxLevel)} TPS` : `${s.maxLevel} users`}: the TPS found is a lower bound`,
-    );
-  if (stoppedBy === 'max-steps')
-    warnings.push(`stopped after ${s.maxSteps} steps before the bracket narrowed to ${s.resolutionPct}%: the TPS found is a lower bound`);
-  if (stoppedBy === 'throttled-at-start') warnings.push('throttled even at the lowest load tried: is another client using the model?');
-  if (best?.latencyMs && best.succeeded < 100)
-    warnings.push(`step ${best.index}: p99 latency from ${best.succeeded} calls (under 100) is the slowest call, not a percentile`);
+  warnings.push(...endWarnings(stoppedBy, s, best));
 
   const result: LoadtestResult = {
     schema: LOADTEST_SCHEMA_ID,
@@ -199,17 +246,12 @@ export async function runLoadtest(inp: LoadtestInputs): Promise<LoadtestRun> {
       maxSteps: s.maxSteps,
       retries: 0,
     },
-    images: {
-      source: inp.images.kind,
-      location: inp.images.location,
-      ...imageClass(inp.images),
-      meanObjects: objects.length ? mean(objects) : null,
-    },
+    images: sentImages(inp.images, objects),
     units: inp.units,
     steps,
     highestCleanTps,
-    tpsPerUnit,
-    derivation,
+    tpsPerUnit: highestCleanTps === null ? null : highestCleanTps / inp.units.inService,
+    derivation: derivationOf(steps, best, inp.units, s.mode),
     warnings,
   };
   return { result, stopLine, inputProblem };

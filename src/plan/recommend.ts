@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Plan, PlanReport, PlanSearch, ZoneOutageCheck } from '../contracts/plan.js';
+import type { BatchFleet, Plan, PlanReport, PlanSearch, ZoneOutageCheck } from '../contracts/plan.js';
 import { PLAN_SCHEMA_ID } from '../contracts/ids.js';
 import type { Warning } from '../core/errors.js';
 import { roundTo, roundUsd } from '../core/money.js';
@@ -30,32 +30,62 @@ export async function planWorkloads(workloads: ResolvedWorkload[]): Promise<Plan
 
 type SearchPair = (r: ResolvedWorkload, rule: StaticRule) => SearchedPair;
 
+type Pair = { minUnits: number; maxUnits: number };
+
+/** The pair to run: a batch fleet's, else the search's when it found one within the limit, else the rule's. */
+function answerOf(rule: StaticRule, searched: SearchedPair | undefined, batch: BatchFleet | undefined): { pair: Pair; useSearch: boolean } {
+  const useSearch = searched !== undefined && searched.feasible;
+  if (batch) return { pair: { minUnits: batch.units, maxUnits: batch.units }, useSearch };
+  if (useSearch) return { pair: searched.pair, useSearch };
+  return { pair: { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits }, useSearch };
+}
+
+/** The pair's cost on every basis that applies, worked out, and the basis the answer is quoted on. */
+function costsOf(r: ResolvedWorkload, pair: Pair, searched: SearchedPair | undefined, useSearch: boolean, batch: BatchFleet | undefined) {
+  const w = r.workload;
+  const simulatedUsd = searched ? (useSearch ? searched.monthlyCostUsd : searched.staticRule.monthlyCostUsd) : undefined;
+  const { costs, derivation } = costsOnBases(w, pair, r.price.pricePerUnitHourUsd, simulatedUsd);
+  if (batch) {
+    costs.batch = batch.monthlyCostUsd;
+    derivation.batch = batch.derivation;
+  }
+  const basis = batch ? 'batch' : basisOf(w, r.overTime !== undefined);
+  return { costs, derivation, basis: costs[basis] === undefined ? 'max' : basis, monthlyCostUsd: costs[basis] ?? costs.max };
+}
+
+/** Min units' hourly cost per thousand images at baseline traffic; none below a request every 1,000 s (too few to price). */
+function costPer1000ImagesOf(pair: Pair, usdPerUnitHour: number, baselineTps: number): { usd: number; derivation: string } | null {
+  if (baselineTps < 0.001) return null;
+  const usd = ((pair.minUnits * usdPerUnitHour) / (baselineTps * 3600)) * 1000;
+  return {
+    usd,
+    derivation: `${pair.minUnits} × $${usdPerUnitHour} / (${formatExact(baselineTps)} × 3600) × 1000 = $${usd.toFixed(4)}`,
+  };
+}
+
+function staticRuleFigures(rule: StaticRule, searched: SearchedPair | undefined): Plan['staticRule'] {
+  return {
+    minInferenceUnits: rule.units.minInferenceUnits,
+    maxInferenceUnits: rule.units.maxInferenceUnits,
+    azFloor: rule.units.floor,
+    azFloorApplied: rule.units.azFloorApplied,
+    unitsAddedForOutage: rule.units.zoneOutageUnitsAdded,
+    ...(searched
+      ? { simulated: { monthlyCostUsd: searched.staticRule.monthlyCostUsd, throttledPct: searched.staticRule.throttledPct } }
+      : {}),
+  };
+}
+
 /** `savings: false`: the answer alone, for a saving that plans a changed workload again. */
 export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { savings?: boolean } = {}): Plan {
   const w = r.workload;
   const rule = staticRule(r);
   const searched = r.overTime && search ? search(r, rule) : undefined;
-  const useSearch = searched !== undefined && searched.feasible;
   const batch = w.traffic.batch ? batchFleet(r, rule.capTps) : undefined;
-  const pair = batch
-    ? { minUnits: batch.units, maxUnits: batch.units }
-    : useSearch
-      ? searched.pair
-      : { minUnits: rule.units.minInferenceUnits, maxUnits: rule.units.maxInferenceUnits };
-  const simulatedUsd = searched ? (useSearch ? searched.monthlyCostUsd : searched.staticRule.monthlyCostUsd) : undefined;
-  const { costs, derivation: costText } = costsOnBases(w, pair, r.price.pricePerUnitHourUsd, simulatedUsd);
-  if (batch) {
-    costs.batch = batch.monthlyCostUsd;
-    costText.batch = batch.derivation;
-  }
-  const costBasis = batch ? 'batch' : basisOf(w, r.overTime !== undefined);
+  const { pair, useSearch } = answerOf(rule, searched, batch);
+  const cost = costsOf(r, pair, searched, useSearch, batch);
   const zone = zoneOutageOf(r, pair.maxUnits, searched);
-  const notes = notesOf(r, rule, searched, zone);
-  const warnings = warningsOf(r, rule, zone, searched);
-  const monthlyCostUsd = costs[costBasis] ?? costs.max;
-  const baselineTps = w.traffic.baseline_tps;
-  // Below a request every 1,000 s there are too few images at baseline to price per thousand.
-  const costPer1000 = baselineTps >= 0.001 ? ((pair.minUnits * r.price.pricePerUnitHourUsd) / (baselineTps * 3600)) * 1000 : null;
+  const costPer1000 = costPer1000ImagesOf(pair, r.price.pricePerUnitHourUsd, w.traffic.baseline_tps);
   const plan: Omit<Plan, 'headline' | 'savings'> = {
     name: w.name,
     ...(w.id !== undefined ? { id: w.id } : {}),
@@ -74,45 +104,32 @@ export function planWorkload(r: ResolvedWorkload, search?: SearchPair, opts: { s
     unitsIfTpsLow: rule.unitsIfTpsLow,
     targetUtilization: w.scaling.target_utilization,
     capacityPerUnitTps: rule.capTps,
-    baselineTps,
+    baselineTps: w.traffic.baseline_tps,
     peakTps: w.traffic.peak_tps,
     minInferenceUnits: pair.minUnits,
     maxInferenceUnits: pair.maxUnits,
-    monthlyCostUsd,
-    costBasis: costs[costBasis] === undefined ? 'max' : costBasis,
-    costByBasis: costs,
+    monthlyCostUsd: cost.monthlyCostUsd,
+    costBasis: cost.basis,
+    costByBasis: cost.costs,
     pairSource: useSearch ? 'search' : 'static-rule',
     autoscale: w.scaling.autoscale,
     hoursPerMonth: roundTo(rule.hoursPerMonth, 2),
-    costPer1000ImagesUsd: costPer1000 === null ? null : roundTo(costPer1000, 4),
-    staticRule: {
-      minInferenceUnits: rule.units.minInferenceUnits,
-      maxInferenceUnits: rule.units.maxInferenceUnits,
-      azFloor: rule.units.floor,
-      azFloorApplied: rule.units.azFloorApplied,
-      unitsAddedForOutage: rule.units.zoneOutageUnitsAdded,
-      ...(searched
-        ? { simulated: { monthlyCostUsd: searched.staticRule.monthlyCostUsd, throttledPct: searched.staticRule.throttledPct } }
-        : {}),
-    },
+    costPer1000ImagesUsd: costPer1000 === null ? null : roundTo(costPer1000.usd, 4),
+    staticRule: staticRuleFigures(rule, searched),
     ...(searched ? { search: searchFigures(r, searched) } : {}),
     zoneOutage: zone,
     derivation: {
       ...(r.calibration.anchored ? { calibration: r.calibration.derivation } : {}),
       ...rule.derivation,
-      monthlyCost: costText,
-      ...(costPer1000 !== null
-        ? {
-            costPer1000Images: `${pair.minUnits} × $${r.price.pricePerUnitHourUsd} / (${formatExact(baselineTps)} × 3600) × 1000 = $${costPer1000.toFixed(4)}`,
-          }
-        : {}),
+      monthlyCost: cost.derivation,
+      ...(costPer1000 !== null ? { costPer1000Images: costPer1000.derivation } : {}),
       zoneOutage: zoneCheckAt(pair.maxUnits, w.availability.zones, r.tpsPerUnit, w.traffic.peak_tps).derivation,
     },
-    notes,
+    notes: notesOf(r, rule, searched, zone),
     ...(w.model.project_version_arn !== undefined
       ? { startCommand: startCommand(w.model.project_version_arn, pair.minUnits, pair.maxUnits) }
       : {}),
-    warnings,
+    warnings: warningsOf(r, rule, zone, searched),
     ...(batch ? { batch } : {}),
   };
   const savings = opts.savings === false ? [] : savingsOf(r, plan, (changed) => planWorkload(changed, search, { savings: false }));

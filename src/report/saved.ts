@@ -6,10 +6,10 @@ import { parseYamlLocated, zodProblems } from '../core/yaml.js';
 import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
 import { BacktestResultSchema, type BacktestResult } from '../contracts/backtest.js';
 import { GateResultSchema, type GateResult } from '../contracts/gate.js';
-import { BACKTEST_SCHEMA_ID, GATE_SCHEMA_ID, PLAN_SCHEMA_ID, SIMULATION_SCHEMA_ID } from '../contracts/ids.js';
+import { BACKTEST_SCHEMA_ID, GATE_SCHEMA_ID, LOADTEST_SCHEMA_ID, PLAN_SCHEMA_ID, SIMULATION_SCHEMA_ID } from '../contracts/ids.js';
 import { PlanReportSchema, type PlanReport } from '../contracts/plan.js';
 import { SimulationResultSchema, type SimulationResult } from '../contracts/simulation.js';
-import { LOADTEST_SCHEMA_ID, LoadtestResultSchema, type LoadtestResult } from '../loadtest/result-schema.js';
+import { LoadtestResultSchema, LoadtestResultV1Schema, LOADTEST_V1_SCHEMA_ID, type LoadtestResult } from '../contracts/loadtest.js';
 
 /**
  * Saved results read back for `capacity-plan report`: the JSON's `schema` id picks the reader,
@@ -27,7 +27,7 @@ export type SavedResult =
   | { kind: 'loadtest'; result: LoadtestResult };
 
 /**
- * What each schema id is and how to read it. A new result type (e.g. `capacity-plan/loadtest@1`)
+ * What each schema id is and how to read it. A new result type (e.g. `capacity-plan/loadtest@2`)
  * is a schema and one entry here, a kind in SavedResult, and its formatters in commands/report.ts.
  */
 const READERS: Record<string, (data: unknown, refuse: (e: z.ZodError) => never) => SavedResult> = {
@@ -42,6 +42,11 @@ const READERS: Record<string, (data: unknown, refuse: (e: z.ZodError) => never) 
   },
   [LOADTEST_SCHEMA_ID]: (d, refuse) => {
     const r = LoadtestResultSchema.safeParse(d);
+    return { kind: 'loadtest', result: r.success ? r.data : refuse(r.error) };
+  },
+  // Read on as the current version: its warnings become {code: 'uncoded', message}.
+  [LOADTEST_V1_SCHEMA_ID]: (d, refuse) => {
+    const r = LoadtestResultV1Schema.safeParse(d);
     return { kind: 'loadtest', result: r.success ? r.data : refuse(r.error) };
   },
 };

@@ -48,11 +48,7 @@ export const EXACT_MIN_CANDIDATES = 128;
  */
 export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottledPct, fixedFleet = false }: SearchInput): SearchResult {
   const upper = Math.max(floorUnits, maxFloorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
-  let runMinutes = base.demandTps.length;
-  if (base.schedule) {
-    runMinutes = 0;
-    for (let i = 0; i < base.schedule.length; i++) runMinutes += base.schedule[i]!;
-  }
+  const runMinutes = runningMinutes(base);
   let simulations = 0;
   const unitsWanted = base.unitsWanted ?? unitsWantedPerMinute(base.demandTps, base.capTps);
   const run = (minUnits: number, maxUnits: number) => {
@@ -72,27 +68,7 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
   type Pair = { minUnits: number; maxUnits: number; totals: SimTotals };
   let best: Pair | undefined;
   let leastThrottled: Pair | undefined;
-  // Units needed at full capacity each running minute, for a lower bound on any pair's cost.
-  const needUnits = new Float64Array(base.demandTps.length);
-  let totalRequests = 0;
-  for (let t = 0; t < needUnits.length; t++) {
-    totalRequests += base.demandTps[t]! * 60;
-    needUnits[t] = base.schedule && base.schedule[t] === 0 ? -1 : base.demandTps[t]! / base.tpsPerUnit;
-  }
-  // Throttling may spare at most this many unit-minutes of serving.
-  const slackUnitMinutes = (totalRequests * maxThrottledPct) / 100 / (60 * base.tpsPerUnit);
-  /**
-   * No pair with this Min bills less: each running minute bills at least Min units and at least
-   * the units that serve its traffic, less what the allowed throttling spares.
-   */
-  const costLowerBound = (min: number) => {
-    let sum = 0;
-    for (let t = 0; t < needUnits.length; t++) {
-      const need = needUnits[t]!;
-      if (need >= 0) sum += need > min ? need : min;
-    }
-    return sum - slackUnitMinutes;
-  };
+  const costLowerBound = costLowerBoundOf(base, maxThrottledPct);
   /** No pair with this Min can beat the best so far. */
   const hopeless = (min: number) =>
     best !== undefined && (min * runMinutes >= best.totals.unitMinutesBilled || costLowerBound(min) >= best.totals.unitMinutesBilled);
@@ -151,6 +127,38 @@ export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottled
   }
   const pick = best ?? leastThrottled!;
   return { ...pick, feasible: best !== undefined, simulations, upperUnits: upper };
+}
+
+/** Minutes the model runs: all of them, or those its schedule keeps it running. */
+function runningMinutes(base: SearchInput['base']): number {
+  if (!base.schedule) return base.demandTps.length;
+  let minutes = 0;
+  for (let i = 0; i < base.schedule.length; i++) minutes += base.schedule[i]!;
+  return minutes;
+}
+
+/**
+ * Unit-minutes below which no pair with a given Min bills: each running minute bills at least
+ * Min units and at least the units that serve its traffic, less what the allowed throttling spares.
+ */
+function costLowerBoundOf(base: SearchInput['base'], maxThrottledPct: number): (minUnits: number) => number {
+  // Units needed at full capacity each running minute (-1: not running).
+  const needUnits = new Float64Array(base.demandTps.length);
+  let totalRequests = 0;
+  for (let t = 0; t < needUnits.length; t++) {
+    totalRequests += base.demandTps[t]! * 60;
+    needUnits[t] = base.schedule && base.schedule[t] === 0 ? -1 : base.demandTps[t]! / base.tpsPerUnit;
+  }
+  // Throttling may spare at most this many unit-minutes of serving.
+  const slackUnitMinutes = (totalRequests * maxThrottledPct) / 100 / (60 * base.tpsPerUnit);
+  return (min) => {
+    let sum = 0;
+    for (let t = 0; t < needUnits.length; t++) {
+      const need = needUnits[t]!;
+      if (need >= 0) sum += need > min ? need : min;
+    }
+    return sum - slackUnitMinutes;
+  };
 }
 
 /**

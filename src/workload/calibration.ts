@@ -1,6 +1,6 @@
 import type { Warning } from '../core/errors.js';
 import { quoteField } from '../core/escape.js';
-import type { LoadtestResult } from '../loadtest/result-schema.js';
+import type { LoadtestResult } from '../contracts/loadtest.js';
 import type { Workload } from './schema.js';
 import { classTps, predictLocal, type TpsSource } from './tps.js';
 

@@ -137,7 +137,7 @@ type LoadtestCalibration = z.infer<typeof LoadtestCalibrationSchema>;
 
 const LoadtestCalibrationSchema = z.strictObject({
   loadtest: namedFile('loadtest').describe(
-    'A capacity-plan/loadtest@1 file (`capacity-plan loadtest --out`), relative to this workload file.',
+    'A capacity-plan/loadtest@2 file (or @1) (`capacity-plan loadtest --out`), relative to this workload file.',
   ),
 });
 

@@ -372,7 +372,7 @@ describe('gate: --fail-on and exit codes', () => {
     {
       what: 'a non-numeric flag',
       make: () => ['a.yaml', '--max-monthly-cost', 'lots'],
-      stderr: /--max-monthly-cost: expected a number, got 'lots'/,
+      stderr: /--max-monthly-cost: expected an amount in USD greater than 0, got 'lots'/,
     },
     {
       what: 'a fractional --max-units',
@@ -382,7 +382,7 @@ describe('gate: --fail-on and exit codes', () => {
     {
       what: 'a negative increase',
       make: () => ['a.yaml', '--baseline', 'a.json', '--max-increase-usd', '-1'],
-      stderr: /--max-increase-usd: expected 0 or more/,
+      stderr: /--max-increase-usd: expected an amount in USD, at least 0, got '-1'/,
     },
     {
       what: 'an increase flag without --baseline',

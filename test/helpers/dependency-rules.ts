@@ -41,8 +41,6 @@ const BENCH_CONTRACT = new Set([
   'bench/stage-predict.ts',
 ]);
 
-/** The loadtest result file contract, which a calibration may read like the bench result. */
-const LOADTEST_CONTRACT = new Set(['loadtest/result-schema.ts', 'loadtest/read-result.ts']);
 /** The Rekognition wire protocol: `serve` speaks it, `loadtest` checks images against its limits. */
 const PROTOCOL = 'serve/protocol.ts';
 /** The service's image limits: one table the planner, `serve` and `loadtest` all apply; it imports nothing. */
@@ -64,13 +62,11 @@ type Layer =
   | 'serve'
   | 'protocol'
   | 'service-limits'
-  | 'loadtest'
-  | 'loadtest-contract';
+  | 'loadtest';
 
 function layerOf(file: string): Layer | undefined {
   if (file === 'cli.ts') return 'cli';
   if (BENCH_CONTRACT.has(file)) return 'bench-contract';
-  if (LOADTEST_CONTRACT.has(file)) return 'loadtest-contract';
   if (file === PROTOCOL) return 'protocol';
   if (file === SERVICE_LIMITS) return 'service-limits';
   const top = file.split('/')[0];
@@ -99,7 +95,7 @@ const ALLOWED: Record<Layer, Layer[]> = {
   'service-limits': [],
   // Saved results' schemas: every layer above core may read them.
   contracts: ['core'],
-  workload: ['core', 'contracts', 'bench-contract', 'loadtest-contract', 'service-limits'],
+  workload: ['core', 'contracts', 'bench-contract', 'service-limits'],
   // The peak/baseline rule and the unit arithmetic; the simulator runs on them; the plan layer
   // (the one answer: rule, search, zone promise) stands on both.
   sizing: ['core', 'contracts', 'workload'],
@@ -109,9 +105,9 @@ const ALLOWED: Record<Layer, Layer[]> = {
   // serve and loadtest stand beside bench: they run its models and read its images, nothing above.
   protocol: ['core', 'bench', 'service-limits'],
   serve: ['core', 'bench', 'protocol', 'service-limits'],
-  'loadtest-contract': ['core'],
-  loadtest: ['core', 'bench', 'protocol', 'loadtest-contract', 'service-limits'],
-  report: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'bench-contract', 'loadtest-contract'],
+  // Its result file is a contract (contracts/loadtest.ts): read by workload/ and report/ through it.
+  loadtest: ['core', 'contracts', 'bench', 'protocol', 'service-limits'],
+  report: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'bench-contract'],
   commands: [
     'core',
     'contracts',
@@ -126,7 +122,6 @@ const ALLOWED: Record<Layer, Layer[]> = {
     'serve',
     'protocol',
     'loadtest',
-    'loadtest-contract',
     'service-limits',
   ],
   cli: ['core', 'commands'],

@@ -1,4 +1,4 @@
-import { LoadtestResultSchema, type LoadtestResult } from '../../src/loadtest/result-schema.js';
+import { LoadtestResultSchema, type LoadtestResult } from '../../src/contracts/loadtest.js';
 
 export interface LoadtestFixture {
   /** null: no clean step. */
@@ -21,7 +21,7 @@ export function loadtestResult(over: LoadtestFixture = {}): LoadtestResult {
   const img = over.image ?? { width: 1000, height: 1000, sizeMb: 1, objects: 5 };
   const aws = (over.kind ?? 'aws') === 'aws';
   return LoadtestResultSchema.parse({
-    schema: 'capacity-plan/loadtest@1',
+    schema: 'capacity-plan/loadtest@2',
     createdAt: '2026-11-02T10:00:00.000Z',
     complete: over.complete ?? true,
     stoppedBy: over.stoppedBy ?? 'converged',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readLoadtestResult } from '../../src/loadtest/read-result.js';
+import { readLoadtestResult } from '../../src/contracts/loadtest.js';
 import { tempDir } from '../helpers/cli.js';
 import { runCliAsync } from '../helpers/processes.js';
 
@@ -121,7 +121,9 @@ describe('loadtest: faults and bad input, one line each', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^capacity-plan: warning: MaxInferenceUnits 3 > MinInferenceUnits 1: autoscaling may add units/m);
     const result = await readLoadtestResult(out);
-    expect(result.warnings.some((w) => w.startsWith('MaxInferenceUnits 3 > MinInferenceUnits 1'))).toBe(true);
+    expect(result.warnings.some((w) => w.code === 'autoscaling' && w.message.startsWith('MaxInferenceUnits 3 > MinInferenceUnits 1'))).toBe(
+      true,
+    );
     expect(result).toMatchObject({ stoppedBy: 'max-steps', units: { inService: 1, minInferenceUnits: 1, maxInferenceUnits: 3 } });
   });
 

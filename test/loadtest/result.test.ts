@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { readLoadtestResult } from '../../src/loadtest/read-result.js';
-import { LOADTEST_SCHEMA_ID, type LoadtestResult } from '../../src/loadtest/result-schema.js';
+import { readLoadtestResult } from '../../src/contracts/loadtest.js';
+import { LOADTEST_SCHEMA_ID } from '../../src/contracts/ids.js';
+import type { LoadtestResult } from '../../src/contracts/loadtest.js';
 import { loadtestResultJson } from '../../src/report/loadtest/json.js';
 import { loadtestMarkdown } from '../../src/report/loadtest/markdown.js';
 import { loadtestTable } from '../../src/report/loadtest/table.js';
@@ -57,7 +58,7 @@ const result: LoadtestResult = {
   highestCleanTps: 5.7,
   tpsPerUnit: 5.7,
   derivation: 'highest clean step #3',
-  warnings: ['a warning'],
+  warnings: [{ code: 'max-steps', message: 'a warning' }],
 };
 
 describe('loadtest result file and views', () => {
@@ -66,12 +67,21 @@ describe('loadtest result file and views', () => {
     const file = join(dir, 'lt.json');
     writeFileSync(file, loadtestResultJson(result));
     expect(await readLoadtestResult(file)).toEqual(result);
-    writeFileSync(file, JSON.stringify({ ...result, schema: 'capacity-plan/loadtest@2' }));
+    writeFileSync(file, JSON.stringify({ ...result, schema: 'capacity-plan/loadtest@3' }));
     await expect(readLoadtestResult(file)).rejects.toThrow(
-      `${file}: unsupported loadtest file schema "capacity-plan/loadtest@2"; this version reads capacity-plan/loadtest@1`,
+      `${file}: unsupported loadtest file schema "capacity-plan/loadtest@3"; this version reads capacity-plan/loadtest@2 and capacity-plan/loadtest@1`,
     );
     writeFileSync(file, JSON.stringify({ ...result, tpsPerUnit: -1 }));
     await expect(readLoadtestResult(file)).rejects.toThrow(/malformed loadtest file at tpsPerUnit/);
+  });
+
+  it('reads a loadtest@1 file, whose warnings were sentences, as the current version: each an `uncoded` warning', async () => {
+    const file = join(tempDir(), 'v1.json');
+    writeFileSync(file, JSON.stringify({ ...result, schema: 'capacity-plan/loadtest@1', warnings: ['a warning'] }));
+    expect(await readLoadtestResult(file)).toEqual({ ...result, warnings: [{ code: 'uncoded', message: 'a warning' }] });
+    const shown = runCli(['report', file, '--format', 'json']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ schema: LOADTEST_SCHEMA_ID, warnings: [{ code: 'uncoded', message: 'a warning' }] });
   });
 
   it('table and markdown show the headline, the image class and every step', () => {
@@ -93,7 +103,7 @@ describe('loadtest result file and views', () => {
     const md = loadtestMarkdown(result, { color, width: 200 });
     expect(md).toContain('| TPS per unit');
     expect(md).toContain('**5.70**');
-    expect(md).toContain('> ⚠️ a warning');
+    expect(md).toContain('> ⚠️ **max-steps**: a warning');
   });
 });
 

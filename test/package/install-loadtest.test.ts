@@ -64,7 +64,7 @@ describe('installed with only @aws-sdk/client-rekognition added', () => {
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(c.project, 'lt.json'), 'utf8'));
     expect(result).toMatchObject({
-      schema: 'capacity-plan/loadtest@1',
+      schema: 'capacity-plan/loadtest@2',
       images: { count: 2, formats: ['jpeg', 'png'], meanWidth: 260, meanHeight: 220 },
     });
     expect(result.steps.length).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { evaluateGate } from '../../src/gate/gate.js';
 import type { GateResult } from '../../src/gate/result.js';
 import { planWorkload } from '../../src/plan/recommend.js';
 import { searchPair } from '../../src/plan/search-pair.js';
-import { simulateWorkload } from '../../src/simulate/result.js';
+import { simulateWorkload } from '../../src/simulate/simulate-workload.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';
 import { seriesFromProfile } from '../../src/workload/series.js';

@@ -102,9 +102,12 @@ describe("flags are bounded like the schema's numbers", () => {
     writeFileSync(join(dir, 'w.yaml'), PROFILE);
     expectOneLine(
       runCli(['simulate', 'w.yaml', '--min', '1000000000', '--max', '1000000000'], { cwd: dir }),
-      /--min: must be at most 100,000 units/,
+      /--min: expected a whole number of units from 1 to 100,000, got '1000000000'/,
     );
-    expectOneLine(runCli(['simulate', 'w.yaml', '--max', '100001'], { cwd: dir }), /--max: must be at most 100,000 units/);
+    expectOneLine(
+      runCli(['simulate', 'w.yaml', '--max', '100001'], { cwd: dir }),
+      /--max: expected a whole number of units from 1 to 100,000, got '100001'/,
+    );
     expectOneLine(
       runCli(['simulate', 'w.yaml', '--zone-outage', '0/1000000000'], { cwd: dir }),
       /--zone-outage: the outage must last at most 527,040 minutes \(a year\)/,

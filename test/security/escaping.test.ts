@@ -87,7 +87,7 @@ describe('saved results: every string, every kind, every view', () => {
   });
 
   it('markdown: a load test escapes more than | (HTML, links, @mentions) in its endpoint and warnings', () => {
-    const lt = structuredClone(saved.loadtest) as { target: { endpoint: string }; warnings?: string[] };
+    const lt = structuredClone(saved.loadtest) as { target: { endpoint: string } };
     lt.target.endpoint = 'http://x/<script>alert(1)</script>@octocat';
     const dir = tempDir();
     writeFileSync(join(dir, 'l.json'), JSON.stringify(lt));

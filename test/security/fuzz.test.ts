@@ -14,7 +14,7 @@ import { planMarkdown } from '../../src/report/plan/markdown.js';
 import { simulationJson } from '../../src/report/simulation/json.js';
 import { colorFor } from '../../src/report/format.js';
 import { planWorkloads } from '../../src/plan/recommend.js';
-import { simulateWorkload } from '../../src/simulate/result.js';
+import { simulateWorkload } from '../../src/simulate/simulate-workload.js';
 import { loadWorkload } from '../../src/workload/resolve.js';
 import { parseTrace } from '../../src/workload/trace.js';
 import { runCli, tempDir } from '../helpers/cli.js';

@@ -7,7 +7,7 @@ import { ModelInputSchema } from '../../src/bench/models/spec.js';
 import { stageModelFor } from '../../src/bench/run.js';
 import { modelInputSizeOf, readBenchResult } from '../../src/bench/read-result.js';
 import type { BenchCondition, BenchModel } from '../../src/bench/result-schema.js';
-import type { LoadtestResult } from '../../src/loadtest/result-schema.js';
+import type { LoadtestResult } from '../../src/contracts/loadtest.js';
 import { planWorkload as computePlan } from '../../src/plan/recommend.js';
 import { resolveWorkload } from '../../src/workload/resolve.js';
 import { WorkloadSchema, type WorkloadInput } from '../../src/workload/schema.js';

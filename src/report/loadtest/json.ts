@@ -1,4 +1,4 @@
-import type { LoadtestResult } from '../../loadtest/result-schema.js';
+import type { LoadtestResult } from '../../contracts/loadtest.js';
 import type { Formatter } from '../format.js';
 
 /** The result file itself: every other format is a view of this one JSON root. */

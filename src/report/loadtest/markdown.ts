@@ -1,6 +1,6 @@
 import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
-import type { LoadtestResult } from '../../loadtest/result-schema.js';
+import type { LoadtestResult } from '../../contracts/loadtest.js';
 import type { Formatter } from '../format.js';
 import { loadtestHeading, STEP_HEAD, stepRow, summaryRows } from './rows.js';
 
@@ -23,6 +23,6 @@ export const loadtestMarkdown: Formatter<LoadtestResult> = (r) => {
     }),
     '',
   );
-  for (const w of r.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
+  for (const w of r.warnings) out.push(`> ⚠️ **${cell(w.code)}**: ${cell(w.message)}`, '');
   return out.join('\n');
 };

@@ -1,4 +1,4 @@
-import type { LoadtestResult, LoadtestStep } from '../../loadtest/result-schema.js';
+import type { LoadtestResult, LoadtestStep } from '../../contracts/loadtest.js';
 
 /** One row model for every loadtest view: the table and markdown views render these cells. */
 

@@ -1,4 +1,5 @@
-import type { LoadtestResult } from '../../loadtest/result-schema.js';
+import { forTerminal } from '../../core/escape.js';
+import type { LoadtestResult } from '../../contracts/loadtest.js';
 import type { Formatter } from '../format.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
 import { loadtestHeading, STEP_HEAD, stepRow, summaryRows } from './rows.js';
@@ -22,6 +23,6 @@ export const loadtestTable: Formatter<LoadtestResult> = (r, { color: c, width })
     return step.clean ? row : row.map((cell) => c.red(cell));
   });
   out.push(renderTable(STEP_COLUMNS, steps, { color: c, width }));
-  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning: ${w}`), width));
+  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning [${w.code}]: ${forTerminal(w.message)}`), width));
   return out.join('\n') + '\n';
 };

@@ -1,4 +1,4 @@
-import type { SimulationResult } from '../../simulate/result.js';
+import type { SimulationResult } from '../../contracts/simulation.js';
 import { formatCount } from '../../core/numbers.js';
 import { COLORS } from '../colors.js';
 import type { Formatter } from '../format.js';

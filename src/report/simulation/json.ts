@@ -1,4 +1,4 @@
-import type { SimulationResult } from '../../simulate/result.js';
+import type { SimulationResult } from '../../contracts/simulation.js';
 import type { Formatter } from '../format.js';
 
 /**

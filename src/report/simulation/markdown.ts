@@ -1,6 +1,6 @@
 import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
-import type { SimulationResult } from '../../simulate/result.js';
+import type { SimulationResult } from '../../contracts/simulation.js';
 import type { Formatter } from '../format.js';
 import { COLORS } from '../colors.js';
 import { mermaidXyChart } from '../mermaid.js';

@@ -1,7 +1,7 @@
 import * as asciichart from 'asciichart';
 import { formatUsd as usd } from '../../core/money.js';
 import { formatCount, formatHours, formatPct, formatTps } from '../../core/numbers.js';
-import type { SimulationResult } from '../../simulate/result.js';
+import type { SimulationResult } from '../../contracts/simulation.js';
 
 const int = formatCount;
 

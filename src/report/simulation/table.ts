@@ -1,5 +1,5 @@
 import { forTerminal } from '../../core/escape.js';
-import type { SimulationResult } from '../../simulate/result.js';
+import type { SimulationResult } from '../../contracts/simulation.js';
 import type { Formatter } from '../format.js';
 import { renderTable, wrapLine, type Column } from '../table.js';
 import { busiestDayChart, PAIR_HEAD, pairRows, simulationHeading, simulationRows, STRATEGY_HEAD, strategyRows } from './rows.js';

@@ -1,12 +1,14 @@
 import * as z from 'zod';
+import { readJsonOfVersions } from '../core/versioned-json.js';
+import { str, WarningSchema } from './common.js';
+import { LOADTEST_SCHEMA_ID } from './ids.js';
 
 /**
- * The load test result file, `capacity-plan/loadtest@1`: written by `loadtest`, read by whatever
- * takes a unit's TPS from it (a workload's calibration). Readers refuse any other schema string.
- * Everything a calibration needs is at the top level: the image class sent, the units in service,
- * the highest clean TPS and TPS per unit, with the steps that found them.
+ * The load test result file, `capacity-plan/loadtest@2`: written by `loadtest`, read by whatever
+ * takes a unit's TPS from it (a workload's calibration) and by `report`. Everything a calibration
+ * needs is at the top level: the image class sent, the units in service, the highest clean TPS
+ * and TPS per unit, with the steps that found them.
  */
-export const LOADTEST_SCHEMA_ID = 'capacity-plan/loadtest@1';
 
 const ms = z.number().nonnegative();
 
@@ -89,7 +91,7 @@ export const LoadtestResultSchema = z.object({
   tpsPerUnit: z.number().positive().nullable(),
   /** How the headline number was reached, in words and figures. */
   derivation: z.string(),
-  warnings: z.array(z.string()).default([]),
+  warnings: z.array(WarningSchema).default([]),
   /** `--method aws-sample`: the sample's own figure for its last run (Locust's current_rps - current_fail_per_sec). */
   awsSample: z
     .object({
@@ -103,5 +105,29 @@ export const LoadtestResultSchema = z.object({
     .optional(),
 });
 
-export type LoadtestResult = z.infer<typeof LoadtestResultSchema>;
-export type LoadtestStep = z.infer<typeof LoadtestStepSchema>;
+export type LoadtestResult = z.output<typeof LoadtestResultSchema>;
+export type LoadtestStep = z.output<typeof LoadtestStepSchema>;
+
+/**
+ * `capacity-plan/loadtest@1`: the same result with its warnings as bare sentences. A load test
+ * bills a running model by the hour, so its files are read on rather than refused: each
+ * sentence becomes a warning with the code `uncoded`.
+ */
+export const LOADTEST_V1_SCHEMA_ID = 'capacity-plan/loadtest@1';
+
+export const LoadtestResultV1Schema = LoadtestResultSchema.extend({
+  schema: z.literal(LOADTEST_V1_SCHEMA_ID),
+  warnings: z.array(str).default([]),
+}).transform((r): LoadtestResult => ({
+  ...r,
+  schema: LOADTEST_SCHEMA_ID,
+  warnings: r.warnings.map((message) => ({ code: 'uncoded', message })),
+}));
+
+/** Reads a load test result file of either version; refuses other schema ids rather than misreading them. */
+export async function readLoadtestResult(path: string): Promise<LoadtestResult> {
+  return readJsonOfVersions<LoadtestResult>(path, 'loadtest', {
+    [LOADTEST_SCHEMA_ID]: LoadtestResultSchema,
+    [LOADTEST_V1_SCHEMA_ID]: LoadtestResultV1Schema,
+  });
+}
