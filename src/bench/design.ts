@@ -7,8 +7,10 @@ import { Matrix, inverse } from 'ml-matrix';
  * matrix), which is the step that grows det M the most. Pure: features in, chosen indices out.
  *
  * The features are the union of what the stage fits use (stages.ts): source megapixels, file
- * size, model-input megapixels and its square (the infer term's curvature), and objects, each
- * scaled to [0, 1] over the candidates. A feature that is the same for every candidate (a
+ * size, model-input megapixels and its square (the infer term's curvature), and objects, plus the
+ * source megapixels' square, each scaled to [0, 1] over the candidates. The fits are straight in
+ * source pixels, but a design for a straight line measures only the two ends and could never show
+ * that it bends; the square makes the design measure between them too. A feature that is the same for every candidate (a
  * classifier's fixed input, its 0 objects) carries no information and is left out, so the design
  * spends its conditions on what the model can tell apart.
  */
@@ -26,7 +28,14 @@ const RIDGE = 1e-6;
 
 /** Rows [1, features...] of the informative features, each scaled to [0, 1] over the points. */
 export function featureRows(points: readonly DesignPoint[]): number[][] {
-  const raw = points.map((p) => [p.sourceMegapixels, p.sizeMb, p.inputMegapixels, p.inputMegapixels ** 2, p.objects]);
+  const raw = points.map((p) => [
+    p.sourceMegapixels,
+    p.sourceMegapixels ** 2,
+    p.sizeMb,
+    p.inputMegapixels,
+    p.inputMegapixels ** 2,
+    p.objects,
+  ]);
   const columns = raw[0]!.map((_, j) => raw.map((r) => r[j]!));
   const informative = columns.flatMap((col, j) => {
     const lo = Math.min(...col);
