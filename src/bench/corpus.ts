@@ -119,8 +119,8 @@ export async function measureCorpus(
     if (!decision.stop) continue;
 
     const stats = computeStatistics(totals);
-    const warnings = skipped.map((s) => `${s.file} skipped: ${s.reason}`);
-    if (!decision.stable) warnings.push(`unstable: ${decision.reason}`);
+    const warnings = skipped.map((s) => ({ code: 'file-skipped', message: `${s.file} skipped: ${s.reason}` }));
+    if (!decision.stable) warnings.push({ code: 'unstable', message: `unstable: ${decision.reason}` });
     const drawn = [...perFile.keys()];
     const slowest = [...perFile]
       .map(([img, ms]) => ({ file: img.name, ms: mean(ms), width: img.width, height: img.height, sizeMb: img.sizeMb }))

@@ -4,6 +4,7 @@ import type { DesignPoint } from './design.js';
 import { fitSlowness, speedTrace, type TimedSample } from './drift.js';
 import type { ModelAdapter } from './models/types.js';
 import { runSample, type Clock, type SampleTiming } from './pipeline.js';
+import type { BenchWarning } from './result-schema.js';
 import { computeStatistics, mean, MIN_SAMPLES_FOR_P99, type Statistics } from './stats.js';
 import { shouldStop, type MeasureSettings, type StopDecision } from './stop-rule.js';
 import { stopTargets } from './stop-targets.js';
@@ -27,7 +28,7 @@ export interface ConditionMeasurement {
    * the time budget counts the unit's work, so a busy machine gives a condition as many samples as a quiet one.
    */
   measuredS: number;
-  warnings: string[];
+  warnings: BenchWarning[];
 }
 
 /** One condition of a block: its distinct encoded images, rotated over. */
@@ -236,10 +237,13 @@ function summarise(
 ): ConditionMeasurement {
   const totals = corrected(s, sampled, slowness);
   const stats = computeStatistics(totals);
-  const warnings: string[] = [];
-  if (!decision.stable) warnings.push(`unstable: ${decision.reason}`);
+  const warnings: BenchWarning[] = [];
+  if (!decision.stable) warnings.push({ code: 'unstable', message: `unstable: ${decision.reason}` });
   if (!stats.p99Reliable)
-    warnings.push(`p99 from ${stats.n} samples (< ${MIN_SAMPLES_FOR_P99}) is the run's slowest sample, not a tail estimate`);
+    warnings.push({
+      code: 'p99-few-samples',
+      message: `p99 from ${stats.n} samples (< ${MIN_SAMPLES_FOR_P99}) is the run's slowest sample, not a tail estimate`,
+    });
   const timings = s.samples.map((i) => sampled[i]!.timing);
   const stage = (f: (t: SampleTiming) => number) => mean(s.samples.map((i) => f(sampled[i]!.timing) / slowness[i]!));
   const detectedCounts = timings.map((t) => t.detected).filter((d): d is number => d !== null);

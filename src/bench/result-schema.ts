@@ -1,13 +1,20 @@
 import * as z from 'zod';
+import { WarningSchema } from '../contracts/common.js';
 import { STAGE_FACTOR_NAMES } from './stages.js';
 
 export { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from './stages.js';
 
 /**
- * The bench result file, `capacity-plan/bench@1`: written by `bench`, read by `plan`.
+ * The bench result file, `capacity-plan/bench@2`: written by `bench`, read by `plan`.
  * Readers refuse any other schema string, so the format can evolve without silent misreads.
  */
-export const BENCH_SCHEMA_ID = 'capacity-plan/bench@1';
+export const BENCH_SCHEMA_ID = 'capacity-plan/bench@2';
+/** The previous version, still read: its warnings were plain sentences (each becomes code `uncoded`). */
+export const BENCH_V1_SCHEMA_ID = 'capacity-plan/bench@1';
+
+/** A warning: a stable code to match on and a sentence to read; a bench@1 sentence reads as code `uncoded`. */
+const BenchWarningSchema = z.union([WarningSchema, z.string().transform((message) => ({ code: 'uncoded', message }))]);
+const warnings = z.array(BenchWarningSchema).default([]);
 
 const ms = z.number().nonnegative();
 
@@ -42,7 +49,7 @@ const BenchConditionSchema = z.object({
   /** The RSE the condition had to reach, %: the suite's target or looser, by its share of the prediction error; absent in older files. */
   targetRsePct: z.number().positive().optional(),
   stable: z.boolean(),
-  warnings: z.array(z.string()).default([]),
+  warnings,
 });
 
 const CostModelSchema = z.object({
@@ -130,7 +137,7 @@ const CorpusSchema = z.object({
       sizeMb: z.number().positive(),
     }),
   ),
-  warnings: z.array(z.string()),
+  warnings: z.array(BenchWarningSchema),
 });
 
 /**
@@ -203,7 +210,7 @@ const BenchModelSchema = z.object({
   speed: SpeedSchema.optional(),
   /** Failed plausibility checks; absent when every output made sense (and in older files). */
   plausibility: z.array(PlausibilitySchema).optional(),
-  warnings: z.array(z.string()).default([]),
+  warnings,
 });
 
 /** `bench --scaling`: 1 and 2 units side by side on one condition; efficiency = TPS(2) / (2 × TPS(1)). */
@@ -232,7 +239,7 @@ const SuiteRecordSchema = z.object({
 });
 
 export const BenchResultSchema = z.object({
-  schema: z.literal(BENCH_SCHEMA_ID),
+  schema: z.union([z.literal(BENCH_SCHEMA_ID), z.literal(BENCH_V1_SCHEMA_ID).transform((): typeof BENCH_SCHEMA_ID => BENCH_SCHEMA_ID)]),
   createdAt: z.string(),
   complete: z.boolean(),
   suite: SuiteRecordSchema.optional(),
@@ -249,12 +256,13 @@ export const BenchResultSchema = z.object({
   unit: z.object({ threads: z.number().int().positive(), clock: z.enum(['cpu', 'wall']).optional() }),
   models: z.array(BenchModelSchema),
   scaling: z.array(ScalingSchema).optional(),
-  warnings: z.array(z.string()).default([]),
+  warnings,
 });
 
 export type BenchResult = z.infer<typeof BenchResultSchema>;
 export type BenchModel = z.infer<typeof BenchModelSchema>;
 export type BenchCondition = z.infer<typeof BenchConditionSchema>;
+export type BenchWarning = z.output<typeof BenchWarningSchema>;
 export type CostModel = z.infer<typeof CostModelSchema>;
 export type Scaling = z.infer<typeof ScalingSchema>;
 export type StageModel = z.infer<typeof StageModelSchema>;

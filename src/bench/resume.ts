@@ -97,7 +97,10 @@ export function mergeResume(previous: BenchResult | undefined, models: readonly 
   if (conflict) throw new Error(`mergeResume called with a conflicting partial result (${conflict.kind})`);
   const warnings = [...(previous?.warnings ?? [])];
   if (previous && previous.host.cpuModel !== host.cpuModel) {
-    warnings.push(`resumed on a different CPU (${host.cpuModel}) than the partial result (${previous.host.cpuModel})`);
+    warnings.push({
+      code: 'resumed-other-cpu',
+      message: `resumed on a different CPU (${host.cpuModel}) than the partial result (${previous.host.cpuModel})`,
+    });
   }
   const todo = models.map((plan): ModelTodo => {
     const { adapter, file } = plan;

@@ -154,9 +154,10 @@ export async function runBench(opts: RunOptions): Promise<BenchResult> {
     // Scaling runs on a synthetic condition (its images can be made again); say so rather than print nothing.
     for (const m of result.models) {
       if (!signal?.aborted && !result.scaling.some((x) => x.model === m.name)) {
-        result.warnings.push(
-          `scaling not measured for ${m.name}: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it`,
-        );
+        result.warnings.push({
+          code: 'scaling-not-measured',
+          message: `scaling not measured for ${m.name}: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it`,
+        });
       }
     }
   }
@@ -238,7 +239,7 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
       const images = open.preloaded.get(spec) ?? (await imagesFor(spec));
       open.preloaded.delete(spec);
       if (images.skipped) {
-        model.warnings.push(`${spec.id} skipped: ${images.skipped}`);
+        model.warnings.push({ code: 'condition-skipped', message: `${spec.id} skipped: ${images.skipped}` });
         progress?.note(`${adapter.name} ${spec.id} skipped: ${images.skipped}`);
         continue;
       }
@@ -281,7 +282,7 @@ async function measureModel(t: ModelTodo, open: OpenSession, ctx: RunContext): P
       if (!m) continue;
       const condition = buildCondition(adapter, spec, images, scaled(m, 1 / linkFactor));
       model.conditions.push(condition);
-      if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]}`);
+      if (!condition.stable) progress?.note(`warning: ${adapter.name} ${spec.id}: ${condition.warnings[0]?.message}`);
     }
     refit(model);
     if (measured.conditions.includes(null)) return { complete: false };
@@ -353,9 +354,9 @@ async function measureModelCorpus(t: ModelTodo, session: InferenceSession, corpu
   t.model.corpus = {
     ...measured,
     skipped: [...skippedAtLoad, ...measured.skipped],
-    warnings: [...skippedAtLoad.map((s) => `${s.file} skipped: ${s.reason}`), ...measured.warnings],
+    warnings: [...skippedAtLoad.map((s) => ({ code: 'file-skipped', message: `${s.file} skipped: ${s.reason}` })), ...measured.warnings],
   };
-  if (!measured.stable) ctx.progress?.note(`warning: ${adapter.name} corpus ${corpus.name}: ${measured.warnings.at(-1)}`);
+  if (!measured.stable) ctx.progress?.note(`warning: ${adapter.name} corpus ${corpus.name}: ${measured.warnings.at(-1)?.message}`);
   await ctx.checkpoint();
   return true;
 }
@@ -375,9 +376,9 @@ function recordPlausibility(t: ModelTodo, on: 'conditions' | 'corpus', progress:
   const model = t.model;
   model.plausibility = [...(model.plausibility ?? []), ...findings.map((f) => ({ ...f, on }))];
   for (const f of findings) {
-    const warning = `${photos ? 'corpus: ' : ''}${findingText(f)}`;
-    model.warnings.push(warning);
-    progress?.note(`warning: ${adapter.name}: ${warning}`);
+    const message = `${photos ? 'corpus: ' : ''}${findingText(f)}`;
+    model.warnings.push({ code: `implausible-${f.check}`, message });
+    progress?.note(`warning: ${adapter.name}: ${message}`);
   }
 }
 
@@ -391,14 +392,15 @@ function finishModel(t: ModelTodo, interrupted: boolean): void {
     t.plan.adapter.task === 'detection' &&
     !drawsWhatItFinds(t.plan.adapter) &&
     model.conditions.length > 0 &&
-    !model.warnings.includes(OBJECTS_UNMEASURED)
+    !model.warnings.some((w) => w.code === OBJECTS_UNMEASURED.code)
   ) {
     model.warnings.push(OBJECTS_UNMEASURED);
   }
   if (!model.costModel && model.conditions.length > 0 && !interrupted) {
-    model.warnings.push(
-      `too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`,
-    );
+    model.warnings.push({
+      code: 'too-few-conditions',
+      message: `too few conditions (${model.conditions.length}) to fit a cost model; plan can use only exactly measured conditions`,
+    });
   }
 }
 
@@ -407,8 +409,11 @@ function drawsWhatItFinds(adapter: ModelAdapter): boolean {
   return adapter.resolved.spec.output.format === 'db';
 }
 
-const OBJECTS_UNMEASURED =
-  "objects axis not measured: the synthetic conditions' objects are text lines, which this detector does not look for; each condition counts the objects it found, so the cost model's objects term is unknown unless your own images (images_dir, or images in the suite) hold objects it detects";
+const OBJECTS_UNMEASURED = {
+  code: 'objects-unmeasured',
+  message:
+    "objects axis not measured: the synthetic conditions' objects are text lines, which this detector does not look for; each condition counts the objects it found, so the cost model's objects term is unknown unless your own images (images_dir, or images in the suite) hold objects it detects",
+};
 
 function buildCondition(adapter: ModelAdapter, spec: ConditionSpec, images: ConditionImages, m: ConditionMeasurement): BenchCondition {
   const input = modelInputSize(adapter.resolved.spec.input, images.width, images.height);
@@ -416,10 +421,10 @@ function buildCondition(adapter: ModelAdapter, spec: ConditionSpec, images: Cond
   const own = spec.userImage !== undefined;
   // The drawn objects are text lines: only a text detector is expected to find them.
   const drawnUnseen = !own && m.detected !== null && !drawsWhatItFinds(adapter);
-  if (images.bytes.length === 1 && !own) warnings.push('only one distinct image: samples did not rotate');
+  if (images.bytes.length === 1 && !own) warnings.push({ code: 'one-image', message: 'only one distinct image: samples did not rotate' });
   // Synthetic images have a known answer: say so when the detector's count is off (its post-processing cost follows what it finds).
   if (m.detected !== null && !own && !drawnUnseen && Math.abs(m.detected - spec.objects) > 0.5) {
-    warnings.push(`detected ${m.detected.toFixed(1)} objects on average, ${spec.objects} drawn`);
+    warnings.push({ code: 'detections-off', message: `detected ${m.detected.toFixed(1)} objects on average, ${spec.objects} drawn` });
   }
   return {
     id: spec.id,

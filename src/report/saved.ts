@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { truncate } from '../core/escape.js';
 import { checkJsonBounds, describeSchemaId, parseJsonText } from '../core/saved-json.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
-import { BENCH_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
+import { BENCH_SCHEMA_ID, BENCH_V1_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
 import { BacktestResultSchema, type BacktestResult } from '../contracts/backtest.js';
 import { GateResultSchema, type GateResult } from '../contracts/gate.js';
 import { BACKTEST_SCHEMA_ID, GATE_SCHEMA_ID, LOADTEST_SCHEMA_ID, PLAN_SCHEMA_ID, SIMULATION_SCHEMA_ID } from '../contracts/ids.js';
@@ -37,6 +37,11 @@ const READERS: Record<string, (data: unknown, refuse: (e: z.ZodError) => never) 
   [GATE_SCHEMA_ID]: (d, refuse) => ({ kind: 'gate', result: parsed(GateResultSchema, d, refuse) }),
   // The bench schema fills defaults (empty warning lists), so its output is the result.
   [BENCH_SCHEMA_ID]: (d, refuse) => {
+    const r = BenchResultSchema.safeParse(d);
+    return { kind: 'bench', result: r.success ? r.data : refuse(r.error) };
+  },
+  // Read on as the current version: its warnings become {code: 'uncoded', message}.
+  [BENCH_V1_SCHEMA_ID]: (d, refuse) => {
     const r = BenchResultSchema.safeParse(d);
     return { kind: 'bench', result: r.success ? r.data : refuse(r.error) };
   },

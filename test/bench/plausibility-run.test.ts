@@ -62,7 +62,11 @@ describe('plausibility in bench', () => {
     ]);
     expect(m.plausibility![0]!.images).toBe(m.plausibility![0]!.of);
     expect(
-      m.warnings.some((w) => /^implausible output \[score-out-of-range\] on \d+ of \d+ image\(s\) \(score 40 outside 0\.\.1\)/.test(w)),
+      m.warnings.some(
+        (w) =>
+          w.code === 'implausible-score-out-of-range' &&
+          /^implausible output \[score-out-of-range\] on \d+ of \d+ image\(s\) \(score 40 outside 0\.\.1\)/.test(w.message),
+      ),
     ).toBe(true);
     // Markdown escapes the brackets.
     for (const format of [benchTable, benchMarkdown, benchHtml, benchJson])
@@ -77,14 +81,17 @@ describe('plausibility in bench', () => {
     });
     const m = r.models[0]!;
     expect(m.plausibility).toBeUndefined();
-    expect(m.warnings.filter((w) => w.startsWith('implausible'))).toEqual([]);
-    expect(m.warnings).toContainEqual(expect.stringMatching(/^objects axis not measured: .*objects term is unknown/));
+    expect(m.warnings.filter((w) => w.code.startsWith('implausible'))).toEqual([]);
+    expect(m.warnings).toContainEqual({
+      code: 'objects-unmeasured',
+      message: expect.stringMatching(/^objects axis not measured: .*objects term is unknown/),
+    });
     // 2 boxes found on every image, whatever was drawn: the objects the cost model sees.
     expect(m.conditions.map((c) => [c.objects, c.detected])).toEqual([
       [2, 2],
       [2, 2],
     ]);
-    expect(m.conditions.every((c) => !c.warnings.some((w) => /drawn/.test(w)))).toBe(true);
+    expect(m.conditions.every((c) => !c.warnings.some((w) => w.code === 'detections-off'))).toBe(true);
   });
 
   it('a corpus of photos: detections per image (mean and range), and nothing found on any photo flagged', async () => {

@@ -45,12 +45,12 @@ beforeAll(async () => {
 
 function partial(models: Array<Partial<BenchModel> & { name: string }>, threads = 1): BenchResult {
   return {
-    schema: 'capacity-plan/bench@1',
+    schema: 'capacity-plan/bench@2',
     createdAt: '2026-01-01T00:00:00.000Z',
     complete: false,
     host: { ...host, cpuModel: 'cpu B' },
     unit: { threads, clock: threads === 1 ? 'cpu' : 'wall' },
-    warnings: ['an earlier warning'],
+    warnings: [{ code: 'earlier', message: 'an earlier warning' }],
     models: models.map((m) => ({
       task: 'classification',
       source: 'builtin:ocr-cls',
@@ -140,7 +140,7 @@ describe('mergeResume', () => {
   test('a fresh run: everything to do, times to record', () => {
     const { result, todo, untouched } = mergeResume(undefined, [plan], 1, host);
     expect(result).toMatchObject({
-      schema: 'capacity-plan/bench@1',
+      schema: 'capacity-plan/bench@2',
       complete: false,
       host,
       unit: { threads: 1, clock: 'cpu' },
@@ -162,13 +162,24 @@ describe('mergeResume', () => {
   });
 
   test('a partial result: its conditions kept, only the others missing, its models not asked about kept aside', () => {
-    const previous = partial([{ name: 'ocr-cls', conditions: [measured('c2')], warnings: ['kept'] }, { name: 'other' }]);
+    const previous = partial([
+      { name: 'ocr-cls', conditions: [measured('c2')], warnings: [{ code: 'kept', message: 'kept' }] },
+      { name: 'other' },
+    ]);
     const { result, todo, untouched } = mergeResume(previous, [plan], 1, host);
     expect(result.createdAt).toBe(previous.createdAt);
-    expect(result.warnings).toEqual(['an earlier warning', 'resumed on a different CPU (cpu A) than the partial result (cpu B)']);
+    expect(result.warnings).toEqual([
+      { code: 'earlier', message: 'an earlier warning' },
+      { code: 'resumed-other-cpu', message: 'resumed on a different CPU (cpu A) than the partial result (cpu B)' },
+    ]);
     expect(todo[0]!.missing.map((s) => s.id)).toEqual(['c1', 'c3']);
     expect(todo[0]!.fresh).toBe(false);
-    expect(todo[0]!.model).toMatchObject({ sessionCreateMs: 20, firstRunMs: 5, conditions: [measured('c2')], warnings: ['kept'] });
+    expect(todo[0]!.model).toMatchObject({
+      sessionCreateMs: 20,
+      firstRunMs: 5,
+      conditions: [measured('c2')],
+      warnings: [{ code: 'kept', message: 'kept' }],
+    });
     expect(untouched.map((m) => m.name)).toEqual(['other']);
     // The merge copies: measuring into the new entry leaves the partial result as it was.
     todo[0]!.model.conditions.push(measured('c1'));

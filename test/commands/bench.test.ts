@@ -45,7 +45,7 @@ async function pngClaiming(width: number, height: number): Promise<Buffer> {
 }
 
 describe('capacity-plan bench (built CLI, real models)', () => {
-  it('bench --quick --model ocr-cls --scaling writes a valid bench@1 file that plan can read', async () => {
+  it('bench --quick --model ocr-cls --scaling writes a valid bench@2 file that plan can read', async () => {
     const dir = tempDir();
     const r = runCli(['bench', '--quick', '--model', 'ocr-cls', '--scaling', '--out', 'b.json'], { cwd: dir });
     // stderr is not a terminal here: one plain line per finished block (elapsed, ETA), never a
@@ -203,9 +203,11 @@ measure: { min_samples: 3, min_time_s: 0.1, max_time_s: 0.3 }
     ]);
     // --scaling needs a synthetic condition; with the user's own images only, it says so instead of printing nothing.
     expect(result.scaling).toEqual([]);
-    expect(result.warnings).toContain(
-      'scaling not measured for ocr-det: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it',
-    );
+    expect(result.warnings).toContainEqual({
+      code: 'scaling-not-measured',
+      message:
+        'scaling not measured for ocr-det: it runs on a synthetic condition (resolutions and sizes), and this suite measured none for it',
+    });
   });
 
   it('images_dir as a corpus: random draws until the mean is precise, undecodable files skipped and named, and a workload plans from it by name', async () => {

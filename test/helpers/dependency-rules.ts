@@ -91,7 +91,7 @@ function layerOf(file: string): Layer | undefined {
 const ALLOWED: Record<Layer, Layer[]> = {
   core: [],
   bench: ['core', 'bench-contract'],
-  'bench-contract': ['core', 'bench', 'bench-contract'],
+  'bench-contract': ['core', 'contracts', 'bench', 'bench-contract'],
   'service-limits': [],
   // Saved results' schemas: every layer above core may read them.
   contracts: ['core'],

@@ -94,7 +94,7 @@ export const benchHtml: Formatter<BenchResult> = (r, opts) => {
     body.push(warningList(modelWarnings(m).map((message) => ({ message }))));
   });
   for (const s of r.scaling ?? []) body.push(`<p>${esc(scalingLine(s))}</p>`);
-  body.push(warningList(r.warnings.map((message) => ({ message }))));
+  body.push(warningList(r.warnings));
   if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false))) body.push(`<p class="note">${esc(P99_FOOTNOTE)}</p>`);
   const title = `capacity-plan bench: ${r.models.map((m) => m.name).join(', ')}${r.complete ? '' : ' (incomplete)'}`;
   return htmlDocument({ title, body, charts }, opts.html);

@@ -40,7 +40,7 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
     for (const w of modelWarnings(m)) out.push(`> ⚠️ ${cell(w)}`, '');
   }
   for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');
-  for (const w of r.warnings) out.push(`> ⚠️ ${cell(w)}`, '');
+  for (const w of r.warnings) out.push(`> ⚠️ ${cell(w.message)}`, '');
   if (r.models.some((m) => m.conditions.some((c) => c.p99Reliable === false) || m.corpus?.p99Reliable === false))
     out.push(cell(P99_FOOTNOTE), '');
   return out.join('\n');

@@ -130,6 +130,10 @@ export const P99_FOOTNOTE = '* p99 from fewer than 100 samples: the slowest samp
 export function modelWarnings(m: BenchModel): string[] {
   const unstable = m.conditions
     .filter((x) => !x.stable)
-    .map((u) => `${u.id}: ${u.warnings.find((w) => w.startsWith('unstable')) ?? 'unstable'}`);
-  return [...m.warnings, ...unstable, ...(m.corpus?.warnings.map((w) => `corpus ${m.corpus!.name}: ${w}`) ?? [])];
+    .map((u) => `${u.id}: ${u.warnings.find((w) => w.code === 'unstable' || w.message.startsWith('unstable'))?.message ?? 'unstable'}`);
+  return [
+    ...m.warnings.map((w) => w.message),
+    ...unstable,
+    ...(m.corpus?.warnings.map((w) => `corpus ${m.corpus!.name}: ${w.message}`) ?? []),
+  ];
 }

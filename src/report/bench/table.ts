@@ -42,7 +42,7 @@ export const benchTable: Formatter<BenchResult> = (r, { color: c, width }) => {
     out.push('');
   }
   for (const s of r.scaling ?? []) out.push(wrapLine(scalingLine(s), width));
-  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning: ${w}`), width));
+  for (const w of r.warnings) out.push(wrapLine(c.yellow(`warning: ${w.message}`), width));
   if (footnote) out.push(wrapLine(c.dim(P99_FOOTNOTE), width));
   return out.join('\n') + '\n';
 };
