@@ -6,21 +6,9 @@ import { checkJsonBounds, parseJsonText } from './saved-json.js';
 
 /**
  * Reads a capacity-plan result file (`{"schema": "capacity-plan/<kind>@N", ...}`): refuses any
- * schema id but `schemaId` rather than misreading another version, then checks the rest against
- * the zod schema. `kind` names the file in messages ("bench", "loadtest").
- */
-export async function readVersionedJson<S extends z.ZodType>(
-  path: string,
-  kind: string,
-  schemaId: string,
-  schema: S,
-): Promise<z.output<S>> {
-  return readJsonOfVersions(path, kind, { [schemaId]: schema as z.ZodType<z.output<S>> });
-}
-
-/**
- * The same for a result with older versions still read: `schemas` maps each schema id it
- * reads to the schema that reads it (an older one upgrading as it parses).
+ * schema id it does not know rather than misreading another version, then checks the rest against
+ * that id's zod schema. `schemas` maps each schema id read to the schema that reads it (an older
+ * one upgrading as it parses); `kind` names the file in messages ("bench", "loadtest").
  */
 export async function readJsonOfVersions<T>(path: string, kind: string, schemas: Record<string, z.ZodType<T>>): Promise<T> {
   const text = await readUserFile(path, `${kind} result file`);
