@@ -7,6 +7,7 @@ import { db } from './decoders/db.js';
 import { logits } from './decoders/logits.js';
 import { nanodet } from './decoders/nanodet.js';
 import { ssd } from './decoders/ssd.js';
+import { ssdPriors } from './decoders/ssd-priors.js';
 import { tfod } from './decoders/tf-od.js';
 import { yolov5 } from './decoders/yolov5.js';
 import { yolov8 } from './decoders/yolov8.js';
@@ -26,6 +27,7 @@ export const DECODERS: { readonly [F in OutputFormat]: OutputDecoder } = {
   yolov8,
   yolox,
   ssd,
+  'ssd-priors': ssdPriors,
   db,
   'tf-od': tfod,
   'boxes-scored': boxesScored,
@@ -43,6 +45,7 @@ export const PROPOSAL_ORDER: readonly OutputFormat[] = [
   'boxes-labels',
   'yunet',
   'nanodet',
+  'ssd-priors',
   'ssd',
   'db',
   'boxes-scored',
@@ -76,7 +79,7 @@ export function shapeProblem(
  * batch dimension, take their shapes as they are (so messages show the real shape).
  */
 export function withBatch<D extends number | null>(format: OutputFormat, shape: readonly D[], imageBatched: boolean): readonly (D | 1)[] {
-  const batchable = format === 'yolov5' || format === 'yolov8' || format === 'yolox' || format === 'ssd';
+  const batchable = ['yolov5', 'yolov8', 'yolox', 'ssd', 'ssd-priors'].includes(format);
   return !imageBatched && batchable && shape.length === 2 ? [1, ...shape] : shape;
 }
 

@@ -102,6 +102,12 @@ function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
     metadata: model.metadata,
     paddle,
     imageBatchFixed: at?.batchFixed ?? true,
+    sources: Object.fromEntries(
+      model.outputs.map((o) => [
+        o.name,
+        { op: model.outputOps[o.name] ?? '', from: (model.producerInputs[o.name] ?? []).map((i) => model.outputOps[i] ?? '') },
+      ]),
+    ),
   };
   const format = proposeFormat(facts);
   const staticSize = declared ?? (format?.task === 'classification' ? textLineSize(at, paddle, format, guesses) : undefined);

@@ -179,6 +179,74 @@ describe('separate outputs', () => {
   });
 });
 
+describe('SSD with prior-encoded boxes (UltraFace without its post-processing)', () => {
+  /**
+   * A 32x24 input: UltraFace's strides 8, 16, 32, 64 give 4x3, 2x2, 1x1 and 1x1 feature maps, so
+   * 36 + 8 + 2 + 3 = 49 priors. The boxes output is a Concat of two heads passed through unchanged, as the raw export's reshaped heads are.
+   */
+  function rawHead(name: string, n: number, offsets: Map<number, number[]>, scores: Map<number, number[]>): string {
+    const box = zeros(n * 4);
+    const score = new Array<number>(n).fill(0).flatMap(() => [1, 0, 0]);
+    for (const [row, v] of offsets) v.forEach((x, j) => (box[row * 4 + j] = x));
+    for (const [row, v] of scores) v.forEach((x, j) => (score[row * 3 + j] = x));
+    return writeModel(
+      dir,
+      name,
+      encodeModel({
+        inputs: [{ name: 'input', shape: [1, 3, 24, 32] }],
+        outputs: [
+          { name: 'scores', shape: [1, n, 3] },
+          { name: 'boxes', shape: [1, n, 4] },
+        ],
+        initializers: [
+          { name: 'scores_value', dims: [1, n, 3], values: score },
+          { name: 'head_a', dims: [1, 44, 4], values: box.slice(0, 44 * 4) },
+          { name: 'head_b', dims: [1, n - 44, 4], values: box.slice(44 * 4) },
+        ],
+        nodes: [
+          { opType: 'Identity', input: ['scores_value'], output: ['scores'] },
+          { opType: 'Identity', input: ['head_a'], output: ['a'] },
+          { opType: 'Identity', input: ['head_b'], output: ['b'] },
+          { opType: 'Concat', input: ['a', 'b'], output: ['boxes'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+        ],
+      }),
+    );
+  }
+
+  test('priors generated for the input size, offsets decoded with variances 0.1 and 0.2, clamped priors at the last stride', async () => {
+    // Prior 19: stride 8, row 1, column 2, size 16 → centre (2.5/4, 1.5/3) = (0.625, 0.5), size (16/32, 16/24).
+    // Offsets (1, −1.5, ln 1.25 / 0.2, 0): centre (0.625 + 0.1·0.5, 0.5 − 0.15·2/3) = (0.675, 0.4),
+    // size (1.25·0.5, 2/3) → in the 32x24 input x 11.6..31.6, y 1.6..17.6; the 64x48 photo doubles them.
+    // Prior 48: stride 64, size 256 → (0.5, 0.5) with its size clamped to 1 × 1: the whole image.
+    const file = rawHead(
+      'ultraface-raw.onnx',
+      49,
+      new Map([[19, [1, -1.5, Math.log(1.25) / 0.2, 0]]]),
+      new Map([
+        [19, [0.05, 0.95, 0]],
+        [48, [0.1, 0, 0.9]],
+      ]),
+    );
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'ssd-priors', boxes: 'boxes', scores: 'scores', background_class: 0 });
+    expect(entry.input).toMatchObject({ width: 32, height: 24, scale: 1 / 128, resize: 'stretch' });
+    const out = await run(adapter, session, 64, 48);
+    if (out.kind !== 'detection') throw new Error('expected detections');
+    expect(out.detections.map((d) => d.classId)).toEqual([1, 2]);
+    expectBox(out.detections[0]!.box, [23.2, 3.2, 63.2, 35.2]);
+    expectBox(out.detections[1]!.box, [0, 0, 64, 48]);
+    expect(adapter.plausibility.findings()).toEqual([]);
+  });
+
+  test('a head with another prior count is proposed with what to set, and refused with the count it expected', async () => {
+    const file = rawHead('ultraface-other.onnx', 50, new Map(), new Map());
+    const r = await inspectModel(file);
+    expect(r.entry.output).toMatchObject({ format: 'ssd-priors' });
+    expect(r.unknown.join('\n')).toMatch(/set output\.strides and output\.min_boxes/);
+    expect(r.check).toMatchObject({ ok: false, problem: expect.stringMatching(/with N=49 priors for 32x24/) });
+  });
+});
+
 describe('YuNet', () => {
   test("named cls/obj/bbox outputs per stride, dynamic input: score √(cls·obj), box on the stride's grid, raw BGR", async () => {
     // A 64x32 image stays 64x32 (longest side 640, multiples of 32): 32, 8 and 2 anchors at strides 8, 16, 32.
