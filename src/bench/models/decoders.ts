@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { UserError } from '../../core/errors.js';
+import { blazeface } from './decoders/blazeface.js';
 import { boxesLabels } from './decoders/boxes-labels.js';
 import { boxesScored } from './decoders/boxes-scored.js';
 import type { BoxMapping, DecodeContext, Decoded, Dim, OutputDecoder } from './decoders/common.js';
@@ -34,6 +35,7 @@ export const DECODERS: { readonly [F in OutputFormat]: OutputDecoder } = {
   'boxes-labels': boxesLabels,
   nanodet,
   yunet,
+  blazeface,
 };
 
 /**
@@ -44,6 +46,7 @@ export const PROPOSAL_ORDER: readonly OutputFormat[] = [
   'tf-od',
   'boxes-labels',
   'yunet',
+  'blazeface',
   'nanodet',
   'ssd-priors',
   'ssd',

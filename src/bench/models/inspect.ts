@@ -1,4 +1,5 @@
 import { basename, extname, resolve } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { UserError } from '../../core/errors.js';
 import type { ModelInspection } from '../inspect-result.js';
@@ -396,14 +397,48 @@ async function checkEntry(
   }
 }
 
+/** Element types a blank probe image can be made of. */
+const PROBE_TYPES = { float32: Float32Array, float16: Uint16Array, uint8: Uint8Array } as const;
+
+/**
+ * Some exports (torch.onnx without shape inference) leave every output dimension symbolic, so no
+ * format could recognise the head. When the image is the only input and its shape is fixed, one
+ * run on a blank image gives the real shapes; the guess says so. Any failure leaves the graph as declared.
+ */
+async function pinSymbolicOutputs(model: ModelGraphInfo, modelPath: string): Promise<{ model: ModelGraphInfo; note?: string }> {
+  const [image] = model.inputs;
+  const allSymbolic = model.outputs.length > 0 && model.outputs.every((o) => o.shape.length > 0 && !o.shape.some(isStatic));
+  if (!allSymbolic || model.inputs.length !== 1 || image === undefined || !Object.hasOwn(PROBE_TYPES, image.dtype)) return { model };
+  const at = imageLayout(image.shape);
+  if (at === null || !isStatic(at.w) || !isStatic(at.h)) return { model };
+  const dims = image.shape.map((d, i) => (isStatic(d) ? d : i === 0 ? 1 : 0));
+  if (dims.includes(0)) return { model };
+  let session: InferenceSession | undefined;
+  try {
+    session = await InferenceSession.create(modelPath, { intraOpNumThreads: 1, executionProviders: ['cpu'], logSeverityLevel: 4 });
+    const type = image.dtype as keyof typeof PROBE_TYPES;
+    const blank = new PROBE_TYPES[type](dims.reduce((a, b) => a * b, 1));
+    const out = await session.run({ [image.name]: new Tensor(type, blank, dims) });
+    const outputs = model.outputs.map((o) => (out[o.name] ? { ...o, shape: [...out[o.name]!.dims] } : o));
+    const note = `every output dimension is symbolic in the file; one run on a blank ${at.w}x${at.h} image gave ${outputs.map((o) => `${o.name} ${fmt(o.shape)}`).join(', ')}`;
+    return { model: { ...model, outputs }, note };
+  } catch {
+    return { model };
+  } finally {
+    await session?.release().catch(() => undefined);
+  }
+}
+
 /** Everything `inspect` prints, for a model file named as the user named it; `photo` is the user's own image to try the entry on. */
 export async function inspectModel(
   file: string,
   photo?: { name: string; bytes: Buffer },
 ): Promise<ModelInspection & { photoOutput?: ModelOutput }> {
   const modelPath = resolve(file);
-  const model = await readModelGraph(modelPath);
+  const declared = await readModelGraph(modelPath);
+  const { model, note } = await pinSymbolicOutputs(declared, modelPath);
   const { entry, guesses, unknown } = proposeEntry(model, file);
+  if (note !== undefined) guesses.unshift(note);
   const { check, photoOutput } = await checkEntry(entry, modelPath, photo);
   const describe = (v: GraphValue) => ({ name: v.name, dtype: v.dtype, shape: v.shape });
   return {
@@ -413,7 +448,7 @@ export async function inspectModel(
     opset: model.opset,
     producer: model.producer,
     inputs: model.inputs.map(describe),
-    outputs: model.outputs.map(describe),
+    outputs: declared.outputs.map(describe),
     metadata: model.metadata,
     entry: entry as unknown as Record<string, unknown>,
     guesses,

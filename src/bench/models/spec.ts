@@ -29,6 +29,7 @@ const OUTPUT_FORMATS = [
   'boxes-labels',
   'nanodet',
   'yunet',
+  'blazeface',
 ] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
@@ -64,7 +65,7 @@ const ModelOutputSchema = z
       .min(1)
       .optional()
       .describe(
-        'yolox, nanodet, yunet, ssd-priors: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head and ssd-priors: 8, 16, 32, 64).',
+        'yolox, nanodet, yunet, ssd-priors, blazeface: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head and ssd-priors: 8, 16, 32, 64; blazeface: 8, 16, 16, 16, or 16, 32, 32, 32 at 256x256).',
       ),
     reg_max: z
       .number()
@@ -77,12 +78,16 @@ const ModelOutputSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('ssd, ssd-priors: name of the boxes output [1, N, 4] (default: the first output); tf-od: default detection_boxes.'),
+      .describe(
+        'ssd, ssd-priors: name of the boxes output [1, N, 4] (default: the first output); blazeface: the regressors; tf-od: default detection_boxes.',
+      ),
     scores: z
       .string()
       .min(1)
       .optional()
-      .describe('ssd, ssd-priors: name of the scores output [1, N, C] (default: the second output); tf-od: default detection_scores.'),
+      .describe(
+        'ssd, ssd-priors: name of the scores output [1, N, C] (default: the second output); blazeface: the classificators; tf-od: default detection_scores.',
+      ),
     classes: z
       .string()
       .min(1)
@@ -137,7 +142,7 @@ const ModelOutputSchema = z
     unclip_ratio: z.number().positive().default(1.5).describe('db: how much each region is expanded (DB unclip ratio).'),
   })
   .superRefine((o, ctx) => {
-    const named = ['ssd', 'ssd-priors', 'tf-od', 'boxes-labels'].includes(o.format);
+    const named = ['ssd', 'ssd-priors', 'blazeface', 'tf-od', 'boxes-labels'].includes(o.format);
     if (named && o.boxes !== undefined && o.boxes === o.scores) {
       ctx.addIssue({ code: 'custom', path: ['scores'], message: 'output.boxes and output.scores must name different outputs' });
     }

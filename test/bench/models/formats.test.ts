@@ -247,6 +247,65 @@ describe('SSD with prior-encoded boxes (UltraFace without its post-processing)',
   });
 });
 
+describe('BlazeFace', () => {
+  test('outputs declared all-symbolic: pinned by one run, anchors as MediaPipe lays them out, offsets in input pixels, sigmoid scores', async () => {
+    // 128x128 front model: stride 8 → 16x16 cells × 2 anchors (rows 0..511), stride 16 (three layers) → 8x8 × 6 (512..895).
+    const n = 896;
+    const regressors = zeros(n * 16);
+    const logits = new Array<number>(n).fill(-10);
+    // Row 71 = stride 8, cell (x 3, y 2), second anchor: centre (3.5/16, 2.5/16)·128 = (28, 20).
+    [4, -2, 20, 30].forEach((v, j) => (regressors[71 * 16 + j] = v));
+    logits[71] = 3;
+    // Row 792 = 512 + (5·8 + 6)·6 + 4: stride 16, cell (x 6, y 5): centre (6.5/8, 5.5/8)·128 = (104, 88).
+    [0, 0, 16, 16].forEach((v, j) => (regressors[792 * 16 + j] = v));
+    logits[792] = 2;
+    const file = fixedModel(
+      'blazeface.onnx',
+      [{ name: 'x.1', shape: [1, 3, 128, 128] }],
+      [
+        { name: '541', dims: [1, n, 16], values: regressors, shape: ['d0', 'd1', 'd2'] },
+        { name: '519', dims: [1, n, 1], values: logits, shape: ['e0', 'e1', 'e2'] },
+      ],
+    );
+    const r = await inspectModel(file);
+    expect(r.guesses[0]).toMatch(/one run on a blank 128x128 image gave 541 \[1, 896, 16\], 519 \[1, 896, 1\]/);
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'blazeface', boxes: '541', scores: '519', score_threshold: 0.75 });
+    expect(entry.input).toMatchObject({ color: 'RGB', scale: 1 / 127.5, mean: [1, 1, 1], resize: 'stretch' });
+    const out = await run(adapter, session, 128, 128);
+    if (out.kind !== 'detection') throw new Error('expected detections');
+    expect(out.detections.map((d) => d.score)).toEqual([
+      expect.closeTo(1 / (1 + Math.exp(-3)), 6),
+      expect.closeTo(1 / (1 + Math.exp(-2)), 6),
+    ]);
+    expectBox(out.detections[0]!.box, [32 - 10, 18 - 15, 32 + 10, 18 + 15]);
+    expectBox(out.detections[1]!.box, [96, 80, 112, 96]);
+  });
+
+  test('another anchor count is refused with the one expected and the strides to set', async () => {
+    const file = fixedModel(
+      'blazeface-odd.onnx',
+      [{ name: 'input', shape: [1, 3, 128, 128] }],
+      [
+        { name: 'regressors', dims: [1, 10, 16], values: zeros(160) },
+        { name: 'classificators', dims: [1, 10, 1], values: zeros(10) },
+      ],
+    );
+    const adapter = await resolveModel(
+      ModelSpecSchema.parse({
+        name: 'odd',
+        task: 'detection',
+        path: file,
+        input: { width: 128, height: 128 },
+        output: { format: 'blazeface' },
+      }),
+    );
+    await expect(createSession(adapter, 1)).rejects.toThrow(
+      /with N=896 anchors for 128x128 and strides 8,16,16,16, got \[1, 10, 16\].*\(set output\.strides/,
+    );
+  });
+});
+
 describe('YuNet', () => {
   test("named cls/obj/bbox outputs per stride, dynamic input: score √(cls·obj), box on the stride's grid, raw BGR", async () => {
     // A 64x32 image stays 64x32 (longest side 640, multiples of 32): 32, 8 and 2 anchors at strides 8, 16, 32.
