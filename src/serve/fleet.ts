@@ -7,7 +7,11 @@ export interface FleetOptions extends UnitWorkerInput {
   units: number;
   /** Requests that may wait for a unit when all are busy; beyond them a request is throttled. */
   queue: number;
+  /** Told each failed plausibility check once, whichever unit found it first (default: a line on stderr). */
+  onWarning?: (text: string) => void;
 }
+
+const warnOnStderr = (text: string) => void process.stderr.write(`warning: ${text}\n`);
 
 const TERMINATE_WAIT_MS = 2_000;
 
@@ -26,12 +30,15 @@ interface Unit {
  */
 export class Fleet {
   private readonly pending = new Map<number, { unit: Unit; resolve: (r: AwsResponse) => void }>();
+  /** Failed plausibility checks by name, as first reported. */
+  private readonly found = new Map<string, string>();
   private nextId = 1;
   private closed = false;
 
   private constructor(
     private readonly unitList: Unit[],
     private readonly queueLimit: number,
+    private readonly onWarning: (text: string) => void,
   ) {}
 
   /** Starts every unit and resolves once all have a warmed-up session; a unit that cannot start is a UserError. */
@@ -43,7 +50,7 @@ export class Fleet {
       projectVersionArn: opts.projectVersionArn,
     };
     const units: Unit[] = [];
-    const fleet = new Fleet(units, opts.queue);
+    const fleet = new Fleet(units, opts.queue, opts.onWarning ?? warnOnStderr);
     let started = false;
     const ready = Array.from({ length: opts.units }, (_, i) => {
       const worker = new Worker(new URL('./unit-worker.js', import.meta.url), { workerData });
@@ -55,6 +62,7 @@ export class Fleet {
         worker.on('message', (m: UnitMessage) => {
           if (m.type === 'ready') resolve();
           else if (m.type === 'fatal') reject(new UserError(m.message));
+          else if (m.type === 'warning') fleet.onFinding(m.check, m.text);
           else fleet.onMessage(unit, m);
         });
         worker.on('error', (err) => (started ? fleet.closed || onFatal(`unit ${i + 1} failed: ${err.message}`) : reject(err)));
@@ -77,6 +85,17 @@ export class Fleet {
 
   get units(): number {
     return this.unitList.length;
+  }
+
+  /** The plausibility checks the units' outputs failed, one line each (empty when all made sense). */
+  get warnings(): string[] {
+    return [...this.found.values()];
+  }
+
+  private onFinding(check: string, text: string): void {
+    if (this.found.has(check)) return;
+    this.found.set(check, text);
+    this.onWarning(text);
   }
 
   /** Whether a call arriving now would be served or wait, rather than be throttled. */
