@@ -72,6 +72,30 @@ function findImage(model: ModelGraphInfo, file: string): { image: GraphValue; at
   return { image, at: imageLayout(image.shape) };
 }
 
+/** Operators that only move or select values: a head's values pass through them unchanged. */
+const LAYOUT_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Concat', 'Squeeze', 'Unsqueeze', 'Identity', 'Slice', 'Split', 'Gather']);
+/** Bounds the walk back from an output (a graph of up to 200,000 nodes is accepted). */
+const MAX_HEAD_WALK = 10_000;
+
+/** The operators an output's values come from, through layout operators only (see GraphFacts.headOps). */
+function headOps(model: ModelGraphInfo, output: string): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [output];
+  while (stack.length > 0 && seen.size < MAX_HEAD_WALK) {
+    const value = stack.pop()!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    const op = model.outputOps[value];
+    if (op === undefined || op === 'Constant') continue;
+    const inputs = model.producerInputs[value] ?? [];
+    if (!LAYOUT_OPS.has(op)) found.add(op);
+    // Only Concat joins values; the other layout operators' later inputs are shapes and indices.
+    else stack.push(...(op === 'Concat' ? inputs : inputs.slice(0, 1)));
+  }
+  return [...found].sort();
+}
+
 /** The first format that recognises the outputs, in PROPOSAL_ORDER. */
 function proposeFormat(facts: GraphFacts): FormatProposal | null {
   for (const format of PROPOSAL_ORDER) {
@@ -103,6 +127,7 @@ function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
     metadata: model.metadata,
     paddle,
     imageBatchFixed: at?.batchFixed ?? true,
+    headOps: Object.fromEntries(model.outputs.map((o) => [o.name, headOps(model, o.name)])),
     sources: Object.fromEntries(
       model.outputs.map((o) => [
         o.name,

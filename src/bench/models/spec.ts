@@ -65,7 +65,17 @@ const ModelOutputSchema = z
       .min(1)
       .optional()
       .describe(
-        'yolox, nanodet, yunet, ssd-priors, blazeface: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head and ssd-priors: 8, 16, 32, 64; blazeface: 8, 16, 16, 16, or 16, 32, 32, 32 at 256x256).',
+        'yolox, yolov5 with anchors, nanodet, yunet, ssd-priors, blazeface: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head and ssd-priors: 8, 16, 32, 64; blazeface: 8, 16, 16, 16, or 16, 32, 32, 32 at 256x256).',
+      ),
+    anchors: z
+      .array(z.array(z.number().positive()).min(2))
+      .min(1)
+      .optional()
+      .refine((a) => a === undefined || a.every((level) => level.length % 2 === 0), {
+        error: 'output.anchors: each stride lists width, height pairs',
+      })
+      .describe(
+        'yolov5: the anchor boxes (width, height pairs in input pixels), one list per stride, for a head exported without its decoding: rows then hold sigmoid outputs on the grid, decoded as YOLOv5 does.',
       ),
     reg_max: z
       .number()

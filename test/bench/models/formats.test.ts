@@ -247,6 +247,44 @@ describe('SSD with prior-encoded boxes (UltraFace without its post-processing)',
   });
 });
 
+describe('YOLOv5 head without its Detect decoding (YOLOv5-Lite, NPU exports)', () => {
+  test('Sigmoid straight to the output with 3 anchors per cell: decoded on the grid with the COCO anchors', async () => {
+    // 64x64 input: 8x8, 4x4 and 2x2 grids × 3 anchors = 252 rows of 4 + 1 + 3 values, logits before the graph's Sigmoid.
+    const k = 8;
+    const logits = new Array<number>(252 * k).fill(-10);
+    // Row 192 + 16 + 2·4 + 1 = 217: stride 16, second anchor (62 × 45), cell (1, 2). Box logits 0 → sigmoid 0.5:
+    // centre ((2·0.5 − 0.5 + 1)·16, (2·0.5 − 0.5 + 2)·16) = (24, 40), size (2·0.5)²·anchor = 62 × 45.
+    [0, 0, 0, 0, 10, -10, 10, -10].forEach((v, j) => (logits[217 * k + j] = v));
+    const file = writeModel(
+      dir,
+      'v5lite.onnx',
+      encodeModel({
+        inputs: [{ name: 'images', shape: [1, 3, 64, 64] }],
+        outputs: [{ name: 'output', shape: [1, 252, k] }],
+        initializers: [{ name: 'head', dims: [1, 252, k], values: logits }],
+        nodes: [
+          { opType: 'Sigmoid', input: ['head'], output: ['squashed'] },
+          { opType: 'Identity', input: ['squashed'], output: ['output'] },
+        ],
+      }),
+    );
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({
+      format: 'yolov5',
+      num_classes: 3,
+      anchors: [
+        [10, 13, 16, 30, 33, 23],
+        [30, 61, 62, 45, 59, 119],
+        [116, 90, 156, 198, 373, 326],
+      ],
+    });
+    const d = only(await run(adapter, session, 64, 64));
+    expect(d.classId).toBe(1);
+    expect(d.score).toBeCloseTo(1 / (1 + Math.exp(-10)) ** 2, 6);
+    expectBox(d.box, [0, 40 - 22.5, 24 + 31, 40 + 22.5]); // x1 = 24 − 31 clamped to the image
+  });
+});
+
 describe('BlazeFace', () => {
   test('outputs declared all-symbolic: pinned by one run, anchors as MediaPipe lays them out, offsets in input pixels, sigmoid scores', async () => {
     // 128x128 front model: stride 8 → 16x16 cells × 2 anchors (rows 0..511), stride 16 (three layers) → 8x8 × 6 (512..895).
