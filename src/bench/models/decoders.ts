@@ -10,6 +10,7 @@ import { nanodet } from './decoders/nanodet.js';
 import { ssd } from './decoders/ssd.js';
 import { ssdPriors } from './decoders/ssd-priors.js';
 import { tfod } from './decoders/tf-od.js';
+import { yoloFastestV2 } from './decoders/yolo-fastestv2.js';
 import { yolov5 } from './decoders/yolov5.js';
 import { yolov8 } from './decoders/yolov8.js';
 import { yolox } from './decoders/yolox.js';
@@ -36,6 +37,7 @@ export const DECODERS: { readonly [F in OutputFormat]: OutputDecoder } = {
   nanodet,
   yunet,
   blazeface,
+  'yolo-fastestv2': yoloFastestV2,
 };
 
 /**
@@ -47,6 +49,7 @@ export const PROPOSAL_ORDER: readonly OutputFormat[] = [
   'boxes-labels',
   'yunet',
   'blazeface',
+  'yolo-fastestv2',
   'nanodet',
   'ssd-priors',
   'ssd',

@@ -30,6 +30,7 @@ const OUTPUT_FORMATS = [
   'nanodet',
   'yunet',
   'blazeface',
+  'yolo-fastestv2',
 ] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
@@ -75,7 +76,7 @@ const ModelOutputSchema = z
         error: 'output.anchors: each stride lists width, height pairs',
       })
       .describe(
-        'yolov5: the anchor boxes (width, height pairs in input pixels), one list per stride, for a head exported without its decoding: rows then hold sigmoid outputs on the grid, decoded as YOLOv5 does.',
+        'yolov5: the anchor boxes (width, height pairs in input pixels), one list per stride, for a head exported without its decoding: rows then hold sigmoid outputs on the grid, decoded as YOLOv5 does; yolo-fastestv2: its anchors (default its COCO anchors).',
       ),
     reg_max: z
       .number()

@@ -285,6 +285,60 @@ describe('YOLOv5 head without its Detect decoding (YOLOv5-Lite, NPU exports)', (
   });
 });
 
+describe('Yolo-FastestV2', () => {
+  // 64x64 input: grids 4x4 (stride 16) and 2x2 (stride 32), 3 anchors per cell, 2 classes. Cell 9 = (x 1, y 2) of
+  // stride 16, second anchor (37.88 × 51.48): box values 0.5 → centre ((2·0.5 − 0.5 + 1)·16, (2·0.5 − 0.5 + 2)·16) =
+  // (24, 40), size (2·0.5)²·anchor; objectness 0.9 × class 1 at 0.8 = 0.72.
+  const expected = [24 - 37.88 / 2, 40 - 51.48 / 2, 24 + 37.88 / 2, 64]; // y2 = 65.74 clamped to the image
+
+  test('its own export: one squashed output [1, H, W, 15 + C] per stride', async () => {
+    const k = 17;
+    const level0 = zeros(16 * k);
+    [0.5, 0.5, 0.5, 0.5].forEach((v, j) => (level0[9 * k + 4 + j] = v));
+    level0[9 * k + 13] = 0.9;
+    [0.2, 0.8].forEach((v, j) => (level0[9 * k + 15 + j] = v));
+    const file = fixedModel(
+      'fastestv2.onnx',
+      [{ name: 'input.1', shape: [1, 3, 64, 64] }],
+      [
+        { name: '794', dims: [1, 4, 4, k], values: level0 },
+        { name: '796', dims: [1, 2, 2, k], values: zeros(4 * k) },
+      ],
+    );
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'yolo-fastestv2', num_classes: 2 });
+    expect(entry.input).toMatchObject({ color: 'BGR', scale: 1 / 255, resize: 'stretch' });
+    const d = only(await run(adapter, session, 64, 64));
+    expect(d).toMatchObject({ classId: 1, score: expect.closeTo(0.72, 5) });
+    expectBox(d.box, expected);
+  });
+
+  test('raw heads: reg, obj and cls logits [1, ch, H, W] per stride, squashed as its handel_preds does', async () => {
+    const reg = new Array<number>(12 * 16).fill(0);
+    const obj = new Array<number>(3 * 16).fill(-10);
+    const cls = new Array<number>(2 * 16).fill(0);
+    obj[1 * 16 + 9] = Math.log(9); // sigmoid → 0.9
+    cls[1 * 16 + 9] = Math.log(4); // softmax of (0, ln 4) → (0.2, 0.8)
+    const file = fixedModel(
+      'fastestv2-raw.onnx',
+      [{ name: 'input.1', shape: [1, 3, 64, 64] }],
+      [
+        { name: '753', dims: [1, 12, 4, 4], values: reg },
+        { name: '754', dims: [1, 3, 4, 4], values: obj },
+        { name: '755', dims: [1, 2, 4, 4], values: cls },
+        { name: '756', dims: [1, 12, 2, 2], values: zeros(48) },
+        { name: '757', dims: [1, 3, 2, 2], values: new Array<number>(12).fill(-10) },
+        { name: '758', dims: [1, 2, 2, 2], values: zeros(8) },
+      ],
+    );
+    const { entry, adapter, session } = await proposed(file);
+    expect(entry.output).toMatchObject({ format: 'yolo-fastestv2', num_classes: 2 });
+    const d = only(await run(adapter, session, 64, 64));
+    expect(d).toMatchObject({ classId: 1, score: expect.closeTo(0.72, 5) });
+    expectBox(d.box, expected);
+  });
+});
+
 describe('BlazeFace', () => {
   test('outputs declared all-symbolic: pinned by one run, anchors as MediaPipe lays them out, offsets in input pixels, sigmoid scores', async () => {
     // 128x128 front model: stride 8 → 16x16 cells × 2 anchors (rows 0..511), stride 16 (three layers) → 8x8 × 6 (512..895).
