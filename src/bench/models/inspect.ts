@@ -303,6 +303,12 @@ function normalisation(
     );
     return { color: 'BGR', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], ...(pad ? { resize: 'pad-right' } : {}) };
   }
+  if (task === 'classification' && gray && family.width === 28 && family.height === 28) {
+    guesses.push(
+      "a 28x28 one-channel classifier: an MNIST model, normalised as torchvision's MNIST examples are ((x/255 − 0.1307) / 0.3081)",
+    );
+    return { scale: 1 / 255, mean: [0.1307], std: [0.3081] };
+  }
   if (task === 'classification' && gray) {
     unknown.push('the normalisation: x/255 on the luma assumed (no mean or std)');
     return { scale: 1 / 255, mean: [0], std: [1] };

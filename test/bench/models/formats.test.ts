@@ -501,6 +501,13 @@ describe('NMS rows', () => {
 });
 
 describe('grayscale input', () => {
+  test("a 28x28 one-channel classifier is proposed with torchvision's MNIST normalisation", async () => {
+    const file = writeModel(dir, 'mnist.onnx', castToFloat32Model([1, 1, 28, 28], 'float32'));
+    const r = await inspectModel(file);
+    expect(r.entry.input).toMatchObject({ width: 28, height: 28, channels: 1, scale: 1 / 255, mean: [0.1307], std: [0.3081] });
+    expect(r.guesses.join('\n')).toMatch(/an MNIST model/);
+  });
+
   test('[1, 1, H, W] is proposed with channels: 1 and fed the luma (ITU-R 601), normalised', async () => {
     const file = writeModel(dir, 'gray.onnx', castToFloat32Model([1, 1, 4, 4], 'float32'));
     const r = await inspectModel(file);
