@@ -7,11 +7,7 @@ export interface FleetOptions extends UnitWorkerInput {
   units: number;
   /** Requests that may wait for a unit when all are busy; beyond them a request is throttled. */
   queue: number;
-  /** Told each failed plausibility check once, whichever unit found it first (default: a line on stderr). */
-  onWarning?: (text: string) => void;
 }
-
-const warnOnStderr = (text: string) => void process.stderr.write(`warning: ${text}\n`);
 
 const TERMINATE_WAIT_MS = 2_000;
 
@@ -38,7 +34,6 @@ export class Fleet {
   private constructor(
     private readonly unitList: Unit[],
     private readonly queueLimit: number,
-    private readonly onWarning: (text: string) => void,
   ) {}
 
   /** Starts every unit and resolves once all have a warmed-up session; a unit that cannot start is a UserError. */
@@ -50,7 +45,7 @@ export class Fleet {
       projectVersionArn: opts.projectVersionArn,
     };
     const units: Unit[] = [];
-    const fleet = new Fleet(units, opts.queue, opts.onWarning ?? warnOnStderr);
+    const fleet = new Fleet(units, opts.queue);
     let started = false;
     const ready = Array.from({ length: opts.units }, (_, i) => {
       const worker = new Worker(new URL('./unit-worker.js', import.meta.url), { workerData });
@@ -92,10 +87,11 @@ export class Fleet {
     return [...this.found.values()];
   }
 
+  /** Each failed check once, whichever unit found it first: a line on stderr, where serve reports. */
   private onFinding(check: string, text: string): void {
     if (this.found.has(check)) return;
     this.found.set(check, text);
-    this.onWarning(text);
+    process.stderr.write(`warning: ${text}\n`);
   }
 
   /** Whether a call arriving now would be served or wait, rather than be throttled. */
