@@ -61,7 +61,18 @@ export function describeProjects(body: Record<string, unknown>, id: ServeIdentit
   return { status: 200, body: JSON.stringify({ ProjectDescriptions: projects.slice(0, max) }) };
 }
 
-export function describeProjectVersions(body: Record<string, unknown>, id: ServeIdentity, units: number): AwsResponse {
+/** The version's StatusMessage: running, and what the plausibility checks found in its answers. */
+function statusMessage(warnings: readonly string[]): string {
+  const running = 'The model is running (capacity-plan serve).';
+  return warnings.length === 0 ? running : `${running} Its outputs look wrong: ${warnings.join(' ')}`;
+}
+
+export function describeProjectVersions(
+  body: Record<string, unknown>,
+  id: ServeIdentity,
+  units: number,
+  warnings: readonly string[] = [],
+): AwsResponse {
   const arn = body.ProjectArn;
   if (arn === undefined || arn === null)
     return validationError("Value null at 'projectArn' failed to satisfy constraint: Member must not be null");
@@ -84,7 +95,7 @@ export function describeProjectVersions(body: Record<string, unknown>, id: Serve
           ProjectVersionArn: id.projectVersionArn,
           CreationTimestamp: CREATED_S,
           Status: 'RUNNING',
-          StatusMessage: 'The model is running (capacity-plan serve).',
+          StatusMessage: statusMessage(warnings),
           MinInferenceUnits: units,
           MaxInferenceUnits: units,
         },

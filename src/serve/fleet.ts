@@ -26,6 +26,8 @@ interface Unit {
  */
 export class Fleet {
   private readonly pending = new Map<number, { unit: Unit; resolve: (r: AwsResponse) => void }>();
+  /** Failed plausibility checks by name, as first reported. */
+  private readonly found = new Map<string, string>();
   private nextId = 1;
   private closed = false;
 
@@ -55,6 +57,7 @@ export class Fleet {
         worker.on('message', (m: UnitMessage) => {
           if (m.type === 'ready') resolve();
           else if (m.type === 'fatal') reject(new UserError(m.message));
+          else if (m.type === 'warning') fleet.onFinding(m.check, m.text);
           else fleet.onMessage(unit, m);
         });
         worker.on('error', (err) => (started ? fleet.closed || onFatal(`unit ${i + 1} failed: ${err.message}`) : reject(err)));
@@ -77,6 +80,18 @@ export class Fleet {
 
   get units(): number {
     return this.unitList.length;
+  }
+
+  /** The plausibility checks the units' outputs failed, one line each (empty when all made sense). */
+  get warnings(): string[] {
+    return [...this.found.values()];
+  }
+
+  /** Each failed check once, whichever unit found it first: a line on stderr, where serve reports. */
+  private onFinding(check: string, text: string): void {
+    if (this.found.has(check)) return;
+    this.found.set(check, text);
+    process.stderr.write(`warning: ${text}\n`);
   }
 
   /** Whether a call arriving now would be served or wait, rather than be throttled. */

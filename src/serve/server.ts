@@ -194,7 +194,7 @@ async function answer(
   const json = parseObject(body);
   if ('error' in json) return { r: json.error };
   if (operation === 'DescribeProjects') return { r: describeProjects(json.members, opts.identity) };
-  return { r: describeProjectVersions(json.members, opts.identity, fleet.units) };
+  return { r: describeProjectVersions(json.members, opts.identity, fleet.units, fleet.warnings) };
 }
 
 function count(counters: ServeCounters, r: AwsResponse): void {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { UserError } from '../core/errors.js';
 import { configureSharpForUnit } from '../bench/unit.js';
-import { createSession, resolveModel } from '../bench/models/index.js';
+import { createSession, findingText, resolveModel } from '../bench/models/index.js';
 import type { ModelSpec } from '../bench/models/index.js';
 import { checkImageBytes } from '../workload/limits.js';
 import { identityOf, notThisModel } from './describe.js';
@@ -29,7 +29,11 @@ export interface UnitWorkerInput {
 }
 
 export type UnitMessage =
-  { type: 'ready' } | { type: 'result'; id: number; status: number; body: string; errorType?: string } | { type: 'fatal'; message: string };
+  | { type: 'ready' }
+  | { type: 'result'; id: number; status: number; body: string; errorType?: string }
+  | { type: 'fatal'; message: string }
+  /** A plausibility check that failed on an image this unit decoded, sent once per check. */
+  | { type: 'warning'; check: string; text: string };
 
 const input = workerData as UnitWorkerInput;
 const port = parentPort!;
@@ -93,11 +97,23 @@ try {
     return { status: 200, body: JSON.stringify({ CustomLabels: toCustomLabels(output, image, classNames, req) }) };
   }
 
+  // A wrong suite entry still answers with well-formed labels: what the checks found is told once per
+  // check, from the warm-up image on, so the operator sees it before trusting a load test.
+  const reported = new Set<string>();
+  const reportFindings = () => {
+    for (const f of adapter.plausibility.findings()) {
+      if (reported.has(f.check)) continue;
+      reported.add(f.check);
+      port.postMessage({ type: 'warning', check: f.check, text: findingText(f) } satisfies UnitMessage);
+    }
+  };
+
   // The first run of a session plans its buffers (tens of ms): done before the unit reports ready.
   const warm = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#808080' } })
     .jpeg()
     .toBuffer();
   await detect(Buffer.from(JSON.stringify({ ProjectVersionArn: input.projectVersionArn, Image: { Bytes: warm.toString('base64') } })));
+  reportFindings();
 
   // One image at a time: requests that arrive while the unit is busy wait their turn here.
   let line: Promise<void> = Promise.resolve();
@@ -105,7 +121,10 @@ try {
     line = line
       .then(() => detect(msg.body))
       .then(
-        (r) => port.postMessage({ type: 'result', id: msg.id, ...r } satisfies UnitMessage),
+        (r) => {
+          port.postMessage({ type: 'result', id: msg.id, ...r } satisfies UnitMessage);
+          reportFindings();
+        },
         (err: unknown) =>
           port.postMessage({
             type: 'result',

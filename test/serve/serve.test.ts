@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DescribeProjectsCommand,
@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { writeTextImages } from '../helpers/loadtest-images.js';
+import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
 import { runCliAsync, startServe, type ServeProcess } from '../helpers/processes.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -132,6 +133,41 @@ describe('capacity-plan serve (a real process, the real AWS SDK client)', () => 
     } finally {
       rek.destroy();
       expect((await serve.stop()).code).toBe(0);
+    }
+  });
+
+  it("tells a wrong entry's plausibility warnings once on stderr and in DescribeProjectVersions' StatusMessage", async () => {
+    // An ssd entry on a head whose one box has x2 < x1 (what a raw prior-encoded head gives): every answer holds an empty box.
+    const model = writeModel(
+      dir,
+      'empty-box.onnx',
+      constantOutputsModel({ shape: [1, 3, 32, 32] }, [
+        { name: 'boxes', dims: [1, 1, 4], values: [0.6, 0.2, 0.1, 0.8] },
+        { name: 'scores', dims: [1, 1, 2], values: [0.1, 0.9] },
+      ]),
+    );
+    const suite = join(dir, 'empty-box.yaml');
+    writeFileSync(
+      suite,
+      `version: 1\nmodels:\n  - name: wrong\n    task: detection\n    path: ${model}\n    input: { width: 32, height: 32 }\n    output: { format: ssd, background_class: 0 }\n`,
+    );
+    const serve = await startServe(['--suite', suite, '--model', 'wrong', '--project-version-arn', ARN]);
+    const rek = client(serve.url);
+    try {
+      for (let i = 0; i < 2; i++)
+        await rek.send(
+          new DetectCustomLabelsCommand({ ProjectVersionArn: ARN, Image: { Bytes: readFileSync(join(images, 'img-0.jpg')) } }),
+        );
+      const projectArn = ARN.replace(/\/version\/[^/]+\/(\d+)$/, '/$1');
+      const versions = await rek.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn }));
+      expect(versions.ProjectVersionDescriptions![0]!.StatusMessage).toMatch(
+        /^The model is running \(capacity-plan serve\)\. Its outputs look wrong: implausible output \[empty-box\]/,
+      );
+    } finally {
+      rek.destroy();
+      const end = await serve.stop();
+      expect(end.code).toBe(0);
+      expect(end.stderr.match(/^warning: implausible output \[empty-box\] .*$/gm)).toHaveLength(1);
     }
   });
 

@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { UserError } from '../../core/errors.js';
+import { blazeface } from './decoders/blazeface.js';
 import { boxesLabels } from './decoders/boxes-labels.js';
 import { boxesScored } from './decoders/boxes-scored.js';
 import type { BoxMapping, DecodeContext, Decoded, Dim, OutputDecoder } from './decoders/common.js';
@@ -7,7 +8,9 @@ import { db } from './decoders/db.js';
 import { logits } from './decoders/logits.js';
 import { nanodet } from './decoders/nanodet.js';
 import { ssd } from './decoders/ssd.js';
+import { ssdPriors } from './decoders/ssd-priors.js';
 import { tfod } from './decoders/tf-od.js';
+import { yoloFastestV2 } from './decoders/yolo-fastestv2.js';
 import { yolov5 } from './decoders/yolov5.js';
 import { yolov8 } from './decoders/yolov8.js';
 import { yolox } from './decoders/yolox.js';
@@ -26,12 +29,15 @@ export const DECODERS: { readonly [F in OutputFormat]: OutputDecoder } = {
   yolov8,
   yolox,
   ssd,
+  'ssd-priors': ssdPriors,
   db,
   'tf-od': tfod,
   'boxes-scored': boxesScored,
   'boxes-labels': boxesLabels,
   nanodet,
   yunet,
+  blazeface,
+  'yolo-fastestv2': yoloFastestV2,
 };
 
 /**
@@ -42,7 +48,10 @@ export const PROPOSAL_ORDER: readonly OutputFormat[] = [
   'tf-od',
   'boxes-labels',
   'yunet',
+  'blazeface',
+  'yolo-fastestv2',
   'nanodet',
+  'ssd-priors',
   'ssd',
   'db',
   'boxes-scored',
@@ -76,7 +85,7 @@ export function shapeProblem(
  * batch dimension, take their shapes as they are (so messages show the real shape).
  */
 export function withBatch<D extends number | null>(format: OutputFormat, shape: readonly D[], imageBatched: boolean): readonly (D | 1)[] {
-  const batchable = format === 'yolov5' || format === 'yolov8' || format === 'yolox' || format === 'ssd';
+  const batchable = ['yolov5', 'yolov8', 'yolox', 'ssd', 'ssd-priors'].includes(format);
   return !imageBatched && batchable && shape.length === 2 ? [1, ...shape] : shape;
 }
 

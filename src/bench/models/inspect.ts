@@ -1,4 +1,5 @@
 import { basename, extname, resolve } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { UserError } from '../../core/errors.js';
 import type { ModelInspection } from '../inspect-result.js';
@@ -71,6 +72,30 @@ function findImage(model: ModelGraphInfo, file: string): { image: GraphValue; at
   return { image, at: imageLayout(image.shape) };
 }
 
+/** Operators that only move or select values: a head's values pass through them unchanged. */
+const LAYOUT_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Concat', 'Squeeze', 'Unsqueeze', 'Identity', 'Slice', 'Split', 'Gather']);
+/** Bounds the walk back from an output (a graph of up to 200,000 nodes is accepted). */
+const MAX_HEAD_WALK = 10_000;
+
+/** The operators an output's values come from, through layout operators only (see GraphFacts.headOps). */
+function headOps(model: ModelGraphInfo, output: string): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [output];
+  while (stack.length > 0 && seen.size < MAX_HEAD_WALK) {
+    const value = stack.pop()!;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    const op = model.outputOps[value];
+    if (op === undefined || op === 'Constant') continue;
+    const inputs = model.producerInputs[value] ?? [];
+    if (!LAYOUT_OPS.has(op)) found.add(op);
+    // Only Concat joins values; the other layout operators' later inputs are shapes and indices.
+    else stack.push(...(op === 'Concat' ? inputs : inputs.slice(0, 1)));
+  }
+  return [...found].sort();
+}
+
 /** The first format that recognises the outputs, in PROPOSAL_ORDER. */
 function proposeFormat(facts: GraphFacts): FormatProposal | null {
   for (const format of PROPOSAL_ORDER) {
@@ -102,6 +127,13 @@ function proposeEntry(model: ModelGraphInfo, file: string): Proposal {
     metadata: model.metadata,
     paddle,
     imageBatchFixed: at?.batchFixed ?? true,
+    headOps: Object.fromEntries(model.outputs.map((o) => [o.name, headOps(model, o.name)])),
+    sources: Object.fromEntries(
+      model.outputs.map((o) => [
+        o.name,
+        { op: model.outputOps[o.name] ?? '', from: (model.producerInputs[o.name] ?? []).map((i) => model.outputOps[i] ?? '') },
+      ]),
+    ),
   };
   const format = proposeFormat(facts);
   const staticSize = declared ?? (format?.task === 'classification' ? textLineSize(at, paddle, format, guesses) : undefined);
@@ -271,6 +303,12 @@ function normalisation(
     );
     return { color: 'BGR', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], ...(pad ? { resize: 'pad-right' } : {}) };
   }
+  if (task === 'classification' && gray && family.width === 28 && family.height === 28) {
+    guesses.push(
+      "a 28x28 one-channel classifier: an MNIST model, normalised as torchvision's MNIST examples are ((x/255 − 0.1307) / 0.3081)",
+    );
+    return { scale: 1 / 255, mean: [0.1307], std: [0.3081] };
+  }
   if (task === 'classification' && gray) {
     unknown.push('the normalisation: x/255 on the luma assumed (no mean or std)');
     return { scale: 1 / 255, mean: [0], std: [1] };
@@ -390,14 +428,48 @@ async function checkEntry(
   }
 }
 
+/** Element types a blank probe image can be made of. */
+const PROBE_TYPES = { float32: Float32Array, float16: Uint16Array, uint8: Uint8Array } as const;
+
+/**
+ * Some exports (torch.onnx without shape inference) leave every output dimension symbolic, so no
+ * format could recognise the head. When the image is the only input and its shape is fixed, one
+ * run on a blank image gives the real shapes; the guess says so. Any failure leaves the graph as declared.
+ */
+async function pinSymbolicOutputs(model: ModelGraphInfo, modelPath: string): Promise<{ model: ModelGraphInfo; note?: string }> {
+  const [image] = model.inputs;
+  const allSymbolic = model.outputs.length > 0 && model.outputs.every((o) => o.shape.length > 0 && !o.shape.some(isStatic));
+  if (!allSymbolic || model.inputs.length !== 1 || image === undefined || !Object.hasOwn(PROBE_TYPES, image.dtype)) return { model };
+  const at = imageLayout(image.shape);
+  if (at === null || !isStatic(at.w) || !isStatic(at.h)) return { model };
+  const dims = image.shape.map((d, i) => (isStatic(d) ? d : i === 0 ? 1 : 0));
+  if (dims.includes(0)) return { model };
+  let session: InferenceSession | undefined;
+  try {
+    session = await InferenceSession.create(modelPath, { intraOpNumThreads: 1, executionProviders: ['cpu'], logSeverityLevel: 4 });
+    const type = image.dtype as keyof typeof PROBE_TYPES;
+    const blank = new PROBE_TYPES[type](dims.reduce((a, b) => a * b, 1));
+    const out = await session.run({ [image.name]: new Tensor(type, blank, dims) });
+    const outputs = model.outputs.map((o) => (out[o.name] ? { ...o, shape: [...out[o.name]!.dims] } : o));
+    const note = `every output dimension is symbolic in the file; one run on a blank ${at.w}x${at.h} image gave ${outputs.map((o) => `${o.name} ${fmt(o.shape)}`).join(', ')}`;
+    return { model: { ...model, outputs }, note };
+  } catch {
+    return { model };
+  } finally {
+    await session?.release().catch(() => undefined);
+  }
+}
+
 /** Everything `inspect` prints, for a model file named as the user named it; `photo` is the user's own image to try the entry on. */
 export async function inspectModel(
   file: string,
   photo?: { name: string; bytes: Buffer },
 ): Promise<ModelInspection & { photoOutput?: ModelOutput }> {
   const modelPath = resolve(file);
-  const model = await readModelGraph(modelPath);
+  const declared = await readModelGraph(modelPath);
+  const { model, note } = await pinSymbolicOutputs(declared, modelPath);
   const { entry, guesses, unknown } = proposeEntry(model, file);
+  if (note !== undefined) guesses.unshift(note);
   const { check, photoOutput } = await checkEntry(entry, modelPath, photo);
   const describe = (v: GraphValue) => ({ name: v.name, dtype: v.dtype, shape: v.shape });
   return {
@@ -407,7 +479,7 @@ export async function inspectModel(
     opset: model.opset,
     producer: model.producer,
     inputs: model.inputs.map(describe),
-    outputs: model.outputs.map(describe),
+    outputs: declared.outputs.map(describe),
     metadata: model.metadata,
     entry: entry as unknown as Record<string, unknown>,
     guesses,

@@ -196,7 +196,7 @@ interface DecodedGraphModel {
     input?: DecodedValueInfo[];
     output?: DecodedValueInfo[];
     initializer?: Array<{ name?: string }>;
-    node?: Array<{ opType?: string; output?: string[] }>;
+    node?: Array<{ opType?: string; input?: string[]; output?: string[] }>;
   };
 }
 
@@ -216,6 +216,8 @@ export interface ModelGraphInfo extends ModelFileInfo {
   metadata: Record<string, string>;
   /** The operator that produces each graph output (a final Softmax means probabilities). */
   outputOps: Record<string, string>;
+  /** The inputs of the node that produces each value: with outputOps, what a graph output is computed from. */
+  producerInputs: Record<string, string[]>;
 }
 
 /** Reads what `inspect` shows of a model: describeModelFile's checks and counts, then the graph's signature. */
@@ -232,7 +234,12 @@ export async function readModelGraph(modelPath: string): Promise<ModelGraphInfo>
     ),
   });
   const outputOps: Record<string, string> = {};
-  for (const node of graph.node ?? []) for (const out of node.output ?? []) outputOps[out] = node.opType ?? '';
+  const producerInputs: Record<string, string[]> = {};
+  for (const node of graph.node ?? [])
+    for (const out of node.output ?? []) {
+      outputOps[out] = node.opType ?? '';
+      producerInputs[out] = node.input ?? [];
+    }
   const opset = (model.opsetImport ?? []).find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
   return {
     ...info,
@@ -242,5 +249,6 @@ export async function readModelGraph(modelPath: string): Promise<ModelGraphInfo>
     outputs: (graph.output ?? []).map(value),
     metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
     outputOps,
+    producerInputs,
   };
 }

@@ -27,7 +27,7 @@ const ADVICE: Record<PlausibilityCheck, string> = {
   'class-out-of-range':
     'class ids past the class count: the wrong values are read as classes (check output.columns and output.num_classes)',
   'empty-box':
-    'boxes with no area inside the image (x2 <= x1, y2 <= y1, or outside it): check output.format, box_order, boxes_normalized, and whether the export decodes its boxes (a raw prior-encoded head is not an ssd output)',
+    'boxes with no area inside the image (x2 <= x1, y2 <= y1, or outside it): check output.format, box_order, boxes_normalized, and whether the export decodes its boxes (a raw prior-encoded head is ssd-priors, not ssd)',
   'detections-at-cap':
     'every image fills the detection cap: the score threshold passes everything (check output.columns and score_threshold)',
   'no-detections': 'no detection on any real image: check the normalisation (scale, mean, std, color), the resize rule and score_threshold',

@@ -22,12 +22,15 @@ const OUTPUT_FORMATS = [
   'yolov8',
   'yolox',
   'ssd',
+  'ssd-priors',
   'db',
   'tf-od',
   'boxes-scored',
   'boxes-labels',
   'nanodet',
   'yunet',
+  'blazeface',
+  'yolo-fastestv2',
 ] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
@@ -63,7 +66,17 @@ const ModelOutputSchema = z
       .min(1)
       .optional()
       .describe(
-        'yolox, nanodet, yunet: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head: 8, 16, 32, 64).',
+        'yolox, yolov5 with anchors, nanodet, yunet, ssd-priors, blazeface: the feature-map strides, in output order (default 8, 16, 32; a one-output NanoDet-Plus head and ssd-priors: 8, 16, 32, 64; blazeface: 8, 16, 16, 16, or 16, 32, 32, 32 at 256x256).',
+      ),
+    anchors: z
+      .array(z.array(z.number().positive()).min(2))
+      .min(1)
+      .optional()
+      .refine((a) => a === undefined || a.every((level) => level.length % 2 === 0), {
+        error: 'output.anchors: each stride lists width, height pairs',
+      })
+      .describe(
+        'yolov5: the anchor boxes (width, height pairs in input pixels), one list per stride, for a head exported without its decoding: rows then hold sigmoid outputs on the grid, decoded as YOLOv5 does; yolo-fastestv2: its anchors (default its COCO anchors).',
       ),
     reg_max: z
       .number()
@@ -76,12 +89,16 @@ const ModelOutputSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('ssd: name of the boxes output [1, N, 4] (default: the first output); tf-od: default detection_boxes.'),
+      .describe(
+        'ssd, ssd-priors: name of the boxes output [1, N, 4] (default: the first output); blazeface: the regressors; tf-od: default detection_boxes.',
+      ),
     scores: z
       .string()
       .min(1)
       .optional()
-      .describe('ssd: name of the scores output [1, N, C] (default: the second output); tf-od: default detection_scores.'),
+      .describe(
+        'ssd, ssd-priors: name of the scores output [1, N, C] (default: the second output); blazeface: the classificators; tf-od: default detection_scores.',
+      ),
     classes: z
       .string()
       .min(1)
@@ -120,14 +137,24 @@ const ModelOutputSchema = z
       .int()
       .nonnegative()
       .optional()
-      .describe('ssd: a class index that means "no object" (e.g. 0), never reported.'),
+      .describe('ssd, ssd-priors: a class index that means "no object" (e.g. 0), never reported.'),
+    min_boxes: z
+      .array(z.array(z.number().positive()).min(1))
+      .min(1)
+      .optional()
+      .describe(
+        "ssd-priors: the prior sizes in input pixels, one list per stride (default UltraFace's [[10, 16, 24], [32, 48], [64, 96], [128, 192, 256]]).",
+      ),
+    center_variance: z.number().positive().default(0.1).describe('ssd-priors: the scale of the encoded centre offsets.'),
+    size_variance: z.number().positive().default(0.2).describe('ssd-priors: the scale of the encoded log sizes.'),
     binary_threshold: fraction('output.binary_threshold')
       .default(0.3)
       .describe('db: probability above which a pixel belongs to an object.'),
     unclip_ratio: z.number().positive().default(1.5).describe('db: how much each region is expanded (DB unclip ratio).'),
   })
   .superRefine((o, ctx) => {
-    if ((o.format === 'ssd' || o.format === 'tf-od' || o.format === 'boxes-labels') && o.boxes !== undefined && o.boxes === o.scores) {
+    const named = ['ssd', 'ssd-priors', 'blazeface', 'tf-od', 'boxes-labels'].includes(o.format);
+    if (named && o.boxes !== undefined && o.boxes === o.scores) {
       ctx.addIssue({ code: 'custom', path: ['scores'], message: 'output.boxes and output.scores must name different outputs' });
     }
   });

@@ -60,6 +60,14 @@ export interface GraphFacts {
   paddle: boolean;
   /** The image input's batch is fixed (1, or no batch dimension): a symbolic output dimension is then not a batch. */
   imageBatchFixed: boolean;
+  /** Each graph output's operator and the operators that make its inputs: how an output is computed. */
+  sources: Readonly<Record<string, { op: string; from: readonly string[] }>>;
+  /**
+   * For each graph output, the operators that compute its values, found by walking back through the
+   * operators that only move values (Reshape, Transpose, Concat, Slice, ...): Sigmoid alone for a YOLO
+   * head whose boxes the graph leaves undecoded, Sigmoid with Mul, Add and Pow for one it decodes.
+   */
+  headOps: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A format's reading of a model: the output entry, what the family implies for the input, and why. */

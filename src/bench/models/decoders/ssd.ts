@@ -1,6 +1,18 @@
 import { emptyCandidates, type Candidates } from '../nms.js';
 import type { ModelOutputSpec } from '../spec.js';
-import { atLeast, badShape, finish, floatData, fmt, is, isStatic, type DecodeContext, type OutputDecoder } from './common.js';
+import {
+  atLeast,
+  badShape,
+  finish,
+  floatData,
+  fmt,
+  is,
+  isStatic,
+  type DecodeContext,
+  type Dim,
+  type GraphFacts,
+  type OutputDecoder,
+} from './common.js';
 
 /**
  * Separate boxes [1, N, 4] and class scores [1, N, C], in either output order (SSD exports,
@@ -10,7 +22,7 @@ import { atLeast, badShape, finish, floatData, fmt, is, isStatic, type DecodeCon
 
 const EXPECTED = 'boxes [1, N, 4] and scores [1, N, C]';
 
-function ssdCandidates(
+export function ssdCandidates(
   boxes: Float32Array,
   scores: Float32Array,
   n: number,
@@ -46,23 +58,40 @@ function ssdCandidates(
   return c;
 }
 
+/** Boxes [1, N, 4] and scores [1, N, C] with the same N (and C when num_classes is given), or why not. */
+export function ssdShapeProblem(
+  format: 'ssd' | 'ssd-priors',
+  expected: string,
+  spec: ModelOutputSpec,
+  shapes: readonly (readonly Dim[])[],
+): string | null {
+  const boxes = shapes[0] ?? [];
+  const scores = shapes[1];
+  if (scores === undefined) return `output format ${format} expects two outputs (boxes and scores), the model has ${shapes.length}`;
+  const got = `boxes ${fmt(boxes)} and scores ${fmt(scores)}`;
+  const swapped =
+    scores.length === 3 && scores[2] === 4 && boxes[2] !== 4 ? ' (scores first? name them: output.boxes and output.scores)' : '';
+  if (boxes.length !== 3 || !is(boxes[0]!, 1) || !is(boxes[2]!, 4)) return badShape(format, expected, got, '', swapped);
+  if (scores.length !== 3 || !is(scores[0]!, 1) || !atLeast(scores[2]!, 1)) return badShape(format, expected, got);
+  if (boxes[1] !== null && scores[1] !== null && boxes[1] !== scores[1]) return badShape(format, expected, got, '', ' (N differs)');
+  if (spec.num_classes !== undefined && !is(scores[2]!, spec.num_classes))
+    return badShape(format, expected, got, ` with C=${spec.num_classes}`);
+  return null;
+}
+
+/** Operators that only move values around: a box output made of nothing else is the conv head's raw offsets. */
+const LAYOUT_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Concat', 'Squeeze', 'Unsqueeze', 'Identity']);
+
+/** The output is a Concat of per-level heads only reshaped: its boxes are not decoded in the graph (an ssd-priors head). */
+export function rawBoxes(graph: GraphFacts, name: string): boolean {
+  const source = graph.sources[name];
+  return source !== undefined && source.op === 'Concat' && source.from.length > 0 && source.from.every((op) => LAYOUT_OPS.has(op));
+}
+
 export const ssd: OutputDecoder = {
   expectedShape: EXPECTED,
   outputsRead: (spec, names) => [spec.boxes ?? names[0], spec.scores ?? names[1]],
-  shapeProblem(spec, _ctx, shapes) {
-    const boxes = shapes[0] ?? [];
-    const scores = shapes[1];
-    if (scores === undefined) return `output format ssd expects two outputs (boxes and scores), the model has ${shapes.length}`;
-    const got = `boxes ${fmt(boxes)} and scores ${fmt(scores)}`;
-    const swapped =
-      scores.length === 3 && scores[2] === 4 && boxes[2] !== 4 ? ' (scores first? name them: output.boxes and output.scores)' : '';
-    if (boxes.length !== 3 || !is(boxes[0]!, 1) || !is(boxes[2]!, 4)) return badShape('ssd', EXPECTED, got, '', swapped);
-    if (scores.length !== 3 || !is(scores[0]!, 1) || !atLeast(scores[2]!, 1)) return badShape('ssd', EXPECTED, got);
-    if (boxes[1] !== null && scores[1] !== null && boxes[1] !== scores[1]) return badShape('ssd', EXPECTED, got, '', ' (N differs)');
-    if (spec.num_classes !== undefined && !is(scores[2]!, spec.num_classes))
-      return badShape('ssd', EXPECTED, got, ` with C=${spec.num_classes}`);
-    return null;
-  },
+  shapeProblem: (spec, _ctx, shapes) => ssdShapeProblem('ssd', EXPECTED, spec, shapes),
   decode(tensors, spec, ctx, map) {
     const [b, s] = tensors as [(typeof tensors)[0], (typeof tensors)[0]];
     const n = b!.dims.at(-2)!;
@@ -77,7 +106,7 @@ export const ssd: OutputDecoder = {
     const rank3 = graph.outputs.filter((o) => o.shape.length === 3);
     const boxes = rank3.find((o) => o.shape[2] === 4);
     const scores = rank3.find((o) => o !== boxes && isStatic(o.shape[2]) && (o.shape[1] === boxes?.shape[1] || !isStatic(o.shape[1])));
-    if (boxes === undefined || scores === undefined || graph.outputs.length !== 2) return null;
+    if (boxes === undefined || scores === undefined || graph.outputs.length !== 2 || rawBoxes(graph, boxes.name)) return null;
     const classes = scores.shape[2] as number;
     // UltraFace (Linzaer's face detector, in the ONNX Model Zoo): scores [1, N, 2] then boxes, RGB (x − 127) / 128, stretched.
     const face = graph.outputs[0] === scores && classes <= 3;
@@ -102,9 +131,7 @@ export const ssd: OutputDecoder = {
             ]
           : []),
       ],
-      unknown: [
-        'box order (xyxy assumed) and whether boxes are fractions of the input (assumed) or pixels; boxes must be decoded in the graph (a raw prior-encoded head is not supported)',
-      ],
+      unknown: ['box order (xyxy assumed) and whether boxes are fractions of the input (assumed) or pixels'],
     };
   },
 };

@@ -41,13 +41,53 @@ function* gridCells(
   }
 }
 
-/** [1, N, 5+C] rows; YOLOX rows are raw and decoded on the grid. */
+/** YOLOv5's default (COCO) anchors, width-height pairs per stride 8, 16, 32 (models/yolov5s.yaml). */
+export const YOLOV5_ANCHORS = [
+  [10, 13, 16, 30, 33, 23],
+  [30, 61, 62, 45, 59, 119],
+  [116, 90, 156, 198, 373, 326],
+];
+
+/** Rows a YOLOv5 head without its decoding has: each stride's grid once per anchor. */
+export function anchoredRowCount(
+  inputWidth: number,
+  inputHeight: number,
+  strides: readonly number[],
+  anchors: readonly (readonly number[])[],
+) {
+  return strides.reduce(
+    (n, s, level) => n + Math.floor(inputWidth / s) * Math.floor(inputHeight / s) * ((anchors[level]?.length ?? 0) / 2),
+    0,
+  );
+}
+
+/** The rows of an undecoded YOLOv5 head in its order: for each stride, each anchor, the grid row-major. */
+function* anchoredCells(
+  inputWidth: number,
+  inputHeight: number,
+  strides: readonly number[],
+  anchors: readonly (readonly number[])[],
+): Generator<{ stride: number; gx: number; gy: number; aw: number; ah: number }> {
+  for (const [level, stride] of strides.entries()) {
+    const pairs = anchors[level] ?? [];
+    for (let a = 0; a + 1 < pairs.length; a += 2)
+      for (const cell of gridCells(inputWidth, inputHeight, [stride])) yield { ...cell, aw: pairs[a]!, ah: pairs[a + 1]! };
+  }
+}
+
+/**
+ * [1, N, 5+C] rows; YOLOX rows are raw and decoded on the grid; YOLOv5 rows with `anchors` are sigmoid
+ * outputs decoded as YOLOv5's Detect does: centre ((2v − 0.5) + g)·s, size (2v)²·anchor.
+ */
 function yoloRows(d: Float32Array, n: number, k: number, spec: ModelOutputSpec, ctx: DecodeContext): Candidates {
   const c = emptyCandidates();
   const thr = spec.score_threshold;
-  const cells = spec.format === 'yolox' ? gridCells(ctx.inputWidth, ctx.inputHeight, spec.strides ?? YOLOX_STRIDES) : null;
+  const strides = spec.strides ?? YOLOX_STRIDES;
+  const cells = spec.format === 'yolox' ? gridCells(ctx.inputWidth, ctx.inputHeight, strides) : null;
+  const anchored = spec.anchors ? anchoredCells(ctx.inputWidth, ctx.inputHeight, strides, spec.anchors) : null;
   for (let i = 0; i < n; i++) {
     const cell = cells?.next().value;
+    const anchor = anchored?.next().value;
     const row = i * k;
     const obj = d[row + 4]!;
     if (obj < thr) continue;
@@ -60,7 +100,20 @@ function yoloRows(d: Float32Array, n: number, k: number, spec: ModelOutputSpec, 
       }
     const score = obj * bestScore;
     if (score < thr) continue;
-    if (cell) {
+    if (anchor) {
+      const s = anchor.stride;
+      const w = 2 * d[row + 2]!;
+      const h = 2 * d[row + 3]!;
+      pushCxCyWh(
+        c,
+        (2 * d[row]! - 0.5 + anchor.gx) * s,
+        (2 * d[row + 1]! - 0.5 + anchor.gy) * s,
+        w * w * anchor.aw,
+        h * h * anchor.ah,
+        score,
+        best,
+      );
+    } else if (cell) {
       const s = cell.stride;
       pushCxCyWh(
         c,
@@ -87,6 +140,13 @@ export function rowsProblem(
   const C = spec.num_classes;
   if (C !== undefined && !is(k!, 5 + C)) return bad(` with C=${C}`);
   if (C === undefined && n !== null && k !== null && k! > n!) return bad('', ' (more values per box than boxes: transposed? try yolov8)');
+  if (spec.format === 'yolov5' && spec.anchors && ctx.inputWidth !== null && ctx.inputHeight !== null) {
+    const strides = spec.strides ?? YOLOX_STRIDES;
+    if (spec.anchors.length !== strides.length)
+      return `output format yolov5: output.anchors has ${spec.anchors.length} lists, one per stride, but there are ${strides.length} strides`;
+    const rows = anchoredRowCount(ctx.inputWidth, ctx.inputHeight, strides, spec.anchors);
+    if (!is(n!, rows)) return bad(` with N=${rows} for ${ctx.inputWidth}x${ctx.inputHeight}, strides ${strides.join(',')} and the anchors`);
+  }
   if (spec.format === 'yolox' && ctx.inputWidth !== null && ctx.inputHeight !== null) {
     const strides = spec.strides ?? YOLOX_STRIDES;
     const anchors = anchorCount(ctx.inputWidth, ctx.inputHeight, strides);
