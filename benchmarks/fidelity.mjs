@@ -12,6 +12,7 @@
 // Usage: node benchmarks/fidelity.mjs
 import { conditionId } from '../build/bench/conditions.js';
 import { costModelFor, runBench, stageModelFor } from '../build/bench/run.js';
+import { predictStages } from '../build/bench/stage-predict.js';
 import { setUpBench } from '../build/bench/setup.js';
 import { modelInputSize } from '../build/bench/models/index.js';
 import { predictLocal } from '../build/workload/tps.js';
@@ -45,6 +46,7 @@ const result = await runBench({ ...setup, progress: undefined });
 const wallS = (performance.now() - t0) / 1000;
 
 const rows = [];
+const stageRows = [];
 const summary = {};
 for (const m of result.models) {
   const { adapter } = setup.models.find((p) => p.adapter.name === m.name);
@@ -68,6 +70,20 @@ for (const m of result.models) {
     errs.stage.push(e(stage));
     errs.whole.push(e(whole));
     errs.anchored.push(e(stage * anchorRatio));
+    // Which stage misses: each stage's measured ms against its fit's prediction.
+    const input = inputSizeOf(c.width, c.height);
+    const x = {
+      sourceMegapixels: (c.width * c.height) / 1e6,
+      sizeMb: c.sizeMb,
+      inputMegapixels: (input.width * input.height) / 1e6,
+      objects: c.objects,
+    };
+    const p = predictStages(fitted.stageModel.stages, x).stagesMs;
+    stageRows.push([
+      m.name,
+      c.id,
+      ...['decode', 'preprocess', 'infer', 'postprocess'].map((st) => `${c.stagesMs[st].toFixed(1)} / ${p[st].toFixed(1)}`),
+    ]);
     rows.push([
       m.name,
       c.id,
@@ -96,6 +112,8 @@ printTable(
   ['model', 'held-out condition', 'model input', 'measured ms', 'per-stage ms', 'err %', 'anchored err %', 'whole-pipeline ms', 'err %'],
   rows,
 );
+console.log('');
+printTable(['model', 'held-out condition', 'decode ms measured / predicted', 'preprocess', 'infer', 'postprocess'], stageRows);
 const loadAfter = loadAverage();
 let pass = true;
 for (const [name, s] of Object.entries(summary)) {
@@ -109,4 +127,4 @@ for (const [name, s] of Object.entries(summary)) {
   );
 }
 console.log(`one run of ${wallS.toFixed(0)} s; 1-min load average before ${loadBefore[0]}, after ${loadAfter[0]} (2 cores)`);
-writeResult('fidelity', { heldOut: HELD_OUT, rows, summary, pass, wallS, loadBefore, loadAfter });
+writeResult('fidelity', { heldOut: HELD_OUT, rows, stageRows, summary, pass, wallS, loadBefore, loadAfter });

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { InferenceSession } from 'onnxruntime-node';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { DesignPoint } from './design.js';
 import { fitSlowness, speedTrace, type TimedSample } from './drift.js';
 import type { ModelAdapter } from './models/types.js';
@@ -123,7 +125,7 @@ interface Sampled extends TimedSample {
 
 /**
  * Measures a block of conditions interleaved: one sample of each unfinished condition per round,
- * closed loop, each condition rotating over its own distinct images, and one of the reference
+ * in a shuffled order (roundOrder), closed loop, each condition rotating over its own distinct images, and one of the reference
  * condition in every round until the last condition stopped. The machine's speed moves during a
  * run (by 5-25% over tens of seconds on a shared VM, more beside other work; see docs/bench.md);
  * interleaved, every condition is measured throughout the block, so the speed at each moment is
@@ -165,9 +167,11 @@ export async function measureBlock(
   let slowness: number[] = [];
   let halfWindowS = MIN_HALF_WINDOW_S;
   const active = () => states.some((s) => !s.decision.stop);
+  const shuffle = roundOrder(block.length);
   while (!aborted && active()) {
     const roundStart = performance.now();
-    for (const [j, s] of states.entries()) {
+    for (const j of shuffle()) {
+      const s = states[j]!;
       if (s.decision.stop && j !== reference) continue;
       if (hooks.signal?.aborted) {
         aborted = true;
@@ -193,6 +197,27 @@ export async function measureBlock(
     warmupMs: (sampled[0]?.timing.startMs ?? start) - warmupStartMs,
   };
 }
+
+/**
+ * Each round's order, shuffled (seeded, so the same every run): a sample pays some of what the
+ * sample before it left behind (a 4K decode's buffers freed, caches refilled), which added 30-40%
+ * to a 10 ms ocr-cls sample that always followed a 3840x2160 one in a fixed order. Shuffled, every
+ * condition follows every other about equally often, and that cost spreads evenly instead of
+ * landing on whichever condition comes next in the list.
+ */
+function roundOrder(n: number): () => number[] {
+  const rng = xoroshiro128plus(ROUND_ORDER_SEED);
+  return () => {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const k = uniformInt(rng, 0, i);
+      [order[i], order[k]] = [order[k]!, order[i]!];
+    }
+    return order;
+  };
+}
+
+const ROUND_ORDER_SEED = 1;
 
 /**
  * Every condition's first image until its input shape is planned (a shape the session has not run
