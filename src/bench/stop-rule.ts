@@ -22,9 +22,11 @@ export function shouldStop(samplesMs: readonly number[], elapsedS: number, s: Me
   if (n < 2) return { stop: false };
   const rse = rsePct(samplesMs);
   const enough = n >= s.minSamples && elapsedS >= s.minTimeS;
-  if (enough && rse <= s.targetRsePct) return { stop: true, stable: true, reason: `RSE ${rse.toFixed(2)}% ≤ ${+s.targetRsePct.toFixed(2)}%` };
+  if (enough && rse <= s.targetRsePct)
+    return { stop: true, stable: true, reason: `RSE ${rse.toFixed(2)}% ≤ ${+s.targetRsePct.toFixed(2)}%` };
   if (elapsedS >= s.maxTimeS) {
-    const why = n < s.minSamples ? `only ${n} of ${s.minSamples} samples` : `RSE ${rse.toFixed(2)}% > target ${+s.targetRsePct.toFixed(2)}%`;
+    const why =
+      n < s.minSamples ? `only ${n} of ${s.minSamples} samples` : `RSE ${rse.toFixed(2)}% > target ${+s.targetRsePct.toFixed(2)}%`;
     return { stop: true, stable: false, reason: `stopped at max_time_s ${s.maxTimeS}s: ${why}` };
   }
   return { stop: false };
