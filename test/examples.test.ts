@@ -20,13 +20,13 @@ describe('example fixtures', () => {
     }
   });
 
-  it('the example bench file (capacity-plan/bench@1, read as @2: its warnings coded `uncoded`) with ocr-det and ocr-cls, labelled as an example', async () => {
+  it('the example bench file reads as capacity-plan/bench@2 with ocr-det and ocr-cls, labelled as an example', async () => {
     const bench = await readBenchResult('examples/workloads/example-bench.json');
     expect(bench.models.map((m) => [m.name, m.task])).toEqual([
       ['ocr-det', 'detection'],
       ['ocr-cls', 'classification'],
     ]);
-    expect(bench.warnings[0]).toMatchObject({ code: 'uncoded', message: expect.stringMatching(/^EXAMPLE FILE/) });
+    expect(bench.warnings[0]).toMatchObject({ code: 'example-file', message: expect.stringMatching(/^EXAMPLE FILE/) });
     for (const m of bench.models) expect(m.costModel).not.toBeNull();
   });
 });

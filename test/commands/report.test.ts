@@ -52,6 +52,18 @@ describe('capacity-plan report', () => {
     expect(JSON.parse(runCli(['report', BENCH, '--format', 'json']).stdout)).toEqual(JSON.parse(readFileSync(BENCH, 'utf8')));
   });
 
+  it('a bench@1 file (warnings as sentences) reads as bench@2: each sentence a warning with code uncoded', () => {
+    const current = JSON.parse(readFileSync(BENCH, 'utf8'));
+    const older = { ...current, schema: 'capacity-plan/bench@1', warnings: current.warnings.map((w: { message: string }) => w.message) };
+    const file = join(dir, 'bench-v1.json');
+    writeFileSync(file, JSON.stringify(older));
+    const upgraded = JSON.parse(runCli(['report', file, '--format', 'json']).stdout);
+    expect(upgraded).toEqual({
+      ...current,
+      warnings: current.warnings.map((w: { message: string }) => ({ code: 'uncoded', message: w.message })),
+    });
+  });
+
   it('the gate in github format; report renders, it does not judge: exit 0 for a failed gate', () => {
     const r = runCli(['report', saved.gate!, '--format', 'github']);
     expect(r.code).toBe(0);
