@@ -38,9 +38,10 @@ export function roundHalfEven(v: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
-function stretched(srcWidth: number, srcHeight: number, width: number, height: number): ImagePlacement {
+/** The image scaled to width×height at the tensor's top left; the tensor is `tensorWidth` wide (wider when padded on the right). */
+function stretched(srcWidth: number, srcHeight: number, width: number, height: number, tensorWidth = width): ImagePlacement {
   return {
-    tensorWidth: width,
+    tensorWidth,
     tensorHeight: height,
     width,
     height,
@@ -95,19 +96,7 @@ export function placeImage(srcWidth: number, srcHeight: number, input: ModelInpu
     }
     case 'pad-right': {
       const width = Math.min(size.width, Math.max(1, Math.ceil(size.height * (srcWidth / srcHeight))));
-      const height = size.height;
-      return {
-        tensorWidth: size.width,
-        tensorHeight: height,
-        width,
-        height,
-        scaleX: width / srcWidth,
-        scaleY: height / srcHeight,
-        offsetX: 0,
-        offsetY: 0,
-        srcWidth,
-        srcHeight,
-      };
+      return stretched(srcWidth, srcHeight, width, size.height, size.width);
     }
   }
 }

@@ -11,8 +11,7 @@ import {
   modelHeading,
   modelWarnings,
   P99_FOOTNOTE,
-  recheckLine,
-  speedLine,
+  machineSpeedLines,
   scalingLine,
 } from './rows.js';
 
@@ -89,7 +88,7 @@ export const benchHtml: Formatter<BenchResult> = (r, opts) => {
       `<p>${esc(costModelLine(m))}</p>`,
     );
     for (const line of corpusLines(m)) body.push(`<p>${esc(line)}</p>`);
-    for (const line of [speedLine(m), recheckLine(m)]) if (line) body.push(`<p>${esc(line)}</p>`);
+    for (const line of machineSpeedLines(m)) body.push(`<p>${esc(line)}</p>`);
     if (speed) body.push(chartFigure(speed));
     body.push(warningList(modelWarnings(m).map((message) => ({ message }))));
   });

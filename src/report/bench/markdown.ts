@@ -11,8 +11,7 @@ import {
   modelHeading,
   modelWarnings,
   P99_FOOTNOTE,
-  recheckLine,
-  speedLine,
+  machineSpeedLines,
   scalingLine,
   stageModelLine,
 } from './rows.js';
@@ -36,7 +35,7 @@ export const benchMarkdown: Formatter<BenchResult> = (r) => {
     const stages = stageModelLine(m);
     if (stages) out.push(cell(stages), '');
     for (const line of corpusLines(m)) out.push(cell(line), '');
-    for (const line of [speedLine(m), recheckLine(m)]) if (line) out.push(cell(line), '');
+    for (const line of machineSpeedLines(m)) out.push(cell(line), '');
     for (const w of modelWarnings(m)) out.push(`> ⚠️ ${cell(w)}`, '');
   }
   for (const s of r.scaling ?? []) out.push(cell(scalingLine(s)), '');

@@ -91,7 +91,7 @@ export function corpusLines(m: BenchModel): string[] {
  * How the machine's speed moved while the model was measured, and how much that moved its figures:
  * the speed range over every block's trace and the largest correction of a condition's mean.
  */
-export function speedLine(m: BenchModel): string | null {
+function speedLine(m: BenchModel): string | null {
   const sp = m.speed;
   if (!sp || sp.blocks.length === 0) return null;
   const speeds = sp.blocks.flatMap((b) => b.trace.map((p) => p.speed));
@@ -106,11 +106,16 @@ export function speedLine(m: BenchModel): string | null {
 }
 
 /** Older files: the drift check, the first condition measured again at the end. */
-export function recheckLine(m: BenchModel): string | null {
+function recheckLine(m: BenchModel): string | null {
   const r = m.recheck;
   if (!r) return null;
   const sign = r.changePct > 0 ? '+' : '';
   return `drift check: ${r.conditionId} measured again at the end: ${f(r.tps, 2)} TPS, ${sign}${f(r.changePct)}% (${r.significant ? 'the machine drifted' : 'within noise'})`;
+}
+
+/** What the run says of the machine's speed while it measured the model: the speed trace's line, or an older file's drift check. */
+export function machineSpeedLines(m: BenchModel): string[] {
+  return [speedLine(m), recheckLine(m)].filter((line): line is string => line !== null);
 }
 
 export function hostLine(r: BenchResult): string {

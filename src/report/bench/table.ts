@@ -10,8 +10,7 @@ import {
   modelHeading,
   modelWarnings,
   P99_FOOTNOTE,
-  recheckLine,
-  speedLine,
+  machineSpeedLines,
   scalingLine,
   stageModelLine,
 } from './rows.js';
@@ -37,7 +36,7 @@ export const benchTable: Formatter<BenchResult> = (r, { color: c, width }) => {
     const stages = stageModelLine(m);
     if (stages) out.push(wrapLine(stages, width));
     out.push(...corpusLines(m).map((line) => wrapLine(line, width)));
-    for (const line of [speedLine(m), recheckLine(m)]) if (line) out.push(wrapLine(line, width));
+    for (const line of machineSpeedLines(m)) out.push(wrapLine(line, width));
     for (const w of modelWarnings(m)) out.push(wrapLine(c.yellow(`warning: ${w}`), width));
     out.push('');
   }
