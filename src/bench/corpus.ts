@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.js';
 import { firstLine, sharpFor } from './images/guard.js';
 import { FIRST_BLOCK_WARMUP_S, MIN_WARMUP_SAMPLES } from './measure.js';
 import type { ModelAdapter } from './models/types.js';
+import { collectGarbage } from './heap.js';
 import { runSample, type Clock, type SampleTiming } from './pipeline.js';
 import type { Corpus } from './result-schema.js';
 import { computeStatistics, mean } from './stats.js';
@@ -84,6 +85,7 @@ export async function measureCorpus(
       if (pool.length === 0) throw new UserError(`images_dir ${name}: none of its ${images.length} images decodes`);
       const image = pool[draw()]!;
       try {
+        collectGarbage();
         return { image, timing: (await runSample(adapter, session, image.bytes, hooks.clock)).timing };
       } catch (err) {
         const reason = await undecodable(image.bytes);

@@ -8,10 +8,11 @@
  * else the machine runs (noisy neighbours, frequency, a build beside the bench). Conditions are
  * interleaved round by round, so at every moment several conditions are measured and the two
  * factors separate: μ_c is the mean of c's samples divided by the slowness at their times, and the
- * slowness at a time is the mean of the other conditions' samples around it divided by their μ.
+ * slowness at a time is the median of the other conditions' samples around it divided by their μ.
  * A sample's own condition is left out of its slowness, so a condition cannot flatten its own
  * noise away and look more precise than it is.
  */
+import { median } from './stats.js';
 
 /** One measured sample as the speed model sees it. */
 export interface TimedSample {
@@ -25,7 +26,7 @@ export interface TimedSample {
 
 /** Fewest samples of other conditions a slowness estimate stands on; the window widens to find them. */
 const MIN_NEIGHBOURS = 3;
-/** Alternations of the two estimates; the fit settles within a few (each step is a weighted mean). */
+/** Alternations of the two estimates; the fit settles within a few. */
 const ITERATIONS = 4;
 
 /**
@@ -40,8 +41,7 @@ export function fitSlowness(samples: readonly TimedSample[], conditions: number,
   for (let iter = 0; iter < ITERATIONS; iter++) {
     const mu = conditionMeans(samples, slowness, conditions);
     const relative = samples.map((s) => s.ms / mu[s.condition]!);
-    const windowed = windowSums(samples, relative, conditions);
-    for (let i = 0; i < n; i++) slowness[i] = othersMean(samples, windowed, i, halfWindowS);
+    for (let i = 0; i < n; i++) slowness[i] = othersMedian(samples, relative, i, halfWindowS);
     const avg = slowness.reduce((a, b) => a + b, 0) / n;
     for (let i = 0; i < n; i++) slowness[i]! /= avg;
   }
@@ -59,39 +59,21 @@ export function conditionMeans(samples: readonly TimedSample[], slowness: readon
   return sum.map((x, c) => (count[c] ? x / count[c]! : NaN));
 }
 
-/** Prefix sums of the relative times and counts, overall and per condition, so a window's "others" cost O(1). */
-interface Windowed {
-  all: { sum: number[]; count: number[] };
-  byCondition: Array<{ sum: number[]; count: number[] }>;
-}
-
-function windowSums(samples: readonly TimedSample[], relative: readonly number[], conditions: number): Windowed {
-  const prefix = () => ({ sum: [0], count: [0] });
-  const all = prefix();
-  const byCondition = Array.from({ length: conditions }, prefix);
-  samples.forEach((s, i) => {
-    all.sum.push(all.sum[i]! + relative[i]!);
-    all.count.push(all.count[i]! + 1);
-    byCondition.forEach((p, c) => {
-      p.sum.push(p.sum[i]! + (c === s.condition ? relative[i]! : 0));
-      p.count.push(p.count[i]! + (c === s.condition ? 1 : 0));
-    });
-  });
-  return { all, byCondition };
-}
-
-/** The mean relative time of other conditions' samples within ±half of sample i, widened until it holds MIN_NEIGHBOURS. */
-function othersMean(samples: readonly TimedSample[], w: Windowed, i: number, halfWindowS: number): number {
-  const own = w.byCondition[samples[i]!.condition]!;
-  const total = samples.length;
+/**
+ * The median relative time of other conditions' samples within ±half of sample i, the window
+ * widened until it holds MIN_NEIGHBOURS. A median, not a mean: noise on a shared machine comes in
+ * spikes (a sample that paid a page-fault storm or a neighbour's burst runs 2-3× its usual time),
+ * and one spike in a window of cheap samples would move a mean by tens of percent and pass that
+ * on to every sample corrected by it.
+ */
+function othersMedian(samples: readonly TimedSample[], relative: readonly number[], i: number, halfWindowS: number): number {
+  const own = samples[i]!.condition;
   for (let half = halfWindowS; ; half *= 2) {
     const lo = lowerBound(samples, samples[i]!.atS - half);
     const hi = upperBound(samples, samples[i]!.atS + half);
-    const count = w.all.count[hi]! - w.all.count[lo]! - (own.count[hi]! - own.count[lo]!);
-    if (count >= MIN_NEIGHBOURS || (lo === 0 && hi === total)) {
-      if (count === 0) return 1;
-      return (w.all.sum[hi]! - w.all.sum[lo]! - (own.sum[hi]! - own.sum[lo]!)) / count;
-    }
+    const others: number[] = [];
+    for (let k = lo; k < hi; k++) if (samples[k]!.condition !== own) others.push(relative[k]!);
+    if (others.length >= MIN_NEIGHBOURS || (lo === 0 && hi === samples.length)) return others.length ? median(others) : 1;
   }
 }
 

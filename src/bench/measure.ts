@@ -5,6 +5,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { DesignPoint } from './design.js';
 import { fitSlowness, speedTrace, type TimedSample } from './drift.js';
 import type { ModelAdapter } from './models/types.js';
+import { collectGarbage } from './heap.js';
 import { runSample, type Clock, type SampleTiming } from './pipeline.js';
 import type { BenchWarning } from './result-schema.js';
 import { computeStatistics, mean, MIN_SAMPLES_FOR_P99, type Statistics } from './stats.js';
@@ -78,8 +79,8 @@ export interface MeasureHooks {
   reference?: number;
 }
 
-/** Unmeasured samples of every condition before a block, at least. */
-export const MIN_WARMUP_SAMPLES = 2;
+/** Unmeasured samples of every condition before a block, at least: its first run (a new input shape runs until warmedUp). */
+export const MIN_WARMUP_SAMPLES = 1;
 
 /**
  * Warm-up time for a session's first block: in a fresh process the JavaScript side of the
@@ -145,8 +146,10 @@ export async function measureBlock(
   if (block.length === 0 || block.some((c) => c.images.length === 0))
     throw new Error('measureBlock needs conditions with at least one image each');
   const clock = hooks.clock ?? 'wall';
-  const sampleOf = async (c: BlockCondition, k: number) =>
-    (await runSample(adapter, session, c.images[k % c.images.length]!, clock)).timing;
+  const sampleOf = async (c: BlockCondition, k: number) => {
+    collectGarbage();
+    return (await runSample(adapter, session, c.images[k % c.images.length]!, clock)).timing;
+  };
   const { warmupStartMs, lastWarmupMs } = await warmUp(block, sampleOf, hooks);
   const reference = hooks.reference ?? lastWarmupMs.indexOf(Math.min(...lastWarmupMs));
   const points = block.map((c) => c.point);

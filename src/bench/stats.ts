@@ -1,4 +1,4 @@
-import { mean as ssMean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import { mean as ssMean, median as ssMedian, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 
 /**
  * Every statistic the bench reports lives here (tinybench-style): small pure functions and one
@@ -17,6 +17,11 @@ export function sortSamples(samples: readonly number[]): SortedSamples {
 export function mean(samples: readonly number[]): number {
   if (samples.length === 0) throw new Error('mean of no samples');
   return ssMean(samples as number[]);
+}
+
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) throw new Error('median of no samples');
+  return ssMedian(samples as number[]);
 }
 
 /** Sample standard deviation (n - 1 denominator); 0 for a single sample. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
-import { MAX_WARMUP_SAMPLES, measureBlock, warmedUp } from '../../src/bench/measure.js';
+import { MAX_WARMUP_SAMPLES, MIN_WARMUP_SAMPLES, measureBlock, warmedUp } from '../../src/bench/measure.js';
 import { createSession, resolveModel } from '../../src/bench/models/index.js';
 import type { ModelAdapter } from '../../src/bench/models/types.js';
 
@@ -86,16 +86,16 @@ describe('measureBlock (real model, real images)', () => {
       // between two statements), so the two readings agree within a 20 ms tolerance.
       const firstMeasured = decodedAtMs[decodedAtMs.length - m.samples]!;
       expect(Math.abs(firstMeasured - decodedAtMs[0]! - m.warmupMs)).toBeLessThan(20);
-      // Without it, the same shape gets the 2-sample minimum only.
+      // Without it, the same shape gets the MIN_WARMUP_SAMPLES minimum only.
       decodedAtMs.length = 0;
       const quick = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, {
         seenShapes: new Set(['1x3x48x192']),
       });
-      expect(decodedAtMs.length - quick.samples).toBe(2);
+      expect(decodedAtMs.length - quick.samples).toBe(MIN_WARMUP_SAMPLES);
       // A shape the session has not run warms up until two runs agree (at least 3 runs).
       decodedAtMs.length = 0;
       const fresh = await measureBlock(adapter, session, [{ id: 'a', images: await images(0.05, 2) }], settings, { seenShapes: new Set() });
-      expect(decodedAtMs.length - fresh.samples).toBeGreaterThanOrEqual(3 + 1);
+      expect(decodedAtMs.length - fresh.samples).toBeGreaterThanOrEqual(3 + MIN_WARMUP_SAMPLES - 1);
     } finally {
       await session.release();
     }

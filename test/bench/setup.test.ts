@@ -24,7 +24,7 @@ describe('setUpBench', () => {
     const setup = await setUpBench({ quick: true });
     expect(setup.models.map((m) => m.adapter.name)).toEqual(['ocr-det', 'ocr-cls']);
     expect(setup.threads).toBe(1);
-    expect(setup.settings).toEqual({ minSamples: 6, minTimeS: 0.3, maxTimeS: 0.8, targetRsePct: 2 });
+    expect(setup.settings).toEqual({ minSamples: 5, minTimeS: 0.25, maxTimeS: 0.8, targetRsePct: 2 });
     const [det, cls] = setup.models;
     // An optimal design of 7 for the detector: the extremes of every factor (objects 0 and 20,
     // the smallest and largest files) and more than two model-input sizes, for the infer curve.
@@ -65,8 +65,8 @@ describe('setUpBench', () => {
   test('quick keeps its short budget even with a suite', async () => {
     const file = suiteFile('slow.yaml', 'version: 1\nmodels: [ocr-cls]\nmeasure: { min_samples: 50, max_time_s: 30 }\n');
     expect((await setUpBench({ suiteFile: file, quick: true })).settings).toEqual({
-      minSamples: 6,
-      minTimeS: 0.3,
+      minSamples: 5,
+      minTimeS: 0.25,
       maxTimeS: 0.8,
       targetRsePct: 2,
     });
