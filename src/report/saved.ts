@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { truncate } from '../core/escape.js';
 import { checkJsonBounds, describeSchemaId, parseJsonText } from '../core/saved-json.js';
 import { parseYamlLocated, zodProblems } from '../core/yaml.js';
-import { BENCH_SCHEMA_ID, BENCH_V1_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../bench/result-schema.js';
+import { BENCH_SCHEMA_ID, BENCH_V1_SCHEMA_ID, BenchResultSchema, type BenchResult } from '../contracts/bench.js';
 import { BacktestResultSchema, type BacktestResult } from '../contracts/backtest.js';
 import { GateResultSchema, type GateResult } from '../contracts/gate.js';
 import { BACKTEST_SCHEMA_ID, GATE_SCHEMA_ID, LOADTEST_SCHEMA_ID, PLAN_SCHEMA_ID, SIMULATION_SCHEMA_ID } from '../contracts/ids.js';

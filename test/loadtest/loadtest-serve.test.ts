@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readBenchResult } from '../../src/bench/read-result.js';
+import { readBenchResult } from '../../src/contracts/read-result.js';
 import { readLoadtestResult } from '../../src/contracts/loadtest.js';
 import type { LoadtestResult } from '../../src/contracts/loadtest.js';
 import { tempDir } from '../helpers/cli.js';

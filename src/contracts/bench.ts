@@ -1,8 +1,6 @@
 import * as z from 'zod';
-import { WarningSchema } from '../contracts/common.js';
-import { STAGE_FACTOR_NAMES } from './stages.js';
-
-export { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from './stages.js';
+import { STAGE_FACTOR_NAMES } from './bench-stages.js';
+import { WarningSchema } from './common.js';
 
 /**
  * The bench result file, `capacity-plan/bench@2`: written by `bench`, read by `plan`.
@@ -85,7 +83,7 @@ const StageFitSchema = z.object({
   clamped: z.array(z.string()),
 });
 
-/** The per-stage cost model (stage-model.ts): per-image ms = Σ stage fits; LOO and R² of the sum. */
+/** The per-stage cost model (bench/stage-model.ts): per-image ms = Σ stage fits; LOO and R² of the sum. */
 const StageModelSchema = z.object({
   stages: z.object({ decode: StageFitSchema, preprocess: StageFitSchema, infer: StageFitSchema, postprocess: StageFitSchema }),
   r2: z.number(),
@@ -103,7 +101,7 @@ const StageModelSchema = z.object({
 const spanSchema = z.object({ mean: z.number(), min: z.number(), max: z.number() });
 
 /**
- * A folder measured as a sample of the workload (corpus.ts): images drawn at random with
+ * A folder measured as a sample of the workload (bench/corpus.ts): images drawn at random with
  * replacement until the corpus mean per-image time is precise enough. A workload image class
  * can name it (`corpus: NAME`) instead of describing the images.
  */
@@ -141,7 +139,7 @@ const CorpusSchema = z.object({
 });
 
 /**
- * A plausibility check the model's decoded outputs failed (models/plausibility.ts): the outputs were
+ * A plausibility check the model's decoded outputs failed (bench/models/plausibility.ts): the outputs were
  * timed, but they look like a wrong entry's (scores past 1, boxes without area, nothing found on
  * any photo...). Each is also a line of the model's warnings, so every format shows it.
  */
@@ -168,11 +166,11 @@ const RecheckSchema = z.object({
 
 /**
  * The machine's speed while the model was measured, as its interleaved conditions saw it
- * (drift.ts): every condition's figures are at the average speed of its block, and the blocks of
+ * (bench/drift.ts): every condition's figures are at the average speed of its block, and the blocks of
  * one model are brought to the first block's speed through their shared reference condition.
  */
 const SpeedSchema = z.object({
-  /** cpu: process CPU time (one-thread units); wall: performance.now() (see pipeline.ts Clock). */
+  /** cpu: process CPU time (one-thread units); wall: performance.now() (see bench/pipeline.ts Clock). */
   clock: z.enum(['cpu', 'wall']),
   blocks: z.array(
     z.object({
