@@ -1,14 +1,7 @@
 import * as z from 'zod';
 import { STAGE_FACTOR_NAMES } from './bench-stages.js';
 import { WarningSchema } from './common.js';
-
-/**
- * The bench result file, `capacity-plan/bench@2`: written by `bench`, read by `plan`.
- * Readers refuse any other schema string, so the format can evolve without silent misreads.
- */
-export const BENCH_SCHEMA_ID = 'capacity-plan/bench@2';
-/** The previous version, still read: its warnings were plain sentences (each becomes code `uncoded`). */
-export const BENCH_V1_SCHEMA_ID = 'capacity-plan/bench@1';
+import { BENCH_SCHEMA_ID, BENCH_V1_SCHEMA_ID } from './ids.js';
 
 /** A warning: a stable code to match on and a sentence to read; a bench@1 sentence reads as code `uncoded`. */
 const BenchWarningSchema = z.union([WarningSchema, z.string().transform((message) => ({ code: 'uncoded', message }))]);
@@ -236,6 +229,10 @@ const SuiteRecordSchema = z.object({
   models: z.array(z.string().min(1)).optional(),
 });
 
+/**
+ * The bench result file, `capacity-plan/bench@2`: written by `bench`, read by `plan` and `report`.
+ * bench@1 reads on as bench@2: its warnings were plain sentences (each becomes code `uncoded`).
+ */
 export const BenchResultSchema = z.object({
   schema: z.union([z.literal(BENCH_SCHEMA_ID), z.literal(BENCH_V1_SCHEMA_ID).transform((): typeof BENCH_SCHEMA_ID => BENCH_SCHEMA_ID)]),
   createdAt: z.string(),
