@@ -2,17 +2,7 @@ import { forTerminal, forTerminalOutput, mapStrings } from '../core/escape.js';
 import { pathPolicy } from '../core/paths.js';
 import { readSavedFile } from '../core/saved-json.js';
 import { EXIT, type ExitCode, UserError } from '../core/errors.js';
-import {
-  BACKTEST_SCHEMA_ID,
-  BENCH_SCHEMA_ID,
-  BENCH_V1_SCHEMA_ID,
-  GATE_SCHEMA_ID,
-  LOADTEST_SCHEMA_ID,
-  LOADTEST_V1_SCHEMA_ID,
-  PLAN_SCHEMA_ID,
-  SIMULATION_SCHEMA_ID,
-} from '../contracts/ids.js';
-import { readResult, type SavedResult } from '../contracts/read-result.js';
+import { readResult, schemaIdsOf, type SavedResult } from '../contracts/read-result.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { loadtestJson } from '../report/loadtest/json.js';
 import { loadtestMarkdown } from '../report/loadtest/markdown.js';
@@ -40,16 +30,7 @@ import { simulationTable } from '../report/simulation/table.js';
 import { emit, renderOptions } from './output.js';
 
 /** The saved results report reads: every kind with views, in each version still read. */
-const REPORTED = [
-  PLAN_SCHEMA_ID,
-  SIMULATION_SCHEMA_ID,
-  BACKTEST_SCHEMA_ID,
-  GATE_SCHEMA_ID,
-  BENCH_SCHEMA_ID,
-  BENCH_V1_SCHEMA_ID,
-  LOADTEST_SCHEMA_ID,
-  LOADTEST_V1_SCHEMA_ID,
-] as const;
+const REPORTED = schemaIdsOf(['plan', 'simulation', 'backtest', 'gate', 'bench', 'loadtest']);
 type Reported = SavedResult<(typeof REPORTED)[number]>;
 
 type Formats<K extends Reported['kind']> = Record<string, Formatter<Extract<Reported, { kind: K }>['result']>>;

@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { hasControlChars } from '../core/escape.js';
 import { PLAN_V1_SCHEMA_ID, PLAN_V2_SCHEMA_ID } from './ids.js';
-import { BasisSchema } from './plan.js';
+import { BasisSchema, PlanNameSchema } from './plan.js';
 
 /**
  * Plans written before plan@3, as far as `gate --baseline` still reads them: the figures it
@@ -14,12 +13,7 @@ const usd = z.number().nonnegative();
 const units = z.number().int().nonnegative();
 
 const LegacyPlanSchema = z.looseObject({
-  // Names reach the PR comment and the terminal, like a workload's: no control characters.
-  name: z
-    .string()
-    .min(1)
-    .max(200)
-    .refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
+  name: PlanNameSchema,
   id: z.string().min(1).optional(),
   file: z.string().optional(),
   minInferenceUnits: units,

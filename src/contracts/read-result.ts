@@ -67,6 +67,13 @@ export type SavedResult<Id extends SchemaId = SchemaId> = Id extends SchemaId
     : never
   : never;
 
+type IdOfKind<K> = { [Id in SchemaId]: Readers[Id]['kind'] extends K ? Id : never }[SchemaId];
+
+/** Every schema id read as one of `kinds`, current version first: what a command that reads those kinds accepts. */
+export function schemaIdsOf<K extends SavedResult['kind']>(kinds: readonly K[]): Array<IdOfKind<K>> {
+  return (Object.keys(READERS) as SchemaId[]).filter((id) => (kinds as readonly string[]).includes(READERS[id].kind)) as Array<IdOfKind<K>>;
+}
+
 /**
  * Parses a saved result's text as one of `acceptedIds`. Every refusal is one line naming the
  * file, at line:col where there is one: JSON that does not parse (where, never what the file
@@ -99,7 +106,7 @@ function fileKind(acceptedIds: readonly string[]): string {
 /** Reads a bench result file (bench@2, or bench@1 upgraded as it parses). */
 export async function readBenchResult(path: string): Promise<BenchResult> {
   const text = await readUserFile(path, 'bench result file');
-  const { result } = await readResult(text, path, [BENCH_SCHEMA_ID, BENCH_V1_SCHEMA_ID]);
+  const { result } = await readResult(text, path, schemaIdsOf(['bench']));
   // Model names reach terminals, PR comments and HTML: no escape sequences or line breaks.
   if (result.models.some((m) => hasControlChars(m.name)))
     throw UserError.at(path, 'a model name contains control characters (escape sequences, line breaks)');
@@ -109,5 +116,5 @@ export async function readBenchResult(path: string): Promise<BenchResult> {
 /** Reads a load test result file (loadtest@2, or loadtest@1 upgraded as it parses). */
 export async function readLoadtestResult(path: string): Promise<LoadtestResult> {
   const text = await readUserFile(path, 'loadtest result file');
-  return (await readResult(text, path, [LOADTEST_SCHEMA_ID, LOADTEST_V1_SCHEMA_ID])).result;
+  return (await readResult(text, path, schemaIdsOf(['loadtest']))).result;
 }

@@ -1,12 +1,11 @@
 import { truncate } from '../core/escape.js';
 import { UserError } from '../core/errors.js';
-import { PLAN_SCHEMA_ID, PLAN_V1_SCHEMA_ID, PLAN_V2_SCHEMA_ID } from '../contracts/ids.js';
 import type { LegacyPlan } from '../contracts/plan-legacy.js';
-import { readResult } from '../contracts/read-result.js';
+import { readResult, schemaIdsOf } from '../contracts/read-result.js';
 import type { PlanFigures } from './gate.js';
 
 /** A baseline is a plan JSON (`capacity-plan plan --format json`); plans before plan@3 still give the figures the gate compares. */
-const BASELINE_IDS = [PLAN_SCHEMA_ID, PLAN_V2_SCHEMA_ID, PLAN_V1_SCHEMA_ID] as const;
+const BASELINE_IDS = schemaIdsOf(['plan', 'legacy-plan']);
 
 const fromLegacy = (p: LegacyPlan): PlanFigures => {
   const { min, max, expected, simulated } = p.monthlyCostUsd;
