@@ -12,7 +12,7 @@
 // Usage: node benchmarks/fidelity.mjs
 import { conditionId } from '../build/bench/conditions.js';
 import { costModelFor, runBench, stageModelFor } from '../build/bench/run.js';
-import { predictStages } from '../build/bench/stage-predict.js';
+import { predictStages } from '../build/contracts/stage-predict.js';
 import { setUpBench } from '../build/bench/setup.js';
 import { modelInputSize } from '../build/bench/models/index.js';
 import { predictLocal } from '../build/workload/tps.js';

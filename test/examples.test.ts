@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readBenchResult } from '../src/bench/read-result.js';
+import { readBenchResult } from '../src/contracts/read-result.js';
 import { runCli } from './helpers/cli.js';
 
 const workloads = readdirSync('examples/workloads').filter((f) => f.endsWith('.yaml'));

@@ -8,7 +8,7 @@ import { FIRST_BLOCK_WARMUP_S, MIN_WARMUP_SAMPLES } from './measure.js';
 import type { ModelAdapter } from './models/types.js';
 import { collectGarbage } from './heap.js';
 import { runSample, type Clock, type SampleTiming } from './pipeline.js';
-import type { Corpus } from './result-schema.js';
+import type { Corpus } from '../contracts/bench.js';
 import { computeStatistics, mean } from './stats.js';
 import { shouldStop, type MeasureSettings } from './stop-rule.js';
 

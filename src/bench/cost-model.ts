@@ -1,5 +1,5 @@
 import { absErrPct, fitLinear, leaveOneOutPredictions, spanOf, type Observation } from './least-squares.js';
-import type { CostModel } from './result-schema.js';
+import type { CostModel } from '../contracts/bench.js';
 import { mean } from './stats.js';
 
 /** One measured condition as the cost model sees it. */

@@ -7,7 +7,7 @@ import { fitSlowness, speedTrace, type TimedSample } from './drift.js';
 import type { ModelAdapter } from './models/types.js';
 import { collectGarbage } from './heap.js';
 import { runSample, type Clock, type SampleTiming } from './pipeline.js';
-import type { BenchWarning } from './result-schema.js';
+import type { BenchWarning } from '../contracts/bench.js';
 import { computeStatistics, mean, MIN_SAMPLES_FOR_P99, type Statistics } from './stats.js';
 import { shouldStop, type MeasureSettings, type StopDecision } from './stop-rule.js';
 import { stopTargets } from './stop-targets.js';

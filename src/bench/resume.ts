@@ -2,7 +2,8 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { ConditionSpec } from './conditions.js';
 import type { HostInfo } from './host.js';
 import { clockFor, type Clock } from './pipeline.js';
-import { BENCH_SCHEMA_ID, type BenchModel, type BenchResult, type SuiteRecord } from './result-schema.js';
+import type { BenchModel, BenchResult, SuiteRecord } from '../contracts/bench.js';
+import { BENCH_SCHEMA_ID } from '../contracts/ids.js';
 import type { BenchRequest, BenchSetup, ModelPlan } from './setup.js';
 
 /**

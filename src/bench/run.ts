@@ -12,7 +12,7 @@ import type { ModelAdapter } from './models/types.js';
 import { clockFor, runSample, type Clock } from './pipeline.js';
 import type { Progress } from './progress.js';
 import { mergeResume, type ModelTodo } from './resume.js';
-import type { BenchCondition, BenchModel, BenchResult, StageModel, SuiteRecord } from './result-schema.js';
+import type { BenchCondition, BenchModel, BenchResult, StageModel, SuiteRecord } from '../contracts/bench.js';
 import { runScaling } from './scaling.js';
 import { fitStageModel } from './stage-model.js';
 import type { BenchSetup, CorpusPlan } from './setup.js';

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { imagesFor } from './condition-images.js';
 import type { ResolvedModel } from './models/adapter.js';
 import type { Progress } from './progress.js';
-import type { BenchResult, Scaling } from './result-schema.js';
+import type { BenchResult, Scaling } from '../contracts/bench.js';
 import type { ScalingWorkerInput } from './scaling-worker.js';
 
 /** How long each side-by-side run lasts, seconds: long enough that start/stop skew (ms) is noise. */

@@ -1,6 +1,7 @@
 import { absErrPct, fitLinear, leaveOneOutPredictions, spanOf, type Observation } from './least-squares.js';
-import { STAGE_FACTORS, STAGES, type StageFactor, type StageModel, type StageName } from './result-schema.js';
-import { predictStages, type StageFeatures } from './stage-predict.js';
+import type { StageModel } from '../contracts/bench.js';
+import { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from '../contracts/bench-stages.js';
+import { predictStages, type StageFeatures } from '../contracts/stage-predict.js';
 import { mean } from './stats.js';
 
 /**
@@ -26,7 +27,7 @@ export interface StagePoint extends StageFeatures {
   stagesMs: Readonly<Record<StageName, number>>;
 }
 
-export { predictStages, stageDerivation, type StageFeatures } from './stage-predict.js';
+export { predictStages, stageDerivation, type StageFeatures } from '../contracts/stage-predict.js';
 
 /** Fewest conditions to fit: two more than the largest stage's coefficients, so LOO has something to say. */
 const MIN_CONDITIONS = 4;

@@ -5,7 +5,7 @@ import { integerFlag, optionalFlag } from '../core/flags.js';
 import { checkOutputPath, lockOutputFile, writeOutputFile, writeResultOrKeep } from '../core/files.js';
 import { pathPolicy } from '../core/paths.js';
 import { createProgress } from '../bench/progress.js';
-import { readBenchResult } from '../bench/read-result.js';
+import { readBenchResult } from '../contracts/read-result.js';
 import { resumeConflict, resumedRequest, suiteRecord, type ResumeConflict } from '../bench/resume.js';
 import { runBench } from '../bench/run.js';
 import { setUpBench, type BenchRequest } from '../bench/setup.js';

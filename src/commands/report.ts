@@ -1,7 +1,8 @@
 import { forTerminal, forTerminalOutput, mapStrings } from '../core/escape.js';
 import { pathPolicy } from '../core/paths.js';
-import { checkJsonBounds, describeSchemaId, parseJsonText, readSavedFile } from '../core/saved-json.js';
+import { readSavedFile } from '../core/saved-json.js';
 import { EXIT, type ExitCode, UserError } from '../core/errors.js';
+import { readResult, schemaIdsOf, type SavedResult } from '../contracts/read-result.js';
 import { backtestJson } from '../report/backtest/json.js';
 import { loadtestJson } from '../report/loadtest/json.js';
 import { loadtestMarkdown } from '../report/loadtest/markdown.js';
@@ -22,20 +23,23 @@ import { planHtml } from '../report/plan/html.js';
 import { planJson } from '../report/plan/json.js';
 import { planMarkdown } from '../report/plan/markdown.js';
 import { planTable } from '../report/plan/table.js';
-import { parseSavedResult, type SavedResult } from '../report/saved.js';
 import { simulationHtml } from '../report/simulation/html.js';
 import { simulationJson } from '../report/simulation/json.js';
 import { simulationMarkdown } from '../report/simulation/markdown.js';
 import { simulationTable } from '../report/simulation/table.js';
 import { emit, renderOptions } from './output.js';
 
-type Formats<K extends SavedResult['kind']> = Record<string, Formatter<Extract<SavedResult, { kind: K }>['result']>>;
+/** The saved results report reads: every kind with views, in each version still read. */
+const REPORTED = schemaIdsOf(['plan', 'simulation', 'backtest', 'gate', 'bench', 'loadtest']);
+type Reported = SavedResult<(typeof REPORTED)[number]>;
+
+type Formats<K extends Reported['kind']> = Record<string, Formatter<Extract<Reported, { kind: K }>['result']>>;
 
 /**
  * Every view of every saved result. The same formatters the producing commands use (their
  * tables are not imported: commands never import each other). github is the gate's alone.
  */
-const FORMATS: { [K in SavedResult['kind']]: Formats<K> } = {
+const FORMATS: { [K in Reported['kind']]: Formats<K> } = {
   plan: { table: planTable, json: planJson, markdown: planMarkdown, html: planHtml },
   simulation: { table: simulationTable, json: simulationJson, markdown: simulationMarkdown, html: simulationHtml },
   backtest: { table: backtestTable, json: backtestJson, markdown: backtestMarkdown },
@@ -50,9 +54,6 @@ export interface ReportOptions {
   allowPath?: string[];
 }
 
-/** Schema ids as capacity-plan writes them; anything else is refused before a reader sees it. */
-const SCHEMA_ID = /^capacity-plan\/[a-z]{1,20}@\d{1,3}$/;
-
 /**
  * Re-renders a saved result JSON: heavy work runs once and is viewed many ways. The file is
  * untrusted (core/saved-json.ts): confined, bounded, and its strings escaped for the terminal
@@ -60,17 +61,7 @@ const SCHEMA_ID = /^capacity-plan\/[a-z]{1,20}@\d{1,3}$/;
  */
 export async function reportCommand(file: string, opts: ReportOptions): Promise<ExitCode> {
   const text = await readSavedFile(file, pathPolicy(opts.allowPath));
-  const data = parseJsonText(text, file);
-  checkJsonBounds(data, file);
-  const schema = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { schema?: unknown }).schema : undefined;
-  if (typeof schema !== 'string' || !SCHEMA_ID.test(schema))
-    throw UserError.at(
-      file,
-      `has ${describeSchemaId(schema)}; report reads capacity-plan result files (capacity-plan/<kind>@<version>)`,
-      1,
-      1,
-    );
-  const saved = parseSavedResult(text, file);
+  const saved = await readResult(text, file, REPORTED);
   const formats = FORMATS[saved.kind] as Record<string, Formatter<typeof saved.result>>;
   if (!Object.hasOwn(formats, opts.format)) {
     throw new UserError(`--format: a ${saved.kind} result has no '${opts.format}' view (choose ${Object.keys(formats).join(', ')})`);

@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { readJsonOfVersions } from '../core/versioned-json.js';
 import { str, WarningSchema } from './common.js';
-import { LOADTEST_SCHEMA_ID } from './ids.js';
+import { LOADTEST_SCHEMA_ID, LOADTEST_V1_SCHEMA_ID } from './ids.js';
 
 /**
  * The load test result file, `capacity-plan/loadtest@2`: written by `loadtest`, read by whatever
@@ -113,8 +112,6 @@ export type LoadtestStep = z.output<typeof LoadtestStepSchema>;
  * bills a running model by the hour, so its files are read on rather than refused: each
  * sentence becomes a warning with the code `uncoded`.
  */
-export const LOADTEST_V1_SCHEMA_ID = 'capacity-plan/loadtest@1';
-
 export const LoadtestResultV1Schema = LoadtestResultSchema.extend({
   schema: z.literal(LOADTEST_V1_SCHEMA_ID),
   warnings: z.array(str).default([]),
@@ -123,11 +120,3 @@ export const LoadtestResultV1Schema = LoadtestResultSchema.extend({
   schema: LOADTEST_SCHEMA_ID,
   warnings: r.warnings.map((message) => ({ code: 'uncoded', message })),
 }));
-
-/** Reads a load test result file of either version; refuses other schema ids rather than misreading them. */
-export async function readLoadtestResult(path: string): Promise<LoadtestResult> {
-  return readJsonOfVersions<LoadtestResult>(path, 'loadtest', {
-    [LOADTEST_SCHEMA_ID]: LoadtestResultSchema,
-    [LOADTEST_V1_SCHEMA_ID]: LoadtestResultV1Schema,
-  });
-}

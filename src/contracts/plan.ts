@@ -187,13 +187,15 @@ const BatchSchema = z.object({
   commands: z.array(str),
 });
 
+/** A workload's name: it reaches terminals and pull-request comments, so no control characters, as in a workload. */
+export const PlanNameSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' });
+
 const PlanSchema = z.object({
-  // Names reach terminals and pull-request comments: no control characters, as in a workload.
-  name: z
-    .string()
-    .min(1)
-    .max(200)
-    .refine((s) => !hasControlChars(s), { error: 'name must not contain control characters' }),
+  name: PlanNameSchema,
   id: str.max(100).optional(),
   file: str.max(4096).optional(),
   /** A digest of the workload without its name and id: how the gate recognises it renamed and moved. */

@@ -48,85 +48,157 @@ export const EXACT_MIN_CANDIDATES = 128;
  */
 export function searchMinMax({ base, floorUnits, maxFloorUnits = 0, maxThrottledPct, fixedFleet = false }: SearchInput): SearchResult {
   const upper = Math.max(floorUnits, maxFloorUnits, ceilTolerant(peakTpsOf(base.demandTps) / base.capTps));
-  const runMinutes = runningMinutes(base);
   let simulations = 0;
   const unitsWanted = base.unitsWanted ?? unitsWantedPerMinute(base.demandTps, base.capTps);
-  const run = (minUnits: number, maxUnits: number) => {
-    simulations++;
-    return simulate({ ...base, unitsWanted, minUnits, maxUnits });
+  const search: Search = {
+    base,
+    floorUnits,
+    maxFloorUnits,
+    upper,
+    maxThrottledPct,
+    run: (minUnits, maxUnits) => {
+      simulations++;
+      return simulate({ ...base, unitsWanted, minUnits, maxUnits });
+    },
+    ok: (t) => throttledPct(t) <= maxThrottledPct + 1e-12,
   };
-  const ok = (t: SimTotals) => throttledPct(t) <= maxThrottledPct + 1e-12;
+  const { pick, feasible } = fixedFleet ? cheapestFixedFleet(search) : cheapestPair(search);
+  return { ...pick, feasible, simulations, upperUnits: upper };
+}
 
-  if (fixedFleet) {
-    // More units never throttle more: the smallest feasible fleet is the cheapest, found by bisection.
-    const top = run(upper, upper);
-    if (!ok(top)) return { minUnits: upper, maxUnits: upper, totals: top, feasible: false, simulations, upperUnits: upper };
-    const fleet = smallestFeasible(Math.min(upper, Math.max(floorUnits, maxFloorUnits)), upper, top, (n) => run(n, n), ok);
-    return { minUnits: fleet.units, maxUnits: fleet.units, totals: fleet.totals, feasible: true, simulations, upperUnits: upper };
-  }
+type Pair = { minUnits: number; maxUnits: number; totals: SimTotals };
 
-  type Pair = { minUnits: number; maxUnits: number; totals: SimTotals };
-  let best: Pair | undefined;
-  let leastThrottled: Pair | undefined;
-  const costLowerBound = costLowerBoundOf(base, maxThrottledPct);
-  /** No pair with this Min can beat the best so far. */
-  const hopeless = (min: number) =>
-    best !== undefined && (min * runMinutes >= best.totals.unitMinutesBilled || costLowerBound(min) >= best.totals.unitMinutesBilled);
+/** What every step of one search shares: its bounds, the throttling limit and the simulator, which counts its runs. */
+interface Search {
+  base: SearchInput['base'];
+  floorUnits: number;
+  maxFloorUnits: number;
+  /** Highest Max worth trying (SearchResult.upperUnits). */
+  upper: number;
+  maxThrottledPct: number;
+  run: (minUnits: number, maxUnits: number) => SimTotals;
+  /** Within the throttling limit. */
+  ok: (t: SimTotals) => boolean;
+}
 
-  /** The smallest feasible Max for `min`, searched down from `hiStart` (a feasible Max of a lower Min, or upper). */
-  const bestMaxFor = (min: number, hiStart: number): Pair | undefined => {
-    let hi = Math.max(min, hiStart, maxFloorUnits);
-    let hiTotals = run(min, hi);
-    if (!ok(hiTotals) && hi < upper) {
-      hi = upper;
-      hiTotals = run(min, hi);
-    }
-    if (!leastThrottled || hiTotals.requestsThrottled < leastThrottled.totals.requestsThrottled)
-      leastThrottled = { minUnits: min, maxUnits: hi, totals: hiTotals };
-    if (!ok(hiTotals)) return undefined;
-    // The smallest feasible Max rarely moves from one Min to the next: gallop down from the
-    // last one (1, 2, 4... below) and binary-search only the step that failed.
-    let lo = Math.max(min, maxFloorUnits);
-    let step = 1;
-    while (hi - step >= lo) {
-      const t = run(min, hi - step);
-      if (!ok(t)) {
-        lo = hi - step + 1;
-        break;
-      }
-      hi -= step;
-      hiTotals = t;
-      step *= 2;
-    }
-    const max = smallestFeasible(lo, hi, hiTotals, (n) => run(min, n), ok);
-    return { minUnits: min, maxUnits: max.units, totals: max.totals };
-  };
-  const consider = (p: Pair | undefined) => {
-    if (p && (!best || p.totals.unitMinutesBilled < best.totals.unitMinutesBilled - 1e-9)) best = p;
-  };
+/** The answer, or when no pair is within the limit, the pair that throttled least. */
+interface Pick {
+  pick: Pair;
+  feasible: boolean;
+}
 
-  const candidates = upper - floorUnits + 1;
-  // Every Min (exact) or a grid of Mins, ascending, so each feasible Max bounds the next search.
+/** More units never throttle more: the smallest feasible fleet is the cheapest, found by bisection. */
+function cheapestFixedFleet({ floorUnits, maxFloorUnits, upper, run, ok }: Search): Pick {
+  const top = run(upper, upper);
+  if (!ok(top)) return { pick: { minUnits: upper, maxUnits: upper, totals: top }, feasible: false };
+  const fleet = smallestFeasible(Math.min(upper, Math.max(floorUnits, maxFloorUnits)), upper, top, (n) => run(n, n), ok);
+  return { pick: { minUnits: fleet.units, maxUnits: fleet.units, totals: fleet.totals }, feasible: true };
+}
+
+/** Mins on a grid, ascending, then refined around the best of them; each Min gets its smallest feasible Max. */
+function cheapestPair(search: Search): Pick {
+  const trials = minTrials(search);
+  const candidates = search.upper - search.floorUnits + 1;
   const gridStep = candidates <= EXACT_MIN_CANDIDATES ? 1 : Math.ceil(candidates / EXACT_MIN_CANDIDATES);
+  scanMinGrid(search, trials, gridStep);
+  refineAroundBest(search, trials, gridStep);
+  const { best, leastThrottled } = trials.found;
+  return { pick: best ?? leastThrottled!, feasible: best !== undefined };
+}
+
+/** One Min tried at a time, keeping the standings: what the grid scan and the refinement share. */
+interface MinTrials {
+  /** The cheapest feasible pair so far, and the pair that throttled least (the answer when none is feasible). */
+  found: { best?: Pair; leastThrottled?: Pair };
+  /** No pair with this Min can beat the best so far. */
+  hopeless: (min: number) => boolean;
+  /** The smallest feasible Max for `min`, searched down from `hiStart`, entered in `found`; undefined when none is. */
+  tryMin: (min: number, hiStart: number) => Pair | undefined;
+}
+
+function minTrials(search: Search): MinTrials {
+  const found: MinTrials['found'] = {};
+  const runMinutes = runningMinutes(search.base);
+  const costLowerBound = costLowerBoundOf(search.base, search.maxThrottledPct);
+  return {
+    found,
+    hopeless: (min) =>
+      found.best !== undefined &&
+      (min * runMinutes >= found.best.totals.unitMinutesBilled || costLowerBound(min) >= found.best.totals.unitMinutesBilled),
+    tryMin: (min, hiStart) => {
+      const { top, cheapest } = smallestFeasibleMax(search, min, hiStart);
+      if (!found.leastThrottled || top.totals.requestsThrottled < found.leastThrottled.totals.requestsThrottled) found.leastThrottled = top;
+      if (cheapest && (!found.best || cheapest.totals.unitMinutesBilled < found.best.totals.unitMinutesBilled - 1e-9))
+        found.best = cheapest;
+      return cheapest;
+    },
+  };
+}
+
+/** Every Min (exact) or a grid of Mins, ascending, so each feasible Max bounds the next search. */
+function scanMinGrid({ floorUnits, upper }: Search, { hopeless, tryMin }: MinTrials, gridStep: number): void {
   let prevMax = upper;
   for (let min = floorUnits; min <= upper; min += gridStep) {
     if (hopeless(min)) break;
-    const p = bestMaxFor(min, prevMax);
-    if (!p) continue;
-    prevMax = p.maxUnits;
-    consider(p);
+    const p = tryMin(min, prevMax);
+    if (p) prevMax = p.maxUnits;
   }
-  // Refine around the best grid point: halve the step, try one step either side, move to the better.
+}
+
+/** Around the best grid point: halve the step, try one step either side, move to the better. */
+function refineAroundBest({ floorUnits, upper }: Search, { found, hopeless, tryMin }: MinTrials, gridStep: number): void {
   for (let step = gridStep; step > 1;) {
     step = Math.ceil(step / 2);
-    const center: Pair = best ?? leastThrottled!;
+    const center = found.best ?? found.leastThrottled!;
     for (const min of [center.minUnits - step, center.minUnits + step]) {
       if (min < floorUnits || min > upper || hopeless(min)) continue;
-      consider(bestMaxFor(min, upper));
+      tryMin(min, upper);
     }
   }
-  const pick = best ?? leastThrottled!;
-  return { ...pick, feasible: best !== undefined, simulations, upperUnits: upper };
+}
+
+/**
+ * The smallest feasible Max for `min`, searched down from `hiStart` (a feasible Max of a lower
+ * Min, or upper); `top` is the highest Max simulated, the least-throttling pair for this Min.
+ */
+function smallestFeasibleMax(search: Search, min: number, hiStart: number): { top: Pair; cheapest?: Pair } {
+  const { run, ok } = search;
+  let hi = Math.max(min, hiStart, search.maxFloorUnits);
+  let hiTotals = run(min, hi);
+  if (!ok(hiTotals) && hi < search.upper) {
+    hi = search.upper;
+    hiTotals = run(min, hi);
+  }
+  const top = { minUnits: min, maxUnits: hi, totals: hiTotals };
+  if (!ok(hiTotals)) return { top };
+  const bracket = gallopDown(search, min, hi, hiTotals);
+  const max = smallestFeasible(bracket.lo, bracket.hi, bracket.hiTotals, (n) => run(min, n), ok);
+  return { top, cheapest: { minUnits: min, maxUnits: max.units, totals: max.totals } };
+}
+
+/**
+ * The smallest feasible Max rarely moves from one Min to the next: gallop down from a feasible
+ * `hi` (1, 2, 4... below) and leave only the step that failed to bisect.
+ */
+function gallopDown(
+  { maxFloorUnits, run, ok }: Search,
+  min: number,
+  hi: number,
+  hiTotals: SimTotals,
+): { lo: number; hi: number; hiTotals: SimTotals } {
+  let lo = Math.max(min, maxFloorUnits);
+  let step = 1;
+  while (hi - step >= lo) {
+    const t = run(min, hi - step);
+    if (!ok(t)) {
+      lo = hi - step + 1;
+      break;
+    }
+    hi -= step;
+    hiTotals = t;
+    step *= 2;
+  }
+  return { lo, hi, hiTotals };
 }
 
 /** Minutes the model runs: all of them, or those its schedule keeps it running. */

@@ -1,6 +1,6 @@
 import { UserError, type Warning } from '../core/errors.js';
 import type { LocatedDocument } from '../core/yaml.js';
-import type { BenchModel } from '../bench/result-schema.js';
+import type { BenchModel } from '../contracts/bench.js';
 import type { Workload } from './schema.js';
 
 /** The bench model a workload plans from, and what the bench file says about its own quality. */
@@ -24,7 +24,10 @@ export async function bindBench(workload: Workload, benchPath: string, file: str
   const at = doc.locate(['model', 'bench']);
   // Loaded only for a workload that names a bench file: building the bench file's schemas is a
   // large part of a plan's start-up, and most workloads give tps_per_unit.
-  const { readBenchResult, modelInputSizeOf } = await import('../bench/read-result.js');
+  const [{ readBenchResult }, { modelInputSizeOf }] = await Promise.all([
+    import('../contracts/read-result.js'),
+    import('../contracts/model-input.js'),
+  ]);
   let bench;
   try {
     bench = await readBenchResult(benchPath);

@@ -151,7 +151,7 @@ export async function loadWorkload(file: string, paths: PathPolicy, priceCache?:
       // Like model.bench: the load test file's problems (which name that file) point at the line naming it.
       try {
         // Loaded only when a workload names a load test: its schema costs every other plan start-up time.
-        const { readLoadtestResult } = await import('../contracts/loadtest.js');
+        const { readLoadtestResult } = await import('../contracts/read-result.js');
         loadtest = { named: c.loadtest, result: await readLoadtestResult(ltPath) };
       } catch (err) {
         if (!(err instanceof UserError)) throw err;

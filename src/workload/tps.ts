@@ -1,6 +1,6 @@
 import { roundTps } from '../core/numbers.js';
-import { predictStages, stageDerivation } from '../bench/stage-predict.js';
-import type { BenchModel, CostModel } from '../bench/result-schema.js';
+import { predictStages, stageDerivation } from '../contracts/stage-predict.js';
+import type { BenchModel, CostModel } from '../contracts/bench.js';
 import { isDescribed, type DescribedImage, type ImageClass } from './schema.js';
 
 /** Where per-class TPS comes from: one measured figure, or a bench file's fitted cost model. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { plannedConditions } from '../../src/bench/conditions.js';
 import { describeModelFile, resolveModel } from '../../src/bench/models/index.js';
 import { ModelSpecSchema } from '../../src/bench/models/spec.js';
-import { BenchResultSchema } from '../../src/bench/result-schema.js';
+import { BenchResultSchema } from '../../src/contracts/bench.js';
 import { runBench } from '../../src/bench/run.js';
 import type { CorpusPlan, ModelPlan } from '../../src/bench/setup.js';
 import { benchHtml } from '../../src/report/bench/html.js';

@@ -3,7 +3,7 @@ import type { ConditionSpec } from '../../src/bench/conditions.js';
 import type { HostInfo } from '../../src/bench/host.js';
 import { resolveModel } from '../../src/bench/models/index.js';
 import { mergeResume, resumeConflict, resumedRequest, suiteRecord } from '../../src/bench/resume.js';
-import type { BenchCondition, BenchModel, BenchResult } from '../../src/bench/result-schema.js';
+import type { BenchCondition, BenchModel, BenchResult } from '../../src/contracts/bench.js';
 import type { ModelPlan } from '../../src/bench/setup.js';
 
 /** Resume as one merge: what a partial result measured is kept, and only the rest is left to do. */

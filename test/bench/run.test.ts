@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plannedConditions } from '../../src/bench/conditions.js';
 import { describeModelFile, resolveModel } from '../../src/bench/models/index.js';
-import { BenchResultSchema, type BenchResult } from '../../src/bench/result-schema.js';
+import { BenchResultSchema, type BenchResult } from '../../src/contracts/bench.js';
 import { runBench } from '../../src/bench/run.js';
 import type { ModelPlan } from '../../src/bench/setup.js';
 

@@ -109,7 +109,7 @@ describe('per-stage cost model', () => {
 
 describe("the bench file tells the planner each model's input size (resize rule recorded with the model)", () => {
   it('gives the exact model-input size for the built-ins and each user resize mode, from the recorded input spec', async () => {
-    const { modelInputSizeOf } = await import('../../src/bench/read-result.js');
+    const { modelInputSizeOf } = await import('../../src/contracts/model-input.js');
     const { BUILTIN_SPECS } = await import('../../src/bench/models/builtins.js');
     const model = (input: Record<string, unknown>) =>
       ({ input: { ...input, output: 'db' } }) as unknown as Parameters<typeof modelInputSizeOf>[0];

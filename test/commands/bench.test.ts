@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { cachedSynthesizeImage, type SynthImage } from '../../src/bench/images/index.js';
-import { readBenchResult } from '../../src/bench/read-result.js';
+import { readBenchResult } from '../../src/contracts/read-result.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
 import { interruptWhenWritten } from '../helpers/processes.js';

@@ -312,7 +312,7 @@ describe('gate: --fail-on and exit codes', () => {
         return ['a.yaml', '--baseline', 'b.json'];
       },
       stderr:
-        /^capacity-plan: b\.json: baseline has schema "capacity-plan\/plan@9"; this capacity-plan reads capacity-plan\/plan@3, capacity-plan\/plan@2, capacity-plan\/plan@1/,
+        /^capacity-plan: b\.json:1:1: plan result file has schema 'capacity-plan\/plan@9'; this capacity-plan reads capacity-plan\/plan@3, capacity-plan\/plan@2, capacity-plan\/plan@1\n$/,
     },
     {
       what: 'a gate result given as the baseline',
@@ -320,7 +320,7 @@ describe('gate: --fail-on and exit codes', () => {
         writeFileSync(join(dir, 'b.json'), JSON.stringify({ schema: 'capacity-plan/gate@1' }));
         return ['a.yaml', '--baseline', 'b.json'];
       },
-      stderr: /b\.json: baseline has schema "capacity-plan\/gate@1"/,
+      stderr: /b\.json:1:1: plan result file has schema 'capacity-plan\/gate@1'/,
     },
     {
       what: 'a baseline that is not JSON',
@@ -328,7 +328,7 @@ describe('gate: --fail-on and exit codes', () => {
         writeFileSync(join(dir, 'b.json'), '{\n  "schema": "capacity-plan/plan@1",\n  "plans": [,]\n}\n');
         return ['a.yaml', '--baseline', 'b.json'];
       },
-      stderr: /^capacity-plan: b\.json:3:13: baseline is not valid JSON/,
+      stderr: /^capacity-plan: b\.json:3:13: plan result file is not valid JSON/,
     },
     {
       what: 'a baseline with a wrong figure',

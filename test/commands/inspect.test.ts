@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readBenchResult } from '../../src/bench/read-result.js';
+import { readBenchResult } from '../../src/contracts/read-result.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { constantOutputsModel, writeModel } from '../helpers/onnx-graphs.js';
 

@@ -98,7 +98,7 @@ describe('capacity-plan report', () => {
     const r = runCli(['report', v2, '--format', 'json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^capacity-plan: \S+plan-v2\.json:1:1: has schema "capacity-plan\/plan@2"; report reads capacity-plan\/plan@3, [^\n]*\n$/,
+      /^capacity-plan: \S+plan-v2\.json:1:1: result file has schema 'capacity-plan\/plan@2'; this capacity-plan reads capacity-plan\/plan@3, [^\n]*\n$/,
     );
   });
 
@@ -112,9 +112,9 @@ describe('capacity-plan report', () => {
     [
       'an unknown schema id',
       (d) => write(d, 'x.json', '{"schema": "capacity-plan/loadtest@9"}'),
-      /^capacity-plan: .*x\.json:1:1: has schema "capacity-plan\/loadtest@9"; report reads capacity-plan\/plan@3, .*\n$/,
+      /^capacity-plan: .*x\.json:1:1: result file has schema 'capacity-plan\/loadtest@9'; this capacity-plan reads capacity-plan\/plan@3, .*\n$/,
     ],
-    ['no schema id', (d) => write(d, 'x.json', '{"plans": []}'), /x\.json:1:1: has no "schema" key; report reads/],
+    ['no schema id', (d) => write(d, 'x.json', '{"plans": []}'), /x\.json:1:1: result file has no "schema" key; this capacity-plan reads/],
     ['not JSON', (d) => write(d, 'x.json', 'name: shelf-audit\n'), /x\.json:1:\d+: result file is not valid JSON/],
     [
       'a bad value, located',

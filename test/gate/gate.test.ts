@@ -119,8 +119,8 @@ describe('budgetRules', () => {
 
 describe('parseBaseline', () => {
   const p = { name: 'a', minInferenceUnits: 2, maxInferenceUnits: 4, monthlyCostUsd: { min: 1460, max: 2920 }, derivation: {} };
-  it('reads plan@2 files, and plan@1 single-plan and multi-plan files', () => {
-    const v2 = parseBaseline(
+  it('reads plan@2 files, and plan@1 single-plan and multi-plan files', async () => {
+    const v2 = await parseBaseline(
       JSON.stringify({ schema: 'capacity-plan/plan@2', plans: [{ ...p, recommendation: { gate: { basis: 'min' } } }], totals: {} }),
       'b.json',
     );
@@ -135,21 +135,23 @@ describe('parseBaseline', () => {
         costBasis: 'min',
       },
     ]);
-    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', ...p }), 'b.json')).toThrow(/plans/);
-    expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', ...p }), 'b.json').map((x) => x.name)).toEqual(['a']);
+    await expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@2', ...p }), 'b.json')).rejects.toThrow(/plans/);
+    expect((await parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', ...p }), 'b.json')).map((x) => x.name)).toEqual(['a']);
     expect(
-      parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, { ...p, name: 'b' }], totals: {} }), 'b.json').map(
+      (await parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, { ...p, name: 'b' }], totals: {} }), 'b.json')).map(
         (x) => x.name,
       ),
     ).toEqual(['a', 'b']);
   });
-  it('refuses other schemas, non-objects and duplicate names', () => {
-    expect(() => parseBaseline(JSON.stringify({ ...p }), 'b.json')).toThrow(/has no "schema" key/);
-    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/bench@1' }), 'b.json')).toThrow(
-      /has schema "capacity-plan\/bench@1"/,
+  it('refuses other schemas, non-objects and duplicate names', async () => {
+    await expect(parseBaseline(JSON.stringify({ ...p }), 'b.json')).rejects.toThrow(
+      /^b\.json:1:1: plan result file has no "schema" key; this capacity-plan reads capacity-plan\/plan@3, capacity-plan\/plan@2, capacity-plan\/plan@1$/,
     );
-    expect(() => parseBaseline('[]', 'b.json')).toThrow(/must be a plan JSON object/);
-    expect(() => parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, p] }), 'b.json')).toThrow(
+    await expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/bench@1' }), 'b.json')).rejects.toThrow(
+      /has schema 'capacity-plan\/bench@1'/,
+    );
+    await expect(parseBaseline('[]', 'b.json')).rejects.toThrow(/b\.json:1:1: plan result file is not a JSON object/);
+    await expect(parseBaseline(JSON.stringify({ schema: 'capacity-plan/plan@1', plans: [p, p] }), 'b.json')).rejects.toThrow(
       /two workloads named 'a'/,
     );
   });

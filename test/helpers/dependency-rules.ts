@@ -32,15 +32,6 @@ export function readImportGraph(srcDir: string): ImportGraph {
   return graph;
 }
 
-/** The files every layer may read the bench engine through: its result contracts (bench file, model inspection) and the stage model's arithmetic. */
-const BENCH_CONTRACT = new Set([
-  'bench/result-schema.ts',
-  'bench/read-result.ts',
-  'bench/inspect-result.ts',
-  'bench/stages.ts',
-  'bench/stage-predict.ts',
-]);
-
 /** The Rekognition wire protocol: `serve` speaks it, `loadtest` checks images against its limits. */
 const PROTOCOL = 'serve/protocol.ts';
 /** The service's image limits: one table the planner, `serve` and `loadtest` all apply; it imports nothing. */
@@ -58,7 +49,6 @@ type Layer =
   | 'workload'
   | 'core'
   | 'bench'
-  | 'bench-contract'
   | 'serve'
   | 'protocol'
   | 'service-limits'
@@ -66,7 +56,6 @@ type Layer =
 
 function layerOf(file: string): Layer | undefined {
   if (file === 'cli.ts') return 'cli';
-  if (BENCH_CONTRACT.has(file)) return 'bench-contract';
   if (file === PROTOCOL) return 'protocol';
   if (file === SERVICE_LIMITS) return 'service-limits';
   const top = file.split('/')[0];
@@ -90,12 +79,12 @@ function layerOf(file: string): Layer | undefined {
 /** Who may import whom. Anything not listed is a violation; a layer may always import itself. */
 const ALLOWED: Record<Layer, Layer[]> = {
   core: [],
-  bench: ['core', 'bench-contract'],
-  'bench-contract': ['core', 'contracts', 'bench', 'bench-contract'],
   'service-limits': [],
-  // Saved results' schemas: every layer above core may read them.
+  // Saved results' schemas and their one reader (bench and load test files included): every layer above core may read them.
   contracts: ['core'],
-  workload: ['core', 'contracts', 'bench-contract', 'service-limits'],
+  // The engine writes the bench file its contract defines, and sizes input tensors by it.
+  bench: ['core', 'contracts'],
+  workload: ['core', 'contracts', 'service-limits'],
   // The peak/baseline rule and the unit arithmetic; the simulator runs on them; the plan layer
   // (the one answer: rule, search, zone promise) stands on both.
   sizing: ['core', 'contracts', 'workload'],
@@ -107,7 +96,7 @@ const ALLOWED: Record<Layer, Layer[]> = {
   serve: ['core', 'bench', 'protocol', 'service-limits'],
   // Its result file is a contract (contracts/loadtest.ts): read by workload/ and report/ through it.
   loadtest: ['core', 'contracts', 'bench', 'protocol', 'service-limits'],
-  report: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate', 'bench-contract'],
+  report: ['core', 'contracts', 'workload', 'sizing', 'plan', 'simulate', 'gate'],
   commands: [
     'core',
     'contracts',
@@ -118,7 +107,6 @@ const ALLOWED: Record<Layer, Layer[]> = {
     'gate',
     'report',
     'bench',
-    'bench-contract',
     'serve',
     'protocol',
     'loadtest',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { locustWindow } from '../../src/loadtest/aws-sample.js';
-import { readLoadtestResult } from '../../src/contracts/loadtest.js';
+import { readLoadtestResult } from '../../src/contracts/read-result.js';
 import { tempDir } from '../helpers/cli.js';
 import { writeTextImages } from '../helpers/loadtest-images.js';
 import { runCliAsync, startServe } from '../helpers/processes.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readLoadtestResult } from '../../src/contracts/loadtest.js';
+import { readLoadtestResult } from '../../src/contracts/read-result.js';
 import { tempDir } from '../helpers/cli.js';
 import { runCliAsync } from '../helpers/processes.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { readLoadtestResult } from '../../src/contracts/loadtest.js';
+import { readLoadtestResult } from '../../src/contracts/read-result.js';
 import { LOADTEST_SCHEMA_ID } from '../../src/contracts/ids.js';
 import type { LoadtestResult } from '../../src/contracts/loadtest.js';
 import { loadtestResultJson } from '../../src/report/loadtest/json.js';
@@ -69,10 +69,12 @@ describe('loadtest result file and views', () => {
     expect(await readLoadtestResult(file)).toEqual(result);
     writeFileSync(file, JSON.stringify({ ...result, schema: 'capacity-plan/loadtest@3' }));
     await expect(readLoadtestResult(file)).rejects.toThrow(
-      `${file}: unsupported loadtest file schema "capacity-plan/loadtest@3"; this version reads capacity-plan/loadtest@2 and capacity-plan/loadtest@1`,
+      `${file}:1:1: loadtest result file has schema 'capacity-plan/loadtest@3'; this capacity-plan reads capacity-plan/loadtest@2, capacity-plan/loadtest@1`,
     );
-    writeFileSync(file, JSON.stringify({ ...result, tpsPerUnit: -1 }));
-    await expect(readLoadtestResult(file)).rejects.toThrow(/malformed loadtest file at tpsPerUnit/);
+    const malformed = JSON.stringify({ ...result, tpsPerUnit: -1 }, null, 2);
+    writeFileSync(file, malformed);
+    const line = malformed.split('\n').findIndex((l) => l.includes('"tpsPerUnit"')) + 1;
+    await expect(readLoadtestResult(file)).rejects.toThrow(`${file}:${line}:17: tpsPerUnit: `);
   });
 
   it('reads a loadtest@1 file, whose warnings were sentences, as the current version: each an `uncoded` warning', async () => {

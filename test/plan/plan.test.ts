@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelInputSizeOf, readBenchResult } from '../../src/bench/read-result.js';
+import { modelInputSizeOf } from '../../src/contracts/model-input.js';
+import { readBenchResult } from '../../src/contracts/read-result.js';
 import { planWorkload } from '../../src/plan/recommend.js';
 import { totalPlans } from '../../src/plan/totals.js';
 import type { TpsSource } from '../../src/workload/tps.js';

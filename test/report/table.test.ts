@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import type { BenchResult } from '../../src/bench/result-schema.js';
+import type { BenchResult } from '../../src/contracts/bench.js';
 import { benchTable } from '../../src/report/bench/table.js';
 import { widthFor } from '../../src/report/format.js';
 import { renderTable } from '../../src/report/table.js';

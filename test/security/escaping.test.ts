@@ -13,7 +13,7 @@ import {
   mapStrings,
 } from '../../src/core/escape.js';
 import { entryYaml } from '../../src/report/inspect/yaml.js';
-import type { ModelInspection } from '../../src/bench/inspect-result.js';
+import type { ModelInspection } from '../../src/contracts/inspect.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { savedResults } from '../helpers/saved-results.js';
 

@@ -55,7 +55,7 @@ const CASES: Array<[file: string, line: number, col: number, message: string]> =
     'bench-wrong-schema.yaml',
     5,
     10,
-    'unsupported bench file schema "capacity-plan/bench@9"; this version reads capacity-plan/bench@2 and capacity-plan/bench@1',
+    "bench/schema-v2.json:1:1: bench result file has schema 'capacity-plan/bench@9'; this capacity-plan reads capacity-plan/bench@2, capacity-plan/bench@1",
   ],
   ['bench-not-json.yaml', 5, 10, 'bench/not-json.json:2:1: bench result file is not valid JSON'],
   [

@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchResult } from '../../src/bench/result-schema.js';
+import type { BenchResult } from '../../src/contracts/bench.js';
 import { loadWorkload } from '../../src/workload/resolve.js';
 import { tempDir } from '../helpers/cli.js';
 import { OWN_FOLDERS_ONLY } from '../../src/core/paths.js';

@@ -2,7 +2,7 @@ import { basename, extname, resolve } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { UserError } from '../../core/errors.js';
-import type { ModelInspection } from '../inspect-result.js';
+import type { ModelInspection } from '../../contracts/inspect.js';
 import { DECODERS, PROPOSAL_ORDER, type FormatProposal, type GraphFacts } from './decoders.js';
 import { readModelGraph, type GraphValue, type ModelGraphInfo } from './onnx-proto.js';
 import { displayPath } from './paths.js';

@@ -1,3 +1,4 @@
+import { declaredSize, imageSizedTensor } from '../../contracts/model-input.js';
 import type { BoxMapping } from './decoders.js';
 import type { ModelInputSpec } from './spec.js';
 
@@ -12,11 +13,11 @@ import type { ModelInputSpec } from './spec.js';
  * - `pad-right`: aspect kept at input.height, width ceil(input.height × aspect) but at most
  *   input.width, placed at the left; the rest of the width is 0 in the tensor (after
  *   normalisation), as PaddleOCR's text classifier and recogniser expect (ClsResizeImg).
- * - `{ longest_side_max, multiple_of }`: the tensor follows the image. Scaled down (never up) so
- *   its longest side is at most longest_side_max, sides truncated to whole pixels, then each side
- *   rounded to the nearest multiple_of (half to even, at least one multiple) and the image
- *   stretched to that: PaddleOCR's DetResizeForTest with limit_type "max", for dynamic-shape
- *   detectors whose feature maps need sides divisible by their largest stride.
+ * - `{ longest_side_max, multiple_of }`: the tensor follows the image (contracts/model-input.ts
+ *   imageSizedTensor) and the image is stretched to it: PaddleOCR's DetResizeForTest, for
+ *   dynamic-shape detectors whose feature maps need sides divisible by their largest stride.
+ *
+ * The tensor's size alone (what a plan needs) is contracts/model-input.ts modelInputSize.
  */
 
 /** Where the resized image lands in the tensor, and how to map model-input pixels back to the image. */
@@ -27,15 +28,6 @@ export interface ImagePlacement extends BoxMapping {
   /** The resized image's size; it sits at (offsetX, offsetY) and the rest of the tensor is padding. */
   width: number;
   height: number;
-}
-
-/** Python's round(): half to even, as PaddleOCR's `round(resize_h / 32) * 32`. */
-export function roundHalfEven(v: number): number {
-  const f = Math.floor(v);
-  const diff = v - f;
-  if (diff > 0.5) return f + 1;
-  if (diff < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 /** The image scaled to width×height at the tensor's top left; the tensor is `tensorWidth` wide (wider when padded on the right). */
@@ -54,21 +46,11 @@ function stretched(srcWidth: number, srcHeight: number, width: number, height: n
   };
 }
 
-/** A fixed-size rule's declared size (the schema makes both present for every fixed rule). */
-function declaredSize(input: ModelInputSpec): { width: number; height: number } {
-  if (input.width === undefined || input.height === undefined)
-    throw new Error(`resize ${String(input.resize)} needs input.width and input.height`);
-  return { width: input.width, height: input.height };
-}
-
 export function placeImage(srcWidth: number, srcHeight: number, input: ModelInputSpec): ImagePlacement {
   const rule = input.resize;
   if (typeof rule !== 'string') {
-    const longest = Math.max(srcWidth, srcHeight);
-    const ratio = longest > rule.longest_side_max ? rule.longest_side_max / longest : 1;
-    const m = rule.multiple_of;
-    const side = (v: number) => Math.max(roundHalfEven(Math.trunc(v * ratio) / m) * m, m);
-    return stretched(srcWidth, srcHeight, side(srcWidth), side(srcHeight));
+    const tensor = imageSizedTensor(rule, srcWidth, srcHeight);
+    return stretched(srcWidth, srcHeight, tensor.width, tensor.height);
   }
   const size = declaredSize(input);
   switch (rule) {
@@ -99,13 +81,4 @@ export function placeImage(srcWidth: number, srcHeight: number, input: ModelInpu
       return stretched(srcWidth, srcHeight, width, size.height, size.width);
     }
   }
-}
-
-/**
- * The model-input tensor's spatial size for an image of srcWidth×srcHeight under a model's input
- * spec: the declared size for the fixed rules, the image-dependent size for longest_side_max.
- */
-export function modelInputSize(input: ModelInputSpec, srcWidth: number, srcHeight: number): { width: number; height: number } {
-  const place = placeImage(srcWidth, srcHeight, input);
-  return { width: place.tensorWidth, height: place.tensorHeight };
 }

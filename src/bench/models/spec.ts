@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { inputTensorProblem } from './memory.js';
-import { ModelInputSchema, positiveInt } from './input-spec.js';
+import { ModelInputSchema, positiveInt } from '../../contracts/model-input.js';
 
-export { ModelInputSchema, type ExtraInput } from './input-spec.js';
+export { ModelInputSchema, type ExtraInput } from '../../contracts/model-input.js';
 
 /**
  * A model spec: how to feed an ONNX model (input) and how to read its answer (output). Users

@@ -1,4 +1,4 @@
-import type { BenchResult } from '../../bench/result-schema.js';
+import type { BenchResult } from '../../contracts/bench.js';
 import { COLORS } from '../colors.js';
 import type { Formatter } from '../format.js';
 import { chartFigure, esc, htmlDocument, htmlTable, warningList, type ChartSpec, type PointsChart } from '../html.js';

@@ -1,4 +1,4 @@
-import type { BenchResult } from '../../bench/result-schema.js';
+import type { BenchResult } from '../../contracts/bench.js';
 import type { Formatter } from '../format.js';
 
 /** The result file itself: every other format is a view of this one JSON root. */

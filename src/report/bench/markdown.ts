@@ -1,6 +1,6 @@
 import { forMarkdown } from '../../core/escape.js';
 import { markdownTable } from 'markdown-table';
-import type { BenchResult } from '../../bench/result-schema.js';
+import type { BenchResult } from '../../contracts/bench.js';
 import type { Formatter } from '../format.js';
 import {
   CONDITION_HEAD,

@@ -1,4 +1,4 @@
-import type { BenchCondition, BenchModel, BenchResult, Scaling } from '../../bench/result-schema.js';
+import type { BenchCondition, BenchModel, BenchResult, Scaling } from '../../contracts/bench.js';
 
 /** The rows every bench format shows, computed once so table and markdown never disagree. */
 export const CONDITION_HEAD = [

@@ -1,4 +1,4 @@
-import type { ModelInspection, TensorDescription } from '../../bench/inspect-result.js';
+import type { ModelInspection, TensorDescription } from '../../contracts/inspect.js';
 import { forTerminal } from '../../core/escape.js';
 import type { Formatter } from '../format.js';
 import { entryYaml } from './yaml.js';

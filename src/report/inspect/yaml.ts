@@ -1,6 +1,6 @@
 import { Document, isScalar, visit } from 'yaml';
 import { forTerminal, forYaml, hasControlChars } from '../../core/escape.js';
-import type { ModelInspection } from '../../bench/inspect-result.js';
+import type { ModelInspection } from '../../contracts/inspect.js';
 import type { Formatter } from '../format.js';
 
 /**

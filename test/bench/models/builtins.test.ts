@@ -3,7 +3,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizeImage, type SynthImage } from '../../../src/bench/images/synth.js';
 import { BUILTIN_MODEL_NAMES, createSession, resolveModel } from '../../../src/bench/models/registry.js';
-import { modelInputSize } from '../../../src/bench/models/resize.js';
+import { modelInputSize } from '../../../src/contracts/model-input.js';
 import type { DecodedImage, Detection, ModelAdapter } from '../../../src/bench/models/types.js';
 
 /** The built-in models with their real weights, on real generated images. */

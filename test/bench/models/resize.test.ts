@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { modelInputSize, placeImage, roundHalfEven } from '../../../src/bench/models/resize.js';
+import { modelInputSize, roundHalfEven } from '../../../src/contracts/model-input.js';
+import { placeImage } from '../../../src/bench/models/resize.js';
 import { ModelSpecSchema, type ModelSpecInput } from '../../../src/bench/models/spec.js';
 
 /** Every resize rule: the tensor size it gives an image, and where the image lands in it. */

@@ -7,7 +7,7 @@
 export const STAGES = ['decode', 'preprocess', 'infer', 'postprocess'] as const;
 export type StageName = (typeof STAGES)[number];
 
-/** What each stage is fitted on (see stage-model.ts); in each list the factor more likely to be redundant comes last. */
+/** What each stage is fitted on (see bench/stage-model.ts); in each list the factor more likely to be redundant comes last. */
 export const STAGE_FACTORS = {
   decode: ['sourceMegapixels', 'sizeMb'],
   preprocess: ['sourceMegapixels', 'inputMegapixels'],

@@ -1,16 +1,7 @@
 import * as z from 'zod';
-import { WarningSchema } from '../contracts/common.js';
-import { STAGE_FACTOR_NAMES } from './stages.js';
-
-export { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from './stages.js';
-
-/**
- * The bench result file, `capacity-plan/bench@2`: written by `bench`, read by `plan`.
- * Readers refuse any other schema string, so the format can evolve without silent misreads.
- */
-export const BENCH_SCHEMA_ID = 'capacity-plan/bench@2';
-/** The previous version, still read: its warnings were plain sentences (each becomes code `uncoded`). */
-export const BENCH_V1_SCHEMA_ID = 'capacity-plan/bench@1';
+import { STAGE_FACTOR_NAMES } from './bench-stages.js';
+import { WarningSchema } from './common.js';
+import { BENCH_SCHEMA_ID, BENCH_V1_SCHEMA_ID } from './ids.js';
 
 /** A warning: a stable code to match on and a sentence to read; a bench@1 sentence reads as code `uncoded`. */
 const BenchWarningSchema = z.union([WarningSchema, z.string().transform((message) => ({ code: 'uncoded', message }))]);
@@ -85,7 +76,7 @@ const StageFitSchema = z.object({
   clamped: z.array(z.string()),
 });
 
-/** The per-stage cost model (stage-model.ts): per-image ms = Σ stage fits; LOO and R² of the sum. */
+/** The per-stage cost model (bench/stage-model.ts): per-image ms = Σ stage fits; LOO and R² of the sum. */
 const StageModelSchema = z.object({
   stages: z.object({ decode: StageFitSchema, preprocess: StageFitSchema, infer: StageFitSchema, postprocess: StageFitSchema }),
   r2: z.number(),
@@ -103,7 +94,7 @@ const StageModelSchema = z.object({
 const spanSchema = z.object({ mean: z.number(), min: z.number(), max: z.number() });
 
 /**
- * A folder measured as a sample of the workload (corpus.ts): images drawn at random with
+ * A folder measured as a sample of the workload (bench/corpus.ts): images drawn at random with
  * replacement until the corpus mean per-image time is precise enough. A workload image class
  * can name it (`corpus: NAME`) instead of describing the images.
  */
@@ -141,7 +132,7 @@ const CorpusSchema = z.object({
 });
 
 /**
- * A plausibility check the model's decoded outputs failed (models/plausibility.ts): the outputs were
+ * A plausibility check the model's decoded outputs failed (bench/models/plausibility.ts): the outputs were
  * timed, but they look like a wrong entry's (scores past 1, boxes without area, nothing found on
  * any photo...). Each is also a line of the model's warnings, so every format shows it.
  */
@@ -168,11 +159,11 @@ const RecheckSchema = z.object({
 
 /**
  * The machine's speed while the model was measured, as its interleaved conditions saw it
- * (drift.ts): every condition's figures are at the average speed of its block, and the blocks of
+ * (bench/drift.ts): every condition's figures are at the average speed of its block, and the blocks of
  * one model are brought to the first block's speed through their shared reference condition.
  */
 const SpeedSchema = z.object({
-  /** cpu: process CPU time (one-thread units); wall: performance.now() (see pipeline.ts Clock). */
+  /** cpu: process CPU time (one-thread units); wall: performance.now() (see bench/pipeline.ts Clock). */
   clock: z.enum(['cpu', 'wall']),
   blocks: z.array(
     z.object({
@@ -238,6 +229,10 @@ const SuiteRecordSchema = z.object({
   models: z.array(z.string().min(1)).optional(),
 });
 
+/**
+ * The bench result file, `capacity-plan/bench@2`: written by `bench`, read by `plan` and `report`.
+ * bench@1 reads on as bench@2: its warnings were plain sentences (each becomes code `uncoded`).
+ */
 export const BenchResultSchema = z.object({
   schema: z.union([z.literal(BENCH_SCHEMA_ID), z.literal(BENCH_V1_SCHEMA_ID).transform((): typeof BENCH_SCHEMA_ID => BENCH_SCHEMA_ID)]),
   createdAt: z.string(),

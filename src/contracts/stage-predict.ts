@@ -1,8 +1,8 @@
-import type { StageModel } from './result-schema.js';
-import { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from './stages.js';
+import type { StageModel } from './bench.js';
+import { STAGE_FACTORS, STAGES, type StageFactor, type StageName } from './bench-stages.js';
 
 /**
- * Prediction from a fitted per-stage model (stage-model.ts fits it): plain arithmetic, apart from
+ * Prediction from a fitted per-stage model (bench/stage-model.ts fits it): plain arithmetic, apart from
  * the fitting so that planning never loads the linear-algebra library (a light install plans
  * without the measurement stack).
  */

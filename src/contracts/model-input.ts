@@ -1,9 +1,11 @@
 import * as z from 'zod';
+import type { BenchModel } from './bench.js';
 
 /**
- * The input half of a model spec (spec.ts): how an image becomes the model's input tensor. Its own
- * module because a bench result file records it and plans read it (read-result.ts) without the
- * rest of the spec's schemas, which only bench and inspect need.
+ * The input half of a model spec (bench/models/spec.ts): how an image becomes the model's input
+ * tensor, and what size that tensor is for an image. A bench result file records it and plans
+ * read it (modelInputSizeOf) without the rest of the spec's schemas, which only bench and inspect
+ * need; bench/models/resize.ts places the pixels by the same sizes.
  */
 
 export const positiveInt = (what: string) =>
@@ -17,10 +19,10 @@ const perChannel = (what: string) =>
     error: `${what} must be a list of 3 numbers (1 for a grayscale input)`,
   });
 
-/** Resize rules whose tensor has the declared input.width × input.height (see resize.ts). */
+/** Resize rules whose tensor has the declared input.width × input.height (see bench/models/resize.ts). */
 const FIXED_RESIZE_MODES = ['stretch', 'letterbox', 'pad-right'] as const;
 
-/** A tensor that follows each image (dynamic-shape detectors, e.g. DBNet): see resize.ts. */
+/** A tensor that follows each image (dynamic-shape detectors, e.g. DBNet): see imageSizedTensor. */
 const ImageSizedResizeSchema = z.strictObject({
   longest_side_max: positiveInt('input.resize.longest_side_max').describe(
     'Images whose longest side is longer are scaled down to it (never up), aspect kept, pixels.',
@@ -127,3 +129,57 @@ export const ModelInputSchema = z
         });
     }
   });
+
+export type ModelInput = z.output<typeof ModelInputSchema>;
+type ImageSizedResize = z.output<typeof ImageSizedResizeSchema>;
+
+/** Python's round(): half to even, as PaddleOCR's `round(resize_h / 32) * 32`. */
+export function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  const diff = v - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/**
+ * The tensor of a `{ longest_side_max, multiple_of }` rule for an image of srcWidth×srcHeight:
+ * scaled down (never up) so its longest side is at most longest_side_max, sides truncated to
+ * whole pixels, then each rounded to the nearest multiple_of (half to even, at least one
+ * multiple): PaddleOCR's DetResizeForTest with limit_type "max".
+ */
+export function imageSizedTensor(rule: ImageSizedResize, srcWidth: number, srcHeight: number): { width: number; height: number } {
+  const longest = Math.max(srcWidth, srcHeight);
+  const ratio = longest > rule.longest_side_max ? rule.longest_side_max / longest : 1;
+  const m = rule.multiple_of;
+  const side = (v: number) => Math.max(roundHalfEven(Math.trunc(v * ratio) / m) * m, m);
+  return { width: side(srcWidth), height: side(srcHeight) };
+}
+
+/** A fixed-size rule's declared size (the schema makes both present for every fixed rule). */
+export function declaredSize(input: Pick<ModelInput, 'width' | 'height' | 'resize'>): { width: number; height: number } {
+  if (input.width === undefined || input.height === undefined)
+    throw new Error(`resize ${String(input.resize)} needs input.width and input.height`);
+  return { width: input.width, height: input.height };
+}
+
+/**
+ * The model-input tensor's spatial size for an image of srcWidth×srcHeight under a model's input
+ * spec: the declared size for the fixed rules (stretch, letterbox and pad-right all fill it), the
+ * image-dependent size for longest_side_max.
+ */
+export function modelInputSize(input: ModelInput, srcWidth: number, srcHeight: number): { width: number; height: number } {
+  return typeof input.resize === 'string' ? declaredSize(input) : imageSizedTensor(input.resize, srcWidth, srcHeight);
+}
+
+/**
+ * The model-input tensor's size for an image of width×height, from the input spec the bench file
+ * recorded; null when the file does not say how the model resizes (files written before resize
+ * rules were recorded), and the planner then falls back to the whole-pipeline model.
+ */
+export function modelInputSizeOf(model: BenchModel, width: number, height: number): { width: number; height: number } | null {
+  // The recorded spec is the model's input spec plus its output format (see createAdapter's inputSpec).
+  const { output: _, ...input } = model.input;
+  const parsed = ModelInputSchema.safeParse(input);
+  return parsed.success ? modelInputSize(parsed.data, width, height) : null;
+}
