@@ -29,32 +29,22 @@ interface Reader<K extends string, S extends z.ZodType> {
   kind: K;
   /** The schema, built on first use by a dynamic import: a command that reads no such file never builds it. */
   schema: (data: object) => Promise<S>;
-  /**
-   * as-written: the object as the file has it, once it validates, so that `report --format json`
-   * gives the file back (zod's output lists keys in schema order). parsed: zod's output, for
-   * schemas that upgrade or fill in as they parse.
-   */
-  gives: 'as-written' | 'parsed';
 }
 
-const reader = <K extends string, S extends z.ZodType>(
-  kind: K,
-  gives: Reader<K, S>['gives'],
-  schema: Reader<K, S>['schema'],
-): Reader<K, S> => ({ kind, gives, schema });
+const reader = <K extends string, S extends z.ZodType>(kind: K, schema: Reader<K, S>['schema']): Reader<K, S> => ({ kind, schema });
 
 const READERS = {
-  [PLAN_SCHEMA_ID]: reader('plan', 'as-written', async () => (await import('./plan.js')).PlanReportSchema),
-  [PLAN_V2_SCHEMA_ID]: reader('legacy-plan', 'parsed', async () => (await import('./plan-legacy.js')).PlanV2Schema),
-  [PLAN_V1_SCHEMA_ID]: reader('legacy-plan', 'parsed', async (data) => (await import('./plan-legacy.js')).planV1Schema(data)),
-  [SIMULATION_SCHEMA_ID]: reader('simulation', 'as-written', async () => (await import('./simulation.js')).SimulationResultSchema),
-  [BACKTEST_SCHEMA_ID]: reader('backtest', 'as-written', async () => (await import('./backtest.js')).BacktestResultSchema),
-  [GATE_SCHEMA_ID]: reader('gate', 'as-written', async () => (await import('./gate.js')).GateResultSchema),
+  [PLAN_SCHEMA_ID]: reader('plan', async () => (await import('./plan.js')).PlanReportSchema),
+  [PLAN_V2_SCHEMA_ID]: reader('legacy-plan', async () => (await import('./plan-legacy.js')).PlanV2Schema),
+  [PLAN_V1_SCHEMA_ID]: reader('legacy-plan', async (data) => (await import('./plan-legacy.js')).planV1Schema(data)),
+  [SIMULATION_SCHEMA_ID]: reader('simulation', async () => (await import('./simulation.js')).SimulationResultSchema),
+  [BACKTEST_SCHEMA_ID]: reader('backtest', async () => (await import('./backtest.js')).BacktestResultSchema),
+  [GATE_SCHEMA_ID]: reader('gate', async () => (await import('./gate.js')).GateResultSchema),
   // The bench schema fills defaults (empty warning lists) and reads bench@1 as bench@2.
-  [BENCH_SCHEMA_ID]: reader('bench', 'parsed', async () => (await import('./bench.js')).BenchResultSchema),
-  [BENCH_V1_SCHEMA_ID]: reader('bench', 'parsed', async () => (await import('./bench.js')).BenchResultSchema),
-  [LOADTEST_SCHEMA_ID]: reader('loadtest', 'parsed', async () => (await import('./loadtest.js')).LoadtestResultSchema),
-  [LOADTEST_V1_SCHEMA_ID]: reader('loadtest', 'parsed', async () => (await import('./loadtest.js')).LoadtestResultV1Schema),
+  [BENCH_SCHEMA_ID]: reader('bench', async () => (await import('./bench.js')).BenchResultSchema),
+  [BENCH_V1_SCHEMA_ID]: reader('bench', async () => (await import('./bench.js')).BenchResultSchema),
+  [LOADTEST_SCHEMA_ID]: reader('loadtest', async () => (await import('./loadtest.js')).LoadtestResultSchema),
+  [LOADTEST_V1_SCHEMA_ID]: reader('loadtest', async () => (await import('./loadtest.js')).LoadtestResultV1Schema),
 };
 
 type Readers = typeof READERS;
@@ -90,11 +80,35 @@ export async function readResult<Id extends SchemaId>(text: string, file: string
     const has = isObject ? `has ${describeSchemaId(id)}` : 'is not a JSON object';
     throw UserError.at(file, `${what} ${has}; this capacity-plan reads ${acceptedIds.join(', ')}`, 1, 1);
   }
-  const { kind, schema, gives } = READERS[id as Id] as Reader<string, z.ZodType>;
+  const { kind, schema } = READERS[id as Id] as Reader<string, z.ZodType>;
   const parsed = (await schema(data)).safeParse(data);
   // Positions only on failure: re-read the JSON (a YAML subset) with locations to point at the first bad value.
   if (!parsed.success) throw new UserError(zodProblems(parseYamlLocated(text, file), parsed.error).slice(0, 1));
-  return { kind, result: gives === 'as-written' ? data : parsed.data } as SavedResult<Id>;
+  return { kind, result: inWrittenOrder(data, parsed.data) } as SavedResult<Id>;
+}
+
+/**
+ * zod's output (defaults filled in, older versions upgraded, unknown keys dropped) in the file's
+ * key order: keys the file has keep their place and the keys the schema added follow, so that
+ * `report --format json` gives a complete file back as it was written, and a file written before
+ * a defaulted field existed reads with that field filled in.
+ */
+function inWrittenOrder(written: unknown, parsed: unknown): unknown {
+  if (Array.isArray(written) && Array.isArray(parsed)) return parsed.map((p, i) => inWrittenOrder(written[i], p));
+  if (!isPlainObject(written) || !isPlainObject(parsed)) return parsed;
+  const out: Record<string, unknown> = {};
+  const keys = [
+    ...Object.keys(written).filter((k) => Object.hasOwn(parsed, k)),
+    ...Object.keys(parsed).filter((k) => !Object.hasOwn(written, k)),
+  ];
+  // defineProperty: a key named "__proto__" stays a key and never becomes the prototype.
+  for (const k of keys)
+    Object.defineProperty(out, k, { value: inWrittenOrder(written[k], parsed[k]), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** "bench result file" when every accepted id is of one kind of file, else "result file". */

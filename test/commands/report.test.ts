@@ -52,6 +52,21 @@ describe('capacity-plan report', () => {
     expect(JSON.parse(runCli(['report', BENCH, '--format', 'json']).stdout)).toEqual(JSON.parse(readFileSync(BENCH, 'utf8')));
   });
 
+  it('a plan written before a defaulted field existed (no savings) reads in every format, the field filled in', () => {
+    const plan = JSON.parse(readFileSync(saved.plan!, 'utf8'));
+    for (const p of plan.plans) delete p.savings;
+    const file = join(dir, 'plan-without-savings.json');
+    writeFileSync(file, JSON.stringify(plan));
+    for (const format of ['table', 'markdown', 'html']) {
+      const r = runCli(['report', file, '--format', format]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const back = JSON.parse(runCli(['report', file, '--format', 'json']).stdout);
+    expect(back.plans.map((p: { savings: unknown }) => p.savings)).toEqual(plan.plans.map(() => []));
+    // The keys the file has keep their order; the filled-in one follows them.
+    expect(Object.keys(back.plans[0])).toEqual([...Object.keys(plan.plans[0]), 'savings']);
+  });
+
   it('a bench@1 file (warnings as sentences) reads as bench@2: each sentence a warning with code uncoded', () => {
     const current = JSON.parse(readFileSync(BENCH, 'utf8'));
     const older = { ...current, schema: 'capacity-plan/bench@1', warnings: current.warnings.map((w: { message: string }) => w.message) };
