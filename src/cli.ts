@@ -229,7 +229,7 @@ function buildProgram(setExit: (code: ExitCode) => void): Command {
       '-m, --model <name|path...>',
       "a built-in (ocr-det, ocr-cls), or a model of the suite by name or .onnx path; replaces the suite's list",
     )
-    .option('--quick', 'a small subset of conditions with a short time budget (15-20 s on 2 cores)')
+    .option('--quick', 'a small subset of conditions with a short time budget (about 12 s on 2 cores)')
     .option('-t, --threads <n>', "intra-op threads of the unit (default: the suite's, else 1)")
     .option('-o, --out <file>', 'result file, written atomically (default: bench-result.json, or the --resume file)')
     .option('--resume <file>', 'complete an interrupted result file: measure only what is missing (default --out: the same file)')
