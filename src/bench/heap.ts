@@ -6,10 +6,10 @@ let gc: ((options: { type: 'major'; execution: 'sync' }) => void) | undefined;
 /**
  * A full, synchronous garbage collection, run between samples and outside their timing, so every
  * sample starts from the same heap. Without it a sample's time depends on when V8 last collected:
- * the previous samples' decoded images (6 MB at 1920x1080) are freed only by a collection, and a
- * decode whose output lands in memory not yet mapped pays a page fault per 4 KB. On a 2-vCPU VM a
- * 1920x1080 ocr-cls decode took 18 ms or 41 ms at random (~1500 faults at ~15 µs each); collected
- * first, 18-23 ms. Costs ~1.3 ms per sample, outside the timed stages.
+ * the previous samples' decoded images and tensors (6 MB each at 1920x1080) are freed only by a
+ * collection, and a decode whose output lands in memory not yet mapped pays a page fault per 4 KB,
+ * which can cost as much as the decode itself (figures in docs/bench.md). The collection's own
+ * time (about a millisecond) falls between samples, in no stage.
  *
  * Node exposes `gc` only with --expose-gc; setting the flag at run time makes it available to
  * contexts created afterwards, which is how a library gets it without the user's command line.
